@@ -1,0 +1,51 @@
+# Material Passport Exchange: set up, run, test and measure.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export FLASK_APP := app
+
+.PHONY: install run serve test test-sqlite test-postgres bench lint format clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+## make run: virtualenv, migrations, demo data, then serve on http://127.0.0.1:$(PORT)
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## make test: the whole suite on SQLite, then on a throwaway PostgreSQL cluster
+test: install
+	./scripts/ensure-postgres.sh
+	$(BIN)/python -m pytest
+	MPX_TEST_DB=postgresql $(BIN)/python -m pytest
+
+test-sqlite: install
+	$(BIN)/python -m pytest
+
+test-postgres: install
+	./scripts/ensure-postgres.sh
+	MPX_TEST_DB=postgresql $(BIN)/python -m pytest
+
+## make bench: benchmarks with their figures (SQLite and PostgreSQL)
+bench: install
+	./scripts/ensure-postgres.sh
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache *.egg-info

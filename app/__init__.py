@@ -1,0 +1,100 @@
+"""Application factory for the Material Passport Exchange."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, ProductionConfig
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the application from named steps."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure_app(app, config_name, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_context(app)
+    return app
+
+
+def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
+    """Load the config class for the environment, then resolve the database location."""
+    name = config_name or os.environ.get("APP_ENV", "development")
+    config_class = CONFIGS[name]
+    if config_class is ProductionConfig:
+        ProductionConfig.validate()
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'passports.sqlite'}"
+        )
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri.removeprefix("postgres://")
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the bare extension objects to this app."""
+    from app.auth import session as login_session
+    from app.database import configure_engine
+    from app.extensions import api, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_session.register(login_manager)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach HTML blueprints and the REST API blueprints."""
+    from app.auth import api as auth_api
+    from app.auth import views as auth_views
+    from app.extensions import api
+    from app.views import bp as core_bp
+    from passports import api as passports_api
+    from passports import views as passports_views
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(passports_views.bp)
+    api.register_blueprint(auth_api.blp, url_prefix="/api/v1")
+    api.register_blueprint(passports_api.blp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """One JSON error shape under /api, error pages elsewhere."""
+    from app.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the CLI groups of every package."""
+    from app.commands import orgs, users
+    from passports.cli import demo, passports
+
+    for group in (orgs, users, passports, demo):
+        app.cli.add_command(group)
+
+
+def register_context(app: Flask) -> None:
+    """Template helpers and the shell context."""
+    from app.templating import register
+
+    register(app)

@@ -1,0 +1,89 @@
+"""Organisations, users with one role each, and hashed API tokens."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models import TimestampMixin, utcnow
+
+ROLES = ("admin", "owner", "contractor", "buyer")
+ORG_KINDS = ("municipality", "company", "contractor", "dealer")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Organisation(TimestampMixin, db.Model):
+    """A municipality, company, contractor or dealer that users belong to."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (CheckConstraint(_in("kind", ORG_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+
+    users: Mapped[list["User"]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r} ({self.kind})>"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person who logs in; the role decides what they may do."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users")
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses inactive users."""
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins may do everything."""
+        return self.role == "admin"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored, the clear text is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    @property
+    def active(self) -> bool:
+        """A token works until it is revoked."""
+        return self.revoked_at is None
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.prefix}… user={self.user_id}>"

@@ -1,0 +1,112 @@
+"""Error handling: one JSON shape under /api, friendly pages for browsers, no stack traces."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+# Headers that carry meaning for the client and must survive our error rendering.
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Location")
+
+
+class ServiceError(Exception):
+    """A refused action with an HTTP status, a message and optional field errors."""
+
+    code = 400
+
+    def __init__(self, message: str, *, code: int | None = None, errors: dict | None = None,
+                 extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+        self.extra = extra or {}
+        if code is not None:
+            self.code = code
+
+
+class Conflict(ServiceError):
+    """The action is not allowed in the current state (409)."""
+
+    code = 409
+
+
+class Forbidden(ServiceError):
+    """The user may see the thing but not do this to it (403)."""
+
+    code = 403
+
+
+def wants_json() -> bool:
+    """True for API requests and for clients that ask for JSON."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def error_payload(code: int, name: str, message: str, errors: dict | None = None) -> dict:
+    """The error body used everywhere under /api."""
+    return {"code": code, "status": name, "message": message, "errors": errors or {}}
+
+
+def _render(code: int, name: str, message: str, errors: dict | None, headers=None, extra=None):
+    if wants_json():
+        body = error_payload(code, name, message, errors)
+        body.update(extra or {})
+        response = jsonify(body)
+    else:
+        response = render_template(
+            "errors/error.html", code=code, name=name, message=message, errors=errors or {}
+        )
+    return response, code, headers or {}
+
+
+def handle_http_exception(exc: HTTPException):
+    """Render any HTTP error, keeping headers such as Allow on 405."""
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    message = data.get("message") or exc.description or exc.name
+    headers = {k: v for k, v in exc.get_response().headers.items() if k in _KEPT_HEADERS}
+    headers.update(data.get("headers") or {})
+    if exc.code >= 500:
+        db.session.rollback()
+    return _render(exc.code or 500, exc.name, message, errors, headers)
+
+
+def handle_validation_error(exc: ValidationError):
+    """Field errors from schemas and services become a 422."""
+    db.session.rollback()
+    messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+    return _render(422, "Unprocessable Entity", "The input is not valid.", messages)
+
+
+def handle_service_error(exc: ServiceError):
+    """A refused action keeps the database unchanged and says why."""
+    db.session.rollback()
+    names = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large",
+             422: "Unprocessable Entity"}
+    return _render(exc.code, names.get(exc.code, "Bad Request"), exc.message, exc.errors,
+                   extra=exc.extra)
+
+
+def handle_unexpected(exc: Exception):
+    """Log the trace for operators; the client only learns that it failed."""
+    db.session.rollback()
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    err = InternalServerError()
+    return _render(500, err.name, "Something went wrong on our side.", None)
+
+
+def register(app: Flask) -> None:
+    """Install the handlers; they replace flask-smorest's, which drop the Allow header."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ValidationError, handle_validation_error)
+    app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,54 @@
+"""Turn HTML form posts into the typed data the API schemas load, so both share one validation."""
+
+from marshmallow import Schema, fields
+
+
+def _convert(field: fields.Field, raw: str):
+    value = raw.strip()
+    if isinstance(field, fields.Integer):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    if isinstance(field, fields.Float):
+        try:
+            return float(value.replace(",", "."))
+        except ValueError:
+            return value
+    if isinstance(field, fields.Boolean):
+        return value.lower() in ("1", "true", "on", "yes")
+    return value
+
+
+def form_data(schema: Schema, form, *, keep_empty: bool = False,
+              skip: tuple[str, ...] = ()) -> dict:
+    """Typed values for the schema's scalar fields found in the form.
+
+    Empty inputs are left out on create; on edit (`keep_empty`) they clear nullable fields and
+    blank text fields.
+    """
+    data = {}
+    for name, field in schema.fields.items():
+        if name in skip or name not in form or isinstance(field, fields.List):
+            continue
+        raw = form.get(name, "")
+        if raw.strip() == "":
+            if keep_empty and field.allow_none:
+                data[name] = None
+            elif keep_empty and isinstance(field, fields.String) and not field.required:
+                data[name] = ""
+            continue
+        data[name] = _convert(field, raw)
+    return data
+
+
+def flatten_errors(messages: dict, prefix: str = "") -> dict[str, list[str]]:
+    """Nested marshmallow errors as {"materials-0-fraction": [...]} for form fields."""
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        name = f"{prefix}-{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            flat.update(flatten_errors(value, name))
+        else:
+            flat.setdefault(name, []).extend(value if isinstance(value, list) else [str(value)])
+    return flat

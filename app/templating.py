@@ -1,0 +1,41 @@
+"""Jinja filters and globals shared by every page."""
+
+from datetime import date
+
+from flask import Flask
+
+
+def kg(value: float | None) -> str:
+    """A mass for people: kg below a tonne, t above."""
+    if value is None:
+        return "–"
+    if abs(value) >= 1000:
+        return f"{value / 1000:,.1f} t"
+    return f"{value:,.0f} kg"
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """A number without trailing zeros."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def label(value: str | None) -> str:
+    """snake_case to words: demolition_planned → Demolition planned."""
+    return (value or "").replace("_", " ").capitalize()
+
+
+def register(app: Flask) -> None:
+    """Install filters and the shell context."""
+    from passports.tags import format_tag
+
+    app.jinja_env.filters.update(kg=kg, number=number, label=label, tag=format_tag)
+    app.jinja_env.globals.update(today=date.today)
+
+    @app.shell_context_processor
+    def _shell():
+        from app.extensions import db
+
+        return {"db": db}

@@ -1,0 +1,94 @@
+"""Configuration classes, read from the environment when the app is created."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    # None means "a SQLite file in the instance folder", resolved by the app factory.
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # GS1 company prefix used to build GIAI asset identifiers (GS1 Digital Link /8004/<giai>).
+    GS1_COMPANY_PREFIX = _env("GS1_COMPANY_PREFIX", "0871234")
+
+    API_TITLE = "Material Passport Exchange API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "v1/openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    # Served from our own static folder: the app must work on a closed network.
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
+    API_SPEC_OPTIONS = {
+        "info": {
+            "description": "Buildings, components, materials and tags of the Material Passport "
+            "Exchange. Authenticate with `Authorization: Bearer <token>`; tokens come from "
+            "`POST /api/v1/auth/tokens`.",
+        },
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+
+    MAX_CONTENT_LENGTH = 220 * 1024 * 1024
+    DEFAULT_PER_PAGE = 50
+
+
+class DevelopmentConfig(Config):
+    """Local development on SQLite."""
+
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    """The test suite: CSRF stays on (tests fetch tokens like a browser would)."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    PUBLIC_BASE_URL = "https://mpx.test"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL") or _env("DATABASE_URL")
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start on development defaults."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def validate(cls) -> None:
+        """Raise if the secret key or the database were left at their defaults."""
+        secret = _env("SECRET_KEY")
+        if not secret or secret == Config.SECRET_KEY or len(secret) < 32:
+            raise RuntimeError("ProductionConfig needs SECRET_KEY (at least 32 characters).")
+        if not _env("DATABASE_URL"):
+            raise RuntimeError("ProductionConfig needs DATABASE_URL.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

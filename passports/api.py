@@ -1,0 +1,222 @@
+"""REST API for buildings, components, access grants and the material library."""
+
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+
+from app.auth.decorators import api_login_required, roles_required
+from app.extensions import csrf, db
+from app.pagination import paginate_api
+from passports import queries, services
+from passports.models import BuildingAccess, Material
+from passports.permissions import building_for, can_create_building, component_for
+from passports.schemas import (
+    BuildingCreateSchema,
+    BuildingQueryArgs,
+    BuildingSchema,
+    BuildingSummarySchema,
+    BuildingUpdateSchema,
+    ComponentCreateSchema,
+    ComponentQueryArgs,
+    ComponentSchema,
+    ComponentUpdateSchema,
+    GrantCreateSchema,
+    GrantSchema,
+    MaterialCreateSchema,
+    MaterialQueryArgs,
+    MaterialSchema,
+    MaterialUpdateSchema,
+)
+
+blp = Blueprint("passports_api", __name__, description="Buildings, components and materials")
+# Cookie sessions are CSRF-checked in api_login_required; bearer tokens need no CSRF token.
+csrf.exempt(blp)
+
+
+# ---------------------------------------------------------------- buildings
+@blp.route("/buildings", methods=["GET"])
+@api_login_required
+@blp.arguments(BuildingQueryArgs, location="query")
+@blp.response(200, BuildingSchema(many=True))
+@blp.paginate()
+def list_buildings(args, pagination_parameters):
+    """Buildings the caller may read."""
+    return paginate_api(queries.buildings_query(current_user, **args), pagination_parameters)
+
+
+@blp.route("/buildings", methods=["POST"])
+@api_login_required
+@blp.arguments(BuildingCreateSchema)
+@blp.response(201, BuildingSchema)
+def create_building(data):
+    """Register a building for the caller's organisation."""
+    if not can_create_building(current_user):
+        abort(403, message="Only owners and admins register buildings.")
+    building = services.register_building(current_user, data)
+    db.session.commit()
+    return building
+
+
+@blp.route("/buildings/<int:building_id>", methods=["GET"])
+@api_login_required
+@blp.response(200, BuildingSchema)
+def get_building(building_id):
+    """One building."""
+    return building_for(current_user, building_id)
+
+
+@blp.route("/buildings/<int:building_id>", methods=["PATCH"])
+@api_login_required
+@blp.arguments(BuildingUpdateSchema(partial=True))
+@blp.response(200, BuildingSchema)
+def update_building(data, building_id):
+    """Edit a building."""
+    building = services.update_building(building_for(current_user, building_id, write=True), data)
+    db.session.commit()
+    return building
+
+
+@blp.route("/buildings/<int:building_id>", methods=["DELETE"])
+@api_login_required
+@blp.response(204)
+def archive_building(building_id):
+    """Archive a building: hidden from lists, its passport kept."""
+    services.archive_building(building_for(current_user, building_id, write=True))
+    db.session.commit()
+
+
+@blp.route("/buildings/<int:building_id>/summary", methods=["GET"])
+@api_login_required
+@blp.response(200, BuildingSummarySchema)
+def building_summary(building_id):
+    """The passport overview: counts by status, mass by family, groups, hazards."""
+    return queries.building_summary(building_for(current_user, building_id))
+
+
+@blp.route("/buildings/<int:building_id>/grants", methods=["GET"])
+@api_login_required
+@blp.response(200, GrantSchema(many=True))
+def list_grants(building_id):
+    """Organisations with read access to the building."""
+    return building_for(current_user, building_id, write=True).grants
+
+
+@blp.route("/buildings/<int:building_id>/grants", methods=["POST"])
+@api_login_required
+@blp.arguments(GrantCreateSchema)
+@blp.response(201, GrantSchema)
+def create_grant(data, building_id):
+    """Grant an organisation (a contractor) read access, optionally until a date."""
+    building = building_for(current_user, building_id, write=True)
+    grant = services.grant_access(building, data["organisation_id"], current_user,
+                                  data.get("expires_on"))
+    db.session.commit()
+    return grant
+
+
+@blp.route("/buildings/<int:building_id>/grants/<int:grant_id>", methods=["DELETE"])
+@api_login_required
+@blp.response(204)
+def revoke_grant(building_id, grant_id):
+    """Revoke an access grant."""
+    building = building_for(current_user, building_id, write=True)
+    grant = db.session.get(BuildingAccess, grant_id)
+    if grant is None or grant.building_id != building.id:
+        abort(404, message="No such grant.")
+    services.revoke_access(grant)
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- components
+@blp.route("/buildings/<int:building_id>/components", methods=["GET"])
+@api_login_required
+@blp.arguments(ComponentQueryArgs, location="query")
+@blp.response(200, ComponentSchema(many=True))
+@blp.paginate()
+def list_components(args, building_id, pagination_parameters):
+    """The building's components, filtered."""
+    building = building_for(current_user, building_id)
+    return paginate_api(queries.components_query(building.id, **args), pagination_parameters)
+
+
+@blp.route("/buildings/<int:building_id>/components", methods=["POST"])
+@api_login_required
+@blp.arguments(ComponentCreateSchema)
+@blp.response(201, ComponentSchema)
+def create_component(data, building_id):
+    """Register a component; it gets its tag and a derived mass."""
+    component = services.create_component(
+        building_for(current_user, building_id, write=True), data)
+    db.session.commit()
+    return component
+
+
+@blp.route("/components/<int:component_id>", methods=["GET"])
+@api_login_required
+@blp.response(200, ComponentSchema)
+def get_component(component_id):
+    """One component's passport."""
+    return component_for(current_user, component_id)
+
+
+@blp.route("/components/<int:component_id>", methods=["PATCH"])
+@api_login_required
+@blp.arguments(ComponentUpdateSchema(partial=True))
+@blp.response(200, ComponentSchema)
+def update_component(data, component_id):
+    """Edit a component; a status change must follow the lifecycle."""
+    component = services.update_component(
+        component_for(current_user, component_id, write=True), data)
+    db.session.commit()
+    return component
+
+
+@blp.route("/components/<int:component_id>", methods=["DELETE"])
+@api_login_required
+@blp.response(204)
+def archive_component(component_id):
+    """Archive a component; its tag is never reused."""
+    services.archive_component(component_for(current_user, component_id, write=True))
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- materials
+@blp.route("/materials", methods=["GET"])
+@api_login_required
+@blp.arguments(MaterialQueryArgs, location="query")
+@blp.response(200, MaterialSchema(many=True))
+@blp.paginate()
+def list_materials(args, pagination_parameters):
+    """The material library, searchable by name and alias."""
+    return paginate_api(queries.materials_query(**args), pagination_parameters)
+
+
+@blp.route("/materials", methods=["POST"])
+@api_login_required
+@roles_required("admin")
+@blp.arguments(MaterialCreateSchema)
+@blp.response(201, MaterialSchema)
+def create_material(data):
+    """Add a material (admins)."""
+    material = services.create_material(data)
+    db.session.commit()
+    return material
+
+
+@blp.route("/materials/<int:material_id>", methods=["GET"])
+@api_login_required
+@blp.response(200, MaterialSchema)
+def get_material(material_id):
+    """One material."""
+    return db.get_or_404(Material, material_id)
+
+
+@blp.route("/materials/<int:material_id>", methods=["PATCH"])
+@api_login_required
+@roles_required("admin")
+@blp.arguments(MaterialUpdateSchema(partial=True))
+@blp.response(200, MaterialSchema)
+def update_material(data, material_id):
+    """Edit a material (admins)."""
+    material = services.update_material(db.get_or_404(Material, material_id), data)
+    db.session.commit()
+    return material

@@ -1,0 +1,231 @@
+"""Fixtures: an app per test on SQLite (default) or PostgreSQL (MPX_TEST_DB=postgresql).
+
+The schema always comes from the migrations, so every run also proves `flask db upgrade`.
+SQLite tests copy a migrated template file; PostgreSQL tests share one migrated database in a
+throwaway cluster and truncate it after each test.
+"""
+
+import os
+import re
+import shutil
+from itertools import count
+
+import pytest
+from argon2 import PasswordHasher
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from app.auth import passwords
+from app.auth import services as accounts
+from app.extensions import db as _db
+from passports import services as passport_services
+
+BACKEND = os.environ.get("MPX_TEST_DB", "sqlite")
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def pytest_report_header(config):
+    return f"database backend: {BACKEND}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Real argon2id, with the cost lowered so hundreds of test users hash quickly."""
+    original = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = original
+
+
+def _migrate(uri: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
+    with app.app_context():
+        upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database: a template file for SQLite, a live database for PostgreSQL."""
+    if BACKEND == "postgresql":
+        from tests.pg import throwaway_cluster
+
+        url = os.environ.get("MPX_TEST_POSTGRES_URL")
+        if url:
+            _migrate(url)
+            yield url
+            return
+        with throwaway_cluster() as url:
+            _migrate(url)
+            yield url
+        return
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    _migrate(f"sqlite:///{path}")
+    yield path
+
+
+class BrowserClient(FlaskClient):
+    """A test client that submits forms the way a browser does, CSRF token included.
+
+    Every request runs in its own application context, as in production, so `g`, the
+    logged-in user and the database session never leak between requests or into the test.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+        """GET the page holding the form, then POST the form with its CSRF token."""
+        html = self.get(page or url).get_data(as_text=True)
+        match = _CSRF.search(html)
+        assert match, f"no CSRF token on {page or url}"
+        return self.post(url, data={**(data or {}), "csrf_token": match.group(1)}, **kwargs)
+
+
+@pytest.fixture
+def app(database_template, tmp_path):
+    """A fresh application with an empty schema and the material library loaded."""
+    if BACKEND == "postgresql":
+        uri = database_template
+    else:
+        target = tmp_path / "test.sqlite"
+        shutil.copy(database_template, target)
+        uri = f"sqlite:///{target}"
+    application = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
+    application.test_client_class = BrowserClient
+    with application.app_context():
+        passport_services.load_material_library()
+        _db.session.commit()
+        yield application
+        _db.session.rollback()
+        _db.session.remove()
+        if BACKEND == "postgresql":
+            tables = ", ".join(t.name for t in _db.metadata.sorted_tables)
+            with _db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database handle, inside the app context."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """The CLI runner."""
+    return app.test_cli_runner()
+
+
+_seq = count(1)
+
+
+@pytest.fixture
+def make_org(db):
+    """Build an organisation: make_org(kind="contractor", name=...)."""
+
+    def build(kind: str = "municipality", name: str | None = None):
+        org = accounts.create_organisation(name or f"{kind.title()} {next(_seq)}", kind)
+        db.session.commit()
+        return org
+
+    return build
+
+
+@pytest.fixture
+def make_user(db, make_org):
+    """Build a user: make_user("owner", org=...). Password is tests.conftest.PASSWORD."""
+
+    def build(role: str = "owner", org=None, email: str | None = None):
+        kind = {"contractor": "contractor", "buyer": "company", "admin": "company"}.get(
+            role, "municipality")
+        org = org or make_org(kind)
+        user = accounts.create_user(email or f"{role}{next(_seq)}@example.org", PASSWORD, role,
+                                    org)
+        db.session.commit()
+        return user
+
+    return build
+
+
+@pytest.fixture
+def make_building(db):
+    """Build a building for an owner: make_building(owner, **overrides)."""
+
+    def build(owner, **overrides):
+        data = {"name": f"Building {next(_seq)}", "address": "Markt 1", "city": "Brummen",
+                "country": "NL", "latitude": 52.09, "longitude": 6.15, "year_built": 1970,
+                "use_type": "civic", "status": "in_use"}
+        data.update(overrides)
+        building = passport_services.register_building(owner, data)
+        db.session.commit()
+        return building
+
+    return build
+
+
+@pytest.fixture
+def material_id(db):
+    """Look up a library material's id by slug."""
+    from sqlalchemy import select
+
+    from passports.models import Material
+
+    def find(slug: str) -> int:
+        return db.session.scalar(select(Material.id).where(Material.slug == slug))
+
+    return find
+
+
+@pytest.fixture
+def make_component(db, material_id):
+    """Build a component in a building: make_component(building, **overrides)."""
+
+    def build(building, **overrides):
+        data = {"name": f"Brick wall {next(_seq)}", "category": "external_wall",
+                "storey": "00 Ground floor", "quantity": 10.0, "unit": "m3",
+                "materials": [{"material_id": material_id("common-clay-brick"),
+                               "fraction": 1.0}], "condition": 4,
+                "connection_type": "lime_mortar"}
+        data.update(overrides)
+        component = passport_services.create_component(building, data)
+        db.session.commit()
+        return component
+
+    return build
+
+
+@pytest.fixture
+def token_for(db):
+    """Issue an API token for a user and return the Authorization header."""
+
+    def issue(user) -> dict:
+        _token, clear = accounts.issue_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {clear}"}
+
+    return issue
+
+
+@pytest.fixture
+def login(client):
+    """Log the client in as a user through the login form."""
+
+    def do(user):
+        response = client.submit("/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do
