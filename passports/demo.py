@@ -88,7 +88,7 @@ def _town_hall_components() -> list[dict]:
         _c("Oak internal door 930×2315", "door", "00 Ground floor", 24, "pcs",
            [("sawn-hardwood", 0.9), ("stainless-steel", 0.1)], volume_m3=24 * 0.93 * 2.315 * 0.04,
            connection_type="screwed", condition=4, install_year=2013, service_life_years=40,
-           gtin="08712345000012", serial_number="BRM-D-01"),
+           gtin="08712345000011", serial_number="BRM-D-01"),
         _c("Mineral-wool ceiling tile 600×600", "ceiling", "01 First floor", 980, "m2",
            [("stone-wool", 1.0)], volume_m3=980 * 0.02, connection_type="dry", condition=4,
            install_year=2013, service_life_years=25),

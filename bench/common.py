@@ -1,0 +1,239 @@
+"""Shared pieces of the benchmarks: results, statistics, databases and subprocesses."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_PORT = 5439
+
+
+@dataclass
+class Result:
+    """One line of the results table, with the raw numbers behind it."""
+
+    benchmark: str
+    db: str
+    figure: str
+    target: str = "-"
+    ok: bool | None = None
+    metrics: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The result as plain JSON-ready data."""
+        return {"benchmark": self.benchmark, "db": self.db, "figure": self.figure,
+                "target": self.target, "ok": self.ok, "metrics": self.metrics,
+                "notes": self.notes}
+
+
+@dataclass
+class Settings:
+    """Sizes and repetitions of one run; --quick shrinks them for smoke runs."""
+
+    quick: bool
+    buildings: int
+    components: int
+    overview_components: int
+    warmup: int
+    iterations: int
+    pg_limit_s: float = 180.0
+
+    @classmethod
+    def for_run(cls, quick: bool) -> Settings:
+        """Full-size targets from the issue, or small sizes for a smoke run."""
+        if quick:
+            return cls(quick=True, buildings=20, components=20_000, overview_components=10_000,
+                       warmup=2, iterations=10)
+        return cls(quick=False, buildings=1_000, components=1_000_000,
+                   overview_components=10_000, warmup=5, iterations=50)
+
+
+def stats_ms(samples: list[float]) -> dict:
+    """Median, p95 (nearest rank), mean, min and max of timings given in seconds, in ms."""
+    ordered = sorted(samples)
+    n = len(ordered)
+    mid = n // 2
+    median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    p95 = ordered[max(0, math.ceil(0.95 * n) - 1)]
+    return {"n": n, "median_ms": median * 1000, "p95_ms": p95 * 1000,
+            "mean_ms": sum(ordered) / n * 1000, "min_ms": ordered[0] * 1000,
+            "max_ms": ordered[-1] * 1000}
+
+
+def human_count(n: float) -> str:
+    """1234567 -> '1.23M', 24100 -> '24.1k'."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.3g}M"
+    if n >= 1_000:
+        return f"{n / 1_000:.3g}k"
+    return f"{n:.3g}"
+
+
+def human_bytes(n: float) -> str:
+    """Bytes as MB or GB."""
+    if n >= 1024**3:
+        return f"{n / 1024**3:.2f} GB"
+    return f"{n / 1024**2:.0f} MB"
+
+
+def log(message: str) -> None:
+    """Progress line on stderr, so stdout keeps the results."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def subprocess_env(database_url: str, **extra: str) -> dict:
+    """Environment for a `flask` subprocess on the given database, as a user would run it."""
+    env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "development",
+           "FLASK_APP": "app", "PYTHONUNBUFFERED": "1", **extra}
+    env.pop("TEST_DATABASE_URL", None)
+    return env
+
+
+@dataclass
+class Finished:
+    """A finished subprocess: exit code, wall time and peak resident memory."""
+
+    returncode: int
+    wall_s: float
+    peak_rss_bytes: int
+    log_path: Path
+
+    def tail(self, lines: int = 20) -> str:
+        """The end of the process output, for error messages."""
+        text_ = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(text_[-lines:])
+
+
+def run_measured(cmd: list[str], env: dict, log_path: Path,
+                 timeout_s: float | None = None) -> Finished:
+    """Run a command with output to a file; wall time and peak RSS come from wait4."""
+    with log_path.open("wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if timeout_s is not None and time.perf_counter() - start > timeout_s:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    pid, status, usage = os.wait4(proc.pid, 0)
+                    break
+                time.sleep(0.05)
+        except BaseException:
+            if proc.returncode is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+            raise
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Finished(proc.returncode, wall, usage.ru_maxrss * 1024, log_path)
+
+
+def flask_command(args: list[str], database_url: str, log_path: Path,
+                  timeout_s: float | None = None, **extra_env: str) -> Finished:
+    """Run `flask --app app <args>` in a subprocess against a database."""
+    cmd = [sys.executable, "-m", "flask", "--app", "app", *args]
+    return run_measured(cmd, subprocess_env(database_url, **extra_env), log_path, timeout_s)
+
+
+def migrate(database_url: str, workdir: Path) -> None:
+    """Bring an empty database to the head revision with `flask db upgrade`."""
+    done = flask_command(["db", "upgrade"], database_url, workdir / f"migrate-{uuid.uuid4().hex[:6]}.log")
+    if done.returncode != 0:
+        raise RuntimeError(f"flask db upgrade failed:\n{done.tail()}")
+
+
+def sqlite_url(path: Path) -> str:
+    """SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def sqlite_size(path: Path) -> int:
+    """Size of a SQLite database including its WAL file."""
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def scalar(database_url: str, sql: str):
+    """One value from a short-lived connection (the app's URL normalisation applied)."""
+    engine = create_engine(normalise_url(database_url))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql)).scalar()
+    finally:
+        engine.dispose()
+
+
+def normalise_url(url: str) -> str:
+    """postgresql:// -> postgresql+psycopg://, as the app factory does."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class PostgresServer:
+    """One throwaway PostgreSQL cluster for the whole run, started on first use."""
+
+    def __init__(self, stack) -> None:
+        self._stack = stack
+        self._url: str | None = None
+        self.version: str | None = None
+
+    def _start(self) -> str:
+        from tests.pg import throwaway_cluster
+
+        log("starting a throwaway PostgreSQL cluster")
+        self._url = self._stack.enter_context(
+            throwaway_cluster(dbname="mpx_bench", port=PG_PORT))
+        self.version = scalar(self._url, "SHOW server_version")
+        return self._url
+
+    def new_database(self, name: str) -> str:
+        """Create a fresh database in the cluster and return its URL."""
+        base = self._url or self._start()
+        engine = create_engine(base, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        finally:
+            engine.dispose()
+        return base.replace("/mpx_bench?", f"/{name}?", 1)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by new_database (frees disk early)."""
+        name = url.split("@/", 1)[1].split("?", 1)[0]
+        engine = create_engine(self._url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def sigterm_as_exit():
+    """Turn SIGTERM into SystemExit so temporary directories and clusters get cleaned up."""
+
+    def handler(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
