@@ -1,0 +1,144 @@
+"""Command line of the benchmarks: `python -m bench [--only generate,overview] [--quick]`.
+
+Runs the selected benchmarks on SQLite and PostgreSQL (a throwaway cluster from tests.pg),
+prints progress on stderr, a table and details on stdout, and writes bench/results/latest.json.
+Everything lives in one temporary directory and one cluster, both removed at the end, also
+on Ctrl-C or SIGTERM. The exit status is 1 when a benchmark failed to run, never because a
+figure missed its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import generate, overview, report
+from bench.common import ROOT, PostgresServer, Result, Settings, log, sigterm_as_exit
+
+BENCHMARKS = ("generate", "overview", "overview-scale")
+DATABASES = ("sqlite", "postgresql")
+
+
+def _csv(value: str, allowed: tuple[str, ...], what: str) -> list[str]:
+    chosen = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [v for v in chosen if v not in allowed]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown {what}: {', '.join(unknown) or '(none)'}; choose from {', '.join(allowed)}")
+    return chosen
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Options: --only, --db, --quick, --output."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--only", type=lambda v: _csv(v, BENCHMARKS, "benchmark"),
+                        default=list(BENCHMARKS),
+                        help=f"comma-separated benchmarks ({', '.join(BENCHMARKS)})")
+    parser.add_argument("--db", type=lambda v: _csv(v, DATABASES, "database"),
+                        default=list(DATABASES), help="comma-separated: sqlite,postgresql")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes and few iterations, for a smoke run")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="JSON file (default bench/results/latest.json)")
+    return parser.parse_args(argv)
+
+
+def _git() -> dict:
+    def run(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    return {"commit": run("rev-parse", "HEAD"),
+            "dirty_files": len(run("status", "--porcelain").splitlines())}
+
+
+def _failure(name: str, db: str, exc: BaseException) -> Result:
+    log(f"{name} on {db} FAILED: {exc}")
+    return Result(name, db, f"ERROR: {str(exc).splitlines()[0][:60]}",
+                  notes=traceback.format_exception(exc)[-3:])
+
+
+def run_database(db: str, selected: list[str], settings: Settings, workdir: Path,
+                 server: PostgresServer | None) -> list[Result]:
+    """All selected benchmarks on one database kind, in an order that reuses the big data."""
+    results: list[Result] = []
+    if "overview" in selected:
+        try:
+            results += overview.bench_empty(db, settings, workdir, server)
+        except Exception as exc:  # noqa: BLE001 - report and carry on with the others
+            results.append(_failure("overview", db, exc))
+    if "generate" in selected or "overview-scale" in selected:
+        try:
+            if db == "sqlite":
+                rows, dataset = generate.bench_sqlite(settings, workdir)
+            else:
+                rows, dataset = generate.bench_postgres(settings, workdir, server)
+        except Exception as exc:  # noqa: BLE001
+            results.append(_failure("generate", db, exc))
+            return results
+        if "generate" in selected:
+            results += rows
+        if "overview-scale" in selected:
+            try:
+                results += overview.bench_scale(dataset, settings)
+            except Exception as exc:  # noqa: BLE001
+                results.append(_failure("overview-scale", db, exc))
+        if db == "sqlite":
+            for leftover in workdir.glob("generate.sqlite*"):
+                leftover.unlink()
+        else:
+            server.drop_database(dataset.url)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run, print and save the benchmarks; return the exit status."""
+    args = parse_args(argv)
+    settings = Settings.for_run(args.quick)
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    start = time.perf_counter()
+    results: list[Result] = []
+    server = None
+    with sigterm_as_exit(), ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mpx-bench-")))
+        server = PostgresServer(stack)
+        for db in args.db:
+            try:
+                results += run_database(db, args.only, settings, workdir, server)
+            except Exception as exc:  # noqa: BLE001 - e.g. the cluster would not start
+                results.append(_failure(",".join(args.only), db, exc))
+        log("cleaning up")
+    wall_s = time.perf_counter() - start
+    payload = {
+        "started_at": started_at, "wall_s": wall_s, "quick": settings.quick,
+        "selected": args.only, "databases": args.db, "settings": vars(settings),
+        "environment": {
+            "python": platform.python_version(), "platform": platform.platform(),
+            "cpus": os.cpu_count(), "sqlite": sqlite3.sqlite_version,
+            "postgresql": server.version if server else None, **_git(),
+        },
+        "results": [r.as_dict() for r in results],
+    }
+    path = report.write_json(payload, args.output)
+    print()
+    print(report.table(results))
+    print()
+    print(report.details(results))
+    print()
+    print(f"Whole run: {wall_s:.0f} s{' (quick)' if settings.quick else ''}. "
+          f"JSON: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 1 if any(r.figure.startswith("ERROR") for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
