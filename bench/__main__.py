@@ -34,22 +34,32 @@ def _csv(value: str, allowed: tuple[str, ...], what: str) -> list[str]:
     unknown = [v for v in chosen if v not in allowed]
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(
-            f"unknown {what}: {', '.join(unknown) or '(none)'}; choose from {', '.join(allowed)}")
+            f"unknown {what}: {', '.join(unknown) or '(none)'}; choose from {', '.join(allowed)}"
+        )
     return chosen
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Options: --only, --db, --quick, --output."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--only", type=lambda v: _csv(v, BENCHMARKS, "benchmark"),
-                        default=list(BENCHMARKS),
-                        help=f"comma-separated benchmarks ({', '.join(BENCHMARKS)})")
-    parser.add_argument("--db", type=lambda v: _csv(v, DATABASES, "database"),
-                        default=list(DATABASES), help="comma-separated: sqlite,postgresql")
-    parser.add_argument("--quick", action="store_true",
-                        help="small sizes and few iterations, for a smoke run")
-    parser.add_argument("--output", type=Path, default=None,
-                        help="JSON file (default bench/results/latest.json)")
+    parser.add_argument(
+        "--only",
+        type=lambda v: _csv(v, BENCHMARKS, "benchmark"),
+        default=list(BENCHMARKS),
+        help=f"comma-separated benchmarks ({', '.join(BENCHMARKS)})",
+    )
+    parser.add_argument(
+        "--db",
+        type=lambda v: _csv(v, DATABASES, "database"),
+        default=list(DATABASES),
+        help="comma-separated: sqlite,postgresql",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes and few iterations, for a smoke run"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=None, help="JSON file (default bench/results/latest.json)"
+    )
     return parser.parse_args(argv)
 
 
@@ -58,18 +68,25 @@ def _git() -> dict:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
         return done.stdout.strip() if done.returncode == 0 else ""
 
-    return {"commit": run("rev-parse", "HEAD"),
-            "dirty_files": len(run("status", "--porcelain").splitlines())}
+    return {
+        "commit": run("rev-parse", "HEAD"),
+        "dirty_files": len(run("status", "--porcelain").splitlines()),
+    }
 
 
 def _failure(name: str, db: str, exc: BaseException) -> Result:
     log(f"{name} on {db} FAILED: {exc}")
-    return Result(name, db, f"ERROR: {str(exc).splitlines()[0][:60]}",
-                  notes=traceback.format_exception(exc)[-3:])
+    return Result(
+        name,
+        db,
+        f"ERROR: {str(exc).splitlines()[0][:60]}",
+        notes=traceback.format_exception(exc)[-3:],
+    )
 
 
-def run_database(db: str, selected: list[str], settings: Settings, workdir: Path,
-                 server: PostgresServer | None) -> list[Result]:
+def run_database(
+    db: str, selected: list[str], settings: Settings, workdir: Path, server: PostgresServer | None
+) -> list[Result]:
     """All selected benchmarks on one database kind, in an order that reuses the big data."""
     results: list[Result] = []
     if "overview" in selected:
@@ -120,12 +137,19 @@ def main(argv: list[str] | None = None) -> int:
         log("cleaning up")
     wall_s = time.perf_counter() - start
     payload = {
-        "started_at": started_at, "wall_s": wall_s, "quick": settings.quick,
-        "selected": args.only, "databases": args.db, "settings": vars(settings),
+        "started_at": started_at,
+        "wall_s": wall_s,
+        "quick": settings.quick,
+        "selected": args.only,
+        "databases": args.db,
+        "settings": vars(settings),
         "environment": {
-            "python": platform.python_version(), "platform": platform.platform(),
-            "cpus": os.cpu_count(), "sqlite": sqlite3.sqlite_version,
-            "postgresql": server.version if server else None, **_git(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "sqlite": sqlite3.sqlite_version,
+            "postgresql": server.version if server else None,
+            **_git(),
         },
         "results": [r.as_dict() for r in results],
     }
@@ -135,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report.details(results))
     print()
-    print(f"Whole run: {wall_s:.0f} s{' (quick)' if settings.quick else ''}. "
-          f"JSON: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print(
+        f"Whole run: {wall_s:.0f} s{' (quick)' if settings.quick else ''}. "
+        f"JSON: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
+    )
     return 1 if any(r.figure.startswith("ERROR") for r in results) else 0
 
 

@@ -33,9 +33,15 @@ class Result:
 
     def as_dict(self) -> dict:
         """The result as plain JSON-ready data."""
-        return {"benchmark": self.benchmark, "db": self.db, "figure": self.figure,
-                "target": self.target, "ok": self.ok, "metrics": self.metrics,
-                "notes": self.notes}
+        return {
+            "benchmark": self.benchmark,
+            "db": self.db,
+            "figure": self.figure,
+            "target": self.target,
+            "ok": self.ok,
+            "metrics": self.metrics,
+            "notes": self.notes,
+        }
 
 
 @dataclass
@@ -54,10 +60,22 @@ class Settings:
     def for_run(cls, quick: bool) -> Settings:
         """Full-size targets from the issue, or small sizes for a smoke run."""
         if quick:
-            return cls(quick=True, buildings=20, components=20_000, overview_components=10_000,
-                       warmup=2, iterations=10)
-        return cls(quick=False, buildings=1_000, components=1_000_000,
-                   overview_components=10_000, warmup=5, iterations=50)
+            return cls(
+                quick=True,
+                buildings=20,
+                components=20_000,
+                overview_components=10_000,
+                warmup=2,
+                iterations=10,
+            )
+        return cls(
+            quick=False,
+            buildings=1_000,
+            components=1_000_000,
+            overview_components=10_000,
+            warmup=5,
+            iterations=50,
+        )
 
 
 def stats_ms(samples: list[float]) -> dict:
@@ -67,9 +85,14 @@ def stats_ms(samples: list[float]) -> dict:
     mid = n // 2
     median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
     p95 = ordered[max(0, math.ceil(0.95 * n) - 1)]
-    return {"n": n, "median_ms": median * 1000, "p95_ms": p95 * 1000,
-            "mean_ms": sum(ordered) / n * 1000, "min_ms": ordered[0] * 1000,
-            "max_ms": ordered[-1] * 1000}
+    return {
+        "n": n,
+        "median_ms": median * 1000,
+        "p95_ms": p95 * 1000,
+        "mean_ms": sum(ordered) / n * 1000,
+        "min_ms": ordered[0] * 1000,
+        "max_ms": ordered[-1] * 1000,
+    }
 
 
 def human_count(n: float) -> str:
@@ -95,8 +118,14 @@ def log(message: str) -> None:
 
 def subprocess_env(database_url: str, **extra: str) -> dict:
     """Environment for a `flask` subprocess on the given database, as a user would run it."""
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "development",
-           "FLASK_APP": "app", "PYTHONUNBUFFERED": "1", **extra}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "APP_ENV": "development",
+        "FLASK_APP": "app",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
     env.pop("TEST_DATABASE_URL", None)
     return env
 
@@ -116,13 +145,21 @@ class Finished:
         return "\n".join(text_[-lines:])
 
 
-def run_measured(cmd: list[str], env: dict, log_path: Path,
-                 timeout_s: float | None = None) -> Finished:
+def run_measured(
+    cmd: list[str], env: dict, log_path: Path, timeout_s: float | None = None
+) -> Finished:
     """Run a command with output to a file; wall time and peak RSS come from wait4."""
     with log_path.open("wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             while True:
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -144,8 +181,13 @@ def run_measured(cmd: list[str], env: dict, log_path: Path,
     return Finished(proc.returncode, wall, usage.ru_maxrss * 1024, log_path)
 
 
-def flask_command(args: list[str], database_url: str, log_path: Path,
-                  timeout_s: float | None = None, **extra_env: str) -> Finished:
+def flask_command(
+    args: list[str],
+    database_url: str,
+    log_path: Path,
+    timeout_s: float | None = None,
+    **extra_env: str,
+) -> Finished:
     """Run `flask --app app <args>` in a subprocess against a database."""
     cmd = [sys.executable, "-m", "flask", "--app", "app", *args]
     return run_measured(cmd, subprocess_env(database_url, **extra_env), log_path, timeout_s)
@@ -153,7 +195,9 @@ def flask_command(args: list[str], database_url: str, log_path: Path,
 
 def migrate(database_url: str, workdir: Path) -> None:
     """Bring an empty database to the head revision with `flask db upgrade`."""
-    done = flask_command(["db", "upgrade"], database_url, workdir / f"migrate-{uuid.uuid4().hex[:6]}.log")
+    done = flask_command(
+        ["db", "upgrade"], database_url, workdir / f"migrate-{uuid.uuid4().hex[:6]}.log"
+    )
     if done.returncode != 0:
         raise RuntimeError(f"flask db upgrade failed:\n{done.tail()}")
 
@@ -197,8 +241,7 @@ class PostgresServer:
         from tests.pg import throwaway_cluster
 
         log("starting a throwaway PostgreSQL cluster")
-        self._url = self._stack.enter_context(
-            throwaway_cluster(dbname="mpx_bench", port=PG_PORT))
+        self._url = self._stack.enter_context(throwaway_cluster(dbname="mpx_bench", port=PG_PORT))
         self.version = scalar(self._url, "SHOW server_version")
         return self._url
 

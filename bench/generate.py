@@ -40,15 +40,36 @@ class Dataset:
     components: int
 
 
-def run_generate(url: str, buildings: int, components: int, workdir: Path, tag: str,
-                 timeout_s: float | None = None) -> dict:
+def run_generate(
+    url: str,
+    buildings: int,
+    components: int,
+    workdir: Path,
+    tag: str,
+    timeout_s: float | None = None,
+) -> dict:
     """Run `flask demo generate` once on a migrated database; return its measurements."""
     timings_path = workdir / f"timings-{tag}.json"
-    cmd = [sys.executable, "-m", "bench.timed_flask", "--app", "app", "demo", "generate",
-           "--buildings", str(buildings), "--components", str(components)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.timed_flask",
+        "--app",
+        "app",
+        "demo",
+        "generate",
+        "--buildings",
+        str(buildings),
+        "--components",
+        str(components),
+    ]
     log(f"generate {tag}: {components:,} components across {buildings:,} buildings")
-    done = run_measured(cmd, subprocess_env(url, BENCH_TIMINGS=str(timings_path)),
-                        workdir / f"generate-{tag}.log", timeout_s)
+    done = run_measured(
+        cmd,
+        subprocess_env(url, BENCH_TIMINGS=str(timings_path)),
+        workdir / f"generate-{tag}.log",
+        timeout_s,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"flask demo generate failed ({done.returncode}):\n{done.tail()}")
     marks = json.loads(timings_path.read_text())
@@ -67,12 +88,16 @@ def run_generate(url: str, buildings: int, components: int, workdir: Path, tag: 
             batch_rates.append((n - previous_n) / (t - previous_t))
         previous_t, previous_n = t, n
     metrics = {
-        "buildings": buildings, "components": components, "components_in_db": counted,
-        "component_material_rows": links, "hazard_rows": hazards,
+        "buildings": buildings,
+        "components": components,
+        "components_in_db": counted,
+        "component_material_rows": links,
+        "hazard_rows": hazards,
         "cli_wall_s": done.wall_s,
         "startup_s": marks["load_start"],
         "material_load_s": marks["load_end"] - marks["load_start"],
-        "insert_s": insert_s, "commit_s": commit_s,
+        "insert_s": insert_s,
+        "commit_s": commit_s,
         "generation_s": generation_s,
         "components_per_s": components / generation_s if generation_s else None,
         "rows_per_s": (components + links + hazards) / generation_s if generation_s else None,
@@ -81,8 +106,10 @@ def run_generate(url: str, buildings: int, components: int, workdir: Path, tag: 
         "batch_components_per_s": batch_rates,
         "peak_rss_bytes": done.peak_rss_bytes,
     }
-    log(f"generate {tag}: {done.wall_s:.1f} s wall, {generation_s:.1f} s generation, "
-        f"peak RSS {human_bytes(done.peak_rss_bytes)}")
+    log(
+        f"generate {tag}: {done.wall_s:.1f} s wall, {generation_s:.1f} s generation, "
+        f"peak RSS {human_bytes(done.peak_rss_bytes)}"
+    )
     return metrics
 
 
@@ -92,16 +119,30 @@ def _results(metrics: dict, db: str, notes: list[str]) -> list[Result]:
     full = n >= TARGET_COMPONENTS and db == "sqlite"
     wall = metrics["cli_wall_s"]
     rows = [
-        Result(f"{label} (CLI wall)", db, f"{wall:.1f} s",
-               f"<= {TARGET_S:.0f} s" if full else "-",
-               (wall <= TARGET_S) if full else None, metrics, notes),
-        Result(f"{label} (inserts+commit)", db,
-               f"{metrics['generation_s']:.1f} s ({human_count(metrics['components_per_s'])} "
-               f"comps/s)",
-               metrics={k: metrics[k] for k in ("generation_s", "insert_s", "commit_s",
-                                                 "components_per_s", "rows_per_s")}),
-        Result(f"{label} (peak RSS)", db, human_bytes(metrics["peak_rss_bytes"]),
-               metrics={"peak_rss_bytes": metrics["peak_rss_bytes"]}),
+        Result(
+            f"{label} (CLI wall)",
+            db,
+            f"{wall:.1f} s",
+            f"<= {TARGET_S:.0f} s" if full else "-",
+            (wall <= TARGET_S) if full else None,
+            metrics,
+            notes,
+        ),
+        Result(
+            f"{label} (inserts+commit)",
+            db,
+            f"{metrics['generation_s']:.1f} s ({human_count(metrics['components_per_s'])} comps/s)",
+            metrics={
+                k: metrics[k]
+                for k in ("generation_s", "insert_s", "commit_s", "components_per_s", "rows_per_s")
+            },
+        ),
+        Result(
+            f"{label} (peak RSS)",
+            db,
+            human_bytes(metrics["peak_rss_bytes"]),
+            metrics={"peak_rss_bytes": metrics["peak_rss_bytes"]},
+        ),
     ]
     return rows
 
@@ -114,8 +155,9 @@ def bench_sqlite(settings: Settings, workdir: Path) -> tuple[list[Result], Datas
     metrics = run_generate(url, settings.buildings, settings.components, workdir, "sqlite")
     metrics["db_size_bytes"] = sqlite_size(path)
     notes = [f"SQLite file {human_bytes(metrics['db_size_bytes'])} after generation"]
-    return _results(metrics, "sqlite", notes), Dataset(url, "sqlite", settings.buildings,
-                                                       settings.components)
+    return _results(metrics, "sqlite", notes), Dataset(
+        url, "sqlite", settings.buildings, settings.components
+    )
 
 
 def bench_postgres(settings: Settings, workdir: Path, server) -> tuple[list[Result], Dataset]:
@@ -128,21 +170,26 @@ def bench_postgres(settings: Settings, workdir: Path, server) -> tuple[list[Resu
         probe_b, probe_c = max(1, buildings // 10), components // 10
         probe = run_generate(probe_url, probe_b, probe_c, workdir, "postgresql-probe")
         projected = probe["startup_s"] + probe["material_load_s"] + probe["generation_s"] * 10
-        notes.append(f"probe {human_count(probe_c)} comps: {probe['cli_wall_s']:.1f} s wall; "
-                     f"projected {human_count(components)}: {projected:.0f} s")
+        notes.append(
+            f"probe {human_count(probe_c)} comps: {probe['cli_wall_s']:.1f} s wall; "
+            f"projected {human_count(components)}: {projected:.0f} s"
+        )
         if projected > settings.pg_limit_s:
-            notes.append(f"full size projected over {settings.pg_limit_s:.0f} s: "
-                         f"reporting the {human_count(probe_c)} probe instead")
+            notes.append(
+                f"full size projected over {settings.pg_limit_s:.0f} s: "
+                f"reporting the {human_count(probe_c)} probe instead"
+            )
             log(f"postgresql: projected {projected:.0f} s for the full size, keeping the probe")
             probe["projected_full_s"] = projected
             return _results(probe, "postgresql", notes), Dataset(
-                probe_url, "postgresql", probe_b, probe_c)
+                probe_url, "postgresql", probe_b, probe_c
+            )
         server.drop_database(probe_url)
     url = server.new_database("mpx_gen")
     migrate(url, workdir)
-    metrics = run_generate(url, buildings, components, workdir, "postgresql",
-                           timeout_s=None if settings.quick else 900)
+    metrics = run_generate(
+        url, buildings, components, workdir, "postgresql", timeout_s=None if settings.quick else 900
+    )
     metrics["db_size_bytes"] = scalar(url, "SELECT pg_database_size(current_database())")
     notes.append(f"database {human_bytes(metrics['db_size_bytes'])} after generation")
-    return _results(metrics, "postgresql", notes), Dataset(url, "postgresql", buildings,
-                                                           components)
+    return _results(metrics, "postgresql", notes), Dataset(url, "postgresql", buildings, components)

@@ -80,14 +80,16 @@ def login(client, email: str) -> None:
     match = _CSRF.search(page)
     if not match:
         raise RuntimeError("no CSRF token on /login")
-    response = client.post("/login", data={"email": email, "password": PASSWORD,
-                                            "csrf_token": match.group(1)})
+    response = client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": match.group(1)}
+    )
     if response.status_code != 302:
         raise RuntimeError(f"login failed: {response.status_code}")
 
 
-def time_requests(client, path: str, headers: dict, warmup: int, iterations: int,
-                  check) -> list[float]:
+def time_requests(
+    client, path: str, headers: dict, warmup: int, iterations: int, check
+) -> list[float]:
     """Warm up, then time `iterations` GET requests; every response is checked."""
     for _ in range(warmup):
         check(client.get(path, headers=headers))
@@ -111,8 +113,13 @@ def record_statements(engine):
 
     def after(conn, cursor, statement, parameters, context, executemany):
         start = conn.info["_bench_start"].pop()
-        recorded.append({"statement": statement, "parameters": parameters,
-                         "ms": (time.perf_counter() - start) * 1000})
+        recorded.append(
+            {
+                "statement": statement,
+                "parameters": parameters,
+                "ms": (time.perf_counter() - start) * 1000,
+            }
+        )
 
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
@@ -125,8 +132,9 @@ def record_statements(engine):
 
 def explain(engine, statements: list[dict]) -> list[dict]:
     """Plans of the recorded SELECT statements, slowest first."""
-    prefix = ("EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite"
-              else "EXPLAIN (ANALYZE, BUFFERS) ")
+    prefix = (
+        "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    )
     out = []
     with engine.connect() as conn:
         for item in sorted(statements, key=lambda s: -s["ms"]):
@@ -134,8 +142,13 @@ def explain(engine, statements: list[dict]) -> list[dict]:
                 continue
             rows = conn.exec_driver_sql(prefix + item["statement"], item["parameters"]).all()
             plan = [" ".join(str(c) for c in row) for row in rows]
-            out.append({"ms": round(item["ms"], 3),
-                        "statement": " ".join(item["statement"].split()), "plan": plan})
+            out.append(
+                {
+                    "ms": round(item["ms"], 3),
+                    "statement": " ".join(item["statement"].split()),
+                    "plan": plan,
+                }
+            )
     return out
 
 
@@ -150,8 +163,13 @@ def profile(app, client, path: str, headers: dict) -> dict:
         client.get(path, headers=headers)
         total_ms = (time.perf_counter() - start) * 1000
     sql_ms = sum(s["ms"] for s in recorded)
-    return {"statements": len(recorded), "sql_ms": sql_ms, "request_ms": total_ms,
-            "non_sql_ms": total_ms - sql_ms, "plans": explain(engine, recorded)}
+    return {
+        "statements": len(recorded),
+        "sql_ms": sql_ms,
+        "request_ms": total_ms,
+        "non_sql_ms": total_ms - sql_ms,
+        "plans": explain(engine, recorded),
+    }
 
 
 def time_summary_sql(app, building_id: int, warmup: int, iterations: int) -> list[float]:
@@ -173,8 +191,9 @@ def time_summary_sql(app, building_id: int, warmup: int, iterations: int) -> lis
     return samples
 
 
-def measure(url: str, db: str, components: int, settings: Settings,
-            dataset_label: str) -> list[Result]:
+def measure(
+    url: str, db: str, components: int, settings: Settings, dataset_label: str
+) -> list[Result]:
     """Prepare the building, log in, time the page and the API summary; return result rows."""
     from app.extensions import db as sqla
 
@@ -199,10 +218,12 @@ def measure(url: str, db: str, components: int, settings: Settings,
 
     html_path, api_path = f"/buildings/{bid}", f"/api/v1/buildings/{bid}/summary"
     log(f"overview {db} {dataset_label}: timing {settings.iterations} requests of each kind")
-    html = stats_ms(time_requests(client, html_path, {}, settings.warmup, settings.iterations,
-                                  check_html))
-    api = stats_ms(time_requests(client, api_path, bearer, settings.warmup,
-                                 settings.iterations, check_api))
+    html = stats_ms(
+        time_requests(client, html_path, {}, settings.warmup, settings.iterations, check_html)
+    )
+    api = stats_ms(
+        time_requests(client, api_path, bearer, settings.warmup, settings.iterations, check_api)
+    )
     sql = stats_ms(time_summary_sql(app, bid, settings.warmup, settings.iterations))
     html["profile"] = profile(app, client, html_path, {})
     api["profile"] = profile(app, client, api_path, bearer)
@@ -212,27 +233,43 @@ def measure(url: str, db: str, components: int, settings: Settings,
         sqla.engine.dispose()
 
     comps = human_count(components)
-    where = f"{comps} in {human_count(prepared.components_in_db)} DB" \
-        if prepared.components_in_db > components else f"{comps} comps"
-    common = {"components": components, "components_in_db": prepared.components_in_db,
-              "building_id": bid, "setup_generate_s": prepared.setup_s,
-              "dataset": dataset_label}
-    notes = [f"setup: generating the {comps}-component building took "
-             f"{prepared.setup_s:.1f} s"]
+    where = (
+        f"{comps} in {human_count(prepared.components_in_db)} DB"
+        if prepared.components_in_db > components
+        else f"{comps} comps"
+    )
+    common = {
+        "components": components,
+        "components_in_db": prepared.components_in_db,
+        "building_id": bid,
+        "setup_generate_s": prepared.setup_s,
+        "dataset": dataset_label,
+    }
+    notes = [f"setup: generating the {comps}-component building took {prepared.setup_s:.1f} s"]
     target = components == 10_000
     rows = []
     for name, figures in (("HTML", html), ("JSON", api)):
         ok = figures["median_ms"] <= TARGET_MS if target else None
-        rows.append(Result(
-            f"overview {name} ({where})", db,
-            f"median {figures['median_ms']:.0f} ms p95 {figures['p95_ms']:.0f}",
-            f"<= {TARGET_MS:.0f} ms" if target else "-", ok,
-            {**common, **figures}, notes if name == "HTML" else []))
-    rows.append(Result(
-        f"  summary SQL only ({where})", db,
-        f"median {sql['median_ms']:.0f} ms p95 {sql['p95_ms']:.0f} "
-        f"({api['profile']['statements']} stmts/req)",
-        metrics={**common, **sql}))
+        rows.append(
+            Result(
+                f"overview {name} ({where})",
+                db,
+                f"median {figures['median_ms']:.0f} ms p95 {figures['p95_ms']:.0f}",
+                f"<= {TARGET_MS:.0f} ms" if target else "-",
+                ok,
+                {**common, **figures},
+                notes if name == "HTML" else [],
+            )
+        )
+    rows.append(
+        Result(
+            f"  summary SQL only ({where})",
+            db,
+            f"median {sql['median_ms']:.0f} ms p95 {sql['p95_ms']:.0f} "
+            f"({api['profile']['statements']} stmts/req)",
+            metrics={**common, **sql},
+        )
+    )
     return rows
 
 
@@ -248,5 +285,10 @@ def bench_empty(db: str, settings: Settings, workdir: Path, server=None) -> list
 
 def bench_scale(dataset, settings: Settings) -> list[Result]:
     """The overview in the database left by the generate benchmark."""
-    return measure(dataset.url, dataset.db, settings.overview_components, settings,
-                   f"{dataset.components} generated")
+    return measure(
+        dataset.url,
+        dataset.db,
+        settings.overview_components,
+        settings,
+        f"{dataset.components} generated",
+    )

@@ -21,8 +21,7 @@ def table(results: list[Result]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = []
     for n, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
-                     .rstrip())
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -42,16 +41,20 @@ def details(results: list[Result]) -> str:
                 f"material links + {m['hazard_rows']:,} hazards; batch rate first "
                 f"{m['first_batch_components_per_s']:,.0f} -> last "
                 f"{m['last_batch_components_per_s']:,.0f} comps/s; peak RSS "
-                f"{human_bytes(m['peak_rss_bytes'])}")
+                f"{human_bytes(m['peak_rss_bytes'])}"
+            )
         if "profile" in m:
             p = m["profile"]
             slowest = p["plans"][0] if p["plans"] else None
-            line = (f"{r.benchmark} [{r.db}]: {p['statements']} SQL statements, "
-                    f"{p['sql_ms']:.1f} ms in SQL, {p['non_sql_ms']:.1f} ms elsewhere; "
-                    f"response {m['response_bytes']:,} bytes")
+            line = (
+                f"{r.benchmark} [{r.db}]: {p['statements']} SQL statements, "
+                f"{p['sql_ms']:.1f} ms in SQL, {p['non_sql_ms']:.1f} ms elsewhere; "
+                f"response {m['response_bytes']:,} bytes"
+            )
             if slowest:
-                line += f"; slowest statement {slowest['ms']:.1f} ms: " \
-                        f"{slowest['statement'][:110]}..."
+                line += (
+                    f"; slowest statement {slowest['ms']:.1f} ms: {slowest['statement'][:110]}..."
+                )
             lines.append(line)
         lines.extend(f"{r.benchmark} [{r.db}]: {note}" for note in r.notes)
     return "\n".join(lines)
