@@ -27,11 +27,17 @@ def label(value: str | None) -> str:
     return (value or "").replace("_", " ").capitalize()
 
 
+def unit(value: str | None) -> str:
+    """Units as people write them: m2 → m², m3 → m³."""
+    return (value or "").replace("m2", "m²").replace("m3", "m³")
+
+
 def register(app: Flask) -> None:
     """Install filters and the shell context."""
     from passports.tags import format_tag
 
-    app.jinja_env.filters.update(kg=kg, number=number, label=label, tag=format_tag)
+    app.jinja_env.filters.update(kg=kg, number=number, label=label, tag=format_tag,
+                               unit=unit)
     app.jinja_env.globals.update(today=date.today)
 
     @app.shell_context_processor

@@ -112,13 +112,13 @@ def _hospital_components() -> list[dict]:
              "service_life_years": 150, "status": "to_harvest",
              "description": "Yellow facing brick in lime mortar: cleanable for reuse."}
     return [
-        _c("Facing brick, north elevation", "facade", "Facade", 38.0, "m3",
+        _c("Facing brick, north elevation", "facade", "Facade", 41.0, "m3",
            [("facing-brick", 0.8), ("lime-mortar", 0.2)], **brick),
-        _c("Facing brick, south elevation", "facade", "Facade", 38.0, "m3",
+        _c("Facing brick, south elevation", "facade", "Facade", 41.0, "m3",
            [("facing-brick", 0.8), ("lime-mortar", 0.2)], **brick),
-        _c("Facing brick, east elevation", "facade", "Facade", 31.0, "m3",
+        _c("Facing brick, east elevation", "facade", "Facade", 33.0, "m3",
            [("facing-brick", 0.8), ("lime-mortar", 0.2)], **brick),
-        _c("Facing brick, west elevation", "facade", "Facade", 31.0, "m3",
+        _c("Facing brick, west elevation", "facade", "Facade", 33.0, "m3",
            [("facing-brick", 0.8), ("lime-mortar", 0.2)], **brick),
         _c("Hollow-core floor slab 1200×220", "floor", "01 First floor", 96, "pcs",
            [("precast-concrete", 0.98), ("rebar", 0.02)], volume_m3=96 * 1.2 * 0.22 * 7.2 * 0.6,

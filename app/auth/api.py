@@ -17,6 +17,7 @@ csrf.exempt(blp)
 
 @blp.route("/auth/tokens", methods=["POST"])
 @limiter.limit(login_rate_limit)
+@blp.doc(security=[])
 @blp.arguments(CredentialsSchema)
 @blp.response(201, TokenIssuedSchema)
 def create_token(credentials):
