@@ -36,8 +36,12 @@ def create_org(name: str, kind: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--org", "org_name", required=True, help="Organisation name; created if missing.")
-@click.option("--org-kind", type=click.Choice(ORG_KINDS), default=None,
-              help="Kind for a new organisation (default follows the role).")
+@click.option(
+    "--org-kind",
+    type=click.Choice(ORG_KINDS),
+    default=None,
+    help="Kind for a new organisation (default follows the role).",
+)
 @click.option("--name", default="", help="Display name.")
 def create_user(email, password, role, org_name, org_kind, name) -> None:
     """Create a user, and their organisation if it does not exist yet."""
@@ -45,7 +49,8 @@ def create_user(email, password, role, org_name, org_kind, name) -> None:
         org = services.find_organisation(org_name)
         if org is None:
             kind = org_kind or {"contractor": "contractor", "buyer": "company"}.get(
-                role, "municipality")
+                role, "municipality"
+            )
             org = services.create_organisation(org_name, kind)
             click.echo(f"Created organisation {org.id}: {org.name} ({org.kind})")
         user = services.create_user(email, password, role, org, name=name)

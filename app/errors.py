@@ -19,8 +19,14 @@ class ServiceError(Exception):
 
     code = 400
 
-    def __init__(self, message: str, *, code: int | None = None, errors: dict | None = None,
-                 extra: dict | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        errors: dict | None = None,
+        extra: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.errors = errors
@@ -46,9 +52,10 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_payload(code: int, name: str, message: str, errors: dict | None = None) -> dict:
@@ -90,10 +97,16 @@ def handle_validation_error(exc: ValidationError):
 def handle_service_error(exc: ServiceError):
     """A refused action keeps the database unchanged and says why."""
     db.session.rollback()
-    names = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large",
-             422: "Unprocessable Entity"}
-    return _render(exc.code, names.get(exc.code, "Bad Request"), exc.message, exc.errors,
-                   extra=exc.extra)
+    names = {
+        403: "Forbidden",
+        404: "Not Found",
+        409: "Conflict",
+        413: "Payload Too Large",
+        422: "Unprocessable Entity",
+    }
+    return _render(
+        exc.code, names.get(exc.code, "Bad Request"), exc.message, exc.errors, extra=exc.extra
+    )
 
 
 def handle_unexpected(exc: Exception):

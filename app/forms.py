@@ -20,8 +20,9 @@ def _convert(field: fields.Field, raw: str):
     return value
 
 
-def form_data(schema: Schema, form, *, keep_empty: bool = False,
-              skip: tuple[str, ...] = ()) -> dict:
+def form_data(
+    schema: Schema, form, *, keep_empty: bool = False, skip: tuple[str, ...] = ()
+) -> dict:
     """Typed values for the schema's scalar fields found in the form.
 
     Empty inputs are left out on create; on edit (`keep_empty`) they clear nullable fields and

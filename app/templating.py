@@ -36,8 +36,7 @@ def register(app: Flask) -> None:
     """Install filters and the shell context."""
     from passports.tags import format_tag
 
-    app.jinja_env.filters.update(kg=kg, number=number, label=label, tag=format_tag,
-                               unit=unit)
+    app.jinja_env.filters.update(kg=kg, number=number, label=label, tag=format_tag, unit=unit)
     app.jinja_env.globals.update(today=date.today)
 
     @app.shell_context_processor

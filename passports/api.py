@@ -107,8 +107,9 @@ def list_grants(building_id):
 def create_grant(data, building_id):
     """Grant an organisation (a contractor) read access, optionally until a date."""
     building = building_for(current_user, building_id, write=True)
-    grant = services.grant_access(building, data["organisation_id"], current_user,
-                                  data.get("expires_on"))
+    grant = services.grant_access(
+        building, data["organisation_id"], current_user, data.get("expires_on")
+    )
     db.session.commit()
     return grant
 
@@ -144,8 +145,7 @@ def list_components(args, building_id, pagination_parameters):
 @blp.response(201, ComponentSchema)
 def create_component(data, building_id):
     """Register a component; it gets its tag and a derived mass."""
-    component = services.create_component(
-        building_for(current_user, building_id, write=True), data)
+    component = services.create_component(building_for(current_user, building_id, write=True), data)
     db.session.commit()
     return component
 
@@ -165,7 +165,8 @@ def get_component(component_id):
 def update_component(data, component_id):
     """Edit a component; a status change must follow the lifecycle."""
     component = services.update_component(
-        component_for(current_user, component_id, write=True), data)
+        component_for(current_user, component_id, write=True), data
+    )
     db.session.commit()
     return component
 

@@ -43,12 +43,14 @@ def split_by_material(mass_kg: float | None, parts: list[Part]) -> list[float | 
     return [mass_kg * w / total for w in weights]
 
 
-def derive_mass(quantity: float, unit: str, volume_m3: float | None, mass_kg: float | None,
-                parts: list[Part]) -> MassResult:
+def derive_mass(
+    quantity: float, unit: str, volume_m3: float | None, mass_kg: float | None, parts: list[Part]
+) -> MassResult:
     """Work out the component's mass and show how."""
     if mass_kg is not None:
-        return MassResult(mass_kg, "given", f"{_fmt(mass_kg)} kg, as given",
-                          split_by_material(mass_kg, parts))
+        return MassResult(
+            mass_kg, "given", f"{_fmt(mass_kg)} kg, as given", split_by_material(mass_kg, parts)
+        )
     if unit in ("kg", "t"):
         mass = quantity * (1000.0 if unit == "t" else 1.0)
         note = f"{_fmt(quantity)} {unit} = {_fmt(mass)} kg"
@@ -56,12 +58,10 @@ def derive_mass(quantity: float, unit: str, volume_m3: float | None, mass_kg: fl
     volume = quantity if unit == "m3" else volume_m3
     if volume is None or not parts:
         missing = "materials" if volume is not None else "a volume or a mass"
-        return MassResult(None, "unknown", f"Mass unknown: give {missing}.",
-                          [None for _ in parts])
+        return MassResult(None, "unknown", f"Mass unknown: give {missing}.", [None for _ in parts])
     density = sum(p.fraction * p.density for p in parts)
     mass = volume * density
     terms = " + ".join(f"{_fmt(p.fraction)} × {_fmt(p.density)} ({p.name})" for p in parts)
     mix = f" = {terms}" if len(parts) > 1 else f" ({parts[0].name})"
     note = f"{_fmt(volume)} m³ × {_fmt(density)} kg/m³{mix} = {_fmt(mass)} kg"
-    return MassResult(mass, "derived", note[:500],
-                      [volume * p.fraction * p.density for p in parts])
+    return MassResult(mass, "derived", note[:500], [volume * p.fraction * p.density for p in parts])

@@ -21,27 +21,78 @@ from app.extensions import db
 from app.models import TimestampMixin, utcnow
 
 MATERIAL_FAMILIES = (
-    "masonry", "concrete", "steel", "aluminium", "copper", "metals_other", "timber", "glass",
-    "insulation", "gypsum", "ceramics", "stone", "plastics", "bitumen", "mortar", "other",
+    "masonry",
+    "concrete",
+    "steel",
+    "aluminium",
+    "copper",
+    "metals_other",
+    "timber",
+    "glass",
+    "insulation",
+    "gypsum",
+    "ceramics",
+    "stone",
+    "plastics",
+    "bitumen",
+    "mortar",
+    "other",
 )
 BUILDING_STATUSES = ("in_use", "renovation_planned", "demolition_planned", "demolished")
 USE_TYPES = (
-    "civic", "office", "education", "healthcare", "residential", "industrial", "retail",
-    "sports", "culture", "mixed", "other",
+    "civic",
+    "office",
+    "education",
+    "healthcare",
+    "residential",
+    "industrial",
+    "retail",
+    "sports",
+    "culture",
+    "mixed",
+    "other",
 )
 UNITS = ("pcs", "m", "m2", "m3", "kg", "t")
 CATEGORIES = (
-    "foundation", "structure", "external_wall", "internal_wall", "facade", "floor", "roof",
-    "stair", "window", "door", "ceiling", "finish", "installation", "fixture", "other",
+    "foundation",
+    "structure",
+    "external_wall",
+    "internal_wall",
+    "facade",
+    "floor",
+    "roof",
+    "stair",
+    "window",
+    "door",
+    "ceiling",
+    "finish",
+    "installation",
+    "fixture",
+    "other",
 )
 CONNECTION_TYPES = (
-    "dry", "click", "bolted", "screwed", "nailed", "lime_mortar", "cement_mortar", "glued",
-    "welded", "cast",
+    "dry",
+    "click",
+    "bolted",
+    "screwed",
+    "nailed",
+    "lime_mortar",
+    "cement_mortar",
+    "glued",
+    "welded",
+    "cast",
 )
 HAZARD_KINDS = ("asbestos", "pcb", "lead", "other")
 COMPONENT_STATUSES = (
-    "installed", "to_harvest", "harvested", "in_storage", "listed", "reserved", "transferred",
-    "reinstalled", "disposed",
+    "installed",
+    "to_harvest",
+    "harvested",
+    "in_storage",
+    "listed",
+    "reserved",
+    "transferred",
+    "reinstalled",
+    "disposed",
 )
 # The harvest chain; "disposed" is reachable from every state but itself.
 STATUS_CHAIN = COMPONENT_STATUSES[:-1]
@@ -188,7 +239,9 @@ class Component(TimestampMixin, db.Model):
 
     building: Mapped[Building] = relationship()
     materials: Mapped[list["ComponentMaterial"]] = relationship(
-        back_populates="component", cascade="all, delete-orphan", order_by="ComponentMaterial.position"
+        back_populates="component",
+        cascade="all, delete-orphan",
+        order_by="ComponentMaterial.position",
     )
     hazards: Mapped[list["ComponentHazard"]] = relationship(
         back_populates="component", cascade="all, delete-orphan", order_by="ComponentHazard.id"

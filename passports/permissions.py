@@ -57,8 +57,7 @@ def can_read_building(user, building: Building) -> bool:
         return False
     today = date.today()
     return any(
-        g.organisation_id == user.organisation_id and g.is_active_on(today)
-        for g in building.grants
+        g.organisation_id == user.organisation_id and g.is_active_on(today) for g in building.grants
     )
 
 

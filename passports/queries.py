@@ -19,29 +19,39 @@ def materials_query(q: str | None = None, family: str | None = None) -> Select:
     stmt = select(Material).order_by(Material.family, Material.name)
     if q:
         pattern = _like(q.strip())
-        stmt = stmt.where(or_(
-            func.lower(Material.name).like(pattern, escape="\\"),
-            func.lower(Material.slug).like(pattern, escape="\\"),
-            func.lower(Material.aliases).like(pattern, escape="\\"),
-        ))
+        stmt = stmt.where(
+            or_(
+                func.lower(Material.name).like(pattern, escape="\\"),
+                func.lower(Material.slug).like(pattern, escape="\\"),
+                func.lower(Material.aliases).like(pattern, escape="\\"),
+            )
+        )
     if family:
         stmt = stmt.where(Material.family == family)
     return stmt
 
 
-def buildings_query(user, q: str | None = None, city: str | None = None,
-                    status: str | None = None, archived: bool = False) -> Select:
+def buildings_query(
+    user,
+    q: str | None = None,
+    city: str | None = None,
+    status: str | None = None,
+    archived: bool = False,
+) -> Select:
     """Buildings the user may read, filtered."""
     stmt = select(Building).where(readable_buildings(user)).order_by(Building.name, Building.id)
     stmt = stmt.where(
-        Building.archived_at.is_not(None) if archived else Building.archived_at.is_(None))
+        Building.archived_at.is_not(None) if archived else Building.archived_at.is_(None)
+    )
     if q:
         pattern = _like(q.strip())
-        stmt = stmt.where(or_(
-            func.lower(Building.name).like(pattern, escape="\\"),
-            func.lower(Building.address).like(pattern, escape="\\"),
-            func.lower(Building.city).like(pattern, escape="\\"),
-        ))
+        stmt = stmt.where(
+            or_(
+                func.lower(Building.name).like(pattern, escape="\\"),
+                func.lower(Building.address).like(pattern, escape="\\"),
+                func.lower(Building.city).like(pattern, escape="\\"),
+            )
+        )
     if city:
         stmt = stmt.where(func.lower(Building.city) == city.strip().lower())
     if status:
@@ -49,21 +59,33 @@ def buildings_query(user, q: str | None = None, city: str | None = None,
     return stmt
 
 
-def components_query(building_id: int, q: str | None = None, storey: str | None = None,
-                     category: str | None = None, status: str | None = None,
-                     hazardous: bool | None = None, archived: bool = False) -> Select:
+def components_query(
+    building_id: int,
+    q: str | None = None,
+    storey: str | None = None,
+    category: str | None = None,
+    status: str | None = None,
+    hazardous: bool | None = None,
+    archived: bool = False,
+) -> Select:
     """A building's components, filtered, in storey and name order."""
-    stmt = select(Component).where(Component.building_id == building_id).order_by(
-        Component.storey, Component.category, Component.name, Component.id)
+    stmt = (
+        select(Component)
+        .where(Component.building_id == building_id)
+        .order_by(Component.storey, Component.category, Component.name, Component.id)
+    )
     stmt = stmt.where(
-        Component.archived_at.is_not(None) if archived else Component.archived_at.is_(None))
+        Component.archived_at.is_not(None) if archived else Component.archived_at.is_(None)
+    )
     if q:
         pattern = _like(q.strip())
-        stmt = stmt.where(or_(
-            func.lower(Component.name).like(pattern, escape="\\"),
-            func.lower(Component.tag).like(pattern, escape="\\"),
-            func.lower(Component.manufacturer).like(pattern, escape="\\"),
-        ))
+        stmt = stmt.where(
+            or_(
+                func.lower(Component.name).like(pattern, escape="\\"),
+                func.lower(Component.tag).like(pattern, escape="\\"),
+                func.lower(Component.manufacturer).like(pattern, escape="\\"),
+            )
+        )
     if storey is not None:
         stmt = stmt.where(Component.storey == storey)
     if category:
@@ -71,8 +93,9 @@ def components_query(building_id: int, q: str | None = None, storey: str | None 
     if status:
         stmt = stmt.where(Component.status == status)
     if hazardous is not None:
-        has = select(ComponentHazard.id).where(
-            ComponentHazard.component_id == Component.id).exists()
+        has = (
+            select(ComponentHazard.id).where(ComponentHazard.component_id == Component.id).exists()
+        )
         stmt = stmt.where(has if hazardous else ~has)
     return stmt
 
@@ -88,36 +111,47 @@ def building_summary(building: Building) -> dict:
         ).where(*live)
     ).one()
     by_status = db.session.execute(
-        select(Component.status, func.count(Component.id)).where(*live)
-        .group_by(Component.status).order_by(Component.status)
+        select(Component.status, func.count(Component.id))
+        .where(*live)
+        .group_by(Component.status)
+        .order_by(Component.status)
     ).all()
     groups = db.session.execute(
-        select(Component.storey, Component.category, func.count(Component.id),
-               func.sum(Component.mass_kg))
-        .where(*live).group_by(Component.storey, Component.category)
+        select(
+            Component.storey,
+            Component.category,
+            func.count(Component.id),
+            func.sum(Component.mass_kg),
+        )
+        .where(*live)
+        .group_by(Component.storey, Component.category)
         .order_by(Component.storey, Component.category)
     ).all()
     families = db.session.execute(
         select(Material.family, func.sum(ComponentMaterial.mass_kg))
-        .join(ComponentMaterial.material).join(ComponentMaterial.component)
+        .join(ComponentMaterial.material)
+        .join(ComponentMaterial.component)
         .where(*live, ComponentMaterial.mass_kg.is_not(None))
-        .group_by(Material.family).order_by(func.sum(ComponentMaterial.mass_kg).desc())
+        .group_by(Material.family)
+        .order_by(func.sum(ComponentMaterial.mass_kg).desc())
     ).all()
     hazard_count = db.session.scalar(
         select(func.count(func.distinct(ComponentHazard.component_id)))
-        .join(ComponentHazard.component).where(*live)
+        .join(ComponentHazard.component)
+        .where(*live)
     )
     hazard_rows = db.session.execute(
-        select(Component.id, Component.tag, Component.name, Component.storey,
-               ComponentHazard.kind)
+        select(Component.id, Component.tag, Component.name, Component.storey, ComponentHazard.kind)
         .join(ComponentHazard, ComponentHazard.component_id == Component.id)
-        .where(*live).order_by(Component.storey, Component.name, Component.id)
+        .where(*live)
+        .order_by(Component.storey, Component.name, Component.id)
         .limit(HAZARD_LIST_LIMIT * 4)
     ).all()
     hazardous: dict[int, dict] = {}
     for cid, tag, name, storey, kind in hazard_rows:
-        row = hazardous.setdefault(cid, {"id": cid, "tag": tag, "name": name, "storey": storey,
-                                         "kinds": []})
+        row = hazardous.setdefault(
+            cid, {"id": cid, "tag": tag, "name": name, "storey": storey, "kinds": []}
+        )
         if kind not in row["kinds"]:
             row["kinds"].append(kind)
     return {
@@ -126,9 +160,15 @@ def building_summary(building: Building) -> dict:
         "total_mass_kg": float(totals[1] or 0.0),
         "mass_unknown_count": int(totals[2] or 0),
         "by_status": [{"status": s, "count": n} for s, n in by_status],
-        "groups": [{"storey": st, "category": cat, "count": n,
-                    "mass_kg": float(m) if m is not None else None}
-                   for st, cat, n, m in groups],
+        "groups": [
+            {
+                "storey": st,
+                "category": cat,
+                "count": n,
+                "mass_kg": float(m) if m is not None else None,
+            }
+            for st, cat, n, m in groups
+        ],
         "mass_by_family": [{"family": f, "mass_kg": float(m)} for f, m in families],
         "hazardous_count": hazard_count or 0,
         "hazardous": list(hazardous.values())[:HAZARD_LIST_LIMIT],

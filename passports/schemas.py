@@ -32,8 +32,9 @@ def _text(length: int, **kwargs) -> fields.String:
 
 
 def _year() -> fields.Integer:
-    return fields.Integer(strict=True, allow_none=True,
-                          validate=validate.Range(min=1000, max=date.today().year + 10))
+    return fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1000, max=date.today().year + 10)
+    )
 
 
 # ---------------------------------------------------------------- materials
@@ -58,8 +59,12 @@ class MaterialSchema(Schema):
 class MaterialCreateSchema(Schema):
     """What an admin gives to add a material."""
 
-    slug = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."))
+    slug = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
+        ),
+    )
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     family = fields.String(required=True, validate=validate.OneOf(MATERIAL_FAMILIES))
     density_kg_m3 = StrictFloat(required=True, validate=_positive)
@@ -67,7 +72,8 @@ class MaterialCreateSchema(Schema):
     carbon_source = fields.String(required=True, validate=validate.Length(min=3, max=500))
     cpv_code = fields.String(required=True)
     reference_service_life_years = fields.Integer(
-        strict=True, allow_none=True, validate=validate.Range(min=1, max=500))
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=500)
+    )
     reprocessing_kgco2e_per_kg = StrictFloat(validate=validate.Range(min=0))
     reprocessing_source = _text(500)
     aliases = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
@@ -114,18 +120,21 @@ class BuildingCreateSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     address = _text(300)
     city = _text(120)
-    country = fields.String(validate=validate.Regexp(
-        r"^([A-Z]{2})?$", error="Use the two-letter ISO 3166 code, e.g. NL or DK."))
+    country = fields.String(
+        validate=validate.Regexp(
+            r"^([A-Z]{2})?$", error="Use the two-letter ISO 3166 code, e.g. NL or DK."
+        )
+    )
     latitude = StrictFloat(allow_none=True, validate=validate.Range(min=-90, max=90))
-    longitude = StrictFloat(allow_none=True,
-                             validate=validate.Range(min=-180, max=180))
+    longitude = StrictFloat(allow_none=True, validate=validate.Range(min=-180, max=180))
     year_built = _year()
     gross_floor_area_m2 = StrictFloat(allow_none=True, validate=_positive)
     use_type = fields.String(validate=validate.OneOf(USE_TYPES))
     status = fields.String(validate=validate.OneOf(BUILDING_STATUSES))
     planned_date = fields.Date(allow_none=True)
     organisation_id = fields.Integer(
-        strict=True, metadata={"description": "Admins only: the owning organisation."})
+        strict=True, metadata={"description": "Admins only: the owning organisation."}
+    )
 
     @validates_schema
     def _coordinates_together(self, data, partial=None, **_):
@@ -212,7 +221,9 @@ class MaterialShareSchema(Schema):
     """One material of a component, by share of volume."""
 
     material_id = fields.Integer(required=True, strict=True)
-    fraction = StrictFloat(required=True, validate=validate.Range(min=0, max=1, min_inclusive=False))
+    fraction = StrictFloat(
+        required=True, validate=validate.Range(min=0, max=1, min_inclusive=False)
+    )
 
 
 class MaterialShareOutSchema(Schema):
@@ -283,29 +294,50 @@ class ComponentCreateSchema(Schema):
     storey = _text(100)
     quantity = StrictFloat(required=True, validate=_positive)
     unit = fields.String(required=True, validate=validate.OneOf(UNITS))
-    volume_m3 = StrictFloat(allow_none=True, validate=_positive,
-                             metadata={"description": "Total volume of the lot, in m³."})
-    mass_kg = StrictFloat(allow_none=True, validate=_positive,
-                           metadata={"description": "Total mass; derived when left out."})
+    volume_m3 = StrictFloat(
+        allow_none=True,
+        validate=_positive,
+        metadata={"description": "Total volume of the lot, in m³."},
+    )
+    mass_kg = StrictFloat(
+        allow_none=True,
+        validate=_positive,
+        metadata={"description": "Total mass; derived when left out."},
+    )
     materials = fields.List(fields.Nested(MaterialShareSchema))
-    condition = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=5),
-                               metadata={"description": "5 as new … 1 unusable for reuse."})
+    condition = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=5),
+        metadata={"description": "5 as new … 1 unusable for reuse."},
+    )
     connection_type = fields.String(allow_none=True, validate=validate.OneOf(CONNECTION_TYPES))
     hazards = fields.List(fields.Nested(HazardSchema))
     install_year = _year()
-    service_life_years = fields.Integer(strict=True, allow_none=True,
-                                        validate=validate.Range(min=1, max=500))
+    service_life_years = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=500)
+    )
     recycled_content = StrictFloat(validate=_fraction)
     reused_content = StrictFloat(validate=_fraction)
     manufacturer = _text(200)
     gtin = fields.String(allow_none=True)
-    serial_number = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^[!-~]{1,20}$", error="Up to 20 printable characters (GS1 AI 21)."))
-    ifc_guid = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^[0-9A-Za-z_$]{22}$", error="An IFC GlobalId has 22 characters."))
+    serial_number = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^[!-~]{1,20}$", error="Up to 20 printable characters (GS1 AI 21)."
+        ),
+    )
+    ifc_guid = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^[0-9A-Za-z_$]{22}$", error="An IFC GlobalId has 22 characters."
+        ),
+    )
     description = _text(5000)
-    status = fields.String(validate=validate.OneOf(COMPONENT_STATUSES),
-                           metadata={"description": "On update, only allowed transitions."})
+    status = fields.String(
+        validate=validate.OneOf(COMPONENT_STATUSES),
+        metadata={"description": "On update, only allowed transitions."},
+    )
 
     @validates("gtin")
     def _gtin(self, value, **_):
@@ -319,14 +351,16 @@ class ComponentCreateSchema(Schema):
             total = sum(m["fraction"] for m in materials)
             if abs(total - 1.0) > FRACTION_TOLERANCE:
                 raise ValidationError(
-                    f"Material fractions must sum to 1 (they sum to {total:.6g}).", "materials")
+                    f"Material fractions must sum to 1 (they sum to {total:.6g}).", "materials"
+                )
             ids = [m["material_id"] for m in materials]
             if len(set(ids)) != len(ids):
                 raise ValidationError("Each material may appear once.", "materials")
         feedstock = data.get("recycled_content", 0) + data.get("reused_content", 0)
         if feedstock > 1 + FRACTION_TOLERANCE:
             raise ValidationError(
-                "Recycled and reused content together cannot exceed 1.", "reused_content")
+                "Recycled and reused content together cannot exceed 1.", "reused_content"
+            )
 
 
 class ComponentQueryArgs(Schema):

@@ -25,9 +25,23 @@ from passports.tags import new_tag
 
 MATERIALS_CSV = Path(__file__).resolve().parent / "data" / "materials.csv"
 _COMPONENT_FIELDS = (
-    "name", "category", "storey", "quantity", "unit", "volume_m3", "condition",
-    "connection_type", "install_year", "service_life_years", "recycled_content",
-    "reused_content", "manufacturer", "gtin", "serial_number", "ifc_guid", "description",
+    "name",
+    "category",
+    "storey",
+    "quantity",
+    "unit",
+    "volume_m3",
+    "condition",
+    "connection_type",
+    "install_year",
+    "service_life_years",
+    "recycled_content",
+    "reused_content",
+    "manufacturer",
+    "gtin",
+    "serial_number",
+    "ifc_guid",
+    "description",
 )
 
 
@@ -45,8 +59,10 @@ def create_material(data: dict) -> Material:
 
 def update_material(material: Material, data: dict) -> Material:
     """Edit a material. Stored component masses keep the density they were derived with."""
-    if "slug" in data and data["slug"] != material.slug and db.session.scalar(
-        select(Material.id).where(Material.slug == data["slug"])
+    if (
+        "slug" in data
+        and data["slug"] != material.slug
+        and db.session.scalar(select(Material.id).where(Material.slug == data["slug"]))
     ):
         raise ValidationError({"slug": ["A material with this slug already exists."]})
     _apply_material(material, data)
@@ -75,7 +91,8 @@ def load_material_library(path: Path = MATERIALS_CSV) -> tuple[int, int]:
                 "carbon_source": row["carbon_source"],
                 "cpv_code": row["cpv_code"],
                 "reference_service_life_years": int(row["reference_service_life_years"])
-                if row["reference_service_life_years"] else None,
+                if row["reference_service_life_years"]
+                else None,
                 "reprocessing_kgco2e_per_kg": float(row["reprocessing_kgco2e_per_kg"] or 0),
                 "reprocessing_source": row["reprocessing_source"],
                 "aliases": row["aliases"].lower(),
@@ -124,7 +141,10 @@ def _apply_building(building: Building, data: dict) -> None:
         setattr(building, key, value)
     if (building.latitude is None) != (building.longitude is None):
         raise ValidationError({"latitude": ["Give latitude and longitude together."]})
-    if building.status in ("renovation_planned", "demolition_planned") and not building.planned_date:
+    if (
+        building.status in ("renovation_planned", "demolition_planned")
+        and not building.planned_date
+    ):
         raise ValidationError({"planned_date": ["A planned status needs a planned date."]})
 
 
@@ -143,8 +163,9 @@ def restore_building(building: Building) -> Building:
     return building
 
 
-def grant_access(building: Building, organisation_id: int, granted_by,
-                 expires_on: date | None = None) -> BuildingAccess:
+def grant_access(
+    building: Building, organisation_id: int, granted_by, expires_on: date | None = None
+) -> BuildingAccess:
     """Let another organisation (a contractor, usually) read this building's passport."""
     org = db.session.get(Organisation, organisation_id)
     if org is None:
@@ -153,8 +174,11 @@ def grant_access(building: Building, organisation_id: int, granted_by,
         raise ValidationError({"organisation_id": ["The owner already has access."]})
     if expires_on is not None and expires_on < date.today():
         raise ValidationError({"expires_on": ["The expiry date is in the past."]})
-    grant = db.session.scalar(select(BuildingAccess).where(
-        BuildingAccess.building_id == building.id, BuildingAccess.organisation_id == org.id))
+    grant = db.session.scalar(
+        select(BuildingAccess).where(
+            BuildingAccess.building_id == building.id, BuildingAccess.organisation_id == org.id
+        )
+    )
     if grant is None:
         grant = BuildingAccess(building=building, organisation=org)
         db.session.add(grant)
@@ -197,10 +221,10 @@ def _set_materials(component: Component, shares: list[dict]) -> None:
 
 
 def _recompute_mass(component: Component, given_mass: float | None) -> None:
-    parts = [Part(cm.material.name, cm.fraction, cm.material.density_kg_m3)
-             for cm in component.materials]
-    result = derive_mass(component.quantity, component.unit, component.volume_m3, given_mass,
-                         parts)
+    parts = [
+        Part(cm.material.name, cm.fraction, cm.material.density_kg_m3) for cm in component.materials
+    ]
+    result = derive_mass(component.quantity, component.unit, component.volume_m3, given_mass, parts)
     component.mass_kg = result.mass_kg
     component.mass_source = result.source
     component.mass_derivation = result.derivation
@@ -211,7 +235,8 @@ def _recompute_mass(component: Component, given_mass: float | None) -> None:
 def _check_feedstock(component: Component) -> None:
     if (component.recycled_content or 0) + (component.reused_content or 0) > 1 + 1e-6:
         raise ValidationError(
-            {"reused_content": ["Recycled and reused content together cannot exceed 1."]})
+            {"reused_content": ["Recycled and reused content together cannot exceed 1."]}
+        )
 
 
 def unique_tag() -> str:
@@ -226,16 +251,22 @@ def create_component(building: Building, data: dict) -> Component:
     """Register a component in a building, give it a tag and work out its mass."""
     if building.archived_at is not None:
         raise ValidationError({"building": ["The building is archived."]})
-    component = Component(building=building, tag=unique_tag(),
-                          status=data.get("status", "installed"),
-                          recycled_content=0.0, reused_content=0.0, reuse_cycles=0)
+    component = Component(
+        building=building,
+        tag=unique_tag(),
+        status=data.get("status", "installed"),
+        recycled_content=0.0,
+        reused_content=0.0,
+        reuse_cycles=0,
+    )
     for key in _COMPONENT_FIELDS:
         if key in data:
             setattr(component, key, data[key])
     _check_feedstock(component)
     _set_materials(component, data.get("materials", []))
-    component.hazards = [ComponentHazard(kind=h["kind"], notes=h.get("notes", ""))
-                         for h in data.get("hazards", [])]
+    component.hazards = [
+        ComponentHazard(kind=h["kind"], notes=h.get("notes", "")) for h in data.get("hazards", [])
+    ]
     _recompute_mass(component, data.get("mass_kg"))
     db.session.add(component)
     db.session.flush()
@@ -253,10 +284,11 @@ def update_component(component: Component, data: dict) -> Component:
     if "materials" in data:
         _set_materials(component, data["materials"])
     if "hazards" in data:
-        component.hazards = [ComponentHazard(kind=h["kind"], notes=h.get("notes", ""))
-                             for h in data["hazards"]]
-    given = data["mass_kg"] if "mass_kg" in data else (
-        component.mass_kg if component.mass_source == "given" else None)
+        component.hazards = [
+            ComponentHazard(kind=h["kind"], notes=h.get("notes", "")) for h in data["hazards"]
+        ]
+    kept = component.mass_kg if component.mass_source == "given" else None
+    given = data.get("mass_kg", kept)
     _recompute_mass(component, given)
     db.session.flush()
     return component

@@ -47,9 +47,14 @@ MATERIAL_ROWS = 4
 HAZARD_ROWS = 2
 
 CHOICES = {
-    "statuses": BUILDING_STATUSES, "use_types": USE_TYPES, "categories": CATEGORIES,
-    "units": UNITS, "connection_types": CONNECTION_TYPES, "hazard_kinds": HAZARD_KINDS,
-    "component_statuses": COMPONENT_STATUSES, "conditions": CONDITION_GRADES,
+    "statuses": BUILDING_STATUSES,
+    "use_types": USE_TYPES,
+    "categories": CATEGORIES,
+    "units": UNITS,
+    "connection_types": CONNECTION_TYPES,
+    "hazard_kinds": HAZARD_KINDS,
+    "component_statuses": COMPONENT_STATUSES,
+    "conditions": CONDITION_GRADES,
     "families": MATERIAL_FAMILIES,
 }
 
@@ -74,8 +79,12 @@ def building_list():
     """The buildings this user may see."""
     args = {k: v for k, v in request.args.items() if k in ("q", "city", "status") and v}
     page = paginate_page(queries.buildings_query(current_user, **args))
-    return render_template("passports/building_list.html", page=page, args=args,
-                           can_create=can_create_building(current_user))
+    return render_template(
+        "passports/building_list.html",
+        page=page,
+        args=args,
+        can_create=can_create_building(current_user),
+    )
 
 
 def _building_form(building=None):
@@ -84,8 +93,12 @@ def _building_form(building=None):
     errors = {}
     if request.method == "POST":
         try:
-            data = _load(schema, form_data(schema, request.form, keep_empty=building is not None,
-                                           skip=("organisation_id",)))
+            data = _load(
+                schema,
+                form_data(
+                    schema, request.form, keep_empty=building is not None, skip=("organisation_id",)
+                ),
+            )
             if building is None:
                 building = services.register_building(current_user, data)
                 message = "Building registered."
@@ -98,8 +111,9 @@ def _building_form(building=None):
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.messages
-    return render_template("passports/building_form.html", building=building, values=values,
-                           errors=errors), 422 if errors else 200
+    return render_template(
+        "passports/building_form.html", building=building, values=values, errors=errors
+    ), 422 if errors else 200
 
 
 @bp.route("/buildings/new", methods=["GET", "POST"])
@@ -128,10 +142,17 @@ def building_detail(building_id: int):
     contractors = []
     if writable:
         contractors = db.session.scalars(
-            select(Organisation).where(Organisation.id != building.organisation_id)
-            .order_by(Organisation.kind != "contractor", Organisation.name)).all()
-    return render_template("passports/building_detail.html", building=building, s=summary,
-                           writable=writable, contractors=contractors)
+            select(Organisation)
+            .where(Organisation.id != building.organisation_id)
+            .order_by(Organisation.kind != "contractor", Organisation.name)
+        ).all()
+    return render_template(
+        "passports/building_detail.html",
+        building=building,
+        s=summary,
+        writable=writable,
+        contractors=contractors,
+    )
 
 
 @bp.route("/buildings/<int:building_id>/archive", methods=["POST"])
@@ -188,26 +209,40 @@ def grant_revoke(building_id: int, grant_id: int):
 def component_list(building_id: int):
     """A building's components, filtered by storey, category, status or text."""
     building = building_for(current_user, building_id)
-    args = {k: v for k, v in request.args.items()
-            if k in ("q", "storey", "category", "status") and v != ""}
+    args = {
+        k: v
+        for k, v in request.args.items()
+        if k in ("q", "storey", "category", "status") and v != ""
+    }
     if request.args.get("hazardous"):
         args["hazardous"] = True
     if args.get("category") not in (None, *CATEGORIES) or args.get("status") not in (
-            None, *COMPONENT_STATUSES):
+        None,
+        *COMPONENT_STATUSES,
+    ):
         abort(400, "Unknown category or status.")
     page = paginate_page(queries.components_query(building.id, **args))
-    return render_template("passports/component_list.html", building=building, page=page,
-                           args=args, writable=can_write_building(current_user, building))
+    return render_template(
+        "passports/component_list.html",
+        building=building,
+        page=page,
+        args=args,
+        writable=can_write_building(current_user, building),
+    )
 
 
 def _component_rows(form) -> tuple[list[dict], list[dict]]:
     materials, hazards = [], []
     for i in range(MATERIAL_ROWS):
-        mid, frac = form.get(f"materials-{i}-material_id", ""), form.get(
-            f"materials-{i}-fraction", "")
+        mid, frac = (
+            form.get(f"materials-{i}-material_id", ""),
+            form.get(f"materials-{i}-fraction", ""),
+        )
         if mid.strip() or frac.strip():
-            row = form_data(ComponentCreateSchema().fields["materials"].inner.schema,
-                            {"material_id": mid, "fraction": frac})
+            row = form_data(
+                ComponentCreateSchema().fields["materials"].inner.schema,
+                {"material_id": mid, "fraction": frac},
+            )
             materials.append(row)
     for i in range(HAZARD_ROWS):
         kind = form.get(f"hazards-{i}-kind", "")
@@ -221,8 +256,7 @@ def _component_form(building, component=None):
     errors = {}
     if request.method == "POST":
         values = request.form
-        data = form_data(schema, request.form, keep_empty=component is not None,
-                         skip=("status",))
+        data = form_data(schema, request.form, keep_empty=component is not None, skip=("status",))
         data["materials"], data["hazards"] = _component_rows(request.form)
         try:
             data = _load(schema, data)
@@ -241,17 +275,24 @@ def _component_form(building, component=None):
     else:
         values = _component_values(component)
     materials = db.session.scalars(select(Material).order_by(Material.family, Material.name)).all()
-    return render_template("passports/component_form.html", building=building,
-                           component=component, values=values, errors=errors,
-                           materials=materials, material_rows=MATERIAL_ROWS,
-                           hazard_rows=HAZARD_ROWS), 422 if errors else 200
+    return render_template(
+        "passports/component_form.html",
+        building=building,
+        component=component,
+        values=values,
+        errors=errors,
+        materials=materials,
+        material_rows=MATERIAL_ROWS,
+        hazard_rows=HAZARD_ROWS,
+    ), 422 if errors else 200
 
 
 def _component_values(component) -> dict:
     if component is None:
         return {"unit": "pcs", "category": "other"}
-    values = {k: ("" if v is None else v) for k, v in vars(component).items()
-              if not k.startswith("_")}
+    values = {
+        k: ("" if v is None else v) for k, v in vars(component).items() if not k.startswith("_")
+    }
     if component.mass_source != "given":
         values["mass_kg"] = ""
     for i, cm in enumerate(component.materials):
@@ -275,10 +316,13 @@ def component_create(building_id: int):
 def component_detail(component_id: int):
     """A component's passport."""
     component = component_for(current_user, component_id)
-    return render_template("passports/component_detail.html", c=component,
-                           building=component.building,
-                           writable=can_write_building(current_user, component.building),
-                           next_statuses=allowed_next(component.status))
+    return render_template(
+        "passports/component_detail.html",
+        c=component,
+        building=component.building,
+        writable=can_write_building(current_user, component.building),
+        next_statuses=allowed_next(component.status),
+    )
 
 
 @bp.route("/components/<int:component_id>/edit", methods=["GET", "POST"])
@@ -350,10 +394,18 @@ def _material_form(material=None):
             db.session.rollback()
             errors = exc.messages
     else:
-        values = {k: ("" if v is None else v) for k, v in vars(material).items()
-                  if not k.startswith("_")} if material else {"reprocessing_kgco2e_per_kg": "0"}
-    return render_template("passports/material_form.html", material=material, values=values,
-                           errors=errors), 422 if errors else 200
+        values = (
+            {
+                k: ("" if v is None else v)
+                for k, v in vars(material).items()
+                if not k.startswith("_")
+            }
+            if material
+            else {"reprocessing_kgco2e_per_kg": "0"}
+        )
+    return render_template(
+        "passports/material_form.html", material=material, values=values, errors=errors
+    ), 422 if errors else 200
 
 
 @bp.route("/materials/new", methods=["GET", "POST"])

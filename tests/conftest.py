@@ -150,10 +150,10 @@ def make_user(db, make_org):
 
     def build(role: str = "owner", org=None, email: str | None = None):
         kind = {"contractor": "contractor", "buyer": "company", "admin": "company"}.get(
-            role, "municipality")
+            role, "municipality"
+        )
         org = org or make_org(kind)
-        user = accounts.create_user(email or f"{role}{next(_seq)}@example.org", PASSWORD, role,
-                                    org)
+        user = accounts.create_user(email or f"{role}{next(_seq)}@example.org", PASSWORD, role, org)
         db.session.commit()
         return user
 
@@ -165,9 +165,17 @@ def make_building(db):
     """Build a building for an owner: make_building(owner, **overrides)."""
 
     def build(owner, **overrides):
-        data = {"name": f"Building {next(_seq)}", "address": "Markt 1", "city": "Brummen",
-                "country": "NL", "latitude": 52.09, "longitude": 6.15, "year_built": 1970,
-                "use_type": "civic", "status": "in_use"}
+        data = {
+            "name": f"Building {next(_seq)}",
+            "address": "Markt 1",
+            "city": "Brummen",
+            "country": "NL",
+            "latitude": 52.09,
+            "longitude": 6.15,
+            "year_built": 1970,
+            "use_type": "civic",
+            "status": "in_use",
+        }
         data.update(overrides)
         building = passport_services.register_building(owner, data)
         db.session.commit()
@@ -194,11 +202,16 @@ def make_component(db, material_id):
     """Build a component in a building: make_component(building, **overrides)."""
 
     def build(building, **overrides):
-        data = {"name": f"Brick wall {next(_seq)}", "category": "external_wall",
-                "storey": "00 Ground floor", "quantity": 10.0, "unit": "m3",
-                "materials": [{"material_id": material_id("common-clay-brick"),
-                               "fraction": 1.0}], "condition": 4,
-                "connection_type": "lime_mortar"}
+        data = {
+            "name": f"Brick wall {next(_seq)}",
+            "category": "external_wall",
+            "storey": "00 Ground floor",
+            "quantity": 10.0,
+            "unit": "m3",
+            "materials": [{"material_id": material_id("common-clay-brick"), "fraction": 1.0}],
+            "condition": 4,
+            "connection_type": "lime_mortar",
+        }
         data.update(overrides)
         component = passport_services.create_component(building, data)
         db.session.commit()

@@ -17,8 +17,9 @@ from pathlib import Path
 
 def pg_bindir() -> Path:
     """The newest /usr/lib/postgresql/<version>/bin, or the directory of initdb on PATH."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(Path(p).parts[-3]))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3])
+    )
     if candidates:
         return Path(candidates[-1]).parent
     found = shutil.which("initdb")
@@ -44,22 +45,71 @@ def throwaway_cluster(dbname: str = "mpx_test", port: int = 5433):
         os.chown(root, uid, -1)
     env = {**os.environ, "LC_ALL": "C.UTF-8"}
     try:
-        subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-A", "trust",
-                                     "-U", "postgres", "-E", "UTF8", "--no-sync"]),
-                       check=True, capture_output=True, env=env)
-        options = (f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
-                                     "-l", str(root / "server.log"), "-w", "start"]),
-                       check=True, capture_output=True, env=env)
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        options = (
+            f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(root / "server.log"),
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            env=env,
+        )
         _wait_ready(bindir, sock, port)
-        subprocess.run([str(bindir / "psql") if (bindir / "psql").exists() else "psql",
-                        "-h", str(sock), "-p", str(port), "-U", "postgres", "-d", "postgres",
-                        "-c", f"CREATE DATABASE {dbname}"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(bindir / "psql") if (bindir / "psql").exists() else "psql",
+                "-h",
+                str(sock),
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+                f"CREATE DATABASE {dbname}",
+            ],
+            check=True,
+            capture_output=True,
+        )
         yield f"postgresql+psycopg://postgres@/{dbname}?host={sock}&port={port}"
     finally:
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                     "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -67,8 +117,12 @@ def _wait_ready(bindir: Path, sock: Path, port: int, timeout: float = 20.0) -> N
     ready = bindir / "pg_isready"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if subprocess.run([str(ready), "-h", str(sock), "-p", str(port)],
-                          capture_output=True).returncode == 0:
+        if (
+            subprocess.run(
+                [str(ready), "-h", str(sock), "-p", str(port)], capture_output=True
+            ).returncode
+            == 0
+        ):
             return
         time.sleep(0.1)
     raise RuntimeError("PostgreSQL did not become ready")

@@ -19,6 +19,14 @@ def test_downgrade_to_empty_and_upgrade_again(app, db, runner):
     up = runner.invoke(args=["db", "upgrade"])
     assert up.exit_code == 0, up.output
     tables = set(inspect(db.engine).get_table_names())
-    assert {"organisations", "users", "api_tokens", "materials", "buildings",
-            "building_access", "components", "component_materials",
-            "component_hazards"} <= tables
+    assert {
+        "organisations",
+        "users",
+        "api_tokens",
+        "materials",
+        "buildings",
+        "building_access",
+        "components",
+        "component_materials",
+        "component_hazards",
+    } <= tables

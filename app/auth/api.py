@@ -27,8 +27,13 @@ def create_token(credentials):
         abort(401, message="Wrong email or password.")
     token, clear = services.issue_token(user, credentials.get("name", "API"))
     db.session.commit()
-    return {"id": token.id, "token": clear, "prefix": token.prefix, "name": token.name,
-            "created_at": token.created_at}
+    return {
+        "id": token.id,
+        "token": clear,
+        "prefix": token.prefix,
+        "name": token.name,
+        "created_at": token.created_at,
+    }
 
 
 @blp.route("/auth/tokens", methods=["GET"])
@@ -37,8 +42,7 @@ def create_token(credentials):
 @blp.paginate()
 def list_tokens(pagination_parameters):
     """The current user's tokens, newest first."""
-    stmt = select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(
-        ApiToken.id.desc())
+    stmt = select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     return paginate_api(stmt, pagination_parameters)
 
 

@@ -18,8 +18,11 @@ def api_login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            abort(401, message="Authentication required: send Authorization: Bearer <token>.",
-                  headers={"WWW-Authenticate": 'Bearer realm="api"'})
+            abort(
+                401,
+                message="Authentication required: send Authorization: Bearer <token>.",
+                headers={"WWW-Authenticate": 'Bearer realm="api"'},
+            )
         if request.method not in _SAFE_METHODS and not bearer_authenticated():
             csrf.protect()
         return view(*args, **kwargs)

@@ -8,8 +8,10 @@ class CredentialsSchema(Schema):
 
     email = fields.String(required=True, validate=validate.Length(min=3, max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1000))
-    name = fields.String(validate=validate.Length(max=100),
-                         metadata={"description": "A label for the token, e.g. 'site tablet'."})
+    name = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"description": "A label for the token, e.g. 'site tablet'."},
+    )
 
 
 class TokenIssuedSchema(Schema):

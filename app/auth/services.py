@@ -44,8 +44,9 @@ def find_organisation(name: str) -> Organisation | None:
     )
 
 
-def create_user(email: str, password: str, role: str, organisation: Organisation,
-                name: str = "") -> User:
+def create_user(
+    email: str, password: str, role: str, organisation: Organisation, name: str = ""
+) -> User:
     """Register a user with an argon2 password hash."""
     email = email.strip().lower()
     errors: dict[str, list[str]] = {}
@@ -59,8 +60,13 @@ def create_user(email: str, password: str, role: str, organisation: Organisation
         errors["password"] = [f"Use at least {MIN_PASSWORD_LENGTH} characters."]
     if errors:
         raise ValidationError(errors)
-    user = User(email=email, name=name, role=role, organisation=organisation,
-                password_hash=hash_password(password))
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        organisation=organisation,
+        password_hash=hash_password(password),
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -83,8 +89,12 @@ def authenticate(email: str, password: str) -> User | None:
 def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a token and return it with its clear text, which is never stored."""
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name[:100], token_hash=hash_token(clear),
-                     prefix=clear[: len(TOKEN_PREFIX) + 6])
+    token = ApiToken(
+        user=user,
+        name=name[:100],
+        token_hash=hash_token(clear),
+        prefix=clear[: len(TOKEN_PREFIX) + 6],
+    )
     db.session.add(token)
     db.session.flush()
     return token, clear

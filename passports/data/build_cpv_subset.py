@@ -32,12 +32,21 @@ OUTPUT_CSV = HERE / "cpv_construction.csv"
 
 #: Code prefixes kept in the subset, with what each covers in CPV 2008.
 PREFIXES: tuple[tuple[str, str], ...] = (
-    ("44", "Construction structures and materials; auxiliary products to construction "
-           "(bricks, concrete, insulation, pipes, sections, builders' joinery, stone...)"),
-    ("45", "Construction work (building, demolition, site preparation, installation, "
-           "completion and finishing work)"),
-    ("14", "Mining, basic metals and related products (sand, gravel, aggregates, clay, "
-           "basic metals such as steel, aluminium, copper, zinc and lead, glass)"),
+    (
+        "44",
+        "Construction structures and materials; auxiliary products to construction "
+        "(bricks, concrete, insulation, pipes, sections, builders' joinery, stone...)",
+    ),
+    (
+        "45",
+        "Construction work (building, demolition, site preparation, installation, "
+        "completion and finishing work)",
+    ),
+    (
+        "14",
+        "Mining, basic metals and related products (sand, gravel, aggregates, clay, "
+        "basic metals such as steel, aluminium, copper, zinc and lead, glass)",
+    ),
     ("0341", "Wood (coniferous wood, softwood, hardwood, timber and timber products)"),
     ("1952", "Plastic products (polystyrene products, resins)"),
 )
@@ -64,8 +73,9 @@ def select_codes(vocabulary: dict[str, str], extra: set[str]) -> list[tuple[str,
     """The (code, label) rows of the subset, sorted by code."""
     unknown = sorted(code for code in extra if code not in vocabulary)
     if unknown:
-        raise SystemExit("materials.csv uses CPV codes missing from the official list: "
-                         + ", ".join(unknown))
+        raise SystemExit(
+            "materials.csv uses CPV codes missing from the official list: " + ", ".join(unknown)
+        )
     prefixes = tuple(prefix for prefix, _ in PREFIXES)
     keep = {code for code in vocabulary if code.startswith(prefixes)} | extra
     return [(code, vocabulary[code]) for code in sorted(keep)]

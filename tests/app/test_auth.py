@@ -35,8 +35,11 @@ def test_wrong_password_shows_a_message_next_to_the_field(client, make_user):
 
 def test_login_redirect_ignores_foreign_next_urls(client, make_user):
     user = make_user("owner")
-    response = client.submit("/login?next=https://evil.example/", {
-        "email": user.email, "password": PASSWORD}, page="/login")
+    response = client.submit(
+        "/login?next=https://evil.example/",
+        {"email": user.email, "password": PASSWORD},
+        page="/login",
+    )
     assert response.headers["Location"] == "/buildings" or response.headers["Location"] == "/"
 
 
@@ -49,8 +52,9 @@ def test_login_without_csrf_token_is_refused(client, make_user):
 
 def test_issue_token_answers_201_and_stores_only_a_hash(client, db, make_user):
     user = make_user("owner")
-    response = client.post("/api/v1/auth/tokens",
-                           json={"email": user.email, "password": PASSWORD, "name": "tablet"})
+    response = client.post(
+        "/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD, "name": "tablet"}
+    )
     assert response.status_code == 201
     token = response.json["token"]
     assert token.startswith("mpx_") and len(token) > 40
@@ -70,8 +74,9 @@ def test_issue_token_with_wrong_password_is_401(client, make_user):
 
 def test_issue_token_rejects_unknown_fields_and_wrong_types(client, make_user):
     user = make_user("owner")
-    response = client.post("/api/v1/auth/tokens",
-                           json={"email": user.email, "password": PASSWORD, "admin": True})
+    response = client.post(
+        "/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD, "admin": True}
+    )
     assert response.status_code == 422
     assert "admin" in response.json["errors"]["json"]
     response = client.post("/api/v1/auth/tokens", json={"email": 5, "password": PASSWORD})
@@ -81,8 +86,9 @@ def test_issue_token_rejects_unknown_fields_and_wrong_types(client, make_user):
 def test_users_list_and_revoke_their_own_tokens(client, db, make_user, token_for):
     user = make_user("owner")
     headers = token_for(user)
-    second = client.post("/api/v1/auth/tokens", json={"email": user.email,
-                                                       "password": PASSWORD}).json
+    second = client.post(
+        "/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD}
+    ).json
     listed = client.get("/api/v1/auth/tokens", headers=headers)
     assert listed.status_code == 200
     assert {t["id"] for t in listed.json} == {second["id"], second["id"] - 1}
@@ -110,8 +116,12 @@ def test_token_page_creates_and_revokes(client, db, login, make_user):
 
 def test_login_endpoints_are_rate_limited(client, make_user):
     user = make_user("owner")
-    codes = [client.post("/api/v1/auth/tokens", json={"email": user.email, "password": "bad"}
-                         ).status_code for _ in range(11)]
+    codes = [
+        client.post(
+            "/api/v1/auth/tokens", json={"email": user.email, "password": "bad"}
+        ).status_code
+        for _ in range(11)
+    ]
     assert codes[:10] == [401] * 10
     assert codes[10] == 429
     limited = client.post("/api/v1/auth/tokens", json={"email": user.email, "password": "bad"})
@@ -122,8 +132,12 @@ def test_login_page_is_rate_limited(client, make_user):
     user = make_user("owner")
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    codes = [client.post("/login", data={"email": user.email, "password": "bad",
-                                         "csrf_token": token}).status_code for _ in range(11)]
+    codes = [
+        client.post(
+            "/login", data={"email": user.email, "password": "bad", "csrf_token": token}
+        ).status_code
+        for _ in range(11)
+    ]
     assert codes[-1] == 429 and codes[0] == 401
 
 

@@ -22,8 +22,19 @@ def test_orgs_create_refuses_duplicates_and_bad_kinds(runner, db):
 
 
 def test_users_create_makes_the_missing_organisation(runner, db):
-    result = runner.invoke(args=["users", "create", "Jo@Example.org", "--password", "s3cret-pass",
-                                 "--role", "contractor", "--org", "Sloop & Co"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Jo@Example.org",
+            "--password",
+            "s3cret-pass",
+            "--role",
+            "contractor",
+            "--org",
+            "Sloop & Co",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "jo@example.org"))
     assert user.role == "contractor"
@@ -33,18 +44,51 @@ def test_users_create_makes_the_missing_organisation(runner, db):
 
 def test_users_create_joins_an_existing_organisation(runner, db):
     runner.invoke(args=["orgs", "create", "Region H", "--kind", "municipality"])
-    result = runner.invoke(args=["users", "create", "a@b.dk", "--password", "long-enough",
-                                 "--role", "owner", "--org", "Region H"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "a@b.dk",
+            "--password",
+            "long-enough",
+            "--role",
+            "owner",
+            "--org",
+            "Region H",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(Organisation).where(Organisation.name == "Region H")).users
 
 
 def test_users_create_rejects_bad_input_and_writes_nothing(runner, db):
-    result = runner.invoke(args=["users", "create", "not-an-email", "--password", "short",
-                                 "--role", "owner", "--org", "New Org"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "not-an-email",
+            "--password",
+            "short",
+            "--role",
+            "owner",
+            "--org",
+            "New Org",
+        ]
+    )
     assert result.exit_code != 0
     assert "email" in result.output and "password" in result.output
     assert db.session.scalar(select(Organisation).where(Organisation.name == "New Org")) is None
-    bad_role = runner.invoke(args=["users", "create", "x@y.z", "--password", "long-enough",
-                                   "--role", "king", "--org", "X"])
+    bad_role = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "x@y.z",
+            "--password",
+            "long-enough",
+            "--role",
+            "king",
+            "--org",
+            "X",
+        ]
+    )
     assert bad_role.exit_code != 0

@@ -48,10 +48,14 @@ def test_openapi_and_docs_are_served_without_a_cdn(client):
     spec = client.get("/api/v1/openapi.json")
     assert spec.status_code == 200
     paths = spec.json["paths"]
-    for path in ("/api/v1/buildings", "/api/v1/buildings/{building_id}",
-                 "/api/v1/buildings/{building_id}/components",
-                 "/api/v1/components/{component_id}", "/api/v1/materials",
-                 "/api/v1/auth/tokens"):
+    for path in (
+        "/api/v1/buildings",
+        "/api/v1/buildings/{building_id}",
+        "/api/v1/buildings/{building_id}/components",
+        "/api/v1/components/{component_id}",
+        "/api/v1/materials",
+        "/api/v1/auth/tokens",
+    ):
         assert path in paths
     docs = client.get("/api/docs").get_data(as_text=True)
     assert "http://" not in docs and "https://" not in docs
@@ -87,4 +91,5 @@ def test_default_database_is_a_sqlite_file_in_the_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app("development")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == (
-        f"sqlite:///{app.instance_path}/passports.sqlite")
+        f"sqlite:///{app.instance_path}/passports.sqlite"
+    )

@@ -1,4 +1,4 @@
-"""Pure functions: mass derivation, tags, lifecycle and GTIN check digits, with hand-checked vectors."""
+"""Pure functions (mass, tags, lifecycle, GTIN check digits) against hand-checked vectors."""
 
 import math
 import secrets
@@ -31,8 +31,9 @@ def test_mass_from_volume_of_a_mix_by_volume_share():
 
 def test_mass_in_tonnes_and_given_mass():
     assert derive_mass(3.2, "t", None, None, []).mass_kg == pytest.approx(3200)
-    given_mass = derive_mass(5, "pcs", None, 250.0, [Part("Steel", 0.5, 7800),
-                                                     Part("Timber", 0.5, 500)])
+    given_mass = derive_mass(
+        5, "pcs", None, 250.0, [Part("Steel", 0.5, 7800), Part("Timber", 0.5, 500)]
+    )
     assert given_mass.source == "given"
     # Split by fᵢρᵢ: 3,900 : 250 → 250 × 3900/4150 = 234.94 kg of steel.
     assert given_mass.parts_kg[0] == pytest.approx(250 * 3900 / 4150)

@@ -24,25 +24,42 @@ def headers(owner, token_for):
 
 def rows(db):
     db.session.expire_all()
-    return (db.session.scalar(select(func.count(Component.id))),
-            db.session.scalar(select(func.count(ComponentMaterial.id))))
+    return (
+        db.session.scalar(select(func.count(Component.id))),
+        db.session.scalar(select(func.count(ComponentMaterial.id))),
+    )
 
 
 def brick_wall(material_id, **extra):
-    body = {"name": "Facade brick, north", "category": "facade", "storey": "00 Ground floor",
-            "quantity": 38.0, "unit": "m3", "condition": 4, "connection_type": "lime_mortar",
-            "materials": [{"material_id": material_id("facing-brick"), "fraction": 0.8},
-                          {"material_id": material_id("lime-mortar"), "fraction": 0.2}],
-            "install_year": 1962, "service_life_years": 150, "recycled_content": 0.0,
-            "reused_content": 0.0, "hazards": [], "manufacturer": "Petersen Tegl"}
+    body = {
+        "name": "Facade brick, north",
+        "category": "facade",
+        "storey": "00 Ground floor",
+        "quantity": 38.0,
+        "unit": "m3",
+        "condition": 4,
+        "connection_type": "lime_mortar",
+        "materials": [
+            {"material_id": material_id("facing-brick"), "fraction": 0.8},
+            {"material_id": material_id("lime-mortar"), "fraction": 0.2},
+        ],
+        "install_year": 1962,
+        "service_life_years": 150,
+        "recycled_content": 0.0,
+        "reused_content": 0.0,
+        "hazards": [],
+        "manufacturer": "Petersen Tegl",
+    }
     body.update(extra)
     return body
 
 
-def test_create_component_gets_a_tag_and_a_derived_mass(client, db, building, headers,
-                                                        material_id, app):
-    response = client.post(f"/api/v1/buildings/{building.id}/components", headers=headers,
-                           json=brick_wall(material_id))
+def test_create_component_gets_a_tag_and_a_derived_mass(
+    client, db, building, headers, material_id, app
+):
+    response = client.post(
+        f"/api/v1/buildings/{building.id}/components", headers=headers, json=brick_wall(material_id)
+    )
     assert response.status_code == 201, response.json
     body = response.json
     assert len(body["tag"]) == 12 and set(body["tag"]) <= set(ALPHABET)
@@ -60,41 +77,68 @@ def test_create_component_gets_a_tag_and_a_derived_mass(client, db, building, he
 
 
 def test_tags_are_unique(client, building, headers, material_id):
-    tags = {client.post(f"/api/v1/buildings/{building.id}/components", headers=headers,
-                        json=brick_wall(material_id)).json["tag"] for _ in range(5)}
+    tags = {
+        client.post(
+            f"/api/v1/buildings/{building.id}/components",
+            headers=headers,
+            json=brick_wall(material_id),
+        ).json["tag"]
+        for _ in range(5)
+    }
     assert len(tags) == 5
 
 
-@pytest.mark.parametrize("change, path", [
-    ({"quantity": -1.0}, ("quantity",)),
-    ({"quantity": 0}, ("quantity",)),
-    ({"quantity": "12"}, ("quantity",)),
-    ({"unit": "bags"}, ("unit",)),
-    ({"colour": "red"}, ("colour",)),
-    ({"condition": 6}, ("condition",)),
-    ({"condition": "good"}, ("condition",)),
-    ({"connection_type": "magic"}, ("connection_type",)),
-    ({"gtin": "12345678"}, ("gtin",)),
-    ({"ifc_guid": "short"}, ("ifc_guid",)),
-    ({"recycled_content": 0.7, "reused_content": 0.5}, ("reused_content",)),
-    ({"hazards": [{"kind": "radon"}]}, ("hazards", "0", "kind")),
-    ({"materials": [{"material_id": 1, "fraction": 0.5}]}, ("materials",)),
-    ({"materials": [{"material_id": 1, "fraction": 0.5}, {"material_id": 2,
-                                                        "fraction": 0.4999}]}, ("materials",)),
-    ({"materials": [{"material_id": 999999, "fraction": 1.0}]},
-     ("materials", "0", "material_id")),
-    ({"materials": [{"material_id": 1, "fraction": 1.0, "extra": 1}]},
-     ("materials", "0", "extra")),
-    ({"mass_kg": -5.0}, ("mass_kg",)),
-])
-def test_bad_component_input_is_422_and_writes_nothing(client, db, building, headers,
-                                                       material_id, change, path):
+@pytest.mark.parametrize(
+    "change, path",
+    [
+        ({"quantity": -1.0}, ("quantity",)),
+        ({"quantity": 0}, ("quantity",)),
+        ({"quantity": "12"}, ("quantity",)),
+        ({"unit": "bags"}, ("unit",)),
+        ({"colour": "red"}, ("colour",)),
+        ({"condition": 6}, ("condition",)),
+        ({"condition": "good"}, ("condition",)),
+        ({"connection_type": "magic"}, ("connection_type",)),
+        ({"gtin": "12345678"}, ("gtin",)),
+        ({"ifc_guid": "short"}, ("ifc_guid",)),
+        ({"recycled_content": 0.7, "reused_content": 0.5}, ("reused_content",)),
+        ({"hazards": [{"kind": "radon"}]}, ("hazards", "0", "kind")),
+        ({"materials": [{"material_id": 1, "fraction": 0.5}]}, ("materials",)),
+        (
+            {
+                "materials": [
+                    {"material_id": 1, "fraction": 0.5},
+                    {"material_id": 2, "fraction": 0.4999},
+                ]
+            },
+            ("materials",),
+        ),
+        (
+            {"materials": [{"material_id": 999999, "fraction": 1.0}]},
+            ("materials", "0", "material_id"),
+        ),
+        (
+            {"materials": [{"material_id": 1, "fraction": 1.0, "extra": 1}]},
+            ("materials", "0", "extra"),
+        ),
+        ({"mass_kg": -5.0}, ("mass_kg",)),
+    ],
+)
+def test_bad_component_input_is_422_and_writes_nothing(
+    client, db, building, headers, material_id, change, path
+):
     before = rows(db)
-    response = client.post(f"/api/v1/buildings/{building.id}/components", headers=headers,
-                           json=brick_wall(material_id, **change))
+    response = client.post(
+        f"/api/v1/buildings/{building.id}/components",
+        headers=headers,
+        json=brick_wall(material_id, **change),
+    )
     assert response.status_code == 422, response.json
-    errors = response.json["errors"]["json"] if "json" in response.json["errors"] else \
-        response.json["errors"]
+    errors = (
+        response.json["errors"]["json"]
+        if "json" in response.json["errors"]
+        else response.json["errors"]
+    )
     node = errors
     for key in path:
         assert key in node or int(key) in node, (path, errors)
@@ -103,11 +147,19 @@ def test_bad_component_input_is_422_and_writes_nothing(client, db, building, hea
 
 
 def test_fractions_within_tolerance_are_accepted(client, building, headers, material_id):
-    body = brick_wall(material_id, materials=[
-        {"material_id": material_id("facing-brick"), "fraction": 0.8000004},
-        {"material_id": material_id("lime-mortar"), "fraction": 0.1999999}])
-    assert client.post(f"/api/v1/buildings/{building.id}/components", headers=headers,
-                       json=body).status_code == 201
+    body = brick_wall(
+        material_id,
+        materials=[
+            {"material_id": material_id("facing-brick"), "fraction": 0.8000004},
+            {"material_id": material_id("lime-mortar"), "fraction": 0.1999999},
+        ],
+    )
+    assert (
+        client.post(
+            f"/api/v1/buildings/{building.id}/components", headers=headers, json=body
+        ).status_code
+        == 201
+    )
 
 
 def test_status_follows_the_lifecycle(client, db, building, headers, make_component):
@@ -116,8 +168,15 @@ def test_status_follows_the_lifecycle(client, db, building, headers, make_compon
     refused = client.patch(url, headers=headers, json={"status": "listed"})
     assert refused.status_code == 422
     assert "Allowed next: to_harvest, disposed" in refused.json["errors"]["status"][0]
-    for status in ("to_harvest", "harvested", "in_storage", "listed", "reserved",
-                   "transferred", "reinstalled"):
+    for status in (
+        "to_harvest",
+        "harvested",
+        "in_storage",
+        "listed",
+        "reserved",
+        "transferred",
+        "reinstalled",
+    ):
         moved = client.patch(url, headers=headers, json={"status": status})
         assert moved.status_code == 200, (status, moved.json)
     assert client.patch(url, headers=headers, json={"status": "disposed"}).status_code == 200
@@ -127,19 +186,24 @@ def test_status_follows_the_lifecycle(client, db, building, headers, make_compon
     assert db.session.get(Component, component.id).status == "disposed"
 
 
-def test_invalid_transition_in_a_larger_patch_changes_nothing(client, db, building, headers,
-                                                              make_component):
+def test_invalid_transition_in_a_larger_patch_changes_nothing(
+    client, db, building, headers, make_component
+):
     component = make_component(building, name="Before")
-    response = client.patch(f"/api/v1/components/{component.id}", headers=headers,
-                            json={"name": "After", "status": "reinstalled"})
+    response = client.patch(
+        f"/api/v1/components/{component.id}",
+        headers=headers,
+        json={"name": "After", "status": "reinstalled"},
+    )
     assert response.status_code == 422
     db.session.expire_all()
     stored = db.session.get(Component, component.id)
     assert (stored.name, stored.status) == ("Before", "installed")
 
 
-def test_patch_recomputes_mass_and_keeps_given_mass(client, building, headers, make_component,
-                                                    material_id):
+def test_patch_recomputes_mass_and_keeps_given_mass(
+    client, building, headers, make_component, material_id
+):
     component = make_component(building, quantity=2.0)
     url = f"/api/v1/components/{component.id}"
     first = client.patch(url, headers=headers, json={"quantity": 4.0}).json
@@ -154,9 +218,12 @@ def test_patch_recomputes_mass_and_keeps_given_mass(client, building, headers, m
 
 def test_list_components_filters_and_paginates(client, building, headers, make_component):
     for i in range(5):
-        make_component(building, storey="01" if i % 2 else "00",
-                       category="door" if i == 4 else "external_wall",
-                       hazards=[{"kind": "asbestos"}] if i == 0 else [])
+        make_component(
+            building,
+            storey="01" if i % 2 else "00",
+            category="door" if i == 4 else "external_wall",
+            hazards=[{"kind": "asbestos"}] if i == 0 else [],
+        )
     url = f"/api/v1/buildings/{building.id}/components"
     assert len(client.get(f"{url}?storey=01", headers=headers).json) == 2
     assert len(client.get(f"{url}?category=door", headers=headers).json) == 1
@@ -166,8 +233,7 @@ def test_list_components_filters_and_paginates(client, building, headers, make_c
     assert client.get(f"{url}?status=melted", headers=headers).status_code == 422
 
 
-def test_archive_hides_a_component_but_keeps_its_tag(client, db, building, headers,
-                                                     make_component):
+def test_archive_hides_a_component_but_keeps_its_tag(client, db, building, headers, make_component):
     component = make_component(building)
     assert client.delete(f"/api/v1/components/{component.id}", headers=headers).status_code == 204
     listed = client.get(f"/api/v1/buildings/{building.id}/components", headers=headers).json
@@ -176,9 +242,9 @@ def test_archive_hides_a_component_but_keeps_its_tag(client, db, building, heade
     assert again["archived"] is True and again["tag"] == component.tag
 
 
-def test_components_of_an_archived_building_cannot_be_added(client, building, headers,
-                                                            material_id):
+def test_components_of_an_archived_building_cannot_be_added(client, building, headers, material_id):
     client.delete(f"/api/v1/buildings/{building.id}", headers=headers)
-    response = client.post(f"/api/v1/buildings/{building.id}/components", headers=headers,
-                           json=brick_wall(material_id))
+    response = client.post(
+        f"/api/v1/buildings/{building.id}/components", headers=headers, json=brick_wall(material_id)
+    )
     assert response.status_code == 422

@@ -23,8 +23,11 @@ def test_demo_load_builds_the_world_and_prints_logins(runner, db, client):
     parts = list(parts)
     share = sum(1 for c in parts if c.connection_type in demountable) / len(parts)
     assert share > 0.75
-    bricks = db.session.scalars(select(Component).where(
-        Component.building_id == hospital.id, Component.name.like("Facing brick%"))).all()
+    bricks = db.session.scalars(
+        select(Component).where(
+            Component.building_id == hospital.id, Component.name.like("Facing brick%")
+        )
+    ).all()
     assert sum(c.mass_kg for c in bricks) / 1000 == pytest.approx(275, rel=0.1)
     assert all(c.status == "to_harvest" for c in bricks)
     again = runner.invoke(args=["demo", "load"])
@@ -34,8 +37,9 @@ def test_demo_load_builds_the_world_and_prints_logins(runner, db, client):
 
 def test_demo_users_can_log_in(runner, client):
     runner.invoke(args=["demo", "load"])
-    response = client.post("/api/v1/auth/tokens",
-                           json={"email": "owner@brummen.example", "password": DEMO_PASSWORD})
+    response = client.post(
+        "/api/v1/auth/tokens", json={"email": "owner@brummen.example", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 201
     headers = {"Authorization": f"Bearer {response.json['token']}"}
     buildings = client.get("/api/v1/buildings", headers=headers).json
@@ -47,8 +51,9 @@ def test_demo_generate_bulk_inserts(runner, db):
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count(Building.id))) == 3
     assert db.session.scalar(select(func.count(Component.id))) == 500
-    counts = db.session.execute(select(Component.building_id, func.count())
-                                .group_by(Component.building_id)).all()
+    counts = db.session.execute(
+        select(Component.building_id, func.count()).group_by(Component.building_id)
+    ).all()
     assert sorted(n for _, n in counts) == [166, 167, 167]
     tags = db.session.scalars(select(Component.tag)).all()
     assert len(set(tags)) == 500

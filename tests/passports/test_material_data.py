@@ -34,17 +34,51 @@ MATERIALS_CSV = DATA / "materials.csv"
 CPV_SUBSET_CSV = DATA / "cpv_construction.csv"
 
 COLUMNS = [
-    "slug", "name", "family", "density_kg_m3", "carbon_a1a3_kgco2e_per_kg", "carbon_source",
-    "cpv_code", "reference_service_life_years", "reprocessing_kgco2e_per_kg",
-    "reprocessing_source", "aliases",
+    "slug",
+    "name",
+    "family",
+    "density_kg_m3",
+    "carbon_a1a3_kgco2e_per_kg",
+    "carbon_source",
+    "cpv_code",
+    "reference_service_life_years",
+    "reprocessing_kgco2e_per_kg",
+    "reprocessing_source",
+    "aliases",
 ]
 FAMILIES = {
-    "masonry", "concrete", "steel", "aluminium", "copper", "metals_other", "timber", "glass",
-    "insulation", "gypsum", "ceramics", "stone", "plastics", "bitumen", "mortar", "other",
+    "masonry",
+    "concrete",
+    "steel",
+    "aluminium",
+    "copper",
+    "metals_other",
+    "timber",
+    "glass",
+    "insulation",
+    "gypsum",
+    "ceramics",
+    "stone",
+    "plastics",
+    "bitumen",
+    "mortar",
+    "other",
 }
 REQUIRED_FAMILIES = {
-    "masonry", "concrete", "steel", "aluminium", "copper", "timber", "glass", "insulation",
-    "gypsum", "ceramics", "stone", "plastics", "bitumen", "mortar",
+    "masonry",
+    "concrete",
+    "steel",
+    "aluminium",
+    "copper",
+    "timber",
+    "glass",
+    "insulation",
+    "gypsum",
+    "ceramics",
+    "stone",
+    "plastics",
+    "bitumen",
+    "mortar",
 }
 ICE_MASS_PREFIX = "ICE v2 (Hammond & Jones 2011), "
 ICE_CONCRETE_PREFIX = "ICE v2 (Hammond & Jones 2011) concrete table, "
@@ -213,8 +247,9 @@ def test_cpv_subset_matches_official_list(cpv_subset, cpv_official):
 
 
 def test_material_cpv_codes_are_official(materials, cpv_official):
-    unknown = {row["slug"]: row["cpv_code"] for row in materials
-               if row["cpv_code"] not in cpv_official}
+    unknown = {
+        row["slug"]: row["cpv_code"] for row in materials if row["cpv_code"] not in cpv_official
+    }
     assert not unknown
 
 
@@ -232,7 +267,7 @@ def test_ice_v2_factors_match_the_table(materials, ice_mass):
         source = row["carbon_source"]
         if not source.startswith(ICE_MASS_PREFIX):
             continue
-        reference, *notes = source[len(ICE_MASS_PREFIX):].split("; ")
+        reference, *notes = source[len(ICE_MASS_PREFIX) :].split("; ")
         entry = ice_mass.get(_norm(reference))
         assert entry is not None, f"{row['slug']}: no ICE v2 row '{reference}'"
         co2_only = any(note.startswith(CO2_ONLY_NOTE) for note in notes)

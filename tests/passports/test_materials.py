@@ -6,10 +6,17 @@ from sqlalchemy import func, select
 from passports.cpv import cpv_codes
 from passports.models import MATERIAL_FAMILIES, Material
 
-NEW = {"slug": "rammed-earth", "name": "Rammed earth", "family": "other",
-       "density_kg_m3": 2000.0, "carbon_a1a3": 0.024,
-       "carbon_source": "ICE v2 (Hammond & Jones 2011), Clay / General / Clay", 
-       "cpv_code": "44111000-1", "reference_service_life_years": 100, "aliases": ["pisé"]}
+NEW = {
+    "slug": "rammed-earth",
+    "name": "Rammed earth",
+    "family": "other",
+    "density_kg_m3": 2000.0,
+    "carbon_a1a3": 0.024,
+    "carbon_source": "ICE v2 (Hammond & Jones 2011), Clay / General / Clay",
+    "cpv_code": "44111000-1",
+    "reference_service_life_years": 100,
+    "aliases": ["pisé"],
+}
 
 
 def test_library_has_at_least_forty_materials_with_sources_and_real_cpv(db):
@@ -49,25 +56,30 @@ def test_admin_adds_and_edits_a_material(client, make_user, token_for):
     created = client.post("/api/v1/materials", json=NEW, headers=headers)
     assert created.status_code == 201, created.json
     assert created.json["aliases"] == ["pisé"]
-    edited = client.patch(f"/api/v1/materials/{created.json['id']}", headers=headers,
-                          json={"density_kg_m3": 1900.0})
+    edited = client.patch(
+        f"/api/v1/materials/{created.json['id']}", headers=headers, json={"density_kg_m3": 1900.0}
+    )
     assert edited.status_code == 200 and edited.json["density_kg_m3"] == 1900.0
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"cpv_code": "44111000-9"}, "cpv_code"),
-    ({"cpv_code": "03000000-1"}, "cpv_code"),
-    ({"density_kg_m3": 0}, "density_kg_m3"),
-    ({"density_kg_m3": "2000"}, "density_kg_m3"),
-    ({"family": "unobtainium"}, "family"),
-    ({"slug": "Rammed Earth"}, "slug"),
-    ({"slug": "glulam"}, "slug"),
-    ({"carbon_source": ""}, "carbon_source"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"cpv_code": "44111000-9"}, "cpv_code"),
+        ({"cpv_code": "03000000-1"}, "cpv_code"),
+        ({"density_kg_m3": 0}, "density_kg_m3"),
+        ({"density_kg_m3": "2000"}, "density_kg_m3"),
+        ({"family": "unobtainium"}, "family"),
+        ({"slug": "Rammed Earth"}, "slug"),
+        ({"slug": "glulam"}, "slug"),
+        ({"carbon_source": ""}, "carbon_source"),
+    ],
+)
 def test_bad_material_input_is_422(client, db, make_user, token_for, change, field):
     before = db.session.scalar(select(func.count(Material.id)))
-    response = client.post("/api/v1/materials", json={**NEW, **change},
-                           headers=token_for(make_user("admin")))
+    response = client.post(
+        "/api/v1/materials", json={**NEW, **change}, headers=token_for(make_user("admin"))
+    )
     assert response.status_code == 422
     errors = response.json["errors"]
     assert field in errors.get("json", errors)
@@ -79,19 +91,27 @@ def test_bad_material_input_is_422(client, db, make_user, token_for, change, fie
 def test_only_admins_change_the_library(client, make_user, token_for, role):
     headers = token_for(make_user(role))
     assert client.post("/api/v1/materials", json=NEW, headers=headers).status_code == 403
-    assert client.patch("/api/v1/materials/1", json={"name": "x"},
-                        headers=headers).status_code == 403
+    assert (
+        client.patch("/api/v1/materials/1", json={"name": "x"}, headers=headers).status_code == 403
+    )
 
 
 def test_admin_material_form(client, db, login, make_user):
     login(make_user("admin"))
-    bad = client.submit("/materials/new", {**{k: str(v) for k, v in NEW.items()},
-                                            "aliases": "pisé", "density_kg_m3": "-3"})
+    bad = client.submit(
+        "/materials/new",
+        {**{k: str(v) for k, v in NEW.items()}, "aliases": "pisé", "density_kg_m3": "-3"},
+    )
     assert bad.status_code == 422
     assert "field-error" in bad.get_data(as_text=True)
-    ok = client.submit("/materials/new", {**{k: str(v) for k, v in NEW.items()},
-                                           "aliases": "pisé; stampflehm",
-                                           "density_kg_m3": "2000,5"})
+    ok = client.submit(
+        "/materials/new",
+        {
+            **{k: str(v) for k, v in NEW.items()},
+            "aliases": "pisé; stampflehm",
+            "density_kg_m3": "2000,5",
+        },
+    )
     assert ok.status_code == 302
     stored = db.session.scalar(select(Material).where(Material.slug == "rammed-earth"))
     assert stored.density_kg_m3 == 2000.5 and stored.aliases == "pisé;stampflehm"
