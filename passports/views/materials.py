@@ -1,0 +1,76 @@
+"""Pages for the material library (admins edit)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from app.errors import Forbidden
+from app.extensions import db
+from app.forms import form_data
+from app.pagination import paginate_page
+from passports import queries, services
+from passports.models import MATERIAL_FAMILIES, Material
+from passports.schemas import MaterialCreateSchema, MaterialUpdateSchema
+from passports.views import bp, load_form
+
+
+@bp.route("/materials")
+@login_required
+def material_list():
+    """The material library."""
+    q, family = request.args.get("q", ""), request.args.get("family") or None
+    if family not in (None, *MATERIAL_FAMILIES):
+        abort(400, "Unknown material family.")
+    page = paginate_page(queries.materials_query(q or None, family), per_page=100)
+    return render_template("passports/material_list.html", page=page, q=q, family=family)
+
+
+def _material_form(material=None):
+    if current_user.role != "admin":
+        raise Forbidden("Only admins edit the material library.")
+    schema = MaterialUpdateSchema(partial=True) if material else MaterialCreateSchema()
+    errors = {}
+    if request.method == "POST":
+        values = request.form
+        data = form_data(schema, request.form, keep_empty=material is not None)
+        if "aliases" in request.form:
+            data["aliases"] = [a for a in request.form["aliases"].split(";") if a.strip()]
+        try:
+            data = load_form(schema, data)
+            if material is None:
+                material = services.create_material(data)
+            else:
+                services.update_material(material, data)
+            db.session.commit()
+            flash(f"Material {material.name} saved.", "success")
+            return redirect(url_for("passports.material_list", q=material.slug))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages
+    else:
+        values = (
+            {
+                k: ("" if v is None else v)
+                for k, v in vars(material).items()
+                if not k.startswith("_")
+            }
+            if material
+            else {"reprocessing_kgco2e_per_kg": "0"}
+        )
+    return render_template(
+        "passports/material_form.html", material=material, values=values, errors=errors
+    ), 422 if errors else 200
+
+
+@bp.route("/materials/new", methods=["GET", "POST"])
+@login_required
+def material_create():
+    """Add a material (admins)."""
+    return _material_form()
+
+
+@bp.route("/materials/<int:material_id>/edit", methods=["GET", "POST"])
+@login_required
+def material_edit(material_id: int):
+    """Edit a material (admins)."""
+    return _material_form(db.get_or_404(Material, material_id))
