@@ -1,0 +1,36 @@
+"""The passport nouns: materials, buildings, access grants, components, events."""
+
+from passports.models.buildings import Building, BuildingAccess
+from passports.models.components import Component, ComponentHazard, ComponentMaterial
+from passports.models.library import Material
+from passports.models.vocab import (
+    BUILDING_STATUSES,
+    CATEGORIES,
+    COMPONENT_STATUSES,
+    CONDITION_GRADES,
+    CONNECTION_TYPES,
+    HAZARD_KINDS,
+    MATERIAL_FAMILIES,
+    STATUS_CHAIN,
+    UNITS,
+    USE_TYPES,
+)
+
+__all__ = [
+    "BUILDING_STATUSES",
+    "CATEGORIES",
+    "COMPONENT_STATUSES",
+    "CONDITION_GRADES",
+    "CONNECTION_TYPES",
+    "HAZARD_KINDS",
+    "MATERIAL_FAMILIES",
+    "STATUS_CHAIN",
+    "UNITS",
+    "USE_TYPES",
+    "Building",
+    "BuildingAccess",
+    "Component",
+    "ComponentHazard",
+    "ComponentMaterial",
+    "Material",
+]

@@ -1,0 +1,124 @@
+"""Components, their material shares and their hazardous substances."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import _in
+from app.extensions import db
+from app.models import TimestampMixin
+from passports.models.buildings import Building
+from passports.models.library import Material
+from passports.models.vocab import COMPONENT_STATUSES, HAZARD_KINDS, UNITS
+
+
+class Component(TimestampMixin, db.Model):
+    """A building element, or a lot of identical elements, with its public tag."""
+
+    __tablename__ = "components"
+    __table_args__ = (
+        CheckConstraint(_in("status", COMPONENT_STATUSES), name="status"),
+        CheckConstraint(_in("unit", UNITS), name="unit"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("mass_kg IS NULL OR mass_kg >= 0", name="mass_not_negative"),
+        CheckConstraint("condition IS NULL OR (condition BETWEEN 1 AND 5)", name="condition"),
+        CheckConstraint("recycled_content >= 0 AND recycled_content <= 1", name="recycled"),
+        CheckConstraint("reused_content >= 0 AND reused_content <= 1", name="reused"),
+        CheckConstraint("recycled_content + reused_content <= 1.000001", name="feedstock"),
+        Index("ix_components_building_status", "building_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    tag: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(24), default="other")
+    storey: Mapped[str] = mapped_column(String(100), default="")
+    quantity: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(4))
+    volume_m3: Mapped[float | None] = mapped_column(Float)
+    mass_kg: Mapped[float | None] = mapped_column(Float)
+    mass_source: Mapped[str] = mapped_column(String(10), default="unknown")
+    mass_derivation: Mapped[str] = mapped_column(String(500), default="")
+    condition: Mapped[int | None] = mapped_column(Integer)
+    connection_type: Mapped[str | None] = mapped_column(String(20))
+    install_year: Mapped[int | None] = mapped_column(Integer)
+    service_life_years: Mapped[int | None] = mapped_column(Integer)
+    recycled_content: Mapped[float] = mapped_column(Float, default=0.0)
+    reused_content: Mapped[float] = mapped_column(Float, default=0.0)
+    manufacturer: Mapped[str] = mapped_column(String(200), default="")
+    gtin: Mapped[str | None] = mapped_column(String(14), index=True)
+    serial_number: Mapped[str | None] = mapped_column(String(40))
+    ifc_guid: Mapped[str | None] = mapped_column(String(22), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="installed")
+    reuse_cycles: Mapped[int] = mapped_column(Integer, default=0)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    building: Mapped[Building] = relationship()
+    materials: Mapped[list["ComponentMaterial"]] = relationship(
+        back_populates="component",
+        cascade="all, delete-orphan",
+        order_by="ComponentMaterial.position",
+    )
+    hazards: Mapped[list["ComponentHazard"]] = relationship(
+        back_populates="component", cascade="all, delete-orphan", order_by="ComponentHazard.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Component {self.id} {self.tag} {self.name!r}>"
+
+
+class ComponentMaterial(db.Model):
+    """One material of a component: its share by volume and the mass that follows from it."""
+
+    __tablename__ = "component_materials"
+    __table_args__ = (
+        CheckConstraint("fraction > 0 AND fraction <= 1", name="fraction"),
+        UniqueConstraint("component_id", "material_id", name="component_material"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("components.id", ondelete="CASCADE"), index=True
+    )
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    fraction: Mapped[float] = mapped_column(Float)
+    mass_kg: Mapped[float | None] = mapped_column(Float)
+
+    component: Mapped[Component] = relationship(back_populates="materials")
+    material: Mapped[Material] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ComponentMaterial c={self.component_id} m={self.material_id} {self.fraction}>"
+
+
+class ComponentHazard(db.Model):
+    """A hazardous substance found in a component."""
+
+    __tablename__ = "component_hazards"
+    __table_args__ = (CheckConstraint(_in("kind", HAZARD_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("components.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    component: Mapped[Component] = relationship(back_populates="hazards")
+
+    def __repr__(self) -> str:
+        return f"<ComponentHazard c={self.component_id} {self.kind}>"

@@ -1,0 +1,36 @@
+"""The material library."""
+
+from sqlalchemy import CheckConstraint, Float, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.auth.models import _in
+from app.extensions import db
+from app.models import TimestampMixin
+from passports.models.vocab import MATERIAL_FAMILIES
+
+
+class Material(TimestampMixin, db.Model):
+    """An entry of the material library with density, embodied carbon and a CPV code."""
+
+    __tablename__ = "materials"
+    __table_args__ = (
+        CheckConstraint(_in("family", MATERIAL_FAMILIES), name="family"),
+        CheckConstraint("density_kg_m3 > 0", name="density_positive"),
+        CheckConstraint("carbon_a1a3 >= 0", name="carbon_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    family: Mapped[str] = mapped_column(String(20), index=True)
+    density_kg_m3: Mapped[float] = mapped_column(Float)
+    carbon_a1a3: Mapped[float] = mapped_column(Float, doc="kgCO2e per kg, cradle to gate")
+    carbon_source: Mapped[str] = mapped_column(Text)
+    cpv_code: Mapped[str] = mapped_column(String(10))
+    reference_service_life_years: Mapped[int | None] = mapped_column(Integer)
+    reprocessing_kgco2e_per_kg: Mapped[float] = mapped_column(Float, default=0.0)
+    reprocessing_source: Mapped[str] = mapped_column(Text, default="")
+    aliases: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<Material {self.id} {self.slug}>"

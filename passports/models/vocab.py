@@ -1,0 +1,85 @@
+"""The controlled vocabularies of passports: families, statuses, units, categories."""
+
+MATERIAL_FAMILIES = (
+    "masonry",
+    "concrete",
+    "steel",
+    "aluminium",
+    "copper",
+    "metals_other",
+    "timber",
+    "glass",
+    "insulation",
+    "gypsum",
+    "ceramics",
+    "stone",
+    "plastics",
+    "bitumen",
+    "mortar",
+    "other",
+)
+BUILDING_STATUSES = ("in_use", "renovation_planned", "demolition_planned", "demolished")
+USE_TYPES = (
+    "civic",
+    "office",
+    "education",
+    "healthcare",
+    "residential",
+    "industrial",
+    "retail",
+    "sports",
+    "culture",
+    "mixed",
+    "other",
+)
+UNITS = ("pcs", "m", "m2", "m3", "kg", "t")
+CATEGORIES = (
+    "foundation",
+    "structure",
+    "external_wall",
+    "internal_wall",
+    "facade",
+    "floor",
+    "roof",
+    "stair",
+    "window",
+    "door",
+    "ceiling",
+    "finish",
+    "installation",
+    "fixture",
+    "other",
+)
+CONNECTION_TYPES = (
+    "dry",
+    "click",
+    "bolted",
+    "screwed",
+    "nailed",
+    "lime_mortar",
+    "cement_mortar",
+    "glued",
+    "welded",
+    "cast",
+)
+HAZARD_KINDS = ("asbestos", "pcb", "lead", "other")
+COMPONENT_STATUSES = (
+    "installed",
+    "to_harvest",
+    "harvested",
+    "in_storage",
+    "listed",
+    "reserved",
+    "transferred",
+    "reinstalled",
+    "disposed",
+)
+# The harvest chain; "disposed" is reachable from every state but itself.
+STATUS_CHAIN = COMPONENT_STATUSES[:-1]
+CONDITION_GRADES = {
+    5: "As new: no visible wear, reusable as it is",
+    4: "Good: light wear, reusable after cleaning",
+    3: "Fair: reusable after minor repair",
+    2: "Poor: reusable only after substantial refurbishment",
+    1: "Unusable for reuse: recycle or recover",
+}
