@@ -2,6 +2,7 @@
 
 from passports.models.buildings import Building, BuildingAccess
 from passports.models.components import Component, ComponentHazard, ComponentMaterial
+from passports.models.events import ComponentEvent, EventPhoto
 from passports.models.library import Material
 from passports.models.vocab import (
     BUILDING_STATUSES,
@@ -9,6 +10,8 @@ from passports.models.vocab import (
     COMPONENT_STATUSES,
     CONDITION_GRADES,
     CONNECTION_TYPES,
+    DISPOSAL_ROUTES,
+    EVENT_KINDS,
     HAZARD_KINDS,
     MATERIAL_FAMILIES,
     STATUS_CHAIN,
@@ -22,6 +25,8 @@ __all__ = [
     "COMPONENT_STATUSES",
     "CONDITION_GRADES",
     "CONNECTION_TYPES",
+    "DISPOSAL_ROUTES",
+    "EVENT_KINDS",
     "HAZARD_KINDS",
     "MATERIAL_FAMILIES",
     "STATUS_CHAIN",
@@ -30,7 +35,9 @@ __all__ = [
     "Building",
     "BuildingAccess",
     "Component",
+    "ComponentEvent",
     "ComponentHazard",
+    "EventPhoto",
     "ComponentMaterial",
     "Material",
 ]

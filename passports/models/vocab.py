@@ -83,3 +83,16 @@ CONDITION_GRADES = {
     2: "Poor: reusable only after substantial refurbishment",
     1: "Unusable for reuse: recycle or recover",
 }
+# Events a person records on site, and those the system writes on status changes and transfers.
+EVENT_KINDS = (
+    "inspected",
+    "dismantled",
+    "stored",
+    "transported",
+    "reinstalled",
+    "disposed",
+    "note",
+)
+SYSTEM_EVENT_KINDS = ("status_changed", "transferred")
+ALL_EVENT_KINDS = EVENT_KINDS + SYSTEM_EVENT_KINDS
+DISPOSAL_ROUTES = ("recycled", "incinerated", "landfilled")

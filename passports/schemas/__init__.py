@@ -1,0 +1,45 @@
+"""Marshmallow schemas: outputs are dumped, inputs are loaded strictly (no unknown fields)."""
+
+from passports.schemas.buildings import (
+    BuildingCreateSchema,
+    BuildingQueryArgs,
+    BuildingSchema,
+    BuildingSummarySchema,
+    BuildingUpdateSchema,
+    GrantCreateSchema,
+    GrantSchema,
+)
+from passports.schemas.components import (
+    ComponentCreateSchema,
+    ComponentQueryArgs,
+    ComponentSchema,
+    ComponentUpdateSchema,
+    HazardSchema,
+    MaterialShareSchema,
+)
+from passports.schemas.materials import (
+    MaterialCreateSchema,
+    MaterialQueryArgs,
+    MaterialSchema,
+    MaterialUpdateSchema,
+)
+
+__all__ = [
+    "BuildingCreateSchema",
+    "BuildingQueryArgs",
+    "BuildingSchema",
+    "BuildingSummarySchema",
+    "BuildingUpdateSchema",
+    "ComponentCreateSchema",
+    "ComponentQueryArgs",
+    "ComponentSchema",
+    "ComponentUpdateSchema",
+    "GrantCreateSchema",
+    "GrantSchema",
+    "HazardSchema",
+    "MaterialCreateSchema",
+    "MaterialQueryArgs",
+    "MaterialSchema",
+    "MaterialShareSchema",
+    "MaterialUpdateSchema",
+]

@@ -1,0 +1,138 @@
+"""Schemas for buildings, their overview and access grants."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.schema_fields import StrictFloat
+from passports.models import (
+    BUILDING_STATUSES,
+    USE_TYPES,
+)
+from passports.schemas.common import _positive, _text, _year
+
+
+class BuildingSchema(Schema):
+    """A building as the API shows it."""
+
+    id = fields.Integer()
+    organisation_id = fields.Integer()
+    organisation = fields.Function(lambda b: b.organisation.name)
+    name = fields.String()
+    address = fields.String()
+    city = fields.String()
+    country = fields.String()
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    year_built = fields.Integer(allow_none=True)
+    gross_floor_area_m2 = fields.Float(allow_none=True)
+    use_type = fields.String()
+    status = fields.String()
+    planned_date = fields.Date(allow_none=True)
+    archived = fields.Function(lambda b: b.archived_at is not None)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class BuildingCreateSchema(Schema):
+    """What an owner gives to register a building."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address = _text(300)
+    city = _text(120)
+    country = fields.String(
+        validate=validate.Regexp(
+            r"^([A-Z]{2})?$", error="Use the two-letter ISO 3166 code, e.g. NL or DK."
+        )
+    )
+    latitude = StrictFloat(allow_none=True, validate=validate.Range(min=-90, max=90))
+    longitude = StrictFloat(allow_none=True, validate=validate.Range(min=-180, max=180))
+    year_built = _year()
+    gross_floor_area_m2 = StrictFloat(allow_none=True, validate=_positive)
+    use_type = fields.String(validate=validate.OneOf(USE_TYPES))
+    status = fields.String(validate=validate.OneOf(BUILDING_STATUSES))
+    planned_date = fields.Date(allow_none=True)
+    organisation_id = fields.Integer(
+        strict=True, metadata={"description": "Admins only: the owning organisation."}
+    )
+
+    @validates_schema
+    def _coordinates_together(self, data, partial=None, **_):
+        if not partial and ("latitude" in data) != ("longitude" in data):
+            raise ValidationError("Give latitude and longitude together.", "latitude")
+
+
+class BuildingQueryArgs(Schema):
+    """Filters for the building list."""
+
+    q = fields.String(metadata={"description": "Search name, address and city."})
+    city = fields.String()
+    status = fields.String(validate=validate.OneOf(BUILDING_STATUSES))
+    archived = fields.Boolean(load_default=False)
+
+
+class StatusCountSchema(Schema):
+    """A count of components by status."""
+
+    status = fields.String()
+    count = fields.Integer()
+
+
+class GroupSchema(Schema):
+    """Components of one storey and category."""
+
+    storey = fields.String()
+    category = fields.String()
+    count = fields.Integer()
+    mass_kg = fields.Float(allow_none=True)
+
+
+class FamilyMassSchema(Schema):
+    """Total mass of one material family."""
+
+    family = fields.String()
+    mass_kg = fields.Float()
+
+
+class HazardRowSchema(Schema):
+    """A hazardous component in the overview."""
+
+    id = fields.Integer()
+    tag = fields.String()
+    name = fields.String()
+    storey = fields.String()
+    kinds = fields.List(fields.String())
+
+
+class BuildingSummarySchema(Schema):
+    """The passport overview of a building, aggregated in SQL."""
+
+    building = fields.Nested(BuildingSchema)
+    component_count = fields.Integer()
+    total_mass_kg = fields.Float()
+    mass_unknown_count = fields.Integer()
+    by_status = fields.List(fields.Nested(StatusCountSchema))
+    groups = fields.List(fields.Nested(GroupSchema))
+    mass_by_family = fields.List(fields.Nested(FamilyMassSchema))
+    hazardous_count = fields.Integer()
+    hazardous = fields.List(fields.Nested(HazardRowSchema))
+
+
+class GrantSchema(Schema):
+    """An access grant as shown."""
+
+    id = fields.Integer()
+    organisation_id = fields.Integer()
+    organisation = fields.Function(lambda g: g.organisation.name)
+    expires_on = fields.Date(allow_none=True)
+    revoked = fields.Function(lambda g: g.revoked_at is not None)
+    created_at = fields.DateTime()
+
+
+class GrantCreateSchema(Schema):
+    """Grant an organisation read access to a building."""
+
+    organisation_id = fields.Integer(required=True, strict=True)
+    expires_on = fields.Date(allow_none=True)
+
+
+class BuildingUpdateSchema(BuildingCreateSchema):
+    """Edit of a building: any subset of the fields (load with partial=True)."""

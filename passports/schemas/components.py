@@ -1,0 +1,179 @@
+"""Schemas for components and their materials and hazards."""
+
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from app.schema_fields import StrictFloat
+from passports.gs1 import is_valid_gtin
+from passports.lifecycle import allowed_next
+from passports.models import (
+    CATEGORIES,
+    COMPONENT_STATUSES,
+    CONDITION_GRADES,
+    CONNECTION_TYPES,
+    HAZARD_KINDS,
+    UNITS,
+)
+from passports.schemas.common import FRACTION_TOLERANCE, _fraction, _positive, _text, _year
+from passports.tags import format_tag
+
+
+class MaterialShareSchema(Schema):
+    """One material of a component, by share of volume."""
+
+    material_id = fields.Integer(required=True, strict=True)
+    fraction = StrictFloat(
+        required=True, validate=validate.Range(min=0, max=1, min_inclusive=False)
+    )
+
+
+class MaterialShareOutSchema(Schema):
+    """A material of a component with the mass it accounts for."""
+
+    material_id = fields.Integer()
+    name = fields.Function(lambda cm: cm.material.name)
+    family = fields.Function(lambda cm: cm.material.family)
+    fraction = fields.Float()
+    mass_kg = fields.Float(allow_none=True)
+
+
+class HazardSchema(Schema):
+    """A hazardous substance in a component."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(HAZARD_KINDS))
+    notes = _text(2000)
+
+
+def _tag_url(component) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/t/{component.tag}"
+
+
+class ComponentSchema(Schema):
+    """A component and its passport data."""
+
+    id = fields.Integer()
+    building_id = fields.Integer()
+    tag = fields.String()
+    tag_display = fields.Function(lambda c: format_tag(c.tag))
+    tag_url = fields.Function(_tag_url)
+    name = fields.String()
+    category = fields.String()
+    storey = fields.String()
+    quantity = fields.Float()
+    unit = fields.String()
+    volume_m3 = fields.Float(allow_none=True)
+    mass_kg = fields.Float(allow_none=True)
+    mass_source = fields.String()
+    mass_derivation = fields.String()
+    materials = fields.List(fields.Nested(MaterialShareOutSchema))
+    condition = fields.Integer(allow_none=True)
+    condition_label = fields.Function(lambda c: CONDITION_GRADES.get(c.condition))
+    connection_type = fields.String(allow_none=True)
+    hazards = fields.List(fields.Nested(HazardSchema))
+    install_year = fields.Integer(allow_none=True)
+    service_life_years = fields.Integer(allow_none=True)
+    recycled_content = fields.Float()
+    reused_content = fields.Float()
+    manufacturer = fields.String()
+    gtin = fields.String(allow_none=True)
+    serial_number = fields.String(allow_none=True)
+    ifc_guid = fields.String(allow_none=True)
+    description = fields.String()
+    status = fields.String()
+    allowed_next = fields.Function(lambda c: list(allowed_next(c.status)))
+    reuse_cycles = fields.Integer()
+    archived = fields.Function(lambda c: c.archived_at is not None)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ComponentCreateSchema(Schema):
+    """What an owner gives to register a component."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    storey = _text(100)
+    quantity = StrictFloat(required=True, validate=_positive)
+    unit = fields.String(required=True, validate=validate.OneOf(UNITS))
+    volume_m3 = StrictFloat(
+        allow_none=True,
+        validate=_positive,
+        metadata={"description": "Total volume of the lot, in m³."},
+    )
+    mass_kg = StrictFloat(
+        allow_none=True,
+        validate=_positive,
+        metadata={"description": "Total mass; derived when left out."},
+    )
+    materials = fields.List(fields.Nested(MaterialShareSchema))
+    condition = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=5),
+        metadata={"description": "5 as new … 1 unusable for reuse."},
+    )
+    connection_type = fields.String(allow_none=True, validate=validate.OneOf(CONNECTION_TYPES))
+    hazards = fields.List(fields.Nested(HazardSchema))
+    install_year = _year()
+    service_life_years = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=500)
+    )
+    recycled_content = StrictFloat(validate=_fraction)
+    reused_content = StrictFloat(validate=_fraction)
+    manufacturer = _text(200)
+    gtin = fields.String(allow_none=True)
+    serial_number = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^[!-~]{1,20}$", error="Up to 20 printable characters (GS1 AI 21)."
+        ),
+    )
+    ifc_guid = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^[0-9A-Za-z_$]{22}$", error="An IFC GlobalId has 22 characters."
+        ),
+    )
+    description = _text(5000)
+    status = fields.String(
+        validate=validate.OneOf(COMPONENT_STATUSES),
+        metadata={"description": "On update, only allowed transitions."},
+    )
+
+    @validates("gtin")
+    def _gtin(self, value, **_):
+        if value is not None and not is_valid_gtin(value):
+            raise ValidationError("Not a valid GTIN (8, 12, 13 or 14 digits with check digit).")
+
+    @validates_schema
+    def _shares(self, data, **_):
+        materials = data.get("materials")
+        if materials:
+            total = sum(m["fraction"] for m in materials)
+            if abs(total - 1.0) > FRACTION_TOLERANCE:
+                raise ValidationError(
+                    f"Material fractions must sum to 1 (they sum to {total:.6g}).", "materials"
+                )
+            ids = [m["material_id"] for m in materials]
+            if len(set(ids)) != len(ids):
+                raise ValidationError("Each material may appear once.", "materials")
+        feedstock = data.get("recycled_content", 0) + data.get("reused_content", 0)
+        if feedstock > 1 + FRACTION_TOLERANCE:
+            raise ValidationError(
+                "Recycled and reused content together cannot exceed 1.", "reused_content"
+            )
+
+
+class ComponentQueryArgs(Schema):
+    """Filters for a building's component list."""
+
+    q = fields.String(metadata={"description": "Search name, tag, manufacturer."})
+    storey = fields.String()
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    status = fields.String(validate=validate.OneOf(COMPONENT_STATUSES))
+    hazardous = fields.Boolean()
+    archived = fields.Boolean(load_default=False)
+
+
+class ComponentUpdateSchema(ComponentCreateSchema):
+    """Edit of a component: any subset; a status must be an allowed transition."""

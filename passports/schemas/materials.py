@@ -1,0 +1,67 @@
+"""Schemas for the material library."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from app.schema_fields import StrictFloat
+from passports.cpv import cpv_label, is_valid_cpv
+from passports.models import (
+    MATERIAL_FAMILIES,
+)
+from passports.schemas.common import _positive, _text
+
+
+class MaterialSchema(Schema):
+    """A material of the library."""
+
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    family = fields.String()
+    density_kg_m3 = fields.Float()
+    carbon_a1a3 = fields.Float(metadata={"description": "kgCO2e/kg, A1-A3"})
+    carbon_source = fields.String()
+    cpv_code = fields.String()
+    cpv_label = fields.Function(lambda m: cpv_label(m.cpv_code))
+    reference_service_life_years = fields.Integer(allow_none=True)
+    reprocessing_kgco2e_per_kg = fields.Float()
+    reprocessing_source = fields.String()
+    aliases = fields.Function(lambda m: [a for a in m.aliases.split(";") if a])
+
+
+class MaterialCreateSchema(Schema):
+    """What an admin gives to add a material."""
+
+    slug = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
+        ),
+    )
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    family = fields.String(required=True, validate=validate.OneOf(MATERIAL_FAMILIES))
+    density_kg_m3 = StrictFloat(required=True, validate=_positive)
+    carbon_a1a3 = StrictFloat(required=True, validate=validate.Range(min=0))
+    carbon_source = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    cpv_code = fields.String(required=True)
+    reference_service_life_years = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=500)
+    )
+    reprocessing_kgco2e_per_kg = StrictFloat(validate=validate.Range(min=0))
+    reprocessing_source = _text(500)
+    aliases = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
+
+    @validates("cpv_code")
+    def _cpv(self, value: str, **_):
+        if not is_valid_cpv(value):
+            raise ValidationError("Not a CPV code for construction products or works.")
+
+
+class MaterialQueryArgs(Schema):
+    """Filters for the material list."""
+
+    q = fields.String(metadata={"description": "Search name, slug and aliases."})
+    family = fields.String(validate=validate.OneOf(MATERIAL_FAMILIES))
+
+
+class MaterialUpdateSchema(MaterialCreateSchema):
+    """Admin edit of a material: any subset of the fields (load with partial=True)."""
