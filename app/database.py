@@ -1,22 +1,44 @@
-"""Engine tuning that differs between SQLite and PostgreSQL."""
+"""Engine tuning that differs between SQLite and PostgreSQL.
 
+SQLite: foreign keys on, WAL and a busy timeout. A request that may write (any method but
+GET/HEAD/OPTIONS) opens its transaction with BEGIN IMMEDIATE, so it takes the write lock up
+front and waits its turn, instead of failing when it upgrades a read lock under concurrency.
+Elsewhere the driver's own deferred BEGIN before the first write stays, and reads run in
+parallel without holding a snapshot.
+"""
+
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+_READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def write_intent() -> bool:
+    """True inside a request that may write, or where code declared it (g.db_write_intent)."""
+    if not has_request_context():
+        return False
+    return request.method not in _READ_METHODS or bool(g.get("db_write_intent"))
+
 
 def configure_engine(engine: Engine) -> None:
-    """Give SQLite foreign keys, WAL and a busy timeout; PostgreSQL needs nothing here."""
+    """Give SQLite foreign keys, WAL, a busy timeout and BEGIN IMMEDIATE for writers."""
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record):
+    def _sqlite_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):
+        if write_intent():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -110,7 +110,7 @@ def test_token_page_creates_and_revokes(client, db, login, make_user):
     token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == user.id))
     response = client.submit(f"/account/tokens/{token_id}/revoke", page="/account/tokens")
     assert response.status_code == 302
-    db.session.expire_all()
+    db.session.rollback()
     assert db.session.get(ApiToken, token_id).revoked_at is not None
 
 

@@ -25,7 +25,7 @@ def owner(make_user):
 
 
 def count(db):
-    db.session.expire_all()
+    db.session.rollback()
     return db.session.scalar(select(func.count(Building.id)))
 
 
@@ -88,7 +88,7 @@ def test_bad_patch_leaves_the_building_unchanged(client, db, owner, make_buildin
         json={"name": "Changed", "latitude": 120.0, "longitude": 5.0},
     )
     assert response.status_code == 422
-    db.session.expire_all()
+    db.session.rollback()
     assert db.session.get(Building, building.id).name == "Original"
 
 

@@ -23,7 +23,7 @@ def headers(owner, token_for):
 
 
 def rows(db):
-    db.session.expire_all()
+    db.session.rollback()
     return (
         db.session.scalar(select(func.count(Component.id))),
         db.session.scalar(select(func.count(ComponentMaterial.id))),
@@ -182,7 +182,7 @@ def test_status_follows_the_lifecycle(client, db, building, headers, make_compon
     assert client.patch(url, headers=headers, json={"status": "disposed"}).status_code == 200
     final = client.patch(url, headers=headers, json={"status": "installed"})
     assert final.status_code == 422 and "final state" in final.json["errors"]["status"][0]
-    db.session.expire_all()
+    db.session.rollback()
     assert db.session.get(Component, component.id).status == "disposed"
 
 
@@ -196,7 +196,7 @@ def test_invalid_transition_in_a_larger_patch_changes_nothing(
         json={"name": "After", "status": "reinstalled"},
     )
     assert response.status_code == 422
-    db.session.expire_all()
+    db.session.rollback()
     stored = db.session.get(Component, component.id)
     assert (stored.name, stored.status) == ("Before", "installed")
 

@@ -83,7 +83,7 @@ def test_bad_material_input_is_422(client, db, make_user, token_for, change, fie
     assert response.status_code == 422
     errors = response.json["errors"]
     assert field in errors.get("json", errors)
-    db.session.expire_all()
+    db.session.rollback()
     assert db.session.scalar(select(func.count(Material.id))) == before
 
 

@@ -85,7 +85,7 @@ def test_edit_building_form(client, db, login, owner, make_building):
         },
     )
     assert response.status_code == 302
-    db.session.expire_all()
+    db.session.rollback()
     stored = db.session.get(Building, building.id)
     assert (stored.name, stored.latitude, stored.status) == ("New name", None, "renovation_planned")
 
@@ -185,7 +185,7 @@ def test_status_change_from_the_component_page(
         f"/components/{component.id}/status", {"status": "listed"}, page=page, follow_redirects=True
     )
     assert "Cannot move from to_harvest to listed" in refused.get_data(as_text=True)
-    db.session.expire_all()
+    db.session.rollback()
     assert db.session.get(Component, component.id).status == "to_harvest"
 
 
@@ -212,11 +212,11 @@ def test_grant_and_revoke_access_from_the_building_page(
         {"organisation_id": str(contractor.organisation_id), "expires_on": "2099-01-01"},
         page=page,
     )
-    db.session.expire_all()
+    db.session.rollback()
     grant = db.session.get(Building, building.id).grants[0]
     assert grant.expires_on.year == 2099 and grant.revoked_at is None
     client.submit(f"/buildings/{building.id}/grants/{grant.id}/revoke", page=page)
-    db.session.expire_all()
+    db.session.rollback()
     assert db.session.get(Building, building.id).grants[0].revoked_at is not None
 
 
