@@ -8,6 +8,7 @@ from app.models import utcnow
 from passports.lifecycle import transition_error
 from passports.mass import Part, derive_mass
 from passports.models import Building, Component, ComponentHazard, ComponentMaterial, Material
+from passports.services.events import record_system_event
 from passports.tags import new_tag
 
 _COMPONENT_FIELDS = (
@@ -46,10 +47,17 @@ def _materials_by_id(shares: list[dict]) -> dict[int, Material]:
 
 def _set_materials(component: Component, shares: list[dict]) -> None:
     found = _materials_by_id(shares)
-    component.materials = [
-        ComponentMaterial(material=found[s["material_id"]], fraction=s["fraction"], position=i)
-        for i, s in enumerate(shares)
-    ]
+    # Keep the rows of materials that stay: replacing them would insert a duplicate
+    # (component, material) pair before the old row is deleted.
+    existing = {cm.material_id: cm for cm in component.materials}
+    rows = []
+    for position, share in enumerate(shares):
+        row = existing.get(share["material_id"]) or ComponentMaterial(
+            material=found[share["material_id"]]
+        )
+        row.fraction, row.position = share["fraction"], position
+        rows.append(row)
+    component.materials = rows
 
 
 def _recompute_mass(component: Component, given_mass: float | None) -> None:
@@ -105,10 +113,10 @@ def create_component(building: Building, data: dict) -> Component:
     return component
 
 
-def update_component(component: Component, data: dict) -> Component:
-    """Edit a component; a status change must follow the lifecycle."""
+def update_component(component: Component, data: dict, actor=None) -> Component:
+    """Edit a component; a status change must follow the lifecycle and is logged."""
     if "status" in data:
-        change_status(component, data["status"])
+        change_status(component, data["status"], actor)
     for key in _COMPONENT_FIELDS:
         if key in data:
             setattr(component, key, data[key])
@@ -126,12 +134,16 @@ def update_component(component: Component, data: dict) -> Component:
     return component
 
 
-def change_status(component: Component, target: str) -> Component:
+def change_status(component: Component, target: str, actor=None) -> Component:
     """Move a component along its lifecycle, refusing any step that is not allowed."""
     error = transition_error(component.status, target)
     if error:
         raise ValidationError({"status": [error]})
-    component.status = target
+    if target != component.status:
+        before = component.status
+        component.status = target
+        if actor is not None:
+            record_system_event(component, "status_changed", actor, before)
     return component
 
 
