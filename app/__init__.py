@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ProductionConfig
 
@@ -13,6 +14,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the application from named steps."""
     app = Flask(__name__, instance_relative_config=True)
     configure_app(app, config_name, overrides)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -42,6 +44,19 @@ def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in URLs, bounded to what an integer column holds: larger ids are a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def register_converters(app: Flask) -> None:
+    """Bound integer URL parts so an absurd id is a 404, never a database error."""
+    app.url_map.converters["int"] = DatabaseId
 
 
 def register_extensions(app: Flask) -> None:
