@@ -52,6 +52,10 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
 
     MAX_CONTENT_LENGTH = 220 * 1024 * 1024
+    # Event photos; None means <instance>/uploads.
+    UPLOAD_DIR = _env("UPLOAD_DIR")
+    MAX_PHOTO_BYTES = 10 * 1024 * 1024
+    MAX_PHOTOS_PER_EVENT = 8
     DEFAULT_PER_PAGE = 50
 
 

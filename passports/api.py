@@ -9,6 +9,7 @@ from app.pagination import paginate_api
 from passports import queries, services
 from passports.models import BuildingAccess, Material
 from passports.permissions import building_for, can_create_building, component_for
+from passports.recording import record_from_request
 from passports.schemas import (
     BuildingCreateSchema,
     BuildingQueryArgs,
@@ -19,6 +20,8 @@ from passports.schemas import (
     ComponentQueryArgs,
     ComponentSchema,
     ComponentUpdateSchema,
+    EventCreateSchema,
+    EventSchema,
     GrantCreateSchema,
     GrantSchema,
     MaterialCreateSchema,
@@ -165,7 +168,7 @@ def get_component(component_id):
 def update_component(data, component_id):
     """Edit a component; a status change must follow the lifecycle."""
     component = services.update_component(
-        component_for(current_user, component_id, write=True), data
+        component_for(current_user, component_id, write=True), data, current_user
     )
     db.session.commit()
     return component
@@ -221,3 +224,58 @@ def update_material(data, material_id):
     material = services.update_material(db.get_or_404(Material, material_id), data)
     db.session.commit()
     return material
+
+
+# ---------------------------------------------------------------- events
+@blp.route("/components/<int:component_id>/events", methods=["GET"])
+@api_login_required
+@blp.response(200, EventSchema(many=True))
+@blp.paginate()
+def list_events(component_id, pagination_parameters):
+    """The component's chain of custody, newest first."""
+    component = component_for(current_user, component_id)
+    return paginate_api(queries.events_query(component.id), pagination_parameters)
+
+
+@blp.route("/components/<int:component_id>/events", methods=["POST"])
+@api_login_required
+@blp.doc(
+    parameters=[
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "schema": {"type": "string", "maxLength": 100},
+            "description": "Retries with the same key record once.",
+        }
+    ],
+    requestBody={
+        "required": True,
+        "content": {
+            "application/json": {"schema": EventCreateSchema},
+            "multipart/form-data": {
+                "schema": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/EventCreate"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "photos": {
+                                    "type": "array",
+                                    "items": {"type": "string", "format": "binary"},
+                                }
+                            },
+                        },
+                    ]
+                }
+            },
+        },
+    },
+)
+@blp.response(201, EventSchema)
+@blp.alt_response(409, description="The component's status does not allow this event.")
+@blp.alt_response(413, description="A photo is larger than 10 MB.")
+def create_event(component_id):
+    """Record what happened to a component: inspected, dismantled, stored, transported…"""
+    component = component_for(current_user, component_id)
+    event, replayed = record_from_request(component, current_user)
+    return event, 201, ({"Idempotent-Replayed": "true"} if replayed else {})

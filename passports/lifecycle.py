@@ -24,3 +24,48 @@ def transition_error(current: str, target: str) -> str | None:
         return None
     allowed = ", ".join(allowed_next(current)) or "none (final state)"
     return f"Cannot move from {current} to {target}. Allowed next: {allowed}."
+
+
+# What each on-site event does: the statuses it may be recorded in, and the status it leads to
+# (None: the status stays). Dismantling an installed component passes through to_harvest.
+_ALIVE = tuple(s for s in COMPONENT_STATUSES if s != "disposed")
+EVENT_RULES: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "note": (COMPONENT_STATUSES, None),
+    "inspected": (_ALIVE, None),
+    "dismantled": (("installed", "to_harvest"), "harvested"),
+    "stored": (("harvested", "in_storage", "transferred"), "in_storage"),
+    "transported": (("harvested", "in_storage", "listed", "reserved", "transferred"), None),
+    "reinstalled": (("transferred",), "reinstalled"),
+    "disposed": (_ALIVE, "disposed"),
+}
+
+
+def allowed_events(status: str) -> tuple[str, ...]:
+    """The event kinds that may be recorded for a component in this status."""
+    return tuple(kind for kind, (sources, _) in EVENT_RULES.items() if status in sources)
+
+
+def event_outcome(kind: str, status: str) -> str | None:
+    """The status after recording `kind` in `status`; raises ValueError if not allowed."""
+    sources, target = EVENT_RULES[kind]
+    if status not in sources:
+        raise ValueError(kind)
+    if target is None or target == status:
+        return status
+    if kind == "stored" and status == "transferred":
+        # A buyer putting collected stock into their own store keeps it transferred.
+        return status
+    return target
+
+
+def status_path(current: str, target: str) -> list[str]:
+    """The chain of single allowed steps from current to target (empty when equal)."""
+    if current == target:
+        return []
+    if target in allowed_next(current):
+        return [target]
+    if current in STATUS_CHAIN and target in STATUS_CHAIN:
+        start, end = STATUS_CHAIN.index(current), STATUS_CHAIN.index(target)
+        if end > start:
+            return list(STATUS_CHAIN[start + 1 : end + 1])
+    raise ValueError(f"no path from {current} to {target}")

@@ -97,3 +97,8 @@ def component_for(user, component_id: int, *, write: bool = False) -> Component:
 def readable_building_ids(user):
     """A subquery of the ids of the buildings the user may read."""
     return select(Building.id).where(and_(readable_buildings(user)))
+
+
+def can_record_events(user, building: Building) -> bool:
+    """Owners of the building and contractors with an active grant log what happens on site."""
+    return can_read_building(user, building) and user.role in ("admin", "owner", "contractor")

@@ -3,7 +3,14 @@
 from sqlalchemy import Select, case, func, or_, select
 
 from app.extensions import db
-from passports.models import Building, Component, ComponentHazard, ComponentMaterial, Material
+from passports.models import (
+    Building,
+    Component,
+    ComponentEvent,
+    ComponentHazard,
+    ComponentMaterial,
+    Material,
+)
 from passports.permissions import readable_buildings
 
 HAZARD_LIST_LIMIT = 100
@@ -173,3 +180,12 @@ def building_summary(building: Building) -> dict:
         "hazardous_count": hazard_count or 0,
         "hazardous": list(hazardous.values())[:HAZARD_LIST_LIMIT],
     }
+
+
+def events_query(component_id: int) -> Select:
+    """A component's events, newest first."""
+    return (
+        select(ComponentEvent)
+        .where(ComponentEvent.component_id == component_id)
+        .order_by(ComponentEvent.occurred_at.desc(), ComponentEvent.id.desc())
+    )

@@ -96,3 +96,17 @@ EVENT_KINDS = (
 SYSTEM_EVENT_KINDS = ("status_changed", "transferred")
 ALL_EVENT_KINDS = EVENT_KINDS + SYSTEM_EVENT_KINDS
 DISPOSAL_ROUTES = ("recycled", "incinerated", "landfilled")
+# How to take each kind of joint apart, shown on the scan page next to the component's notes.
+DISMANTLING_GUIDE = {
+    "dry": "Laid or stacked without fixings: lift out by hand or with a lifting aid.",
+    "click": "Click or snap joint: release the clips in the reverse order of assembly.",
+    "bolted": "Undo the bolts and nuts; keep fixings with the component for reuse.",
+    "screwed": "Unscrew; keep screws in a bag with the component.",
+    "nailed": "Prise apart carefully and remove the nails before stacking.",
+    "lime_mortar": "Separate unit by unit; lime mortar cleans off, so units can be reused.",
+    "cement_mortar": "Cement mortar is stronger than most units: cut or break out; reuse is "
+    "limited, crushing for recycled aggregate is likely.",
+    "glued": "Bonded: cut or heat to separate; expect damage to one side.",
+    "welded": "Cut the welds (hot work permit); the parts can be re-welded or recycled.",
+    "cast": "Cast in place: demolish; recover reinforcement and crush for aggregate.",
+}

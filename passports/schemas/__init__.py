@@ -17,6 +17,7 @@ from passports.schemas.components import (
     HazardSchema,
     MaterialShareSchema,
 )
+from passports.schemas.events import EventCreateSchema, EventSchema
 from passports.schemas.materials import (
     MaterialCreateSchema,
     MaterialQueryArgs,
@@ -34,6 +35,8 @@ __all__ = [
     "ComponentQueryArgs",
     "ComponentSchema",
     "ComponentUpdateSchema",
+    "EventCreateSchema",
+    "EventSchema",
     "GrantCreateSchema",
     "GrantSchema",
     "HazardSchema",

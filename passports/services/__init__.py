@@ -15,6 +15,12 @@ from passports.services.components import (
     unique_tag,
     update_component,
 )
+from passports.services.events import (
+    find_replay,
+    record_event,
+    record_system_event,
+    request_fingerprint,
+)
 from passports.services.materials import create_material, load_material_library, update_material
 
 __all__ = [
@@ -23,9 +29,13 @@ __all__ = [
     "change_status",
     "create_component",
     "create_material",
+    "find_replay",
     "grant_access",
     "load_material_library",
+    "record_event",
+    "record_system_event",
     "register_building",
+    "request_fingerprint",
     "restore_building",
     "revoke_access",
     "unique_tag",

@@ -45,4 +45,11 @@ def load_form(schema, data: dict) -> dict:
 
 
 # The page modules register their routes on bp.
-from passports.views import buildings, components, materials  # noqa: E402, F401
+from passports.views import (  # noqa: E402, F401
+    buildings,
+    components,
+    labels,
+    materials,
+    scan,
+    scanner,
+)

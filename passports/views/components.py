@@ -79,7 +79,7 @@ def _component_form(building, component=None):
                 component = services.create_component(building, data)
                 message = f"Component registered with tag {component.tag}."
             else:
-                services.update_component(component, data)
+                services.update_component(component, data, current_user)
                 message = "Component saved."
             db.session.commit()
             flash(message, "success")
@@ -154,7 +154,7 @@ def component_status(component_id: int):
     """Move a component to its next lifecycle status."""
     component = component_for(current_user, component_id, write=True)
     try:
-        services.change_status(component, request.form.get("status", ""))
+        services.change_status(component, request.form.get("status", ""), current_user)
         db.session.commit()
         flash(f"Status is now {component.status.replace('_', ' ')}.", "success")
     except ValidationError as exc:

@@ -1,0 +1,119 @@
+"""Event photos: checked with Pillow, re-encoded (which drops EXIF, GPS included), stored
+under generated names in the upload folder, never under the client's filename."""
+
+import hashlib
+import io
+import os
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from marshmallow import ValidationError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.errors import ServiceError
+
+FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+MAX_SIDE = 2560
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A validated, re-encoded photo, ready to be written."""
+
+    data: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    sha256: str
+
+
+def upload_dir() -> Path:
+    """The configured folder for uploads, created on first use."""
+    path = Path(current_app.config["UPLOAD_DIR"] or Path(current_app.instance_path) / "uploads")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def prepare_photo(raw: bytes, index: int = 0) -> PreparedPhoto:
+    """Check that the bytes are a JPEG, PNG or WebP image and re-encode them."""
+    limit = current_app.config["MAX_PHOTO_BYTES"]
+    if len(raw) > limit:
+        raise ServiceError(
+            f"Photo {index + 1} is larger than {limit // (1024 * 1024)} MB.", code=413
+        )
+    if not raw:
+        raise ValidationError({"photos": {index: ["The file is empty."]}})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw)) as probe:
+                kind = probe.format
+                probe.verify()
+            with Image.open(io.BytesIO(raw)) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image)
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise ValidationError({"photos": {index: ["Not a readable image."]}}) from exc
+    if kind not in FORMATS:
+        raise ValidationError({"photos": {index: ["Use a JPEG, PNG or WebP image."]}})
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    if kind == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    out = io.BytesIO()
+    options = {
+        "JPEG": {"quality": 85, "optimize": True},
+        "WEBP": {"quality": 85},
+        "PNG": {"optimize": True},
+    }[kind]
+    image.save(out, format=kind, **options)
+    data = out.getvalue()
+    content_type, extension = FORMATS[kind]
+    return PreparedPhoto(
+        data, content_type, extension, image.width, image.height, hashlib.sha256(data).hexdigest()
+    )
+
+
+def new_name(photo: PreparedPhoto) -> str:
+    """A random file name: nothing of the client's name reaches the disk."""
+    return f"{secrets.token_hex(16)}.{photo.extension}"
+
+
+def write_photo(name: str, photo: PreparedPhoto) -> Path:
+    """Write atomically: a temporary file renamed into place, so no partial file remains."""
+    folder = upload_dir()
+    target = folder / name
+    temp = folder / f".{name}.part"
+    try:
+        with open(temp, "wb") as fh:
+            fh.write(photo.data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise ServiceError(
+            "The photo could not be stored (the disk may be full).", code=507
+        ) from exc
+    return target
+
+
+def remove_photos(names: list[str]) -> None:
+    """Delete stored files, for a request that failed after writing them."""
+    folder = upload_dir()
+    for name in names:
+        (folder / name).unlink(missing_ok=True)

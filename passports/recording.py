@@ -1,0 +1,76 @@
+"""The edge of event recording, shared by the API and the scan page: read the request,
+validate, keep photos off the disk until the row exists, commit once, honour Idempotency-Key."""
+
+from flask import current_app, request
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import Forbidden, ServiceError
+from app.extensions import db
+from app.forms import form_data
+from passports import services
+from passports.models import Component, ComponentEvent
+from passports.permissions import can_record_events
+from passports.photos import prepare_photo, remove_photos, write_photo
+from passports.schemas import EventCreateSchema
+
+MAX_KEY_LENGTH = 100
+
+
+def _read_payload() -> tuple[dict, list[bytes]]:
+    if request.mimetype == "multipart/form-data" or request.mimetype == (
+        "application/x-www-form-urlencoded"
+    ):
+        schema = EventCreateSchema()
+        fields = form_data(schema, request.form)
+        unknown = set(request.form) - set(schema.fields) - {"csrf_token"}
+        if unknown:
+            raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+        files = [f.read() for f in request.files.getlist("photos") if f.filename]
+        return fields, files
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError({"_schema": ["Send a JSON object or a multipart form."]})
+    return body, []
+
+
+def record_from_request(component: Component, user) -> tuple[ComponentEvent, bool]:
+    """Record the event in this request; returns (event, replayed)."""
+    if not can_record_events(user, component.building):
+        raise Forbidden("You may read this passport but not record events on it.")
+    key = (request.headers.get("Idempotency-Key") or "").strip() or None
+    if key is not None and len(key) > MAX_KEY_LENGTH:
+        raise ValidationError({"Idempotency-Key": [f"At most {MAX_KEY_LENGTH} characters."]})
+    raw, files = _read_payload()
+    data = EventCreateSchema().load(raw)
+    if len(files) > current_app.config["MAX_PHOTOS_PER_EVENT"]:
+        raise ValidationError(
+            {"photos": [f"At most {current_app.config['MAX_PHOTOS_PER_EVENT']} photos per event."]}
+        )
+    photos = [prepare_photo(blob, i) for i, blob in enumerate(files)]
+    fingerprint = services.request_fingerprint({**data, "component": component.id}, photos)
+    if key is not None:
+        existing = services.find_replay(user, key, fingerprint)
+        if existing is not None:
+            return existing, True
+    written = []
+    try:
+        event, names = services.record_event(component, user, data, photos,
+                                             idempotency_key=key, fingerprint=fingerprint)
+        for name, photo in zip(names, photos, strict=True):
+            write_photo(name, photo)
+            written.append(name)
+        db.session.commit()
+    except IntegrityError:
+        # Two retries raced with the same key: the other one won, answer with its event.
+        db.session.rollback()
+        remove_photos(written)
+        existing = services.find_replay(user, key, fingerprint) if key else None
+        if existing is None:
+            raise
+        return existing, True
+    except (ServiceError, OSError):
+        db.session.rollback()
+        remove_photos(written)
+        raise
+    return event, False

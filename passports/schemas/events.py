@@ -1,0 +1,98 @@
+"""Schemas for the chain of custody: recording events and showing the timeline."""
+
+from datetime import UTC, datetime, timedelta
+
+from flask import url_for
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from app.schema_fields import StrictFloat
+from passports.models import DISPOSAL_ROUTES, EVENT_KINDS
+from passports.schemas.common import _text
+
+# What each kind needs beyond its name.
+REQUIRED_BY_KIND = {
+    "inspected": ("condition",),
+    "stored": ("location",),
+    "transported": ("from_location", "to_location", "distance_km"),
+    "disposed": ("disposal_route",),
+}
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+class EventCreateSchema(Schema):
+    """An event recorded on site (JSON, or multipart form fields with `photos` files)."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
+    occurred_at = fields.NaiveDateTime(
+        metadata={
+            "description": "When it happened (UTC); defaults to now. Offline "
+            "phones send the time the event was captured."
+        }
+    )
+    condition = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=5),
+        metadata={"description": "Inspected: grade 5 as new … 1 unusable."},
+    )
+    location = _text(300, metadata={"description": "Stored: where."})
+    from_location = _text(300)
+    to_location = _text(300)
+    distance_km = StrictFloat(allow_none=True, validate=validate.Range(min=0, max=40000))
+    building_id = fields.Integer(
+        strict=True, allow_none=True, metadata={"description": "Reinstalled: in which building."}
+    )
+    disposal_route = fields.String(allow_none=True, validate=validate.OneOf(DISPOSAL_ROUTES))
+    latitude = StrictFloat(allow_none=True, validate=validate.Range(min=-90, max=90))
+    longitude = StrictFloat(allow_none=True, validate=validate.Range(min=-180, max=180))
+    notes = _text(2000)
+
+    @validates("occurred_at")
+    def _not_in_future(self, value, **_):
+        if value > datetime.now(UTC).replace(tzinfo=None) + CLOCK_SKEW:
+            raise ValidationError("Cannot be in the future.")
+
+    @validates_schema
+    def _required_by_kind(self, data, **_):
+        missing = {
+            name: [f"Required for a {data['kind']} event."]
+            for name in REQUIRED_BY_KIND.get(data.get("kind"), ())
+            if data.get(name) in (None, "")
+        }
+        if missing:
+            raise ValidationError(missing)
+
+
+class EventPhotoSchema(Schema):
+    """A photo of an event."""
+
+    id = fields.Integer()
+    url = fields.Function(lambda p: url_for("passports.photo", photo_id=p.id))
+    content_type = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+
+
+class EventSchema(Schema):
+    """An event of the timeline."""
+
+    id = fields.Integer()
+    component_id = fields.Integer()
+    kind = fields.String()
+    occurred_at = fields.DateTime()
+    recorded_at = fields.DateTime()
+    user = fields.Function(lambda e: e.user.name or e.user.email if e.user else None)
+    organisation = fields.Function(lambda e: e.organisation.name if e.organisation else None)
+    status_before = fields.String()
+    status_after = fields.String()
+    condition = fields.Integer(allow_none=True)
+    location = fields.String()
+    from_location = fields.String()
+    to_location = fields.String()
+    distance_km = fields.Float(allow_none=True)
+    building_id = fields.Integer(allow_none=True)
+    disposal_route = fields.String(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    notes = fields.String()
+    photos = fields.List(fields.Nested(EventPhotoSchema))

@@ -1,0 +1,130 @@
+"""Recording the chain of custody: events drive a component's status and are never changed."""
+
+import hashlib
+import json
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from app.errors import Conflict, ServiceError
+from app.extensions import db
+from passports.lifecycle import allowed_events, event_outcome
+from passports.models import Building, Component, ComponentEvent, EventPhoto
+from passports.permissions import can_read_building
+from passports.photos import PreparedPhoto, new_name
+
+_EVENT_FIELDS = (
+    "occurred_at",
+    "condition",
+    "location",
+    "from_location",
+    "to_location",
+    "distance_km",
+    "building_id",
+    "disposal_route",
+    "latitude",
+    "longitude",
+    "notes",
+)
+
+
+def request_fingerprint(data: dict, photos: list[PreparedPhoto]) -> str:
+    """A hash of what was asked, so a reused Idempotency-Key with other content is caught."""
+    canonical = json.dumps(data, sort_keys=True, default=str)
+    digest = hashlib.sha256(canonical.encode())
+    for photo in photos:
+        digest.update(photo.sha256.encode())
+    return digest.hexdigest()
+
+
+def find_replay(user, key: str, fingerprint: str) -> ComponentEvent | None:
+    """The event already recorded under this user's Idempotency-Key, if any."""
+    existing = db.session.scalar(
+        select(ComponentEvent).where(
+            ComponentEvent.user_id == user.id, ComponentEvent.idempotency_key == key
+        )
+    )
+    if existing is not None and existing.request_hash != fingerprint:
+        raise ServiceError(
+            "This Idempotency-Key was already used for a different event.",
+            code=422,
+            errors={"Idempotency-Key": ["Reused with other content."]},
+        )
+    return existing
+
+
+def record_event(
+    component: Component,
+    user,
+    data: dict,
+    photos: list[PreparedPhoto] = (),
+    *,
+    idempotency_key: str | None = None,
+    fingerprint: str | None = None,
+) -> tuple[ComponentEvent, list[str]]:
+    """Append an on-site event; returns it and the file names its photos must be written to."""
+    kind = data["kind"]
+    before = component.status
+    try:
+        after = event_outcome(kind, before)
+    except ValueError:
+        allowed = allowed_events(before)
+        raise Conflict(
+            f"A component that is {before.replace('_', ' ')} cannot be {kind}. "
+            f"Allowed now: {', '.join(allowed) or 'nothing'}.",
+            extra={"allowed": list(allowed), "current_status": before},
+        ) from None
+    target = data.get("building_id")
+    if target is not None:
+        building = db.session.get(Building, target)
+        if building is None or not can_read_building(user, building):
+            raise ValidationError({"building_id": ["Unknown building."]})
+    event = ComponentEvent(
+        component=component,
+        kind=kind,
+        user_id=user.id,
+        organisation_id=user.organisation_id,
+        status_before=before,
+        status_after=after,
+        idempotency_key=idempotency_key,
+        request_hash=fingerprint,
+        **{k: data[k] for k in _EVENT_FIELDS if k in data},
+    )
+    if kind == "inspected":
+        component.condition = data["condition"]
+    component.status = after
+    names = []
+    for photo in photos:
+        name = new_name(photo)
+        names.append(name)
+        event.photos.append(
+            EventPhoto(
+                stored_name=name,
+                content_type=photo.content_type,
+                width=photo.width,
+                height=photo.height,
+                size_bytes=len(photo.data),
+                sha256=photo.sha256,
+            )
+        )
+    db.session.add(event)
+    db.session.flush()
+    return event, names
+
+
+def record_system_event(
+    component: Component, kind: str, user, before: str, notes: str = "", **fields
+) -> ComponentEvent:
+    """Log a status change or transfer made through the passport or the exchange."""
+    event = ComponentEvent(
+        component=component,
+        kind=kind,
+        user_id=getattr(user, "id", None),
+        organisation_id=getattr(user, "organisation_id", None),
+        status_before=before,
+        status_after=component.status,
+        notes=notes,
+        **fields,
+    )
+    db.session.add(event)
+    return event

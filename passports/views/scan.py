@@ -1,0 +1,195 @@
+"""The tag URL printed on every label: `/t/<tag>` for people and programs, GS1 Digital Link
+forms that resolve to it, event recording from the scan page, and event photos."""
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.errors import ServiceError, wants_json
+from app.extensions import db
+from app.forms import flatten_errors
+from passports import queries
+from passports.lifecycle import allowed_events
+from passports.models import (
+    DISMANTLING_GUIDE,
+    DISPOSAL_ROUTES,
+    Component,
+    ComponentEvent,
+    ComponentMaterial,
+    EventPhoto,
+)
+from passports.permissions import can_read_building, can_record_events
+from passports.photos import upload_dir
+from passports.qr import tag_url
+from passports.recording import record_from_request
+from passports.schemas import ComponentSchema, EventSchema
+from passports.tags import format_tag, normalize_tag
+from passports.views import bp
+
+TIMELINE_LENGTH = 50
+
+
+def _component_by_tag(raw: str) -> Component | None:
+    tag = normalize_tag(raw)
+    if tag is None:
+        return None
+    return db.session.scalar(
+        select(Component).where(Component.tag == tag).options(
+            joinedload(Component.building),
+            selectinload(Component.materials).joinedload(ComponentMaterial.material),
+            selectinload(Component.hazards),
+        )
+    )
+
+
+def main_family(component: Component) -> str | None:
+    """The material family with the largest share of the component's mass (or volume)."""
+    if not component.materials:
+        return None
+    best = max(component.materials, key=lambda cm: cm.mass_kg or cm.fraction)
+    return best.material.family
+
+
+def _public(component: Component) -> dict:
+    return {
+        "tag": component.tag,
+        "tag_display": format_tag(component.tag),
+        "tag_url": tag_url(component.tag),
+        "name": component.name,
+        "material_family": main_family(component),
+        "city": component.building.city,
+        "status": component.status,
+    }
+
+
+def _not_found(raw: str):
+    if wants_json():
+        return jsonify({"code": 404, "status": "Not Found", "errors": {},
+                        "message": "No component has this tag."}), 404
+    return render_template("passports/tag_not_found.html", tag=raw), 404
+
+
+@bp.route("/t/<raw>")
+def scan(raw: str):
+    """A component's passport as its label promises: safe facts for all, the rest for users."""
+    component = _component_by_tag(raw)
+    if component is None:
+        return _not_found(raw)
+    full = can_read_building(current_user, component.building)
+    if wants_json():
+        body = {**_public(component), "access": "full" if full else "public"}
+        if full:
+            body["component"] = ComponentSchema().dump(component)
+            body["building"] = {"id": component.building.id, "name": component.building.name,
+                                "city": component.building.city}
+            body["allowed_events"] = list(allowed_events(component.status))
+            events = db.session.scalars(queries.events_query(component.id).limit(20))
+            body["events"] = EventSchema(many=True).dump(events)
+        else:
+            body["login_url"] = url_for("auth.login", next=request.path, _external=True)
+        return jsonify(body)
+    if not full:
+        return render_template("passports/scan_public.html", c=component,
+                               family=main_family(component))
+    return _scan_page(component)
+
+
+def _scan_page(component: Component, errors: dict | None = None, values: dict | None = None,
+               status: int = 200):
+    events = db.session.scalars(
+        queries.events_query(component.id).options(selectinload(ComponentEvent.photos))
+        .limit(TIMELINE_LENGTH)).all()
+    photo_count = db.session.scalar(
+        select(func.count(EventPhoto.id)).join(EventPhoto.event)
+        .where(EventPhoto.event.has(component_id=component.id)))
+    return render_template(
+        "passports/scan.html", c=component, building=component.building, events=events,
+        photo_count=photo_count, allowed=allowed_events(component.status),
+        can_record=can_record_events(current_user, component.building),
+        guide=DISMANTLING_GUIDE.get(component.connection_type or ""),
+        disposal_routes=DISPOSAL_ROUTES, errors=errors or {}, values=values or {},
+        family=main_family(component),
+    ), status
+
+
+@bp.route("/t/<raw>/events", methods=["POST"])
+def scan_record(raw: str):
+    """Record an event from the scan page (the form works without JavaScript)."""
+    component = _component_by_tag(raw)
+    if component is None:
+        return _not_found(raw)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=url_for("passports.scan", raw=component.tag)))
+    if not can_read_building(current_user, component.building):
+        abort(404)
+    try:
+        event, replayed = record_from_request(component, current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _scan_page(component, flatten_errors(exc.messages), request.form, 422)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _scan_page(component, {}, request.form, exc.code)
+    if not replayed:
+        flash(f"Recorded: {event.kind.replace('_', ' ')}.", "success")
+    return redirect(url_for("passports.scan", raw=component.tag) + "#timeline")
+
+
+@bp.route("/t")
+def tag_lookup():
+    """Resolve a tag typed into a box (`/t?tag=…`)."""
+    raw = request.args.get("tag", "")
+    tag = normalize_tag(raw)
+    if tag is None or _component_by_tag(tag) is None:
+        return _not_found(raw)
+    return redirect(url_for("passports.scan", raw=tag))
+
+
+@bp.route("/01/<gtin>/21/<path:serial>")
+def gs1_serial(gtin: str, serial: str):
+    """GS1 Digital Link: a GTIN and serial number resolve to the component's tag URL."""
+    if not gtin.isdigit() or len(gtin) > 14:
+        return _not_found(f"{gtin}/{serial}")
+    candidates = {gtin, gtin.lstrip("0"), gtin.zfill(14), gtin.zfill(13), gtin.zfill(12)}
+    tag = db.session.scalar(select(Component.tag).where(
+        Component.gtin.in_(candidates), Component.serial_number == serial))
+    if tag is None:
+        return _not_found(f"{gtin}/{serial}")
+    return redirect(url_for("passports.scan", raw=tag), 302)
+
+
+@bp.route("/8004/<giai>")
+def gs1_giai(giai: str):
+    """GS1 Digital Link: a GIAI made of our company prefix and the tag."""
+    prefix = current_app.config["GS1_COMPANY_PREFIX"]
+    if not giai.startswith(prefix):
+        return _not_found(giai)
+    component = _component_by_tag(giai[len(prefix):])
+    if component is None:
+        return _not_found(giai)
+    return redirect(url_for("passports.scan", raw=component.tag), 302)
+
+
+@bp.route("/photos/<int:photo_id>")
+def photo(photo_id: int):
+    """An event photo, for users who may read the component's passport."""
+    item = db.session.get(EventPhoto, photo_id)
+    if item is None or not can_read_building(current_user, item.event.component.building):
+        abort(404)
+    response = send_from_directory(upload_dir(), item.stored_name, mimetype=item.content_type)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

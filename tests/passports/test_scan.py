@@ -1,0 +1,140 @@
+"""The tag URL `/t/<tag>`: safe facts for everyone, the passport for users with access,
+JSON for programs, GS1 Digital Link forms, a friendly 404, and recording from the page."""
+
+import pytest
+
+from passports import services
+from passports.models import Component
+from passports.tags import format_tag
+
+
+@pytest.fixture
+def site(make_user, make_building, make_component, db, material_id):
+    owner = make_user("owner")
+    building = make_building(owner, city="Zutphen")
+    component = make_component(
+        building, name="Oak door", category="door", quantity=2, unit="pcs", mass_kg=80.0,
+        connection_type="screwed", gtin="6291041500213", serial_number="D-17",
+        description="Lift off the hinges.",
+        materials=[{"material_id": material_id("sawn-hardwood"), "fraction": 1.0}],
+        hazards=[{"kind": "lead", "notes": "lead paint on frame"}])
+    contractor = make_user("contractor")
+    services.grant_access(building, contractor.organisation_id, owner)
+    db.session.commit()
+    return owner, contractor, building, component
+
+
+def test_anonymous_visitors_see_only_safe_facts(client, site):
+    _owner, _contractor, _building, component = site
+    html = client.get(f"/t/{component.tag}").get_data(as_text=True)
+    assert "Oak door" in html and "Timber" in html and "Zutphen" in html and "Installed" in html
+    assert "Log in to see the passport" in html
+    for private in ("lead paint", "Lift off the hinges", "Screwed", "80 kg", "Hazardous"):
+        assert private not in html, private
+
+
+def test_anonymous_json_is_the_public_subset(client, site, app):
+    component = site[3]
+    body = client.get(f"/t/{component.tag}", headers={"Accept": "application/json"}).json
+    assert body["access"] == "public"
+    assert body["tag_url"] == f"{app.config['PUBLIC_BASE_URL']}/t/{component.tag}"
+    assert {k: body[k] for k in ("name", "material_family", "city", "status")} == {
+        "name": "Oak door", "material_family": "timber", "city": "Zutphen",
+        "status": "installed"}
+    assert "component" not in body and "events" not in body and "login_url" in body
+
+
+def test_contractor_with_access_sees_the_passport(client, site, login):
+    _owner, contractor, _building, component = site
+    login(contractor)
+    html = client.get(f"/t/{component.tag}").get_data(as_text=True)
+    for text in ("Hazardous: Lead", "lead paint on frame", "Screwed", "Unscrew",
+                 "Lift off the hinges", "Sawn hardwood", "Record what happened", "History",
+                 'name="kind"', 'capture="environment"'):
+        assert text in html, text
+
+
+def test_json_with_access_carries_the_passport_and_next_steps(client, site, token_for):
+    _owner, contractor, _building, component = site
+    body = client.get(f"/t/{component.tag}", headers={**token_for(contractor),
+                                                      "Accept": "application/json"}).json
+    assert body["access"] == "full"
+    assert body["component"]["hazards"] == [{"kind": "lead", "notes": "lead paint on frame"}]
+    assert "dismantled" in body["allowed_events"]
+    assert body["events"] == []
+
+
+def test_users_without_access_see_the_public_page(client, site, login, make_user):
+    component = site[3]
+    login(make_user("buyer"))
+    html = client.get(f"/t/{component.tag}").get_data(as_text=True)
+    assert "no access" in html and "lead paint" not in html
+
+
+@pytest.mark.parametrize("variant", [str.lower, format_tag, lambda t: format_tag(t).lower()])
+def test_tags_are_case_insensitive(client, site, variant):
+    component = site[3]
+    response = client.get(f"/t/{variant(component.tag)}", headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.json["tag"] == component.tag
+
+
+@pytest.mark.parametrize("raw", ["ZZZZZZZZZZZZ", "short", "!!!!", "a" * 300, "%00"])
+def test_unknown_or_malformed_tags_get_a_friendly_404(client, site, raw):
+    page = client.get(f"/t/{raw}")
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert "could not find that tag" in html and 'name="tag"' in html
+    api = client.get(f"/t/{raw}", headers={"Accept": "application/json"})
+    assert api.status_code == 404 and api.json["code"] == 404
+
+
+def test_typed_tag_lookup(client, site):
+    component = site[3]
+    response = client.get(f"/t?tag={format_tag(component.tag).lower()}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(component.tag)
+    assert client.get("/t?tag=nothing").status_code == 404
+
+
+def test_gs1_digital_link_forms_resolve(client, site, app):
+    component = site[3]
+    gtin = client.get("/01/06291041500213/21/D-17")
+    assert gtin.status_code == 302 and gtin.headers["Location"].endswith(f"/t/{component.tag}")
+    prefix = app.config["GS1_COMPANY_PREFIX"]
+    giai = client.get(f"/8004/{prefix}{component.tag}")
+    assert giai.status_code == 302 and giai.headers["Location"].endswith(f"/t/{component.tag}")
+    assert client.get("/01/06291041500213/21/NOPE").status_code == 404
+    assert client.get(f"/8004/999{component.tag}").status_code == 404
+    assert client.get("/01/abc/21/x").status_code == 404
+
+
+def test_recording_from_the_scan_page(client, db, site, login):
+    _owner, contractor, _building, component = site
+    login(contractor)
+    page = f"/t/{component.tag}"
+    bad = client.submit(f"/t/{component.tag}/events", {"kind": "transported",
+                                                        "from_location": "Site"}, page=page)
+    assert bad.status_code == 422
+    assert "Required for a transported event." in bad.get_data(as_text=True)
+    ok = client.submit(f"/t/{component.tag}/events", {"kind": "dismantled", "notes": "crew 2"},
+                       page=page)
+    assert ok.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "Dismantled" in html and "crew 2" in html and "Installed → Harvested" in html
+    refused = client.submit(f"/t/{component.tag}/events", {"kind": "dismantled"}, page=page)
+    assert refused.status_code == 409
+    assert "cannot be dismantled" in refused.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(Component, component.id).status == "harvested"
+
+
+def test_anonymous_post_is_sent_to_login_and_writes_nothing(client, site, db):
+    component = site[3]
+    page = client.get(f"/t/{component.tag}").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0] if "csrf_token" in page \
+        else client.get("/login").get_data(as_text=True).split(
+            'name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(f"/t/{component.tag}/events",
+                           data={"kind": "note", "csrf_token": token})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    db.session.rollback()
+    assert db.session.get(Component, component.id).status == "installed"
