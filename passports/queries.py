@@ -189,3 +189,29 @@ def events_query(component_id: int) -> Select:
         .where(ComponentEvent.component_id == component_id)
         .order_by(ComponentEvent.occurred_at.desc(), ComponentEvent.id.desc())
     )
+
+
+def tag_facts(tag: str):
+    """What anyone may know of a tag, in one query: name, status, city and main family."""
+    family = (
+        select(Material.family)
+        .join(ComponentMaterial, ComponentMaterial.material_id == Material.id)
+        .where(ComponentMaterial.component_id == Component.id)
+        .order_by(ComponentMaterial.mass_kg.desc().nulls_last(), ComponentMaterial.fraction.desc())
+        .limit(1)
+        .correlate(Component)
+        .scalar_subquery()
+    )
+    return db.session.execute(
+        select(
+            Component.id,
+            Component.tag,
+            Component.name,
+            Component.status,
+            Component.building_id,
+            Building.city,
+            family.label("material_family"),
+        )
+        .join(Building, Building.id == Component.building_id)
+        .where(Component.tag == tag)
+    ).one_or_none()

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.errors import ServiceError, wants_json
@@ -46,7 +46,9 @@ def _component_by_tag(raw: str) -> Component | None:
     if tag is None:
         return None
     return db.session.scalar(
-        select(Component).where(Component.tag == tag).options(
+        select(Component)
+        .where(Component.tag == tag)
+        .options(
             joinedload(Component.building),
             selectinload(Component.materials).joinedload(ComponentMaterial.material),
             selectinload(Component.hazards),
@@ -54,73 +56,82 @@ def _component_by_tag(raw: str) -> Component | None:
     )
 
 
-def main_family(component: Component) -> str | None:
-    """The material family with the largest share of the component's mass (or volume)."""
-    if not component.materials:
-        return None
-    best = max(component.materials, key=lambda cm: cm.mass_kg or cm.fraction)
-    return best.material.family
-
-
-def _public(component: Component) -> dict:
+def _public(facts) -> dict:
     return {
-        "tag": component.tag,
-        "tag_display": format_tag(component.tag),
-        "tag_url": tag_url(component.tag),
-        "name": component.name,
-        "material_family": main_family(component),
-        "city": component.building.city,
-        "status": component.status,
+        "tag": facts.tag,
+        "tag_display": format_tag(facts.tag),
+        "tag_url": tag_url(facts.tag),
+        "name": facts.name,
+        "material_family": facts.material_family,
+        "city": facts.city,
+        "status": facts.status,
     }
 
 
 def _not_found(raw: str):
     if wants_json():
-        return jsonify({"code": 404, "status": "Not Found", "errors": {},
-                        "message": "No component has this tag."}), 404
+        return jsonify(
+            {
+                "code": 404,
+                "status": "Not Found",
+                "errors": {},
+                "message": "No component has this tag.",
+            }
+        ), 404
     return render_template("passports/tag_not_found.html", tag=raw), 404
 
 
 @bp.route("/t/<raw>")
 def scan(raw: str):
     """A component's passport as its label promises: safe facts for all, the rest for users."""
-    component = _component_by_tag(raw)
-    if component is None:
+    tag = normalize_tag(raw)
+    facts = queries.tag_facts(tag) if tag else None
+    if facts is None:
         return _not_found(raw)
-    full = can_read_building(current_user, component.building)
+    component = None
+    if current_user.is_authenticated:
+        component = _component_by_tag(tag)
+        if not can_read_building(current_user, component.building):
+            component = None
     if wants_json():
-        body = {**_public(component), "access": "full" if full else "public"}
-        if full:
+        body = {**_public(facts), "access": "full" if component else "public"}
+        if component:
             body["component"] = ComponentSchema().dump(component)
-            body["building"] = {"id": component.building.id, "name": component.building.name,
-                                "city": component.building.city}
+            body["building"] = {
+                "id": component.building.id,
+                "name": component.building.name,
+                "city": component.building.city,
+            }
             body["allowed_events"] = list(allowed_events(component.status))
             events = db.session.scalars(queries.events_query(component.id).limit(20))
             body["events"] = EventSchema(many=True).dump(events)
         else:
             body["login_url"] = url_for("auth.login", next=request.path, _external=True)
         return jsonify(body)
-    if not full:
-        return render_template("passports/scan_public.html", c=component,
-                               family=main_family(component))
+    if component is None:
+        return render_template("passports/scan_public.html", f=facts)
     return _scan_page(component)
 
 
-def _scan_page(component: Component, errors: dict | None = None, values: dict | None = None,
-               status: int = 200):
+def _scan_page(
+    component: Component, errors: dict | None = None, values: dict | None = None, status: int = 200
+):
     events = db.session.scalars(
-        queries.events_query(component.id).options(selectinload(ComponentEvent.photos))
-        .limit(TIMELINE_LENGTH)).all()
-    photo_count = db.session.scalar(
-        select(func.count(EventPhoto.id)).join(EventPhoto.event)
-        .where(EventPhoto.event.has(component_id=component.id)))
+        queries.events_query(component.id)
+        .options(selectinload(ComponentEvent.photos))
+        .limit(TIMELINE_LENGTH)
+    ).all()
     return render_template(
-        "passports/scan.html", c=component, building=component.building, events=events,
-        photo_count=photo_count, allowed=allowed_events(component.status),
+        "passports/scan.html",
+        c=component,
+        building=component.building,
+        events=events,
+        allowed=allowed_events(component.status),
         can_record=can_record_events(current_user, component.building),
         guide=DISMANTLING_GUIDE.get(component.connection_type or ""),
-        disposal_routes=DISPOSAL_ROUTES, errors=errors or {}, values=values or {},
-        family=main_family(component),
+        disposal_routes=DISPOSAL_ROUTES,
+        errors=errors or {},
+        values=values or {},
     ), status
 
 
@@ -164,8 +175,11 @@ def gs1_serial(gtin: str, serial: str):
     if not gtin.isdigit() or len(gtin) > 14:
         return _not_found(f"{gtin}/{serial}")
     candidates = {gtin, gtin.lstrip("0"), gtin.zfill(14), gtin.zfill(13), gtin.zfill(12)}
-    tag = db.session.scalar(select(Component.tag).where(
-        Component.gtin.in_(candidates), Component.serial_number == serial))
+    tag = db.session.scalar(
+        select(Component.tag).where(
+            Component.gtin.in_(candidates), Component.serial_number == serial
+        )
+    )
     if tag is None:
         return _not_found(f"{gtin}/{serial}")
     return redirect(url_for("passports.scan", raw=tag), 302)
@@ -177,7 +191,7 @@ def gs1_giai(giai: str):
     prefix = current_app.config["GS1_COMPANY_PREFIX"]
     if not giai.startswith(prefix):
         return _not_found(giai)
-    component = _component_by_tag(giai[len(prefix):])
+    component = _component_by_tag(giai[len(prefix) :])
     if component is None:
         return _not_found(giai)
     return redirect(url_for("passports.scan", raw=component.tag), 302)
