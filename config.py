@@ -50,6 +50,7 @@ class Config:
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    SCAN_RATE_LIMIT = _env("SCAN_RATE_LIMIT", "60 per minute")
 
     MAX_CONTENT_LENGTH = 220 * 1024 * 1024
     # Event photos; None means <instance>/uploads.

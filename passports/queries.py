@@ -215,3 +215,13 @@ def tag_facts(tag: str):
         .join(Building, Building.id == Component.building_id)
         .where(Component.tag == tag)
     ).one_or_none()
+
+
+def tag_for_gtin_serial(gtin: str, serial: str) -> str | None:
+    """The tag of the component with this GTIN (any zero padding) and serial number."""
+    candidates = {gtin, gtin.lstrip("0"), gtin.zfill(14), gtin.zfill(13), gtin.zfill(12)}
+    return db.session.scalar(
+        select(Component.tag).where(
+            Component.gtin.in_(candidates), Component.serial_number == serial
+        )
+    )

@@ -26,7 +26,9 @@ def _read_payload() -> tuple[dict, list[bytes]]:
         unknown = set(request.form) - set(schema.fields) - {"csrf_token"}
         if unknown:
             raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
-        files = [f.read() for f in request.files.getlist("photos") if f.filename]
+        # Read at most one byte past the limit: enough to refuse, never the whole upload.
+        limit = current_app.config["MAX_PHOTO_BYTES"] + 1
+        files = [f.stream.read(limit) for f in request.files.getlist("photos") if f.filename]
         return fields, files
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -55,8 +57,9 @@ def record_from_request(component: Component, user) -> tuple[ComponentEvent, boo
             return existing, True
     written = []
     try:
-        event, names = services.record_event(component, user, data, photos,
-                                             idempotency_key=key, fingerprint=fingerprint)
+        event, names = services.record_event(
+            component, user, data, photos, idempotency_key=key, fingerprint=fingerprint
+        )
         for name, photo in zip(names, photos, strict=True):
             write_photo(name, photo)
             written.append(name)

@@ -174,12 +174,7 @@ def gs1_serial(gtin: str, serial: str):
     """GS1 Digital Link: a GTIN and serial number resolve to the component's tag URL."""
     if not gtin.isdigit() or len(gtin) > 14:
         return _not_found(f"{gtin}/{serial}")
-    candidates = {gtin, gtin.lstrip("0"), gtin.zfill(14), gtin.zfill(13), gtin.zfill(12)}
-    tag = db.session.scalar(
-        select(Component.tag).where(
-            Component.gtin.in_(candidates), Component.serial_number == serial
-        )
-    )
+    tag = queries.tag_for_gtin_serial(gtin, serial)
     if tag is None:
         return _not_found(f"{gtin}/{serial}")
     return redirect(url_for("passports.scan", raw=tag), 302)

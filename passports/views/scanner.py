@@ -10,7 +10,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.extensions import db, limiter
-from passports import scanning
+from passports import queries, scanning
 from passports.models import Component
 from passports.scanning import ImageTooLarge, ScanError, TagLink
 from passports.tags import format_tag
@@ -40,13 +40,7 @@ def _resolve(link: TagLink) -> str | None:
     """The tag of the component the link points at, if there is one."""
     if link.tag is not None:
         return db.session.scalar(select(Component.tag).where(Component.tag == link.tag))
-    gtin = link.gtin or ""
-    candidates = {gtin, gtin.lstrip("0"), gtin.zfill(14), gtin.zfill(13), gtin.zfill(12)}
-    return db.session.scalar(
-        select(Component.tag).where(
-            Component.gtin.in_(candidates), Component.serial_number == link.serial
-        )
-    )
+    return queries.tag_for_gtin_serial(link.gtin or "", link.serial or "")
 
 
 @bp.route("/scan")
