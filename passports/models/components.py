@@ -40,7 +40,8 @@ class Component(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    # Indexed by ix_components_building_status, whose first column it is.
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"))
     tag: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(24), default="other")
@@ -87,12 +88,12 @@ class ComponentMaterial(db.Model):
     __table_args__ = (
         CheckConstraint("fraction > 0 AND fraction <= 1", name="fraction"),
         UniqueConstraint("component_id", "material_id", name="component_material"),
+        # Covers the overview's mass-by-family join, so it never reads the table itself.
+        Index("ix_component_materials_cover", "component_id", "material_id", "mass_kg"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    component_id: Mapped[int] = mapped_column(
-        ForeignKey("components.id", ondelete="CASCADE"), index=True
-    )
+    component_id: Mapped[int] = mapped_column(ForeignKey("components.id", ondelete="CASCADE"))
     material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     fraction: Mapped[float] = mapped_column(Float)
