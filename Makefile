@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# Tests run on both cores; each worker starts its own throwaway PostgreSQL cluster.
+PYTEST ?= $(BIN)/python -m pytest -n auto
 export FLASK_APP := app
 
 .PHONY: install run serve test test-sqlite test-postgres bench lint format clean
@@ -23,20 +25,20 @@ run: install
 
 ## make test: the whole suite on SQLite, then on a throwaway PostgreSQL cluster
 test: install
-	./scripts/ensure-postgres.sh
-	$(BIN)/python -m pytest
-	MPX_TEST_DB=postgresql $(BIN)/python -m pytest
+	./scripts/ensure-test-tools.sh
+	$(PYTEST)
+	MPX_TEST_DB=postgresql $(PYTEST)
 
 test-sqlite: install
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-postgres: install
-	./scripts/ensure-postgres.sh
-	MPX_TEST_DB=postgresql $(BIN)/python -m pytest
+	./scripts/ensure-test-tools.sh
+	MPX_TEST_DB=postgresql $(PYTEST)
 
 ## make bench: benchmarks with their figures (SQLite and PostgreSQL)
 bench: install
-	./scripts/ensure-postgres.sh
+	./scripts/ensure-test-tools.sh
 	$(BIN)/python -m bench
 
 lint: install
