@@ -58,6 +58,12 @@ class Config:
     MAX_PHOTO_BYTES = 10 * 1024 * 1024
     MAX_PHOTOS_PER_EVENT = 8
     DEFAULT_PER_PAGE = 50
+    # Freight factor for CO2 avoided (kgCO2e per tonne-km); see passports/metrics.py.
+    TRANSPORT_KGCO2E_PER_TKM = float(_env("TRANSPORT_KGCO2E_PER_TKM", "0.107"))
+    # Outgoing mail for saved-search alerts; without MAIL_SERVER only the in-app inbox is used.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_SENDER = _env("MAIL_SENDER", "exchange@mpx.example")
 
 
 class DevelopmentConfig(Config):

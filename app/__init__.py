@@ -62,11 +62,12 @@ def register_converters(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the bare extension objects to this app."""
     from app.auth import session as login_session
-    from app.database import configure_engine
+    from app.database import configure_engine, include_in_autogenerate
     from app.extensions import api, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True,
+                     include_name=include_in_autogenerate)
     login_manager.init_app(app)
     login_session.register(login_manager)
     csrf.init_app(app)
@@ -83,13 +84,17 @@ def register_blueprints(app: Flask) -> None:
     from app.extensions import api
     from app.views import bp as core_bp
     from passports import api as passports_api
+    from marketplace import api as marketplace_api
+    from marketplace import views as marketplace_views
     from passports import views as passports_views
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(passports_views.bp)
+    app.register_blueprint(marketplace_views.bp)
     api.register_blueprint(auth_api.blp, url_prefix="/api/v1")
     api.register_blueprint(passports_api.blp, url_prefix="/api/v1")
+    api.register_blueprint(marketplace_api.blp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -16,6 +16,7 @@ from passports.schemas import (
     BuildingSchema,
     BuildingSummarySchema,
     BuildingUpdateSchema,
+    ClearanceSchema,
     ComponentCreateSchema,
     ComponentQueryArgs,
     ComponentSchema,
@@ -24,6 +25,7 @@ from passports.schemas import (
     EventSchema,
     GrantCreateSchema,
     GrantSchema,
+    HazardSchema,
     MaterialCreateSchema,
     MaterialQueryArgs,
     MaterialSchema,
@@ -234,7 +236,7 @@ def update_material(data, material_id):
 def list_events(component_id, pagination_parameters):
     """The component's chain of custody, newest first."""
     component = component_for(current_user, component_id)
-    return paginate_api(queries.events_query(component.id), pagination_parameters)
+    return paginate_api(queries.events_query(component), pagination_parameters)
 
 
 @blp.route("/components/<int:component_id>/events", methods=["POST"])
@@ -279,3 +281,19 @@ def create_event(component_id):
     component = component_for(current_user, component_id)
     event, replayed = record_from_request(component, current_user)
     return event, 201, ({"Idempotent-Replayed": "true"} if replayed else {})
+
+
+@blp.route("/components/<int:component_id>/hazards/<int:hazard_id>/clearance",
+           methods=["POST"])
+@api_login_required
+@blp.arguments(ClearanceSchema)
+@blp.response(201, HazardSchema)
+def clear_hazard(data, component_id, hazard_id):
+    """Record a hazard's clearance, so the component may be listed on the exchange."""
+    component = component_for(current_user, component_id, write=True)
+    hazard = next((h for h in component.hazards if h.id == hazard_id), None)
+    if hazard is None:
+        abort(404, message="No such hazard on this component.")
+    services.clear_hazard(hazard, current_user, data["note"])
+    db.session.commit()
+    return hazard

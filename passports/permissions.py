@@ -3,7 +3,8 @@
 - admin: everything;
 - owner: reads and writes the buildings of their own organisation;
 - contractor (and owner of another organisation): reads a building only through an active grant;
-- buyer: no private passport data at all.
+- buyer: no private passport data of others; reads (never writes) their own organisation's
+  buildings, where collected materials arrive.
 Reading what one may not see answers 404 (existence is private); writing what one may read
 but not change answers 403.
 """
@@ -42,6 +43,8 @@ def readable_buildings(user) -> ColumnElement[bool]:
         return or_(Building.organisation_id == user.organisation_id, _active_grant(user))
     if user.role == "contractor":
         return _active_grant(user)
+    if user.role == "buyer":
+        return Building.organisation_id == user.organisation_id
     return false()
 
 
@@ -50,7 +53,7 @@ def can_read_building(user, building: Building) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if user.role == "admin" or (
-        user.role == "owner" and building.organisation_id == user.organisation_id
+        user.role in ("owner", "buyer") and building.organisation_id == user.organisation_id
     ):
         return True
     if user.role not in GRANTEE_ROLES:

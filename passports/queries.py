@@ -1,6 +1,6 @@
 """Reads for passports: lists, searches and the building overview, aggregated in SQL."""
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from app.extensions import db
 from passports.models import (
@@ -182,11 +182,19 @@ def building_summary(building: Building) -> dict:
     }
 
 
-def events_query(component_id: int) -> Select:
-    """A component's events, newest first."""
+def events_query(component: Component) -> Select:
+    """A component's history, newest first. A part split off a lot inherits the lot's history
+    up to the split."""
+    scope = [ComponentEvent.component_id == component.id]
+    child, parent_id = component, component.split_from_id
+    while parent_id is not None:
+        scope.append(and_(ComponentEvent.component_id == parent_id,
+                          ComponentEvent.recorded_at <= child.created_at))
+        child = db.session.get(Component, parent_id)
+        parent_id = child.split_from_id if child else None
     return (
         select(ComponentEvent)
-        .where(ComponentEvent.component_id == component_id)
+        .where(or_(*scope))
         .order_by(ComponentEvent.occurred_at.desc(), ComponentEvent.id.desc())
     )
 

@@ -4,10 +4,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from app.database import include_in_autogenerate
+
 
 def test_models_and_migrations_agree(db):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_in_autogenerate})
         assert compare_metadata(context, db.metadata) == []
 
 

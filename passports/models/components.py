@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,6 +39,8 @@ class Component(TimestampMixin, db.Model):
         CheckConstraint("reused_content >= 0 AND reused_content <= 1", name="reused"),
         CheckConstraint("recycled_content + reused_content <= 1.000001", name="feedstock"),
         Index("ix_components_building_status", "building_id", "status"),
+        # A re-import finds its rows again by their external id, unique within a building.
+        UniqueConstraint("building_id", "external_id", name="uq_components_building_external_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,9 +66,16 @@ class Component(TimestampMixin, db.Model):
     gtin: Mapped[str | None] = mapped_column(String(14), index=True)
     serial_number: Mapped[str | None] = mapped_column(String(40))
     ifc_guid: Mapped[str | None] = mapped_column(String(22), index=True)
+    ifc_class: Mapped[str | None] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    # Where the row came from (csv | xlsx | ifc), and False when it lacked quantities.
+    import_source: Mapped[str | None] = mapped_column(String(10))
+    data_complete: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="installed")
     reuse_cycles: Mapped[int] = mapped_column(Integer, default=0)
+    # Part of a lot split off when only some of it was collected: its history begins there.
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     building: Mapped[Building] = relationship()
@@ -118,8 +129,17 @@ class ComponentHazard(db.Model):
     )
     kind: Mapped[str] = mapped_column(String(12))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # A clearance record: the substance was removed or found safe, by whom and on what evidence.
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    clearance_note: Mapped[str] = mapped_column(Text, default="")
 
     component: Mapped[Component] = relationship(back_populates="hazards")
+
+    @property
+    def cleared(self) -> bool:
+        """True once a clearance has been recorded."""
+        return self.cleared_at is not None
 
     def __repr__(self) -> str:
         return f"<ComponentHazard c={self.component_id} {self.kind}>"

@@ -30,6 +30,7 @@ USE_TYPES = (
     "sports",
     "culture",
     "mixed",
+    "storage",
     "other",
 )
 UNITS = ("pcs", "m", "m2", "m3", "kg", "t")

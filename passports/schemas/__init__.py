@@ -10,6 +10,7 @@ from passports.schemas.buildings import (
     GrantSchema,
 )
 from passports.schemas.components import (
+    ClearanceSchema,
     ComponentCreateSchema,
     ComponentQueryArgs,
     ComponentSchema,
@@ -26,6 +27,7 @@ from passports.schemas.materials import (
 )
 
 __all__ = [
+    "ClearanceSchema",
     "BuildingCreateSchema",
     "BuildingQueryArgs",
     "BuildingSchema",

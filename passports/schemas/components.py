@@ -40,8 +40,17 @@ class MaterialShareOutSchema(Schema):
 class HazardSchema(Schema):
     """A hazardous substance in a component."""
 
+    id = fields.Integer(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(HAZARD_KINDS))
     notes = _text(2000)
+    cleared_at = fields.DateTime(dump_only=True, allow_none=True)
+    clearance_note = fields.String(dump_only=True)
+
+
+class ClearanceSchema(Schema):
+    """Evidence that a hazard was removed or found safe."""
+
+    note = fields.String(required=True, validate=validate.Length(min=3, max=2000))
 
 
 def _tag_url(component) -> str:
@@ -78,6 +87,10 @@ class ComponentSchema(Schema):
     gtin = fields.String(allow_none=True)
     serial_number = fields.String(allow_none=True)
     ifc_guid = fields.String(allow_none=True)
+    ifc_class = fields.String(allow_none=True)
+    external_id = fields.String(allow_none=True)
+    import_source = fields.String(allow_none=True)
+    data_complete = fields.Boolean()
     description = fields.String()
     status = fields.String()
     allowed_next = fields.Function(lambda c: list(allowed_next(c.status)))
@@ -133,6 +146,15 @@ class ComponentCreateSchema(Schema):
         validate=validate.Regexp(
             r"^[0-9A-Za-z_$]{22}$", error="An IFC GlobalId has 22 characters."
         ),
+    )
+    ifc_class = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^Ifc[A-Za-z0-9]{1,61}$", error="An IFC class, e.g. IfcWall."),
+    )
+    external_id = fields.String(
+        allow_none=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "The owner's own id; a re-import updates the same component."},
     )
     description = _text(5000)
     status = fields.String(

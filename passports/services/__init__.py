@@ -11,6 +11,7 @@ from passports.services.buildings import (
 from passports.services.components import (
     archive_component,
     change_status,
+    clear_hazard,
     create_component,
     unique_tag,
     update_component,
@@ -27,6 +28,7 @@ __all__ = [
     "archive_building",
     "archive_component",
     "change_status",
+    "clear_hazard",
     "create_component",
     "create_material",
     "find_replay",

@@ -1,7 +1,7 @@
 """Writes to components: registration, edits, lifecycle and archive."""
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from app.extensions import db
 from app.models import utcnow
@@ -28,7 +28,12 @@ _COMPONENT_FIELDS = (
     "gtin",
     "serial_number",
     "ifc_guid",
+    "ifc_class",
+    "external_id",
     "description",
+    # Set by bulk imports only: the create and update schemas do not accept them.
+    "import_source",
+    "data_complete",
 )
 
 
@@ -45,8 +50,11 @@ def _materials_by_id(shares: list[dict]) -> dict[int, Material]:
     return found
 
 
-def _set_materials(component: Component, shares: list[dict]) -> None:
-    found = _materials_by_id(shares)
+def _set_materials(
+    component: Component, shares: list[dict], found: dict[int, Material] | None = None
+) -> None:
+    if found is None:
+        found = _materials_by_id(shares)
     # Keep the rows of materials that stay: replacing them would insert a duplicate
     # (component, material) pair before the old row is deleted.
     existing = {cm.material_id: cm for cm in component.materials}
@@ -79,6 +87,20 @@ def _check_feedstock(component: Component) -> None:
         )
 
 
+def _check_external_id(component: Component) -> None:
+    if component.external_id is None:
+        return
+    taken = select(Component.id).where(
+        Component.building_id == component.building.id,
+        Component.external_id == component.external_id,
+        Component.id != component.id if component.id is not None else true(),
+    )
+    if db.session.scalar(taken) is not None:
+        raise ValidationError(
+            {"external_id": ["Another component of this building has this external id."]}
+        )
+
+
 def unique_tag() -> str:
     """A tag no component has had; collisions at 60 bits are rare, but never reused."""
     while True:
@@ -87,13 +109,28 @@ def unique_tag() -> str:
             return tag
 
 
-def create_component(building: Building, data: dict) -> Component:
-    """Register a component in a building, give it a tag and work out its mass."""
+def unique_tags(count: int) -> list[str]:
+    """`count` distinct tags no component has had, checked with one query per 500 tags."""
+    tags: list[str] = []
+    while len(tags) < count:
+        fresh = {new_tag() for _ in range(min(count - len(tags), 500))} - set(tags)
+        taken = set(db.session.scalars(select(Component.tag).where(Component.tag.in_(fresh))))
+        tags.extend(fresh - taken)
+    return tags
+
+
+def build_component(
+    building: Building, data: dict, *, tag: str, materials: dict[int, Material] | None = None
+) -> Component:
+    """A new component from validated data, its mass worked out, not yet added to the session.
+
+    `materials` maps material ids to rows already loaded, so bulk imports look them up once.
+    """
     if building.archived_at is not None:
         raise ValidationError({"building": ["The building is archived."]})
     component = Component(
         building=building,
-        tag=unique_tag(),
+        tag=tag,
         status=data.get("status", "installed"),
         recycled_content=0.0,
         reused_content=0.0,
@@ -103,11 +140,18 @@ def create_component(building: Building, data: dict) -> Component:
         if key in data:
             setattr(component, key, data[key])
     _check_feedstock(component)
-    _set_materials(component, data.get("materials", []))
+    _set_materials(component, data.get("materials", []), materials)
     component.hazards = [
         ComponentHazard(kind=h["kind"], notes=h.get("notes", "")) for h in data.get("hazards", [])
     ]
     _recompute_mass(component, data.get("mass_kg"))
+    return component
+
+
+def create_component(building: Building, data: dict) -> Component:
+    """Register a component in a building, give it a tag and work out its mass."""
+    component = build_component(building, data, tag=unique_tag(), materials=None)
+    _check_external_id(component)
     db.session.add(component)
     db.session.flush()
     return component
@@ -115,6 +159,17 @@ def create_component(building: Building, data: dict) -> Component:
 
 def update_component(component: Component, data: dict, actor=None) -> Component:
     """Edit a component; a status change must follow the lifecycle and is logged."""
+    apply_component_changes(component, data, actor)
+    if "external_id" in data:
+        _check_external_id(component)
+    db.session.flush()
+    return component
+
+
+def apply_component_changes(
+    component: Component, data: dict, actor=None, *, materials: dict[int, Material] | None = None
+) -> None:
+    """Apply validated changes and recompute the mass, without flushing (bulk imports flush)."""
     if "status" in data:
         change_status(component, data["status"], actor)
     for key in _COMPONENT_FIELDS:
@@ -122,7 +177,7 @@ def update_component(component: Component, data: dict, actor=None) -> Component:
             setattr(component, key, data[key])
     _check_feedstock(component)
     if "materials" in data:
-        _set_materials(component, data["materials"])
+        _set_materials(component, data["materials"], materials)
     if "hazards" in data:
         component.hazards = [
             ComponentHazard(kind=h["kind"], notes=h.get("notes", "")) for h in data["hazards"]
@@ -130,8 +185,6 @@ def update_component(component: Component, data: dict, actor=None) -> Component:
     kept = component.mass_kg if component.mass_source == "given" else None
     given = data.get("mass_kg", kept)
     _recompute_mass(component, given)
-    db.session.flush()
-    return component
 
 
 def change_status(component: Component, target: str, actor=None) -> Component:
@@ -153,3 +206,16 @@ def archive_component(component: Component) -> Component:
         component.archived_at = utcnow()
     db.session.flush()
     return component
+
+
+def clear_hazard(hazard: ComponentHazard, user, note: str) -> ComponentHazard:
+    """Record that a hazard was removed or found safe, with the evidence (survey, certificate)."""
+    if not note.strip():
+        raise ValidationError({"note": ["Say what clears it: a survey, a removal certificate."]})
+    if hazard.cleared_at is not None:
+        raise ValidationError({"note": ["This hazard was already cleared."]})
+    hazard.cleared_at = utcnow()
+    hazard.cleared_by_id = user.id
+    hazard.clearance_note = note.strip()[:2000]
+    db.session.flush()
+    return hazard

@@ -48,6 +48,7 @@ def load_form(schema, data: dict) -> dict:
 from passports.views import (  # noqa: E402, F401
     buildings,
     components,
+    imports,
     labels,
     materials,
     scan,

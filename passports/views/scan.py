@@ -103,7 +103,7 @@ def scan(raw: str):
                 "city": component.building.city,
             }
             body["allowed_events"] = list(allowed_events(component.status))
-            events = db.session.scalars(queries.events_query(component.id).limit(20))
+            events = db.session.scalars(queries.events_query(component).limit(20))
             body["events"] = EventSchema(many=True).dump(events)
         else:
             body["login_url"] = url_for("auth.login", next=request.path, _external=True)
@@ -117,7 +117,7 @@ def _scan_page(
     component: Component, errors: dict | None = None, values: dict | None = None, status: int = 200
 ):
     events = db.session.scalars(
-        queries.events_query(component.id)
+        queries.events_query(component)
         .options(selectinload(ComponentEvent.photos))
         .limit(TIMELINE_LENGTH)
     ).all()

@@ -1,0 +1,1 @@
+"""The exchange: listings of recovered materials, search, reservations and exports."""

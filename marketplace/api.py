@@ -1,0 +1,195 @@
+"""REST API of the exchange: listings, search, reservations."""
+
+from flask import request
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from app.auth.decorators import api_login_required
+from app.extensions import csrf, db
+from app.pagination import paginate_api
+from marketplace import queries, services, transfer
+from marketplace.models import Listing, Reservation
+from marketplace.permissions import listing_for, require_buyer, reservation_for
+from marketplace.schemas import (
+    ListingCreateSchema,
+    ListingQueryArgs,
+    ListingSchema,
+    ListingUpdateSchema,
+    ReservationCreateSchema,
+    ReservationSchema,
+    SearchSchema,
+)
+from passports.permissions import building_for
+
+blp = Blueprint("exchange_api", __name__, description="The exchange: listings and reservations")
+csrf.exempt(blp)
+MAX_PER_PAGE = 100
+
+
+@blp.route("/listings", methods=["GET"])
+@api_login_required
+@blp.arguments(ListingQueryArgs, location="query")
+@blp.response(200, SearchSchema)
+def search_listings(args):
+    """Search published listings: text, CPV prefix, family, condition, quantity, date,
+    radius, price; facet counts; sorted and paginated (`page`, `per_page`)."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
+    return queries.search_listings(args, page, per_page)
+
+
+@blp.route("/buildings/<int:building_id>/listings", methods=["POST"])
+@api_login_required
+@blp.arguments(ListingCreateSchema)
+@blp.response(201, ListingSchema)
+def create_listing(data, building_id):
+    """Offer components of a building as a lot (a draft until published)."""
+    listing = services.create_listing(current_user,
+                                      building_for(current_user, building_id, write=True), data)
+    db.session.commit()
+    return listing
+
+
+@blp.route("/buildings/<int:building_id>/listings", methods=["GET"])
+@api_login_required
+@blp.response(200, ListingSchema(many=True))
+@blp.paginate()
+def building_listings(building_id, pagination_parameters):
+    """All listings of a building, drafts included (for its owners)."""
+    building = building_for(current_user, building_id, write=True)
+    stmt = db.select(Listing).where(Listing.building_id == building.id).order_by(
+        Listing.id.desc())
+    return paginate_api(stmt, pagination_parameters)
+
+
+@blp.route("/listings/<int:listing_id>", methods=["GET"])
+@api_login_required
+@blp.response(200, ListingSchema)
+def get_listing(listing_id):
+    """One listing."""
+    return listing_for(current_user, listing_id)
+
+
+@blp.route("/listings/<int:listing_id>", methods=["PATCH"])
+@api_login_required
+@blp.arguments(ListingUpdateSchema(partial=True))
+@blp.response(200, ListingSchema)
+def update_listing(data, listing_id):
+    """Edit a listing."""
+    listing = services.update_listing(listing_for(current_user, listing_id, write=True), data)
+    db.session.commit()
+    return listing
+
+
+@blp.route("/listings/<int:listing_id>/publish", methods=["POST"])
+@api_login_required
+@blp.response(200, ListingSchema)
+@blp.alt_response(409, description="Not a draft, or hazards without a clearance record.")
+def publish_listing(listing_id):
+    """Put a draft on the exchange."""
+    listing = listing_for(current_user, listing_id, write=True)
+    services.publish_listing(listing, current_user)
+    from marketplace.alerts import notify_saved_searches
+
+    notify_saved_searches(listing)
+    db.session.commit()
+    return listing
+
+
+@blp.route("/listings/<int:listing_id>/withdraw", methods=["POST"])
+@api_login_required
+@blp.response(200, ListingSchema)
+def withdraw_listing(listing_id):
+    """Take a listing off the exchange."""
+    listing = services.withdraw_listing(listing_for(current_user, listing_id, write=True))
+    db.session.commit()
+    return listing
+
+
+@blp.route("/listings/<int:listing_id>/reservations", methods=["POST"])
+@api_login_required
+@blp.arguments(ReservationCreateSchema)
+@blp.response(201, ReservationSchema)
+@blp.alt_response(409, description="Not that much left: the body says how much is.")
+def reserve(data, listing_id):
+    """Reserve a quantity of a listing."""
+    require_buyer(current_user)
+    listing_for(current_user, listing_id)
+    reservation = services.reserve_listing(current_user, listing_id, data)
+    db.session.commit()
+    return reservation
+
+
+@blp.route("/listings/<int:listing_id>/reservations", methods=["GET"])
+@api_login_required
+@blp.response(200, ReservationSchema(many=True))
+@blp.paginate()
+def listing_reservations(listing_id, pagination_parameters):
+    """The reservations of a listing (its seller)."""
+    listing = listing_for(current_user, listing_id, write=True)
+    stmt = queries.reservations_for(current_user).where(
+        Reservation.listing_id == listing.id)
+    return paginate_api(stmt, pagination_parameters)
+
+
+@blp.route("/reservations", methods=["GET"])
+@api_login_required
+@blp.response(200, ReservationSchema(many=True))
+@blp.paginate()
+def my_reservations(pagination_parameters):
+    """Reservations the caller's organisation made or received."""
+    return paginate_api(queries.reservations_for(current_user), pagination_parameters)
+
+
+@blp.route("/reservations/<int:reservation_id>", methods=["GET"])
+@api_login_required
+@blp.response(200, ReservationSchema)
+def get_reservation(reservation_id):
+    """One reservation."""
+    return reservation_for(current_user, reservation_id)
+
+
+def _act(reservation_id: int, action):
+    reservation = action(reservation_id)
+    db.session.commit()
+    return reservation
+
+
+@blp.route("/reservations/<int:reservation_id>/accept", methods=["POST"])
+@api_login_required
+@blp.response(200, ReservationSchema)
+def accept(reservation_id):
+    """The seller accepts a request."""
+    return _act(reservation_id, lambda rid: services.accept_reservation(
+        reservation_for(current_user, rid, as_seller=True)))
+
+
+@blp.route("/reservations/<int:reservation_id>/reject", methods=["POST"])
+@api_login_required
+@blp.response(200, ReservationSchema)
+def reject(reservation_id):
+    """The seller rejects a request; the quantity is offered again."""
+    return _act(reservation_id, lambda rid: services.reject_reservation(
+        reservation_for(current_user, rid, as_seller=True)))
+
+
+@blp.route("/reservations/<int:reservation_id>/cancel", methods=["POST"])
+@api_login_required
+@blp.response(200, ReservationSchema)
+def cancel(reservation_id):
+    """The buyer cancels; the quantity is offered again."""
+    return _act(reservation_id, lambda rid: services.cancel_reservation(
+        reservation_for(current_user, rid, as_buyer=True)))
+
+
+@blp.route("/reservations/<int:reservation_id>/collect", methods=["POST"])
+@api_login_required
+@blp.response(200, ReservationSchema)
+def collect(reservation_id):
+    """The seller hands over: the components move to the buyer with their passports."""
+    def action(rid):
+        reservation = reservation_for(current_user, rid, as_seller=True)
+        transfer.collect_reservation(reservation, current_user)
+        return reservation
+
+    return _act(reservation_id, action)

@@ -1,0 +1,208 @@
+"""Listings on the exchange, the components they offer, reservations, saved searches and the
+in-app inbox."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Organisation, User, _in
+from app.extensions import db
+from app.models import TimestampMixin, utcnow
+from passports.models import Building, Component
+from passports.models.vocab import MATERIAL_FAMILIES, UNITS
+
+LISTING_STATUSES = ("draft", "published", "sold_out", "withdrawn", "expired")
+PRICE_BASES = ("fixed", "free", "on_request")
+RESERVATION_STATUSES = ("requested", "accepted", "rejected", "cancelled", "collected")
+
+
+class Listing(TimestampMixin, db.Model):
+    """A lot offered on the exchange, made of components of one building."""
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        CheckConstraint(_in("status", LISTING_STATUSES), name="status"),
+        CheckConstraint(_in("unit", UNITS), name="unit"),
+        CheckConstraint(_in("price_basis", PRICE_BASES), name="price_basis"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        # The last line of defence against overselling: availability never goes negative.
+        CheckConstraint(
+            "quantity_available >= 0 AND quantity_available <= quantity", name="available"
+        ),
+        CheckConstraint("price_eur IS NULL OR price_eur >= 0", name="price"),
+        CheckConstraint("condition IS NULL OR (condition BETWEEN 1 AND 5)", name="condition"),
+        CheckConstraint(
+            "material_family IS NULL OR " + _in("material_family", MATERIAL_FAMILIES),
+            name="family",
+        ),
+        Index("ix_listings_status_available_from", "status", "available_from"),
+        Index("ix_listings_status_lat_lon", "status", "pickup_latitude", "pickup_longitude"),
+        Index("ix_listings_status_cpv", "status", "cpv_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    cpv_code: Mapped[str] = mapped_column(String(10))
+    quantity: Mapped[float] = mapped_column(Float)
+    quantity_available: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(4))
+    price_eur: Mapped[float | None] = mapped_column(Float)
+    price_basis: Mapped[str] = mapped_column(String(12), default="fixed")
+    available_from: Mapped[date | None] = mapped_column(Date)
+    available_until: Mapped[date | None] = mapped_column(Date)
+    future_stock: Mapped[bool] = mapped_column(default=False)
+    pickup_address: Mapped[str] = mapped_column(String(300), default="")
+    pickup_latitude: Mapped[float | None] = mapped_column(Float)
+    pickup_longitude: Mapped[float | None] = mapped_column(Float)
+    condition: Mapped[int | None] = mapped_column(Integer)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Denormalised from the components when the listing is written, for search and facets.
+    city: Mapped[str] = mapped_column(String(120), default="")
+    material_family: Mapped[str | None] = mapped_column(String(20))
+    materials_text: Mapped[str] = mapped_column(Text, default="")
+    manufacturer: Mapped[str] = mapped_column(String(200), default="")
+    mass_kg: Mapped[float | None] = mapped_column(Float)
+    co2_avoided_kg: Mapped[float | None] = mapped_column(Float)
+    # PostgreSQL full-text search; SQLite uses the FTS5 table listing_search instead.
+    search_vector = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
+
+    organisation: Mapped[Organisation] = relationship()
+    building: Mapped[Building] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    items: Mapped[list["ListingComponent"]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="ListingComponent.id"
+    )
+    photos: Mapped[list["ListingPhoto"]] = relationship(
+        back_populates="listing", order_by="ListingPhoto.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Listing {self.id} {self.title!r} {self.status}>"
+
+
+class ListingComponent(db.Model):
+    """A component offered in a listing."""
+
+    __tablename__ = "listing_components"
+    __table_args__ = (UniqueConstraint("listing_id", "component_id", name="listing_component"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    component_id: Mapped[int] = mapped_column(ForeignKey("components.id"), index=True)
+
+    listing: Mapped[Listing] = relationship(back_populates="items")
+    component: Mapped[Component] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ListingComponent l={self.listing_id} c={self.component_id}>"
+
+
+class ListingPhoto(db.Model):
+    """A photo or evidence document of a listing, stored like event photos."""
+
+    __tablename__ = "listing_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listings.id", ondelete="CASCADE"), index=True
+    )
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    listing: Mapped[Listing] = relationship(back_populates="photos")
+
+    def __repr__(self) -> str:
+        return f"<ListingPhoto {self.id} listing={self.listing_id}>"
+
+
+class Reservation(TimestampMixin, db.Model):
+    """A buyer's claim on a quantity of a listing."""
+
+    __tablename__ = "reservations"
+    __table_args__ = (
+        CheckConstraint(_in("status", RESERVATION_STATUSES), name="status"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_reservations_listing_status", "listing_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    buyer_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    quantity: Mapped[float] = mapped_column(Float)
+    needed_by: Mapped[date | None] = mapped_column(Date)
+    destination_building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    status: Mapped[str] = mapped_column(String(12), default="requested")
+    distance_km: Mapped[float | None] = mapped_column(Float)
+    co2_avoided_kg: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    collected_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    listing: Mapped[Listing] = relationship()
+    buyer: Mapped[User] = relationship()
+    buyer_organisation: Mapped[Organisation] = relationship()
+    destination: Mapped[Building | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Reservation {self.id} listing={self.listing_id} {self.quantity} {self.status}>"
+
+
+class SavedSearch(db.Model):
+    """A buyer's search, run against every newly published listing."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    params: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SavedSearch {self.id} {self.name!r}>"
+
+
+class Notification(db.Model):
+    """A message in a user's in-app inbox."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    message: Mapped[str] = mapped_column(String(500))
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"))
+    reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"))
+    saved_search_id: Mapped[int | None] = mapped_column(ForeignKey("saved_searches.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.id} user={self.user_id} {self.kind}>"

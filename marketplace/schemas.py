@@ -1,0 +1,168 @@
+"""Schemas of the exchange: separate input and output, strict numbers, unknown fields refused."""
+
+from flask import url_for
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.schema_fields import StrictFloat
+from marketplace.models import PRICE_BASES
+from passports.cpv import cpv_label
+from passports.models import MATERIAL_FAMILIES
+
+SORTS = ("relevance", "distance", "available_from", "co2_avoided", "newest")
+_positive = validate.Range(min=0, min_inclusive=False)
+
+
+class ProvenanceSchema(Schema):
+    """Where a lot comes from."""
+
+    building_id = fields.Integer()
+    building = fields.String()
+    city = fields.String()
+    country = fields.String()
+    year_built = fields.Integer(allow_none=True)
+    owner = fields.String()
+    components = fields.List(fields.Dict(), metadata={
+        "description": "Each component: id, tag, name, tag_url (its passport)."})
+
+
+class ListingSchema(Schema):
+    """A listing as buyers see it."""
+
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    cpv_code = fields.String()
+    cpv_label = fields.Function(lambda obj: cpv_label(obj.cpv_code))
+    quantity = fields.Float()
+    quantity_available = fields.Float()
+    unit = fields.String()
+    price_eur = fields.Float(allow_none=True)
+    price_basis = fields.String()
+    available_from = fields.Date(allow_none=True)
+    available_until = fields.Date(allow_none=True)
+    future_stock = fields.Boolean()
+    pickup_address = fields.String()
+    pickup_latitude = fields.Float(allow_none=True)
+    pickup_longitude = fields.Float(allow_none=True)
+    condition = fields.Integer(allow_none=True)
+    evidence = fields.String()
+    status = fields.String()
+    city = fields.String()
+    material_family = fields.String(allow_none=True)
+    materials = fields.String(attribute="materials_text")
+    manufacturer = fields.String()
+    mass_kg = fields.Float(allow_none=True)
+    co2_avoided_kg = fields.Float(allow_none=True, metadata={
+        "description": "A1-A3 of the same mass made new minus reprocessing, before transport."})
+    seller = fields.Function(lambda obj: obj.organisation.name)
+    published_at = fields.DateTime(allow_none=True)
+    url = fields.Function(lambda obj: url_for("marketplace.listing_detail", listing_id=obj.id))
+
+
+class SearchResultSchema(ListingSchema):
+    """A listing in search results, with distance, provenance and CO2 avoided from here."""
+
+    distance_km = fields.Float(allow_none=True)
+    co2_avoided_here_kg = fields.Float(allow_none=True, metadata={
+        "description": "CO2 avoided less transport over distance_km."})
+    relevance = fields.Float()
+    provenance = fields.Nested(ProvenanceSchema)
+
+
+class ListingCreateSchema(Schema):
+    """What an owner gives to offer components as a lot."""
+
+    component_ids = fields.List(fields.Integer(strict=True), required=True,
+                                validate=validate.Length(min=1, max=5000))
+    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    description = fields.String(validate=validate.Length(max=5000))
+    cpv_code = fields.String(metadata={"description": "Defaults from the main material."})
+    price_eur = StrictFloat(allow_none=True, validate=validate.Range(min=0))
+    price_basis = fields.String(validate=validate.OneOf(PRICE_BASES))
+    available_from = fields.Date(allow_none=True)
+    available_until = fields.Date(allow_none=True)
+    pickup_address = fields.String(validate=validate.Length(max=300))
+    pickup_latitude = StrictFloat(allow_none=True, validate=validate.Range(min=-90, max=90))
+    pickup_longitude = StrictFloat(allow_none=True, validate=validate.Range(min=-180, max=180))
+    condition = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, 5))
+    evidence = fields.String(validate=validate.Length(max=5000))
+
+
+class ListingUpdateSchema(ListingCreateSchema):
+    """Edit of a listing (any subset; components only while a draft)."""
+
+
+class ListingQueryArgs(Schema):
+    """Search of the exchange."""
+
+    q = fields.String(validate=validate.Length(max=200))
+    cpv = fields.String(validate=validate.Regexp(r"^\d{1,8}$", error="A CPV code prefix: digits."))
+    material_family = fields.String(validate=validate.OneOf(MATERIAL_FAMILIES))
+    condition_min = fields.Integer(validate=validate.Range(1, 5))
+    min_quantity = fields.Float(validate=_positive)
+    available_by = fields.Date()
+    lat = fields.Float(validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(validate=validate.Range(min=-180, max=180))
+    radius_km = fields.Float(validate=validate.Range(min=0, max=20000, min_inclusive=False))
+    max_price = fields.Float(validate=validate.Range(min=0))
+    free = fields.Boolean()
+    city = fields.String(validate=validate.Length(max=120))
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+
+    @validates_schema
+    def _geo(self, data, **_):
+        if ("lat" in data) != ("lon" in data):
+            raise ValidationError("Give lat and lon together.", "lat")
+        if "radius_km" in data and "lat" not in data:
+            raise ValidationError("radius_km needs lat and lon.", "radius_km")
+        if data.get("sort") == "distance" and "lat" not in data:
+            raise ValidationError("Sorting by distance needs lat and lon.", "sort")
+
+
+class FacetSchema(Schema):
+    """A facet value and how many results have it."""
+
+    value = fields.Raw()
+    label = fields.String()
+    count = fields.Integer()
+
+
+class SearchSchema(Schema):
+    """Search results with facet counts."""
+
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    items = fields.List(fields.Nested(SearchResultSchema))
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetSchema)))
+
+
+class ReservationCreateSchema(Schema):
+    """A buyer's request for a quantity of a listing."""
+
+    quantity = StrictFloat(required=True, validate=_positive)
+    needed_by = fields.Date(allow_none=True)
+    destination_building_id = fields.Integer(strict=True, allow_none=True)
+    message = fields.String(validate=validate.Length(max=2000))
+
+
+class ReservationSchema(Schema):
+    """A reservation as buyer and seller see it."""
+
+    id = fields.Integer()
+    listing_id = fields.Integer()
+    listing_title = fields.Function(lambda r: r.listing.title)
+    unit = fields.Function(lambda r: r.listing.unit)
+    quantity = fields.Float()
+    needed_by = fields.Date(allow_none=True)
+    destination_building_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    buyer = fields.Function(lambda r: r.buyer.email)
+    buyer_organisation = fields.Function(lambda r: r.buyer_organisation.name)
+    seller = fields.Function(lambda r: r.listing.organisation.name)
+    distance_km = fields.Float(allow_none=True)
+    co2_avoided_kg = fields.Float(allow_none=True)
+    message = fields.String()
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    collected_at = fields.DateTime(allow_none=True)

@@ -1,0 +1,207 @@
+"""The columns of a component spreadsheet: names, synonyms, documentation and examples.
+
+One table drives the header matching, the template's header and its documentation sheet, so
+they cannot drift apart. Headers are matched after folding case, accents, spaces and
+punctuation, and after dropping a unit hint in brackets ("Volume (m³)" is "volume").
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from passports.models import CATEGORIES, CONNECTION_TYPES, HAZARD_KINDS, UNITS
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column the importer understands."""
+
+    field: str
+    synonyms: tuple[str, ...]
+    description: str
+    example: tuple[str, ...] = ("", "", "")
+    required: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "external_id",
+        ("external id", "id", "ref", "reference", "code", "element id", "item id", "referentie",
+         "kenmerk", "nummer", "kennung", "externe id"),
+        "Your own id for the row. Importing the file again updates the component with this id "
+        "instead of adding a second one. Unique within the building.",
+        ("W-001", "W-002", "D-001"),
+    ),
+    Column(
+        "name",
+        ("name", "naam", "component", "element", "item", "onderdeel", "bouwdeel", "bauteil",
+         "bezeichnung", "benaming", "title"),
+        "What the component is, as people on site would call it.",
+        ("Facade brick wall, north", "Steel beam HEA 200", "Oak entrance door"),
+        required=True,
+    ),
+    Column(
+        "category",
+        ("category", "categorie", "kategorie", "class", "klasse", "element type", "soort"),
+        "One of: " + ", ".join(CATEGORIES) + ".",
+        ("external_wall", "structure", "door"),
+    ),
+    Column(
+        "storey",
+        ("storey", "story", "floor", "level", "verdieping", "bouwlaag", "etage", "geschoss",
+         "stockwerk", "ebene", "niveau", "verdieping niveau"),
+        "The storey or level the component is on.",
+        ("00 Ground floor", "01 First floor", "00 Ground floor"),
+    ),
+    Column(
+        "quantity",
+        ("quantity", "qty", "amount", "hoeveelheid", "menge", "aantal", "anzahl", "count",
+         "number", "quantite", "cantidad"),
+        "How much there is, a number greater than 0. Decimal commas are understood (12,5), and "
+        "so are thousands separators (1.234,5 or 1,234.5). A unit may follow (12,5 m²).",
+        ("38", "6,4", "1"),
+        required=True,
+    ),
+    Column(
+        "unit",
+        ("unit", "units", "eenheid", "einheit", "uom", "unit of measure", "maateenheid"),
+        "One of " + ", ".join(UNITS) + "; also understood: m², sqm, m³, cbm, stuks, st, stk, "
+        "each, ea, ton, tonne, lm, meter.",
+        ("m3", "m", "pcs"),
+        required=True,
+    ),
+    Column(
+        "volume_m3",
+        ("volume", "volume m3", "inhoud", "volumen", "vol"),
+        "Total volume in m³, when the unit is not m3: used to work out the mass.",
+        ("", "0,32", "0,1"),
+    ),
+    Column(
+        "mass_kg",
+        ("mass", "mass kg", "weight", "gewicht", "masse", "massa", "weight kg"),
+        "Total mass in kg when it was weighed; otherwise it is worked out from the volume and "
+        "the materials' densities. A unit may follow (2,5 t).",
+        ("", "", ""),
+    ),
+    Column(
+        "materials",
+        ("material", "materials", "materiaal", "materialen", "werkstoff", "werkstoffe",
+         "material name", "materiau", "materiale"),
+        "Library material by name, slug or alias. Several as shares of volume: "
+        "'Common clay brick 85%; Lime mortar 15%'. Unknown names can be mapped once for your "
+        "organisation.",
+        ("Common clay brick 85%; Lime mortar 15%", "Structural steel section", "Sawn hardwood"),
+    ),
+    Column(
+        "condition",
+        ("condition", "conditie", "staat", "zustand", "state", "toestand", "grade"),
+        "5 as new, 4 good, 3 fair, 2 poor, 1 unusable for reuse ('4' or '4 - Good').",
+        ("4", "3", "5"),
+    ),
+    Column(
+        "connection_type",
+        ("connection type", "connection", "verbinding", "verbindingstype", "verbindung",
+         "joint", "fixing", "bevestiging"),
+        "How it is fixed: " + ", ".join(CONNECTION_TYPES) + ".",
+        ("lime_mortar", "bolted", "screwed"),
+    ),
+    Column(
+        "hazards",
+        ("hazards", "hazard", "hazardous substances", "gevaarlijke stoffen", "schadstoffe",
+         "gefahrstoffe", "hazardous"),
+        "Hazardous substances, separated by ';': " + ", ".join(HAZARD_KINDS) + ".",
+        ("", "", "lead"),
+    ),
+    Column(
+        "install_year",
+        ("install year", "year installed", "installed", "installation year", "bouwjaar",
+         "baujahr", "jaar", "year"),
+        "Year the component was installed.",
+        ("1972", "1972", "1985"),
+    ),
+    Column(
+        "service_life_years",
+        ("service life", "service life years", "levensduur", "lebensdauer", "nutzungsdauer",
+         "lifespan", "life"),
+        "Expected service life in years.",
+        ("150", "100", "40"),
+    ),
+    Column(
+        "recycled_content",
+        ("recycled content", "recycled", "gerecycled", "recycled share", "rezyklatanteil"),
+        "Share of recycled feedstock: 0.3 or 30%.",
+        ("", "0,2", ""),
+    ),
+    Column(
+        "reused_content",
+        ("reused content", "reused", "hergebruikt", "hergebruik", "wiederverwendet"),
+        "Share of reused parts: 0.3 or 30%.",
+        ("", "", ""),
+    ),
+    Column(
+        "manufacturer",
+        ("manufacturer", "fabrikant", "hersteller", "producer", "maker", "brand", "merk"),
+        "Who made it.",
+        ("", "", ""),
+    ),
+    Column("gtin", ("gtin", "ean", "barcode"), "GS1 GTIN with check digit, if any.",
+           ("", "", "")),
+    Column(
+        "serial_number",
+        ("serial number", "serial", "serienummer", "seriennummer", "sn"),
+        "Serial number (up to 20 printable characters).",
+        ("", "", ""),
+    ),
+    Column(
+        "ifc_guid",
+        ("ifc guid", "guid", "globalid", "global id", "ifc globalid", "ifc id"),
+        "The IFC GlobalId (22 characters) when the component is in the BIM model; a row "
+        "without an external id is matched on it.",
+        ("", "", ""),
+    ),
+    Column("ifc_class", ("ifc class", "ifc type", "ifc entity", "entity"),
+           "The IFC class, e.g. IfcWall.", ("", "", "")),
+    Column(
+        "description",
+        ("description", "omschrijving", "beschreibung", "notes", "remarks", "opmerkingen",
+         "bemerkungen", "comment", "comments"),
+        "Anything else worth knowing, such as how to dismantle it.",
+        ("Lime mortar, bricks can be cleaned and reused.", "", ""),
+    ),
+    Column(
+        "status",
+        ("status", "lifecycle status"),
+        "installed (default) or to_harvest, …; an update must follow the lifecycle.",
+        ("installed", "installed", "to_harvest"),
+    ),
+)
+BY_FIELD = {c.field: c for c in COLUMNS}
+REQUIRED = tuple(c.field for c in COLUMNS if c.required)
+
+
+def fold(text: str) -> str:
+    """Case, accent and punctuation folded form: 'Hoeveelheid (m³)' → 'hoeveelheid m3'."""
+    text = unicodedata.normalize("NFKD", str(text)).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+_SYNONYMS: dict[str, str] = {}
+for _column in COLUMNS:
+    for _name in (_column.field, *_column.synonyms):
+        _SYNONYMS.setdefault(fold(_name).replace(" ", ""), _column.field)
+
+
+def match_header(header: str) -> str | None:
+    """The field a header names, or None when it names none."""
+    folded = fold(header)
+    candidates = [folded]
+    without_brackets = fold(re.sub(r"[(\[{].*?[)\]}]", " ", str(header)))
+    candidates.append(without_brackets)
+    # "Quantity m3", "Mass kg": a trailing unit word says the unit, not the column.
+    candidates.append(re.sub(r" (m|m2|m3|kg|t|pcs|ton|mm|%|pct)$", "", without_brackets))
+    for candidate in candidates:
+        field = _SYNONYMS.get(candidate.replace(" ", ""))
+        if field:
+            return field
+    return None

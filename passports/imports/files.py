@@ -1,0 +1,212 @@
+"""What an uploaded file really is, judged by its bytes, and whether it is safe to open.
+
+Every refusal is an `ImportRejected` naming the problem, raised before anything is parsed or
+written: empty files, files over the size limit for their kind (413), wrong types (a PDF, an
+image, a Word document or an old .xls renamed to .csv), password-protected workbooks (an
+encrypted OLE container), zip bombs, and CSV text in an encoding we cannot decode.
+"""
+
+import codecs
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+
+from app.errors import ServiceError
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_SIGNATURES = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"RIFF", "a media file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+)
+# Budget for what a workbook may unpack to, and the ratio beyond which a member is a bomb.
+MAX_XLSX_UNPACKED = 400 * 1024 * 1024
+MAX_XLSX_RATIO = 200
+MAX_XLSX_MEMBERS = 10_000
+_TEXT_ENCODINGS = ("utf-8-sig", "cp1252")
+SUPPORTED = "a CSV file, an Excel workbook (.xlsx) or an IFC model (.ifc)"
+
+
+class ImportRejected(ServiceError):
+    """The file cannot be imported at all; nothing was read into the passport."""
+
+    code = 422
+
+    def __init__(self, message: str, *, code: int | None = None):
+        super().__init__(message, code=code, errors={"file": [message]})
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An upload copied to disk, with what we learnt about it."""
+
+    path: Path
+    filename: str
+    kind: str  # csv | xlsx | ifc
+    size: int
+    sha256: str
+
+
+def _mb(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB"
+
+
+def limit_for(kind: str) -> int:
+    """The configured upload limit in bytes for a kind of file."""
+    key = "MAX_IFC_BYTES" if kind == "ifc" else "MAX_SHEET_BYTES"
+    return int(current_app.config[key])
+
+
+def sniff(head: bytes, path: Path | None = None) -> str:
+    """The kind of file these first bytes begin (csv, xlsx or ifc), or ImportRejected."""
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise ImportRejected("The file is empty.")
+    if head.startswith(_OLE):
+        if path is not None and _is_encrypted_ole(path):
+            raise ImportRejected(
+                "The workbook is password-protected (encrypted). Remove the password in Excel "
+                "(File › Info › Protect Workbook) and upload it again."
+            )
+        raise ImportRejected(
+            "This is an old Excel (.xls) or other Office file. Save it as .xlsx or CSV and "
+            "upload it again."
+        )
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "xlsx"  # checked as a workbook, or refused with its real nature, by check_xlsx
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            raise ImportRejected(f"This is {what}, not {SUPPORTED}.")
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"ISO-10303-21"):
+        return "ifc"
+    if text[:5].lower() == b"<?xml" or text[:1] == b"<":
+        raise ImportRejected(
+            f"This is an XML or HTML file (ifcXML is not supported), not {SUPPORTED}."
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"
+    if b"\x00" in head:
+        raise ImportRejected(f"This is a binary file, not {SUPPORTED}.")
+    return "csv"
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    # Encrypted OOXML lives in an OLE container with an "EncryptionInfo" stream; its name is in
+    # the directory, which in such small containers sits in the first few sectors.
+    with path.open("rb") as handle:
+        return _ENCRYPTION_INFO in handle.read(4 * 1024 * 1024)
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse zip bombs and zips that are not workbooks, before openpyxl opens them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportRejected("The workbook is damaged: it is not a readable .xlsx file.") from exc
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        what = "a Word document" if "word/document.xml" in names else "a zip archive"
+        if "ppt/presentation.xml" in names:
+            what = "a PowerPoint presentation"
+        if "content.xml" in names:
+            what = "an OpenDocument file (save it as .xlsx)"
+        raise ImportRejected(f"This is {what}, not {SUPPORTED}.")
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise ImportRejected("The workbook has too many parts to be a spreadsheet (zip bomb?).")
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNPACKED:
+        raise ImportRejected(
+            f"The workbook would unpack to {_mb(total)}, over the {_mb(MAX_XLSX_UNPACKED)} "
+            "allowed: it looks like a zip bomb."
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO:
+            raise ImportRejected(
+                f"The workbook part {member.filename!r} is compressed {ratio:,.0f} to 1: "
+                "it looks like a zip bomb."
+            )
+
+
+def text_encoding(path: Path) -> str:
+    """The encoding of a CSV: UTF-16 with a BOM, UTF-8 (with or without BOM), else cp1252."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in _TEXT_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1024 * 1024):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ImportRejected(
+        "The CSV file's text encoding is not recognised: it is neither UTF-8 nor Windows-1252. "
+        "Save it as 'CSV UTF-8' and upload it again."
+    )
+
+
+def store_upload(stream: BinaryIO, filename: str, target: Path) -> StoredFile:
+    """Copy an upload to `target` while hashing it, then inspect it; refused files are removed."""
+    hasher = hashlib.sha256()
+    ceiling = max(limit_for("ifc"), limit_for("xlsx"))
+    size = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        while chunk := stream.read(1024 * 1024):
+            size += len(chunk)
+            if size > ceiling:
+                break
+            hasher.update(chunk)
+            out.write(chunk)
+    try:
+        return inspect_file(target, filename, size=size, sha256=hasher.hexdigest())
+    except ImportRejected:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def inspect_file(
+    path: Path, filename: str | None = None, *, size: int | None = None, sha256: str | None = None
+) -> StoredFile:
+    """Sniff a file on disk, check its size limit and, for a workbook, its zip structure."""
+    if size is None:
+        size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    kind = sniff(head, path)
+    limit = limit_for(kind)
+    if size > limit:
+        label = "IFC models" if kind == "ifc" else "Spreadsheets"
+        raise ImportRejected(f"{label} may be up to {_mb(limit)}.", code=413)
+    if kind == "xlsx":
+        check_xlsx(path)
+    if sha256 is None:
+        hasher = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                hasher.update(chunk)
+        sha256 = hasher.hexdigest()
+    return StoredFile(path, _clean_name(filename or path.name), kind, size, sha256)
+
+
+def _clean_name(filename: str) -> str:
+    name = Path((filename or "upload").replace("\\", "/")).name
+    return "".join(ch for ch in name if ch.isprintable())[:255] or "upload"

@@ -1,0 +1,359 @@
+"""Reading an IFC model (IFC2X3, IFC4, IFC4X3) as component rows, with ifcopenshell.
+
+Every building element becomes a row (IfcBuildingElement in IFC2X3/IFC4, IfcBuiltElement in
+IFC4X3): proxies are kept and flagged, elements without quantities are kept and flagged, and
+other physical elements (furniture, MEP) are counted in the report as not imported.
+
+- Storey: the IfcBuildingStorey that contains the element, through spaces and assemblies.
+- Materials: layer sets by layer thickness, constituent sets by their fractions, profile sets
+  and material lists split equally (flagged as an estimate), a single material as 1.0. Air
+  layers and layers without a material are voids: they take their share of the volume out of
+  the component, so the mass (V × Σ fᵢ·ρᵢ over the solid part) is not overstated.
+- Quantities: BaseQuantities or Qto_*BaseQuantities, converted from the project's (or the
+  quantity's own) units to SI with ifcopenshell.util.unit. Files use mm, and even grams.
+- Quantity and unit: m³ with the volume; otherwise m² or m; doors and windows count in pieces
+  with their volume; weight gives the mass; nothing at all gives 1 pcs, flagged incomplete.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from passports.imports.files import ImportRejected, StoredFile
+from passports.imports.matching import is_void
+from passports.imports.report import ImportReport
+from passports.imports.rows import SourceRow
+
+SUPPORTED_SCHEMAS = ("IFC2X3", "IFC4", "IFC4X3")
+_FILE_SCHEMA = re.compile(rb"FILE_SCHEMA\s*\(\s*\(\s*'([^']*)'", re.I)
+_TRAILER = b"END-ISO-10303-21;"
+QTO_SET = re.compile(r"^(BaseQuantities|Qto_\w*BaseQuantities)$")
+VOLUME_NAMES = ("NetVolume", "GrossVolume", "Volume")
+AREA_NAMES = ("NetSideArea", "NetArea", "GrossSideArea", "GrossArea", "Area", "NetSurfaceArea",
+              "GrossSurfaceArea")
+LENGTH_NAMES = ("Length", "NetLength", "GrossLength")
+WEIGHT_NAMES = ("NetWeight", "GrossWeight", "Weight")
+LINEAR = ("IfcBeam", "IfcColumn", "IfcMember", "IfcRailing", "IfcPile")
+COUNTED = ("IfcDoor", "IfcWindow")
+_UNIT_TYPES = {
+    "IfcQuantityVolume": "VOLUMEUNIT",
+    "IfcQuantityArea": "AREAUNIT",
+    "IfcQuantityLength": "LENGTHUNIT",
+    "IfcQuantityWeight": "MASSUNIT",
+}
+# ifcopenshell scales masses to grams, the unprefixed SI name of the unit; we store kilograms.
+_TO_SI = {"VOLUMEUNIT": 1.0, "AREAUNIT": 1.0, "LENGTHUNIT": 1.0, "MASSUNIT": 0.001}
+Progress = Callable[[int, int], None]
+
+
+def check_header(path) -> str:
+    """The file's IFC schema, after checking it is complete STEP text of a supported schema."""
+    with open(path, "rb") as handle:
+        head = handle.read(64 * 1024)
+        handle.seek(0, 2)
+        handle.seek(max(0, handle.tell() - 4096))
+        tail = handle.read()
+    match = _FILE_SCHEMA.search(head)
+    if not head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"ISO-10303-21") or not match:
+        raise ImportRejected("The IFC file is garbled: its header has no FILE_SCHEMA.")
+    declared = match.group(1).decode("ascii", "replace").strip().upper()
+    schema = next(
+        (s for s in ("IFC4X3", "IFC2X3", "IFC4") if declared.startswith(s)
+         and (s != "IFC4" or declared in ("IFC4", "IFC4_ADD1", "IFC4_ADD2", "IFC4_ADD2_TC1"))),
+        None,
+    )
+    if schema is None:
+        raise ImportRejected(
+            f"The IFC schema {declared or '(none)'} is not supported; use IFC2X3, IFC4 or IFC4X3."
+        )
+    if not tail.rstrip().endswith(_TRAILER):
+        raise ImportRejected(
+            "The IFC file is truncated: it does not end with END-ISO-10303-21; "
+            "export or upload it again."
+        )
+    return schema
+
+
+def open_model(path):
+    """Open a model with ifcopenshell, turning its failures into a clear refusal."""
+    import ifcopenshell
+
+    schema = check_header(path)
+    try:
+        model = ifcopenshell.open(str(path))
+    except Exception as exc:  # ifcopenshell raises RuntimeError, IOError or its own Error
+        raise ImportRejected(
+            f"The IFC file could not be read: it is damaged or not valid STEP ({_short(exc)})."
+        ) from exc
+    if not model.by_type("IfcProject"):
+        raise ImportRejected("The IFC file is garbled: it has no IfcProject.")
+    return model, schema
+
+
+def _short(exc: Exception) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+
+
+class _Context:
+    """What is looked up once per model: unit scales and storey names."""
+
+    def __init__(self, model, schema: str):
+        import ifcopenshell.util.unit as unit
+
+        self.unit = unit
+        self.schema = schema
+        self.base = "IfcBuiltElement" if schema == "IFC4X3" else "IfcBuildingElement"
+        self.scales = {
+            kind: unit.calculate_unit_scale(model, kind) * _TO_SI[kind] for kind in _TO_SI
+        }
+        self.storeys: dict[int, str] = {}
+
+    def scale(self, quantity) -> float:
+        kind = _UNIT_TYPES[quantity.is_a()]
+        own = getattr(quantity, "Unit", None)
+        if own is not None:
+            return self.unit.get_unit_scale(own) * _TO_SI[kind]
+        return self.scales[kind]
+
+
+def _unit_label(model, kind: str) -> str:
+    import ifcopenshell.util.unit as unit
+
+    found = unit.get_project_unit(model, kind)
+    if found is None:
+        return "not declared (SI assumed)"
+    if found.is_a("IfcSIUnit"):
+        return f"{found.Prefix or ''}{found.Name}".lower()
+    return str(getattr(found, "Name", found.is_a())).lower()
+
+
+def read_ifc(
+    stored: StoredFile, report: ImportReport, progress: Progress | None = None
+) -> Iterator[SourceRow]:
+    """Yield a row for every building element of the model."""
+    model, schema = open_model(stored.path)
+    context = _Context(model, schema)
+    elements = model.by_type(context.base)
+    report.not_imported.update(
+        e.is_a() for e in model.by_type("IfcElement")
+        if not e.is_a(context.base) and not e.is_a("IfcFeatureElement")
+    )
+    report.ifc.update(
+        schema=model.schema,
+        elements=len(elements),
+        units={k.removesuffix("UNIT").lower(): _unit_label(model, k) for k in _TO_SI},
+        storeys=[_storey_label(s) for s in model.by_type("IfcBuildingStorey")],
+    )
+    estimates = 0
+    for done, element in enumerate(elements, start=1):
+        row = _element_row(element, context)
+        estimates += row.estimate
+        yield row
+        if progress and (done % 50 == 0 or done == len(elements)):
+            progress(done, len(elements))
+    if estimates:
+        report.warn(
+            f"{estimates} element(s) list several materials without shares (IfcMaterialList or "
+            "profile sets): their materials were split equally, an estimate."
+        )
+
+
+def _storey_label(storey) -> str:
+    if storey.Name or storey.LongName:
+        return str(storey.Name or storey.LongName)[:100]
+    if storey.Elevation is not None:
+        return f"Storey at {storey.Elevation:g}"
+    return "Storey"
+
+
+def _storey(element, context: _Context) -> str:
+    import ifcopenshell.util.element as util
+
+    storey = util.get_container(element, ifc_class="IfcBuildingStorey")
+    if storey is None:
+        return ""
+    if storey.id() not in context.storeys:
+        context.storeys[storey.id()] = _storey_label(storey)
+    return context.storeys[storey.id()]
+
+
+def _element_row(element, context: _Context) -> SourceRow:
+    import ifcopenshell.util.element as util
+
+    cls = element.is_a()
+    type_object = util.get_type(element)
+    type_name = getattr(type_object, "Name", None)
+    name = (element.Name or type_name or cls).strip() or cls
+    assembly = util.get_aggregate(element)
+    parts = [
+        p for rel in getattr(element, "IsDecomposedBy", ()) or ()
+        for p in rel.RelatedObjects if p.is_a(context.base)
+    ]
+    guid = element.GlobalId
+    row = SourceRow(
+        data={
+            "name": name[:200],
+            "category": _category(element, assembly),
+            "storey": _storey(element, context),
+            "ifc_guid": guid,
+            "ifc_class": cls,
+        },
+        ref=f"{cls} '{name[:60]}' ({guid})",
+        key=("ifc_guid", guid),
+        ifc_class=cls,
+        proxy=element.is_a("IfcBuildingElementProxy"),
+        materials_given=True,
+    )
+    notes = [f"From IFC: {cls}" + (f", type '{type_name}'" if type_name else "")]
+    if assembly is not None and assembly.is_a(context.base):
+        notes.append(f"Part of {assembly.is_a()} '{assembly.Name or assembly.GlobalId}'.")
+    if parts:
+        # The parts carry the material and the quantities; counting them here too would
+        # count the mass twice.
+        row.data.update(quantity=1.0, unit="pcs", volume_m3=None, mass_kg=None)
+        notes.append(f"Assembly of {len(parts)} part(s), imported as components of their own.")
+        row.data["description"] = " ".join(notes)
+        return row
+    row.materials, row.estimate, void = _materials(element)
+    _set_quantities(row, element, context, void, notes)
+    if row.estimate:
+        notes.append("Material shares are an estimate (equal split).")
+    if row.proxy:
+        notes.append("A generic IFC proxy: check its category.")
+    row.data["description"] = " ".join(notes)
+    return row
+
+
+def _category(element, assembly) -> str:
+    import ifcopenshell.util.element as util
+
+    within = assembly.is_a() if assembly is not None else ""
+    if element.is_a("IfcWall"):
+        external = util.get_pset(element, "Pset_WallCommon", "IsExternal")
+        return "external_wall" if external else "internal_wall"
+    if element.is_a("IfcCurtainWall") or within == "IfcCurtainWall":
+        return "facade"
+    if element.is_a("IfcRailing"):
+        return "fixture"
+    if within in ("IfcStair", "IfcRamp"):
+        return "stair"
+    if within in ("IfcWindow", "IfcDoor"):
+        return within.removeprefix("Ifc").lower()
+    predefined = (util.get_predefined_type(element) or "").upper()
+    if element.is_a("IfcSlab"):
+        return "roof" if predefined == "ROOF" or within == "IfcRoof" else "floor"
+    if element.is_a("IfcCovering"):
+        return "ceiling" if predefined == "CEILING" else "finish"
+    simple = {
+        "IfcRoof": "roof", "IfcBeam": "structure", "IfcColumn": "structure",
+        "IfcMember": "structure", "IfcPlate": "structure", "IfcDoor": "door",
+        "IfcWindow": "window", "IfcStair": "stair", "IfcStairFlight": "stair",
+        "IfcRamp": "stair", "IfcRampFlight": "stair", "IfcFooting": "foundation",
+        "IfcPile": "foundation",
+    }
+    for cls, category in simple.items():
+        if element.is_a(cls):
+            return category
+    return "other"
+
+
+def _materials(element) -> tuple[list[tuple[str, float]], bool, float]:
+    """(name, share) of the solid materials, whether the shares are a guess, the void share."""
+    import ifcopenshell.util.element as util
+
+    found = util.get_material(element, should_skip_usage=True)
+    if found is None:
+        return [], False, 0.0
+    if found.is_a("IfcMaterialLayerSet"):
+        layers = [(_name(layer.Material), layer.LayerThickness or 0.0) for layer in
+                  found.MaterialLayers]
+        return _by_amount(layers)
+    if found.is_a("IfcMaterialConstituentSet"):
+        constituents = [(_name(c.Material), c.Fraction) for c in found.MaterialConstituents or ()]
+        if constituents and all(f is not None and f > 0 for _, f in constituents):
+            return _by_amount(constituents)
+        return _equal([n for n, _ in constituents])
+    if found.is_a("IfcMaterialList"):
+        return _equal([_name(m) for m in found.Materials])
+    if found.is_a("IfcMaterialProfileSet"):
+        return _equal([_name(p.Material) for p in found.MaterialProfiles])
+    material = getattr(found, "Material", found)  # a single layer, profile or constituent
+    return [(_name(material), 1.0)], False, 0.0
+
+
+def _name(material) -> str | None:
+    if material is None:
+        return None
+    return (material.Name or "").strip() or "(unnamed material)"
+
+
+def _by_amount(amounts: list[tuple[str | None, float]]) -> tuple[list, bool, float]:
+    total = sum(a for _, a in amounts)
+    if total <= 0:
+        return _equal([n for n, _ in amounts])
+    void = sum(a for n, a in amounts if is_void(n))
+    solid = total - void
+    if solid <= 0:
+        return [], False, 0.0
+    merged: Counter = Counter()
+    for name, amount in amounts:
+        if not is_void(name) and amount > 0:
+            merged[name] += amount / solid
+    return list(merged.items()), False, void / total
+
+
+def _equal(names: list[str | None]) -> tuple[list, bool, float]:
+    solid = list(dict.fromkeys(n for n in names if not is_void(n)))
+    if not solid:
+        return [], False, 0.0
+    return [(n, 1.0 / len(solid)) for n in solid], len(solid) > 1, 0.0
+
+
+def _quantities(element, context: _Context) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for rel in getattr(element, "IsDefinedBy", ()) or ():
+        if not rel.is_a("IfcRelDefinesByProperties"):
+            continue
+        qto = rel.RelatingPropertyDefinition
+        if not qto.is_a("IfcElementQuantity") or not QTO_SET.match(qto.Name or ""):
+            continue
+        for quantity in qto.Quantities:
+            if quantity.is_a() not in _UNIT_TYPES or quantity.Name in values:
+                continue
+            raw = quantity[3]
+            if isinstance(raw, int | float) and raw > 0:
+                values[quantity.Name] = float(raw) * context.scale(quantity)
+    return values
+
+
+def _first(values: dict[str, float], names: tuple[str, ...]) -> float | None:
+    return next((values[n] for n in names if n in values), None)
+
+
+def _set_quantities(row: SourceRow, element, context: _Context, void: float, notes) -> None:
+    values = _quantities(element, context)
+    volume = _first(values, VOLUME_NAMES)
+    area = _first(values, AREA_NAMES)
+    length = _first(values, LENGTH_NAMES)
+    weight = _first(values, WEIGHT_NAMES)
+    if volume is not None and void > 0:
+        notes.append(f"Air layers ({void:.0%} of {volume:.4g} m³) are left out of the volume.")
+        volume *= 1 - void
+    data = row.data
+    data.update(volume_m3=None, mass_kg=weight)
+    linear = element.is_a() in LINEAR
+    measures = [("m", length), ("m2", area)] if linear else [("m2", area), ("m", length)]
+    if any(element.is_a(c) for c in COUNTED):
+        data.update(quantity=1.0, unit="pcs", volume_m3=volume)
+    elif volume is not None:
+        data.update(quantity=volume, unit="m3")
+    elif next((v for _, v in measures if v is not None), None) is not None:
+        unit, amount = next((u, v) for u, v in measures if v is not None)
+        data.update(quantity=amount, unit=unit)
+    elif weight is not None:
+        data.update(quantity=weight, unit="kg")
+    else:
+        data.update(quantity=1.0, unit="pcs")
+    if volume is None and area is None and length is None and weight is None:
+        row.no_quantities = True
+        notes.append("The model gives no quantities for it.")

@@ -1,0 +1,138 @@
+"""Matching material names from files to the library, and remembering the owner's answers.
+
+A name matches a material when, with case, accents, spaces and punctuation folded away, it
+equals the material's name, slug or one of its aliases (which include the names IFC exporters
+use). ArchiCAD appends ids to names ("Stahlbeton 65690"), so a trailing number is tried
+without. An organisation's own mapping ("CONCRETE/FAKTOR" is precast concrete) comes first.
+Names that match nothing get suggestions, the close matches among names and aliases.
+"""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.extensions import db
+from passports.imports.models import MaterialMapping
+from passports.models import Material
+
+# Layers of air are part of a wall's volume but not of its material.
+VOID = re.compile(r"\b(air|luft|lucht|cavity|spouw|hohlraum|luchtspouw|void|vide)\b", re.I)
+
+
+def material_key(name: str) -> str:
+    """The folded form names are compared in: 'Masonry - Brick' → 'masonrybrick'."""
+    text = unicodedata.normalize("NFKD", str(name)).casefold()
+    return re.sub(r"[^0-9a-z]", "", "".join(ch for ch in text if not unicodedata.combining(ch)))
+
+
+def _loose_keys(name: str) -> list[str]:
+    keys = []
+    without_id = re.sub(r"[\s_#-]*\d{3,}\s*$", "", str(name))
+    if without_id != name:
+        keys.append(material_key(without_id))
+    return [k for k in keys if k]
+
+
+def is_void(name: str | None) -> bool:
+    """True for an air layer or cavity, which has volume but no material."""
+    return name is None or bool(VOID.search(str(name)))
+
+
+@dataclass
+class Unmatched:
+    """A source name no material matched, where it was seen, and what it may be."""
+
+    name: str
+    count: int = 0
+    where: list[str] = field(default_factory=list)
+    suggestions: list[Material] = field(default_factory=list)
+
+
+class MaterialMatcher:
+    """Resolves names to library materials for one organisation, caching every answer."""
+
+    def __init__(self, materials: list[Material], mappings: dict[str, int]):
+        self.materials = {m.id: m for m in materials}
+        self.mappings = {k: v for k, v in mappings.items() if v in self.materials}
+        self.index: dict[str, Material] = {}
+        self._labels: dict[str, Material] = {}
+        for material in sorted(materials, key=lambda m: m.id):
+            names = [material.name, material.slug, *material.aliases.split(";")]
+            for name in names:
+                key = material_key(name)
+                if key:
+                    self.index.setdefault(key, material)
+                    self._labels.setdefault(name.strip().casefold(), material)
+        self._cache: dict[str, Material | None] = {}
+        self.unmatched: dict[str, Unmatched] = {}
+
+    @classmethod
+    def for_organisation(cls, organisation_id: int | None) -> "MaterialMatcher":
+        """The library and the organisation's mappings, loaded once for a whole import."""
+        materials = list(db.session.scalars(select(Material)))
+        mappings = {}
+        if organisation_id is not None:
+            rows = db.session.execute(
+                select(MaterialMapping.source_key, MaterialMapping.material_id).where(
+                    MaterialMapping.organisation_id == organisation_id
+                )
+            )
+            mappings = dict(rows.tuples())
+        return cls(materials, mappings)
+
+    def resolve(self, name: str) -> Material | None:
+        """The material a name stands for, or None."""
+        if name in self._cache:
+            return self._cache[name]
+        key = material_key(name)
+        found = None
+        if key in self.mappings:
+            found = self.materials[self.mappings[key]]
+        else:
+            found = self.index.get(key)
+            for loose in _loose_keys(name):
+                if found is None and loose in self.mappings:
+                    found = self.materials[self.mappings[loose]]
+                found = found or self.index.get(loose)
+        self._cache[name] = found
+        return found
+
+    def note_unmatched(self, name: str, where: str) -> None:
+        """Remember a name that matched nothing, with a few places it was seen."""
+        key = material_key(name) or name
+        entry = self.unmatched.setdefault(key, Unmatched(name=name))
+        entry.count += 1
+        if len(entry.where) < 5:
+            entry.where.append(where)
+
+    def suggest(self, name: str, limit: int = 3) -> list[Material]:
+        """Close matches among the library's names and aliases, best first."""
+        text = str(name).strip().casefold()
+        words = [w for w in re.split(r"[^0-9a-z]+", material_key_words(text)) if len(w) > 2]
+        found: list[Material] = []
+        for label in difflib.get_close_matches(text, list(self._labels), n=12, cutoff=0.55):
+            material = self._labels[label]
+            if material not in found:
+                found.append(material)
+        for word in words:
+            for label in difflib.get_close_matches(word, list(self._labels), n=6, cutoff=0.8):
+                material = self._labels[label]
+                if material not in found:
+                    found.append(material)
+        return found[:limit]
+
+    def unmatched_report(self) -> list[Unmatched]:
+        """The unmatched names, most frequent first, each with suggestions."""
+        entries = sorted(self.unmatched.values(), key=lambda u: (-u.count, u.name.casefold()))
+        for entry in entries:
+            entry.suggestions = self.suggest(entry.name)
+        return entries
+
+
+def material_key_words(text: str) -> str:
+    """Accent-folded lower-case text, words kept apart (for word-by-word suggestions)."""
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))

@@ -1,0 +1,68 @@
+"""Tables of the import feature: remembered material mappings and the record of past imports."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Organisation, User, _in
+from app.extensions import db
+from app.models import TimestampMixin, utcnow
+from passports.models import Building, Material
+
+IMPORT_KINDS = ("csv", "xlsx", "ifc")
+
+
+class MaterialMapping(TimestampMixin, db.Model):
+    """An organisation's answer to "which library material is this name?", reused next time."""
+
+    __tablename__ = "material_mappings"
+    __table_args__ = (UniqueConstraint("organisation_id", "source_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Leading column of the unique constraint, which also serves lookups by organisation.
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    source_key: Mapped[str] = mapped_column(String(200))
+    source_name: Mapped[str] = mapped_column(String(200))
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organisation: Mapped[Organisation] = relationship()
+    material: Mapped[Material] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<MaterialMapping org={self.organisation_id} {self.source_name!r}→{self.material_id}>"
+
+
+class ImportRun(db.Model):
+    """A committed import: who brought which file into which building, and its report."""
+
+    __tablename__ = "import_runs"
+    __table_args__ = (CheckConstraint(_in("kind", IMPORT_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_count: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged_count: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    building: Mapped[Building] = relationship()
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ImportRun {self.id} b={self.building_id} {self.kind} {self.filename!r}>"

@@ -1,0 +1,148 @@
+"""Reading CSV and XLSX files as a stream of component rows, with bounded memory.
+
+CSV is read line by line from the file on disk (its encoding checked first, its delimiter
+sniffed); XLSX through openpyxl in read-only mode, which streams the sheet's XML. The header
+row is the first of the first ten rows that names at least two known columns, one of them the
+name or the quantity; rows are numbered as a spreadsheet shows them (the header is row 1).
+"""
+
+import csv
+import io
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from passports.imports.columns import BY_FIELD, REQUIRED, match_header
+from passports.imports.files import ImportRejected, StoredFile, text_encoding
+from passports.imports.report import ImportReport
+from passports.imports.rows import SourceRow, convert_cells
+
+HEADER_SEARCH_ROWS = 10
+Progress = Callable[[int, int], None]
+
+
+def _csv_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, list]]:
+    encoding = text_encoding(path)
+    with path.open("rb") as raw:
+        total = path.stat().st_size
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        sample = text.read(64 * 1024)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+            delimiter = dialect.delimiter
+        except csv.Error:
+            first = sample.splitlines()[0] if sample else ""
+            delimiter = max(",;\t|", key=first.count)
+        text.seek(0)
+        reader = csv.reader(text, delimiter=delimiter, quotechar='"', doublequote=True)
+        number = 0
+        try:
+            for number, cells in enumerate(reader, start=1):
+                if progress and number % 500 == 0:
+                    progress(raw.tell(), total)
+                yield number, cells
+        except csv.Error as exc:
+            raise ImportRejected(f"The CSV file cannot be read after row {number}: {exc}.") from exc
+        if progress:
+            progress(total, total)
+
+
+def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, list]]:
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it drops (data validation, styles) when reading.
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise ImportRejected("The workbook is damaged or not a valid .xlsx file.") from exc
+    try:
+        sheet = _component_sheet(book)
+        total = sheet.max_row or 0
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if progress and number % 500 == 0:
+                progress(number, max(total, number))
+            yield number, list(cells)
+        if progress:
+            progress(total, total)
+    finally:
+        book.close()
+
+
+def _header_fields(cells: list) -> dict[int, str]:
+    return {
+        i: field
+        for i, cell in enumerate(cells)
+        if cell is not None and (field := match_header(str(cell))) is not None
+    }
+
+
+def _is_header(fields: dict[int, str]) -> bool:
+    found = set(fields.values())
+    return len(found) >= 2 and bool(found & {"name", "quantity"})
+
+
+def _component_sheet(book):
+    for sheet in book.worksheets:
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if _is_header(_header_fields(list(cells))):
+                return sheet
+            if number >= HEADER_SEARCH_ROWS:
+                break
+    return book.worksheets[0]
+
+
+def read_tabular(
+    stored: StoredFile, report: ImportReport, progress: Progress | None = None
+) -> Iterator[SourceRow]:
+    """Yield the file's component rows; file-level problems go to the report as errors."""
+    reader = _xlsx_rows if stored.kind == "xlsx" else _csv_rows
+    rows = reader(stored.path, progress)
+    fields: dict[int, str] = {}
+    headers: dict[str, str] = {}
+    for number, cells in rows:
+        candidate = _header_fields(cells)
+        if _is_header(candidate):
+            fields = _use_header(cells, candidate, headers, report)
+            break
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if not fields:
+        report.error(
+            "No header row found: the first row must name the columns, such as name, "
+            "quantity and unit. Download the template to see them."
+        )
+        return
+    missing = [f for f in REQUIRED if f not in headers]
+    for field in missing:
+        report.error(f"Column '{field}' is missing; it is required. {BY_FIELD[field].description}")
+    if missing:
+        return
+    width = max(fields) + 1
+    for number, cells in rows:
+        if not any(c is not None and str(c).strip() for c in cells[:width]):
+            continue
+        values = {field: cells[i] for i, field in fields.items() if i < len(cells)}
+        yield convert_cells(number, values, headers)
+
+
+def _use_header(cells: list, fields: dict[int, str], headers: dict, report) -> dict[int, str]:
+    used: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        label = "" if cell is None else str(cell).strip()
+        if not label:
+            continue
+        field = fields.get(i)
+        if field is None:
+            report.ignored_columns.append(label)
+            report.warn(f"Column '{label}' is not one we know; it was ignored.")
+        elif field in headers:
+            report.error(
+                f"Columns '{headers[field]}' and '{label}' both mean '{field}'; keep one."
+            )
+        else:
+            headers[field] = label
+            report.columns[label] = field
+            used[i] = field
+    return used

@@ -1,0 +1,50 @@
+"""Builders for the exchange: a harvested lot in a building, published as a listing."""
+
+import pytest
+
+from marketplace import services
+from passports import services as passport_services
+
+
+@pytest.fixture
+def make_lot(db, make_building, make_component, material_id):
+    """An owner's building with `count` harvested components of `quantity` each."""
+
+    def build(owner, count=1, quantity=40.0, unit="pcs", status="in_storage", building=None,
+              **component):
+        building = building or make_building(owner)
+        parts = []
+        for i in range(count):
+            data = {"name": f"Oak door {i + 1}", "category": "door", "quantity": quantity,
+                    "unit": unit, "mass_kg": 25.0 * quantity, "condition": 4,
+                    "materials": [{"material_id": material_id("sawn-hardwood"),
+                                   "fraction": 1.0}], "status": status}
+            data.update(component)
+            parts.append(make_component(building, **data))
+        return building, parts
+
+    return build
+
+
+@pytest.fixture
+def make_listing(db, make_lot):
+    """A published listing of a lot: make_listing(owner, count=…, quantity=…, **fields)."""
+
+    def build(owner, count=1, quantity=40.0, publish=True, lot=None, **fields):
+        building, parts = lot or make_lot(owner, count=count, quantity=quantity)
+        data = {"component_ids": [c.id for c in parts], "title": "Reclaimed oak doors",
+                "price_basis": "free"}
+        data.update(fields)
+        listing = services.create_listing(owner, building, data)
+        if publish:
+            services.publish_listing(listing, owner)
+        db.session.commit()
+        return listing
+
+    return build
+
+
+@pytest.fixture
+def passports():
+    """The passport services, for tests that arrange components directly."""
+    return passport_services
