@@ -1,13 +1,12 @@
-"""HTML pages of the exchange."""
+"""Pages of single listings."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user, login_required
 
 from marketplace import queries
 from marketplace.permissions import listing_for
+from marketplace.views import bp
 from passports.permissions import can_write_building
-
-bp = Blueprint("marketplace", __name__, template_folder="templates")
 
 
 @bp.route("/exchange/listings/<int:listing_id>")
