@@ -21,6 +21,7 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
+	$(BIN)/flask exchange demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## make test: the whole suite on SQLite, then on a throwaway PostgreSQL cluster

@@ -52,7 +52,12 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     SCAN_RATE_LIMIT = _env("SCAN_RATE_LIMIT", "60 per minute")
 
-    MAX_CONTENT_LENGTH = 220 * 1024 * 1024
+    # Bulk imports: per-kind upload limits (413 beyond); the request limit leaves room for both.
+    MAX_IFC_BYTES = int(_env("MAX_IFC_BYTES", str(200 * 1024 * 1024)))
+    MAX_SHEET_BYTES = int(_env("MAX_SHEET_BYTES", str(20 * 1024 * 1024)))
+    # Uploads kept between an import's preview and its confirmation, in <UPLOAD_DIR>/imports.
+    IMPORT_STAGING_HOURS = float(_env("IMPORT_STAGING_HOURS", "24"))
+    MAX_CONTENT_LENGTH = max(220 * 1024 * 1024, MAX_IFC_BYTES + 20 * 1024 * 1024)
     # Event photos; None means <instance>/uploads.
     UPLOAD_DIR = _env("UPLOAD_DIR")
     MAX_PHOTO_BYTES = 10 * 1024 * 1024

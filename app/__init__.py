@@ -16,6 +16,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     configure_app(app, config_name, overrides)
     register_converters(app)
     register_extensions(app)
+    register_hooks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -77,6 +78,16 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
 
 
+def register_hooks(app: Flask) -> None:
+    """Session hooks that keep derived data current on every write: each component's stored
+    metrics (passports) and the per-building aggregates of the dashboards."""
+    from dashboard import services as dashboard_services
+    from passports.metrics import stored as stored_metrics
+
+    stored_metrics.install()
+    dashboard_services.install()
+
+
 def register_blueprints(app: Flask) -> None:
     """Attach HTML blueprints and the REST API blueprints."""
     from app.auth import api as auth_api
@@ -84,17 +95,25 @@ def register_blueprints(app: Flask) -> None:
     from app.extensions import api
     from app.views import bp as core_bp
     from passports import api as passports_api
+    from passports import api_imports as passports_api_imports
     from marketplace import api as marketplace_api
+    from marketplace import api_alerts as marketplace_api_alerts
     from marketplace import views as marketplace_views
     from passports import views as passports_views
+    from dashboard import api as dashboard_api
+    from dashboard import views as dashboard_views
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(passports_views.bp)
     app.register_blueprint(marketplace_views.bp)
+    app.register_blueprint(dashboard_views.bp)
     api.register_blueprint(auth_api.blp, url_prefix="/api/v1")
     api.register_blueprint(passports_api.blp, url_prefix="/api/v1")
+    api.register_blueprint(passports_api_imports.blp, url_prefix="/api/v1")
     api.register_blueprint(marketplace_api.blp, url_prefix="/api/v1")
+    api.register_blueprint(dashboard_api.blp, url_prefix="/api/v1")
+    api.register_blueprint(marketplace_api_alerts.blp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -107,9 +126,11 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the CLI groups of every package."""
     from app.commands import orgs, users
+    from marketplace.cli import exchange
+    from dashboard.cli import dashboard
     from passports.cli import demo, passports
 
-    for group in (orgs, users, passports, demo):
+    for group in (orgs, users, passports, demo, exchange, dashboard):
         app.cli.add_command(group)
 
 

@@ -2,6 +2,8 @@
 
 Runs the selected benchmarks on SQLite and PostgreSQL (a throwaway cluster from tests.pg),
 prints progress on stderr, a table and details on stdout, and writes bench/results/latest.json.
+`generate` leaves a database of a million components that `overview-scale` and `scan` reuse;
+`labels` does not depend on the database kind and runs once, on SQLite.
 Everything lives in one temporary directory and one cluster, both removed at the end, also
 on Ctrl-C or SIGTERM. The exit status is 1 when a benchmark failed to run, never because a
 figure missed its target.
@@ -22,10 +24,11 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import generate, overview, report
+from bench import bench_labels, generate, overview, report, scan
 from bench.common import ROOT, PostgresServer, Result, Settings, log, sigterm_as_exit
 
-BENCHMARKS = ("generate", "overview", "overview-scale")
+BENCHMARKS = ("generate", "overview", "overview-scale", "scan", "labels")
+ON_GENERATED = ("generate", "overview-scale", "scan")
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -84,6 +87,14 @@ def _failure(name: str, db: str, exc: BaseException) -> Result:
     )
 
 
+def _with_load(rows: list[Result], before: float) -> list[Result]:
+    """Attach the 1-minute load average before and after to every row's metrics."""
+    after = os.getloadavg()[0]
+    for row in rows:
+        row.metrics.setdefault("loadavg_1min", {"before": before, "after": after})
+    return rows
+
+
 def run_database(
     db: str, selected: list[str], settings: Settings, workdir: Path, server: PostgresServer | None
 ) -> list[Result]:
@@ -91,25 +102,34 @@ def run_database(
     results: list[Result] = []
     if "overview" in selected:
         try:
-            results += overview.bench_empty(db, settings, workdir, server)
-        except Exception as exc:  # noqa: BLE001 - report and carry on with the others
+            load = os.getloadavg()[0]
+            results += _with_load(overview.bench_empty(db, settings, workdir, server), load)
+        except Exception as exc:  # report it and carry on with the others
             results.append(_failure("overview", db, exc))
-    if "generate" in selected or "overview-scale" in selected:
+    if any(name in selected for name in ON_GENERATED):
+        load = os.getloadavg()[0]
         try:
             if db == "sqlite":
                 rows, dataset = generate.bench_sqlite(settings, workdir)
             else:
                 rows, dataset = generate.bench_postgres(settings, workdir, server)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # reported as an ERROR row
             results.append(_failure("generate", db, exc))
             return results
         if "generate" in selected:
-            results += rows
+            results += _with_load(rows, load)
         if "overview-scale" in selected:
             try:
-                results += overview.bench_scale(dataset, settings)
-            except Exception as exc:  # noqa: BLE001
+                load = os.getloadavg()[0]
+                results += _with_load(overview.bench_scale(dataset, settings), load)
+            except Exception as exc:  # reported as an ERROR row
                 results.append(_failure("overview-scale", db, exc))
+        if "scan" in selected:
+            try:
+                load = os.getloadavg()[0]
+                results += _with_load(scan.bench(dataset, settings, workdir), load)
+            except Exception as exc:  # reported as an ERROR row
+                results.append(_failure("scan", db, exc))
         if db == "sqlite":
             for leftover in workdir.glob("generate.sqlite*"):
                 leftover.unlink()
@@ -118,21 +138,34 @@ def run_database(
     return results
 
 
+def run_labels(settings: Settings) -> list[Result]:
+    """The label benchmarks (bench.bench_labels), which run on SQLite only."""
+    try:
+        load = os.getloadavg()[0]
+        rows = [Result(**{**row, "db": "sqlite"}) for row in bench_labels.run(settings.quick)]
+        return _with_load(rows, load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("labels", "sqlite", exc)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run, print and save the benchmarks; return the exit status."""
     args = parse_args(argv)
     settings = Settings.for_run(args.quick)
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     start = time.perf_counter()
+    load_start = os.getloadavg()
     results: list[Result] = []
     server = None
     with sigterm_as_exit(), ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mpx-bench-")))
         server = PostgresServer(stack)
+        if "labels" in args.only:
+            results += run_labels(settings)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)
-            except Exception as exc:  # noqa: BLE001 - e.g. the cluster would not start
+            except Exception as exc:  # e.g. the cluster would not start
                 results.append(_failure(",".join(args.only), db, exc))
         log("cleaning up")
     wall_s = time.perf_counter() - start
@@ -147,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
+            "loadavg_start": load_start,
+            "loadavg_end": os.getloadavg(),
             "sqlite": sqlite3.sqlite_version,
             "postgresql": server.version if server else None,
             **_git(),
@@ -163,6 +198,17 @@ def main(argv: list[str] | None = None) -> int:
         f"Whole run: {wall_s:.0f} s{' (quick)' if settings.quick else ''}. "
         f"JSON: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
     )
+    load_end = os.getloadavg()
+    cpus = os.cpu_count() or 1
+    print(
+        f"Load average (1 min) at start {load_start[0]:.2f}, at end {load_end[0]:.2f} "
+        f"on {cpus} CPUs."
+    )
+    if max(load_start[0], load_end[0]) > 0.5 * cpus:
+        print(
+            "Warning: other processes were busy during the run; timings are noisy "
+            "(per-row load averages are in the JSON)."
+        )
     return 1 if any(r.figure.startswith("ERROR") for r in results) else 0
 
 

@@ -55,6 +55,11 @@ class Settings:
     warmup: int
     iterations: int
     pg_limit_s: float = 180.0
+    scan_tags: int = 4000
+    scan_rounds: int = 6
+    scan_round_s: int = 4
+    scan_warmup_s: int = 2
+    scan_workers: int = 2
 
     @classmethod
     def for_run(cls, quick: bool) -> Settings:
@@ -67,6 +72,10 @@ class Settings:
                 overview_components=10_000,
                 warmup=2,
                 iterations=10,
+                scan_tags=500,
+                scan_rounds=2,
+                scan_round_s=1,
+                scan_warmup_s=1,
             )
         return cls(
             quick=False,

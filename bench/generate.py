@@ -122,7 +122,7 @@ def _results(metrics: dict, db: str, notes: list[str]) -> list[Result]:
         Result(
             f"{label} (CLI wall)",
             db,
-            f"{wall:.1f} s",
+            f"{wall:.1f} s ({human_count(metrics['components'] / wall)} comps/s)",
             f"<= {TARGET_S:.0f} s" if full else "-",
             (wall <= TARGET_S) if full else None,
             metrics,

@@ -64,10 +64,10 @@ def prepare(url: str, components: int) -> Prepared:
         db.session.commit()
         setup_s = time.perf_counter() - start
         if db.engine.dialect.name == "postgresql":
-            # Autovacuum would do this soon after a bulk load in production; do it now so the
-            # plans do not depend on when the daemon happens to wake up.
+            # Autovacuum does this soon after a bulk load in production; do it now so that
+            # the figures show the settled state, not whatever the daemon is busy with.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("ANALYZE"))
+                conn.execute(text("VACUUM ANALYZE"))
         total = db.session.scalar(text("SELECT count(*) FROM components"))
         email = user.email
         db.session.remove()
@@ -87,19 +87,23 @@ def login(client, email: str) -> None:
         raise RuntimeError(f"login failed: {response.status_code}")
 
 
-def time_requests(
-    client, path: str, headers: dict, warmup: int, iterations: int, check
-) -> list[float]:
-    """Warm up, then time `iterations` GET requests; every response is checked."""
+def time_requests(client, requests: list[tuple], warmup: int, iterations: int) -> list[list]:
+    """Warm up, then time GET requests, alternating between the given (path, headers, check).
+
+    Alternating spreads background noise evenly over the kinds of request. Every response
+    is checked, outside the timed section.
+    """
     for _ in range(warmup):
-        check(client.get(path, headers=headers))
+        for path, headers, check in requests:
+            check(client.get(path, headers=headers))
     gc.collect()
-    samples = []
+    samples: list[list] = [[] for _ in requests]
     for _ in range(iterations):
-        start = time.perf_counter()
-        response = client.get(path, headers=headers)
-        samples.append(time.perf_counter() - start)
-        check(response)
+        for out, (path, headers, check) in zip(samples, requests, strict=True):
+            start = time.perf_counter()
+            response = client.get(path, headers=headers)
+            out.append(time.perf_counter() - start)
+            check(response)
     return samples
 
 
@@ -218,12 +222,13 @@ def measure(
 
     html_path, api_path = f"/buildings/{bid}", f"/api/v1/buildings/{bid}/summary"
     log(f"overview {db} {dataset_label}: timing {settings.iterations} requests of each kind")
-    html = stats_ms(
-        time_requests(client, html_path, {}, settings.warmup, settings.iterations, check_html)
+    html_samples, api_samples = time_requests(
+        client,
+        [(html_path, {}, check_html), (api_path, bearer, check_api)],
+        settings.warmup,
+        settings.iterations,
     )
-    api = stats_ms(
-        time_requests(client, api_path, bearer, settings.warmup, settings.iterations, check_api)
-    )
+    html, api = stats_ms(html_samples), stats_ms(api_samples)
     sql = stats_ms(time_summary_sql(app, bid, settings.warmup, settings.iterations))
     html["profile"] = profile(app, client, html_path, {})
     api["profile"] = profile(app, client, api_path, bearer)

@@ -1,13 +1,19 @@
 """Saved searches and the inbox: when a listing is published, every saved search it matches
-puts a notification in its owner's inbox, and an email goes out where SMTP is configured."""
+puts a notification in its owner's inbox, and an email goes out where SMTP is configured.
+
+Writes flush and never commit: the view or API that calls them commits once.
+"""
 
 import logging
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app, url_for
-from sqlalchemy import func, select
+from flask import abort, current_app, url_for
+from marshmallow import ValidationError
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import joinedload
 
+from app.errors import Conflict
 from app.extensions import db
 from app.models import utcnow
 from marketplace import search
@@ -16,16 +22,56 @@ from marketplace.queries import _conditions
 from marketplace.schemas import ListingQueryArgs
 
 log = logging.getLogger(__name__)
+MAX_SAVED_SEARCHES = 50
+SMTP_TIMEOUT_S = 10
+
+
+def clean_params(params: dict) -> dict:
+    """Search arguments checked like a search and stored as JSON (dates as ISO strings);
+    empty values are dropped. Field errors are raised under `params`."""
+    try:
+        clean = ListingQueryArgs().load(
+            {k: v for k, v in params.items() if v is not None and v != ""})
+    except ValidationError as exc:
+        raise ValidationError({"params": exc.messages}) from exc
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in clean.items()}
 
 
 def save_search(user, name: str, params: dict) -> SavedSearch:
     """Keep a search (validated like the search itself) to be told of new matches."""
-    clean = ListingQueryArgs().load({k: v for k, v in params.items() if v not in (None, "")})
-    stored = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in clean.items()}
+    stored = clean_params(params)
+    count = db.session.scalar(
+        select(func.count(SavedSearch.id)).where(SavedSearch.user_id == user.id))
+    if count >= MAX_SAVED_SEARCHES:
+        raise Conflict(f"You can keep at most {MAX_SAVED_SEARCHES} saved searches; "
+                       "delete one first.")
     saved = SavedSearch(user_id=user.id, name=name.strip()[:120] or "My search", params=stored)
     db.session.add(saved)
     db.session.flush()
     return saved
+
+
+def saved_searches_of(user) -> Select:
+    """The user's saved searches, newest first."""
+    return (select(SavedSearch).where(SavedSearch.user_id == user.id)
+            .order_by(SavedSearch.id.desc()))
+
+
+def saved_search_for(user, saved_search_id: int) -> SavedSearch:
+    """One of the user's own saved searches; anyone else's is a 404."""
+    saved = db.session.get(SavedSearch, saved_search_id)
+    if saved is None or saved.user_id != user.id:
+        abort(404)
+    return saved
+
+
+def delete_saved_search(saved: SavedSearch) -> None:
+    """Stop a saved search; the notifications it produced stay in the inbox."""
+    db.session.execute(
+        update(Notification).where(Notification.saved_search_id == saved.id)
+        .values(saved_search_id=None).execution_options(synchronize_session=False))
+    db.session.delete(saved)
+    db.session.flush()
 
 
 def matches(saved: SavedSearch, listing: Listing) -> bool:
@@ -41,41 +87,90 @@ def matches(saved: SavedSearch, listing: Listing) -> bool:
 def notify_saved_searches(listing: Listing) -> list[Notification]:
     """Tell every saved search's owner about a newly published listing that matches."""
     sent = []
-    for saved in db.session.scalars(select(SavedSearch).order_by(SavedSearch.id)):
-        if saved.user.organisation_id == listing.organisation_id or not matches(saved, listing):
+    saved_searches = db.session.scalars(
+        select(SavedSearch).options(joinedload(SavedSearch.user)).order_by(SavedSearch.id))
+    for saved in saved_searches:
+        user = saved.user
+        if not user.active or user.organisation_id == listing.organisation_id:
+            continue
+        try:
+            if not matches(saved, listing):
+                continue
+        except ValidationError:
+            # Saved under rules that have since changed: skip it rather than fail a publish.
+            log.warning("saved search %s no longer validates; skipped", saved.id)
             continue
         note = Notification(
-            user_id=saved.user_id, kind="saved_search_match", listing_id=listing.id,
+            user_id=user.id, kind="saved_search_match", listing_id=listing.id,
             saved_search_id=saved.id,
             message=f"New on the exchange for “{saved.name}”: {listing.title} "
-                    f"({listing.quantity:g} {listing.unit}, {listing.city}).")
+                    f"({listing.quantity:g} {listing.unit}, {listing.city or 'no city'}).")
         db.session.add(note)
-        sent.append(note)
+        sent.append((note, user.email))
     db.session.flush()
-    for note in sent:
-        _email(note)
-    return sent
+    _email(sent)
+    return [note for note, _email_address in sent]
 
 
-def _email(note: Notification) -> None:
-    """Send the notification by email when MAIL_SERVER is set; the inbox has it anyway."""
+def _email(notes: list[tuple[Notification, str]]) -> None:
+    """Email the notifications when MAIL_SERVER is set, over one SMTP connection; the inbox
+    has them anyway, so a mail failure is logged and never fails the publish."""
     server = current_app.config.get("MAIL_SERVER")
-    if not server:
+    if not server or not notes:
         return
-    user = db.session.get(SavedSearch, note.saved_search_id).user
+    try:
+        with smtplib.SMTP(server, current_app.config["MAIL_PORT"],
+                          timeout=SMTP_TIMEOUT_S) as smtp:
+            for note, address in notes:
+                smtp.send_message(_message(note, address))
+                note.emailed_at = utcnow()
+    except (OSError, smtplib.SMTPException):
+        log.warning("could not email saved-search notifications via %s", server, exc_info=True)
+
+
+def _message(note: Notification, address: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
-    message["To"] = user.email
+    message["To"] = address
     message["Subject"] = "Material Passport Exchange: a new listing matches your search"
     link = url_for("marketplace.listing_detail", listing_id=note.listing_id, _external=True)
-    message.set_content(f"{note.message}\n\n{link}\n")
-    try:
-        with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=10) as smtp:
-            smtp.send_message(message)
-        note.emailed_at = utcnow()
-    except (OSError, smtplib.SMTPException):
-        log.warning("could not email notification %s to %s", note.id, user.email,
-                    exc_info=True)
+    inbox = url_for("marketplace.inbox", _external=True)
+    message.set_content(f"{note.message}\n\n{link}\n\nYour inbox: {inbox}\n")
+    return message
+
+
+def notifications_of(user, unread: bool | None = None) -> Select:
+    """The user's notifications, newest first; only unread (True) or read (False) ones."""
+    stmt = (select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.id.desc()))
+    if unread is not None:
+        stmt = stmt.where(Notification.read_at.is_(None) if unread
+                          else Notification.read_at.is_not(None))
+    return stmt
+
+
+def notification_for(user, notification_id: int) -> Notification:
+    """One of the user's own notifications; anyone else's is a 404."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        abort(404)
+    return note
+
+
+def mark_read(note: Notification) -> Notification:
+    """Mark a notification read (once: the first reading time is kept)."""
+    if note.read_at is None:
+        note.read_at = utcnow()
+        db.session.flush()
+    return note
+
+
+def mark_all_read(user) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    return db.session.execute(
+        update(Notification).where(Notification.user_id == user.id,
+                                   Notification.read_at.is_(None))
+        .values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
 
 
 def unread_count(user) -> int:

@@ -1,13 +1,13 @@
-"""REST API of the exchange: listings, search, reservations."""
+"""REST API of the exchange: listings, search, reservations, procurement exports."""
 
-from flask import request
+from flask import jsonify, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.auth.decorators import api_login_required
 from app.extensions import csrf, db
 from app.pagination import paginate_api
-from marketplace import queries, services, transfer
+from marketplace import exports, queries, services, transfer
 from marketplace.models import Listing, Reservation
 from marketplace.permissions import listing_for, require_buyer, reservation_for
 from marketplace.schemas import (
@@ -24,6 +24,7 @@ from passports.permissions import building_for
 blp = Blueprint("exchange_api", __name__, description="The exchange: listings and reservations")
 csrf.exempt(blp)
 MAX_PER_PAGE = 100
+_FILE = {"type": "string", "format": "binary"}
 
 
 @blp.route("/listings", methods=["GET"])
@@ -36,6 +37,42 @@ def search_listings(args):
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
     return queries.search_listings(args, page, per_page)
+
+
+@blp.route("/listings/export.csv", methods=["GET"])
+@api_login_required
+@blp.arguments(ListingQueryArgs, location="query")
+@blp.response(200, _FILE, content_type="text/csv",
+              description="Every listing the search finds (at most 10,000), streamed.")
+def export_search_csv(args):
+    """The search's results as CSV: same query arguments as `GET /listings`, no paging."""
+    return exports.export_search(args, "csv")
+
+
+@blp.route("/listings/export.xlsx", methods=["GET"])
+@api_login_required
+@blp.arguments(ListingQueryArgs, location="query")
+@blp.response(200, _FILE, content_type=exports.XLSX_MIME,
+              description="A workbook: the listings and an About sheet explaining the columns.")
+def export_search_xlsx(args):
+    """The search's results as an XLSX workbook (at most 10,000 listings)."""
+    return exports.export_search(args, "xlsx")
+
+
+@blp.route("/listings/<int:listing_id>/export.csv", methods=["GET"])
+@api_login_required
+@blp.response(200, _FILE, content_type="text/csv")
+def export_listing_csv(listing_id):
+    """One listing as a CSV row with its procurement data."""
+    return exports.export_listing(listing_for(current_user, listing_id), "csv")
+
+
+@blp.route("/listings/<int:listing_id>/export.xlsx", methods=["GET"])
+@api_login_required
+@blp.response(200, _FILE, content_type=exports.XLSX_MIME)
+def export_listing_xlsx(listing_id):
+    """One listing as a workbook: the listing, its components and an About sheet."""
+    return exports.export_listing(listing_for(current_user, listing_id), "xlsx")
 
 
 @blp.route("/buildings/<int:building_id>/listings", methods=["POST"])
@@ -101,7 +138,9 @@ def publish_listing(listing_id):
 @blp.response(200, ListingSchema)
 def withdraw_listing(listing_id):
     """Take a listing off the exchange."""
-    listing = services.withdraw_listing(listing_for(current_user, listing_id, write=True))
+    listing = services.withdraw_listing(
+        listing_for(current_user, listing_id, write=True), current_user
+    )
     db.session.commit()
     return listing
 
@@ -147,6 +186,22 @@ def my_reservations(pagination_parameters):
 def get_reservation(reservation_id):
     """One reservation."""
     return reservation_for(current_user, reservation_id)
+
+
+@blp.route("/reservations/<int:reservation_id>/ocds.json", methods=["GET"])
+@api_login_required
+@blp.response(200, {"type": "object"}, content_type="application/json",
+              description="An OCDS 1.1 release package with one award release.")
+@blp.alt_response(409, description="Only accepted or collected reservations are awards.")
+def reservation_ocds(reservation_id):
+    """An accepted (pending award) or collected (active award) reservation as OCDS 1.1."""
+    reservation = reservation_for(current_user, reservation_id)
+    services.expect_status(reservation, "accepted", "collected", action="exported as an award")
+    uri = exports.public_url("exchange_api.reservation_ocds", reservation_id=reservation.id)
+    response = jsonify(exports.ocds_release_package(reservation, uri))
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="reservation-{reservation.id}-ocds.json"')
+    return response
 
 
 def _act(reservation_id: int, action):

@@ -1,28 +1,56 @@
 """Reads of the exchange: the search with its filters, facets and sorts, and listing lookups."""
 
 from datetime import date
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from marketplace import search
 from marketplace.models import Listing, ListingComponent, Reservation
 from passports.cpv import cpv_codes
-from passports.metrics import EARTH_RADIUS_KM, bounding_box, transport_kg
+from passports.metrics import EARTH_RADIUS_KM, bounding_box, haversine_km, transport_kg
 from passports.models import Component
 
 FACETS = ("cpv_division", "material_family", "condition", "city")
 FACET_LIMIT = 20
 
 
+@cache
+def _division_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    # Codes sorted, so the shortest code of a division comes first: its own label where the
+    # subset has it (44000000), else its broadest code there (03410000 Wood).
+    for code, label in sorted(cpv_codes().items()):
+        labels.setdefault(code[:2], label)
+    return labels
+
+
 def division_label(division: str) -> str:
     """The label of a CPV division (its first two digits), e.g. 44 → Construction structures…"""
-    for code, label in cpv_codes().items():
-        if code.startswith(division + "000000"):
-            return label
-    return division
+    return _division_labels().get(division, division)
+
+
+def cpv_prefix(code: str) -> str:
+    """The significant digits of a CPV code or prefix: 44111000-1 → 44111, 4411 → 4411.
+
+    Trailing zeros of an 8-digit code only fill it up: 44111000 (Building materials) is the
+    category 44111, whose codes (44111100 Bricks…) it must match. At least the division stays.
+    """
+    digits = code.split("-", 1)[0]
+    return digits.rstrip("0").ljust(2, "0") if len(digits) == 8 else digits
 
 
 def distance_km(lat: float, lon: float) -> ColumnElement[float]:
@@ -43,7 +71,7 @@ def _conditions(args: dict, today: date) -> dict[str, list[ColumnElement[bool]]]
     ], "cpv_division": [], "material_family": [], "condition": [], "city": []}
     common = groups[""]
     if args.get("cpv"):
-        groups["cpv_division"].append(Listing.cpv_code.like(args["cpv"] + "%"))
+        groups["cpv_division"].append(Listing.cpv_code.like(cpv_prefix(args["cpv"]) + "%"))
     if args.get("material_family"):
         groups["material_family"].append(Listing.material_family == args["material_family"])
     if args.get("condition_min"):
@@ -63,77 +91,144 @@ def _conditions(args: dict, today: date) -> dict[str, list[ColumnElement[bool]]]
     if args.get("radius_km") is not None:
         lat, lon, radius = args["lat"], args["lon"], args["radius_km"]
         min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
+        # The box is what an index can find; the haversine then trims its corners.
         common += [Listing.pickup_latitude.between(min_lat, max_lat),
                    Listing.pickup_longitude.between(min_lon, max_lon),
                    distance_km(lat, lon) <= radius]
     return groups
 
 
-def _facet_column(name: str):
+def _facet_columns() -> dict[str, ColumnElement]:
     return {"cpv_division": func.substr(Listing.cpv_code, 1, 2),
             "material_family": Listing.material_family, "condition": Listing.condition,
-            "city": Listing.city}[name]
+            "city": Listing.city}
 
 
-def _facet(name: str, groups: dict, query: str) -> list[dict]:
-    column = _facet_column(name)
-    conditions = [c for key, conds in groups.items() if key != name for c in conds]
-    stmt = select(column.label("value"), func.count(Listing.id).label("n")).where(*conditions)
-    stmt, _rank = search.apply_match(stmt, query)
-    stmt = stmt.group_by(column).order_by(func.count(Listing.id).desc()).limit(FACET_LIMIT)
+def _search(groups: dict, query: str, sort: str, point, offset: int, limit: int):
+    """The facet groups and the chosen page of a search, from one pass over the matches.
+
+    The rows matching the text and the filters that are no facet's form the base set, read
+    once (a CTE used twice, which both databases materialise). It carries each row's four
+    facet values, a 0/1 flag per active facet filter and the sort key. Grouped, it gives the
+    facet counts and the total (see `_facets`); restricted to the rows where every flag
+    holds, ordered and cut, it gives the page's ids. Two parts of one UNION ALL, so the
+    matches are read once instead of once per facet, once to count and once for the page.
+    """
+    active = [name for name in FACETS if groups[name]]
+    every = and_(*(c for name in active for c in groups[name])) if active else None
+    keys = list(_facet_columns().values()) + [
+        case((and_(*groups[name]), 1), else_=0) for name in active]
+    stmt, rank = search.apply_match(select(Listing.id.label("id")).where(*groups[""]), query)
+    sort_key = {
+        "relevance": rank, "distance": distance_km(*point) if point else None,
+        "available_from": Listing.available_from, "co2_avoided": Listing.co2_avoided_kg,
+        "newest": Listing.published_at,
+    }[sort]
+    if every is not None and sort in ("relevance", "distance"):
+        # Computed only for rows on the page's side: bm25 is costly on SQLite.
+        sort_key = case((every, sort_key), else_=None)
+    columns = [*(key.label(f"k{i}") for i, key in enumerate(keys)), sort_key.label("s")]
+    if sort == "relevance":
+        columns.append(Listing.published_at.label("p"))
+    base = stmt.add_columns(*columns).cte("base")
+    k = [base.c[f"k{i}"] for i in range(len(keys))]
+    def order(c) -> list:
+        keys = {
+            "relevance": lambda: [c.s.desc(), c.p.desc()],
+            "distance": lambda: [c.s.asc().nulls_last()],
+            "available_from": lambda: [c.s.asc().nulls_first()],
+            "co2_avoided": lambda: [c.s.desc().nulls_last()],
+            "newest": lambda: [c.s.desc()],
+        }[sort]()
+        return [*keys, c.id.desc()]
+
+    picked = (select(base.c.id, base.c.s, *([base.c.p] if sort == "relevance" else []))
+              .where(*(key == 1 for key in k[len(FACETS):]))
+              .order_by(*order(base.c)).limit(limit).offset(offset).subquery("picked"))
+    # Numbered after the cut: a window over every match would sort them all.
+    chosen = select(picked.c.id, picked.c.s, func.row_number().over(
+        order_by=order(picked.c)).label("pos")).subquery("chosen")
+    blank = [null().label(f"k{i}") for i in range(len(keys))]
+    stmt = union_all(
+        select(*k, func.count().label("n"), null().label("id"), null().label("s"),
+               null().label("pos")).group_by(*k),
+        select(*blank, null().label("n"), chosen.c.id, chosen.c.s, chosen.c.pos),
+    )
     rows = db.session.execute(stmt).all()
-    labels = {"cpv_division": division_label, "condition": lambda v: f"{v} or better"}
-    return [{"value": value, "count": n,
-             "label": labels.get(name, lambda v: str(v).replace("_", " "))(value)}
-            for value, n in rows if value not in (None, "")]
+    facet_rows = [row for row in rows if row.n is not None]
+    page = sorted((row for row in rows if row.n is None), key=lambda row: row.pos)
+    return facet_rows, active, [(row.id, row.s) for row in page]
+
+
+def _facets(rows, active: list[str]) -> tuple[int, dict[str, list[dict]]]:
+    """The total and each facet's counts from the grouped base set.
+
+    Summing the groups where every flag holds gives the total; a facet's counts sum the
+    groups where the other facets' flags hold, so its own filter never narrows its own
+    counts.
+    """
+    total = 0
+    counts: dict[str, dict] = {name: {} for name in FACETS}
+    for row in rows:
+        holds = dict(zip(active, row[len(FACETS):len(FACETS) + len(active)], strict=True))
+        failed = [name for name in active if not holds[name]]
+        if not failed:
+            total += row.n
+        for i, name in enumerate(FACETS):
+            value = row[i]
+            if value in (None, "") or any(f != name for f in failed):
+                continue
+            counts[name][value] = counts[name].get(value, 0) + row.n
+    return total, {name: _facet_items(name, counts[name]) for name in FACETS}
+
+
+def _facet_items(name: str, counts: dict) -> list[dict]:
+    if name == "condition":
+        # The filter is a minimum grade, so each entry counts that grade or better.
+        items, running = [], 0
+        for grade in sorted(counts, reverse=True):
+            running += counts[grade]
+            items.append({"value": grade, "count": running, "label": f"{grade} or better"})
+        return items
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:FACET_LIMIT]
+    label = division_label if name == "cpv_division" else (
+        lambda v: str(v).replace("_", " "))
+    return [{"value": value, "count": n, "label": label(value)} for value, n in ordered]
 
 
 def search_listings(args: dict, page: int = 1, per_page: int = 20) -> dict:
     """Published listings matching the filters, sorted and paginated, with facet counts."""
-    today = date.today()
-    groups = _conditions(args, today)
-    conditions = [c for conds in groups.values() for c in conds]
+    groups = _conditions(args, date.today())
     query = args.get("q") or ""
-    has_point = args.get("lat") is not None
-    distance = distance_km(args["lat"], args["lon"]) if has_point else literal(None)
-    stmt = select(Listing, distance.label("distance_km")).where(*conditions)
-    stmt, rank = search.apply_match(stmt, query)
-    stmt = stmt.add_columns(rank.label("relevance"))
-    order = {
-        "relevance": [rank.desc(), Listing.published_at.desc()],
-        "distance": [distance.asc()],
-        "available_from": [Listing.available_from.asc().nulls_first()],
-        "co2_avoided": [Listing.co2_avoided_kg.desc().nulls_last()],
-        "newest": [Listing.published_at.desc()],
-    }[args.get("sort", "relevance")]
-    count_stmt = select(func.count()).select_from(
-        search.apply_match(select(Listing.id).where(*conditions), query)[0].subquery())
-    total = db.session.scalar(count_stmt)
-    rows = db.session.execute(
-        stmt.order_by(*order, Listing.id.desc()).limit(per_page).offset((page - 1) * per_page)
-        .options(joinedload(Listing.building), joinedload(Listing.organisation))
-    ).all()
-    _load_components([row[0] for row in rows])
+    point = (args["lat"], args["lon"]) if args.get("lat") is not None else None
+    sort = args.get("sort", "relevance")
+    if sort == "relevance" and not search.terms(query):
+        sort = "newest"
+    facet_rows, active, chosen = _search(groups, query, sort, point, (page - 1) * per_page,
+                                         per_page)
+    total, facets = _facets(facet_rows, active)
+    result = {"total": total, "page": page, "per_page": per_page, "items": [],
+              "facets": facets}
+    # The page's listings whole, with what provenance shows, in three small queries.
+    loaded = {listing.id: listing for listing in db.session.scalars(
+        select(Listing).where(Listing.id.in_([ident for ident, _key in chosen]))
+        .options(joinedload(Listing.building), joinedload(Listing.organisation),
+                 selectinload(Listing.items).joinedload(ListingComponent.component)))
+    } if chosen else {}
     factor = current_app.config["TRANSPORT_KGCO2E_PER_TKM"]
-    items = []
-    for listing, dist, relevance in rows:
+    for ident, key in chosen:
+        listing = loaded[ident]
+        dist = None
+        if point is not None and listing.pickup_latitude is not None:
+            dist = haversine_km(*point, listing.pickup_latitude, listing.pickup_longitude)
         here = listing.co2_avoided_kg
         if here is not None and dist is not None and listing.mass_kg:
             here -= transport_kg(listing.mass_kg, dist, factor)
-        listing.distance_km, listing.relevance = dist, float(relevance or 0.0)
-        listing.co2_avoided_here_kg = here
+        listing.distance_km, listing.co2_avoided_here_kg = dist, here
+        listing.relevance = float(key) if sort == "relevance" else None
         listing.provenance = provenance(listing)
-        items.append(listing)
-    facets = {name: _facet(name, groups, query) for name in FACETS}
-    return {"total": total, "page": page, "per_page": per_page, "items": items,
-            "facets": facets}
-
-
-def _load_components(listings: list[Listing]) -> None:
-    if listings:
-        db.session.scalars(select(Listing).where(Listing.id.in_([li.id for li in listings]))
-                           .options(selectinload(Listing.items)
-                                    .joinedload(ListingComponent.component))).all()
+        result["items"].append(listing)
+    return result
 
 
 def provenance(listing: Listing) -> dict:

@@ -65,7 +65,9 @@ class SearchResultSchema(ListingSchema):
     distance_km = fields.Float(allow_none=True)
     co2_avoided_here_kg = fields.Float(allow_none=True, metadata={
         "description": "CO2 avoided less transport over distance_km."})
-    relevance = fields.Float()
+    relevance = fields.Float(allow_none=True, metadata={
+        "description": "The text match score (higher is better) when sorted by relevance; "
+                       "null for the other sorts."})
     provenance = fields.Nested(ProvenanceSchema)
 
 
@@ -96,7 +98,10 @@ class ListingQueryArgs(Schema):
     """Search of the exchange."""
 
     q = fields.String(validate=validate.Length(max=200))
-    cpv = fields.String(validate=validate.Regexp(r"^\d{1,8}$", error="A CPV code prefix: digits."))
+    cpv = fields.String(
+        validate=validate.Regexp(r"^\d{1,8}(-\d)?$", error="A CPV code or its first digits."),
+        metadata={"description": "A CPV code (44111000, 44111000-1) or its first digits (4411):"
+                  " every code under it matches."})
     material_family = fields.String(validate=validate.OneOf(MATERIAL_FAMILIES))
     condition_min = fields.Integer(validate=validate.Range(1, 5))
     min_quantity = fields.Float(validate=_positive)
@@ -109,14 +114,25 @@ class ListingQueryArgs(Schema):
     city = fields.String(validate=validate.Length(max=120))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _geo(self, data, **_):
+        errors = {}
         if ("lat" in data) != ("lon" in data):
-            raise ValidationError("Give lat and lon together.", "lat")
-        if "radius_km" in data and "lat" not in data:
-            raise ValidationError("radius_km needs lat and lon.", "radius_km")
-        if data.get("sort") == "distance" and "lat" not in data:
-            raise ValidationError("Sorting by distance needs lat and lon.", "sort")
+            missing = "lat" if "lat" not in data else "lon"
+            errors[missing] = ["Give latitude and longitude together."]
+        if "radius_km" in data and ("lat" not in data or "lon" not in data):
+            errors["radius_km"] = ["A radius needs a latitude and longitude to measure from."]
+        if data.get("sort") == "distance" and ("lat" not in data or "lon" not in data):
+            errors["sort"] = ["Sorting by distance needs a latitude and longitude."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ListingSearchArgs(ListingQueryArgs):
+    """Search of the exchange with its page (the API's query string)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class FacetSchema(Schema):
@@ -166,3 +182,45 @@ class ReservationSchema(Schema):
     created_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
     collected_at = fields.DateTime(allow_none=True)
+
+
+class SavedSearchCreateSchema(Schema):
+    """A search to keep: a name and the query arguments of GET /api/v1/listings."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    params = fields.Dict(keys=fields.String(), required=True, metadata={
+        "description": "The arguments of GET /api/v1/listings (q, cpv, material_family, "
+                       "condition_min, min_quantity, available_by, lat, lon, radius_km, "
+                       "max_price, free, city, sort), checked like a search."})
+
+
+class SavedSearchSchema(Schema):
+    """A saved search as its owner sees it."""
+
+    id = fields.Integer()
+    name = fields.String()
+    params = fields.Dict()
+    created_at = fields.DateTime()
+    url = fields.Function(lambda obj: url_for("marketplace.search", **obj.params))
+
+
+class NotificationSchema(Schema):
+    """A message in the inbox."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    message = fields.String()
+    listing_id = fields.Integer(allow_none=True)
+    reservation_id = fields.Integer(allow_none=True)
+    saved_search_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+    emailed_at = fields.DateTime(allow_none=True)
+    listing_url = fields.Function(lambda obj: url_for(
+        "marketplace.listing_detail", listing_id=obj.listing_id) if obj.listing_id else None)
+
+
+class NotificationQueryArgs(Schema):
+    """Filter of the inbox."""
+
+    unread = fields.Boolean(metadata={"description": "Only unread (true) or read (false)."})

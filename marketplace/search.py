@@ -1,39 +1,95 @@
 """Full-text search of listings behind one interface: FTS5 on SQLite, a tsvector column with a
 GIN index on PostgreSQL. Both index the title, the materials, the manufacturer and the
-description, and match every word of the query as a prefix."""
+description, and match every word of the query as a prefix.
+
+Case and accents never matter, and in the same way on both databases: the text and the query
+are folded alike before either database sees them (`fold`): Unicode NFKD, combining marks
+removed (é → e, ç → c), the letters that have no decomposition spelled out (ø → o, æ → ae,
+ß → ss, ł → l, đ/ð → d, þ → th), lower case. SQLite folds in Python; PostgreSQL folds in SQL
+with the built-in `normalize`, `regexp_replace`, `translate` and `replace` (`_pg_fold`), which
+mirror the Python function, so no extension such as `unaccent` is needed (it is often missing,
+and its rules differ from SQLite's `remove_diacritics`). The PostgreSQL database must be UTF8,
+as `normalize` requires.
+
+Relevance weighs a title match above the materials and manufacturer, and those above the
+description: tsvector weights A/B/C with `ts_rank` on PostgreSQL, `bm25` column weights on
+SQLite. Scores differ between the databases; the order of clear cases does not.
+"""
 
 import re
+import unicodedata
 
-from sqlalchemy import ColumnElement, Select, column, func, literal, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+)
 
 from app.extensions import db
 from marketplace.models import Listing
 
 MAX_TERMS = 8
-_fts = table("listing_search", column("rowid"), column("rank"))
+_fts = table("listing_search", column("rowid"))
+# Combining Diacritical Marks and their supplements and extensions.
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_COMBINING_RE = re.compile(f"[{_COMBINING}]")
+# Letters NFKD leaves whole; one-to-one first, then those spelled with two letters.
+_SINGLE = ("øØłŁđĐðÐıħĦŧŦ", "oOlLdDdDihHtT")
+_DOUBLE = (("æ", "ae"), ("Æ", "AE"), ("œ", "oe"), ("Œ", "OE"), ("ß", "ss"), ("ẞ", "SS"),
+           ("þ", "th"), ("Þ", "TH"))
+_TRANSLATE = str.maketrans(_SINGLE[0], _SINGLE[1]) | {ord(a): b for a, b in _DOUBLE}
+_WORD = re.compile(r"[^\W_]+")
+# SQLite bm25 weights, in the column order of listing_search.
+_BM25 = "bm25(listing_search, 10.0, 1.0, 4.0, 4.0)"
 
 
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def fold(value: str | None) -> str:
+    """Text as both databases index it: no accents, special letters spelled out, lower case."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    return _COMBINING_RE.sub("", decomposed).translate(_TRANSLATE).lower()
+
+
 def terms(query: str) -> list[str]:
-    """The words of a query, lower-cased, at most MAX_TERMS of them."""
-    return re.findall(r"\w+", (query or "").lower())[:MAX_TERMS]
+    """The folded words of a query, at most MAX_TERMS of them."""
+    return _WORD.findall(fold(query))[:MAX_TERMS]
+
+
+def _pg_fold(expression: str) -> str:
+    """SQL for PostgreSQL that folds a text expression exactly like `fold`."""
+    sql = (f"translate(regexp_replace(normalize(coalesce({expression}, ''), NFKD), "
+           f"'[{_COMBINING}]', '', 'g'), '{_SINGLE[0]}', '{_SINGLE[1]}')")
+    for letter, spelled in _DOUBLE:
+        sql = f"replace({sql}, '{letter}', '{spelled}')"
+    return f"lower({sql})"
+
+
+def _pg_vector(prefix: str = "") -> str:
+    """SQL for the weighted tsvector of a listings row (columns optionally qualified)."""
+    p = prefix
+    return (
+        f"setweight(to_tsvector('simple', {_pg_fold(p + 'title')}), 'A') || "
+        f"setweight(to_tsvector('simple', {_pg_fold(p + 'materials_text')} || ' ' || "
+        f"{_pg_fold(p + 'manufacturer')}), 'B') || "
+        f"setweight(to_tsvector('simple', {_pg_fold(p + 'description')}), 'C')"
+    )
 
 
 def index_listing(listing: Listing) -> None:
     """Bring the search index up to date with one listing (after it was flushed)."""
     if _dialect() == "postgresql":
         db.session.execute(
-            text(
-                "UPDATE listings SET search_vector = "
-                "setweight(to_tsvector('simple', coalesce(title, '')), 'A') || "
-                "setweight(to_tsvector('simple', coalesce(materials_text, '') || ' ' || "
-                "coalesce(manufacturer, '')), 'B') || "
-                "setweight(to_tsvector('simple', coalesce(description, '')), 'C') "
-                "WHERE id = :id"
-            ),
+            text(f"UPDATE listings SET search_vector = {_pg_vector()} WHERE id = :id"),
             {"id": listing.id},
         )
         return
@@ -45,12 +101,32 @@ def index_listing(listing: Listing) -> None:
         ),
         {
             "id": listing.id,
-            "title": listing.title,
-            "description": listing.description,
-            "materials": listing.materials_text,
-            "manufacturer": listing.manufacturer,
+            "title": fold(listing.title),
+            "description": fold(listing.description),
+            "materials": fold(listing.materials_text),
+            "manufacturer": fold(listing.manufacturer),
         },
     )
+
+
+def reindex_all() -> int:
+    """Rebuild the search index of every listing in bulk (after bulk loads); returns the
+    number of listings indexed. One UPDATE on PostgreSQL, one INSERT … SELECT on SQLite."""
+    if _dialect() == "postgresql":
+        return db.session.execute(
+            text(f"UPDATE listings SET search_vector = {_pg_vector()}")
+        ).rowcount
+    connection = db.session.connection()
+    # The fold runs in Python inside SQLite's statement, so the whole load is one statement.
+    connection.connection.driver_connection.create_function(
+        "mpx_fold", 1, fold, deterministic=True
+    )
+    connection.exec_driver_sql("DELETE FROM listing_search")
+    return connection.exec_driver_sql(
+        "INSERT INTO listing_search (rowid, title, description, materials, manufacturer) "
+        "SELECT id, mpx_fold(title), mpx_fold(description), mpx_fold(materials_text), "
+        "mpx_fold(manufacturer) FROM listings"
+    ).rowcount
 
 
 def apply_match(stmt: Select, query: str) -> tuple[Select, ColumnElement[float]]:
@@ -68,9 +144,9 @@ def apply_match(stmt: Select, query: str) -> tuple[Select, ColumnElement[float]]
     condition = text("listing_search MATCH :fts_query").bindparams(
         fts_query=" ".join(f'"{w}"*' for w in words)
     )
-    # bm25 (FTS5's rank) is lower for better matches; negated so both databases sort descending.
+    # bm25 is lower for better matches; negated so both databases sort descending.
     hits = (
-        select(_fts.c.rowid.label("listing_id"), (-_fts.c.rank).label("score"))
+        select(_fts.c.rowid.label("listing_id"), (-literal_column(_BM25, Float())).label("score"))
         .where(condition)
         .subquery("fts")
     )

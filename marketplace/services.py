@@ -246,8 +246,9 @@ def publish_listing(listing: Listing, actor) -> Listing:
     return listing
 
 
-def withdraw_listing(listing: Listing) -> Listing:
-    """Take a listing off the exchange; open requests are rejected, accepted ones must go."""
+def withdraw_listing(listing: Listing, actor=None) -> Listing:
+    """Take a listing off the exchange; open requests are rejected, accepted ones must go.
+    Its listed components go back to storage, so that they can be offered again."""
     if listing.status not in OPEN_LISTING:
         raise Conflict(f"A {listing.status} listing cannot be withdrawn.")
     active = db.session.scalars(
@@ -259,6 +260,19 @@ def withdraw_listing(listing: Listing) -> Listing:
         raise Conflict("Accepted reservations must be collected or cancelled first.")
     for r in active:
         r.status, r.decided_at = "rejected", utcnow()
+    from passports.services import record_system_event
+
+    for item in listing.items:
+        # The one step back the lifecycle allows the exchange: off the exchange, into storage.
+        if item.component.status == "listed":
+            item.component.status = "in_storage"
+            record_system_event(
+                item.component,
+                "status_changed",
+                actor,
+                "listed",
+                notes=f"Listing {listing.id} withdrawn from the exchange.",
+            )
     listing.status = "withdrawn"
     listing.quantity_available = 0.0
     db.session.flush()

@@ -19,6 +19,18 @@ def load_materials() -> None:
     click.echo(f"Material library: {added} added, {updated} updated.")
 
 
+@passports.command("import")
+@click.argument("building_id", type=int)
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+def import_file(building_id: int, path: str, dry_run: bool, as_json: bool) -> None:
+    """Import components into a building from a CSV, XLSX or IFC file."""
+    from passports.imports.cli import run_cli_import
+
+    run_cli_import(building_id, path, dry_run=dry_run, as_json=as_json)
+
+
 @demo.command("load")
 def load() -> None:
     """Build the demo world and print its logins."""

@@ -16,11 +16,10 @@ other physical elements (furniture, MEP) are counted in the report as not import
 """
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 
 from passports.imports.files import ImportRejected, StoredFile
-from passports.imports.matching import is_void
+from passports.imports.ifc_elements import category_of, materials_of
 from passports.imports.report import ImportReport
 from passports.imports.rows import SourceRow
 
@@ -29,8 +28,15 @@ _FILE_SCHEMA = re.compile(rb"FILE_SCHEMA\s*\(\s*\(\s*'([^']*)'", re.I)
 _TRAILER = b"END-ISO-10303-21;"
 QTO_SET = re.compile(r"^(BaseQuantities|Qto_\w*BaseQuantities)$")
 VOLUME_NAMES = ("NetVolume", "GrossVolume", "Volume")
-AREA_NAMES = ("NetSideArea", "NetArea", "GrossSideArea", "GrossArea", "Area", "NetSurfaceArea",
-              "GrossSurfaceArea")
+AREA_NAMES = (
+    "NetSideArea",
+    "NetArea",
+    "GrossSideArea",
+    "GrossArea",
+    "Area",
+    "NetSurfaceArea",
+    "GrossSurfaceArea",
+)
 LENGTH_NAMES = ("Length", "NetLength", "GrossLength")
 WEIGHT_NAMES = ("NetWeight", "GrossWeight", "Weight")
 LINEAR = ("IfcBeam", "IfcColumn", "IfcMember", "IfcRailing", "IfcPile")
@@ -58,8 +64,12 @@ def check_header(path) -> str:
         raise ImportRejected("The IFC file is garbled: its header has no FILE_SCHEMA.")
     declared = match.group(1).decode("ascii", "replace").strip().upper()
     schema = next(
-        (s for s in ("IFC4X3", "IFC2X3", "IFC4") if declared.startswith(s)
-         and (s != "IFC4" or declared in ("IFC4", "IFC4_ADD1", "IFC4_ADD2", "IFC4_ADD2_TC1"))),
+        (
+            s
+            for s in ("IFC4X3", "IFC2X3", "IFC4")
+            if declared.startswith(s)
+            and (s != "IFC4" or declared in ("IFC4", "IFC4_ADD1", "IFC4_ADD2", "IFC4_ADD2_TC1"))
+        ),
         None,
     )
     if schema is None:
@@ -121,10 +131,11 @@ def _unit_label(model, kind: str) -> str:
 
     found = unit.get_project_unit(model, kind)
     if found is None:
-        return "not declared (SI assumed)"
-    if found.is_a("IfcSIUnit"):
-        return f"{found.Prefix or ''}{found.Name}".lower()
-    return str(getattr(found, "Name", found.is_a())).lower()
+        return "SI (not declared)"
+    try:
+        return unit.get_unit_symbol(found) or str(getattr(found, "Name", "?")).lower()
+    except Exception:  # conversion-based units without a known symbol
+        return str(getattr(found, "Name", found.is_a())).lower()
 
 
 def read_ifc(
@@ -135,7 +146,8 @@ def read_ifc(
     context = _Context(model, schema)
     elements = model.by_type(context.base)
     report.not_imported.update(
-        e.is_a() for e in model.by_type("IfcElement")
+        e.is_a()
+        for e in model.by_type("IfcElement")
         if not e.is_a(context.base) and not e.is_a("IfcFeatureElement")
     )
     report.ifc.update(
@@ -186,14 +198,16 @@ def _element_row(element, context: _Context) -> SourceRow:
     name = (element.Name or type_name or cls).strip() or cls
     assembly = util.get_aggregate(element)
     parts = [
-        p for rel in getattr(element, "IsDecomposedBy", ()) or ()
-        for p in rel.RelatedObjects if p.is_a(context.base)
+        p
+        for rel in getattr(element, "IsDecomposedBy", ()) or ()
+        for p in rel.RelatedObjects
+        if p.is_a(context.base)
     ]
     guid = element.GlobalId
     row = SourceRow(
         data={
             "name": name[:200],
-            "category": _category(element, assembly),
+            "category": category_of(element, assembly),
             "storey": _storey(element, context),
             "ifc_guid": guid,
             "ifc_class": cls,
@@ -214,7 +228,7 @@ def _element_row(element, context: _Context) -> SourceRow:
         notes.append(f"Assembly of {len(parts)} part(s), imported as components of their own.")
         row.data["description"] = " ".join(notes)
         return row
-    row.materials, row.estimate, void = _materials(element)
+    row.materials, row.estimate, void = materials_of(element)
     _set_quantities(row, element, context, void, notes)
     if row.estimate:
         notes.append("Material shares are an estimate (equal split).")
@@ -222,91 +236,6 @@ def _element_row(element, context: _Context) -> SourceRow:
         notes.append("A generic IFC proxy: check its category.")
     row.data["description"] = " ".join(notes)
     return row
-
-
-def _category(element, assembly) -> str:
-    import ifcopenshell.util.element as util
-
-    within = assembly.is_a() if assembly is not None else ""
-    if element.is_a("IfcWall"):
-        external = util.get_pset(element, "Pset_WallCommon", "IsExternal")
-        return "external_wall" if external else "internal_wall"
-    if element.is_a("IfcCurtainWall") or within == "IfcCurtainWall":
-        return "facade"
-    if element.is_a("IfcRailing"):
-        return "fixture"
-    if within in ("IfcStair", "IfcRamp"):
-        return "stair"
-    if within in ("IfcWindow", "IfcDoor"):
-        return within.removeprefix("Ifc").lower()
-    predefined = (util.get_predefined_type(element) or "").upper()
-    if element.is_a("IfcSlab"):
-        return "roof" if predefined == "ROOF" or within == "IfcRoof" else "floor"
-    if element.is_a("IfcCovering"):
-        return "ceiling" if predefined == "CEILING" else "finish"
-    simple = {
-        "IfcRoof": "roof", "IfcBeam": "structure", "IfcColumn": "structure",
-        "IfcMember": "structure", "IfcPlate": "structure", "IfcDoor": "door",
-        "IfcWindow": "window", "IfcStair": "stair", "IfcStairFlight": "stair",
-        "IfcRamp": "stair", "IfcRampFlight": "stair", "IfcFooting": "foundation",
-        "IfcPile": "foundation",
-    }
-    for cls, category in simple.items():
-        if element.is_a(cls):
-            return category
-    return "other"
-
-
-def _materials(element) -> tuple[list[tuple[str, float]], bool, float]:
-    """(name, share) of the solid materials, whether the shares are a guess, the void share."""
-    import ifcopenshell.util.element as util
-
-    found = util.get_material(element, should_skip_usage=True)
-    if found is None:
-        return [], False, 0.0
-    if found.is_a("IfcMaterialLayerSet"):
-        layers = [(_name(layer.Material), layer.LayerThickness or 0.0) for layer in
-                  found.MaterialLayers]
-        return _by_amount(layers)
-    if found.is_a("IfcMaterialConstituentSet"):
-        constituents = [(_name(c.Material), c.Fraction) for c in found.MaterialConstituents or ()]
-        if constituents and all(f is not None and f > 0 for _, f in constituents):
-            return _by_amount(constituents)
-        return _equal([n for n, _ in constituents])
-    if found.is_a("IfcMaterialList"):
-        return _equal([_name(m) for m in found.Materials])
-    if found.is_a("IfcMaterialProfileSet"):
-        return _equal([_name(p.Material) for p in found.MaterialProfiles])
-    material = getattr(found, "Material", found)  # a single layer, profile or constituent
-    return [(_name(material), 1.0)], False, 0.0
-
-
-def _name(material) -> str | None:
-    if material is None:
-        return None
-    return (material.Name or "").strip() or "(unnamed material)"
-
-
-def _by_amount(amounts: list[tuple[str | None, float]]) -> tuple[list, bool, float]:
-    total = sum(a for _, a in amounts)
-    if total <= 0:
-        return _equal([n for n, _ in amounts])
-    void = sum(a for n, a in amounts if is_void(n))
-    solid = total - void
-    if solid <= 0:
-        return [], False, 0.0
-    merged: Counter = Counter()
-    for name, amount in amounts:
-        if not is_void(name) and amount > 0:
-            merged[name] += amount / solid
-    return list(merged.items()), False, void / total
-
-
-def _equal(names: list[str | None]) -> tuple[list, bool, float]:
-    solid = list(dict.fromkeys(n for n in names if not is_void(n)))
-    if not solid:
-        return [], False, 0.0
-    return [(n, 1.0 / len(solid)) for n in solid], len(solid) > 1, 0.0
 
 
 def _quantities(element, context: _Context) -> dict[str, float]:
@@ -340,7 +269,9 @@ def _set_quantities(row: SourceRow, element, context: _Context, void: float, not
         notes.append(f"Air layers ({void:.0%} of {volume:.4g} m³) are left out of the volume.")
         volume *= 1 - void
     data = row.data
-    data.update(volume_m3=None, mass_kg=weight)
+    data["volume_m3"] = None
+    if weight is not None:
+        data["mass_kg"] = weight
     linear = element.is_a() in LINEAR
     measures = [("m", length), ("m2", area)] if linear else [("m2", area), ("m", length)]
     if any(element.is_a(c) for c in COUNTED):

@@ -80,7 +80,7 @@ class MaterialMatcher:
                     MaterialMapping.organisation_id == organisation_id
                 )
             )
-            mappings = dict(rows.tuples())
+            mappings = {key: material_id for key, material_id in rows}
         return cls(materials, mappings)
 
     def resolve(self, name: str) -> Material | None:
@@ -109,20 +109,28 @@ class MaterialMatcher:
             entry.where.append(where)
 
     def suggest(self, name: str, limit: int = 3) -> list[Material]:
-        """Close matches among the library's names and aliases, best first."""
-        text = str(name).strip().casefold()
-        words = [w for w in re.split(r"[^0-9a-z]+", material_key_words(text)) if len(w) > 2]
-        found: list[Material] = []
-        for label in difflib.get_close_matches(text, list(self._labels), n=12, cutoff=0.55):
-            material = self._labels[label]
-            if material not in found:
-                found.append(material)
-        for word in words:
-            for label in difflib.get_close_matches(word, list(self._labels), n=6, cutoff=0.8):
-                material = self._labels[label]
-                if material not in found:
-                    found.append(material)
-        return found[:limit]
+        """Close matches among the library's names and aliases, best first.
+
+        Scored by difflib's ratio, with a bonus when a word of one contains a word of the other
+        ("Leichtbeton" and "beton"), so compound and translated names still find a candidate.
+        """
+        text = re.sub(r"[\s_#-]*\d{3,}\s*$", "", material_key_words(str(name)).strip())
+        words = {w for w in re.split(r"[^0-9a-z]+", text) if len(w) >= 4}
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(text)
+        scores: dict[int, float] = {}
+        for label, material in self._labels.items():
+            matcher.set_seq1(label)
+            score = matcher.ratio()
+            label_words = {
+                w for w in re.split(r"[^0-9a-z]+", material_key_words(label)) if len(w) >= 4
+            }
+            if any(a in b or b in a for a in words for b in label_words):
+                score += 0.3
+            if score > scores.get(material.id, 0.0):
+                scores[material.id] = score
+        best = sorted(scores.items(), key=lambda item: -item[1])
+        return [self.materials[mid] for mid, score in best[:limit] if score >= 0.55]
 
     def unmatched_report(self) -> list[Unmatched]:
         """The unmatched names, most frequent first, each with suggestions."""

@@ -40,7 +40,9 @@ class MaterialMapping(TimestampMixin, db.Model):
     created_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
-        return f"<MaterialMapping org={self.organisation_id} {self.source_name!r}→{self.material_id}>"
+        return (
+            f"<MaterialMapping org={self.organisation_id} {self.source_name!r}→{self.material_id}>"
+        )
 
 
 class ImportRun(db.Model):

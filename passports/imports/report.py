@@ -35,7 +35,9 @@ class Problem:
                 label += f" ('{self.header}' in the file)"
             where.append(label)
         prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message[:1].upper() + self.message[1:]
+        if prefix:
+            return f"{prefix}: {self.message}"
+        return self.message[:1].upper() + self.message[1:]
 
 
 @dataclass
@@ -92,8 +94,15 @@ class ImportReport:
         """Add a component's share of a material to the totals by material."""
         entry = self.by_material.setdefault(
             material.id,
-            {"material_id": material.id, "slug": material.slug, "name": material.name,
-             "family": material.family, "components": 0, "volume_m3": 0.0, "mass_kg": 0.0},
+            {
+                "material_id": material.id,
+                "slug": material.slug,
+                "name": material.name,
+                "family": material.family,
+                "components": 0,
+                "volume_m3": 0.0,
+                "mass_kg": 0.0,
+            },
         )
         entry["components"] += 1
         entry["volume_m3"] += volume_m3 or 0.0
@@ -103,16 +112,24 @@ class ImportReport:
         """The report as JSON-ready data."""
         materials = sorted(self.by_material.values(), key=lambda m: -m["mass_kg"])
         body = {
-            "file": {"name": self.filename, "kind": self.kind, "size": self.size,
-                     "sha256": self.sha256},
+            "file": {
+                "name": self.filename,
+                "kind": self.kind,
+                "size": self.size,
+                "sha256": self.sha256,
+            },
             "dry_run": self.dry_run,
             "committed": self.committed,
             "ok": self.ok,
             "import_id": self.import_id,
             "counts": {
-                "rows": self.rows, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "skipped": self.skipped,
-                "incomplete": self.incomplete, "errors": self.error_count,
+                "rows": self.rows,
+                "created": self.created,
+                "updated": self.updated,
+                "unchanged": self.unchanged,
+                "skipped": self.skipped,
+                "incomplete": self.incomplete,
+                "errors": self.error_count,
                 "warnings": self.warning_count,
             },
             "errors": [_problem(i, p) for i, p in enumerate(self.errors, 1)],

@@ -104,8 +104,11 @@ def convert_cells(number: int, cells: dict, headers: dict[str, str]) -> SourceRo
                 data["unit"] = unit
             elif unit and data.get("unit") not in (None, unit):
                 source.problems.append(
-                    ("quantity", f"the unit after the number ({unit}) is not the unit column's "
-                                 f"({data['unit']})")
+                    (
+                        "quantity",
+                        f"the unit after the number ({unit}) is not the unit column's "
+                        f"({data['unit']})",
+                    )
                 )
     raw = cells.get("materials")
     if not _blank(raw):

@@ -50,12 +50,15 @@ def _csv_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, list
 def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, list]]:
     import openpyxl
 
+    # A file object, not the path: openpyxl refuses paths without an .xlsx extension.
+    handle = path.open("rb")
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it drops (data validation, styles) when reading.
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
+        handle.close()
         raise ImportRejected("The workbook is damaged or not a valid .xlsx file.") from exc
     try:
         sheet = _component_sheet(book)
@@ -68,6 +71,7 @@ def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, lis
             progress(total, total)
     finally:
         book.close()
+        handle.close()
 
 
 def _header_fields(cells: list) -> dict[int, str]:
@@ -138,9 +142,7 @@ def _use_header(cells: list, fields: dict[int, str], headers: dict, report) -> d
             report.ignored_columns.append(label)
             report.warn(f"Column '{label}' is not one we know; it was ignored.")
         elif field in headers:
-            report.error(
-                f"Columns '{headers[field]}' and '{label}' both mean '{field}'; keep one."
-            )
+            report.error(f"Columns '{headers[field]}' and '{label}' both mean '{field}'; keep one.")
         else:
             headers[field] = label
             report.columns[label] = field

@@ -22,7 +22,15 @@ from app.extensions import db
 from app.models import TimestampMixin
 from passports.models.buildings import Building
 from passports.models.library import Material
-from passports.models.vocab import COMPONENT_STATUSES, HAZARD_KINDS, UNITS
+from passports.models.vocab import (
+    ACCESSIBILITY,
+    COMPONENT_STATUSES,
+    EDGE_ENCLOSURES,
+    HAZARD_KINDS,
+    INTERSECTIONS,
+    METRICS_QUALITIES,
+    UNITS,
+)
 
 
 class Component(TimestampMixin, db.Model):
@@ -38,6 +46,28 @@ class Component(TimestampMixin, db.Model):
         CheckConstraint("recycled_content >= 0 AND recycled_content <= 1", name="recycled"),
         CheckConstraint("reused_content >= 0 AND reused_content <= 1", name="reused"),
         CheckConstraint("recycled_content + reused_content <= 1.000001", name="feedstock"),
+        CheckConstraint(
+            "(eol_reuse_fraction IS NULL OR (eol_reuse_fraction BETWEEN 0 AND 1)) AND "
+            "(eol_recycle_fraction IS NULL OR (eol_recycle_fraction BETWEEN 0 AND 1)) AND "
+            "(COALESCE(eol_reuse_fraction, 0) + COALESCE(eol_recycle_fraction, 0) <= 1.000001)",
+            name="end_of_life",
+        ),
+        CheckConstraint(
+            "accessibility IS NULL OR " + _in("accessibility", tuple(ACCESSIBILITY)),
+            name="accessibility",
+        ),
+        CheckConstraint(
+            "intersections IS NULL OR " + _in("intersections", tuple(INTERSECTIONS)),
+            name="intersections",
+        ),
+        CheckConstraint(
+            "edge_enclosure IS NULL OR " + _in("edge_enclosure", tuple(EDGE_ENCLOSURES)),
+            name="edge_enclosure",
+        ),
+        CheckConstraint(
+            "metrics_quality IS NULL OR " + _in("metrics_quality", METRICS_QUALITIES),
+            name="metrics_quality",
+        ),
         Index("ix_components_building_status", "building_id", "status"),
         # A re-import finds its rows again by their external id, unique within a building.
         UniqueConstraint("building_id", "external_id", name="uq_components_building_external_id"),
@@ -77,6 +107,22 @@ class Component(TimestampMixin, db.Model):
     # Part of a lot split off when only some of it was collected: its history begins there.
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Circularity inputs; None means "not recorded": the metrics then use documented defaults.
+    # End-of-life fractions for reuse (C_U) and recycling (C_R) of the EMF MCI.
+    eol_reuse_fraction: Mapped[float | None] = mapped_column(Float)
+    eol_recycle_fraction: Mapped[float | None] = mapped_column(Float)
+    # Disassembly factors (DGBC detachability index levels).
+    accessibility: Mapped[str | None] = mapped_column(String(20))
+    intersections: Mapped[str | None] = mapped_column(String(12))
+    edge_enclosure: Mapped[str | None] = mapped_column(String(12))
+    # The tag URL this component had on the instance its passport was imported from.
+    origin_tag_url: Mapped[str | None] = mapped_column(String(300))
+    # Results stored at write time by passports.metrics.stored, so buildings and dashboards
+    # aggregate them in SQL.
+    mci: Mapped[float | None] = mapped_column(Float)
+    disassembly_score: Mapped[float | None] = mapped_column(Float)
+    carbon_a1a3_kg: Mapped[float | None] = mapped_column(Float)
+    metrics_quality: Mapped[str | None] = mapped_column(String(8))
 
     building: Mapped[Building] = relationship()
     materials: Mapped[list["ComponentMaterial"]] = relationship(

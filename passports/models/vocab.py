@@ -111,3 +111,24 @@ DISMANTLING_GUIDE = {
     "welded": "Cut the welds (hot work permit); the parts can be re-welded or recycled.",
     "cast": "Cast in place: demolish; recover reinforcement and crush for aggregate.",
 }
+# Disassembly factors of a component's connections (levels of the DGBC detachability index;
+# the scores are in passports/metrics/disassembly.py).
+ACCESSIBILITY = {
+    "free": "Freely accessible",
+    "extra_actions": "Accessible with extra actions, without damage",
+    "repairable_damage": "Accessible with extra actions causing repairable damage",
+    "irreparable_damage": "Not accessible without irreparable damage",
+}
+INTERSECTIONS = {
+    "none": "No other products cross it",
+    "incidental": "Incidentally crossed by another product (a pipe, a cable)",
+    "full": "Crossed by other products throughout",
+}
+EDGE_ENCLOSURES = {
+    "open": "Open: edges free, lifts out without moving neighbours",
+    "overlapping": "Overlapping: comes out after its neighbours, in order",
+    "one_side": "Closed on one side: a neighbour or the edge must be cut",
+    "enclosed": "Closed on several sides or embedded",
+}
+# How complete the data behind a component's metrics is (passports/metrics/component.py).
+METRICS_QUALITIES = ("full", "defaults", "none")

@@ -14,6 +14,7 @@ from passports.models import (
     HAZARD_KINDS,
     UNITS,
 )
+from passports.models.vocab import ACCESSIBILITY, EDGE_ENCLOSURES, INTERSECTIONS
 from passports.schemas.common import FRACTION_TOLERANCE, _fraction, _positive, _text, _year
 from passports.tags import format_tag
 
@@ -95,6 +96,25 @@ class ComponentSchema(Schema):
     status = fields.String()
     allowed_next = fields.Function(lambda c: list(allowed_next(c.status)))
     reuse_cycles = fields.Integer()
+    eol_reuse_fraction = fields.Float(allow_none=True)
+    eol_recycle_fraction = fields.Float(allow_none=True)
+    accessibility = fields.String(allow_none=True)
+    intersections = fields.String(allow_none=True)
+    edge_enclosure = fields.String(allow_none=True)
+    origin_tag_url = fields.String(allow_none=True)
+    metrics = fields.Function(
+        lambda c: {
+            "mci": c.mci,
+            "disassembly_score": c.disassembly_score,
+            "carbon_a1a3_kg": c.carbon_a1a3_kg,
+            "quality": c.metrics_quality,
+        },
+        metadata={
+            "description": "Results stored at write time: MCI (0-1), disassembly score "
+            "(0.1-1), embodied carbon A1-A3 (kgCO2e) and the data quality behind them "
+            "(full | defaults | none)."
+        },
+    )
     archived = fields.Function(lambda c: c.archived_at is not None)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -161,6 +181,37 @@ class ComponentCreateSchema(Schema):
         validate=validate.OneOf(COMPONENT_STATUSES),
         metadata={"description": "On update, only allowed transitions."},
     )
+    eol_reuse_fraction = StrictFloat(
+        allow_none=True,
+        validate=_fraction,
+        metadata={
+            "description": "C_U of the MCI: share to be reused at end of use; derived from "
+            "the connection, condition and hazards when left out."
+        },
+    )
+    eol_recycle_fraction = StrictFloat(
+        allow_none=True,
+        validate=_fraction,
+        metadata={
+            "description": "C_R of the MCI: share to be recycled at end of use; derived from "
+            "the material families when left out."
+        },
+    )
+    accessibility = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(tuple(ACCESSIBILITY)),
+        metadata={"description": "Reaching the connections (DGBC detachability factor)."},
+    )
+    intersections = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(tuple(INTERSECTIONS)),
+        metadata={"description": "Other products crossing it (DGBC detachability factor)."},
+    )
+    edge_enclosure = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(tuple(EDGE_ENCLOSURES)),
+        metadata={"description": "How its edges are held (DGBC detachability factor)."},
+    )
 
     @validates("gtin")
     def _gtin(self, value, **_):
@@ -179,6 +230,14 @@ class ComponentCreateSchema(Schema):
             ids = [m["material_id"] for m in materials]
             if len(set(ids)) != len(ids):
                 raise ValidationError("Each material may appear once.", "materials")
+        end_of_life = (data.get("eol_reuse_fraction") or 0) + (
+            data.get("eol_recycle_fraction") or 0
+        )
+        if end_of_life > 1 + FRACTION_TOLERANCE:
+            raise ValidationError(
+                "End-of-life reuse and recycling fractions together cannot exceed 1.",
+                "eol_recycle_fraction",
+            )
         feedstock = data.get("recycled_content", 0) + data.get("reused_content", 0)
         if feedstock > 1 + FRACTION_TOLERANCE:
             raise ValidationError(

@@ -48,6 +48,8 @@ def load_form(schema, data: dict) -> dict:
 from passports.views import (  # noqa: E402, F401
     buildings,
     components,
+    documents,
+    hazards,
     imports,
     labels,
     materials,

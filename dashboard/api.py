@@ -1,0 +1,40 @@
+"""REST API of the dashboards: a city's aggregates and an organisation's progress."""
+
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+
+from app.auth.decorators import api_login_required
+from dashboard import queries
+from dashboard.permissions import organisation_for
+from dashboard.schemas import CitySchema, DashboardSchema, OrganisationArgs
+
+blp = Blueprint("dashboard_api", __name__, description="Dashboards of organisations and cities")
+
+
+@blp.route("/dashboard/cities", methods=["GET"])
+@api_login_required
+@blp.response(200, CitySchema(many=True))
+def list_cities():
+    """Cities with buildings, for any logged-in user."""
+    return queries.city_names()
+
+
+@blp.route("/dashboard/cities/<city>", methods=["GET"])
+@api_login_required
+@blp.response(200, DashboardSchema)
+def city_dashboard(city):
+    """A city's aggregates; its buildings listed only where the caller may read them."""
+    scope = queries.city_scope(city)
+    if scope is None:
+        abort(404, message="No buildings in this city.")
+    return queries.dashboard_data(scope, current_user)
+
+
+@blp.route("/dashboard/organisation", methods=["GET"])
+@api_login_required
+@blp.arguments(OrganisationArgs, location="query")
+@blp.response(200, DashboardSchema)
+def organisation_dashboard(args):
+    """The caller's organisation (admins: any, with `organisation_id`)."""
+    organisation = organisation_for(current_user, args.get("organisation_id"))
+    return queries.dashboard_data(queries.organisation_scope(organisation), current_user)

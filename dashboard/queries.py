@@ -1,0 +1,304 @@
+"""The dashboards of an organisation and of a city, summed in SQL from the per-building
+aggregates (`dashboard.models`) and the exchange's collected reservations.
+
+What each figure means:
+- buildings with passports: live buildings in scope with at least one live component;
+- the urban mine: the mass of the passports' components by material family (archived
+  components left out), with its embodied carbon A1-A3;
+- lifecycle: count and mass of components in each status, from installed to reinstalled;
+- average MCI and disassembly score: mass-weighted over every component with a mass, exactly
+  as for one building (Σ score·M / Σ M over the whole scope);
+- CO2 avoided to date: the sum over collected reservations (the exchange's transactions) of the
+  CO2 avoided each recorded when it was reserved (new A1-A3 of the mass, less reprocessing and
+  the A4 transport of the distance to its destination). A transaction counts for the scope when
+  the material left one of its buildings (harvested) or arrived at one (received); the headline
+  counts each transaction once;
+- activity: events recorded in the passports of the scope's components, per month.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
+
+from app.extensions import db
+from app.models import utcnow
+from dashboard.models import BuildingActivity, BuildingMetricPart, BuildingMetrics
+from marketplace.models import Listing, Reservation
+from passports.models import COMPONENT_STATUSES, Building, Component
+from passports.permissions import readable_buildings
+
+TOP_BUILDINGS = 25
+ACTIVITY_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which buildings a dashboard covers."""
+
+    kind: str  # organisation | city
+    name: str
+    condition: ColumnElement[bool]
+    organisation_id: int | None = None
+    cities: tuple[str, ...] = ()
+
+
+def organisation_scope(organisation) -> Scope:
+    """The live buildings of an organisation."""
+    return Scope(
+        "organisation",
+        organisation.name,
+        and_(Building.organisation_id == organisation.id, Building.archived_at.is_(None)),
+        organisation_id=organisation.id,
+    )
+
+
+def city_names() -> list[dict]:
+    """Cities with live buildings, their number of buildings and mass, by name."""
+    rows = db.session.execute(
+        select(
+            Building.city,
+            func.count(Building.id),
+            func.coalesce(func.sum(BuildingMetrics.mass_kg), 0.0),
+        )
+        .outerjoin(BuildingMetrics, BuildingMetrics.building_id == Building.id)
+        .where(Building.archived_at.is_(None), Building.city != "")
+        .group_by(Building.city)
+        .order_by(Building.city)
+    ).all()
+    merged: dict[str, dict] = {}
+    for city, count, mass in rows:
+        row = merged.setdefault(
+            city.casefold(), {"city": city, "buildings": 0, "mass_kg": 0.0, "spellings": []}
+        )
+        row["buildings"] += count
+        row["mass_kg"] += float(mass)
+        row["spellings"].append(city)
+    return sorted(merged.values(), key=lambda r: r["city"].casefold())
+
+
+def city_scope(name: str) -> Scope | None:
+    """The live buildings of a city, matched without regard to case; None if there are none."""
+    wanted = name.strip().casefold()
+    for row in city_names():
+        if row["city"].casefold() == wanted:
+            spellings = tuple(row["spellings"])
+            return Scope(
+                "city",
+                row["city"],
+                and_(Building.city.in_(spellings), Building.archived_at.is_(None)),
+                cities=spellings,
+            )
+    return None
+
+
+def _months(count: int, today: date | None = None) -> list[str]:
+    today = today or utcnow().date()
+    year, month = today.year, today.month
+    out = []
+    for _ in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return out[::-1]
+
+
+def _share(part: float, whole: float) -> float | None:
+    return part / whole if whole > 0 else None
+
+
+def _co2(scope: Scope) -> dict:
+    origin = Building.__table__.alias("origin")
+    destination = Building.__table__.alias("destination")
+    harvested = origin.c.id.in_(select(Building.id).where(scope.condition))
+    received = destination.c.id.in_(select(Building.id).where(scope.condition))
+    if scope.organisation_id is not None:
+        received = or_(received, Reservation.buyer_organisation_id == scope.organisation_id)
+    base = (
+        select(
+            func.count(Reservation.id),
+            func.coalesce(func.sum(Reservation.co2_avoided_kg), 0.0),
+        )
+        .join(Listing, Listing.id == Reservation.listing_id)
+        .join(origin, origin.c.id == Listing.building_id)
+        .outerjoin(destination, destination.c.id == Reservation.destination_building_id)
+        .where(Reservation.status == "collected")
+    )
+    out = {}
+    for name, condition in (
+        ("harvested", harvested),
+        ("received", received),
+        ("total", or_(harvested, received)),
+    ):
+        count, kg = db.session.execute(base.where(condition)).one()
+        out[f"{name}_kg"] = float(kg)
+        out[f"{name}_transactions"] = int(count)
+    return out
+
+
+def dashboard_data(scope: Scope, user, *, months: int = ACTIVITY_MONTHS) -> dict:
+    """Every figure of a dashboard for `scope`; buildings are listed only if `user` may read
+    them."""
+    in_scope = select(Building.id).where(scope.condition)
+    m = BuildingMetrics
+    totals = db.session.execute(
+        select(
+            func.count(m.building_id),
+            func.coalesce(func.sum(m.component_count), 0),
+            func.coalesce(func.sum(m.mass_kg), 0.0),
+            func.coalesce(func.sum(m.components_without_mass), 0),
+            func.coalesce(func.sum(m.carbon_a1a3_kg), 0.0),
+            func.coalesce(func.sum(m.mci_mass), 0.0),
+            func.coalesce(func.sum(m.mci_basis_kg), 0.0),
+            func.coalesce(func.sum(m.disassembly_mass), 0.0),
+            func.coalesce(func.sum(m.disassembly_basis_kg), 0.0),
+            func.coalesce(func.sum(m.full_kg), 0.0),
+            func.coalesce(func.sum(m.defaults_kg), 0.0),
+            func.coalesce(func.sum(m.none_kg), 0.0),
+            func.coalesce(func.sum(m.unscored_count), 0),
+        ).where(m.building_id.in_(in_scope), m.component_count > 0)
+    ).one()
+    (with_passports, count, mass, no_mass, carbon, mci_m, mci_b, ds_m, ds_b, full, dflt, none,
+     unscored) = totals  # fmt: skip
+    buildings_in_scope = db.session.scalar(select(func.count()).select_from(in_scope.subquery()))
+    not_summarised = db.session.scalar(
+        select(func.count(Building.id)).where(
+            scope.condition,
+            ~select(m.building_id).where(m.building_id == Building.id).exists(),
+            select(Component.id).where(Component.building_id == Building.id).exists(),
+        )
+    )
+    p = BuildingMetricPart
+    parts = db.session.execute(
+        select(
+            p.dimension,
+            p.key,
+            func.sum(p.component_count),
+            func.sum(p.mass_kg),
+            func.sum(p.carbon_a1a3_kg),
+        )
+        .where(p.building_id.in_(in_scope))
+        .group_by(p.dimension, p.key)
+    ).all()
+    families = sorted(
+        (
+            {
+                "family": k,
+                "component_count": int(n),
+                "mass_kg": float(kg),
+                "carbon_a1a3_kg": float(c),
+            }
+            for d, k, n, kg, c in parts
+            if d == "family"
+        ),
+        key=lambda r: (-r["mass_kg"], r["family"]),
+    )
+    statuses = {k: (int(n), float(kg)) for d, k, n, kg, _ in parts if d == "status"}
+    lifecycle = [
+        {
+            "status": s,
+            "count": statuses.get(s, (0, 0.0))[0],
+            "mass_kg": statuses.get(s, (0, 0.0))[1],
+        }
+        for s in COMPONENT_STATUSES
+    ]
+    month_list = _months(months)
+    a = BuildingActivity
+    activity_rows = db.session.execute(
+        select(a.month, a.kind, func.sum(a.event_count))
+        .where(a.building_id.in_(in_scope), a.month >= month_list[0])
+        .group_by(a.month, a.kind)
+    ).all()
+    per_month = dict.fromkeys(month_list, 0)
+    per_kind: dict[str, int] = {}
+    for month, kind, n in activity_rows:
+        if month in per_month:
+            per_month[month] += int(n)
+            per_kind[kind] = per_kind.get(kind, 0) + int(n)
+    mass = float(mass)
+    return {
+        "scope": {"kind": scope.kind, "name": scope.name, "organisation_id": scope.organisation_id},
+        "generated_at": utcnow(),
+        "buildings": {
+            "in_scope": int(buildings_in_scope or 0),
+            "with_passports": int(with_passports or 0),
+            "not_summarised": int(not_summarised or 0),
+        },
+        "component_count": int(count),
+        "mass_kg": mass,
+        "components_without_mass": int(no_mass),
+        "carbon_a1a3_kg": float(carbon),
+        "mci": float(mci_m) / float(mci_b) if mci_b else None,
+        "disassembly_score": float(ds_m) / float(ds_b) if ds_b else None,
+        "completeness": {
+            "full_kg": float(full),
+            "defaults_kg": float(dflt),
+            "none_kg": float(none),
+            "full_share": _share(float(full), mass),
+            "defaults_share": _share(float(dflt), mass),
+            "none_share": _share(float(none), mass),
+            "components_without_mass": int(no_mass),
+        },
+        "unscored_components": int(unscored),
+        "urban_mine": families,
+        "lifecycle": lifecycle,
+        "co2_avoided": _co2(scope),
+        "activity": [{"month": k, "events": v} for k, v in per_month.items()],
+        "activity_by_kind": sorted(
+            ({"kind": k, "events": v} for k, v in per_kind.items()), key=lambda r: -r["events"]
+        ),
+        "top_buildings": top_buildings(scope, user),
+    }
+
+
+def top_buildings(scope: Scope, user, limit: int = TOP_BUILDINGS) -> list[dict]:
+    """The scope's largest buildings by mass that the user may read, with their figures."""
+    m = BuildingMetrics
+    visible = readable_buildings(user) if user is not None else false()
+    rows = db.session.execute(
+        select(
+            Building.id,
+            Building.name,
+            Building.city,
+            Building.status,
+            m.component_count,
+            m.mass_kg,
+            m.carbon_a1a3_kg,
+            m.mci_mass,
+            m.mci_basis_kg,
+            m.disassembly_mass,
+            m.disassembly_basis_kg,
+        )
+        .join(m, m.building_id == Building.id)
+        .where(scope.condition, visible, m.component_count > 0)
+        .order_by(m.mass_kg.desc(), Building.id)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": bid,
+            "name": name,
+            "city": city,
+            "status": status,
+            "component_count": n,
+            "mass_kg": mass,
+            "carbon_a1a3_kg": carbon,
+            "mci": mci_m / mci_b if mci_b else None,
+            "disassembly_score": ds_m / ds_b if ds_b else None,
+        }
+        for bid, name, city, status, n, mass, carbon, mci_m, mci_b, ds_m, ds_b in rows
+    ]
+
+
+def building_reuse_impact(building_id: int) -> dict:
+    """CO2 avoided by everything that left this building through collection and reuse."""
+    count, kg = db.session.execute(
+        select(
+            func.count(Reservation.id),
+            func.coalesce(func.sum(Reservation.co2_avoided_kg), 0.0),
+        )
+        .join(Listing, Listing.id == Reservation.listing_id)
+        .where(Listing.building_id == building_id, Reservation.status == "collected")
+    ).one()
+    return {"co2_avoided_kg": float(kg), "transactions": int(count)}

@@ -1,0 +1,123 @@
+"""Schemas of the dashboard API: outputs only, plus the query arguments."""
+
+from marshmallow import Schema, fields, validate
+
+
+class OrganisationArgs(Schema):
+    """Which organisation (admins only; others always see their own)."""
+
+    organisation_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class CitySchema(Schema):
+    """A city with live buildings."""
+
+    city = fields.String()
+    buildings = fields.Integer()
+    mass_kg = fields.Float()
+
+
+class FamilySchema(Schema):
+    """Mass and embodied carbon of one material family."""
+
+    family = fields.String()
+    component_count = fields.Integer()
+    mass_kg = fields.Float()
+    carbon_a1a3_kg = fields.Float()
+
+
+class LifecycleSchema(Schema):
+    """Components in one lifecycle status."""
+
+    status = fields.String()
+    count = fields.Integer()
+    mass_kg = fields.Float()
+
+
+class CompletenessSchema(Schema):
+    """How much of the mass rests on full data, on defaults, or lacks a material."""
+
+    full_kg = fields.Float()
+    defaults_kg = fields.Float()
+    none_kg = fields.Float()
+    full_share = fields.Float(allow_none=True)
+    defaults_share = fields.Float(allow_none=True)
+    none_share = fields.Float(allow_none=True)
+    components_without_mass = fields.Integer()
+
+
+class Co2Schema(Schema):
+    """CO2 avoided by collected reservations: harvested from, received by, and in all."""
+
+    harvested_kg = fields.Float()
+    harvested_transactions = fields.Integer()
+    received_kg = fields.Float()
+    received_transactions = fields.Integer()
+    total_kg = fields.Float()
+    total_transactions = fields.Integer()
+
+
+class MonthSchema(Schema):
+    """Events recorded in one month."""
+
+    month = fields.String()
+    events = fields.Integer()
+
+
+class KindSchema(Schema):
+    """Events of one kind over the months shown."""
+
+    kind = fields.String()
+    events = fields.Integer()
+
+
+class BuildingRowSchema(Schema):
+    """A building of the scope that the caller may read."""
+
+    id = fields.Integer()
+    name = fields.String()
+    city = fields.String()
+    status = fields.String()
+    component_count = fields.Integer()
+    mass_kg = fields.Float()
+    carbon_a1a3_kg = fields.Float()
+    mci = fields.Float(allow_none=True)
+    disassembly_score = fields.Float(allow_none=True)
+
+
+class ScopeSchema(Schema):
+    """What the dashboard covers."""
+
+    kind = fields.String()
+    name = fields.String()
+    organisation_id = fields.Integer(allow_none=True)
+
+
+class BuildingCountsSchema(Schema):
+    """Buildings in scope, those with passports, and those not yet summarised."""
+
+    in_scope = fields.Integer()
+    with_passports = fields.Integer()
+    not_summarised = fields.Integer()
+
+
+class DashboardSchema(Schema):
+    """An organisation's or a city's progress: urban mine, lifecycle, CO2 avoided, activity."""
+
+    scope = fields.Nested(ScopeSchema)
+    generated_at = fields.DateTime()
+    buildings = fields.Nested(BuildingCountsSchema)
+    component_count = fields.Integer()
+    mass_kg = fields.Float()
+    components_without_mass = fields.Integer()
+    carbon_a1a3_kg = fields.Float()
+    mci = fields.Float(allow_none=True)
+    disassembly_score = fields.Float(allow_none=True)
+    completeness = fields.Nested(CompletenessSchema)
+    unscored_components = fields.Integer()
+    urban_mine = fields.List(fields.Nested(FamilySchema))
+    lifecycle = fields.List(fields.Nested(LifecycleSchema))
+    co2_avoided = fields.Nested(Co2Schema)
+    activity = fields.List(fields.Nested(MonthSchema))
+    activity_by_kind = fields.List(fields.Nested(KindSchema))
+    top_buildings = fields.List(fields.Nested(BuildingRowSchema))

@@ -1,0 +1,190 @@
+"""Dashboard pages: an organisation's and a city's progress, with CSV and PDF exports.
+
+Who sees what is decided in `dashboard.permissions`. Charts are SVG drawn on the server.
+"""
+
+import re
+import unicodedata
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user, login_required
+
+from dashboard import queries
+from dashboard.exports import dashboard_csv
+from dashboard.permissions import organisation_for
+from dashboard.report import render_dashboard_pdf
+from passports.documents.charts import (
+    FAMILY_COLOURS,
+    QUALITY_COLOURS,
+    STATUS_COLOURS,
+    bar_chart,
+    column_chart,
+    score_scale,
+    stacked_bar,
+)
+
+bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/dashboard")
+
+
+def _kg(value: float) -> str:
+    return f"{value / 1000:,.1f} t" if abs(value) >= 1000 else f"{value:,.0f} kg"
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+@bp.app_template_global("building_reuse_impact")
+def _building_reuse_impact(building) -> dict:
+    """CO2 avoided by what left a building through the exchange (for the building page)."""
+    return queries.building_reuse_impact(building.id)
+
+
+def dashboard_charts(data: dict) -> dict:
+    """The SVG charts of a dashboard."""
+    mine, life = data["urban_mine"], data["lifecycle"]
+    c = data["completeness"]
+    return {
+        "urban_mine": bar_chart(
+            [(_words(r["family"]), r["mass_kg"], _kg(r["mass_kg"])) for r in mine],
+            label="Urban mine: mass by material family",
+            colours=FAMILY_COLOURS,
+            keys=[r["family"] for r in mine],
+        ),
+        "lifecycle": bar_chart(
+            [
+                (_words(r["status"]), r["mass_kg"], f"{_kg(r['mass_kg'])} · {r['count']:,}")
+                for r in life
+            ],
+            label="Mass (and number of components) in each lifecycle status",
+            colours=STATUS_COLOURS,
+            keys=[r["status"] for r in life],
+        ),
+        "completeness": stacked_bar(
+            [
+                ("Full data", c["full_kg"], QUALITY_COLOURS["full"]),
+                ("Defaults", c["defaults_kg"], QUALITY_COLOURS["defaults"]),
+                ("No material", c["none_kg"], QUALITY_COLOURS["none"]),
+            ],
+            label="Share of the mass by data completeness",
+        ),
+        "activity": column_chart(
+            [(r["month"][2:].replace("-", "/"), r["events"]) for r in data["activity"]],
+            label="Events recorded per month",
+        ),
+        "mci": score_scale(data["mci"], label="Average Material Circularity Indicator"),
+        "disassembly": score_scale(data["disassembly_score"], label="Average disassembly score"),
+    }
+
+
+def _page(data: dict, exports: dict):
+    return render_template(
+        "dashboard/dashboard.html", d=data, charts=dashboard_charts(data), exports=exports
+    )
+
+
+def _csv(data: dict, name: str) -> Response:
+    response = Response(dashboard_csv(data), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _pdf(data: dict, name: str) -> Response:
+    pdf = render_dashboard_pdf(data, base_url=current_app.config["PUBLIC_BASE_URL"])
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50] or "dashboard"
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Your organisation's headline figures and the cities with buildings."""
+    organisation = current_user.organisation
+    own = queries.dashboard_data(queries.organisation_scope(organisation), current_user)
+    return render_template(
+        "dashboard/index.html", own=own, cities=queries.city_names(), organisation=organisation
+    )
+
+
+def _organisation():
+    raw = request.args.get("organisation_id", "").strip()
+    wanted = int(raw) if raw.isdigit() and len(raw) <= 10 else None
+    if raw and wanted is None:
+        abort(404)
+    return organisation_for(current_user, wanted)
+
+
+def _organisation_exports(organisation) -> dict:
+    args = (
+        {}
+        if organisation.id == current_user.organisation_id
+        else {"organisation_id": organisation.id}
+    )
+    return {"endpoint": "organisation", "args": args}
+
+
+@bp.route("/organisation")
+@login_required
+def organisation():
+    """The progress of the user's organisation (admins: any, with ?organisation_id=)."""
+    org = _organisation()
+    data = queries.dashboard_data(queries.organisation_scope(org), current_user)
+    return _page(data, _organisation_exports(org))
+
+
+@bp.route("/organisation/export.csv")
+@login_required
+def organisation_csv():
+    """The organisation's dashboard as CSV."""
+    org = _organisation()
+    data = queries.dashboard_data(queries.organisation_scope(org), current_user)
+    return _csv(data, f"dashboard-{_slug(org.name)}-{data['generated_at']:%Y-%m-%d}")
+
+
+@bp.route("/organisation/report.pdf")
+@login_required
+def organisation_pdf():
+    """The organisation's dashboard as a PDF report."""
+    org = _organisation()
+    data = queries.dashboard_data(queries.organisation_scope(org), current_user)
+    return _pdf(data, f"dashboard-{_slug(org.name)}-{data['generated_at']:%Y-%m-%d}")
+
+
+def _city(city: str):
+    scope = queries.city_scope(city)
+    if scope is None:
+        abort(404)
+    return scope
+
+
+@bp.route("/cities/<city>")
+@login_required
+def city(city: str):
+    """A city's aggregates, for any logged-in user."""
+    scope = _city(city)
+    data = queries.dashboard_data(scope, current_user)
+    return _page(data, {"endpoint": "city", "args": {"city": scope.name}})
+
+
+@bp.route("/cities/<city>/export.csv")
+@login_required
+def city_csv(city: str):
+    """A city's dashboard as CSV."""
+    scope = _city(city)
+    data = queries.dashboard_data(scope, current_user)
+    return _csv(data, f"dashboard-{_slug(scope.name)}-{data['generated_at']:%Y-%m-%d}")
+
+
+@bp.route("/cities/<city>/report.pdf")
+@login_required
+def city_pdf(city: str):
+    """A city's dashboard as a PDF report for its progress reporting."""
+    scope = _city(city)
+    data = queries.dashboard_data(scope, current_user)
+    return _pdf(data, f"dashboard-{_slug(scope.name)}-{data['generated_at']:%Y-%m-%d}")

@@ -1,0 +1,84 @@
+"""REST API of saved searches and the inbox: keep a search of the exchange, be told of new
+listings that match it, read the notifications."""
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from app.auth.decorators import api_login_required
+from app.extensions import csrf, db
+from app.pagination import paginate_api
+from marketplace import alerts
+from marketplace.permissions import require_buyer
+from marketplace.schemas import (
+    NotificationQueryArgs,
+    NotificationSchema,
+    SavedSearchCreateSchema,
+    SavedSearchSchema,
+)
+
+blp = Blueprint("alerts_api", __name__,
+                description="Saved searches of the exchange and the in-app inbox")
+csrf.exempt(blp)
+
+
+@blp.route("/saved-searches", methods=["GET"])
+@api_login_required
+@blp.response(200, SavedSearchSchema(many=True))
+@blp.paginate()
+def list_saved_searches(pagination_parameters):
+    """The caller's saved searches, newest first."""
+    return paginate_api(alerts.saved_searches_of(current_user), pagination_parameters)
+
+
+@blp.route("/saved-searches", methods=["POST"])
+@api_login_required
+@blp.arguments(SavedSearchCreateSchema)
+@blp.response(201, SavedSearchSchema)
+@blp.alt_response(409, description="Too many saved searches already.")
+def create_saved_search(data):
+    """Save a search: `params` are the arguments of `GET /listings`, checked the same way.
+    Each listing published from now on that matches it lands in the inbox (and by email
+    where the server sends mail)."""
+    require_buyer(current_user)
+    saved = alerts.save_search(current_user, data["name"], data["params"])
+    db.session.commit()
+    return saved
+
+
+@blp.route("/saved-searches/<int:saved_search_id>", methods=["GET"])
+@api_login_required
+@blp.response(200, SavedSearchSchema)
+def get_saved_search(saved_search_id):
+    """One of the caller's saved searches."""
+    return alerts.saved_search_for(current_user, saved_search_id)
+
+
+@blp.route("/saved-searches/<int:saved_search_id>", methods=["DELETE"])
+@api_login_required
+@blp.response(204)
+def delete_saved_search(saved_search_id):
+    """Stop a saved search; its past notifications stay in the inbox."""
+    alerts.delete_saved_search(alerts.saved_search_for(current_user, saved_search_id))
+    db.session.commit()
+
+
+@blp.route("/notifications", methods=["GET"])
+@api_login_required
+@blp.arguments(NotificationQueryArgs, location="query")
+@blp.response(200, NotificationSchema(many=True))
+@blp.paginate()
+def list_notifications(args, pagination_parameters):
+    """The caller's inbox, newest first; `unread=true` for the unread ones only. The
+    X-Pagination header has the total."""
+    return paginate_api(alerts.notifications_of(current_user, args.get("unread")),
+                        pagination_parameters)
+
+
+@blp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@api_login_required
+@blp.response(200, NotificationSchema)
+def read_notification(notification_id):
+    """Mark a notification read."""
+    note = alerts.mark_read(alerts.notification_for(current_user, notification_id))
+    db.session.commit()
+    return note

@@ -1,0 +1,282 @@
+"""The exported columns, defined once for CSV and XLSX, and the rows they are filled from."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from marketplace import queries
+from marketplace.models import Listing
+from passports.cpv import cpv_label
+from passports.metrics import DEFAULT_TRANSPORT_KGCO2E_PER_TKM
+from passports.models import CONDITION_GRADES, Component, ComponentMaterial
+
+EXPORT_CAP = 10_000
+BATCH = 500
+# UN/CEFACT Recommendation 20 codes for the passport units, with their common names.
+UNCEFACT = {
+    "pcs": ("C62", "piece"),
+    "m": ("MTR", "metre"),
+    "m2": ("MTK", "square metre"),
+    "m3": ("MTQ", "cubic metre"),
+    "kg": ("KGM", "kilogram"),
+    "t": ("TNE", "tonne"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: its header, width in characters, number format and meaning."""
+
+    key: str
+    header: str
+    width: int
+    about: str
+    number_format: str | None = None
+    digits: int | None = None
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "Listing ID", 10, "The listing's number on the exchange."),
+    Column("title", "Title", 36, "The seller's title for the lot."),
+    Column(
+        "cpv_code",
+        "CPV code",
+        12,
+        "Common Procurement Vocabulary (CPV 2008) code, with its check digit.",
+    ),
+    Column("cpv_label", "CPV label", 36, "The English label of the CPV code."),
+    Column("description", "Description", 48, "The seller's description of the lot."),
+    Column(
+        "quantity_available",
+        "Quantity available",
+        12,
+        "What can still be reserved.",
+        "#,##0.###",
+        3,
+    ),
+    Column("quantity", "Lot quantity", 12, "The whole lot, reserved or not.", "#,##0.###", 3),
+    Column("unit", "Unit", 7, "Unit of the quantities: pcs, m, m2, m3, kg or t."),
+    Column(
+        "unit_code",
+        "UN/CEFACT unit",
+        9,
+        "The unit as a UN/CEFACT Rec. 20 code (C62 piece, MTR, MTK, MTQ, KGM, TNE).",
+    ),
+    Column(
+        "mass_kg", "Mass (kg)", 12, "Mass of the whole lot in kg, from the passports.", "#,##0", 1
+    ),
+    Column("materials", "Materials", 30, "Materials of the components."),
+    Column("pickup_address", "Pickup address", 34, "Where the lot is collected."),
+    Column("city", "City", 14, "City of the origin building (the search's city filter)."),
+    Column("country", "Country", 8, "ISO 3166 country code of the origin building."),
+    Column("latitude", "Latitude", 10, "Pickup location, WGS 84 decimal degrees.", "0.00000", 6),
+    Column("longitude", "Longitude", 10, "Pickup location, WGS 84 decimal degrees.", "0.00000", 6),
+    Column(
+        "available_from",
+        "Available from",
+        12,
+        "First day of collection (empty: now).",
+        "yyyy-mm-dd",
+    ),
+    Column(
+        "available_until",
+        "Available until",
+        12,
+        "Last day of collection (empty: open).",
+        "yyyy-mm-dd",
+    ),
+    Column(
+        "future_stock",
+        "Future stock",
+        8,
+        "yes: still in a building due for demolition or "
+        "renovation, to be harvested by the available-from date; reservable ahead.",
+    ),
+    Column(
+        "condition",
+        "Condition (1-5)",
+        9,
+        "5 as new, 4 good, 3 fair, 2 poor, 1 unusable "
+        "for reuse: the worst grade of the components unless the seller set one.",
+    ),
+    Column("condition_text", "Condition", 30, "The condition grade in words."),
+    Column("price_basis", "Price basis", 11, "fixed (price per unit), free, or on request."),
+    Column(
+        "price_eur",
+        "Price per unit (EUR)",
+        12,
+        "Price per unit in euros, excluding VAT; empty unless the price basis is fixed.",
+        "#,##0.00",
+        2,
+    ),
+    Column("seller", "Seller", 24, "The organisation that owns the lot."),
+    Column(
+        "origin_building",
+        "Origin building",
+        28,
+        "Provenance: the building the components come from.",
+    ),
+    Column("year_built", "Year built", 8, "Year the origin building was built."),
+    Column(
+        "passports",
+        "Component passports",
+        48,
+        "Provenance: the tag and passport URL of "
+        "each component in the lot; the passport holds its materials, condition and history.",
+    ),
+    Column(
+        "co2_avoided_kg",
+        "CO2e avoided (kg)",
+        12,
+        "Estimated kg CO2e avoided by reusing the "
+        "whole lot instead of buying new, before transport (see the CO2 method below).",
+        "#,##0",
+        0,
+    ),
+    Column(
+        "distance_km",
+        "Distance (km)",
+        10,
+        "Great-circle distance from the point searched "
+        "from to the pickup location (search exports with lat and lon only).",
+        "#,##0.0",
+        1,
+    ),
+    Column(
+        "co2_avoided_here_kg",
+        "CO2e avoided after transport (kg)",
+        14,
+        "CO2e avoided less the transport of the whole lot over that distance.",
+        "#,##0",
+        0,
+    ),
+    Column("url", "Listing URL", 40, "The listing on the exchange."),
+)
+COMPONENT_COLUMNS: tuple[Column, ...] = (
+    Column("tag", "Tag", 16, "The component's permanent tag (its QR code)."),
+    Column("name", "Component", 36, "Name in the passport."),
+    Column("category", "Category", 14, "Building element category."),
+    Column("storey", "Storey", 16, "Where it is (or was) in the origin building."),
+    Column("quantity", "Quantity", 10, "Quantity of this component.", "#,##0.###", 3),
+    Column("unit", "Unit", 7, "Unit of the quantity."),
+    Column("mass_kg", "Mass (kg)", 12, "Mass in kg.", "#,##0", 1),
+    Column("condition", "Condition (1-5)", 9, "Condition grade in the passport."),
+    Column("status", "Status", 12, "Lifecycle status."),
+    Column("passport_url", "Passport URL", 44, "The tag URL: the component's passport."),
+)
+CO2_METHOD = (
+    "CO2e avoided = M x c(A1-A3) - M x c(reprocessing) - (M / 1000) x d x f(A4). "
+    "M is the mass in kg from the component passports; c(A1-A3) the cradle-to-gate embodied "
+    "carbon of making the material new (kg CO2e/kg, ICE v2 or the source cited in the material "
+    "library); c(reprocessing) the carbon of preparing the reclaimed material for reuse (e.g. "
+    "cleaning bricks); d the transport distance in km and f(A4) the freight factor, "
+    f"{DEFAULT_TRANSPORT_KGCO2E_PER_TKM} kg CO2e per tonne-km by default (DESNZ 2023, average "
+    "laden HGV; EN 15978 module A4). 'CO2e avoided' is before transport; 'after transport' "
+    "subtracts the A4 term for the distance from the point searched from. Estimates for "
+    "comparing lots, not a verified life cycle assessment."
+)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL on PUBLIC_BASE_URL, the address printed on labels and in exports."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def listing_record(listing: Listing) -> dict:
+    """One listing as the export row: plain values keyed like COLUMNS."""
+    provenance = getattr(listing, "provenance", None) or queries.provenance(listing)
+    unit_code = UNCEFACT.get(listing.unit, ("", ""))[0]
+    passports = "; ".join(
+        f"{c['tag']} {c['name']} {c['tag_url']}" for c in provenance["components"]
+    )
+    origin = ", ".join(p for p in (provenance["building"], provenance["city"]) if p)
+    return {
+        "id": listing.id,
+        "title": listing.title,
+        "cpv_code": listing.cpv_code,
+        "cpv_label": cpv_label(listing.cpv_code),
+        "description": listing.description,
+        "quantity_available": listing.quantity_available,
+        "quantity": listing.quantity,
+        "unit": listing.unit,
+        "unit_code": unit_code,
+        "mass_kg": listing.mass_kg,
+        "materials": "; ".join(
+            dict.fromkeys(
+                cm.material.name for item in listing.items for cm in item.component.materials
+            )
+        ),
+        "pickup_address": listing.pickup_address,
+        "city": listing.city,
+        "country": provenance["country"],
+        "latitude": listing.pickup_latitude,
+        "longitude": listing.pickup_longitude,
+        "available_from": listing.available_from,
+        "available_until": listing.available_until,
+        "future_stock": listing.future_stock,
+        "condition": listing.condition,
+        "condition_text": CONDITION_GRADES.get(listing.condition, ""),
+        "price_basis": listing.price_basis.replace("_", " "),
+        "price_eur": listing.price_eur if listing.price_basis == "fixed" else None,
+        "seller": listing.organisation.name,
+        "origin_building": origin,
+        "year_built": provenance["year_built"],
+        "passports": passports,
+        "co2_avoided_kg": listing.co2_avoided_kg,
+        "distance_km": getattr(listing, "distance_km", None),
+        "co2_avoided_here_kg": getattr(listing, "co2_avoided_here_kg", None),
+        "url": public_url("marketplace.listing_detail", listing_id=listing.id),
+    }
+
+
+def component_records(listing: Listing) -> list[dict]:
+    """The components of a listing, one row each, for the single-listing workbook."""
+    from passports.qr import tag_url
+
+    return [
+        {
+            "tag": c.tag,
+            "name": c.name,
+            "category": c.category.replace("_", " "),
+            "storey": c.storey,
+            "quantity": c.quantity,
+            "unit": c.unit,
+            "mass_kg": c.mass_kg,
+            "condition": c.condition,
+            "status": c.status.replace("_", " "),
+            "passport_url": tag_url(c.tag),
+        }
+        for c in queries.components_of(listing)
+    ]
+
+
+def _load_materials(listings: list[Listing]) -> None:
+    """Load the materials of a batch's components in one query rather than one per part."""
+    ids = [item.component_id for listing in listings for item in listing.items]
+    if ids:
+        db.session.scalars(
+            select(Component)
+            .where(Component.id.in_(ids))
+            .options(selectinload(Component.materials).joinedload(ComponentMaterial.material))
+        ).all()
+
+
+def search_records(args: dict, cap: int | None = None) -> Iterator[dict]:
+    """Every listing the search finds (up to EXPORT_CAP), in its order, loaded in batches."""
+    cap = cap or EXPORT_CAP
+    size = min(BATCH, cap)
+    sent, page = 0, 1
+    while sent < cap:
+        result = queries.search_listings(args, page, size)
+        _load_materials(result["items"])
+        for listing in result["items"][: cap - sent]:
+            yield listing_record(listing)
+            sent += 1
+        if len(result["items"]) < size or page * size >= result["total"]:
+            return
+        page += 1

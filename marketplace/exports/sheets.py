@@ -1,0 +1,203 @@
+"""Listings as CSV (streamed a line at a time) and XLSX (openpyxl in write-only mode), and the
+Flask responses that download them."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+
+from flask import current_app
+
+from marketplace.exports.columns import (
+    CO2_METHOD,
+    COLUMNS,
+    COMPONENT_COLUMNS,
+    EXPORT_CAP,
+    Column,
+    component_records,
+    listing_record,
+    search_records,
+)
+from marketplace.models import Listing
+
+CSV_MIME = "text/csv; charset=utf-8"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx")
+# Characters that make a spreadsheet treat a cell as a formula (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading quote; other text is kept."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _plain(value, column: Column) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        value = round(value, column.digits if column.digits is not None else 6)
+        text = f"{value:.{column.digits if column.digits is not None else 6}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return defuse(str(value))
+
+
+def csv_lines(records: Iterable[dict], columns: tuple[Column, ...] = COLUMNS) -> Iterator[str]:
+    """The CSV text, a line at a time, with a BOM so spreadsheets read it as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow([c.header for c in columns])
+    yield "\ufeff" + flush()
+    for record in records:
+        writer.writerow([_plain(record.get(c.key), c) for c in columns])
+        yield flush()
+
+
+def _cells(sheet, values: list, columns: tuple[Column, ...], font=None) -> list:
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value, column in zip(values, columns, strict=True):
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, str):
+            value = defuse(value)
+        cell = WriteOnlyCell(sheet, value=value)
+        if font is not None:
+            cell.font = font
+        elif column.number_format and value is not None:
+            cell.number_format = column.number_format
+        cells.append(cell)
+    return cells
+
+
+def _table(book, title: str, records: Iterable[dict], columns: tuple[Column, ...]) -> int:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    for i, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = column.width
+    sheet.freeze_panes = "B2"
+    sheet.append(_cells(sheet, [c.header for c in columns], columns, font=Font(bold=True)))
+    rows = 0
+    for record in records:
+        sheet.append(_cells(sheet, [record.get(c.key) for c in columns], columns))
+        rows += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
+    return rows
+
+
+def _about(book, context: list[tuple[str, str]], tables) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    sheet = book.create_sheet("About")
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 110
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def row(label: str, text: str = "", bold: bool = False) -> None:
+        first = WriteOnlyCell(sheet, value=label)
+        first.font = Font(bold=True)
+        first.alignment = wrap
+        second = WriteOnlyCell(sheet, value=defuse(text))
+        second.alignment = wrap
+        if bold:
+            second.font = Font(bold=True)
+        sheet.append([first, second])
+
+    title = WriteOnlyCell(sheet, value="Material Passport Exchange: export")
+    title.font = Font(bold=True, size=14)
+    sheet.append([title])
+    for label, text in context:
+        row(label, text)
+    sheet.append([])
+    row("CO2 method", CO2_METHOD)
+    for name, columns in tables:
+        sheet.append([])
+        row(f"Sheet “{name}”", "Column: meaning", bold=True)
+        for column in columns:
+            row(column.header, column.about)
+
+
+def xlsx_bytes(
+    records: Iterable[dict], context: list[tuple[str, str]], components: list[dict] | None = None
+) -> bytes:
+    """A workbook: the listings, optionally their components, and an About sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    count = _table(book, "Listings", records, COLUMNS)
+    tables = [("Listings", COLUMNS)]
+    if components is not None:
+        _table(book, "Components", components, COMPONENT_COLUMNS)
+        tables.append(("Components", COMPONENT_COLUMNS))
+    _about(book, [*context, ("Listings", str(count))], tables)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_context(args: dict | None = None, listing: Listing | None = None) -> list[tuple]:
+    """What the About sheet says about the export: when, and what it holds."""
+    made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    context = [("Exported", made), ("Source", current_app.config["PUBLIC_BASE_URL"])]
+    if listing is not None:
+        context.append(("Listing", f"{listing.id}: {listing.title}"))
+    if args is not None:
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(args.items())) or "none"
+        context += [
+            ("Search", shown),
+            ("Limit", f"at most {EXPORT_CAP:,} listings, in the search's order"),
+        ]
+    return context
+
+
+def filename(stem: str, fmt: str) -> str:
+    """A dated download name, e.g. exchange-listings-2026-03-01.csv."""
+    return f"{stem}-{date.today().isoformat()}.{fmt}"
+
+
+def download(body, fmt: str, name: str):
+    """A Flask response that downloads `body` (bytes, or an iterator of CSV text)."""
+    from flask import Response, stream_with_context
+
+    if fmt == "csv" and not isinstance(body, bytes | str):
+        body = stream_with_context(body)
+    response = Response(body, content_type=CSV_MIME if fmt == "csv" else XLSX_MIME)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def export_search(args: dict, fmt: str):
+    """The search's listings (same filters and order as the search) as CSV or XLSX."""
+    name = filename("exchange-listings", fmt)
+    if fmt == "csv":
+        return download(csv_lines(search_records(args)), fmt, name)
+    return download(xlsx_bytes(search_records(args), export_context(args=args)), fmt, name)
+
+
+def export_listing(listing: Listing, fmt: str):
+    """One listing as CSV (a row) or XLSX (the row, its components and the About sheet)."""
+    name = filename(f"listing-{listing.id}", fmt)
+    record = listing_record(listing)
+    if fmt == "csv":
+        return download("".join(csv_lines([record])), fmt, name)
+    body = xlsx_bytes([record], export_context(listing=listing), component_records(listing))
+    return download(body, fmt, name)

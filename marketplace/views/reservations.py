@@ -1,0 +1,215 @@
+"""Pages of reservations: a buyer reserves from the listing page; both sides follow their
+reservations on /exchange/reservations and act on them (accept, reject, cancel, collect) with the
+same services as the API."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.errors import Conflict
+from app.extensions import db
+from app.forms import form_data
+from app.pagination import paginate_page
+from app.templating import unit
+from marketplace import services, transfer
+from marketplace.models import RESERVATION_STATUSES, Listing, Reservation
+from marketplace.permissions import BUYER_ROLES, listing_for, require_buyer, reservation_for
+from marketplace.schemas import ReservationCreateSchema
+from marketplace.views import bp
+from marketplace.views.listings import listing_context
+from passports.models import Component, ComponentEvent
+from passports.permissions import can_read_building, can_write_building
+from passports.views import load_form
+
+SIDES = ("made", "received")
+
+
+def _side_query(side: str):
+    stmt = (
+        select(Reservation)
+        .join(Reservation.listing)
+        .options(
+            joinedload(Reservation.listing).joinedload(Listing.organisation),
+            joinedload(Reservation.buyer_organisation),
+            joinedload(Reservation.buyer),
+            joinedload(Reservation.destination),
+        )
+        .order_by(Reservation.id.desc())
+    )
+    if side == "made":
+        return stmt.where(Reservation.buyer_organisation_id == current_user.organisation_id)
+    if current_user.role == "admin":
+        return stmt
+    return stmt.where(Listing.organisation_id == current_user.organisation_id)
+
+
+def _count(side: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(_side_query(side).subquery()))
+
+
+def _safe_next(default: str) -> str:
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def moved_components(reservation: Reservation) -> list[Component]:
+    """The components a collected reservation moved to the buyer, from their transfer events."""
+    if reservation.status != "collected":
+        return []
+    note = f"Collected under reservation {reservation.id} by %"
+    return db.session.scalars(
+        select(Component)
+        .join(ComponentEvent, ComponentEvent.component_id == Component.id)
+        .where(ComponentEvent.kind == "transferred", ComponentEvent.notes.like(note))
+        .order_by(Component.id)
+    ).all()
+
+
+@bp.app_template_global()
+def reservation_roles(reservation: Reservation) -> dict:
+    """Which side of a reservation the current user is on, for the actions shown."""
+    seller = can_write_building(current_user, reservation.listing.building)
+    buyer = current_user.role == "admin" or (
+        reservation.buyer_organisation_id == current_user.organisation_id
+        and current_user.role in BUYER_ROLES
+    )
+    return {"seller": seller, "buyer": buyer}
+
+
+@bp.route("/exchange/listings/<int:listing_id>/reserve", methods=["POST"])
+@login_required
+def listing_reserve(listing_id: int):
+    """Reserve a quantity of a listing; when too little is left, say how much is."""
+    require_buyer(current_user)
+    listing = listing_for(current_user, listing_id)
+    schema = ReservationCreateSchema()
+    values = request.form.to_dict()
+    try:
+        data = load_form(schema, form_data(schema, request.form))
+        reservation = services.reserve_listing(current_user, listing.id, data)
+        db.session.commit()
+    except ValidationError as exc:
+        db.session.rollback()
+        listing = listing_for(current_user, listing_id)
+        return render_template(
+            "marketplace/listing_detail.html",
+            **listing_context(listing, values=values, errors=exc.messages),
+        ), 422
+    except Conflict as exc:
+        db.session.rollback()
+        listing = listing_for(current_user, listing_id)
+        errors, problem = {}, exc.message
+        if "quantity_available" in exc.extra:
+            left = f"{exc.extra['quantity_available']:g} {unit(listing.unit)}"
+            problem = f"Only {left} left: reserve that much or less."
+            errors = {"quantity": [f"At most {left}."]}
+        return render_template(
+            "marketplace/listing_detail.html",
+            **listing_context(listing, values=values, errors=errors, problem=problem),
+        ), 409
+    flash(
+        f"Reserved {reservation.quantity:g} {listing.unit}: {listing.organisation.name} "
+        "has been asked to accept.",
+        "success",
+    )
+    return redirect(url_for("marketplace.reservation_detail", reservation_id=reservation.id), 303)
+
+
+@bp.route("/exchange/reservations")
+@login_required
+def reservation_list():
+    """Reservations made by the user's organisation (buyer side) and received (seller side)."""
+    counts = {side: _count(side) for side in SIDES}
+    side = request.args.get("side")
+    if side not in SIDES:
+        side = "received" if counts["received"] and current_user.role != "buyer" else "made"
+    status = request.args.get("status", "")
+    if status and status not in RESERVATION_STATUSES:
+        abort(400, "Unknown status.")
+    stmt = _side_query(side)
+    if status:
+        stmt = stmt.where(Reservation.status == status)
+    return render_template(
+        "marketplace/reservation_list.html",
+        page=paginate_page(stmt),
+        side=side,
+        status=status,
+        counts=counts,
+        statuses=RESERVATION_STATUSES,
+    )
+
+
+@bp.route("/exchange/reservations/<int:reservation_id>")
+@login_required
+def reservation_detail(reservation_id: int):
+    """One reservation, its actions and, once collected, the passports that moved."""
+    reservation = reservation_for(current_user, reservation_id)
+    moved = moved_components(reservation)
+    return render_template(
+        "marketplace/reservation_detail.html",
+        r=reservation,
+        listing=reservation.listing,
+        moved=[(c, can_read_building(current_user, c.building)) for c in moved],
+    )
+
+
+def _act(reservation_id: int, action: str):
+    side = {"accept": "seller", "reject": "seller", "collect": "seller", "cancel": "buyer"}[action]
+    reservation = reservation_for(
+        current_user, reservation_id, as_seller=side == "seller", as_buyer=side == "buyer"
+    )
+    default = url_for("marketplace.reservation_detail", reservation_id=reservation.id)
+    try:
+        if action == "collect":
+            moved = transfer.collect_reservation(reservation, current_user)
+            place = (
+                reservation.destination.name
+                if reservation.destination
+                else f"{reservation.buyer_organisation.name} storage"
+            )
+            message = f"Collected: {len(moved)} component passport(s) moved to {place}."
+        else:
+            getattr(services, f"{action}_reservation")(reservation)
+            message = {
+                "accept": "Accepted: the buyer can collect.",
+                "reject": "Rejected: the quantity is on offer again.",
+                "cancel": "Cancelled: the quantity is on offer again.",
+            }[action]
+        db.session.commit()
+        flash(message, "success")
+    except Conflict as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(_safe_next(default), 303)
+
+
+@bp.route("/exchange/reservations/<int:reservation_id>/accept", methods=["POST"])
+@login_required
+def reservation_accept(reservation_id: int):
+    """The seller accepts a request."""
+    return _act(reservation_id, "accept")
+
+
+@bp.route("/exchange/reservations/<int:reservation_id>/reject", methods=["POST"])
+@login_required
+def reservation_reject(reservation_id: int):
+    """The seller rejects a request; the quantity is offered again."""
+    return _act(reservation_id, "reject")
+
+
+@bp.route("/exchange/reservations/<int:reservation_id>/cancel", methods=["POST"])
+@login_required
+def reservation_cancel(reservation_id: int):
+    """The buyer cancels; the quantity is offered again."""
+    return _act(reservation_id, "cancel")
+
+
+@bp.route("/exchange/reservations/<int:reservation_id>/collect", methods=["POST"])
+@login_required
+def reservation_collect(reservation_id: int):
+    """The seller hands over: the components move to the buyer with their passports."""
+    return _act(reservation_id, "collect")

@@ -1,0 +1,179 @@
+"""The exchange's search page: full text, filters, facet counts, sorts, distance from the
+searcher, provenance and CO2 avoided for each result.
+
+The page reads the same arguments as `GET /api/v1/listings` and checks them with the same
+schema; bad input re-renders the form with field messages and status 422.
+"""
+
+from functools import cache
+
+from flask import render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from app.extensions import db
+from app.forms import flatten_errors
+from marketplace import queries
+from marketplace.schemas import SORTS, ListingQueryArgs
+from marketplace.views import bp
+from passports.cpv import cpv_codes, cpv_label
+from passports.models import CONDITION_GRADES, MATERIAL_FAMILIES, Building
+
+PER_PAGE = 20
+SEARCH_FIELDS = tuple(ListingQueryArgs().fields)
+SORT_LABELS = {"relevance": "Relevance", "distance": "Distance", "available_from": "Available",
+               "co2_avoided": "CO₂ avoided", "newest": "Newest"}
+FACET_PARAMS = {"cpv_division": "cpv", "material_family": "material_family",
+                "condition": "condition_min", "city": "city"}
+FACET_TITLES = {"cpv_division": "CPV division", "material_family": "Material",
+                "condition": "Condition", "city": "City"}
+# CPV levels offered by name: divisions, groups, classes and categories (2 to 5 digits).
+_CPV_OFFERED_DIGITS = 5
+
+
+@cache
+def cpv_options() -> list[tuple[str, str]]:
+    """(code without check digit, "code – label") for the CPV choices of the search form."""
+    offered = []
+    for code, label in cpv_codes().items():
+        digits = code.split("-", 1)[0]
+        if len(digits.rstrip("0")) <= _CPV_OFFERED_DIGITS:
+            offered.append((digits, f"{digits} – {label}"))
+    return offered
+
+
+def cpv_name(prefix: str) -> str:
+    """The label of the CPV code a prefix stands for (4411 → 44110000 Construction
+    materials), or an empty string."""
+    significant = queries.cpv_prefix(prefix)
+    padded = significant.ljust(8, "0")
+    for code, label in cpv_codes().items():
+        if code.startswith(padded):
+            return label
+    return ""
+
+
+def raw_search_args() -> dict[str, str]:
+    """The non-empty search arguments of the request, as typed."""
+    raw = {}
+    for name in SEARCH_FIELDS:
+        value = request.args.get(name, "").strip()
+        if value:
+            raw[name] = value
+    return raw
+
+
+def home_building(user) -> Building | None:
+    """The first building of the user's organisation with coordinates: where distances are
+    measured from until the user gives another point."""
+    return db.session.scalar(
+        select(Building).where(Building.organisation_id == user.organisation_id,
+                               Building.archived_at.is_(None),
+                               Building.latitude.is_not(None),
+                               Building.longitude.is_not(None))
+        .order_by(Building.id).limit(1))
+
+
+def summary(params: dict) -> list[str]:
+    """A search's arguments as short phrases for people (saved searches, the page head)."""
+    parts = []
+    if params.get("q"):
+        parts.append(f"“{params['q']}”")
+    if params.get("cpv"):
+        name = cpv_name(str(params["cpv"]))
+        parts.append(f"CPV {params['cpv']}" + (f" {name}" if name else ""))
+    if params.get("material_family"):
+        parts.append(str(params["material_family"]).replace("_", " "))
+    if params.get("condition_min"):
+        parts.append(f"condition {params['condition_min']} or better")
+    if params.get("min_quantity"):
+        parts.append(f"at least {_num(params['min_quantity'])} available")
+    if params.get("available_by"):
+        parts.append(f"available by {params['available_by']}")
+    if params.get("radius_km"):
+        parts.append(f"within {_num(params['radius_km'])} km of "
+                     f"{_num(params.get('lat'))}, {_num(params.get('lon'))}")
+    if params.get("max_price") not in (None, ""):
+        parts.append(f"at most € {_num(params['max_price'])} per unit")
+    if params.get("free") in (True, "true", "on", "1", "yes"):
+        parts.append("free only")
+    if params.get("city"):
+        parts.append(f"in {params['city']}")
+    return parts or ["everything on the exchange"]
+
+
+def _num(value) -> str:
+    """A number as typed, shortened where it is one (52.090000 → 52.09)."""
+    try:
+        return f"{float(value):.6g}"
+    except (TypeError, ValueError):
+        return str(value or "?")
+
+
+def _page_number() -> int:
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), 10_000)
+
+
+@bp.route("/exchange")
+@login_required
+def search():
+    """Search the exchange: text, CPV, material, condition, quantity, date, distance, price."""
+    raw = raw_search_args()
+    home = home_building(current_user)
+    if home is not None and "lat" not in request.args and "lon" not in request.args:
+        # Distances from the buyer's own building until they give another point.
+        raw["lat"], raw["lon"] = f"{home.latitude:.5f}", f"{home.longitude:.5f}"
+    errors, result = {}, None
+    try:
+        args = ListingQueryArgs().load(raw)
+    except ValidationError as exc:
+        errors = flatten_errors(exc.messages)
+    else:
+        result = queries.search_listings(args, _page_number(), PER_PAGE)
+    pages = max(1, -(-result["total"] // PER_PAGE)) if result else 1
+    return render_template(
+        "marketplace/search.html", raw=raw, errors=errors, result=result, pages=pages,
+        home=home, sorts=[(s, SORT_LABELS[s]) for s in SORTS],
+        families=MATERIAL_FAMILIES, conditions=CONDITION_GRADES, cpv_options=cpv_options(),
+        cpv_name=cpv_name(raw["cpv"]) if raw.get("cpv") and "cpv" not in errors else "",
+        facets=_facet_links(raw, result["facets"]) if result else [], summary=summary(raw),
+        search_url=lambda **changes: _search_url(raw, **changes), cpv_label=cpv_label,
+    ), 422 if errors else 200
+
+
+def _facet_links(raw: dict, facets: dict) -> list[tuple[str, list[dict]]]:
+    """Each facet's values as links that set its filter, or remove it where it is set."""
+    out = []
+    for name, items in facets.items():
+        param, links = FACET_PARAMS[name], []
+        current = raw.get(param, "")
+        for item in items:
+            value = str(item["value"])
+            if name == "cpv_division":
+                active = bool(current) and current.startswith(value)
+                text = f"{value} {item['label']}"
+            elif name == "city":
+                active = current.lower() == value.lower()
+                text = item["label"]
+            else:
+                active = current == value
+                text = item["label"].capitalize()
+            links.append({"text": text, "count": item["count"], "active": active,
+                          "href": _search_url(raw, **{param: None if active else value})})
+        if links:
+            out.append((FACET_TITLES[name], links))
+    return out
+
+
+def _search_url(raw: dict, **changes) -> str:
+    """This search with some arguments changed (None removes one); back to page 1 unless a
+    page is given."""
+    params = dict(raw)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return url_for("marketplace.search", **params)

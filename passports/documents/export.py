@@ -1,0 +1,341 @@
+"""The machine-readable passport of a building (schema 1.0, `passports/schema/`).
+
+One document serves everything the passport is turned into: the JSON export, the printable
+HTML and PDF, the frozen snapshots and their differences. It is read with a handful of row
+queries (no ORM objects: a building of 10,000 components exports in well under a second):
+components, their materials, hazards and history, plus the aggregates of
+`passports.metrics.queries`.
+
+Identifiers are stable: every component carries its public tag and tag URL (the address on its
+printed QR label) and, when it came from another instance, the tag URL it had there. The ids of
+this database appear only under `source`, which says where the document came from.
+"""
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import utcnow
+from passports.metrics.component import ComponentFacts, MaterialFacts, PartFacts, evaluate
+from passports.metrics.queries import building_figures, status_masses
+from passports.models import (
+    Building,
+    Component,
+    ComponentEvent,
+    ComponentHazard,
+    ComponentMaterial,
+    Material,
+)
+
+SCHEMA_VERSION = "1.0"
+GENERATOR = "Material Passport Exchange"
+METHODS = {
+    "mci": "Material Circularity Indicator, Ellen MacArthur Foundation (2015, rev. 2019); "
+    "E_F = E_C = 0.75; X = L/L_av against the main material's reference service life; "
+    "end-of-life fractions recorded or defaulted (passports/metrics/circularity.py); building "
+    "figure weighted by mass.",
+    "disassembly": "Disassembly score after the DGBC detachability index (Meetmethodiek "
+    "Losmaakbaarheid 2021): harmonic mean of connection type, accessibility, intersections and "
+    "edge enclosure, each 0.1-1.0; building figure weighted by mass.",
+    "carbon": "Embodied carbon A1-A3 (EN 15978), Σ mass × factor of each material from the "
+    "material library (ICE v2 unless cited otherwise), in kgCO2e.",
+}
+COMPONENT_COLUMNS = (
+    "name",
+    "category",
+    "storey",
+    "quantity",
+    "unit",
+    "volume_m3",
+    "mass_kg",
+    "mass_source",
+    "mass_derivation",
+    "condition",
+    "connection_type",
+    "accessibility",
+    "intersections",
+    "edge_enclosure",
+    "eol_reuse_fraction",
+    "eol_recycle_fraction",
+    "install_year",
+    "service_life_years",
+    "recycled_content",
+    "reused_content",
+    "manufacturer",
+    "gtin",
+    "serial_number",
+    "ifc_guid",
+    "ifc_class",
+    "external_id",
+    "import_source",
+    "data_complete",
+    "description",
+    "status",
+    "reuse_cycles",
+)
+EVENT_COLUMNS = (
+    "kind",
+    "occurred_at",
+    "status_before",
+    "status_after",
+    "condition",
+    "location",
+    "from_location",
+    "to_location",
+    "distance_km",
+    "disposal_route",
+    "latitude",
+    "longitude",
+    "notes",
+)
+BUILDING_FIELDS = (
+    "name",
+    "address",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "year_built",
+    "gross_floor_area_m2",
+    "use_type",
+    "status",
+    "planned_date",
+)
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    """A stored naive-UTC time as ISO 8601 with its offset."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC).isoformat()
+
+
+def parse_datetime(text: str) -> datetime:
+    """ISO 8601 (with Z or an offset) back to the naive UTC the database stores."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+def building_identity(building: Building) -> dict:
+    """The building's descriptive fields as the document holds them."""
+    out = {name: getattr(building, name) for name in BUILDING_FIELDS}
+    out["planned_date"] = building.planned_date.isoformat() if building.planned_date else None
+    return out
+
+
+def passport_summary(building_id: int) -> dict:
+    """The document's summary block: the building's figures and counts by status."""
+    figures = building_figures(building_id)
+    hazardous = db.session.scalar(
+        select(func.count(func.distinct(ComponentHazard.component_id)))
+        .join(Component, Component.id == ComponentHazard.component_id)
+        .where(Component.building_id == building_id, Component.archived_at.is_(None))
+    )
+    return {
+        "component_count": figures["component_count"],
+        "total_mass_kg": figures["total_mass_kg"],
+        "components_without_mass": figures["components_without_mass"],
+        "mci": figures["mci"],
+        "disassembly_score": figures["disassembly_score"],
+        "carbon_a1a3_kg": figures["carbon_a1a3_kg"],
+        "completeness": figures["completeness"],
+        "mass_by_family": figures["mass_by_family"],
+        "by_status": status_masses(building_id),
+        "hazardous_components": int(hazardous or 0),
+    }
+
+
+def _grouped(rows, key_index: int = 0) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row[key_index], []).append(row)
+    return grouped
+
+
+def build_document(building: Building, *, generated_at: datetime | None = None) -> dict:
+    """The passport of a building as a dict that validates against schema 1.0."""
+    base = _base_url()
+    live = (Component.building_id == building.id, Component.archived_at.is_(None))
+    parent = aliased(Component)
+    components = db.session.execute(
+        select(
+            Component.id,
+            Component.tag,
+            Component.origin_tag_url,
+            parent.tag,
+            Component.mci,
+            Component.disassembly_score,
+            Component.carbon_a1a3_kg,
+            Component.metrics_quality,
+            *(getattr(Component, name) for name in COMPONENT_COLUMNS),
+        )
+        .outerjoin(
+            parent,
+            and_(
+                parent.id == Component.split_from_id,
+                parent.building_id == building.id,
+                parent.archived_at.is_(None),
+            ),
+        )
+        .where(*live)
+        .order_by(Component.storey, Component.category, Component.name, Component.id)
+    ).all()
+    materials = _grouped(
+        db.session.execute(
+            select(
+                ComponentMaterial.component_id,
+                Material.slug,
+                Material.name,
+                Material.family,
+                ComponentMaterial.fraction,
+                ComponentMaterial.mass_kg,
+                Material.carbon_a1a3,
+            )
+            .join(Material, Material.id == ComponentMaterial.material_id)
+            .join(Component, Component.id == ComponentMaterial.component_id)
+            .where(*live)
+            .order_by(ComponentMaterial.component_id, ComponentMaterial.position)
+        )
+    )
+    hazards = _grouped(
+        db.session.execute(
+            select(
+                ComponentHazard.component_id,
+                ComponentHazard.kind,
+                ComponentHazard.notes,
+                ComponentHazard.cleared_at,
+                ComponentHazard.clearance_note,
+            )
+            .join(Component, Component.id == ComponentHazard.component_id)
+            .where(*live)
+            .order_by(ComponentHazard.component_id, ComponentHazard.id)
+        )
+    )
+    events = _grouped(
+        db.session.execute(
+            select(
+                ComponentEvent.component_id,
+                *(getattr(ComponentEvent, name) for name in EVENT_COLUMNS),
+            )
+            .join(Component, Component.id == ComponentEvent.component_id)
+            .where(*live)
+            .order_by(ComponentEvent.component_id, ComponentEvent.occurred_at, ComponentEvent.id)
+        )
+    )
+    out = []
+    for row in components:
+        cid, tag, origin, parent_tag, mci, ds, carbon, quality, *values = row
+        item = {"tag": tag, "tag_url": f"{base}/t/{tag}", "origin_tag_url": origin}
+        item.update(zip(COMPONENT_COLUMNS, values, strict=True))
+        item["split_from_tag"] = parent_tag
+        item["materials"] = [
+            {
+                "slug": slug,
+                "name": name,
+                "family": family,
+                "fraction": fraction,
+                "mass_kg": mass,
+                "carbon_a1a3_per_kg": factor,
+            }
+            for _, slug, name, family, fraction, mass, factor in materials.get(cid, ())
+        ]
+        item["hazards"] = [
+            {
+                "kind": kind,
+                "notes": notes or "",
+                "cleared_at": iso_datetime(cleared),
+                "clearance_note": note or "",
+            }
+            for _, kind, notes, cleared, note in hazards.get(cid, ())
+        ]
+        history = []
+        for event in events.get(cid, ()):
+            entry = dict(zip(EVENT_COLUMNS, event[1:], strict=True))
+            entry["occurred_at"] = iso_datetime(entry["occurred_at"])
+            for text_field in ("location", "from_location", "to_location", "notes"):
+                entry[text_field] = entry[text_field] or ""
+            history.append(entry)
+        item["events"] = history
+        item["metrics"] = {
+            "mci": mci,
+            "disassembly_score": ds,
+            "carbon_a1a3_kg": carbon,
+            "quality": quality,
+        }
+        out.append(item)
+    _unscored_to_defaults(out)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": iso_datetime(generated_at or utcnow()),
+        "generator": GENERATOR,
+        "source": {
+            "base_url": base,
+            "building_id": building.id,
+            "building_url": f"{base}/buildings/{building.id}",
+            "passport_url": f"{base}/api/v1/buildings/{building.id}/passport.json",
+        },
+        "building": building_identity(building),
+        "owner": {"name": building.organisation.name, "kind": building.organisation.kind},
+        "summary": passport_summary(building.id),
+        "methods": dict(METHODS),
+        "components": out,
+    }
+
+
+def _unscored_to_defaults(components: list[dict]) -> None:
+    """Rows written below the ORM and never scored get their metrics computed here, so the
+    document is always complete (a refresh stores them: `flask dashboard refresh`)."""
+    missing = [c for c in components if c["metrics"]["quality"] is None]
+    if not missing:
+        return
+    library = {
+        m.slug: MaterialFacts(m.family, m.carbon_a1a3, m.reference_service_life_years)
+        for m in db.session.scalars(select(Material))
+    }
+    for c in missing:
+        result = evaluate(
+            ComponentFacts(
+                mass_kg=c["mass_kg"],
+                parts=tuple(
+                    PartFacts(library[m["slug"]], m["fraction"], m["mass_kg"])
+                    for m in c["materials"]
+                    if m["slug"] in library
+                ),
+                recycled_content=c["recycled_content"],
+                reused_content=c["reused_content"],
+                reuse_cycles=c["reuse_cycles"],
+                eol_reuse_fraction=c["eol_reuse_fraction"],
+                eol_recycle_fraction=c["eol_recycle_fraction"],
+                service_life_years=c["service_life_years"],
+                condition=c["condition"],
+                connection_type=c["connection_type"],
+                accessibility=c["accessibility"],
+                intersections=c["intersections"],
+                edge_enclosure=c["edge_enclosure"],
+                hazardous=any(h["cleared_at"] is None for h in c["hazards"]),
+            )
+        )
+        c["metrics"] = {
+            "mci": result.mci,
+            "disassembly_score": result.disassembly_score,
+            "carbon_a1a3_kg": result.carbon_a1a3_kg,
+            "quality": result.quality,
+        }
+
+
+def passport_filename(building: Building, suffix: str, day: date | None = None) -> str:
+    """A download name like `passport-12-brummen-town-hall-2026-11-27.pdf`."""
+    ascii_name = unicodedata.normalize("NFKD", building.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50] or "building"
+    return f"passport-{building.id}-{slug}-{(day or date.today()).isoformat()}.{suffix}"

@@ -1,0 +1,253 @@
+"""Recreating a building from a passport document, for the caller's organisation.
+
+The document is checked against the JSON Schema first, then for what a schema cannot say
+(material slugs known to this library, shares summing to 1, real dates, tags unique in the
+document...). Any error answers 422 with the JSON paths of the errors, and nothing is written.
+
+What was recorded is kept as recorded: masses and their derivation, materials by library slug,
+hazards with their clearances, statuses and reuse cycles, and the history of each component
+(its events, without the people who recorded them, who belong to the other instance). Derived
+figures (`summary`, `metrics`) are recomputed. A component keeps its tag when this instance has
+never used it (a tag is never reused), and otherwise gets a new one; the tag URL it had in the
+document is kept as its `origin_tag_url`, so a printed label can still be traced.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from app.errors import Forbidden, ServiceError
+from app.extensions import db
+from passports.documents.export import BUILDING_FIELDS, parse_datetime
+from passports.documents.validation import schema_errors
+from passports.gs1 import is_valid_gtin
+from passports.models import (
+    Building,
+    Component,
+    ComponentEvent,
+    ComponentHazard,
+    ComponentMaterial,
+    Material,
+)
+from passports.permissions import can_create_building
+from passports.qr import tag_url
+from passports.services import register_building
+from passports.services.components import unique_tags
+
+FRACTION_TOLERANCE = 1e-6
+MAX_COMPONENTS = 100_000
+# Fields copied as they are from a document's component to the new row.
+COPIED = (
+    "name",
+    "category",
+    "storey",
+    "quantity",
+    "unit",
+    "volume_m3",
+    "mass_kg",
+    "mass_source",
+    "mass_derivation",
+    "condition",
+    "connection_type",
+    "accessibility",
+    "intersections",
+    "edge_enclosure",
+    "eol_reuse_fraction",
+    "eol_recycle_fraction",
+    "install_year",
+    "service_life_years",
+    "recycled_content",
+    "reused_content",
+    "manufacturer",
+    "gtin",
+    "serial_number",
+    "ifc_guid",
+    "ifc_class",
+    "external_id",
+    "import_source",
+    "data_complete",
+    "description",
+    "status",
+    "reuse_cycles",
+)
+EVENT_COPIED = (
+    "kind",
+    "status_before",
+    "status_after",
+    "condition",
+    "location",
+    "from_location",
+    "to_location",
+    "distance_km",
+    "disposal_route",
+    "latitude",
+    "longitude",
+    "notes",
+)
+
+
+@dataclass
+class ImportResult:
+    """The building made from a document, and what happened to the tags."""
+
+    building: Building
+    component_count: int
+    tags_kept: int
+    tags_renewed: int
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.by_path: dict[str, list[str]] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.by_path.setdefault(path, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.by_path:
+            raise ServiceError(
+                "The passport document is not valid; nothing was imported.",
+                code=422,
+                errors=dict(sorted(self.by_path.items())),
+            )
+
+
+def _check_date(errors: _Errors, path: str, text: str | None, *, day: bool = False) -> None:
+    if text is None:
+        return
+    try:
+        date.fromisoformat(text) if day else parse_datetime(text)
+    except ValueError:
+        errors.add(path, f"{text!r} is not a real {'date' if day else 'date and time'}.")
+
+
+def _check_semantics(document: dict, library: dict[str, Material]) -> None:
+    errors = _Errors()
+    building = document["building"]
+    _check_date(errors, "$.building.planned_date", building["planned_date"], day=True)
+    if (building["latitude"] is None) != (building["longitude"] is None):
+        errors.add("$.building.latitude", "Give latitude and longitude together.")
+    if (
+        building["status"] in ("renovation_planned", "demolition_planned")
+        and not building["planned_date"]
+    ):
+        errors.add("$.building.planned_date", "A planned status needs a planned date.")
+    components = document["components"]
+    if len(components) > MAX_COMPONENTS:
+        errors.add("$.components", f"At most {MAX_COMPONENTS} components per passport.")
+    tags = [c["tag"] for c in components]
+    seen_tags: set[str] = set()
+    seen_external: set[str] = set()
+    for i, c in enumerate(components):
+        at = f"$.components[{i}]"
+        if c["tag"] in seen_tags:
+            errors.add(f"{at}.tag", "This tag appears twice in the document.")
+        seen_tags.add(c["tag"])
+        if c["external_id"] is not None:
+            if c["external_id"] in seen_external:
+                errors.add(f"{at}.external_id", "This external id appears twice.")
+            seen_external.add(c["external_id"])
+        if c["split_from_tag"] is not None and (
+            c["split_from_tag"] not in tags or c["split_from_tag"] == c["tag"]
+        ):
+            errors.add(f"{at}.split_from_tag", "Not the tag of another component here.")
+        if c["recycled_content"] + c["reused_content"] > 1 + FRACTION_TOLERANCE:
+            errors.add(f"{at}.reused_content", "Recycled and reused content exceed 1.")
+        eol = (c["eol_reuse_fraction"] or 0) + (c["eol_recycle_fraction"] or 0)
+        if eol > 1 + FRACTION_TOLERANCE:
+            errors.add(f"{at}.eol_recycle_fraction", "End-of-life reuse and recycling exceed 1.")
+        if c["gtin"] is not None and not is_valid_gtin(c["gtin"]):
+            errors.add(f"{at}.gtin", "Not a valid GTIN (check digit).")
+        slugs = [m["slug"] for m in c["materials"]]
+        if len(set(slugs)) != len(slugs):
+            errors.add(f"{at}.materials", "Each material may appear once.")
+        if c["materials"]:
+            total = sum(m["fraction"] for m in c["materials"])
+            if abs(total - 1.0) > FRACTION_TOLERANCE:
+                errors.add(f"{at}.materials", f"Fractions must sum to 1 (they sum to {total:.6g}).")
+        for j, m in enumerate(c["materials"]):
+            if m["slug"] not in library:
+                errors.add(f"{at}.materials[{j}].slug", f"Unknown material {m['slug']!r}.")
+        for j, h in enumerate(c["hazards"]):
+            _check_date(errors, f"{at}.hazards[{j}].cleared_at", h["cleared_at"])
+        for j, e in enumerate(c["events"]):
+            _check_date(errors, f"{at}.events[{j}].occurred_at", e["occurred_at"])
+    errors.raise_if_any()
+
+
+def _free_tags(tags: list[str]) -> set[str]:
+    """The tags this instance has never given to a component."""
+    taken: set[str] = set()
+    for start in range(0, len(tags), 500):
+        chunk = tags[start : start + 500]
+        taken.update(db.session.scalars(select(Component.tag).where(Component.tag.in_(chunk))))
+    return set(tags) - taken
+
+
+def import_passport(user, document) -> ImportResult:
+    """Validate a passport document and recreate its building for the user's organisation."""
+    if not can_create_building(user):
+        raise Forbidden("Only owners and admins import passports.")
+    errors = schema_errors(document)
+    if errors:
+        raise ServiceError(
+            "The passport document does not match schema 1.0; nothing was imported.",
+            code=422,
+            errors=errors,
+        )
+    library = {m.slug: m for m in db.session.scalars(select(Material))}
+    _check_semantics(document, library)
+
+    data = {name: document["building"][name] for name in BUILDING_FIELDS}
+    if data["planned_date"]:
+        data["planned_date"] = date.fromisoformat(data["planned_date"])
+    building = register_building(user, data)
+
+    entries = document["components"]
+    free = _free_tags([c["tag"] for c in entries])
+    fresh = iter(unique_tags(len(entries) - len(free)))
+    by_tag: dict[str, Component] = {}
+    kept = 0
+    for c in entries:
+        tag = c["tag"] if c["tag"] in free else next(fresh)
+        kept += tag == c["tag"]
+        component = Component(building=building, tag=tag, split_from_id=None)
+        for name in COPIED:
+            setattr(component, name, c[name])
+        origin = c["origin_tag_url"] or c["tag_url"]
+        component.origin_tag_url = None if origin == tag_url(tag) else origin
+        component.materials = [
+            ComponentMaterial(
+                material=library[m["slug"]],
+                fraction=m["fraction"],
+                mass_kg=m["mass_kg"],
+                position=position,
+            )
+            for position, m in enumerate(c["materials"])
+        ]
+        component.hazards = [
+            ComponentHazard(
+                kind=h["kind"],
+                notes=h["notes"],
+                cleared_at=parse_datetime(h["cleared_at"]) if h["cleared_at"] else None,
+                clearance_note=h["clearance_note"],
+            )
+            for h in c["hazards"]
+        ]
+        for e in c["events"]:
+            db.session.add(
+                ComponentEvent(
+                    component=component,
+                    occurred_at=parse_datetime(e["occurred_at"]),
+                    **{name: e[name] for name in EVENT_COPIED},
+                )
+            )
+        db.session.add(component)
+        by_tag[c["tag"]] = component
+    db.session.flush()
+    for c in entries:
+        if c["split_from_tag"]:
+            by_tag[c["tag"]].split_from_id = by_tag[c["split_from_tag"]].id
+    db.session.flush()
+    return ImportResult(building, len(entries), kept, len(entries) - kept)

@@ -1,0 +1,280 @@
+"""Shared pieces of the PDF documents (passports, dashboard reports): fonts, paragraph styles,
+a canvas that prints "page n of m", vector charts, and number formats.
+
+DejaVu Sans Condensed is embedded when installed (it covers Łódź and København alike); the
+PDF base-14 fonts are the fallback.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from passports.documents.charts import DEFAULT_COLOUR, GRID, INK, MUTED
+
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/local/share/fonts/dejavu",
+)
+GREEN = colors.HexColor("#1f6f50")
+LIGHT = colors.HexColor("#eef3f1")
+LINE = colors.HexColor("#d5ddd9")
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Regular and bold font names registered with reportlab."""
+
+    regular: str
+    bold: str
+
+
+@lru_cache(maxsize=1)
+def fonts() -> Fonts:
+    """DejaVu Sans Condensed when installed, else Helvetica."""
+    wanted = {
+        "MPXDoc-Sans": "DejaVuSansCondensed.ttf",
+        "MPXDoc-Sans-Bold": "DejaVuSansCondensed-Bold.ttf",
+    }
+    for folder in FONT_DIRS:
+        paths = {name: Path(folder) / file for name, file in wanted.items()}
+        if all(p.is_file() for p in paths.values()):
+            for name, path in paths.items():
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+            return Fonts("MPXDoc-Sans", "MPXDoc-Sans-Bold")
+    return Fonts("Helvetica", "Helvetica-Bold")
+
+
+@lru_cache(maxsize=1)
+def styles() -> dict[str, ParagraphStyle]:
+    """Paragraph styles of the documents."""
+    f = fonts()
+    body = ParagraphStyle("body", fontName=f.regular, fontSize=9, leading=12, textColor=INK)
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5, textColor=MUTED),
+        "title": ParagraphStyle(
+            "title", parent=body, fontName=f.bold, fontSize=20, leading=24, spaceAfter=2
+        ),
+        "kicker": ParagraphStyle(
+            "kicker", parent=body, fontName=f.bold, fontSize=8.5, textColor=GREEN, spaceAfter=2
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName=f.bold,
+            fontSize=12,
+            leading=15,
+            spaceBefore=10,
+            spaceAfter=5,
+            textColor=GREEN,
+        ),
+        "kpi_value": ParagraphStyle(
+            "kpi_value", parent=body, fontName=f.bold, fontSize=15, leading=18
+        ),
+        "kpi_label": ParagraphStyle(
+            "kpi_label", parent=body, fontSize=7.5, leading=9, textColor=MUTED
+        ),
+    }
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` cut with an ellipsis to fit `width` points."""
+    text = text or ""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def mass_text(kg: float | None) -> str:
+    """kg below a tonne, t above, as on the pages."""
+    if kg is None:
+        return "–"
+    return f"{kg / 1000:,.1f} t" if abs(kg) >= 1000 else f"{kg:,.0f} kg"
+
+
+def score_text(value: float | None) -> str:
+    """A 0-1 score with two decimals, or a dash."""
+    return "–" if value is None else f"{value:.2f}"
+
+
+def share_text(value: float | None) -> str:
+    """A share as a whole percentage, or a dash."""
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def carbon_text(kg: float | None) -> str:
+    """kgCO2e below a tonne, tCO2e above."""
+    if kg is None:
+        return "–"
+    return f"{kg / 1000:,.1f} tCO2e" if abs(kg) >= 1000 else f"{kg:,.0f} kgCO2e"
+
+
+def numbered_canvas(footer_left: str, footer_right_prefix: str = ""):
+    """A canvas class that writes "page n of m" and a footer on every page (two passes)."""
+    f = fonts()
+
+    class NumberedCanvas(canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict] = []
+
+        def showPage(self):
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                width, _ = self._pagesize
+                self.setFont(f.regular, 7)
+                self.setFillColor(colors.HexColor(MUTED))
+                self.drawString(16 * mm, 9 * mm, footer_left)
+                self.drawRightString(
+                    width - 16 * mm,
+                    9 * mm,
+                    f"{footer_right_prefix}page {self._pageNumber} of {total}",
+                )
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def bar_drawing(
+    rows: list[tuple[str, float, str, str]], width: float, bar_height: float = 11
+) -> Drawing:
+    """Horizontal bars of (label, value, value text, hex colour) as a vector drawing."""
+    f = fonts()
+    gap, label_w, value_w = 4.0, 95.0, 62.0
+    height = max(14.0, len(rows) * (bar_height + gap))
+    drawing = Drawing(width, height)
+    if not rows:
+        drawing.add(String(0, 2, "No masses recorded yet.", fontName=f.regular, fontSize=8))
+        return drawing
+    plot_w = width - label_w - value_w
+    top = max(max(v for _, v, _, _ in rows), 1e-12)
+    for i, (name, value, text, colour) in enumerate(rows):
+        y = height - (i + 1) * (bar_height + gap) + gap
+        drawing.add(
+            String(
+                label_w - 5,
+                y + 3,
+                fit(name, f.regular, 8, label_w - 8),
+                fontName=f.regular,
+                fontSize=8,
+                textAnchor="end",
+                fillColor=colors.HexColor(INK),
+            )
+        )
+        drawing.add(
+            Rect(label_w, y, plot_w, bar_height, fillColor=colors.HexColor(GRID), strokeColor=None)
+        )
+        drawing.add(
+            Rect(
+                label_w,
+                y,
+                max(0.0, value) / top * plot_w,
+                bar_height,
+                fillColor=colors.HexColor(colour),
+                strokeColor=None,
+            )
+        )
+        drawing.add(
+            String(
+                width,
+                y + 3,
+                text,
+                fontName=f.bold,
+                fontSize=8,
+                textAnchor="end",
+                fillColor=colors.HexColor(INK),
+            )
+        )
+    return drawing
+
+
+def stacked_drawing(segments: list[tuple[str, float, str]], width: float) -> Drawing:
+    """One bar split into (label, value, hex colour) segments, with a legend line."""
+    f = fonts()
+    drawing = Drawing(width, 30)
+    total = sum(max(0.0, v) for _, v, _ in segments)
+    drawing.add(Rect(0, 16, width, 11, fillColor=colors.HexColor(GRID), strokeColor=None))
+    x = 0.0
+    for _, value, colour in segments:
+        if total <= 0 or value <= 0:
+            continue
+        w = value / total * width
+        drawing.add(Rect(x, 16, w, 11, fillColor=colors.HexColor(colour), strokeColor=None))
+        x += w
+    lx = 0.0
+    for name, value, colour in segments:
+        share = value / total * 100 if total > 0 else 0.0
+        text = f"{name} {share:.0f}%"
+        drawing.add(Rect(lx, 2, 7, 7, fillColor=colors.HexColor(colour), strokeColor=None))
+        drawing.add(String(lx + 10, 2.5, text, fontName=f.regular, fontSize=7.5))
+        lx += 22 + pdfmetrics.stringWidth(text, f.regular, 7.5)
+    return drawing
+
+
+def column_drawing(points: list[tuple[str, float]], width: float, height: float = 110) -> Drawing:
+    """Vertical columns of (label, value), e.g. events per month."""
+    f = fonts()
+    drawing = Drawing(width, height)
+    if not points:
+        drawing.add(String(0, height / 2, "No activity yet.", fontName=f.regular, fontSize=8))
+        return drawing
+    left, bottom = 26.0, 14.0
+    plot_w, plot_h = width - left, height - bottom - 4
+    top = max(max(v for _, v in points), 1)
+    slot = plot_w / len(points)
+    every = max(1, len(points) // 12)
+    drawing.add(
+        String(
+            left - 4,
+            bottom + plot_h - 6,
+            f"{top:,.0f}",
+            fontName=f.regular,
+            fontSize=6.5,
+            textAnchor="end",
+            fillColor=colors.HexColor(MUTED),
+        )
+    )
+    drawing.add(Rect(left, bottom, plot_w, 0.5, fillColor=colors.HexColor(GRID), strokeColor=None))
+    for i, (name, value) in enumerate(points):
+        h = value / top * plot_h
+        x = left + i * slot + slot * 0.15
+        drawing.add(
+            Rect(
+                x,
+                bottom,
+                slot * 0.7,
+                h,
+                fillColor=colors.HexColor(DEFAULT_COLOUR),
+                strokeColor=None,
+            )
+        )
+        if i % every == 0:
+            drawing.add(
+                String(
+                    x + slot * 0.35,
+                    3,
+                    name,
+                    fontName=f.regular,
+                    fontSize=6.5,
+                    textAnchor="middle",
+                    fillColor=colors.HexColor(MUTED),
+                )
+            )
+    return drawing

@@ -1,0 +1,113 @@
+"""Schemas for passport documents: snapshot input and output, comparisons, import results.
+
+The passport document itself is described by its JSON Schema (`passports/schema/`), not here.
+"""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from passports.schemas import BuildingSchema
+
+
+class SnapshotCreateSchema(Schema):
+    """Freeze the passport as it stands: a label ("as built", "before demolition") and a note."""
+
+    label = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    note = fields.String(validate=validate.Length(max=2000))
+
+    @validates("label")
+    def _not_blank(self, value, **_):
+        if not value.strip():
+            raise ValidationError("Give the version a label, e.g. “as built”.")
+
+
+class SnapshotSchema(Schema):
+    """A frozen passport version, without its document."""
+
+    id = fields.Integer()
+    building_id = fields.Integer()
+    label = fields.String()
+    note = fields.String()
+    created_at = fields.DateTime()
+    created_by = fields.Function(lambda s: s.created_by.email if s.created_by else None)
+    schema_version = fields.String()
+    component_count = fields.Integer()
+    total_mass_kg = fields.Float()
+    mci = fields.Float(allow_none=True)
+
+
+class SnapshotDetailSchema(SnapshotSchema):
+    """A frozen passport version with its document (schema 1.0)."""
+
+    document = fields.Raw()
+
+
+class CompareArgs(Schema):
+    """Two versions to compare: snapshot ids, or "current" for the passport as it is now."""
+
+    from_ = fields.Integer(
+        required=True,
+        data_key="from",
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "The older version: a snapshot id."},
+    )
+    to = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^([1-9][0-9]{0,9}|current)$"),
+        metadata={"description": "The newer version: a snapshot id, or `current`."},
+    )
+
+
+class ChangeSchema(Schema):
+    """One changed field."""
+
+    field = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class ComponentBriefSchema(Schema):
+    """A component in a comparison."""
+
+    tag = fields.String()
+    name = fields.String()
+    storey = fields.String()
+    category = fields.String()
+    status = fields.String()
+    mass_kg = fields.Float(allow_none=True)
+    changes = fields.List(fields.Nested(ChangeSchema))
+
+
+class VersionSchema(Schema):
+    """One side of a comparison."""
+
+    id = fields.Integer(allow_none=True)
+    label = fields.String()
+    created_at = fields.String(allow_none=True)
+    building_id = fields.Integer()
+
+
+class ComparisonSchema(Schema):
+    """What changed between two versions of a building's passport."""
+
+    building_id = fields.Integer()
+    from_ = fields.Nested(VersionSchema, data_key="from", attribute="from")
+    to = fields.Nested(VersionSchema)
+    added = fields.List(fields.Nested(ComponentBriefSchema))
+    removed = fields.List(fields.Nested(ComponentBriefSchema))
+    changed = fields.List(fields.Nested(ComponentBriefSchema))
+    unchanged_count = fields.Integer()
+    building_changes = fields.List(fields.Nested(ChangeSchema))
+    totals = fields.Dict(keys=fields.String(), values=fields.Dict())
+    by_family = fields.List(fields.Dict())
+    by_status = fields.List(fields.Dict())
+
+
+class ImportResultSchema(Schema):
+    """The building a passport import made."""
+
+    building = fields.Nested(BuildingSchema)
+    component_count = fields.Integer()
+    tags_kept = fields.Integer(metadata={"description": "Components that kept their tag."})
+    tags_renewed = fields.Integer(
+        metadata={"description": "Components given a new tag (theirs was taken here)."}
+    )

@@ -1,0 +1,112 @@
+"""Running a staged import in the background, so the page never freezes on a large file.
+
+A job is a thread of this process with its own application context and database session. Its
+state (phase, progress, report) lives in the stage's state.json, which any worker process can
+read, so the progress page and its JSON status work behind several workers. A preview is a dry
+run; a commit runs the whole import again from the staged file (never from what the browser
+sent back) in one transaction, and rolls it back if anything fails.
+"""
+
+import logging
+import threading
+import time
+
+from flask import Flask
+
+from app.auth.models import User
+from app.errors import ServiceError
+from app.extensions import db
+from passports.imports.services import run_import
+from passports.imports.staging import Stage
+from passports.models import Building
+
+log = logging.getLogger(__name__)
+_threads: dict[str, threading.Thread] = {}
+
+
+def claim_write_lock() -> None:
+    """On SQLite, take the write lock before reading, as write requests do (app.database)."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def start_job(app: Flask, stage: Stage, mode: str, user_id: int) -> bool:
+    """Start a preview or a commit of the stage; False when one is running or already ran."""
+    state = stage.state()
+    if state.get("status") == "running" or state.get("committed"):
+        return False
+    generation = state.get("generation", 0) + 1
+    if not stage.claim(f"{mode}-{generation}"):
+        return False
+    stage.save_state(
+        status="running", mode=mode, phase="queued", done=0, total=0, generation=generation
+    )
+    thread = threading.Thread(
+        target=_run,
+        args=(app, stage, mode, user_id, generation),
+        daemon=True,
+        name=f"import-{stage.id[:8]}",
+    )
+    _threads[stage.id] = thread
+    thread.start()
+    return True
+
+
+def wait_for(stage_id: str, timeout: float | None = None) -> None:
+    """Block until the stage's job thread ends (the CLI and tests; pages poll instead)."""
+    thread = _threads.get(stage_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def _run(app: Flask, stage: Stage, mode: str, user_id: int, generation: int) -> None:
+    with app.app_context():
+        last = [0.0]
+
+        def progress(phase: str, done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.5 or (total and done >= total):
+                last[0] = now
+                stage.save_state(
+                    status="running",
+                    mode=mode,
+                    phase=phase,
+                    done=done,
+                    total=total,
+                    generation=generation,
+                )
+
+        try:
+            user = db.session.get(User, user_id)
+            building = db.session.get(Building, stage.meta["building_id"])
+            if mode == "commit":
+                claim_write_lock()
+            report = run_import(
+                building, stage.file, user=user, dry_run=mode != "commit", progress=progress
+            )
+            if report.committed:
+                db.session.commit()
+            else:
+                db.session.rollback()
+            stage.save_state(
+                status="done",
+                mode=mode,
+                report=report.as_dict(),
+                committed=report.committed,
+                generation=generation,
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            stage.save_state(status="failed", mode=mode, message=exc.message, generation=generation)
+        except Exception:
+            db.session.rollback()
+            log.exception("import job %s failed", stage.id)
+            stage.save_state(
+                status="failed",
+                mode=mode,
+                generation=generation,
+                message="Something went wrong on our side; nothing was written.",
+            )
+        finally:
+            db.session.remove()
+            _threads.pop(stage.id, None)

@@ -1,0 +1,392 @@
+"""The import pipeline: rows in, validated and planned in batches, written unless a dry run.
+
+Each batch of rows has its materials resolved (once per distinct name), is validated with
+ComponentCreateSchema, de-duplicated on its key, matched to the building's components by
+external id or IFC GUID (one query per batch), and counted as a create, an update or no
+change. Unless it is a dry run, or an error has been found (the caller will roll back anyway),
+the batch is written with the component services' bulk path and flushed.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from marshmallow import ValidationError
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.errors import Conflict
+from app.extensions import db
+from passports.imports.diff import changes as changed_fields
+from passports.imports.files import StoredFile
+from passports.imports.matching import MaterialMatcher, material_key
+from passports.imports.models import ImportRun
+from passports.imports.report import MAX_LISTED, ImportReport
+from passports.imports.rows import SourceRow
+from passports.imports.values import complete_shares
+from passports.mass import Part, derive_mass
+from passports.models import Component, ComponentHazard, ComponentMaterial
+from passports.schemas import ComponentCreateSchema
+from passports.services.components import (
+    apply_component_changes,
+    component_values,
+    unique_tags,
+)
+
+BATCH = 500
+Progress = Callable[[str, int, int], None]
+_MESSAGES = {
+    "Missing data for required field.": "a value is required",
+    "Field may not be null.": "a value is required",
+}
+
+
+def _batched(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _message(text: str) -> str:
+    text = _MESSAGES.get(text, text)
+    return (text[:1].lower() + text[1:]).rstrip(".")
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in _messages(v)]
+    if isinstance(value, list | tuple):
+        return [m for v in value for m in _messages(v)]
+    return [str(value)]
+
+
+class Pipeline:
+    """One import of one file into one building."""
+
+    def __init__(self, building, stored: StoredFile, user, dry_run: bool, progress):
+        self.building = building
+        self.stored = stored
+        self.user = user
+        self.kind = stored.kind
+        self.progress = progress or (lambda phase, done, total: None)
+        self.report = ImportReport(
+            stored.filename, stored.kind, stored.size, stored.sha256, dry_run=dry_run
+        )
+        self.matcher = MaterialMatcher.for_organisation(building.organisation_id)
+        self.schema = ComponentCreateSchema()
+        self.seen: dict[tuple[str, str], str] = {}
+        # Keys the building already uses; when it has none, no row can match an existing
+        # component except through the file itself, which `seen` catches: no lookups then.
+        self.keyed = {
+            field: db.session.scalar(
+                select(Component.id)
+                .where(Component.building_id == building.id, getattr(Component, field).isnot(None))
+                .limit(1)
+            )
+            is not None
+            for field in ("external_id", "ifc_guid")
+        }
+
+    def rows(self) -> Iterator[SourceRow]:
+        def reading(done, total):
+            self.progress("reading", done, total)
+
+        if self.kind == "ifc":
+            from passports.imports.ifc import read_ifc
+
+            self.progress("opening the model", 0, 0)
+            return read_ifc(self.stored, self.report, reading)
+        from passports.imports.tabular import read_tabular
+
+        return read_tabular(self.stored, self.report, reading)
+
+    def run(self) -> ImportReport:
+        for batch in _batched(self.rows(), BATCH):
+            self.batch(batch)
+        report = self.report
+        report.unmatched = [
+            {
+                "name": u.name,
+                "key": material_key(u.name),
+                "count": u.count,
+                "where": u.where,
+                "suggestions": [
+                    {"id": m.id, "slug": m.slug, "name": m.name} for m in u.suggestions
+                ],
+            }
+            for u in self.matcher.unmatched_report()
+        ]
+        if report.unmatched:
+            report.warn(
+                f"{len(report.unmatched)} material name(s) match nothing in the library: those "
+                "components come in without materials, flagged incomplete, until you map them."
+            )
+        if report.rows == 0 and report.ok:
+            report.error(
+                "The file has no component rows."
+                if self.kind != "ifc"
+                else "The model has no building elements."
+            )
+        if report.ok and not report.dry_run:
+            self.progress("saving", 1, 1)
+            run = ImportRun(
+                building=self.building,
+                user=self.user,
+                filename=report.filename,
+                kind=self.kind,
+                sha256=report.sha256,
+                created_count=report.created,
+                updated_count=report.updated,
+                unchanged_count=report.unchanged,
+                report={},
+            )
+            db.session.add(run)
+            db.session.flush()
+            report.committed, report.import_id = True, run.id
+            run.report = report.as_dict()
+            db.session.flush()
+        return report
+
+    # ------------------------------------------------------------ one batch
+    def batch(self, batch: list[SourceRow]) -> None:
+        report = self.report
+        valid: list[tuple[SourceRow, dict]] = []
+        for source in batch:
+            report.rows += 1
+            if source.ifc_class:
+                report.by_class[source.ifc_class] += 1
+            data = self.validate(source)
+            if data is not None and self.first_time(source):
+                valid.append((source, data))
+        existing = self.existing(valid)
+        creates, updates = [], []
+        for source, data in valid:
+            component = existing.get(source.key) if source.key else None
+            if component is not None and component.archived_at is not None:
+                report.skipped += 1
+                self.warn(
+                    source,
+                    f"the component {component.tag} with this {source.key[0]} is "
+                    "archived; the row was skipped",
+                )
+                continue
+            if component is None:
+                creates.append((source, data))
+                action = "created"
+            else:
+                changes = changed_fields(component, data)
+                action = "updated" if changes else "unchanged"
+                if changes:
+                    updates.append((source, component, changes))
+            setattr(report, action, getattr(report, action) + 1)
+            self.tally(source, data, action)
+        if not report.dry_run and report.ok:
+            self.write(creates, updates)
+
+    def where(self, source: SourceRow) -> str:
+        return f"row {source.row}" if source.row is not None else source.ref or ""
+
+    def error(self, source: SourceRow, field: str | None, message: str) -> None:
+        self.report.error(
+            message,
+            row=source.row,
+            ref=source.ref,
+            column=field,
+            header=source.headers.get(field) if field else None,
+        )
+
+    def warn(self, source: SourceRow, message: str) -> None:
+        self.report.warn(message, row=source.row, ref=source.ref)
+
+    def first_time(self, source: SourceRow) -> bool:
+        if source.key is None:
+            return True
+        first = self.seen.get(source.key)
+        if first is None:
+            self.seen[source.key] = self.where(source)
+            return True
+        field, value = source.key
+        if self.kind == "ifc":
+            self.report.skipped += 1
+            self.warn(source, f"GlobalId {value} appears twice in the model; kept the first")
+        else:
+            self.error(source, field, f"{value!r} is already used on {first}")
+        return False
+
+    def validate(self, source: SourceRow) -> dict | None:
+        for field, message in source.problems:
+            self.error(source, field, message)
+        data = dict(source.data)
+        unmatched = self.resolve(source, data)
+        try:
+            loaded = self.schema.load(data)
+        except ValidationError as exc:
+            failed = {f for f, _ in source.problems}
+            messages = exc.messages if isinstance(exc.messages, dict) else {None: exc.messages}
+            for field, found in messages.items():
+                if field not in failed:
+                    for text in dict.fromkeys(_messages(found)):
+                        self.error(source, None if field == "_schema" else field, _message(text))
+            return None
+        if source.problems:
+            return None
+        loaded["import_source"] = self.kind
+        loaded["data_complete"] = not (source.no_quantities or source.proxy or unmatched)
+        return loaded
+
+    def resolve(self, source: SourceRow, data: dict) -> bool:
+        """Put the materials' ids and shares into `data`; True when a name matched nothing."""
+        if not source.materials:
+            if source.materials_given:
+                data["materials"] = []
+            return False
+        shares, estimate = complete_shares(source.materials)
+        if estimate and source.row is not None:
+            self.warn(source, "materials without shares were split equally (an estimate)")
+        merged: dict[int, float] = defaultdict(float)
+        unmatched = False
+        for (name, _), share in zip(source.materials, shares, strict=True):
+            material = self.matcher.resolve(name)
+            if material is None:
+                unmatched = True
+                self.matcher.note_unmatched(name, self.where(source))
+            else:
+                merged[material.id] += share
+        # An unmatched name leaves the materials out: a new component gets none, an existing
+        # one keeps what it has, until the name is mapped and the file imported again.
+        if not unmatched:
+            data["materials"] = [
+                {"material_id": mid, "fraction": min(share, 1.0)} for mid, share in merged.items()
+            ]
+        return unmatched
+
+    def existing(self, valid) -> dict[tuple[str, str], Component]:
+        keys: dict[str, list[str]] = defaultdict(list)
+        for source, _ in valid:
+            if source.key:
+                keys[source.key[0]].append(source.key[1])
+        found: dict[tuple[str, str], Component] = {}
+        for field, values in keys.items():
+            if not self.keyed[field]:
+                continue
+            column = getattr(Component, field)
+            query = (
+                select(Component)
+                .where(Component.building_id == self.building.id, column.in_(values))
+                .options(selectinload(Component.materials), selectinload(Component.hazards))
+                .order_by(Component.archived_at.is_not(None), Component.id)
+            )
+            for component in db.session.scalars(query):
+                found.setdefault((field, getattr(component, field)), component)
+        return found
+
+    def tally(self, source: SourceRow, data: dict, action: str) -> None:
+        report = self.report
+        if source.ifc_class:
+            report.actions_by_class[source.ifc_class][action] += 1
+        if not data["data_complete"]:
+            report.incomplete += 1
+        item = {"guid": data.get("ifc_guid"), "name": data["name"], "ifc_class": source.ifc_class}
+        if source.no_quantities:
+            report.no_quantities_count += 1
+            if len(report.no_quantities) < MAX_LISTED:
+                report.no_quantities.append(item)
+        if source.proxy and len(report.proxies) < MAX_LISTED:
+            report.proxies.append(item)
+        shares = [
+            (self.matcher.materials[m["material_id"]], m["fraction"])
+            for m in data.get("materials", [])
+        ]
+        if not shares:
+            return
+        parts = [Part(m.name, f, m.density_kg_m3) for m, f in shares]
+        result = derive_mass(
+            data["quantity"], data["unit"], data.get("volume_m3"), data.get("mass_kg"), parts
+        )
+        volume = data["quantity"] if data["unit"] == "m3" else data.get("volume_m3")
+        for (material, fraction), mass in zip(shares, result.parts_kg, strict=True):
+            report.add_material(material, volume * fraction if volume else None, mass)
+
+    def write(self, creates, updates) -> None:
+        try:
+            self.insert(creates)
+            self.update(updates)
+            db.session.flush()
+        except IntegrityError as exc:
+            raise Conflict(
+                "The building's components changed while importing (another import?). "
+                "Nothing was written; try again."
+            ) from exc
+
+    def insert(self, creates) -> None:
+        materials = self.matcher.materials
+        rows, material_rows, hazard_rows = [], {}, {}
+        for (source, data), tag in zip(creates, unique_tags(len(creates)), strict=True):
+            try:
+                values, material_rows[tag], hazard_rows[tag] = component_values(
+                    self.building, data, tag=tag, materials=materials
+                )
+            except ValidationError as exc:
+                self.error(source, None, "; ".join(_message(m) for m in _messages(exc.messages)))
+                continue
+            rows.append(values)
+        if rows:
+            # One multi-row INSERT per batch, which needs the same keys in every row: a column
+            # a row leaves out gets its default. The ids come back with their tags.
+            columns = Component.__table__.c
+            keys = set().union(*rows)
+            defaults = {
+                key: columns[key].default.arg
+                if columns[key].default is not None and columns[key].default.is_scalar
+                else None
+                for key in keys
+            }
+            rows = [{**defaults, **row} for row in rows]
+            ids = self.insert_components(rows)
+            links = [
+                {**row, "component_id": ids[tag]}
+                for tag, items in material_rows.items()
+                for row in items
+            ]
+            if links:
+                db.session.execute(insert(ComponentMaterial), links)
+            hazards = [
+                {**row, "component_id": ids[tag]}
+                for tag, items in hazard_rows.items()
+                for row in items
+            ]
+            if hazards:
+                db.session.execute(insert(ComponentHazard), hazards)
+
+    def insert_components(self, rows: list[dict]) -> dict[str, int]:
+        """Insert the rows in one go; their ids by tag."""
+        if db.engine.dialect.name == "postgresql":
+            # psycopg converts a long multi-row INSERT … RETURNING in Python, row by row;
+            # numbering the rows from the sequence first lets it send one prepared statement.
+            numbers = db.session.scalars(
+                select(func.nextval(func.pg_get_serial_sequence("components", "id"))).select_from(
+                    func.generate_series(1, len(rows))
+                )
+            ).all()
+            for row, number in zip(rows, numbers, strict=True):
+                row["id"] = number
+            db.session.execute(insert(Component), rows, execution_options={"render_nulls": True})
+            return {row["tag"]: row["id"] for row in rows}
+        inserted = db.session.execute(
+            insert(Component).returning(Component.id, Component.tag),
+            rows,
+            # Without it the ORM drops None values, which splits the rows by key set.
+            execution_options={"render_nulls": True},
+        )
+        return {tag: component_id for component_id, tag in inserted}
+
+    def update(self, updates) -> None:
+        materials = self.matcher.materials
+        for source, component, changes in updates:
+            try:
+                apply_component_changes(component, changes, self.user, materials=materials)
+            except ValidationError as exc:
+                for field, found in exc.messages.items():
+                    for text in _messages(found):
+                        self.error(source, field, _message(text))

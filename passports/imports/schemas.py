@@ -1,0 +1,159 @@
+"""Schemas of the import API: the upload form, the report, past imports and material mappings."""
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+
+class ImportFileSchema(Schema):
+    """The multipart file part of an import."""
+
+    file = Upload(required=True, metadata={"description": "A CSV, XLSX or IFC file."})
+
+
+class ImportFormSchema(Schema):
+    """The multipart form fields of an import."""
+
+    dry_run = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: check and report, write nothing (answers 200)."},
+    )
+
+
+class CountsSchema(Schema):
+    """How many rows were read, and what became of them."""
+
+    rows = fields.Integer()
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    skipped = fields.Integer()
+    incomplete = fields.Integer(metadata={"description": "Imported but flagged incomplete."})
+    errors = fields.Integer()
+    warnings = fields.Integer()
+
+
+class ProblemSchema(Schema):
+    """An error or warning, numbered, with its row and column (or IFC element)."""
+
+    number = fields.Integer()
+    row = fields.Integer(allow_none=True)
+    column = fields.String(allow_none=True)
+    element = fields.String(allow_none=True)
+    message = fields.String()
+    text = fields.String(metadata={"description": "e.g. Row 14, column 'quantity': …"})
+
+
+class SuggestionSchema(Schema):
+    """A library material an unmatched name may mean."""
+
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+
+
+class UnmatchedSchema(Schema):
+    """A material name that matched nothing in the library."""
+
+    name = fields.String()
+    key = fields.String()
+    count = fields.Integer()
+    where = fields.List(fields.String())
+    suggestions = fields.List(fields.Nested(SuggestionSchema))
+
+
+class MaterialTotalSchema(Schema):
+    """Volume and mass of one material over the imported components."""
+
+    material_id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    family = fields.String()
+    components = fields.Integer()
+    volume_m3 = fields.Float()
+    mass_kg = fields.Float()
+
+
+class ImportReportSchema(Schema):
+    """What an import did (or, in a dry run, would do)."""
+
+    file = fields.Dict()
+    dry_run = fields.Boolean()
+    committed = fields.Boolean()
+    ok = fields.Boolean()
+    import_id = fields.Integer(allow_none=True)
+    counts = fields.Nested(CountsSchema)
+    errors = fields.List(fields.Nested(ProblemSchema))
+    errors_truncated = fields.Boolean()
+    warnings = fields.List(fields.Nested(ProblemSchema))
+    unmatched_materials = fields.List(fields.Nested(UnmatchedSchema))
+    materials = fields.List(fields.Nested(MaterialTotalSchema))
+    columns = fields.Dict(metadata={"description": "CSV/XLSX: headers matched and ignored."})
+    ifc = fields.Dict(
+        metadata={
+            "description": "IFC: schema, units, storeys, counts by class, elements "
+            "without quantities, proxies, elements not imported."
+        }
+    )
+
+
+class ImportRunSchema(Schema):
+    """A committed import."""
+
+    id = fields.Integer()
+    building_id = fields.Integer()
+    user_id = fields.Integer(allow_none=True)
+    filename = fields.String()
+    kind = fields.String()
+    sha256 = fields.String()
+    created_count = fields.Integer()
+    updated_count = fields.Integer()
+    unchanged_count = fields.Integer()
+    created_at = fields.DateTime()
+    report = fields.Nested(ImportReportSchema)
+
+
+class ImportRunListSchema(ImportRunSchema):
+    """A committed import, without its report."""
+
+    class Meta:
+        exclude = ("report",)
+
+
+class TemplateArgs(Schema):
+    """Which template to download."""
+
+    format = fields.String(load_default="xlsx", validate=validate.OneOf(("csv", "xlsx")))
+
+
+class MappingSchema(Schema):
+    """A remembered answer: this source name means that library material."""
+
+    id = fields.Integer()
+    organisation_id = fields.Integer()
+    source_name = fields.String()
+    material_id = fields.Integer()
+    material_name = fields.Function(lambda m: m.material.name)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class MappingCreateSchema(Schema):
+    """Remember a source name for the organisation (an existing one is re-pointed)."""
+
+    source_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    material_id = fields.Integer(required=True, strict=True)
+    organisation_id = fields.Integer(
+        strict=True, metadata={"description": "Admins only: another organisation's mappings."}
+    )
+
+
+class MappingUpdateSchema(Schema):
+    """Point a remembered name at another material."""
+
+    material_id = fields.Integer(required=True, strict=True)
+
+
+class MappingQueryArgs(Schema):
+    """Filters for the mapping list."""
+
+    organisation_id = fields.Integer(metadata={"description": "Admins only."})

@@ -1,0 +1,147 @@
+"""The staging area: an uploaded file kept on the server between preview and confirmation.
+
+Each upload gets a folder named by a random id (128 bits) under `<UPLOAD_DIR>/imports`,
+holding the file, `meta.json` (who uploaded it, for which building, when it expires) and
+`state.json` (the background job's phase, progress and report). A stage is only ever found
+again for the same user and building, before it expires; the browser never carries the data.
+State files are replaced atomically, so a reader never sees half of one.
+"""
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from passports.imports.files import StoredFile, store_upload
+from passports.photos import upload_dir
+
+_ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+# A job whose state has not moved for this long died with its worker.
+STALE_SECONDS = 15 * 60
+
+
+def staging_root() -> Path:
+    """The folder of all stages, created on first use."""
+    root = upload_dir() / "imports"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _write_json(path: Path, data: dict) -> None:
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    temp.write_text(json.dumps(data, default=str), encoding="utf-8")
+    os.replace(temp, path)
+
+
+@dataclass
+class Stage:
+    """One staged upload and its job state."""
+
+    id: str
+    path: Path
+    meta: dict
+
+    @property
+    def file(self) -> StoredFile:
+        """The staged file as the importer reads it."""
+        m = self.meta
+        return StoredFile(self.path / "upload", m["filename"], m["kind"], m["size"], m["sha256"])
+
+    def state(self) -> dict:
+        """The job's last written state; a job that stopped moving is reported as failed."""
+        try:
+            state = json.loads((self.path / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {"status": "new"}
+        if state.get("status") == "running" and time.time() - state.get("at", 0) > STALE_SECONDS:
+            state.update(status="failed", message="The import stopped unexpectedly; try again.")
+        return state
+
+    def save_state(self, **state) -> dict:
+        """Replace the job state (status, phase, done, total, report, message …)."""
+        state["at"] = time.time()
+        # The stage may have been discarded or swept meanwhile: nobody will read this state.
+        with contextlib.suppress(FileNotFoundError):
+            _write_json(self.path / "state.json", state)
+        return state
+
+    def claim(self, name: str) -> bool:
+        """Take the right to run the job `name` exactly once, even with racing requests."""
+        try:
+            fd = os.open(self.path / f".{name}.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return False
+        os.close(fd)
+        return True
+
+    def remove(self) -> None:
+        """Delete the stage and its file."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def create_stage(stream, filename: str, user_id: int | None, building_id: int) -> Stage:
+    """Store an upload under a fresh id; the file is checked (type, size, zip) on the way."""
+    sweep_expired()
+    stage_id = secrets.token_urlsafe(16)
+    path = staging_root() / stage_id
+    path.mkdir(mode=0o700)
+    try:
+        stored = store_upload(stream, filename, path / "upload")
+    except Exception:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    hours = float(current_app.config.get("IMPORT_STAGING_HOURS", 24))
+    meta = {
+        "user_id": user_id,
+        "building_id": building_id,
+        "filename": stored.filename,
+        "kind": stored.kind,
+        "size": stored.size,
+        "sha256": stored.sha256,
+        "created": time.time(),
+        "expires": time.time() + hours * 3600,
+    }
+    _write_json(path / "meta.json", meta)
+    stage = Stage(stage_id, path, meta)
+    stage.save_state(status="new", generation=0)
+    return stage
+
+
+def find_stage(stage_id: str, user_id: int | None, building_id: int) -> Stage | None:
+    """The stage with this id, if it belongs to this user and building and has not expired."""
+    if not stage_id or len(stage_id) > 64 or not set(stage_id) <= _ID_CHARS:
+        return None
+    path = staging_root() / stage_id
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if meta.get("user_id") != user_id or meta.get("building_id") != building_id:
+        return None
+    if meta.get("expires", 0) < time.time():
+        shutil.rmtree(path, ignore_errors=True)
+        return None
+    return Stage(stage_id, path, meta)
+
+
+def sweep_expired() -> int:
+    """Remove expired stages; called on every upload, so the area cleans itself."""
+    removed = 0
+    now = time.time()
+    for path in staging_root().iterdir():
+        try:
+            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+            expired = meta.get("expires", 0) < now
+        except (OSError, ValueError):
+            # A folder without readable meta is left over from a failed upload.
+            expired = path.is_dir() and now - path.stat().st_mtime > 3600
+        if expired:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed

@@ -1,0 +1,59 @@
+"""Passport metrics as pure functions, each naming its formula and source.
+
+- `carbon`: embodied carbon A1-A3, transport A4 and the CO2 avoided by reuse (EN 15978);
+- `circularity`: the Ellen MacArthur Foundation's Material Circularity Indicator and the
+  end-of-life defaults assumed when a passport does not record them;
+- `disassembly`: the disassembly score, in the spirit of the DGBC detachability index;
+- `component`: all of them for one component, with the data quality behind them;
+- `geo`: great-circle distances for pickup and delivery.
+
+`stored` keeps each component's results on its row at write time and `queries` aggregates them
+for a building; both touch the database and are imported where needed, not from here.
+"""
+
+from passports.metrics.carbon import (
+    DEFAULT_TRANSPORT_KGCO2E_PER_TKM,
+    co2_avoided_kg,
+    embodied_carbon_kg,
+    parts_carbon_kg,
+    transport_kg,
+)
+from passports.metrics.circularity import (
+    EFFICIENCY_DEFAULT,
+    end_of_life,
+    material_circularity_indicator,
+    mci_terms,
+    utility,
+)
+from passports.metrics.component import (
+    ComponentFacts,
+    ComponentMetrics,
+    MaterialFacts,
+    PartFacts,
+    evaluate,
+)
+from passports.metrics.disassembly import disassembly_score, harmonic_mean
+from passports.metrics.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
+
+__all__ = [
+    "DEFAULT_TRANSPORT_KGCO2E_PER_TKM",
+    "EARTH_RADIUS_KM",
+    "EFFICIENCY_DEFAULT",
+    "ComponentFacts",
+    "ComponentMetrics",
+    "MaterialFacts",
+    "PartFacts",
+    "bounding_box",
+    "co2_avoided_kg",
+    "disassembly_score",
+    "embodied_carbon_kg",
+    "end_of_life",
+    "evaluate",
+    "harmonic_mean",
+    "haversine_km",
+    "material_circularity_indicator",
+    "mci_terms",
+    "parts_carbon_kg",
+    "transport_kg",
+    "utility",
+]

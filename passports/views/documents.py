@@ -1,0 +1,199 @@
+"""Pages of passport documents: the printable passport (HTML and PDF), its frozen versions,
+and the comparison of two versions.
+
+Readers of a building see its documents and versions; writers (its owners) freeze versions.
+The building page shows the figures through the template globals defined here.
+"""
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from app.errors import ServiceError
+from app.extensions import db
+from app.pagination import paginate_page
+from passports.documents import snapshots as versions
+from passports.documents.charts import (
+    FAMILY_COLOURS,
+    QUALITY_COLOURS,
+    STATUS_COLOURS,
+    bar_chart,
+    score_scale,
+    stacked_bar,
+)
+from passports.documents.export import build_document, passport_filename
+from passports.documents.pdf import render_passport_pdf
+from passports.documents.schemas import SnapshotCreateSchema
+from passports.metrics.queries import building_figures
+from passports.permissions import building_for, can_write_building
+from passports.views import bp, load_form
+
+
+def _kg(value: float) -> str:
+    return f"{value / 1000:,.1f} t" if abs(value) >= 1000 else f"{value:,.0f} kg"
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def passport_charts(summary: dict) -> dict:
+    """The SVG charts of a passport summary: materials by mass, completeness, statuses."""
+    families = summary["mass_by_family"]
+    c = summary["completeness"]
+    statuses = [r for r in summary.get("by_status", []) if r["mass_kg"] > 0]
+    return {
+        "families": bar_chart(
+            [(_words(r["family"]), r["mass_kg"], _kg(r["mass_kg"])) for r in families],
+            label="Mass by material family",
+            colours=FAMILY_COLOURS,
+            keys=[r["family"] for r in families],
+        ),
+        "completeness": stacked_bar(
+            [
+                ("Full data", c["full_kg"], QUALITY_COLOURS["full"]),
+                ("Defaults", c["defaults_kg"], QUALITY_COLOURS["defaults"]),
+                ("No material", c["none_kg"], QUALITY_COLOURS["none"]),
+            ],
+            label="Share of the mass by data completeness",
+        ),
+        "statuses": bar_chart(
+            [(_words(r["status"]), r["mass_kg"], _kg(r["mass_kg"])) for r in statuses],
+            label="Mass by lifecycle status",
+            colours=STATUS_COLOURS,
+            keys=[r["status"] for r in statuses],
+        ),
+        "mci": score_scale(summary["mci"], label="Material Circularity Indicator"),
+        "disassembly": score_scale(summary["disassembly_score"], label="Disassembly score"),
+    }
+
+
+@bp.app_template_filter("score")
+def _score(value: float | None) -> str:
+    """A 0-1 score with two decimals, or a dash when unknown."""
+    return "–" if value is None else f"{value:.2f}"
+
+
+@bp.app_template_filter("carbon")
+def _carbon(value: float | None) -> str:
+    """Embodied or avoided carbon: kgCO2e below a tonne, tCO2e above."""
+    if value is None:
+        return "–"
+    return f"{value / 1000:,.1f} tCO2e" if abs(value) >= 1000 else f"{value:,.0f} kgCO2e"
+
+
+@bp.app_template_global("passport_figures")
+def _passport_figures(building) -> dict:
+    """MCI, disassembly score, carbon and completeness of a building, with its charts."""
+    figures = building_figures(building.id)
+    return {**figures, "charts": passport_charts({**figures, "by_status": []})}
+
+
+@bp.app_template_global("passport_versions")
+def _passport_versions(building, limit: int = 5) -> list:
+    """The building's latest frozen passport versions."""
+    return db.session.scalars(versions.snapshots_query(building.id).limit(limit)).all()
+
+
+def _render_document(doc: dict, building, snapshot=None):
+    return render_template(
+        "passports/passport/document.html",
+        doc=doc,
+        building=building,
+        snapshot=snapshot,
+        charts=passport_charts(doc["summary"]),
+        hazards=[(c, h) for c in doc["components"] for h in c["hazards"]],
+    )
+
+
+def _pdf(doc: dict, filename: str, note: str | None = None) -> Response:
+    response = Response(render_passport_pdf(doc, version_note=note), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.route("/buildings/<int:building_id>/passport")
+@login_required
+def passport_document(building_id: int):
+    """The printable passport of a building."""
+    building = building_for(current_user, building_id)
+    return _render_document(build_document(building), building)
+
+
+@bp.route("/buildings/<int:building_id>/passport.pdf")
+@login_required
+def passport_pdf(building_id: int):
+    """The passport as a PDF."""
+    building = building_for(current_user, building_id)
+    return _pdf(build_document(building), passport_filename(building, "pdf"))
+
+
+@bp.route("/buildings/<int:building_id>/versions", methods=["GET", "POST"])
+@login_required
+def passport_versions(building_id: int):
+    """The building's frozen passport versions; owners freeze a new one here."""
+    building = building_for(current_user, building_id)
+    writable = can_write_building(current_user, building)
+    errors, values = {}, {}
+    if request.method == "POST":
+        building = building_for(current_user, building_id, write=True)
+        values = {k: request.form.get(k, "") for k in ("label", "note")}
+        try:
+            data = load_form(SnapshotCreateSchema(), values)
+            snapshot = versions.freeze_snapshot(
+                building, current_user, data["label"], data.get("note", "")
+            )
+            db.session.commit()
+            flash(f"Passport frozen as “{snapshot.label}”.", "success")
+            return redirect(url_for("passports.passport_versions", building_id=building.id))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages
+    page = paginate_page(versions.snapshots_query(building.id), per_page=20)
+    status = 422 if errors else 200
+    return render_template(
+        "passports/passport/versions.html",
+        building=building,
+        page=page,
+        writable=writable,
+        errors=errors,
+        values=values,
+    ), status
+
+
+@bp.route("/passport-versions/<int:snapshot_id>")
+@login_required
+def passport_version(snapshot_id: int):
+    """A frozen passport version, shown like the live passport."""
+    snapshot = versions.snapshot_for(current_user, snapshot_id)
+    return _render_document(snapshot.document, snapshot.building, snapshot)
+
+
+@bp.route("/passport-versions/<int:snapshot_id>.pdf")
+@login_required
+def passport_version_pdf(snapshot_id: int):
+    """A frozen passport version as a PDF."""
+    snapshot = versions.snapshot_for(current_user, snapshot_id)
+    note = f"Frozen version “{snapshot.label}” of {snapshot.created_at:%Y-%m-%d %H:%M} UTC."
+    name = passport_filename(snapshot.building, "pdf", snapshot.created_at.date())
+    return _pdf(snapshot.document, name.replace("passport-", f"passport-v{snapshot.id}-"), note)
+
+
+@bp.route("/buildings/<int:building_id>/versions/compare")
+@login_required
+def passport_compare(building_id: int):
+    """What changed between two versions (or a version and the passport as it is now)."""
+    building = building_for(current_user, building_id)
+    before, after = request.args.get("from", ""), request.args.get("to", "current")
+    if not before.isdigit() or not (after == "current" or after.isdigit()):
+        raise ServiceError(
+            "Choose two versions to compare.",
+            code=422,
+            errors={"from": ["Choose a version."]},
+        )
+    result = versions.compare_versions(
+        current_user, int(before), after if after == "current" else int(after)
+    )
+    if result["building_id"] != building.id:
+        raise ServiceError("These versions are of another building.", code=422)
+    return render_template("passports/passport/compare.html", building=building, d=result)

@@ -1,0 +1,51 @@
+"""Pages for hazardous substances: record a clearance (survey, removal certificate) so that the
+component may be offered for reuse."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from app.extensions import db
+from app.forms import form_data
+from passports import services
+from passports.lifecycle import allowed_next
+from passports.permissions import component_for
+from passports.schemas import ClearanceSchema
+from passports.views import bp, load_form
+
+
+def _back_to(default: str) -> str:
+    """Where to go after the form: a local path given as `next`, else the passport."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@bp.route("/components/<int:component_id>/hazards/<int:hazard_id>/clearance", methods=["POST"])
+@login_required
+def hazard_clear(component_id: int, hazard_id: int):
+    """Record a hazard's clearance with its evidence; the same rules as the API."""
+    component = component_for(current_user, component_id, write=True)
+    hazard = next((h for h in component.hazards if h.id == hazard_id), None)
+    if hazard is None:
+        abort(404)
+    schema = ClearanceSchema()
+    try:
+        data = load_form(schema, form_data(schema, request.form))
+        services.clear_hazard(hazard, current_user, data["note"])
+        db.session.commit()
+    except ValidationError as exc:
+        db.session.rollback()
+        return render_template(
+            "passports/component_detail.html",
+            c=component,
+            building=component.building,
+            writable=True,
+            next_statuses=allowed_next(component.status),
+            clearance={"hazard_id": hazard_id, "errors": exc.messages, "values": request.form},
+        ), 422
+    kind = hazard.kind.upper() if hazard.kind == "pcb" else hazard.kind
+    flash(f"Clearance recorded for {kind}.", "success")
+    default = url_for("passports.component_detail", component_id=component.id) + "#hazards"
+    return redirect(_back_to(default), 303)
