@@ -39,7 +39,7 @@ test-postgres: install
 
 ## make bench: benchmarks with their figures (SQLite and PostgreSQL)
 bench: install
-	./scripts/ensure-test-tools.sh
+	./scripts/ensure-bench-tools.sh
 	$(BIN)/python -m bench
 
 lint: install

@@ -11,10 +11,13 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
     """Settings shared by every environment."""
 
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
     # None means "a SQLite file in the instance folder", resolved by the app factory.
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -97,7 +100,7 @@ class ProductionConfig(Config):
     def validate(cls) -> None:
         """Raise if the secret key or the database were left at their defaults."""
         secret = _env("SECRET_KEY")
-        if not secret or secret == Config.SECRET_KEY or len(secret) < 32:
+        if not secret or secret == DEV_SECRET_KEY or len(secret) < 32:
             raise RuntimeError("ProductionConfig needs SECRET_KEY (at least 32 characters).")
         if not _env("DATABASE_URL"):
             raise RuntimeError("ProductionConfig needs DATABASE_URL.")

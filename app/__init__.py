@@ -75,7 +75,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config.get("PG_RANDOM_PAGE_COST"))
 
 
 def register_hooks(app: Flask) -> None:
@@ -94,14 +94,14 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import views as auth_views
     from app.extensions import api
     from app.views import bp as core_bp
-    from passports import api as passports_api
-    from passports import api_imports as passports_api_imports
+    from dashboard import api as dashboard_api
+    from dashboard import views as dashboard_views
     from marketplace import api as marketplace_api
     from marketplace import api_alerts as marketplace_api_alerts
     from marketplace import views as marketplace_views
+    from passports import api as passports_api
+    from passports import api_imports as passports_api_imports
     from passports import views as passports_views
-    from dashboard import api as dashboard_api
-    from dashboard import views as dashboard_views
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_views.bp)
@@ -126,8 +126,8 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the CLI groups of every package."""
     from app.commands import orgs, users
-    from marketplace.cli import exchange
     from dashboard.cli import dashboard
+    from marketplace.cli import exchange
     from passports.cli import demo, passports
 
     for group in (orgs, users, passports, demo, exchange, dashboard):

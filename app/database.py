@@ -24,8 +24,20 @@ def write_intent() -> bool:
     return request.method not in _READ_METHODS or bool(g.get("db_write_intent"))
 
 
-def configure_engine(engine: Engine) -> None:
-    """Give SQLite foreign keys, WAL, a busy timeout and BEGIN IMMEDIATE for writers."""
+def configure_engine(engine: Engine, random_page_cost: float | None = None) -> None:
+    """Give SQLite foreign keys, WAL, a busy timeout and BEGIN IMMEDIATE for writers; tell
+    PostgreSQL that random reads are cheap (SSD storage), so that it uses the covering indexes
+    for one building's aggregates instead of scanning whole tables."""
+    if engine.dialect.name == "postgresql":
+        if random_page_cost is not None:
+
+            @event.listens_for(engine, "connect")
+            def _postgres_connect(dbapi_connection, _record):
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute(f"SET random_page_cost = {float(random_page_cost)}")
+                dbapi_connection.commit()
+
+        return
     if engine.dialect.name != "sqlite":
         return
 

@@ -62,6 +62,10 @@ def words(value: str | None) -> str:
     return (value or "").replace("_", " ").capitalize()
 
 
+def _reuses(count: int) -> str:
+    return f"{count:,} reuse" + ("" if count == 1 else "s")
+
+
 def _p(text: str, style: str = "body") -> Paragraph:
     return Paragraph(escape(text), styles()[style])
 
@@ -74,7 +78,7 @@ def _kpis(data: dict) -> Table:
         (mass_text(data["mass_kg"]), "urban mine (mass in passports)"),
         (
             carbon_text(co2["total_kg"]),
-            f"CO2e avoided to date ({co2['total_transactions']} reuses)",
+            f"CO2e avoided to date ({_reuses(co2['total_transactions'])})",
         ),
         (score_text(data["mci"]), "average MCI (by mass)"),
         (score_text(data["disassembly_score"]), "average disassembly score"),
@@ -263,8 +267,16 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
             ]
             for b in data["top_buildings"]
         ]
+        note = (
+            "Buildings whose passports the reader of this report may open; all buildings "
+            "count in the figures above."
+            if scope["kind"] == "city"
+            else "The organisation's largest buildings by mass."
+        )
         story += [
             _p("Largest buildings", "h2"),
+            _p(note, "small"),
+            Spacer(1, 3),
             _table(
                 ["Building", "City", "Comps", "Mass", "MCI", "DS", "A1-A3"],
                 rows,

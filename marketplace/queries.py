@@ -1,5 +1,6 @@
 """Reads of the exchange: the search with its filters, facets and sorts, and listing lookups."""
 
+import math
 from datetime import date
 from functools import cache
 
@@ -9,7 +10,6 @@ from sqlalchemy import (
     and_,
     case,
     func,
-    literal,
     null,
     or_,
     select,
@@ -55,11 +55,12 @@ def cpv_prefix(code: str) -> str:
 
 def distance_km(lat: float, lon: float) -> ColumnElement[float]:
     """SQL haversine distance from a point to each listing's pickup location, in km."""
-    dlat = func.radians(Listing.pickup_latitude - lat) / 2
-    dlon = func.radians(Listing.pickup_longitude - lon) / 2
-    a = func.sin(dlat) * func.sin(dlat) + (
-        func.cos(func.radians(literal(lat))) * func.cos(func.radians(Listing.pickup_latitude))
-        * func.sin(dlon) * func.sin(dlon))
+    # The searcher's cosine is worked out here: a smaller expression to compile and to run.
+    sin_dlat = func.sin(func.radians(Listing.pickup_latitude - lat) / 2)
+    sin_dlon = func.sin(func.radians(Listing.pickup_longitude - lon) / 2)
+    a = sin_dlat * sin_dlat + (math.cos(math.radians(lat))
+                               * func.cos(func.radians(Listing.pickup_latitude))
+                               * sin_dlon * sin_dlon)
     return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
 
 
@@ -213,7 +214,8 @@ def search_listings(args: dict, page: int = 1, per_page: int = 20) -> dict:
     loaded = {listing.id: listing for listing in db.session.scalars(
         select(Listing).where(Listing.id.in_([ident for ident, _key in chosen]))
         .options(joinedload(Listing.building), joinedload(Listing.organisation),
-                 selectinload(Listing.items).joinedload(ListingComponent.component)))
+                 selectinload(Listing.items).joinedload(ListingComponent.component)
+                 .load_only(Component.id, Component.tag, Component.name)))
     } if chosen else {}
     factor = current_app.config["TRANSPORT_KGCO2E_PER_TKM"]
     for ident, key in chosen:

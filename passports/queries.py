@@ -1,6 +1,8 @@
 """Reads for passports: lists, searches and the building overview, aggregated in SQL."""
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from functools import cache
+
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 
 from app.extensions import db
 from passports.models import (
@@ -199,8 +201,9 @@ def events_query(component: Component) -> Select:
     )
 
 
-def tag_facts(tag: str):
-    """What anyone may know of a tag, in one query: name, status, city and main family."""
+@cache
+def _tag_facts_statement() -> Select:
+    """The statement of tag_facts, built once: building it cost more than running it."""
     family = (
         select(Material.family)
         .join(ComponentMaterial, ComponentMaterial.material_id == Material.id)
@@ -210,7 +213,7 @@ def tag_facts(tag: str):
         .correlate(Component)
         .scalar_subquery()
     )
-    return db.session.execute(
+    return (
         select(
             Component.id,
             Component.tag,
@@ -221,8 +224,13 @@ def tag_facts(tag: str):
             family.label("material_family"),
         )
         .join(Building, Building.id == Component.building_id)
-        .where(Component.tag == tag)
-    ).one_or_none()
+        .where(Component.tag == bindparam("tag"))
+    )
+
+
+def tag_facts(tag: str):
+    """What anyone may know of a tag, in one query: name, status, city and main family."""
+    return db.session.execute(_tag_facts_statement(), {"tag": tag}).one_or_none()
 
 
 def tag_for_gtin_serial(gtin: str, serial: str) -> str | None:

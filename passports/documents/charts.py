@@ -50,8 +50,8 @@ def _num(value: float) -> str:
 def _svg(width: float, height: float, label: str, body: list[str]) -> Markup:
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {_num(width)} '
-        f'{_num(height)}" width="100%" role="img" aria-label="{escape(label)}" '
-        'font-family="system-ui, sans-serif" font-size="12">'
+        f'{_num(height)}" width="{_num(width)}" height="{_num(height)}" role="img" '
+        f'aria-label="{escape(label)}" font-family="system-ui, sans-serif" font-size="13">'
     )
     return Markup(head + f"<title>{escape(label)}</title>" + "".join(body) + "</svg>")
 
@@ -62,7 +62,7 @@ def bar_chart(
     label: str,
     colours: dict[str, str] | None = None,
     keys: Sequence[str] | None = None,
-    width: float = 640,
+    width: float = 560,
     bar_height: float = 20,
 ) -> Markup:
     """Horizontal bars: rows of (label, value, value as text), longest bar the largest value.
@@ -71,7 +71,10 @@ def bar_chart(
     """
     if not rows:
         return _svg(width, 30, label, [f'<text x="0" y="20" fill="{MUTED}">No data yet.</text>'])
-    label_w, value_w, gap = 150.0, 90.0, 6.0
+    # Columns sized to their longest text (about 7.4 px a character at 13 px).
+    label_w = min(190.0, 14 + 7.4 * max(len(name) for name, _, _ in rows))
+    value_w = 12 + 7.6 * max(len(text) for _, _, text in rows)
+    gap = 6.0
     plot_w = width - label_w - value_w
     top = max(max(v for _, v, _ in rows), 1e-12)
     body = []
@@ -100,7 +103,7 @@ def stacked_bar(
     segments: Sequence[tuple[str, float, str]],
     *,
     label: str,
-    width: float = 640,
+    width: float = 560,
     height: float = 22,
 ) -> Markup:
     """One bar split into segments of (label, value, colour), with a legend below it."""
@@ -126,7 +129,7 @@ def stacked_bar(
             f'fill="{colour}" rx="2"/><text x="{_num(lx + 16)}" y="{_num(legend_y)}" '
             f'fill="{INK}">{escape(text)}</text>'
         )
-        lx += 26 + 7.2 * len(text)
+        lx += 28 + 7.6 * len(text)
     return _svg(width, legend_y + 6, label, body)
 
 
@@ -134,7 +137,7 @@ def column_chart(
     points: Sequence[tuple[str, float]],
     *,
     label: str,
-    width: float = 640,
+    width: float = 560,
     height: float = 200,
     colour: str = DEFAULT_COLOUR,
 ) -> Markup:
@@ -153,7 +156,7 @@ def column_chart(
         body.append(
             f'<line x1="{_num(left)}" x2="{_num(width)}" y1="{_num(y)}" y2="{_num(y)}" '
             f'stroke="{GRID}"/><text x="{_num(left - 6)}" y="{_num(y + 4)}" text-anchor="end" '
-            f'fill="{MUTED}" font-size="10">{_num(tick)}</text>'
+            f'fill="{MUTED}" font-size="11">{_num(tick)}</text>'
         )
         tick += step
     slot = plot_w / len(points)
@@ -170,7 +173,7 @@ def column_chart(
         if i % every == 0:
             body.append(
                 f'<text x="{_num(x + bar_w / 2)}" y="{_num(height - 6)}" text-anchor="middle" '
-                f'fill="{MUTED}" font-size="10">{escape(name)}</text>'
+                f'fill="{MUTED}" font-size="11">{escape(name)}</text>'
             )
     return _svg(width, height, label, body)
 
@@ -188,8 +191,8 @@ def score_scale(value: float | None, *, label: str, width: float = 280) -> Marku
     height = 34.0
     body = [
         f'<rect x="0" y="8" width="{_num(width)}" height="10" rx="5" fill="{GRID}"/>',
-        f'<text x="0" y="32" fill="{MUTED}" font-size="10">0</text>',
-        f'<text x="{_num(width)}" y="32" text-anchor="end" fill="{MUTED}" font-size="10">1</text>',
+        f'<text x="0" y="32" fill="{MUTED}" font-size="11">0</text>',
+        f'<text x="{_num(width)}" y="32" text-anchor="end" fill="{MUTED}" font-size="11">1</text>',
     ]
     if value is not None:
         x = max(0.0, min(1.0, value)) * width
