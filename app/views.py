@@ -12,5 +12,5 @@ def index():
     if current_user.is_authenticated:
         if current_user.role in ("owner", "contractor", "admin"):
             return redirect(url_for("passports.building_list"))
-        return redirect(url_for("passports.material_list"))
+        return redirect(url_for("marketplace.search"))
     return render_template("index.html")

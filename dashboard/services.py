@@ -24,6 +24,7 @@ from itertools import chain
 
 from sqlalchemy import case, delete, event, func, inspect, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import get_history
 
 from app.extensions import db
 from app.models import utcnow
@@ -216,7 +217,8 @@ def _after_flush(session, _flush_context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Component):
             pending.add(obj.building_id)
-            pending.update(inspect(obj).attrs.building_id.history.deleted)
+            if not inspect(obj).pending:  # a move touches the building it left, too
+                pending.update(get_history(obj, "building_id").deleted)
         elif isinstance(obj, ComponentMaterial | ComponentHazard | ComponentEvent):
             component = _component_of(session, obj)
             if component is not None:

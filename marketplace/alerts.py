@@ -23,6 +23,7 @@ from marketplace.schemas import ListingQueryArgs
 
 log = logging.getLogger(__name__)
 MAX_SAVED_SEARCHES = 50
+_UNITS = {"m2": "m²", "m3": "m³"}
 SMTP_TIMEOUT_S = 10
 
 
@@ -104,7 +105,8 @@ def notify_saved_searches(listing: Listing) -> list[Notification]:
             user_id=user.id, kind="saved_search_match", listing_id=listing.id,
             saved_search_id=saved.id,
             message=f"New on the exchange for “{saved.name}”: {listing.title} "
-                    f"({listing.quantity:g} {listing.unit}, {listing.city or 'no city'}).")
+                    f"({listing.quantity:g} {_UNITS.get(listing.unit, listing.unit)}, "
+                    f"{listing.city or 'no city'}).")
         db.session.add(note)
         sent.append((note, user.email))
     db.session.flush()

@@ -7,8 +7,11 @@ so its history starts with the lot's. Every moved component gets a `transferred`
 more reuse cycle, and its status steps along the lifecycle to transferred.
 """
 
+from datetime import date
+
 from sqlalchemy import select
 
+from app.errors import Conflict
 from app.extensions import db
 from app.models import utcnow
 from marketplace.models import ListingComponent, Reservation
@@ -141,6 +144,10 @@ def collect_reservation(reservation: Reservation, actor) -> list[Component]:
     """Hand over an accepted reservation; returns the components that moved."""
     expect_status(reservation, "accepted", action="collected")
     listing = reservation.listing
+    if listing.future_stock and listing.available_from and listing.available_from > date.today():
+        raise Conflict(f"Future stock: it can be collected from {listing.available_from}, when "
+                       "the building comes down.", extra={"available_from": str(
+                           listing.available_from)})
     destination = reservation.destination or buyer_storage(reservation)
     remaining = reservation.quantity
     moved: list[Component] = []

@@ -12,7 +12,7 @@ from app.extensions import csrf, db
 from app.pagination import paginate_api
 from passports import queries, services
 from passports.documents import snapshots as passport_versions
-from passports.documents.export import build_document, passport_filename
+from passports.documents.export import build_document, gc_paused, passport_filename
 from passports.documents.importer import import_passport
 from passports.documents.schemas import (
     CompareArgs,
@@ -324,11 +324,9 @@ _DOCUMENT = {
 
 
 def _json(payload, status: int = 200, filename: str | None = None) -> Response:
-    response = Response(
-        json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-        status=status,
-        mimetype="application/json",
-    )
+    with gc_paused():
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    response = Response(body, status=status, mimetype="application/json")
     if filename:
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

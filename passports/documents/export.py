@@ -11,8 +11,11 @@ printed QR label) and, when it came from another instance, the tag URL it had th
 this database appear only under `source`, which says where the document came from.
 """
 
+import gc
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from flask import current_app
@@ -123,6 +126,22 @@ def parse_datetime(text: str) -> datetime:
     return value
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a large acyclic structure.
+
+    A document of 10,000 components is about 300,000 new dicts, lists and strings; each
+    allocation burst would otherwise trigger generation scans that cost as much as the work.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _base_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
 
@@ -165,6 +184,11 @@ def _grouped(rows, key_index: int = 0) -> dict[int, list]:
 
 def build_document(building: Building, *, generated_at: datetime | None = None) -> dict:
     """The passport of a building as a dict that validates against schema 1.0."""
+    with gc_paused():
+        return _build_document(building, generated_at)
+
+
+def _build_document(building: Building, generated_at: datetime | None) -> dict:
     base = _base_url()
     live = (Component.building_id == building.id, Component.archived_at.is_(None))
     parent = aliased(Component)

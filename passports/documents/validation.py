@@ -1,13 +1,17 @@
 """Checking a passport document against its committed JSON Schema (draft 2020-12).
 
-Errors are reported by JSON path (`$.components[3].quantity`), the way a sender can find them
-in the document they sent.
+Two validators read the same schema: `fastjsonschema` compiles it to Python and passes a valid
+document of 10,000 components in a fraction of a second; only a document it refuses is walked
+again by `jsonschema`, which lists every error by JSON path (`$.components[3].quantity`), the
+way a sender can find them in the document they sent. (The schema keeps to what both
+understand; a `$` inside a pattern's character class is written `\\$` for fastjsonschema.)
 """
 
 import json
 from functools import lru_cache
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "passport.schema.json"
@@ -27,12 +31,22 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(passport_schema())
 
 
+@lru_cache(maxsize=1)
+def _fast_check():
+    return fastjsonschema.compile(passport_schema())
+
+
 def _short(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
 
 
 def schema_errors(document) -> dict[str, list[str]]:
     """{json_path: [messages]} for every way `document` breaks the schema (at most 100)."""
+    try:
+        _fast_check()(document)
+        return {}
+    except fastjsonschema.JsonSchemaException:
+        pass  # list every error, by path, with the thorough validator
     errors: dict[str, list[str]] = {}
     for count, error in enumerate(_validator().iter_errors(document)):
         if count >= MAX_ERRORS:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
 from app.extensions import db
 from passports.metrics.component import ComponentFacts, MaterialFacts, PartFacts, evaluate
@@ -103,8 +104,7 @@ def _material_lookup(session) -> Callable[[ComponentMaterial], Material | None]:
 
 
 def _changed(obj, names: Iterable[str]) -> bool:
-    attrs = inspect(obj).attrs
-    return any(attrs[name].history.has_changes() for name in names)
+    return any(get_history(obj, name, PASSIVE_NO_INITIALIZE).has_changes() for name in names)
 
 
 def _never_scored(obj) -> bool:
@@ -117,21 +117,21 @@ def _before_flush(session, _flush_context, _instances) -> None:
     materials: list[int] = []
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Component):
-            if obj in session.new or _changed(obj, INPUT_ATTRIBUTES) or _never_scored(obj):
+            if inspect(obj).pending or _changed(obj, INPUT_ATTRIBUTES) or _never_scored(obj):
                 touched[id(obj)] = obj
         elif isinstance(obj, ComponentMaterial | ComponentHazard):
             if obj.component is not None:
                 touched[id(obj.component)] = obj.component
         elif (
             isinstance(obj, Material)
-            and obj not in session.new
+            and not inspect(obj).pending
             and _changed(obj, MATERIAL_ATTRIBUTES)
         ):
             materials.append(obj.id)
     for obj in session.deleted:
         if isinstance(obj, ComponentMaterial | ComponentHazard):
             parent = obj.component
-            if parent is not None and parent not in session.deleted:
+            if parent is not None and not inspect(parent).deleted:
                 touched[id(parent)] = parent
     if materials:
         users = session.scalars(
@@ -145,8 +145,9 @@ def _before_flush(session, _flush_context, _instances) -> None:
     if not touched:
         return
     material_of = _material_lookup(session)
+    deleted = set(map(id, session.deleted))
     for component in touched.values():
-        if component not in session.deleted:
+        if id(component) not in deleted:
             score_component(component, material_of)
 
 

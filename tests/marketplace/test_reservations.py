@@ -200,3 +200,20 @@ def test_collecting_everything_into_the_buyers_storage(client, db, seller, buyer
     assert all(c.status == "transferred" and c.reuse_cycles == 1 for c in moved)
     stored = fresh(db, Listing, listing.id)
     assert (stored.quantity, stored.status) == (0, "sold_out")
+
+
+def test_future_stock_is_reserved_ahead_but_collected_only_when_it_comes_down(
+        client, db, seller, buyer, make_lot, make_building, make_listing, token_for):
+    from datetime import date, timedelta
+
+    demolition = date.today() + timedelta(days=90)
+    hospital = make_building(seller, status="demolition_planned", planned_date=demolition)
+    lot = make_lot(seller, quantity=40.0, status="installed", building=hospital)
+    listing = make_listing(seller, lot=lot)
+    assert listing.future_stock and listing.available_from == demolition
+    r = reserve(client, token_for(buyer), listing.id, 10).json
+    sh = token_for(seller)
+    assert client.post(f"/api/v1/reservations/{r['id']}/accept", headers=sh).status_code == 200
+    early = client.post(f"/api/v1/reservations/{r['id']}/collect", headers=sh)
+    assert early.status_code == 409 and early.json["available_from"] == demolition.isoformat()
+    assert fresh(db, Reservation, r["id"]).status == "accepted"
