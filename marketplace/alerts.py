@@ -32,7 +32,8 @@ def clean_params(params: dict) -> dict:
     empty values are dropped. Field errors are raised under `params`."""
     try:
         clean = ListingQueryArgs().load(
-            {k: v for k, v in params.items() if v is not None and v != ""})
+            {k: v for k, v in params.items() if v is not None and v != ""}
+        )
     except ValidationError as exc:
         raise ValidationError({"params": exc.messages}) from exc
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in clean.items()}
@@ -42,10 +43,12 @@ def save_search(user, name: str, params: dict) -> SavedSearch:
     """Keep a search (validated like the search itself) to be told of new matches."""
     stored = clean_params(params)
     count = db.session.scalar(
-        select(func.count(SavedSearch.id)).where(SavedSearch.user_id == user.id))
+        select(func.count(SavedSearch.id)).where(SavedSearch.user_id == user.id)
+    )
     if count >= MAX_SAVED_SEARCHES:
-        raise Conflict(f"You can keep at most {MAX_SAVED_SEARCHES} saved searches; "
-                       "delete one first.")
+        raise Conflict(
+            f"You can keep at most {MAX_SAVED_SEARCHES} saved searches; delete one first."
+        )
     saved = SavedSearch(user_id=user.id, name=name.strip()[:120] or "My search", params=stored)
     db.session.add(saved)
     db.session.flush()
@@ -54,8 +57,7 @@ def save_search(user, name: str, params: dict) -> SavedSearch:
 
 def saved_searches_of(user) -> Select:
     """The user's saved searches, newest first."""
-    return (select(SavedSearch).where(SavedSearch.user_id == user.id)
-            .order_by(SavedSearch.id.desc()))
+    return select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.id.desc())
 
 
 def saved_search_for(user, saved_search_id: int) -> SavedSearch:
@@ -69,8 +71,11 @@ def saved_search_for(user, saved_search_id: int) -> SavedSearch:
 def delete_saved_search(saved: SavedSearch) -> None:
     """Stop a saved search; the notifications it produced stay in the inbox."""
     db.session.execute(
-        update(Notification).where(Notification.saved_search_id == saved.id)
-        .values(saved_search_id=None).execution_options(synchronize_session=False))
+        update(Notification)
+        .where(Notification.saved_search_id == saved.id)
+        .values(saved_search_id=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.delete(saved)
     db.session.flush()
 
@@ -89,7 +94,8 @@ def notify_saved_searches(listing: Listing) -> list[Notification]:
     """Tell every saved search's owner about a newly published listing that matches."""
     sent = []
     saved_searches = db.session.scalars(
-        select(SavedSearch).options(joinedload(SavedSearch.user)).order_by(SavedSearch.id))
+        select(SavedSearch).options(joinedload(SavedSearch.user)).order_by(SavedSearch.id)
+    )
     for saved in saved_searches:
         user = saved.user
         if not user.active or user.organisation_id == listing.organisation_id:
@@ -102,11 +108,14 @@ def notify_saved_searches(listing: Listing) -> list[Notification]:
             log.warning("saved search %s no longer validates; skipped", saved.id)
             continue
         note = Notification(
-            user_id=user.id, kind="saved_search_match", listing_id=listing.id,
+            user_id=user.id,
+            kind="saved_search_match",
+            listing_id=listing.id,
             saved_search_id=saved.id,
             message=f"New on the exchange for “{saved.name}”: {listing.title} "
-                    f"({listing.quantity:g} {_UNITS.get(listing.unit, listing.unit)}, "
-                    f"{listing.city or 'no city'}).")
+            f"({listing.quantity:g} {_UNITS.get(listing.unit, listing.unit)}, "
+            f"{listing.city or 'no city'}).",
+        )
         db.session.add(note)
         sent.append((note, user.email))
     db.session.flush()
@@ -121,8 +130,7 @@ def _email(notes: list[tuple[Notification, str]]) -> None:
     if not server or not notes:
         return
     try:
-        with smtplib.SMTP(server, current_app.config["MAIL_PORT"],
-                          timeout=SMTP_TIMEOUT_S) as smtp:
+        with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=SMTP_TIMEOUT_S) as smtp:
             for note, address in notes:
                 smtp.send_message(_message(note, address))
                 note.emailed_at = utcnow()
@@ -143,11 +151,13 @@ def _message(note: Notification, address: str) -> EmailMessage:
 
 def notifications_of(user, unread: bool | None = None) -> Select:
     """The user's notifications, newest first; only unread (True) or read (False) ones."""
-    stmt = (select(Notification).where(Notification.user_id == user.id)
-            .order_by(Notification.id.desc()))
+    stmt = (
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())
+    )
     if unread is not None:
-        stmt = stmt.where(Notification.read_at.is_(None) if unread
-                          else Notification.read_at.is_not(None))
+        stmt = stmt.where(
+            Notification.read_at.is_(None) if unread else Notification.read_at.is_not(None)
+        )
     return stmt
 
 
@@ -170,12 +180,20 @@ def mark_read(note: Notification) -> Notification:
 def mark_all_read(user) -> int:
     """Mark every unread notification of the user read; returns how many."""
     return db.session.execute(
-        update(Notification).where(Notification.user_id == user.id,
-                                   Notification.read_at.is_(None))
-        .values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def unread_count(user) -> int:
     """How many notifications the user has not read."""
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )

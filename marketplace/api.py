@@ -1,8 +1,9 @@
 """REST API of the exchange: listings, search, reservations, procurement exports."""
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from app.auth.decorators import api_login_required
 from app.extensions import csrf, db
@@ -12,8 +13,8 @@ from marketplace.models import Listing, Reservation
 from marketplace.permissions import listing_for, require_buyer, reservation_for
 from marketplace.schemas import (
     ListingCreateSchema,
-    ListingQueryArgs,
     ListingSchema,
+    ListingSearchArgs,
     ListingUpdateSchema,
     ReservationCreateSchema,
     ReservationSchema,
@@ -29,34 +30,38 @@ _FILE = {"type": "string", "format": "binary"}
 
 @blp.route("/listings", methods=["GET"])
 @api_login_required
-@blp.arguments(ListingQueryArgs, location="query")
+@blp.arguments(ListingSearchArgs, location="query", unknown=RAISE)
 @blp.response(200, SearchSchema)
 def search_listings(args):
     """Search published listings: text, CPV prefix, family, condition, quantity, date,
     radius, price; facet counts; sorted and paginated (`page`, `per_page`)."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
+    page, per_page = args.pop("page"), args.pop("per_page")
     return queries.search_listings(args, page, per_page)
 
 
 @blp.route("/listings/export.csv", methods=["GET"])
 @api_login_required
-@blp.arguments(ListingQueryArgs, location="query")
+@blp.arguments(ListingSearchArgs, location="query", unknown=RAISE)
 @blp.response(200, _FILE, content_type="text/csv",
               description="Every listing the search finds (at most 10,000), streamed.")
 def export_search_csv(args):
     """The search's results as CSV: same query arguments as `GET /listings`, no paging."""
-    return exports.export_search(args, "csv")
+    return exports.export_search(_unpaged(args), "csv")
 
 
 @blp.route("/listings/export.xlsx", methods=["GET"])
 @api_login_required
-@blp.arguments(ListingQueryArgs, location="query")
+@blp.arguments(ListingSearchArgs, location="query", unknown=RAISE)
 @blp.response(200, _FILE, content_type=exports.XLSX_MIME,
               description="A workbook: the listings and an About sheet explaining the columns.")
 def export_search_xlsx(args):
     """The search's results as an XLSX workbook (at most 10,000 listings)."""
-    return exports.export_search(args, "xlsx")
+    return exports.export_search(_unpaged(args), "xlsx")
+
+
+def _unpaged(args: dict) -> dict:
+    """Exports take every result: the page arguments of a copied search URL are ignored."""
+    return {k: v for k, v in args.items() if k not in ("page", "per_page")}
 
 
 @blp.route("/listings/<int:listing_id>/export.csv", methods=["GET"])

@@ -16,8 +16,9 @@ from marketplace.schemas import (
     SavedSearchSchema,
 )
 
-blp = Blueprint("alerts_api", __name__,
-                description="Saved searches of the exchange and the in-app inbox")
+blp = Blueprint(
+    "alerts_api", __name__, description="Saved searches of the exchange and the in-app inbox"
+)
 csrf.exempt(blp)
 
 
@@ -70,8 +71,9 @@ def delete_saved_search(saved_search_id):
 def list_notifications(args, pagination_parameters):
     """The caller's inbox, newest first; `unread=true` for the unread ones only. The
     X-Pagination header has the total."""
-    return paginate_api(alerts.notifications_of(current_user, args.get("unread")),
-                        pagination_parameters)
+    return paginate_api(
+        alerts.notifications_of(current_user, args.get("unread")), pagination_parameters
+    )
 
 
 @blp.route("/notifications/<int:notification_id>/read", methods=["POST"])

@@ -58,18 +58,27 @@ def distance_km(lat: float, lon: float) -> ColumnElement[float]:
     # The searcher's cosine is worked out here: a smaller expression to compile and to run.
     sin_dlat = func.sin(func.radians(Listing.pickup_latitude - lat) / 2)
     sin_dlon = func.sin(func.radians(Listing.pickup_longitude - lon) / 2)
-    a = sin_dlat * sin_dlat + (math.cos(math.radians(lat))
-                               * func.cos(func.radians(Listing.pickup_latitude))
-                               * sin_dlon * sin_dlon)
+    a = sin_dlat * sin_dlat + (
+        math.cos(math.radians(lat))
+        * func.cos(func.radians(Listing.pickup_latitude))
+        * sin_dlon
+        * sin_dlon
+    )
     return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
 
 
 def _conditions(args: dict, today: date) -> dict[str, list[ColumnElement[bool]]]:
     """Filter conditions grouped by the facet they belong to ('' for the others)."""
-    groups: dict[str, list] = {"": [
-        Listing.status == "published",
-        or_(Listing.available_until.is_(None), Listing.available_until >= today),
-    ], "cpv_division": [], "material_family": [], "condition": [], "city": []}
+    groups: dict[str, list] = {
+        "": [
+            Listing.status == "published",
+            or_(Listing.available_until.is_(None), Listing.available_until >= today),
+        ],
+        "cpv_division": [],
+        "material_family": [],
+        "condition": [],
+        "city": [],
+    }
     common = groups[""]
     if args.get("cpv"):
         groups["cpv_division"].append(Listing.cpv_code.like(cpv_prefix(args["cpv"]) + "%"))
@@ -82,27 +91,37 @@ def _conditions(args: dict, today: date) -> dict[str, list[ColumnElement[bool]]]
     if args.get("min_quantity"):
         common.append(Listing.quantity_available >= args["min_quantity"])
     if args.get("available_by"):
-        common.append(or_(Listing.available_from.is_(None),
-                          Listing.available_from <= args["available_by"]))
+        common.append(
+            or_(Listing.available_from.is_(None), Listing.available_from <= args["available_by"])
+        )
     if args.get("free"):
         common.append(Listing.price_basis == "free")
     if args.get("max_price") is not None:
-        common.append(or_(Listing.price_basis == "free", and_(
-            Listing.price_basis == "fixed", Listing.price_eur <= args["max_price"])))
+        common.append(
+            or_(
+                Listing.price_basis == "free",
+                and_(Listing.price_basis == "fixed", Listing.price_eur <= args["max_price"]),
+            )
+        )
     if args.get("radius_km") is not None:
         lat, lon, radius = args["lat"], args["lon"], args["radius_km"]
         min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
         # The box is what an index can find; the haversine then trims its corners.
-        common += [Listing.pickup_latitude.between(min_lat, max_lat),
-                   Listing.pickup_longitude.between(min_lon, max_lon),
-                   distance_km(lat, lon) <= radius]
+        common += [
+            Listing.pickup_latitude.between(min_lat, max_lat),
+            Listing.pickup_longitude.between(min_lon, max_lon),
+            distance_km(lat, lon) <= radius,
+        ]
     return groups
 
 
 def _facet_columns() -> dict[str, ColumnElement]:
-    return {"cpv_division": func.substr(Listing.cpv_code, 1, 2),
-            "material_family": Listing.material_family, "condition": Listing.condition,
-            "city": Listing.city}
+    return {
+        "cpv_division": func.substr(Listing.cpv_code, 1, 2),
+        "material_family": Listing.material_family,
+        "condition": Listing.condition,
+        "city": Listing.city,
+    }
 
 
 def _search(groups: dict, query: str, sort: str, point, offset: int, limit: int):
@@ -118,11 +137,14 @@ def _search(groups: dict, query: str, sort: str, point, offset: int, limit: int)
     active = [name for name in FACETS if groups[name]]
     every = and_(*(c for name in active for c in groups[name])) if active else None
     keys = list(_facet_columns().values()) + [
-        case((and_(*groups[name]), 1), else_=0) for name in active]
+        case((and_(*groups[name]), 1), else_=0) for name in active
+    ]
     stmt, rank = search.apply_match(select(Listing.id.label("id")).where(*groups[""]), query)
     sort_key = {
-        "relevance": rank, "distance": distance_km(*point) if point else None,
-        "available_from": Listing.available_from, "co2_avoided": Listing.co2_avoided_kg,
+        "relevance": rank,
+        "distance": distance_km(*point) if point else None,
+        "available_from": Listing.available_from,
+        "co2_avoided": Listing.co2_avoided_kg,
         "newest": Listing.published_at,
     }[sort]
     if every is not None and sort in ("relevance", "distance"):
@@ -133,6 +155,7 @@ def _search(groups: dict, query: str, sort: str, point, offset: int, limit: int)
         columns.append(Listing.published_at.label("p"))
     base = stmt.add_columns(*columns).cte("base")
     k = [base.c[f"k{i}"] for i in range(len(keys))]
+
     def order(c) -> list:
         keys = {
             "relevance": lambda: [c.s.desc(), c.p.desc()],
@@ -143,16 +166,23 @@ def _search(groups: dict, query: str, sort: str, point, offset: int, limit: int)
         }[sort]()
         return [*keys, c.id.desc()]
 
-    picked = (select(base.c.id, base.c.s, *([base.c.p] if sort == "relevance" else []))
-              .where(*(key == 1 for key in k[len(FACETS):]))
-              .order_by(*order(base.c)).limit(limit).offset(offset).subquery("picked"))
+    picked = (
+        select(base.c.id, base.c.s, *([base.c.p] if sort == "relevance" else []))
+        .where(*(key == 1 for key in k[len(FACETS) :]))
+        .order_by(*order(base.c))
+        .limit(limit)
+        .offset(offset)
+        .subquery("picked")
+    )
     # Numbered after the cut: a window over every match would sort them all.
-    chosen = select(picked.c.id, picked.c.s, func.row_number().over(
-        order_by=order(picked.c)).label("pos")).subquery("chosen")
+    chosen = select(
+        picked.c.id, picked.c.s, func.row_number().over(order_by=order(picked.c)).label("pos")
+    ).subquery("chosen")
     blank = [null().label(f"k{i}") for i in range(len(keys))]
     stmt = union_all(
-        select(*k, func.count().label("n"), null().label("id"), null().label("s"),
-               null().label("pos")).group_by(*k),
+        select(
+            *k, func.count().label("n"), null().label("id"), null().label("s"), null().label("pos")
+        ).group_by(*k),
         select(*blank, null().label("n"), chosen.c.id, chosen.c.s, chosen.c.pos),
     )
     rows = db.session.execute(stmt).all()
@@ -171,7 +201,7 @@ def _facets(rows, active: list[str]) -> tuple[int, dict[str, list[dict]]]:
     total = 0
     counts: dict[str, dict] = {name: {} for name in FACETS}
     for row in rows:
-        holds = dict(zip(active, row[len(FACETS):len(FACETS) + len(active)], strict=True))
+        holds = dict(zip(active, row[len(FACETS) : len(FACETS) + len(active)], strict=True))
         failed = [name for name in active if not holds[name]]
         if not failed:
             total += row.n
@@ -192,8 +222,7 @@ def _facet_items(name: str, counts: dict) -> list[dict]:
             items.append({"value": grade, "count": running, "label": f"{grade} or better"})
         return items
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:FACET_LIMIT]
-    label = division_label if name == "cpv_division" else (
-        lambda v: str(v).replace("_", " "))
+    label = division_label if name == "cpv_division" else (lambda v: str(v).replace("_", " "))
     return [{"value": value, "count": n, "label": label(value)} for value, n in ordered]
 
 
@@ -205,18 +234,30 @@ def search_listings(args: dict, page: int = 1, per_page: int = 20) -> dict:
     sort = args.get("sort", "relevance")
     if sort == "relevance" and not search.terms(query):
         sort = "newest"
-    facet_rows, active, chosen = _search(groups, query, sort, point, (page - 1) * per_page,
-                                         per_page)
+    facet_rows, active, chosen = _search(
+        groups, query, sort, point, (page - 1) * per_page, per_page
+    )
     total, facets = _facets(facet_rows, active)
-    result = {"total": total, "page": page, "per_page": per_page, "items": [],
-              "facets": facets}
+    result = {"total": total, "page": page, "per_page": per_page, "items": [], "facets": facets}
     # The page's listings whole, with what provenance shows, in three small queries.
-    loaded = {listing.id: listing for listing in db.session.scalars(
-        select(Listing).where(Listing.id.in_([ident for ident, _key in chosen]))
-        .options(joinedload(Listing.building), joinedload(Listing.organisation),
-                 selectinload(Listing.items).joinedload(ListingComponent.component)
-                 .load_only(Component.id, Component.tag, Component.name)))
-    } if chosen else {}
+    loaded = (
+        {
+            listing.id: listing
+            for listing in db.session.scalars(
+                select(Listing)
+                .where(Listing.id.in_([ident for ident, _key in chosen]))
+                .options(
+                    joinedload(Listing.building),
+                    joinedload(Listing.organisation),
+                    selectinload(Listing.items)
+                    .joinedload(ListingComponent.component)
+                    .load_only(Component.id, Component.tag, Component.name),
+                )
+            )
+        }
+        if chosen
+        else {}
+    )
     factor = current_app.config["TRANSPORT_KGCO2E_PER_TKM"]
     for ident, key in chosen:
         listing = loaded[ident]
@@ -239,10 +280,21 @@ def provenance(listing: Listing) -> dict:
 
     b = listing.building
     return {
-        "building_id": b.id, "building": b.name, "city": b.city, "country": b.country,
-        "year_built": b.year_built, "owner": listing.organisation.name,
-        "components": [{"id": i.component.id, "tag": i.component.tag, "name": i.component.name,
-                        "tag_url": tag_url(i.component.tag)} for i in listing.items],
+        "building_id": b.id,
+        "building": b.name,
+        "city": b.city,
+        "country": b.country,
+        "year_built": b.year_built,
+        "owner": listing.organisation.name,
+        "components": [
+            {
+                "id": i.component.id,
+                "tag": i.component.tag,
+                "name": i.component.name,
+                "tag_url": tag_url(i.component.tag),
+            }
+            for i in listing.items
+        ],
     }
 
 
@@ -253,8 +305,9 @@ def visible_listing(user, listing_id: int) -> Listing | None:
         return None
     if listing.status in ("published", "sold_out", "expired"):
         return listing
-    own = user.is_authenticated and (user.role == "admin"
-                                     or user.organisation_id == listing.organisation_id)
+    own = user.is_authenticated and (
+        user.role == "admin" or user.organisation_id == listing.organisation_id
+    )
     return listing if own else None
 
 
@@ -262,8 +315,12 @@ def reservations_for(user):
     """Reservations the user is party to, as buyer or as seller, newest first."""
     stmt = select(Reservation).join(Reservation.listing).order_by(Reservation.id.desc())
     if user.role != "admin":
-        stmt = stmt.where(or_(Reservation.buyer_organisation_id == user.organisation_id,
-                              Listing.organisation_id == user.organisation_id))
+        stmt = stmt.where(
+            or_(
+                Reservation.buyer_organisation_id == user.organisation_id,
+                Listing.organisation_id == user.organisation_id,
+            )
+        )
     return stmt
 
 

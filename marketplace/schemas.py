@@ -21,8 +21,10 @@ class ProvenanceSchema(Schema):
     country = fields.String()
     year_built = fields.Integer(allow_none=True)
     owner = fields.String()
-    components = fields.List(fields.Dict(), metadata={
-        "description": "Each component: id, tag, name, tag_url (its passport)."})
+    components = fields.List(
+        fields.Dict(),
+        metadata={"description": "Each component: id, tag, name, tag_url (its passport)."},
+    )
 
 
 class ListingSchema(Schema):
@@ -52,8 +54,12 @@ class ListingSchema(Schema):
     materials = fields.String(attribute="materials_text")
     manufacturer = fields.String()
     mass_kg = fields.Float(allow_none=True)
-    co2_avoided_kg = fields.Float(allow_none=True, metadata={
-        "description": "A1-A3 of the same mass made new minus reprocessing, before transport."})
+    co2_avoided_kg = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "A1-A3 of the same mass made new minus reprocessing, before transport."
+        },
+    )
     seller = fields.Function(lambda obj: obj.organisation.name)
     published_at = fields.DateTime(allow_none=True)
     url = fields.Function(lambda obj: url_for("marketplace.listing_detail", listing_id=obj.id))
@@ -63,19 +69,25 @@ class SearchResultSchema(ListingSchema):
     """A listing in search results, with distance, provenance and CO2 avoided from here."""
 
     distance_km = fields.Float(allow_none=True)
-    co2_avoided_here_kg = fields.Float(allow_none=True, metadata={
-        "description": "CO2 avoided less transport over distance_km."})
-    relevance = fields.Float(allow_none=True, metadata={
-        "description": "The text match score (higher is better) when sorted by relevance; "
-                       "null for the other sorts."})
+    co2_avoided_here_kg = fields.Float(
+        allow_none=True, metadata={"description": "CO2 avoided less transport over distance_km."}
+    )
+    relevance = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "The text match score (higher is better) when sorted by relevance; "
+            "null for the other sorts."
+        },
+    )
     provenance = fields.Nested(ProvenanceSchema)
 
 
 class ListingCreateSchema(Schema):
     """What an owner gives to offer components as a lot."""
 
-    component_ids = fields.List(fields.Integer(strict=True), required=True,
-                                validate=validate.Length(min=1, max=5000))
+    component_ids = fields.List(
+        fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=5000)
+    )
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(validate=validate.Length(max=5000))
     cpv_code = fields.String(metadata={"description": "Defaults from the main material."})
@@ -100,8 +112,11 @@ class ListingQueryArgs(Schema):
     q = fields.String(validate=validate.Length(max=200))
     cpv = fields.String(
         validate=validate.Regexp(r"^\d{1,8}(-\d)?$", error="A CPV code or its first digits."),
-        metadata={"description": "A CPV code (44111000, 44111000-1) or its first digits (4411):"
-                  " every code under it matches."})
+        metadata={
+            "description": "A CPV code (44111000, 44111000-1) or its first digits (4411):"
+            " every code under it matches."
+        },
+    )
     material_family = fields.String(validate=validate.OneOf(MATERIAL_FAMILIES))
     condition_min = fields.Integer(validate=validate.Range(1, 5))
     min_quantity = fields.Float(validate=_positive)
@@ -129,9 +144,9 @@ class ListingQueryArgs(Schema):
 
 
 class ListingSearchArgs(ListingQueryArgs):
-    """Search of the exchange with its page (the API's query string)."""
+    """Search of the exchange, with its page."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
@@ -188,10 +203,15 @@ class SavedSearchCreateSchema(Schema):
     """A search to keep: a name and the query arguments of GET /api/v1/listings."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    params = fields.Dict(keys=fields.String(), required=True, metadata={
-        "description": "The arguments of GET /api/v1/listings (q, cpv, material_family, "
-                       "condition_min, min_quantity, available_by, lat, lon, radius_km, "
-                       "max_price, free, city, sort), checked like a search."})
+    params = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={
+            "description": "The arguments of GET /api/v1/listings (q, cpv, material_family, "
+            "condition_min, min_quantity, available_by, lat, lon, radius_km, "
+            "max_price, free, city, sort), checked like a search."
+        },
+    )
 
 
 class SavedSearchSchema(Schema):
@@ -216,8 +236,13 @@ class NotificationSchema(Schema):
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
     emailed_at = fields.DateTime(allow_none=True)
-    listing_url = fields.Function(lambda obj: url_for(
-        "marketplace.listing_detail", listing_id=obj.listing_id) if obj.listing_id else None)
+    listing_url = fields.Function(
+        lambda obj: (
+            url_for("marketplace.listing_detail", listing_id=obj.listing_id)
+            if obj.listing_id
+            else None
+        )
+    )
 
 
 class NotificationQueryArgs(Schema):

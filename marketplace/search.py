@@ -42,8 +42,16 @@ _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _COMBINING_RE = re.compile(f"[{_COMBINING}]")
 # Letters NFKD leaves whole; one-to-one first, then those spelled with two letters.
 _SINGLE = ("øØłŁđĐðÐıħĦŧŦ", "oOlLdDdDihHtT")
-_DOUBLE = (("æ", "ae"), ("Æ", "AE"), ("œ", "oe"), ("Œ", "OE"), ("ß", "ss"), ("ẞ", "SS"),
-           ("þ", "th"), ("Þ", "TH"))
+_DOUBLE = (
+    ("æ", "ae"),
+    ("Æ", "AE"),
+    ("œ", "oe"),
+    ("Œ", "OE"),
+    ("ß", "ss"),
+    ("ẞ", "SS"),
+    ("þ", "th"),
+    ("Þ", "TH"),
+)
 _TRANSLATE = str.maketrans(_SINGLE[0], _SINGLE[1]) | {ord(a): b for a, b in _DOUBLE}
 _WORD = re.compile(r"[^\W_]+")
 # SQLite bm25 weights, in the column order of listing_search.
@@ -67,8 +75,10 @@ def terms(query: str) -> list[str]:
 
 def _pg_fold(expression: str) -> str:
     """SQL for PostgreSQL that folds a text expression exactly like `fold`."""
-    sql = (f"translate(regexp_replace(normalize(coalesce({expression}, ''), NFKD), "
-           f"'[{_COMBINING}]', '', 'g'), '{_SINGLE[0]}', '{_SINGLE[1]}')")
+    sql = (
+        f"translate(regexp_replace(normalize(coalesce({expression}, ''), NFKD), "
+        f"'[{_COMBINING}]', '', 'g'), '{_SINGLE[0]}', '{_SINGLE[1]}')"
+    )
     for letter, spelled in _DOUBLE:
         sql = f"replace({sql}, '{letter}', '{spelled}')"
     return f"lower({sql})"
@@ -118,9 +128,7 @@ def reindex_all() -> int:
         ).rowcount
     connection = db.session.connection()
     # The fold runs in Python inside SQLite's statement, so the whole load is one statement.
-    connection.connection.driver_connection.create_function(
-        "mpx_fold", 1, fold, deterministic=True
-    )
+    connection.connection.driver_connection.create_function("mpx_fold", 1, fold, deterministic=True)
     connection.exec_driver_sql("DELETE FROM listing_search")
     return connection.exec_driver_sql(
         "INSERT INTO listing_search (rowid, title, description, materials, manufacturer) "

@@ -50,15 +50,20 @@ def saved_search_create():
     except ValidationError as exc:
         db.session.rollback()
         messages = flatten_errors(exc.messages)
-        flash("This search cannot be saved: " + "; ".join(
-            f"{k.removeprefix('params-')}: {' '.join(v)}" for k, v in messages.items()), "error")
+        flash(
+            "This search cannot be saved: "
+            + "; ".join(f"{k.removeprefix('params-')}: {' '.join(v)}" for k, v in messages.items()),
+            "error",
+        )
         return redirect(back)
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(back)
-    flash(f"Search “{saved.name}” saved: new listings that match it will appear in your inbox.",
-          "success")
+    flash(
+        f"Search “{saved.name}” saved: new listings that match it will appear in your inbox.",
+        "success",
+    )
     return redirect(back)
 
 
@@ -89,10 +94,18 @@ def inbox():
     only_unread = request.args.get("unread") == "1"
     page = paginate_page(alerts.notifications_of(current_user, True if only_unread else None))
     ids = {n.listing_id for n in page.items if n.listing_id}
-    listings = ({li.id: li for li in db.session.scalars(
-        db.select(Listing).where(Listing.id.in_(ids)))} if ids else {})
-    return render_template("marketplace/inbox.html", page=page, listings=listings,
-                           only_unread=only_unread, unread=_unread())
+    listings = (
+        {li.id: li for li in db.session.scalars(db.select(Listing).where(Listing.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    return render_template(
+        "marketplace/inbox.html",
+        page=page,
+        listings=listings,
+        only_unread=only_unread,
+        unread=_unread(),
+    )
 
 
 @bp.route("/inbox/<int:notification_id>/read", methods=["POST"])

@@ -22,12 +22,25 @@ from passports.models import CONDITION_GRADES, MATERIAL_FAMILIES, Building
 
 PER_PAGE = 20
 SEARCH_FIELDS = tuple(ListingQueryArgs().fields)
-SORT_LABELS = {"relevance": "Relevance", "distance": "Distance", "available_from": "Available",
-               "co2_avoided": "CO₂ avoided", "newest": "Newest"}
-FACET_PARAMS = {"cpv_division": "cpv", "material_family": "material_family",
-                "condition": "condition_min", "city": "city"}
-FACET_TITLES = {"cpv_division": "CPV division", "material_family": "Material",
-                "condition": "Condition", "city": "City"}
+SORT_LABELS = {
+    "relevance": "Relevance",
+    "distance": "Distance",
+    "available_from": "Available",
+    "co2_avoided": "CO₂ avoided",
+    "newest": "Newest",
+}
+FACET_PARAMS = {
+    "cpv_division": "cpv",
+    "material_family": "material_family",
+    "condition": "condition_min",
+    "city": "city",
+}
+FACET_TITLES = {
+    "cpv_division": "CPV division",
+    "material_family": "Material",
+    "condition": "Condition",
+    "city": "City",
+}
 # CPV levels offered by name: divisions, groups, classes and categories (2 to 5 digits).
 _CPV_OFFERED_DIGITS = 5
 
@@ -68,11 +81,16 @@ def home_building(user) -> Building | None:
     """The first building of the user's organisation with coordinates: where distances are
     measured from until the user gives another point."""
     return db.session.scalar(
-        select(Building).where(Building.organisation_id == user.organisation_id,
-                               Building.archived_at.is_(None),
-                               Building.latitude.is_not(None),
-                               Building.longitude.is_not(None))
-        .order_by(Building.id).limit(1))
+        select(Building)
+        .where(
+            Building.organisation_id == user.organisation_id,
+            Building.archived_at.is_(None),
+            Building.latitude.is_not(None),
+            Building.longitude.is_not(None),
+        )
+        .order_by(Building.id)
+        .limit(1)
+    )
 
 
 def summary(params: dict) -> list[str]:
@@ -92,8 +110,10 @@ def summary(params: dict) -> list[str]:
     if params.get("available_by"):
         parts.append(f"available by {params['available_by']}")
     if params.get("radius_km"):
-        parts.append(f"within {_num(params['radius_km'])} km of "
-                     f"{_num(params.get('lat'))}, {_num(params.get('lon'))}")
+        parts.append(
+            f"within {_num(params['radius_km'])} km of "
+            f"{_num(params.get('lat'))}, {_num(params.get('lon'))}"
+        )
     if params.get("max_price") not in (None, ""):
         parts.append(f"at most € {_num(params['max_price'])} per unit")
     if params.get("free") in (True, "true", "on", "1", "yes"):
@@ -134,12 +154,21 @@ def search():
         result = queries.search_listings(args, _page_number(), PER_PAGE)
     pages = max(1, -(-result["total"] // PER_PAGE)) if result else 1
     return render_template(
-        "marketplace/search.html", raw=raw, errors=errors, result=result, pages=pages,
-        home=home, sorts=[(s, SORT_LABELS[s]) for s in SORTS],
-        families=MATERIAL_FAMILIES, conditions=CONDITION_GRADES, cpv_options=cpv_options(),
+        "marketplace/search.html",
+        raw=raw,
+        errors=errors,
+        result=result,
+        pages=pages,
+        home=home,
+        sorts=[(s, SORT_LABELS[s]) for s in SORTS],
+        families=MATERIAL_FAMILIES,
+        conditions=CONDITION_GRADES,
+        cpv_options=cpv_options(),
         cpv_name=cpv_name(raw["cpv"]) if raw.get("cpv") and "cpv" not in errors else "",
-        facets=_facet_links(raw, result["facets"]) if result else [], summary=summary(raw),
-        search_url=lambda **changes: _search_url(raw, **changes), cpv_label=cpv_label,
+        facets=_facet_links(raw, result["facets"]) if result else [],
+        summary=summary(raw),
+        search_url=lambda **changes: _search_url(raw, **changes),
+        cpv_label=cpv_label,
     ), 422 if errors else 200
 
 
@@ -160,8 +189,14 @@ def _facet_links(raw: dict, facets: dict) -> list[tuple[str, list[dict]]]:
             else:
                 active = current == value
                 text = item["label"].capitalize()
-            links.append({"text": text, "count": item["count"], "active": active,
-                          "href": _search_url(raw, **{param: None if active else value})})
+            links.append(
+                {
+                    "text": text,
+                    "count": item["count"],
+                    "active": active,
+                    "href": _search_url(raw, **{param: None if active else value}),
+                }
+            )
         if links:
             out.append((FACET_TITLES[name], links))
     return out

@@ -23,9 +23,13 @@ from marketplace.models import Listing
 BRUMMEN, ZUTPHEN, COPENHAGEN = (52.09, 6.15), (52.14, 6.20), (55.68, 12.57)
 BRUMMEN_ZUTPHEN_KM, BRUMMEN_COPENHAGEN_KM = 6.524, 579.56
 PLACES = {"Brummen": BRUMMEN, "Zutphen": ZUTPHEN, "København": COPENHAGEN}
-MATERIAL = {"bricks": "common-clay-brick", "oak": "sawn-hardwood",
-            "steel": "structural-steel-section", "glass": "float-glass",
-            "blocks": "concrete-block"}
+MATERIAL = {
+    "bricks": "common-clay-brick",
+    "oak": "sawn-hardwood",
+    "steel": "structural-steel-section",
+    "glass": "float-glass",
+    "blocks": "concrete-block",
+}
 
 
 @pytest.fixture
@@ -47,21 +51,45 @@ def headers(buyer, token_for):
 def offer(db, seller, make_building, make_lot, make_listing, material_id):
     """Publish a listing of one lot: offer("Title", city="Zutphen", material="bricks", ...)."""
 
-    def build(title, *, city="Brummen", material="oak", quantity=10.0, unit="t", condition=4,
-              manufacturer="", description="", year_built=1970, publish=True,
-              building_name=None, **fields):
+    def build(
+        title,
+        *,
+        city="Brummen",
+        material="oak",
+        quantity=10.0,
+        unit="t",
+        condition=4,
+        manufacturer="",
+        description="",
+        year_built=1970,
+        publish=True,
+        building_name=None,
+        **fields,
+    ):
         lat, lon = PLACES[city]
-        building = make_building(seller, city=city, latitude=lat, longitude=lon,
-                                 year_built=year_built,
-                                 **({"name": building_name} if building_name else {}))
+        building = make_building(
+            seller,
+            city=city,
+            latitude=lat,
+            longitude=lon,
+            year_built=year_built,
+            **({"name": building_name} if building_name else {}),
+        )
         mass = quantity * 1000.0 if unit == "t" else quantity * 25.0
-        lot = make_lot(seller, building=building, quantity=quantity, unit=unit,
-                       mass_kg=mass, condition=condition, manufacturer=manufacturer,
-                       name=f"{title} lot",
-                       materials=[{"material_id": material_id(MATERIAL[material]),
-                                   "fraction": 1.0}])
-        return make_listing(seller, lot=lot, title=title, description=description,
-                            publish=publish, **fields)
+        lot = make_lot(
+            seller,
+            building=building,
+            quantity=quantity,
+            unit=unit,
+            mass_kg=mass,
+            condition=condition,
+            manufacturer=manufacturer,
+            name=f"{title} lot",
+            materials=[{"material_id": material_id(MATERIAL[material]), "fraction": 1.0}],
+        )
+        return make_listing(
+            seller, lot=lot, title=title, description=description, publish=publish, **fields
+        )
 
     return build
 
@@ -123,10 +151,10 @@ def test_punctuation_in_a_query_is_ignored(client, headers, offer):
 
 # ------------------------------------------------------------------------------ filters
 def test_cpv_prefix_check_digit_and_padded_codes(client, headers, offer):
-    offer("Bricks", material="bricks")      # 44111100-2
-    offer("Blocks", material="blocks")      # 44111600-7
-    offer("Beams", material="steel")        # 44212520-0
-    offer("Oak", material="oak")            # 03419000-0
+    offer("Bricks", material="bricks")  # 44111100-2
+    offer("Blocks", material="blocks")  # 44111600-7
+    offer("Beams", material="steel")  # 44212520-0
+    offer("Oak", material="oak")  # 03419000-0
     assert sorted(titles(find(client, headers, cpv="4411"))) == ["Blocks", "Bricks"]
     assert sorted(titles(find(client, headers, cpv="44"))) == ["Beams", "Blocks", "Bricks"]
     assert sorted(titles(find(client, headers, cpv="44111000"))) == ["Blocks", "Bricks"]
@@ -140,7 +168,9 @@ def test_material_family_condition_and_city(client, headers, offer):
     offer("Bricks B", material="bricks", condition=3)
     offer("Oak", condition=4)
     assert sorted(titles(find(client, headers, material_family="masonry"))) == [
-        "Bricks A", "Bricks B"]
+        "Bricks A",
+        "Bricks B",
+    ]
     assert sorted(titles(find(client, headers, condition_min=4))) == ["Bricks A", "Oak"]
     assert titles(find(client, headers, condition_min=5)) == ["Bricks A"]
     assert titles(find(client, headers, city="zutphen")) == ["Bricks A"]
@@ -150,12 +180,18 @@ def test_quantity_date_price_and_free(client, headers, offer):
     june = date.today() + timedelta(days=60)
     offer("Small", quantity=5.0)
     offer("Large", quantity=300.0, price_basis="fixed", price_eur=12.0)
-    offer("Later", quantity=300.0, available_from=june + timedelta(days=10),
-          price_basis="fixed", price_eur=30.0)
+    offer(
+        "Later",
+        quantity=300.0,
+        available_from=june + timedelta(days=10),
+        price_basis="fixed",
+        price_eur=30.0,
+    )
     offer("Ask", quantity=50.0, price_basis="on_request")
     assert sorted(titles(find(client, headers, min_quantity=275))) == ["Large", "Later"]
-    assert sorted(titles(find(client, headers, min_quantity=275, available_by=june.isoformat()))
-                  ) == ["Large"]
+    assert sorted(
+        titles(find(client, headers, min_quantity=275, available_by=june.isoformat()))
+    ) == ["Large"]
     assert sorted(titles(find(client, headers, max_price=20))) == ["Large", "Small"]
     assert titles(find(client, headers, max_price=0)) == ["Small"]
     assert titles(find(client, headers, free="true")) == ["Small"]
@@ -183,15 +219,19 @@ def test_radius_with_real_coordinates(client, headers, offer):
 
 def test_listings_without_a_location_sort_last_by_distance(client, db, headers, offer):
     nowhere = offer("Nowhere")
-    db.session.execute(update(Listing).where(Listing.id == nowhere.id).values(
-        pickup_latitude=None, pickup_longitude=None))
+    db.session.execute(
+        update(Listing)
+        .where(Listing.id == nowhere.id)
+        .values(pickup_latitude=None, pickup_longitude=None)
+    )
     db.session.commit()
     offer("Zutphen lot", city="Zutphen")
     body = find(client, headers, lat=BRUMMEN[0], lon=BRUMMEN[1], sort="distance")
     assert titles(body) == ["Zutphen lot", "Nowhere"]
     assert body["items"][1]["distance_km"] is None
     assert titles(find(client, headers, lat=BRUMMEN[0], lon=BRUMMEN[1], radius_km=1000)) == [
-        "Zutphen lot"]
+        "Zutphen lot"
+    ]
 
 
 # ------------------------------------------------------------------------------ facets
@@ -244,15 +284,24 @@ def test_facets_follow_the_text_query(client, headers, offer):
 # ------------------------------------------------------------------------------ sorts
 def test_every_sort(client, db, headers, offer):
     today = date.today()
-    a = offer("Oak doors", description="bricks were nearby", quantity=2.0, city="Zutphen",
-              available_from=today + timedelta(days=20))
+    a = offer(
+        "Oak doors",
+        description="bricks were nearby",
+        quantity=2.0,
+        city="Zutphen",
+        available_from=today + timedelta(days=20),
+    )
     b = offer("Bricks", material="bricks", quantity=100.0, city="København")
-    c = offer("Brick arches", material="bricks", quantity=40.0,
-              available_from=today + timedelta(days=5))
+    c = offer(
+        "Brick arches", material="bricks", quantity=40.0, available_from=today + timedelta(days=5)
+    )
     now = utcnow()
     for listing, days in ((a, 3), (b, 1), (c, 2)):
-        db.session.execute(update(Listing).where(Listing.id == listing.id).values(
-            published_at=now - timedelta(days=days)))
+        db.session.execute(
+            update(Listing)
+            .where(Listing.id == listing.id)
+            .values(published_at=now - timedelta(days=days))
+        )
     db.session.commit()
     lat, lon = BRUMMEN
 
@@ -284,8 +333,14 @@ def test_pagination_totals(client, headers, offer, seller, make_lot, make_listin
 
 # ------------------------------------------------------------------------------ results
 def test_result_has_provenance_distance_and_co2(client, headers, offer, app):
-    listing = offer("Reclaimed facade bricks", material="bricks", quantity=275.0,
-                    city="Zutphen", year_built=1934, building_name="Gasthuis Zutphen")
+    listing = offer(
+        "Reclaimed facade bricks",
+        material="bricks",
+        quantity=275.0,
+        city="Zutphen",
+        year_built=1934,
+        building_name="Gasthuis Zutphen",
+    )
     body = find(client, headers, q="bricks", lat=BRUMMEN[0], lon=BRUMMEN[1])
     item = body["items"][0]
     assert item["id"] == listing.id and item["url"] == f"/exchange/listings/{listing.id}"
@@ -304,38 +359,58 @@ def test_result_has_provenance_distance_and_co2(client, headers, offer, app):
     assert find(client, headers)["items"][0]["co2_avoided_here_kg"] == pytest.approx(65_257.5)
 
 
-def test_drafts_withdrawn_sold_out_and_expired_listings_never_appear(client, db, headers,
-                                                                       offer, seller):
+def test_drafts_withdrawn_sold_out_and_expired_listings_never_appear(
+    client, db, headers, offer, seller
+):
     offer("Visible bricks", material="bricks")
     offer("Draft bricks", material="bricks", publish=False)
     withdrawn = offer("Withdrawn bricks", material="bricks")
     services.withdraw_listing(db.session.get(Listing, withdrawn.id))
-    expired = offer("Expired bricks", material="bricks",
-                    available_until=date.today() + timedelta(days=3))
+    expired = offer(
+        "Expired bricks", material="bricks", available_until=date.today() + timedelta(days=3)
+    )
     sold = offer("Sold bricks", material="bricks")
     # The window ended yesterday, before any job marked the listing expired.
-    db.session.execute(update(Listing).where(Listing.id == expired.id).values(
-        available_until=date.today() - timedelta(days=1)))
-    db.session.execute(update(Listing).where(Listing.id == sold.id).values(
-        status="sold_out", quantity_available=0))
+    db.session.execute(
+        update(Listing)
+        .where(Listing.id == expired.id)
+        .values(available_until=date.today() - timedelta(days=1))
+    )
+    db.session.execute(
+        update(Listing).where(Listing.id == sold.id).values(status="sold_out", quantity_available=0)
+    )
     db.session.commit()
-    for params in ({}, {"q": "bricks"}, {"material_family": "masonry"},
-                   {"lat": 52.09, "lon": 6.15, "radius_km": 50, "sort": "distance"}):
+    for params in (
+        {},
+        {"q": "bricks"},
+        {"material_family": "masonry"},
+        {"lat": 52.09, "lon": 6.15, "radius_km": 50, "sort": "distance"},
+    ):
         body = find(client, headers, **params)
         assert titles(body) == ["Visible bricks"], params
         assert body["total"] == 1 and facet(body, "material_family") == {"masonry": 1}
 
 
 # ------------------------------------------------------------------------------ bad input
-@pytest.mark.parametrize("params, field", [
-    ({"cpv": "44a1"}, "cpv"), ({"cpv": "bricks"}, "cpv"), ({"cpv": "441111000"}, "cpv"),
-    ({"min_quantity": -5}, "min_quantity"), ({"min_quantity": "lots"}, "min_quantity"),
-    ({"radius_km": 50}, "radius_km"), ({"lat": 52.1, "radius_km": 50}, "lon"),
-    ({"sort": "distance"}, "sort"), ({"sort": "cheapest"}, "sort"),
-    ({"condition_min": 6}, "condition_min"), ({"available_by": "June"}, "available_by"),
-    ({"lat": 91, "lon": 6}, "lat"), ({"material_family": "wood"}, "material_family"),
-    ({"max_price": -1}, "max_price"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"cpv": "44a1"}, "cpv"),
+        ({"cpv": "bricks"}, "cpv"),
+        ({"cpv": "441111000"}, "cpv"),
+        ({"min_quantity": -5}, "min_quantity"),
+        ({"min_quantity": "lots"}, "min_quantity"),
+        ({"radius_km": 50}, "radius_km"),
+        ({"lat": 52.1, "radius_km": 50}, "lon"),
+        ({"sort": "distance"}, "sort"),
+        ({"sort": "cheapest"}, "sort"),
+        ({"condition_min": 6}, "condition_min"),
+        ({"available_by": "June"}, "available_by"),
+        ({"lat": 91, "lon": 6}, "lat"),
+        ({"material_family": "wood"}, "material_family"),
+        ({"max_price": -1}, "max_price"),
+    ],
+)
 def test_bad_search_input_is_422_with_field_messages(client, headers, params, field):
     response = client.get("/api/v1/listings", query_string=params, headers=headers)
     assert response.status_code == 422
@@ -343,8 +418,7 @@ def test_bad_search_input_is_422_with_field_messages(client, headers, params, fi
     assert body["code"] == 422 and field in str(body["errors"]), body
 
 
-def test_bad_input_on_the_page_is_422_with_the_messages_next_to_the_fields(client, login,
-                                                                         buyer):
+def test_bad_input_on_the_page_is_422_with_the_messages_next_to_the_fields(client, login, buyer):
     login(buyer)
     response = client.get("/exchange?cpv=abc&min_quantity=-3&radius_km=50")
     assert response.status_code == 422
@@ -372,8 +446,14 @@ def test_every_role_may_search(client, make_user, token_for, offer, role):
 
 # ------------------------------------------------------------------------------ the page
 def test_the_page_shows_results_with_provenance_facets_and_links(client, login, buyer, offer):
-    listing = offer("Reclaimed facade bricks", material="bricks", quantity=275.0,
-                    city="Zutphen", year_built=1934, building_name="Gasthuis Zutphen")
+    listing = offer(
+        "Reclaimed facade bricks",
+        material="bricks",
+        quantity=275.0,
+        city="Zutphen",
+        year_built=1934,
+        building_name="Gasthuis Zutphen",
+    )
     offer("Oak doors")
     login(buyer)
     response = client.get("/exchange?q=bricks&lat=52.09&lon=6.15")
@@ -393,8 +473,9 @@ def test_the_page_shows_results_with_provenance_facets_and_links(client, login, 
     assert not re.search(r"<script(?![^>]*\bsrc=)", html) and " style=" not in html
 
 
-def test_the_page_measures_from_the_organisations_first_building(client, login, make_user,
-                                                                 make_building, offer):
+def test_the_page_measures_from_the_organisations_first_building(
+    client, login, make_user, make_building, offer
+):
     offer("Zutphen lot", city="Zutphen")
     buyer = make_user("buyer")
     make_building(buyer, name="Depot", latitude=None, longitude=None)
@@ -408,8 +489,9 @@ def test_the_page_measures_from_the_organisations_first_building(client, login, 
     assert response.status_code == 422
 
 
-def test_a_facet_link_filters_and_an_active_facet_link_removes_its_filter(client, login, buyer,
-                                                                          offer):
+def test_a_facet_link_filters_and_an_active_facet_link_removes_its_filter(
+    client, login, buyer, offer
+):
     offer("Bricks", material="bricks")
     offer("Oak doors")
     login(buyer)
@@ -417,5 +499,15 @@ def test_a_facet_link_filters_and_an_active_facet_link_removes_its_filter(client
     assert "Oak doors" not in html
     active = re.search(r'<a class="facet-link is-active" href="([^"]+)"', html)
     assert active and "material_family" not in active.group(1)
-    assert "Oak doors" in client.get(active.group(1).replace("&amp;", "&")).get_data(
-        as_text=True)
+    assert "Oak doors" in client.get(active.group(1).replace("&amp;", "&")).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query, field", [
+    ("materal_family=timber", "materal_family"),
+    ("page=abc", "page"),
+    ("per_page=500", "per_page"),
+])
+def test_unknown_or_bad_paging_arguments_are_422_not_ignored(client, headers, query, field):
+    response = client.get(f"/api/v1/listings?{query}", headers=headers)
+    assert response.status_code == 422
+    assert field in response.json["errors"]["query"]
