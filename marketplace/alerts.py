@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
 
+from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
 from app.models import utcnow
@@ -117,22 +118,26 @@ def notify_saved_searches(listing: Listing) -> list[Notification]:
             f"{listing.city or 'no city'}).",
         )
         db.session.add(note)
-        sent.append((note, user.email))
+        sent.append(note)
     db.session.flush()
-    _email(sent)
-    return [note for note, _email_address in sent]
+    return sent
 
 
-def _email(notes: list[tuple[Notification, str]]) -> None:
-    """Email the notifications when MAIL_SERVER is set, over one SMTP connection; the inbox
-    has them anyway, so a mail failure is logged and never fails the publish."""
+def email_notifications(notes: list[Notification]) -> None:
+    """Email committed notifications when MAIL_SERVER is set, over one SMTP connection.
+
+    Called after the publish is committed, so a slow mail server never holds the database.
+    The inbox has the notifications anyway: a mail failure is logged and never fails anything.
+    """
     server = current_app.config.get("MAIL_SERVER")
     if not server or not notes:
         return
+    addresses = dict(db.session.execute(
+        select(User.id, User.email).where(User.id.in_({n.user_id for n in notes}))).all())
     try:
         with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=SMTP_TIMEOUT_S) as smtp:
-            for note, address in notes:
-                smtp.send_message(_message(note, address))
+            for note in notes:
+                smtp.send_message(_message(note, addresses[note.user_id]))
                 note.emailed_at = utcnow()
     except (OSError, smtplib.SMTPException):
         log.warning("could not email saved-search notifications via %s", server, exc_info=True)

@@ -8,7 +8,7 @@ from marshmallow import RAISE
 from app.auth.decorators import api_login_required
 from app.extensions import csrf, db
 from app.pagination import paginate_api
-from marketplace import exports, queries, services, transfer
+from marketplace import alerts, exports, queries, services, transfer
 from marketplace.models import Listing, Reservation
 from marketplace.permissions import listing_for, require_buyer, reservation_for
 from marketplace.schemas import (
@@ -131,9 +131,9 @@ def publish_listing(listing_id):
     """Put a draft on the exchange."""
     listing = listing_for(current_user, listing_id, write=True)
     services.publish_listing(listing, current_user)
-    from marketplace.alerts import notify_saved_searches
-
-    notify_saved_searches(listing)
+    notes = alerts.notify_saved_searches(listing)
+    db.session.commit()
+    alerts.email_notifications(notes)
     db.session.commit()
     return listing
 

@@ -11,7 +11,7 @@ from app.errors import Conflict
 from app.extensions import db
 from app.forms import form_data
 from marketplace import exports, queries, services
-from marketplace.alerts import notify_saved_searches
+from marketplace.alerts import email_notifications, notify_saved_searches
 from marketplace.models import Listing, ListingComponent, Reservation
 from marketplace.permissions import BUYER_ROLES, listing_for
 from marketplace.schemas import ListingCreateSchema, ListingQueryArgs, ListingUpdateSchema
@@ -281,7 +281,9 @@ def listing_publish(listing_id: int):
     listing = listing_for(current_user, listing_id, write=True)
     try:
         services.publish_listing(listing, current_user)
-        notify_saved_searches(listing)
+        notes = notify_saved_searches(listing)
+        db.session.commit()
+        email_notifications(notes)
         db.session.commit()
     except (Conflict, ValidationError) as exc:
         db.session.rollback()
