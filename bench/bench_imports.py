@@ -41,9 +41,20 @@ IFC_TARGETS = {"AC20-FZK-Haus.ifc": 10.0, "Office_A_20110811.ifc": 20.0}
 CSV_SMALL, CSV_SMALL_S = 10_000, 5.0
 CSV_LARGE, CSV_LARGE_S, CSV_LARGE_RSS = 100_000, 60.0, 500 * 1024 * 1024
 MATERIALS = (
-    "Common clay brick", "baksteen", "Masonry - Brick", "In-situ concrete C30/37", "Beton",
-    "Structural steel section", "Staal", "Sawn softwood", "Glulam", "Float glass",
-    "Stone wool insulation", "Gypsum plasterboard", "Lime mortar", "Aluminium extrusion",
+    "Common clay brick",
+    "baksteen",
+    "Masonry - Brick",
+    "In-situ concrete C30/37",
+    "Beton",
+    "Structural steel section",
+    "Staal",
+    "Sawn softwood",
+    "Glulam",
+    "Float glass",
+    "Stone wool insulation",
+    "Gypsum plasterboard",
+    "Lime mortar",
+    "Aluminium extrusion",
 )
 UNITS = (("m³", 1.0), ("m3", 1.0), ("m²", None), ("stuks", None), ("kg", None), ("t", None))
 CATEGORIES = ("external_wall", "internal_wall", "floor", "roof", "structure", "window", "door")
@@ -53,8 +64,10 @@ def write_csv(path: Path, rows: int, seed: int = 7) -> None:
     """A semicolon CSV in the Dutch style a municipality's spreadsheet export would have."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as out:
-        out.write("Kenmerk;Naam;Categorie;Verdieping;Hoeveelheid;Eenheid;Materiaal;Conditie;"
-                  "Bouwjaar;Volume\n")
+        out.write(
+            "Kenmerk;Naam;Categorie;Verdieping;Hoeveelheid;Eenheid;Materiaal;Conditie;"
+            "Bouwjaar;Volume\n"
+        )
         for i in range(rows):
             unit, _ = rng.choice(UNITS)
             quantity = f"{rng.uniform(0.5, 900):.2f}".replace(".", ",")
@@ -67,7 +80,7 @@ def write_csv(path: Path, rows: int, seed: int = 7) -> None:
             volume = f"{rng.uniform(0.1, 20):.3f}".replace(".", ",") if unit != "m³" else ""
             out.write(
                 f"EXT-{i:07d};Element {i};{rng.choice(CATEGORIES)};{rng.randint(0, 6):02d};"
-                f"{quantity};{unit};\"{materials}\";{rng.randint(1, 5)};{rng.randint(1950, 2020)};"
+                f'{quantity};{unit};"{materials}";{rng.randint(1, 5)};{rng.randint(1950, 2020)};'
                 f"{volume}\n"
             )
 
@@ -84,13 +97,22 @@ def _prepare(url: str, workdir: Path, buildings: int) -> list[int]:
     with app.app_context():
         services.load_material_library()
         org = accounts.create_organisation("Bench imports owner", "municipality")
-        user = accounts.create_user("bench-imports@example.org", "bench password 1234",
-                                    "owner", org)
+        user = accounts.create_user(
+            "bench-imports@example.org", "bench password 1234", "owner", org
+        )
         ids = []
         for n in range(buildings):
-            building = services.register_building(user, {
-                "name": f"Import bench {n}", "address": "Markt 1", "city": "Brummen",
-                "country": "NL", "use_type": "civic", "status": "in_use"})
+            building = services.register_building(
+                user,
+                {
+                    "name": f"Import bench {n}",
+                    "address": "Markt 1",
+                    "city": "Brummen",
+                    "country": "NL",
+                    "use_type": "civic",
+                    "status": "in_use",
+                },
+            )
             ids.append(building.id)
         db.session.commit()
         db.session.remove()
@@ -99,8 +121,12 @@ def _prepare(url: str, workdir: Path, buildings: int) -> list[int]:
 
 
 def _import(url: str, building_id: int, path: Path, workdir: Path, label: str, timeout: float):
-    done = flask_command(["passports", "import", str(building_id), str(path)], url,
-                         workdir / f"{label}.log", timeout_s=timeout)
+    done = flask_command(
+        ["passports", "import", str(building_id), str(path)],
+        url,
+        workdir / f"{label}.log",
+        timeout_s=timeout,
+    )
     output = done.log_path.read_text(errors="replace")
     created = re.search(r"(\d+) were created", output)
     return done, int(created.group(1)) if created else None, output
@@ -118,9 +144,17 @@ def _row(benchmark, db, done, created, expected, target_s, rss_limit=None, notes
     elif created != expected:
         notes.append(f"created {created}, expected {expected}")
     return {
-        "benchmark": benchmark, "db": db, "figure": figure, "target": target, "ok": ok,
-        "metrics": {"wall_s": done.wall_s, "peak_rss_bytes": done.peak_rss_bytes,
-                    "created": created, "expected": expected},
+        "benchmark": benchmark,
+        "db": db,
+        "figure": figure,
+        "target": target,
+        "ok": ok,
+        "metrics": {
+            "wall_s": done.wall_s,
+            "peak_rss_bytes": done.peak_rss_bytes,
+            "created": created,
+            "expected": expected,
+        },
         "notes": notes,
     }
 
@@ -131,24 +165,43 @@ def _run_on(db: str, url: str, workdir: Path, csv_files: dict[int, Path]) -> lis
     ids = _prepare(url, workdir, len(samples) + len(csv_files))
     for building_id, (name, path) in zip(ids, samples, strict=False):
         if not path.exists():
-            rows.append({"benchmark": f"imports.ifc {name}", "db": db, "figure": "skipped",
-                         "target": f"≤ {IFC_TARGETS[name]:g} s", "ok": None, "metrics": {},
-                         "notes": [f"{path} not found (set MPX_SHARED_DIR)"]})
+            rows.append(
+                {
+                    "benchmark": f"imports.ifc {name}",
+                    "db": db,
+                    "figure": "skipped",
+                    "target": f"≤ {IFC_TARGETS[name]:g} s",
+                    "ok": None,
+                    "metrics": {},
+                    "notes": [f"{path} not found (set MPX_SHARED_DIR)"],
+                }
+            )
             continue
         log(f"{db}: IFC {name}")
         done, created, output = _import(url, building_id, path, workdir, f"{db}-{name}", 120)
         elements = re.search(r"(\d+) rows read", output)
         expected = int(elements.group(1)) if elements else None
         rows.append(_row(f"imports.ifc {name}", db, done, created, expected, IFC_TARGETS[name]))
-    for building_id, (count, path) in zip(ids[len(samples):], csv_files.items(), strict=True):
+    for building_id, (count, path) in zip(ids[len(samples) :], csv_files.items(), strict=True):
         log(f"{db}: CSV {count:,} rows")
         large = count > CSV_SMALL
-        done, created, _ = _import(url, building_id, path, workdir, f"{db}-csv-{count}",
-                                   600 if large else 120)
+        done, created, _ = _import(
+            url, building_id, path, workdir, f"{db}-csv-{count}", 600 if large else 120
+        )
         target = CSV_LARGE_S if large else CSV_SMALL_S
         notes = [] if count in (CSV_SMALL, CSV_LARGE) else [f"--quick: {count:,} rows"]
-        rows.append(_row(f"imports.csv {count:,} rows", db, done, created, count, target,
-                         CSV_LARGE_RSS if large else None, notes))
+        rows.append(
+            _row(
+                f"imports.csv {count:,} rows",
+                db,
+                done,
+                created,
+                count,
+                target,
+                CSV_LARGE_RSS if large else None,
+                notes,
+            )
+        )
     return rows
 
 
@@ -156,8 +209,10 @@ def run(quick: bool) -> list[dict]:
     """IFC and CSV import figures on SQLite and, where it can be started, PostgreSQL."""
     sizes = (CSV_SMALL, 20_000 if quick else CSV_LARGE)
     rows: list[dict] = []
-    with tempfile.TemporaryDirectory(prefix="mpx-bench-imports-") as folder, \
-            contextlib.ExitStack() as stack:
+    with (
+        tempfile.TemporaryDirectory(prefix="mpx-bench-imports-") as folder,
+        contextlib.ExitStack() as stack,
+    ):
         workdir = Path(folder)
         csv_files = {}
         for count in sizes:
@@ -168,9 +223,17 @@ def run(quick: bool) -> list[dict]:
         try:
             url = PostgresServer(stack).new_database("mpx_bench_imports")
         except Exception as exc:  # no PostgreSQL binaries on this machine
-            rows.append({"benchmark": "imports", "db": "postgresql", "figure": "skipped",
-                         "target": "-", "ok": None, "metrics": {},
-                         "notes": [f"PostgreSQL unavailable: {exc}"]})
+            rows.append(
+                {
+                    "benchmark": "imports",
+                    "db": "postgresql",
+                    "figure": "skipped",
+                    "target": "-",
+                    "ok": None,
+                    "metrics": {},
+                    "notes": [f"PostgreSQL unavailable: {exc}"],
+                }
+            )
         else:
             rows += _run_on("postgresql", url, workdir, csv_files)
     return rows
@@ -179,8 +242,12 @@ def run(quick: bool) -> list[dict]:
 def _print(rows: list[dict]) -> None:
     columns = ("benchmark", "db", "figure", "target", "ok")
     cells = [columns] + [
-        tuple("-" if r[c] is None else ("yes" if r[c] is True else "NO" if r[c] is False
-                                        else str(r[c])) for c in columns)
+        tuple(
+            "-"
+            if r[c] is None
+            else ("yes" if r[c] is True else "NO" if r[c] is False else str(r[c]))
+            for c in columns
+        )
         for r in rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]

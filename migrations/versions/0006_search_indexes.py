@@ -1,16 +1,17 @@
-"""Search of the exchange: one covering index of the facts a search filters, counts and sorts
-on, in place of the (status, latitude, longitude) index it extends
+"""Search of the exchange: a covering index of the facts a search filters, counts and sorts on
 
-The radius box stays a range on the leading columns (status, pickup_latitude,
-pickup_longitude); the other columns let a search without words read the index alone
-(SQLite always, PostgreSQL as an index-only scan) instead of the wide listing rows.
+With it a search without words (filters, a radius, facet counts) reads the index alone, on
+SQLite always and on PostgreSQL as an index-only scan, instead of the wide listing rows. The
+radius box is a range on its leading columns (status, pickup_latitude, pickup_longitude).
+The narrow (status, pickup_latitude, pickup_longitude) index of 0005 stays: PostgreSQL ANDs
+its small bitmap with the full-text one when a search has words.
 
 Revision ID: 0006
 Revises: 0007
 Create Date: 2026-11-27 11:30:00.000000
 
 0006 revises 0007 only because 0007 (metrics) was written against 0005 first: the two touch
-different tables, and this keeps one head.
+different tables, and this keeps a single head.
 """
 from alembic import op
 
@@ -28,11 +29,8 @@ COLUMNS = ['status', 'pickup_latitude', 'pickup_longitude', 'available_until', '
 def upgrade():
     with op.batch_alter_table('listings', schema=None) as batch_op:
         batch_op.create_index('ix_listings_search_facts', COLUMNS, unique=False)
-        batch_op.drop_index('ix_listings_status_lat_lon')
 
 
 def downgrade():
     with op.batch_alter_table('listings', schema=None) as batch_op:
-        batch_op.create_index('ix_listings_status_lat_lon',
-                              ['status', 'pickup_latitude', 'pickup_longitude'], unique=False)
         batch_op.drop_index('ix_listings_search_facts')

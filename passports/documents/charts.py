@@ -51,7 +51,7 @@ def _svg(width: float, height: float, label: str, body: list[str]) -> Markup:
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {_num(width)} '
         f'{_num(height)}" width="{_num(width)}" height="{_num(height)}" role="img" '
-        f'aria-label="{escape(label)}" font-family="system-ui, sans-serif" font-size="13">'
+        f'aria-label="{escape(label)}" font-family="system-ui, sans-serif" font-size="14">'
     )
     return Markup(head + f"<title>{escape(label)}</title>" + "".join(body) + "</svg>")
 
@@ -62,8 +62,8 @@ def bar_chart(
     label: str,
     colours: dict[str, str] | None = None,
     keys: Sequence[str] | None = None,
-    width: float = 560,
-    bar_height: float = 20,
+    width: float = 480,
+    bar_height: float = 22,
 ) -> Markup:
     """Horizontal bars: rows of (label, value, value as text), longest bar the largest value.
 
@@ -71,9 +71,9 @@ def bar_chart(
     """
     if not rows:
         return _svg(width, 30, label, [f'<text x="0" y="20" fill="{MUTED}">No data yet.</text>'])
-    # Columns sized to their longest text (about 7.4 px a character at 13 px).
-    label_w = min(190.0, 14 + 7.4 * max(len(name) for name, _, _ in rows))
-    value_w = 12 + 7.6 * max(len(text) for _, _, text in rows)
+    # Columns sized to their longest text (about 8 px a character at 14 px).
+    label_w = min(190.0, 14 + 8.0 * max(len(name) for name, _, _ in rows))
+    value_w = 12 + 8.4 * max(len(text) for _, _, text in rows)
     gap = 6.0
     plot_w = width - label_w - value_w
     top = max(max(v for _, v, _ in rows), 1e-12)
@@ -103,7 +103,7 @@ def stacked_bar(
     segments: Sequence[tuple[str, float, str]],
     *,
     label: str,
-    width: float = 560,
+    width: float = 480,
     height: float = 22,
 ) -> Markup:
     """One bar split into segments of (label, value, colour), with a legend below it."""
@@ -129,7 +129,7 @@ def stacked_bar(
             f'fill="{colour}" rx="2"/><text x="{_num(lx + 16)}" y="{_num(legend_y)}" '
             f'fill="{INK}">{escape(text)}</text>'
         )
-        lx += 28 + 7.6 * len(text)
+        lx += 28 + 8.2 * len(text)
     return _svg(width, legend_y + 6, label, body)
 
 
@@ -137,7 +137,7 @@ def column_chart(
     points: Sequence[tuple[str, float]],
     *,
     label: str,
-    width: float = 560,
+    width: float = 480,
     height: float = 200,
     colour: str = DEFAULT_COLOUR,
 ) -> Markup:

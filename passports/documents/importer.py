@@ -98,13 +98,17 @@ class ImportResult:
 
 
 class _Errors:
+    """Errors of a document by JSON path."""
+
     def __init__(self) -> None:
         self.by_path: dict[str, list[str]] = {}
 
     def add(self, path: str, message: str) -> None:
+        """Note an error at a JSON path."""
         self.by_path.setdefault(path, []).append(message)
 
     def raise_if_any(self) -> None:
+        """Refuse the document (422) if any error was noted."""
         if self.by_path:
             raise ServiceError(
                 "The passport document is not valid; nothing was imported.",

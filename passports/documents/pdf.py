@@ -182,7 +182,28 @@ def _families(doc: dict) -> list:
         )
         for r in doc["summary"]["mass_by_family"]
     ]
-    return [_p("Materials by mass", "h2"), bar_drawing(rows, CONTENT_WIDTH)]
+    total = doc["summary"]["carbon_a1a3_kg"] or 0.0
+    carbon = [
+        [
+            words(r["family"]),
+            mass_text(r["mass_kg"]),
+            carbon_text(r["carbon_a1a3_kg"]),
+            f"{100 * r['carbon_a1a3_kg'] / total:.0f}%" if total else "–",
+        ]
+        for r in sorted(doc["summary"]["mass_by_family"], key=lambda r: -r["carbon_a1a3_kg"])
+    ]
+    out = [_p("Materials by mass", "h2"), bar_drawing(rows, CONTENT_WIDTH)]
+    if carbon:
+        out += [
+            _p("Embodied carbon A1-A3 by material family", "h2"),
+            _small_table(
+                ["Family", "Mass", "A1-A3", "Share"],
+                carbon,
+                [45 * mm, 30 * mm, 30 * mm, 20 * mm],
+                (1, 2, 3),
+            ),
+        ]
+    return out
 
 
 def _small_table(header: list[str], rows: list[list[str]], widths, right: tuple[int, ...] = ()):

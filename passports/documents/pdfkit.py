@@ -125,15 +125,19 @@ def numbered_canvas(footer_left: str, footer_right_prefix: str = ""):
     f = fonts()
 
     class NumberedCanvas(canvas.Canvas):
+        """Keeps every page until the end, when the page count is known."""
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._saved: list[dict] = []
 
         def showPage(self):
+            """Keep the finished page instead of writing it out."""
             self._saved.append(dict(self.__dict__))
             self._startPage()
 
         def save(self):
+            """Write every kept page with its footer and "page n of m"."""
             total = len(self._saved)
             for state in self._saved:
                 self.__dict__.update(state)

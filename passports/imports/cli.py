@@ -41,6 +41,7 @@ class _Bar:
         self.done = done
 
     def close(self) -> None:
+        """End the current bar, if one is showing."""
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None

@@ -119,6 +119,7 @@ class _Context:
         self.storeys: dict[int, str] = {}
 
     def scale(self, quantity) -> float:
+        """The factor from a quantity's unit (its own, or the project's) to m, m², m³ or kg."""
         kind = _UNIT_TYPES[quantity.is_a()]
         own = getattr(quantity, "Unit", None)
         if own is not None:

@@ -21,7 +21,6 @@ from passports.imports.staging import Stage
 from passports.models import Building
 
 log = logging.getLogger(__name__)
-_threads: dict[str, threading.Thread] = {}
 
 
 def claim_write_lock() -> None:
@@ -47,16 +46,8 @@ def start_job(app: Flask, stage: Stage, mode: str, user_id: int) -> bool:
         daemon=True,
         name=f"import-{stage.id[:8]}",
     )
-    _threads[stage.id] = thread
     thread.start()
     return True
-
-
-def wait_for(stage_id: str, timeout: float | None = None) -> None:
-    """Block until the stage's job thread ends (the CLI and tests; pages poll instead)."""
-    thread = _threads.get(stage_id)
-    if thread is not None:
-        thread.join(timeout)
 
 
 def _run(app: Flask, stage: Stage, mode: str, user_id: int, generation: int) -> None:
@@ -109,4 +100,3 @@ def _run(app: Flask, stage: Stage, mode: str, user_id: int, generation: int) -> 
             )
         finally:
             db.session.remove()
-            _threads.pop(stage.id, None)

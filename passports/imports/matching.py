@@ -50,6 +50,16 @@ class Unmatched:
     where: list[str] = field(default_factory=list)
     suggestions: list[Material] = field(default_factory=list)
 
+    def as_dict(self) -> dict:
+        """The entry as the report lists it."""
+        return {
+            "name": self.name,
+            "key": material_key(self.name),
+            "count": self.count,
+            "where": self.where,
+            "suggestions": [{"id": m.id, "slug": m.slug, "name": m.name} for m in self.suggestions],
+        }
+
 
 class MaterialMatcher:
     """Resolves names to library materials for one organisation, caching every answer."""

@@ -12,21 +12,22 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from marshmallow import ValidationError
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict
 from app.extensions import db
+from passports.imports.bulk import insert_components, refresh_statistics
 from passports.imports.diff import changes as changed_fields
 from passports.imports.files import StoredFile
-from passports.imports.matching import MaterialMatcher, material_key
+from passports.imports.matching import MaterialMatcher
 from passports.imports.models import ImportRun
-from passports.imports.report import MAX_LISTED, ImportReport
+from passports.imports.report import MAX_LISTED, ImportReport, schema_messages, short_message
 from passports.imports.rows import SourceRow
 from passports.imports.values import complete_shares
 from passports.mass import Part, derive_mass
-from passports.models import Component, ComponentHazard, ComponentMaterial
+from passports.models import Component
 from passports.schemas import ComponentCreateSchema
 from passports.services.components import (
     apply_component_changes,
@@ -36,29 +37,12 @@ from passports.services.components import (
 
 BATCH = 500
 Progress = Callable[[str, int, int], None]
-_MESSAGES = {
-    "Missing data for required field.": "a value is required",
-    "Field may not be null.": "a value is required",
-}
 
 
 def _batched(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def _message(text: str) -> str:
-    text = _MESSAGES.get(text, text)
-    return (text[:1].lower() + text[1:]).rstrip(".")
-
-
-def _messages(value) -> list[str]:
-    if isinstance(value, dict):
-        return [m for v in value.values() for m in _messages(v)]
-    if isinstance(value, list | tuple):
-        return [m for v in value for m in _messages(v)]
-    return [str(value)]
 
 
 class Pipeline:
@@ -76,6 +60,7 @@ class Pipeline:
         self.matcher = MaterialMatcher.for_organisation(building.organisation_id)
         self.schema = ComponentCreateSchema()
         self.seen: dict[tuple[str, str], str] = {}
+        self.inserted, self.analyze_at = 0, 2 * BATCH
         # Keys the building already uses; when it has none, no row can match an existing
         # component except through the file itself, which `seen` catches: no lookups then.
         self.keyed = {
@@ -88,7 +73,7 @@ class Pipeline:
             for field in ("external_id", "ifc_guid")
         }
 
-    def rows(self) -> Iterator[SourceRow]:
+    def _rows(self) -> Iterator[SourceRow]:
         def reading(done, total):
             self.progress("reading", done, total)
 
@@ -102,21 +87,11 @@ class Pipeline:
         return read_tabular(self.stored, self.report, reading)
 
     def run(self) -> ImportReport:
-        for batch in _batched(self.rows(), BATCH):
-            self.batch(batch)
+        """Read every row, plan (and unless a dry run, write) them; the report says what."""
+        for batch in _batched(self._rows(), BATCH):
+            self._batch(batch)
         report = self.report
-        report.unmatched = [
-            {
-                "name": u.name,
-                "key": material_key(u.name),
-                "count": u.count,
-                "where": u.where,
-                "suggestions": [
-                    {"id": m.id, "slug": m.slug, "name": m.name} for m in u.suggestions
-                ],
-            }
-            for u in self.matcher.unmatched_report()
-        ]
+        report.unmatched = [u.as_dict() for u in self.matcher.unmatched_report()]
         if report.unmatched:
             report.warn(
                 f"{len(report.unmatched)} material name(s) match nothing in the library: those "
@@ -149,23 +124,23 @@ class Pipeline:
         return report
 
     # ------------------------------------------------------------ one batch
-    def batch(self, batch: list[SourceRow]) -> None:
+    def _batch(self, batch: list[SourceRow]) -> None:
         report = self.report
         valid: list[tuple[SourceRow, dict]] = []
         for source in batch:
             report.rows += 1
             if source.ifc_class:
                 report.by_class[source.ifc_class] += 1
-            data = self.validate(source)
-            if data is not None and self.first_time(source):
+            data = self._validate(source)
+            if data is not None and self._first_time(source):
                 valid.append((source, data))
-        existing = self.existing(valid)
+        existing = self._existing(valid)
         creates, updates = [], []
         for source, data in valid:
             component = existing.get(source.key) if source.key else None
             if component is not None and component.archived_at is not None:
                 report.skipped += 1
-                self.warn(
+                self._warn(
                     source,
                     f"the component {component.tag} with this {source.key[0]} is "
                     "archived; the row was skipped",
@@ -180,14 +155,14 @@ class Pipeline:
                 if changes:
                     updates.append((source, component, changes))
             setattr(report, action, getattr(report, action) + 1)
-            self.tally(source, data, action)
+            self._tally(source, data, action)
         if not report.dry_run and report.ok:
-            self.write(creates, updates)
+            self._write(creates, updates)
 
-    def where(self, source: SourceRow) -> str:
+    def _where(self, source: SourceRow) -> str:
         return f"row {source.row}" if source.row is not None else source.ref or ""
 
-    def error(self, source: SourceRow, field: str | None, message: str) -> None:
+    def _error(self, source: SourceRow, field: str | None, message: str) -> None:
         self.report.error(
             message,
             row=source.row,
@@ -196,29 +171,29 @@ class Pipeline:
             header=source.headers.get(field) if field else None,
         )
 
-    def warn(self, source: SourceRow, message: str) -> None:
+    def _warn(self, source: SourceRow, message: str) -> None:
         self.report.warn(message, row=source.row, ref=source.ref)
 
-    def first_time(self, source: SourceRow) -> bool:
+    def _first_time(self, source: SourceRow) -> bool:
         if source.key is None:
             return True
         first = self.seen.get(source.key)
         if first is None:
-            self.seen[source.key] = self.where(source)
+            self.seen[source.key] = self._where(source)
             return True
         field, value = source.key
         if self.kind == "ifc":
             self.report.skipped += 1
-            self.warn(source, f"GlobalId {value} appears twice in the model; kept the first")
+            self._warn(source, f"GlobalId {value} appears twice in the model; kept the first")
         else:
-            self.error(source, field, f"{value!r} is already used on {first}")
+            self._error(source, field, f"{value!r} is already used on {first}")
         return False
 
-    def validate(self, source: SourceRow) -> dict | None:
+    def _validate(self, source: SourceRow) -> dict | None:
         for field, message in source.problems:
-            self.error(source, field, message)
+            self._error(source, field, message)
         data = dict(source.data)
-        unmatched = self.resolve(source, data)
+        unmatched = self._resolve(source, data)
         try:
             loaded = self.schema.load(data)
         except ValidationError as exc:
@@ -226,8 +201,10 @@ class Pipeline:
             messages = exc.messages if isinstance(exc.messages, dict) else {None: exc.messages}
             for field, found in messages.items():
                 if field not in failed:
-                    for text in dict.fromkeys(_messages(found)):
-                        self.error(source, None if field == "_schema" else field, _message(text))
+                    for text in dict.fromkeys(schema_messages(found)):
+                        self._error(
+                            source, None if field == "_schema" else field, short_message(text)
+                        )
             return None
         if source.problems:
             return None
@@ -235,7 +212,7 @@ class Pipeline:
         loaded["data_complete"] = not (source.no_quantities or source.proxy or unmatched)
         return loaded
 
-    def resolve(self, source: SourceRow, data: dict) -> bool:
+    def _resolve(self, source: SourceRow, data: dict) -> bool:
         """Put the materials' ids and shares into `data`; True when a name matched nothing."""
         if not source.materials:
             if source.materials_given:
@@ -243,14 +220,14 @@ class Pipeline:
             return False
         shares, estimate = complete_shares(source.materials)
         if estimate and source.row is not None:
-            self.warn(source, "materials without shares were split equally (an estimate)")
+            self._warn(source, "materials without shares were split equally (an estimate)")
         merged: dict[int, float] = defaultdict(float)
         unmatched = False
         for (name, _), share in zip(source.materials, shares, strict=True):
             material = self.matcher.resolve(name)
             if material is None:
                 unmatched = True
-                self.matcher.note_unmatched(name, self.where(source))
+                self.matcher.note_unmatched(name, self._where(source))
             else:
                 merged[material.id] += share
         # An unmatched name leaves the materials out: a new component gets none, an existing
@@ -261,7 +238,7 @@ class Pipeline:
             ]
         return unmatched
 
-    def existing(self, valid) -> dict[tuple[str, str], Component]:
+    def _existing(self, valid) -> dict[tuple[str, str], Component]:
         keys: dict[str, list[str]] = defaultdict(list)
         for source, _ in valid:
             if source.key:
@@ -281,7 +258,7 @@ class Pipeline:
                 found.setdefault((field, getattr(component, field)), component)
         return found
 
-    def tally(self, source: SourceRow, data: dict, action: str) -> None:
+    def _tally(self, source: SourceRow, data: dict, action: str) -> None:
         report = self.report
         if source.ifc_class:
             report.actions_by_class[source.ifc_class][action] += 1
@@ -308,10 +285,10 @@ class Pipeline:
         for (material, fraction), mass in zip(shares, result.parts_kg, strict=True):
             report.add_material(material, volume * fraction if volume else None, mass)
 
-    def write(self, creates, updates) -> None:
+    def _write(self, creates, updates) -> None:
         try:
-            self.insert(creates)
-            self.update(updates)
+            self._insert(creates)
+            self._update(updates)
             db.session.flush()
         except IntegrityError as exc:
             raise Conflict(
@@ -319,7 +296,7 @@ class Pipeline:
                 "Nothing was written; try again."
             ) from exc
 
-    def insert(self, creates) -> None:
+    def _insert(self, creates) -> None:
         materials = self.matcher.materials
         rows, material_rows, hazard_rows = [], {}, {}
         for (source, data), tag in zip(creates, unique_tags(len(creates)), strict=True):
@@ -328,65 +305,25 @@ class Pipeline:
                     self.building, data, tag=tag, materials=materials
                 )
             except ValidationError as exc:
-                self.error(source, None, "; ".join(_message(m) for m in _messages(exc.messages)))
+                self._error(
+                    source, None, "; ".join(short_message(m) for m in schema_messages(exc.messages))
+                )
                 continue
             rows.append(values)
-        if rows:
-            # One multi-row INSERT per batch, which needs the same keys in every row: a column
-            # a row leaves out gets its default. The ids come back with their tags.
-            columns = Component.__table__.c
-            keys = set().union(*rows)
-            defaults = {
-                key: columns[key].default.arg
-                if columns[key].default is not None and columns[key].default.is_scalar
-                else None
-                for key in keys
-            }
-            rows = [{**defaults, **row} for row in rows]
-            ids = self.insert_components(rows)
-            links = [
-                {**row, "component_id": ids[tag]}
-                for tag, items in material_rows.items()
-                for row in items
-            ]
-            if links:
-                db.session.execute(insert(ComponentMaterial), links)
-            hazards = [
-                {**row, "component_id": ids[tag]}
-                for tag, items in hazard_rows.items()
-                for row in items
-            ]
-            if hazards:
-                db.session.execute(insert(ComponentHazard), hazards)
+        if not rows:
+            return
+        insert_components(rows, material_rows, hazard_rows)
+        self.inserted += len(rows)
+        if self.inserted >= self.analyze_at:
+            refresh_statistics(Component.__table__)
+            self.analyze_at *= 4
 
-    def insert_components(self, rows: list[dict]) -> dict[str, int]:
-        """Insert the rows in one go; their ids by tag."""
-        if db.engine.dialect.name == "postgresql":
-            # psycopg converts a long multi-row INSERT … RETURNING in Python, row by row;
-            # numbering the rows from the sequence first lets it send one prepared statement.
-            numbers = db.session.scalars(
-                select(func.nextval(func.pg_get_serial_sequence("components", "id"))).select_from(
-                    func.generate_series(1, len(rows))
-                )
-            ).all()
-            for row, number in zip(rows, numbers, strict=True):
-                row["id"] = number
-            db.session.execute(insert(Component), rows, execution_options={"render_nulls": True})
-            return {row["tag"]: row["id"] for row in rows}
-        inserted = db.session.execute(
-            insert(Component).returning(Component.id, Component.tag),
-            rows,
-            # Without it the ORM drops None values, which splits the rows by key set.
-            execution_options={"render_nulls": True},
-        )
-        return {tag: component_id for component_id, tag in inserted}
-
-    def update(self, updates) -> None:
+    def _update(self, updates) -> None:
         materials = self.matcher.materials
         for source, component, changes in updates:
             try:
                 apply_component_changes(component, changes, self.user, materials=materials)
             except ValidationError as exc:
                 for field, found in exc.messages.items():
-                    for text in _messages(found):
-                        self.error(source, field, _message(text))
+                    for text in schema_messages(found):
+                        self._error(source, field, short_message(text))

@@ -10,6 +10,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 MAX_LISTED = 500
+_MESSAGES = {
+    "Missing data for required field.": "a value is required",
+    "Field may not be null.": "a value is required",
+}
 
 
 @dataclass
@@ -170,3 +174,18 @@ def _problem(number: int, problem: Problem) -> dict:
 def error_lines(report: dict) -> list[str]:
     """The numbered error sentences of a report, as the API's 422 and the CLI show them."""
     return [f"{e['number']}. {e['text']}" for e in report.get("errors", [])]
+
+
+def short_message(text: str) -> str:
+    """A schema message as the end of a sentence: 'Must be …' → 'must be …'."""
+    text = _MESSAGES.get(text, text)
+    return (text[:1].lower() + text[1:]).rstrip(".")
+
+
+def schema_messages(value) -> list[str]:
+    """Every message of a (nested) marshmallow error, flattened."""
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in schema_messages(v)]
+    if isinstance(value, list | tuple):
+        return [m for v in value for m in schema_messages(v)]
+    return [str(value)]

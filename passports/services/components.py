@@ -237,12 +237,19 @@ def apply_component_changes(
     if "materials" in data:
         _set_materials(component, data["materials"], materials)
     if "hazards" in data:
+        # A hazard that is still listed keeps its row, and so its clearance record.
+        existing = {(h.kind, h.notes): h for h in component.hazards}
         component.hazards = [
-            ComponentHazard(kind=h["kind"], notes=h.get("notes", "")) for h in data["hazards"]
+            existing.pop((h["kind"], h.get("notes", "")), None)
+            or ComponentHazard(kind=h["kind"], notes=h.get("notes", ""))
+            for h in data["hazards"]
         ]
     kept = component.mass_kg if component.mass_source == "given" else None
     given = data.get("mass_kg", kept)
     _recompute_mass(component, given)
+    if "data_complete" not in data and component.mass_kg is not None and component.materials:
+        # Completed by hand after an import flagged it.
+        component.data_complete = True
 
 
 def change_status(component: Component, target: str, actor=None) -> Component:

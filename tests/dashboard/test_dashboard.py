@@ -29,17 +29,36 @@ def seller(make_user):
 
 @pytest.fixture
 def hospital(seller, make_building, make_component, material_id):
-    building = make_building(seller, name="Bispebjerg Ward Block K", city="København",
-                             country="DK", latitude=HOSPITAL[0], longitude=HOSPITAL[1],
-                             status="demolition_planned", planned_date=date(2027, 4, 1))
+    building = make_building(
+        seller,
+        name="Bispebjerg Ward Block K",
+        city="København",
+        country="DK",
+        latitude=HOSPITAL[0],
+        longitude=HOSPITAL[1],
+        status="demolition_planned",
+        planned_date=date(2027, 4, 1),
+    )
     brick = material_id("facing-brick")
-    make_component(building, name="Facing brick, reclaimed", category="facade",
-                   quantity=275.0, unit="t", status="in_storage", condition=4,
-                   materials=[{"material_id": brick, "fraction": 1.0}])
-    make_component(building, name="Concrete frame", category="structure", quantity=400.0,
-                   unit="m3", connection_type="cast",
-                   materials=[{"material_id": material_id("reinforced-concrete"),
-                               "fraction": 1.0}])
+    make_component(
+        building,
+        name="Facing brick, reclaimed",
+        category="facade",
+        quantity=275.0,
+        unit="t",
+        status="in_storage",
+        condition=4,
+        materials=[{"material_id": brick, "fraction": 1.0}],
+    )
+    make_component(
+        building,
+        name="Concrete frame",
+        category="structure",
+        quantity=400.0,
+        unit="m3",
+        connection_type="cast",
+        materials=[{"material_id": material_id("reinforced-concrete"), "fraction": 1.0}],
+    )
     return building
 
 
@@ -52,16 +71,24 @@ def _api(client, headers, path):
 def _collect_bricks(client, hospital, seller, buyer, school, token_for):
     """List the bricks, reserve them for the school, accept and collect: one reuse."""
     sh, bh = token_for(seller), token_for(buyer)
-    brick = next(c for c in _api(client, sh, f"/api/v1/buildings/{hospital.id}/components")
-                 if c["name"].startswith("Facing"))
-    listing = client.post(f"/api/v1/buildings/{hospital.id}/listings", headers=sh,
-                          json={"component_ids": [brick["id"]], "title": "Reclaimed bricks",
-                                "price_basis": "free"})
+    brick = next(
+        c
+        for c in _api(client, sh, f"/api/v1/buildings/{hospital.id}/components")
+        if c["name"].startswith("Facing")
+    )
+    listing = client.post(
+        f"/api/v1/buildings/{hospital.id}/listings",
+        headers=sh,
+        json={"component_ids": [brick["id"]], "title": "Reclaimed bricks", "price_basis": "free"},
+    )
     assert listing.status_code == 201, listing.json
     lid = listing.json["id"]
     assert client.post(f"/api/v1/listings/{lid}/publish", headers=sh).status_code == 200
-    reservation = client.post(f"/api/v1/listings/{lid}/reservations", headers=bh,
-                              json={"quantity": 275.0, "destination_building_id": school.id})
+    reservation = client.post(
+        f"/api/v1/listings/{lid}/reservations",
+        headers=bh,
+        json={"quantity": 275.0, "destination_building_id": school.id},
+    )
     assert reservation.status_code == 201, reservation.json
     rid = reservation.json["id"]
     assert client.post(f"/api/v1/reservations/{rid}/accept", headers=sh).status_code == 200
@@ -70,11 +97,17 @@ def _collect_bricks(client, hospital, seller, buyer, school, token_for):
     return done.json
 
 
-def test_organisation_dashboard_sums_its_buildings(client, db, seller, hospital, token_for,
-                                                   make_building, make_component, material_id):
+def test_organisation_dashboard_sums_its_buildings(
+    client, db, seller, hospital, token_for, make_building, make_component, material_id
+):
     town = make_building(seller, name="Town hall", city="Brummen")
-    make_component(town, name="Glulam beams", quantity=10.0, unit="t",
-                   materials=[{"material_id": material_id("glulam"), "fraction": 1.0}])
+    make_component(
+        town,
+        name="Glulam beams",
+        quantity=10.0,
+        unit="t",
+        materials=[{"material_id": material_id("glulam"), "fraction": 1.0}],
+    )
     d = _api(client, token_for(seller), "/api/v1/dashboard/organisation")
     figures = [building_figures(b.id) for b in (hospital, town)]
     mass = sum(f["total_mass_kg"] for f in figures)
@@ -93,11 +126,19 @@ def test_organisation_dashboard_sums_its_buildings(client, db, seller, hospital,
     assert [b["name"] for b in d["top_buildings"]] == ["Bispebjerg Ward Block K", "Town hall"]
 
 
-def test_co2_avoided_by_a_collected_reuse(client, db, seller, hospital, make_user,
-                                          make_building, token_for, login):
+def test_co2_avoided_by_a_collected_reuse(
+    client, db, seller, hospital, make_user, make_building, token_for, login
+):
     buyer = make_user("buyer")
-    school = make_building(buyer, name="Katrinedals Skole", city="København", country="DK",
-                           latitude=SCHOOL[0], longitude=SCHOOL[1], use_type="education")
+    school = make_building(
+        buyer,
+        name="Katrinedals Skole",
+        city="København",
+        country="DK",
+        latitude=SCHOOL[0],
+        longitude=SCHOOL[1],
+        use_type="education",
+    )
     reservation = _collect_bricks(client, hospital, seller, buyer, school, token_for)
     # 275 t of facing brick, 30 km: 66.0 t new − 0.74 t cleaning − 0.88 t transport ≈ 64.4 t.
     assert reservation["distance_km"] == pytest.approx(30.0, abs=0.1)
@@ -123,16 +164,21 @@ def test_co2_avoided_by_a_collected_reuse(client, db, seller, hospital, make_use
     assert "64.4 tCO2e" in page and "1 collection" in page
 
 
-def test_activity_by_month_and_refresh_on_every_write(client, db, seller, hospital,
-                                                      token_for):
+def test_activity_by_month_and_refresh_on_every_write(client, db, seller, hospital, token_for):
     headers = token_for(seller)
     components = _api(client, headers, f"/api/v1/buildings/{hospital.id}/components")
     frame = next(c for c in components if c["name"] == "Concrete frame")
-    for body in ({"kind": "inspected", "condition": 3},
-                 {"kind": "note", "notes": "Core samples taken"},
-                 {"kind": "inspected", "condition": 3, "occurred_at": "2026-01-15T10:00:00"}):
-        assert client.post(f"/api/v1/components/{frame['id']}/events", headers=headers,
-                           json=body).status_code == 201
+    for body in (
+        {"kind": "inspected", "condition": 3},
+        {"kind": "note", "notes": "Core samples taken"},
+        {"kind": "inspected", "condition": 3, "occurred_at": "2026-01-15T10:00:00"},
+    ):
+        assert (
+            client.post(
+                f"/api/v1/components/{frame['id']}/events", headers=headers, json=body
+            ).status_code
+            == 201
+        )
     d = _api(client, headers, "/api/v1/dashboard/cities/København")
     activity = {r["month"]: r["events"] for r in d["activity"]}
     this_month = date.today().strftime("%Y-%m")
@@ -155,16 +201,29 @@ def test_who_sees_which_dashboard(client, db, seller, hospital, make_user, token
     stranger = make_user("owner")
     city = _api(client, token_for(stranger), "/api/v1/dashboard/cities/København")
     assert city["buildings"]["with_passports"] == 1 and city["top_buildings"] == []  # unnamed
-    assert _api(client, token_for(seller), "/api/v1/dashboard/cities/København")[
-        "top_buildings"][0]["name"] == "Bispebjerg Ward Block K"
+    assert (
+        _api(client, token_for(seller), "/api/v1/dashboard/cities/København")["top_buildings"][0][
+            "name"
+        ]
+        == "Bispebjerg Ward Block K"
+    )
     own_org = seller.organisation_id
-    assert client.get(f"/api/v1/dashboard/organisation?organisation_id={own_org}",
-                      headers=token_for(stranger)).status_code == 404
-    admin = _api(client, token_for(make_user("admin")),
-                 f"/api/v1/dashboard/organisation?organisation_id={own_org}")
+    assert (
+        client.get(
+            f"/api/v1/dashboard/organisation?organisation_id={own_org}", headers=token_for(stranger)
+        ).status_code
+        == 404
+    )
+    admin = _api(
+        client,
+        token_for(make_user("admin")),
+        f"/api/v1/dashboard/organisation?organisation_id={own_org}",
+    )
     assert admin["scope"]["name"] == seller.organisation.name
-    assert client.get("/api/v1/dashboard/cities/Atlantis",
-                      headers=token_for(stranger)).status_code == 404
+    assert (
+        client.get("/api/v1/dashboard/cities/Atlantis", headers=token_for(stranger)).status_code
+        == 404
+    )
     assert client.get("/api/v1/dashboard/cities/København").status_code == 401
     assert client.get("/dashboard/").status_code == 302  # to the login page
     login(stranger)
@@ -179,7 +238,7 @@ def _csp_clean(html: str) -> None:
 
 
 def test_pages_and_exports(client, db, seller, hospital, login, make_building):
-    make_building(seller, name="=HYPERLINK(\"x\")", city="København")
+    make_building(seller, name='=HYPERLINK("x")', city="København")
     login(seller)
     index = client.get("/dashboard/").get_data(as_text=True)
     assert "København" in index and "buildings with passports" in index
@@ -214,15 +273,20 @@ def _tables(db):
         m.building_id: tuple(round(getattr(m, c), 6) for c in dashboard_services.TOTAL_COLUMNS)
         for m in db.session.scalars(select(BuildingMetrics))
     }
-    parts = {(p.building_id, p.dimension, p.key): (p.component_count, round(p.mass_kg, 6))
-             for p in db.session.scalars(select(BuildingMetricPart))}
-    activity = {(a.building_id, a.month, a.kind): a.event_count
-                for a in db.session.scalars(select(BuildingActivity))}
+    parts = {
+        (p.building_id, p.dimension, p.key): (p.component_count, round(p.mass_kg, 6))
+        for p in db.session.scalars(select(BuildingMetricPart))
+    }
+    activity = {
+        (a.building_id, a.month, a.kind): a.event_count
+        for a in db.session.scalars(select(BuildingActivity))
+    }
     return metrics, parts, activity
 
 
-def test_bulk_data_is_summarised_by_the_refresh_command(client, db, seller, hospital, runner,
-                                                        token_for):
+def test_bulk_data_is_summarised_by_the_refresh_command(
+    client, db, seller, hospital, runner, token_for
+):
     written = _tables(db)
     dashboard_services.refresh_all()
     db.session.commit()

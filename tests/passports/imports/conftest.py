@@ -47,13 +47,20 @@ def auth(owner, token_for):
 def post_import(client, auth, building):
     """POST a file to the import API: post_import(b"...", "x.csv", dry_run=False)."""
 
-    def post(content: bytes, filename: str = "components.csv", *, dry_run: bool = False,
-             building_id: int | None = None, headers: dict | None = None):
+    def post(
+        content: bytes,
+        filename: str = "components.csv",
+        *,
+        dry_run: bool = False,
+        building_id: int | None = None,
+        headers: dict | None = None,
+    ):
         return client.post(
             f"/api/v1/buildings/{building_id or building.id}/imports",
             headers=headers or auth,
-            **multipart({"file": (io.BytesIO(content), filename),
-                         "dry_run": "true" if dry_run else "false"}),
+            **multipart(
+                {"file": (io.BytesIO(content), filename), "dry_run": "true" if dry_run else "false"}
+            ),
         )
 
     return post
@@ -67,8 +74,7 @@ def row_counts(db):
         db.session.rollback()
         return {
             model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Component, ComponentMaterial, ComponentHazard, ImportRun,
-                          MaterialMapping)
+            for model in (Component, ComponentMaterial, ComponentHazard, ImportRun, MaterialMapping)
         }
 
     return counts
@@ -80,9 +86,11 @@ def components(db):
 
     def load(building_id: int) -> list[Component]:
         db.session.rollback()
-        return list(db.session.scalars(
-            select(Component).where(Component.building_id == building_id).order_by(Component.id)
-        ))
+        return list(
+            db.session.scalars(
+                select(Component).where(Component.building_id == building_id).order_by(Component.id)
+            )
+        )
 
     return load
 

@@ -1,4 +1,4 @@
-"""Bad input: every file that cannot be imported is refused with a clear message, writing nothing."""
+"""Bad input: each file that cannot be imported is refused with a clear message; nothing written."""
 
 import io
 import zipfile
@@ -35,9 +35,13 @@ def test_header_without_rows(post_import, row_counts):
 
 @pytest.mark.parametrize(
     ("content", "what"),
-    [(b"%PDF-1.7\n%...", "a PDF document"), (b"\x89PNG\r\n\x1a\n....", "a PNG image"),
-     (b"\xff\xd8\xff\xe0JFIF", "a JPEG image"), (b"<html><body>hi</body></html>", "HTML"),
-     (b"\x00\x01\x02binary\x00", "a binary file")],
+    [
+        (b"%PDF-1.7\n%...", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n....", "a PNG image"),
+        (b"\xff\xd8\xff\xe0JFIF", "a JPEG image"),
+        (b"<html><body>hi</body></html>", "HTML"),
+        (b"\x00\x01\x02binary\x00", "a binary file"),
+    ],
 )
 def test_wrong_type_is_detected_by_content_not_extension(post_import, row_counts, content, what):
     message = _refused(post_import, row_counts, content, "components.csv")
@@ -98,7 +102,8 @@ def test_truncated_ifc(post_import, row_counts):
 def test_garbled_ifc(post_import, row_counts):
     content = sample("IfcOpenHouse_IFC4.ifc").read_bytes()
     start = content.index(b"DATA;")
-    garbled = content[: start + 5] + b"\n#1=IFCPROJECT(%%%garbage((\n" + b"ENDSEC;\nEND-ISO-10303-21;\n"
+    tail = b"\n#1=IFCPROJECT(%%%garbage((\nENDSEC;\nEND-ISO-10303-21;\n"
+    garbled = content[: start + 5] + tail
     message = _refused(post_import, row_counts, garbled, "house.ifc")
     assert "IFC" in message
 
@@ -134,7 +139,7 @@ def test_rows_with_errors_write_nothing_even_after_valid_batches(post_import, ro
     """The bad row comes after more than one batch of good ones, which were already flushed."""
     before = row_counts()
     rows = "".join(f"R-{i},Wall {i},2,m3,brick\n" for i in range(1200))
-    content = ("external_id,name,quantity,unit,material\n" + rows + "R-bad,Bad,-1,m3,brick\n")
+    content = "external_id,name,quantity,unit,material\n" + rows + "R-bad,Bad,-1,m3,brick\n"
     response = post_import(content.encode(), "many.csv")
     assert response.status_code == 422
     assert response.get_json()["report"]["errors"][0]["text"] == (

@@ -7,8 +7,10 @@ from tests.passports.imports.conftest import CSV_HEADER
 
 def test_dry_run_then_commit_then_unchanged(runner, building, tmp_path, components, row_counts):
     path = tmp_path / "walls.csv"
-    path.write_text(CSV_HEADER + "W-1,Wall,external_wall,00,12,m3,brick,4\n"
-                    "W-2,Wall 2,internal_wall,01,\"3,5\",m³,Common clay brick,3\n")
+    path.write_text(
+        CSV_HEADER + "W-1,Wall,external_wall,00,12,m3,brick,4\n"
+        'W-2,Wall 2,internal_wall,01,"3,5",m³,Common clay brick,3\n'
+    )
     before = row_counts()
     dry = runner.invoke(args=["passports", "import", str(building.id), str(path), "--dry-run"])
     assert dry.exit_code == 0, dry.output

@@ -41,8 +41,9 @@ def test_building_page_has_an_import_button(login, owner, building):
     assert f'href="/buildings/{building.id}/imports"' in html
 
 
-def test_upload_preview_map_confirm_report(login, owner, building, components, material_id,
-                                           row_counts):
+def test_upload_preview_map_confirm_report(
+    login, owner, building, components, material_id, row_counts
+):
     client = login(owner)
     page = client.get(f"/buildings/{building.id}/imports")
     assert page.status_code == 200 and b"Excel template" in page.data
@@ -56,8 +57,9 @@ def test_upload_preview_map_confirm_report(login, owner, building, components, m
     assert components(building.id) == []
 
     sand_lime = material_id("calcium-silicate-brick")
-    mapped = client.post(stage + "/mappings",
-                         data={"csrf_token": _csrf(client, stage), "map-0": str(sand_lime)})
+    mapped = client.post(
+        stage + "/mappings", data={"csrf_token": _csrf(client, stage), "map-0": str(sand_lime)}
+    )
     assert mapped.status_code == 302
     wait_until_done(client, stage + "/status")
     preview = client.get(stage).get_data(as_text=True)
@@ -102,8 +104,9 @@ def test_refused_upload_shows_the_reason(login, owner, building, row_counts):
     assert row_counts() == before
 
 
-def test_progress_page_polls_with_a_static_script_and_refreshes_without(login, owner, building,
-                                                                        monkeypatch):
+def test_progress_page_polls_with_a_static_script_and_refreshes_without(
+    login, owner, building, monkeypatch
+):
     from passports.imports import jobs
 
     monkeypatch.setattr(jobs, "start_job", lambda *a, **k: True)
@@ -119,8 +122,9 @@ def test_progress_page_polls_with_a_static_script_and_refreshes_without(login, o
     assert status["status"] == "new" and status["url"] == stage
 
 
-def test_stage_belongs_to_its_user_and_building(login, owner, building, make_user, make_building,
-                                                client):
+def test_stage_belongs_to_its_user_and_building(
+    login, owner, building, make_user, make_building, client
+):
     mine = login(owner)
     stage = _stage_url(_upload(mine, building, GOOD.encode(), "walls.csv"))
     wait_until_done(mine, stage + "/status")
@@ -147,35 +151,46 @@ def test_owner_of_another_organisation_may_not_import(make_user, login, building
     stranger = make_user("owner")
     client = login(stranger)
     assert client.get(f"/buildings/{building.id}/imports").status_code == 404
-    response = client.post(f"/api/v1/buildings/{building.id}/imports",
-                           headers=token_for(stranger),
-                           **multipart({"file": (io.BytesIO(GOOD.encode()), "x.csv")}))
+    response = client.post(
+        f"/api/v1/buildings/{building.id}/imports",
+        headers=token_for(stranger),
+        **multipart({"file": (io.BytesIO(GOOD.encode()), "x.csv")}),
+    )
     assert response.status_code == 404
 
 
-def test_granted_contractor_reads_but_gets_403_on_import(make_user, make_org, login, owner,
-                                                         building, token_for, db):
+def test_granted_contractor_reads_but_gets_403_on_import(
+    make_user, make_org, login, owner, building, token_for, db
+):
     from passports import services
 
     contractor = make_user("contractor")
     services.grant_access(building, contractor.organisation_id, owner, None)
     db.session.commit()
     response = login(contractor).post(
-        f"/api/v1/buildings/{building.id}/imports", headers=token_for(contractor),
-        **multipart({"file": (io.BytesIO(GOOD.encode()), "x.csv")}))
+        f"/api/v1/buildings/{building.id}/imports",
+        headers=token_for(contractor),
+        **multipart({"file": (io.BytesIO(GOOD.encode()), "x.csv")}),
+    )
     assert response.status_code == 403
 
 
-def test_admin_may_import_and_mapping_goes_to_the_building_owner(make_user, login, building,
-                                                                 owner, material_id, db):
+def test_admin_may_import_and_mapping_goes_to_the_building_owner(
+    make_user, login, building, owner, material_id, db
+):
     from passports.imports.models import MaterialMapping
 
     admin = make_user("admin")
     client = login(admin)
     stage = _stage_url(_upload(client, building, GOOD.encode(), "walls.csv"))
     wait_until_done(client, stage + "/status")
-    client.post(stage + "/mappings", data={
-        "csrf_token": _csrf(client, stage), "map-0": str(material_id("calcium-silicate-brick"))})
+    client.post(
+        stage + "/mappings",
+        data={
+            "csrf_token": _csrf(client, stage),
+            "map-0": str(material_id("calcium-silicate-brick")),
+        },
+    )
     wait_until_done(client, stage + "/status")
     db.session.rollback()
     mapping = db.session.query(MaterialMapping).one()
@@ -193,16 +208,23 @@ def test_templates_download_from_the_pages(login, owner):
 
 
 def test_mapping_page_edits_and_removes(login, owner, client, auth, material_id):
-    created = client.post("/api/v1/material-mappings", headers=auth,
-                          json={"source_name": "Kalkzandsteen XL",
-                                "material_id": material_id("concrete-block")})
+    created = client.post(
+        "/api/v1/material-mappings",
+        headers=auth,
+        json={"source_name": "Kalkzandsteen XL", "material_id": material_id("concrete-block")},
+    )
     mapping_id = created.get_json()["id"]
     page = login(owner).get("/imports/mappings").get_data(as_text=True)
     assert "Kalkzandsteen XL" in page
     token = _csrf(client, "/imports/mappings")
-    client.post(f"/imports/mappings/{mapping_id}", data={
-        "csrf_token": token, "action": "save",
-        "material_id": str(material_id("calcium-silicate-brick"))})
+    client.post(
+        f"/imports/mappings/{mapping_id}",
+        data={
+            "csrf_token": token,
+            "action": "save",
+            "material_id": str(material_id("calcium-silicate-brick")),
+        },
+    )
     listed = client.get("/api/v1/material-mappings", headers=auth).get_json()
     assert listed[0]["material_id"] == material_id("calcium-silicate-brick")
     client.post(f"/imports/mappings/{mapping_id}", data={"csrf_token": token, "action": "delete"})

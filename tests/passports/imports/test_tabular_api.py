@@ -33,7 +33,8 @@ def test_dry_run_reports_and_writes_nothing(post_import, row_counts):
 
 def test_commit_creates_components_with_tags_and_derived_mass(post_import, components, building):
     body = CSV_HEADER + (
-        'W-1,Brick wall,external_wall,00 Ground,12.5,m3,"Common clay brick 85%; lime mortar 15%",4\n'
+        "W-1,Brick wall,external_wall,00 Ground,12.5,m3,"
+        '"Common clay brick 85%; lime mortar 15%",4\n'
         "B-1,Beam,structure,01,2,pcs,,3\n"
     )
     response = post_import(body.encode())
@@ -44,7 +45,8 @@ def test_commit_creates_components_with_tags_and_derived_mass(post_import, compo
     assert wall.external_id == "W-1" and wall.storey == "00 Ground" and wall.condition == 4
     assert len(wall.tag) == 12 and wall.tag != beam.tag
     assert [(cm.material.slug, cm.fraction) for cm in wall.materials] == [
-        ("common-clay-brick", 0.85), ("lime-mortar", 0.15)
+        ("common-clay-brick", 0.85),
+        ("lime-mortar", 0.15),
     ]
     assert wall.mass_kg == pytest.approx(12.5 * (0.85 * 1700 + 0.15 * 1700))
     assert wall.mass_source == "derived" and wall.import_source == "csv" and wall.data_complete
@@ -75,10 +77,20 @@ def test_reimport_keys_on_ifc_guid_without_external_id(post_import, components, 
 
 @pytest.mark.parametrize(
     ("header", "field"),
-    [("Qty", "quantity"), ("Amount", "quantity"), ("Hoeveelheid", "quantity"),
-     ("MENGE", "quantity"), (" Quantity (m3) ", "quantity"), ("Materiaal", "materials"),
-     ("Material", "materials"), ("Floor", "storey"), ("Level", "storey"),
-     ("Verdieping", "storey"), ("Naam", "name"), ("Eenheid", "unit")],
+    [
+        ("Qty", "quantity"),
+        ("Amount", "quantity"),
+        ("Hoeveelheid", "quantity"),
+        ("MENGE", "quantity"),
+        (" Quantity (m3) ", "quantity"),
+        ("Materiaal", "materials"),
+        ("Material", "materials"),
+        ("Floor", "storey"),
+        ("Level", "storey"),
+        ("Verdieping", "storey"),
+        ("Naam", "name"),
+        ("Eenheid", "unit"),
+    ],
 )
 def test_headers_are_matched_by_synonym_case_and_spacing(post_import, header, field):
     names = {"name": "name", "quantity": "quantity", "unit": "unit"}
@@ -95,11 +107,20 @@ def test_headers_are_matched_by_synonym_case_and_spacing(post_import, header, fi
 
 @pytest.mark.parametrize(
     ("quantity", "unit", "expected"),
-    [("12,5", "m²", (12.5, "m2")), ("1.234,5", "m2", (1234.5, "m2")),
-     ("1,234.5", "sqm", (1234.5, "m2")), ("3", "m³", (3, "m3")), ("4", "stuks", (4, "pcs")),
-     ("4", "pcs", (4, "pcs")), ("4", "st", (4, "pcs")), ("4", "each", (4, "pcs")),
-     ("2", "ton", (2, "t")), ("2", "t", (2, "t")), ("7", "kg", (7, "kg")),
-     ("12,5 m²", "", (12.5, "m2"))],
+    [
+        ("12,5", "m²", (12.5, "m2")),
+        ("1.234,5", "m2", (1234.5, "m2")),
+        ("1,234.5", "sqm", (1234.5, "m2")),
+        ("3", "m³", (3, "m3")),
+        ("4", "stuks", (4, "pcs")),
+        ("4", "pcs", (4, "pcs")),
+        ("4", "st", (4, "pcs")),
+        ("4", "each", (4, "pcs")),
+        ("2", "ton", (2, "t")),
+        ("2", "t", (2, "t")),
+        ("7", "kg", (7, "kg")),
+        ("12,5 m²", "", (12.5, "m2")),
+    ],
 )
 def test_units_and_decimal_commas(post_import, components, building, quantity, unit, expected):
     body = f'name;quantity;unit\nPanel;"{quantity}";{unit}\n'
@@ -146,12 +167,14 @@ def test_missing_required_column(post_import):
 
 
 def test_xlsx_import_with_typed_cells(post_import, components, building):
-    content = _xlsx([
-        ["External ID", "Name", "Qty", "Unit", "Material", "Install year", "Condition"],
-        [101, "Window", 3, "pcs", "Float glass", 1998.0, "4 - Good"],
-        [None, None, None, None, None, None, None],
-        ["W-2", "Floor", 12.5, "m2", "Bamboo composite", 2001, 3],
-    ])
+    content = _xlsx(
+        [
+            ["External ID", "Name", "Qty", "Unit", "Material", "Install year", "Condition"],
+            [101, "Window", 3, "pcs", "Float glass", 1998.0, "4 - Good"],
+            [None, None, None, None, None, None, None],
+            ["W-2", "Floor", 12.5, "m2", "Bamboo composite", 2001, 3],
+        ]
+    )
     response = post_import(content, "components.xlsx")
     assert response.status_code == 201, response.get_json()
     window, floor = components(building.id)
@@ -166,7 +189,8 @@ def test_xlsx_import_with_typed_cells(post_import, components, building):
 def test_xlsx_rows_are_numbered_as_excel_shows_them(post_import):
     content = _xlsx([["Material passport"], ["name", "quantity", "unit"], ["Wall", -1, "m3"]])
     error = post_import(content, "x.xlsx").get_json()
-    assert error["report"]["errors"][0]["text"] == "Row 3, column 'quantity': must be greater than 0"
+    first = error["report"]["errors"][0]["text"]
+    assert first == "Row 3, column 'quantity': must be greater than 0"
 
 
 @pytest.mark.parametrize(
@@ -187,15 +211,19 @@ def test_unknown_encoding_is_refused(post_import, row_counts):
     assert row_counts() == before
 
 
-def test_mapping_is_remembered_for_the_organisation(post_import, client, auth, material_id,
-                                                    components, building):
+def test_mapping_is_remembered_for_the_organisation(
+    post_import, client, auth, material_id, components, building
+):
     body = CSV_HEADER + "W-1,Oak door,door,00,1,pcs,Hennepbeton,4\n"
     first = post_import(body.encode(), dry_run=True).get_json()
     (unmatched,) = first["unmatched_materials"]
     assert unmatched["name"] == "Hennepbeton"
     oak = material_id("sawn-hardwood")
-    created = client.post("/api/v1/material-mappings", headers=auth,
-                          json={"source_name": "hennepbeton", "material_id": oak})
+    created = client.post(
+        "/api/v1/material-mappings",
+        headers=auth,
+        json={"source_name": "hennepbeton", "material_id": oak},
+    )
     assert created.status_code == 201, created.get_json()
     report = post_import(body.encode()).get_json()
     assert report["unmatched_materials"] == []
@@ -203,11 +231,16 @@ def test_mapping_is_remembered_for_the_organisation(post_import, client, auth, m
     assert [cm.material_id for cm in door.materials] == [oak] and door.data_complete
     mappings = client.get("/api/v1/material-mappings", headers=auth).get_json()
     assert [m["source_name"] for m in mappings] == ["hennepbeton"]
-    edited = client.patch(f"/api/v1/material-mappings/{mappings[0]['id']}", headers=auth,
-                          json={"material_id": material_id("sawn-softwood")})
+    edited = client.patch(
+        f"/api/v1/material-mappings/{mappings[0]['id']}",
+        headers=auth,
+        json={"material_id": material_id("sawn-softwood")},
+    )
     assert edited.status_code == 200
-    assert client.delete(f"/api/v1/material-mappings/{mappings[0]['id']}",
-                         headers=auth).status_code == 204
+    assert (
+        client.delete(f"/api/v1/material-mappings/{mappings[0]['id']}", headers=auth).status_code
+        == 204
+    )
 
 
 def test_unmatched_names_get_suggestions(post_import):
@@ -225,7 +258,9 @@ def test_material_names_match_by_slug_alias_and_punctuation(post_import):
     report = post_import(body.encode(), dry_run=True).get_json()
     assert report["unmatched_materials"] == []
     assert {m["slug"] for m in report["materials"]} == {
-        "common-clay-brick", "structural-steel-section", "concrete-c25-30"
+        "common-clay-brick",
+        "structural-steel-section",
+        "concrete-c25-30",
     }
 
 
@@ -256,8 +291,9 @@ def test_import_list_and_detail(post_import, client, auth, building):
     post_import((CSV_HEADER + "W-1,Wall,external_wall,00,1,m3,brick,4\n").encode())
     runs = client.get(f"/api/v1/buildings/{building.id}/imports", headers=auth)
     assert runs.status_code == 200 and runs.get_json()[0]["created_count"] == 1
-    run = client.get(f"/api/v1/buildings/{building.id}/imports/{runs.get_json()[0]['id']}",
-                     headers=auth).get_json()
+    run = client.get(
+        f"/api/v1/buildings/{building.id}/imports/{runs.get_json()[0]['id']}", headers=auth
+    ).get_json()
     assert run["report"]["counts"]["created"] == 1
 
 
@@ -265,8 +301,29 @@ def test_component_api_shows_and_guards_external_id(client, auth, building, post
     post_import((CSV_HEADER + "W-1,Wall,external_wall,00,1,m3,brick,4\n").encode())
     listed = client.get(f"/api/v1/buildings/{building.id}/components", headers=auth).get_json()
     assert listed[0]["external_id"] == "W-1" and listed[0]["import_source"] == "csv"
-    clash = client.post(f"/api/v1/buildings/{building.id}/components", headers=auth,
-                        json={"name": "Other", "quantity": 1.0, "unit": "pcs",
-                              "external_id": "W-1"})
+    clash = client.post(
+        f"/api/v1/buildings/{building.id}/components",
+        headers=auth,
+        json={"name": "Other", "quantity": 1.0, "unit": "pcs", "external_id": "W-1"},
+    )
     assert clash.status_code == 422
     assert "external_id" in clash.get_json()["errors"]
+
+
+def test_template_examples_commit_with_every_column(
+    client, auth, post_import, components, building
+):
+    template = client.get("/api/v1/imports/template?format=xlsx", headers=auth).data
+    response = post_import(template, "template.xlsx")
+    assert response.status_code == 201, response.get_json()
+    wall, beam, door = components(building.id)
+    assert (wall.external_id, wall.connection_type, wall.install_year) == (
+        "W-001",
+        "lime_mortar",
+        1972,
+    )
+    assert wall.description.startswith("Lime mortar") and wall.service_life_years == 150
+    assert beam.recycled_content == 0.2 and beam.volume_m3 == 0.32 and beam.unit == "m"
+    assert [h.kind for h in door.hazards] == ["lead"] and door.status == "to_harvest"
+    assert door.condition == 5 and door.materials[0].material.slug == "sawn-hardwood"
+    assert all(c.mass_kg for c in (wall, beam, door))

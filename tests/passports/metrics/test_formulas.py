@@ -22,7 +22,6 @@ from passports.metrics.circularity import (
     end_of_life,
     family_recycling_rate,
 )
-from passports.models.vocab import ACCESSIBILITY, CONNECTION_TYPES, EDGE_ENCLOSURES, INTERSECTIONS
 from passports.metrics.disassembly import (
     ACCESSIBILITY_SCORES,
     CONNECTION_SCORES,
@@ -30,6 +29,7 @@ from passports.metrics.disassembly import (
     INTERSECTION_SCORES,
 )
 from passports.models import MATERIAL_FAMILIES
+from passports.models.vocab import ACCESSIBILITY, CONNECTION_TYPES, EDGE_ENCLOSURES, INTERSECTIONS
 
 fraction = st.floats(min_value=0, max_value=1, allow_nan=False)
 
@@ -84,8 +84,13 @@ def test_mass_cancels_out():
 
 @pytest.mark.parametrize(
     "args, kwargs",
-    [((1.2, 0, 0, 0), {}), ((0.6, 0.6, 0, 0), {}), ((0, 0, 0.7, 0.5), {}),
-     ((0, 0, 0, 0), {"e_f": 0}), ((0, 0, 0, 0), {"x": 0})],
+    [
+        ((1.2, 0, 0, 0), {}),
+        ((0.6, 0.6, 0, 0), {}),
+        ((0, 0, 0.7, 0.5), {}),
+        ((0, 0, 0, 0), {"e_f": 0}),
+        ((0, 0, 0, 0), {"x": 0}),
+    ],
 )
 def test_impossible_inputs_are_refused(args, kwargs):
     with pytest.raises(ValueError):
@@ -113,8 +118,14 @@ def test_default_reuse_from_connection_and_condition():
 
 def test_default_recycling_takes_what_is_not_reused():
     # Steel beam, bolted, condition 5: C_U = 0.85, C_R = 0.15 × 0.85 = 0.1275.
-    eol = end_of_life(None, None, connection_type="bolted", condition=5, hazardous=False,
-                      family_shares=[("steel", 1.0)])
+    eol = end_of_life(
+        None,
+        None,
+        connection_type="bolted",
+        condition=5,
+        hazardous=False,
+        family_shares=[("steel", 1.0)],
+    )
     assert (eol.reuse, eol.recycle) == (pytest.approx(0.85), pytest.approx(0.1275))
     assert eol.reuse_default and eol.recycle_default
     # 3 parts concrete (0.5) to 1 part steel (0.85): r = 0.5875.
@@ -122,11 +133,23 @@ def test_default_recycling_takes_what_is_not_reused():
 
 
 def test_recorded_end_of_life_wins_and_never_exceeds_one():
-    eol = end_of_life(None, 0.9, connection_type="dry", condition=5, hazardous=False,
-                      family_shares=[("timber", 1)])
+    eol = end_of_life(
+        None,
+        0.9,
+        connection_type="dry",
+        condition=5,
+        hazardous=False,
+        family_shares=[("timber", 1)],
+    )
     assert eol.recycle == 0.9 and eol.reuse == pytest.approx(0.1) and not eol.recycle_default
-    eol = end_of_life(0.3, None, connection_type=None, condition=None, hazardous=True,
-                      family_shares=[("steel", 1)])
+    eol = end_of_life(
+        0.3,
+        None,
+        connection_type=None,
+        condition=None,
+        hazardous=True,
+        family_shares=[("steel", 1)],
+    )
     assert (eol.reuse, eol.recycle) == (0.3, 0.0)
 
 
