@@ -12,10 +12,11 @@ organisation relates to B in one way:
 
 What is expected follows passports/permissions.py: admins read and write everything; owners read
 and write their own organisation's buildings and read the ones granted to them; contractors read
-granted buildings only and write nothing; buyers see no passport but their own organisation's. Reading what one may not
-see answers 404, writing what one may read but not change answers 403; anonymous callers get a
-401 JSON error from the API and a redirect to /login from the pages. Every request is checked
-against a snapshot of the database: a refused write (and any read) leaves it exactly as it was.
+granted buildings only and write nothing; buyers read only their own organisation's buildings.
+Reading what one may not see answers 404, writing what one may read but not change answers
+403; anonymous callers get a 401 JSON error from the API and a redirect to /login from the
+pages. Every request is checked against a snapshot of the database: a refused write (and any
+read) leaves it exactly as it was.
 """
 
 from __future__ import annotations
