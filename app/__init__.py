@@ -67,8 +67,9 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import api, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True,
-                     include_name=include_in_autogenerate)
+    migrate.init_app(
+        app, db, render_as_batch=True, compare_type=True, include_name=include_in_autogenerate
+    )
     login_manager.init_app(app)
     login_session.register(login_manager)
     csrf.init_app(app)

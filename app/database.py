@@ -52,8 +52,13 @@ def configure_engine(engine: Engine, random_page_cost: float | None = None) -> N
             cursor.execute("SELECT sin(0), asin(0), sqrt(1), radians(0)")
         except sqlite3.OperationalError:
             # SQLite built without its math functions: distance search needs these four.
-            for name, fn in (("sin", math.sin), ("cos", math.cos), ("asin", math.asin),
-                             ("sqrt", math.sqrt), ("radians", math.radians)):
+            for name, fn in (
+                ("sin", math.sin),
+                ("cos", math.cos),
+                ("asin", math.asin),
+                ("sqrt", math.sqrt),
+                ("radians", math.radians),
+            ):
                 dbapi_connection.create_function(name, 1, fn, deterministic=True)
         cursor.close()
 

@@ -132,8 +132,11 @@ def email_notifications(notes: list[Notification]) -> None:
     server = current_app.config.get("MAIL_SERVER")
     if not server or not notes:
         return
-    addresses = dict(db.session.execute(
-        select(User.id, User.email).where(User.id.in_({n.user_id for n in notes}))).all())
+    addresses = dict(
+        db.session.execute(
+            select(User.id, User.email).where(User.id.in_({n.user_id for n in notes}))
+        ).all()
+    )
     try:
         with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=SMTP_TIMEOUT_S) as smtp:
             for note in notes:

@@ -42,8 +42,12 @@ def search_listings(args):
 @blp.route("/listings/export.csv", methods=["GET"])
 @api_login_required
 @blp.arguments(ListingSearchArgs, location="query", unknown=RAISE)
-@blp.response(200, _FILE, content_type="text/csv",
-              description="Every listing the search finds (at most 10,000), streamed.")
+@blp.response(
+    200,
+    _FILE,
+    content_type="text/csv",
+    description="Every listing the search finds (at most 10,000), streamed.",
+)
 def export_search_csv(args):
     """The search's results as CSV: same query arguments as `GET /listings`, no paging."""
     return exports.export_search(_unpaged(args), "csv")
@@ -52,8 +56,12 @@ def export_search_csv(args):
 @blp.route("/listings/export.xlsx", methods=["GET"])
 @api_login_required
 @blp.arguments(ListingSearchArgs, location="query", unknown=RAISE)
-@blp.response(200, _FILE, content_type=exports.XLSX_MIME,
-              description="A workbook: the listings and an About sheet explaining the columns.")
+@blp.response(
+    200,
+    _FILE,
+    content_type=exports.XLSX_MIME,
+    description="A workbook: the listings and an About sheet explaining the columns.",
+)
 def export_search_xlsx(args):
     """The search's results as an XLSX workbook (at most 10,000 listings)."""
     return exports.export_search(_unpaged(args), "xlsx")
@@ -86,8 +94,9 @@ def export_listing_xlsx(listing_id):
 @blp.response(201, ListingSchema)
 def create_listing(data, building_id):
     """Offer components of a building as a lot (a draft until published)."""
-    listing = services.create_listing(current_user,
-                                      building_for(current_user, building_id, write=True), data)
+    listing = services.create_listing(
+        current_user, building_for(current_user, building_id, write=True), data
+    )
     db.session.commit()
     return listing
 
@@ -99,8 +108,7 @@ def create_listing(data, building_id):
 def building_listings(building_id, pagination_parameters):
     """All listings of a building, drafts included (for its owners)."""
     building = building_for(current_user, building_id, write=True)
-    stmt = db.select(Listing).where(Listing.building_id == building.id).order_by(
-        Listing.id.desc())
+    stmt = db.select(Listing).where(Listing.building_id == building.id).order_by(Listing.id.desc())
     return paginate_api(stmt, pagination_parameters)
 
 
@@ -171,8 +179,7 @@ def reserve(data, listing_id):
 def listing_reservations(listing_id, pagination_parameters):
     """The reservations of a listing (its seller)."""
     listing = listing_for(current_user, listing_id, write=True)
-    stmt = queries.reservations_for(current_user).where(
-        Reservation.listing_id == listing.id)
+    stmt = queries.reservations_for(current_user).where(Reservation.listing_id == listing.id)
     return paginate_api(stmt, pagination_parameters)
 
 
@@ -195,8 +202,12 @@ def get_reservation(reservation_id):
 
 @blp.route("/reservations/<int:reservation_id>/ocds.json", methods=["GET"])
 @api_login_required
-@blp.response(200, {"type": "object"}, content_type="application/json",
-              description="An OCDS 1.1 release package with one award release.")
+@blp.response(
+    200,
+    {"type": "object"},
+    content_type="application/json",
+    description="An OCDS 1.1 release package with one award release.",
+)
 @blp.alt_response(409, description="Only accepted or collected reservations are awards.")
 def reservation_ocds(reservation_id):
     """An accepted (pending award) or collected (active award) reservation as OCDS 1.1."""
@@ -205,7 +216,8 @@ def reservation_ocds(reservation_id):
     uri = exports.public_url("exchange_api.reservation_ocds", reservation_id=reservation.id)
     response = jsonify(exports.ocds_release_package(reservation, uri))
     response.headers["Content-Disposition"] = (
-        f'inline; filename="reservation-{reservation.id}-ocds.json"')
+        f'inline; filename="reservation-{reservation.id}-ocds.json"'
+    )
     return response
 
 
@@ -220,8 +232,10 @@ def _act(reservation_id: int, action):
 @blp.response(200, ReservationSchema)
 def accept(reservation_id):
     """The seller accepts a request."""
-    return _act(reservation_id, lambda rid: services.accept_reservation(
-        reservation_for(current_user, rid, as_seller=True)))
+    return _act(
+        reservation_id,
+        lambda rid: services.accept_reservation(reservation_for(current_user, rid, as_seller=True)),
+    )
 
 
 @blp.route("/reservations/<int:reservation_id>/reject", methods=["POST"])
@@ -229,8 +243,10 @@ def accept(reservation_id):
 @blp.response(200, ReservationSchema)
 def reject(reservation_id):
     """The seller rejects a request; the quantity is offered again."""
-    return _act(reservation_id, lambda rid: services.reject_reservation(
-        reservation_for(current_user, rid, as_seller=True)))
+    return _act(
+        reservation_id,
+        lambda rid: services.reject_reservation(reservation_for(current_user, rid, as_seller=True)),
+    )
 
 
 @blp.route("/reservations/<int:reservation_id>/cancel", methods=["POST"])
@@ -238,8 +254,10 @@ def reject(reservation_id):
 @blp.response(200, ReservationSchema)
 def cancel(reservation_id):
     """The buyer cancels; the quantity is offered again."""
-    return _act(reservation_id, lambda rid: services.cancel_reservation(
-        reservation_for(current_user, rid, as_buyer=True)))
+    return _act(
+        reservation_id,
+        lambda rid: services.cancel_reservation(reservation_for(current_user, rid, as_buyer=True)),
+    )
 
 
 @blp.route("/reservations/<int:reservation_id>/collect", methods=["POST"])
@@ -247,6 +265,7 @@ def cancel(reservation_id):
 @blp.response(200, ReservationSchema)
 def collect(reservation_id):
     """The seller hands over: the components move to the buyer with their passports."""
+
     def action(rid):
         reservation = reservation_for(current_user, rid, as_seller=True)
         transfer.collect_reservation(reservation, current_user)

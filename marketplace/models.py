@@ -54,10 +54,24 @@ class Listing(TimestampMixin, db.Model):
         # The search's facts, covering (migration 0006): a search without words reads this
         # index, not the wide rows. The narrow index above stays for PostgreSQL, which ANDs
         # its bitmap of the radius box with the full-text one.
-        Index("ix_listings_search_facts", "status", "pickup_latitude", "pickup_longitude",
-              "available_until", "available_from", "cpv_code", "material_family", "condition",
-              "city", "quantity_available", "price_basis", "price_eur", "published_at",
-              "co2_avoided_kg", "id"),
+        Index(
+            "ix_listings_search_facts",
+            "status",
+            "pickup_latitude",
+            "pickup_longitude",
+            "available_until",
+            "available_from",
+            "cpv_code",
+            "material_family",
+            "condition",
+            "city",
+            "quantity_available",
+            "price_basis",
+            "price_eur",
+            "published_at",
+            "co2_avoided_kg",
+            "id",
+        ),
         Index("ix_listings_status_cpv", "status", "cpv_code"),
     )
 

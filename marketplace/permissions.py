@@ -21,15 +21,17 @@ def listing_for(user, listing_id: int, *, write: bool = False) -> Listing:
     return listing
 
 
-def reservation_for(user, reservation_id: int, *, as_seller: bool = False,
-                    as_buyer: bool = False) -> Reservation:
+def reservation_for(
+    user, reservation_id: int, *, as_seller: bool = False, as_buyer: bool = False
+) -> Reservation:
     """A reservation the user is party to (404 otherwise); 403 for the wrong side."""
     reservation = db.session.get(Reservation, reservation_id)
     if reservation is None:
         abort(404)
     seller = can_write_building(user, reservation.listing.building)
-    buyer = user.role == "admin" or (reservation.buyer_organisation_id == user.organisation_id
-                                     and user.role in BUYER_ROLES)
+    buyer = user.role == "admin" or (
+        reservation.buyer_organisation_id == user.organisation_id and user.role in BUYER_ROLES
+    )
     if not (seller or buyer):
         abort(404)
     if as_seller and not seller:

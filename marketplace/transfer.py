@@ -21,6 +21,12 @@ from passports.models import Building, Component, ComponentHazard, ComponentMate
 from passports.services import record_system_event, unique_tag
 
 _COPIED = (
+    "eol_reuse_fraction",
+    "eol_recycle_fraction",
+    "accessibility",
+    "intersections",
+    "edge_enclosure",
+    "origin_tag_url",
     "name",
     "category",
     "storey",
@@ -145,9 +151,11 @@ def collect_reservation(reservation: Reservation, actor) -> list[Component]:
     expect_status(reservation, "accepted", action="collected")
     listing = reservation.listing
     if listing.future_stock and listing.available_from and listing.available_from > date.today():
-        raise Conflict(f"Future stock: it can be collected from {listing.available_from}, when "
-                       "the building comes down.", extra={"available_from": str(
-                           listing.available_from)})
+        raise Conflict(
+            f"Future stock: it can be collected from {listing.available_from}, when "
+            "the building comes down.",
+            extra={"available_from": str(listing.available_from)},
+        )
     destination = reservation.destination or buyer_storage(reservation)
     remaining = reservation.quantity
     moved: list[Component] = []

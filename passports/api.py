@@ -299,8 +299,7 @@ def create_event(component_id):
     return event, 201, ({"Idempotent-Replayed": "true"} if replayed else {})
 
 
-@blp.route("/components/<int:component_id>/hazards/<int:hazard_id>/clearance",
-           methods=["POST"])
+@blp.route("/components/<int:component_id>/hazards/<int:hazard_id>/clearance", methods=["POST"])
 @api_login_required
 @blp.arguments(ClearanceSchema)
 @blp.response(201, HazardSchema)

@@ -190,8 +190,12 @@ def events_query(component: Component) -> Select:
     scope = [ComponentEvent.component_id == component.id]
     child, parent_id = component, component.split_from_id
     while parent_id is not None:
-        scope.append(and_(ComponentEvent.component_id == parent_id,
-                          ComponentEvent.recorded_at <= child.created_at))
+        scope.append(
+            and_(
+                ComponentEvent.component_id == parent_id,
+                ComponentEvent.recorded_at <= child.created_at,
+            )
+        )
         child = db.session.get(Component, parent_id)
         parent_id = child.split_from_id if child else None
     return (

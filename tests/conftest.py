@@ -96,8 +96,9 @@ def app(database_template, tmp_path):
         target = tmp_path / "test.sqlite"
         shutil.copy(database_template, target)
         uri = f"sqlite:///{target}"
-    application = create_app("testing", SQLALCHEMY_DATABASE_URI=uri,
-                             UPLOAD_DIR=str(tmp_path / "uploads"))
+    application = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=uri, UPLOAD_DIR=str(tmp_path / "uploads")
+    )
     application.test_client_class = BrowserClient
     with application.app_context():
         passport_services.load_material_library()

@@ -10,7 +10,8 @@ from app.database import include_in_autogenerate
 def test_models_and_migrations_agree(db):
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "include_name": include_in_autogenerate})
+            conn, opts={"compare_type": True, "include_name": include_in_autogenerate}
+        )
         assert compare_metadata(context, db.metadata) == []
 
 

@@ -97,6 +97,9 @@ def test_default_database_is_a_sqlite_file_in_the_instance_folder(monkeypatch):
 
 def test_absurd_ids_are_404_not_a_database_error(client, make_user, token_for):
     headers = token_for(make_user("admin"))
-    for url in ("/api/v1/buildings/99999999999999999999", "/api/v1/components/2147483648",
-                "/buildings/99999999999999999999"):
+    for url in (
+        "/api/v1/buildings/99999999999999999999",
+        "/api/v1/components/2147483648",
+        "/buildings/99999999999999999999",
+    ):
         assert client.get(url, headers=headers).status_code == 404, url

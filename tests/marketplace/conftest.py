@@ -10,15 +10,22 @@ from passports import services as passport_services
 def make_lot(db, make_building, make_component, material_id):
     """An owner's building with `count` harvested components of `quantity` each."""
 
-    def build(owner, count=1, quantity=40.0, unit="pcs", status="in_storage", building=None,
-              **component):
+    def build(
+        owner, count=1, quantity=40.0, unit="pcs", status="in_storage", building=None, **component
+    ):
         building = building or make_building(owner)
         parts = []
         for i in range(count):
-            data = {"name": f"Oak door {i + 1}", "category": "door", "quantity": quantity,
-                    "unit": unit, "mass_kg": 25.0 * quantity, "condition": 4,
-                    "materials": [{"material_id": material_id("sawn-hardwood"),
-                                   "fraction": 1.0}], "status": status}
+            data = {
+                "name": f"Oak door {i + 1}",
+                "category": "door",
+                "quantity": quantity,
+                "unit": unit,
+                "mass_kg": 25.0 * quantity,
+                "condition": 4,
+                "materials": [{"material_id": material_id("sawn-hardwood"), "fraction": 1.0}],
+                "status": status,
+            }
             data.update(component)
             parts.append(make_component(building, **data))
         return building, parts
@@ -32,8 +39,11 @@ def make_listing(db, make_lot):
 
     def build(owner, count=1, quantity=40.0, publish=True, lot=None, **fields):
         building, parts = lot or make_lot(owner, count=count, quantity=quantity)
-        data = {"component_ids": [c.id for c in parts], "title": "Reclaimed oak doors",
-                "price_basis": "free"}
+        data = {
+            "component_ids": [c.id for c in parts],
+            "title": "Reclaimed oak doors",
+            "price_basis": "free",
+        }
         data.update(fields)
         listing = services.create_listing(owner, building, data)
         if publish:

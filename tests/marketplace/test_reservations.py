@@ -26,12 +26,14 @@ def fresh(db, model, ident):
 
 
 def reserve(client, headers, listing_id, quantity, **extra):
-    return client.post(f"/api/v1/listings/{listing_id}/reservations", headers=headers,
-                       json={"quantity": quantity, **extra})
+    return client.post(
+        f"/api/v1/listings/{listing_id}/reservations",
+        headers=headers,
+        json={"quantity": quantity, **extra},
+    )
 
 
-def test_fifty_buyers_racing_never_oversell(app, db, seller, make_user, make_listing,
-                                            token_for):
+def test_fifty_buyers_racing_never_oversell(app, db, seller, make_user, make_listing, token_for):
     listing = make_listing(seller, quantity=37.0)
     listing_id = listing.id
     buyers = [token_for(make_user("buyer")) for _ in range(10)]
@@ -52,13 +54,15 @@ def test_fifty_buyers_racing_never_oversell(app, db, seller, make_user, make_lis
     refused = next(r for r in results if r.status_code == 409)
     assert refused.json["quantity_available"] == 0
     stored = fresh(db, Listing, listing_id)
-    reserved = db.session.scalar(select(func.sum(Reservation.quantity)).where(
-        Reservation.listing_id == listing_id))
+    reserved = db.session.scalar(
+        select(func.sum(Reservation.quantity)).where(Reservation.listing_id == listing_id)
+    )
     assert reserved == 37 and stored.quantity_available == 0 and stored.status == "sold_out"
 
 
-def test_racing_for_uneven_amounts_reserves_exactly_what_is_there(app, db, seller, buyer,
-                                                                  make_listing, token_for):
+def test_racing_for_uneven_amounts_reserves_exactly_what_is_there(
+    app, db, seller, buyer, make_listing, token_for
+):
     listing = make_listing(seller, quantity=100.0)
     listing_id, headers = listing.id, token_for(buyer)
     results, start = [], threading.Barrier(50)
@@ -73,15 +77,17 @@ def test_racing_for_uneven_amounts_reserves_exactly_what_is_there(app, db, selle
         t.start()
     for t in threads:
         t.join()
-    granted = db.session.scalar(select(func.sum(Reservation.quantity)).where(
-        Reservation.listing_id == listing_id))
+    granted = db.session.scalar(
+        select(func.sum(Reservation.quantity)).where(Reservation.listing_id == listing_id)
+    )
     assert granted == sum(r.json["quantity"] for r in results if r.status_code == 201)
     assert granted <= 100 and fresh(db, Listing, listing_id).quantity_available == 100 - granted
     assert any(r.status_code == 409 for r in results)
 
 
-def test_too_large_a_reservation_is_409_with_the_quantity_left(client, db, seller, buyer,
-                                                               make_listing, token_for):
+def test_too_large_a_reservation_is_409_with_the_quantity_left(
+    client, db, seller, buyer, make_listing, token_for
+):
     listing = make_listing(seller, quantity=40.0)
     response = reserve(client, token_for(buyer), listing.id, 41)
     assert response.status_code == 409
@@ -89,53 +95,67 @@ def test_too_large_a_reservation_is_409_with_the_quantity_left(client, db, selle
     assert db.session.scalar(select(func.count(Reservation.id))) == 0
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"quantity": -3}, "quantity"), ({"quantity": 0}, "quantity"), ({"quantity": "3"}, "quantity"),
-    ({"quantity": 2.5}, "quantity"), ({"quantity": 2, "colour": "red"}, "colour"),
-])
-def test_bad_reservations_are_422(client, db, seller, buyer, make_listing, token_for, body,
-                                  field):
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"quantity": -3}, "quantity"),
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": "3"}, "quantity"),
+        ({"quantity": 2.5}, "quantity"),
+        ({"quantity": 2, "colour": "red"}, "colour"),
+    ],
+)
+def test_bad_reservations_are_422(client, db, seller, buyer, make_listing, token_for, body, field):
     listing = make_listing(seller)
-    response = client.post(f"/api/v1/listings/{listing.id}/reservations",
-                           headers=token_for(buyer), json=body)
+    response = client.post(
+        f"/api/v1/listings/{listing.id}/reservations", headers=token_for(buyer), json=body
+    )
     assert response.status_code == 422
     assert field in str(response.json["errors"])
     assert fresh(db, Listing, listing.id).quantity_available == 40
 
 
-def test_accept_reject_cancel_return_quantities(client, db, seller, buyer, make_listing,
-                                                token_for):
+def test_accept_reject_cancel_return_quantities(client, db, seller, buyer, make_listing, token_for):
     listing = make_listing(seller, quantity=40.0)
     sh, bh = token_for(seller), token_for(buyer)
     first = reserve(client, bh, listing.id, 30).json
     second = reserve(client, bh, listing.id, 10).json
     assert fresh(db, Listing, listing.id).status == "sold_out"
-    assert client.post(f"/api/v1/reservations/{second['id']}/reject",
-                       headers=sh).json["status"] == "rejected"
+    assert (
+        client.post(f"/api/v1/reservations/{second['id']}/reject", headers=sh).json["status"]
+        == "rejected"
+    )
     stored = fresh(db, Listing, listing.id)
     assert (stored.quantity_available, stored.status) == (10, "published")
-    assert client.post(f"/api/v1/reservations/{first['id']}/accept",
-                       headers=sh).json["status"] == "accepted"
+    assert (
+        client.post(f"/api/v1/reservations/{first['id']}/accept", headers=sh).json["status"]
+        == "accepted"
+    )
     again = client.post(f"/api/v1/reservations/{first['id']}/accept", headers=sh)
     assert again.status_code == 409 and again.json["current_status"] == "accepted"
-    assert client.post(f"/api/v1/reservations/{first['id']}/cancel",
-                       headers=bh).json["status"] == "cancelled"
+    assert (
+        client.post(f"/api/v1/reservations/{first['id']}/cancel", headers=bh).json["status"]
+        == "cancelled"
+    )
     assert fresh(db, Listing, listing.id).quantity_available == 40
-    assert client.post(f"/api/v1/reservations/{first['id']}/collect",
-                       headers=sh).status_code == 409
+    assert client.post(f"/api/v1/reservations/{first['id']}/collect", headers=sh).status_code == 409
 
 
-def test_only_the_right_party_acts(client, db, seller, buyer, make_user, make_listing,
-                                   token_for):
+def test_only_the_right_party_acts(client, db, seller, buyer, make_user, make_listing, token_for):
     listing = make_listing(seller)
     r = reserve(client, token_for(buyer), listing.id, 5).json
-    assert client.post(f"/api/v1/reservations/{r['id']}/accept",
-                       headers=token_for(buyer)).status_code == 403
-    assert client.post(f"/api/v1/reservations/{r['id']}/cancel",
-                       headers=token_for(seller)).status_code == 403
+    assert (
+        client.post(f"/api/v1/reservations/{r['id']}/accept", headers=token_for(buyer)).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/api/v1/reservations/{r['id']}/cancel", headers=token_for(seller)).status_code
+        == 403
+    )
     stranger = token_for(make_user("buyer"))
-    assert client.post(f"/api/v1/reservations/{r['id']}/cancel",
-                       headers=stranger).status_code == 404
+    assert (
+        client.post(f"/api/v1/reservations/{r['id']}/cancel", headers=stranger).status_code == 404
+    )
     assert client.get(f"/api/v1/reservations/{r['id']}", headers=stranger).status_code == 404
     contractor = token_for(make_user("contractor"))
     assert reserve(client, contractor, listing.id, 1).status_code == 403
@@ -144,19 +164,31 @@ def test_only_the_right_party_acts(client, db, seller, buyer, make_user, make_li
 
 
 def test_collecting_part_of_a_lot_splits_it_and_the_passport_follows(
-        client, db, seller, buyer, make_listing, token_for):
+    client, db, seller, buyer, make_listing, token_for
+):
     listing = make_listing(seller, quantity=40.0)
     lot = listing.items[0].component
     lot_id, lot_tag = lot.id, lot.tag
-    client.post(f"/api/v1/components/{lot_id}/events", headers=token_for(seller),
-                json={"kind": "inspected", "condition": 4, "notes": "before sale"})
-    destination = Building(organisation_id=buyer.organisation_id, name="Katrinedals Skole",
-                           city="København", country="DK", latitude=55.67, longitude=12.51,
-                           use_type="education", status="in_use")
+    client.post(
+        f"/api/v1/components/{lot_id}/events",
+        headers=token_for(seller),
+        json={"kind": "inspected", "condition": 4, "notes": "before sale"},
+    )
+    destination = Building(
+        organisation_id=buyer.organisation_id,
+        name="Katrinedals Skole",
+        city="København",
+        country="DK",
+        latitude=55.67,
+        longitude=12.51,
+        use_type="education",
+        status="in_use",
+    )
     db.session.add(destination)
     db.session.commit()
-    r = reserve(client, token_for(buyer), listing.id, 20,
-                destination_building_id=destination.id).json
+    r = reserve(
+        client, token_for(buyer), listing.id, 20, destination_building_id=destination.id
+    ).json
     assert r["distance_km"] > 100 and r["co2_avoided_kg"] is not None
     sh = token_for(seller)
     client.post(f"/api/v1/reservations/{r['id']}/accept", headers=sh)
@@ -175,16 +207,20 @@ def test_collecting_part_of_a_lot_splits_it_and_the_passport_follows(
     history = client.get(f"/api/v1/components/{moved.id}/events", headers=token_for(buyer))
     assert history.status_code == 200
     assert [e["kind"] for e in history.json] == ["transferred", "inspected", "status_changed"]
-    assert client.get(f"/api/v1/components/{lot_id}/events",
-                      headers=token_for(buyer)).status_code == 404
-    events = db.session.scalars(select(ComponentEvent).where(
-        ComponentEvent.component_id == moved.id)).all()
+    assert (
+        client.get(f"/api/v1/components/{lot_id}/events", headers=token_for(buyer)).status_code
+        == 404
+    )
+    events = db.session.scalars(
+        select(ComponentEvent).where(ComponentEvent.component_id == moved.id)
+    ).all()
     assert [(e.kind, e.building_id) for e in events] == [("transferred", destination.id)]
     assert events[0].notes.startswith(f"Collected under reservation {r['id']}")
 
 
-def test_collecting_everything_into_the_buyers_storage(client, db, seller, buyer, make_listing,
-                                                       make_lot, token_for):
+def test_collecting_everything_into_the_buyers_storage(
+    client, db, seller, buyer, make_listing, make_lot, token_for
+):
     lot = make_lot(seller, count=2, quantity=10.0)
     listing = make_listing(seller, lot=lot)
     r = reserve(client, token_for(buyer), listing.id, 20).json
@@ -192,8 +228,9 @@ def test_collecting_everything_into_the_buyers_storage(client, db, seller, buyer
     client.post(f"/api/v1/reservations/{r['id']}/accept", headers=sh)
     assert client.post(f"/api/v1/reservations/{r['id']}/collect", headers=sh).status_code == 200
     db.session.rollback()
-    store = db.session.scalar(select(Building).where(
-        Building.organisation_id == buyer.organisation_id))
+    store = db.session.scalar(
+        select(Building).where(Building.organisation_id == buyer.organisation_id)
+    )
     assert store.use_type == "storage" and buyer.organisation.name in store.name
     moved = db.session.scalars(select(Component).where(Component.building_id == store.id)).all()
     assert sorted(c.id for c in moved) == sorted(c.id for c in lot[1])
@@ -203,7 +240,8 @@ def test_collecting_everything_into_the_buyers_storage(client, db, seller, buyer
 
 
 def test_future_stock_is_reserved_ahead_but_collected_only_when_it_comes_down(
-        client, db, seller, buyer, make_lot, make_building, make_listing, token_for):
+    client, db, seller, buyer, make_lot, make_building, make_listing, token_for
+):
     from datetime import date, timedelta
 
     demolition = date.today() + timedelta(days=90)

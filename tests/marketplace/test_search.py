@@ -502,11 +502,14 @@ def test_a_facet_link_filters_and_an_active_facet_link_removes_its_filter(
     assert "Oak doors" in client.get(active.group(1).replace("&amp;", "&")).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query, field", [
-    ("materal_family=timber", "materal_family"),
-    ("page=abc", "page"),
-    ("per_page=500", "per_page"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("materal_family=timber", "materal_family"),
+        ("page=abc", "page"),
+        ("per_page=500", "per_page"),
+    ],
+)
 def test_unknown_or_bad_paging_arguments_are_422_not_ignored(client, headers, query, field):
     response = client.get(f"/api/v1/listings?{query}", headers=headers)
     assert response.status_code == 422

@@ -250,16 +250,25 @@ def test_components_of_an_archived_building_cannot_be_added(client, building, he
     assert response.status_code == 422
 
 
-def test_editing_keeps_the_clearance_of_a_hazard_still_listed(client, db, building, headers,
-                                                              make_component):
+def test_editing_keeps_the_clearance_of_a_hazard_still_listed(
+    client, db, building, headers, make_component
+):
     component = make_component(building, hazards=[{"kind": "asbestos", "notes": "tiles"}])
     hazard_id = component.hazards[0].id
-    cleared = client.post(f"/api/v1/components/{component.id}/hazards/{hazard_id}/clearance",
-                          headers=headers, json={"note": "Removal certificate 2026-114"})
+    cleared = client.post(
+        f"/api/v1/components/{component.id}/hazards/{hazard_id}/clearance",
+        headers=headers,
+        json={"note": "Removal certificate 2026-114"},
+    )
     assert cleared.status_code == 201 and cleared.json["cleared_at"]
-    edited = client.patch(f"/api/v1/components/{component.id}", headers=headers, json={
-        "name": "Renamed", "hazards": [{"kind": "asbestos", "notes": "tiles"},
-                                       {"kind": "lead", "notes": "paint"}]})
+    edited = client.patch(
+        f"/api/v1/components/{component.id}",
+        headers=headers,
+        json={
+            "name": "Renamed",
+            "hazards": [{"kind": "asbestos", "notes": "tiles"}, {"kind": "lead", "notes": "paint"}],
+        },
+    )
     assert edited.status_code == 200
     kinds = {h["kind"]: h["cleared_at"] for h in edited.json["hazards"]}
     assert kinds["asbestos"] is not None and kinds["lead"] is None

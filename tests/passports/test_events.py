@@ -32,13 +32,17 @@ def jpeg(size=(64, 48), colour=(180, 90, 40), fmt="JPEG") -> bytes:
 
 def events(db, component_id) -> list[ComponentEvent]:
     db.session.rollback()
-    return db.session.scalars(select(ComponentEvent).where(
-        ComponentEvent.component_id == component_id).order_by(ComponentEvent.id)).all()
+    return db.session.scalars(
+        select(ComponentEvent)
+        .where(ComponentEvent.component_id == component_id)
+        .order_by(ComponentEvent.id)
+    ).all()
 
 
 def post(client, component, headers, body=None, **kwargs):
-    return client.post(f"/api/v1/components/{component.id}/events", headers=headers,
-                       json=body, **kwargs)
+    return client.post(
+        f"/api/v1/components/{component.id}/events", headers=headers, json=body, **kwargs
+    )
 
 
 def test_contractor_dismantles_stores_and_transports(client, db, site, token_for):
@@ -49,8 +53,17 @@ def test_contractor_dismantles_stores_and_transports(client, db, site, token_for
     assert (done.json["status_before"], done.json["status_after"]) == ("installed", "harvested")
     stored = post(client, component, headers, {"kind": "stored", "location": "Depot B4"})
     assert stored.json["status_after"] == "in_storage"
-    moved = post(client, component, headers, {"kind": "transported", "from_location": "Depot",
-                                              "to_location": "Site", "distance_km": 31.5})
+    moved = post(
+        client,
+        component,
+        headers,
+        {
+            "kind": "transported",
+            "from_location": "Depot",
+            "to_location": "Site",
+            "distance_km": 31.5,
+        },
+    )
     assert moved.status_code == 201 and moved.json["distance_km"] == 31.5
     inspected = post(client, component, headers, {"kind": "inspected", "condition": 3})
     assert inspected.status_code == 201
@@ -58,23 +71,32 @@ def test_contractor_dismantles_stores_and_transports(client, db, site, token_for
     stored_component = db.session.get(Component, component.id)
     assert (stored_component.status, stored_component.condition) == ("in_storage", 3)
     timeline = client.get(f"/api/v1/components/{component.id}/events", headers=headers)
-    assert [e["kind"] for e in timeline.json] == ["inspected", "transported", "stored",
-                                                  "dismantled"]
+    assert [e["kind"] for e in timeline.json] == [
+        "inspected",
+        "transported",
+        "stored",
+        "dismantled",
+    ]
     assert timeline.json[-1]["organisation"] == contractor.organisation.name
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"kind": "inspected"}, "condition"),
-    ({"kind": "stored"}, "location"),
-    ({"kind": "transported", "from_location": "A", "to_location": "B"}, "distance_km"),
-    ({"kind": "disposed"}, "disposal_route"),
-    ({"kind": "disposed", "disposal_route": "buried"}, "disposal_route"),
-    ({"kind": "exploded"}, "kind"),
-    ({"kind": "note", "colour": "red"}, "colour"),
-    ({"kind": "transported", "from_location": "A", "to_location": "B", "distance_km": "5"},
-     "distance_km"),
-    ({"kind": "note", "occurred_at": "2999-01-01T00:00:00"}, "occurred_at"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"kind": "inspected"}, "condition"),
+        ({"kind": "stored"}, "location"),
+        ({"kind": "transported", "from_location": "A", "to_location": "B"}, "distance_km"),
+        ({"kind": "disposed"}, "disposal_route"),
+        ({"kind": "disposed", "disposal_route": "buried"}, "disposal_route"),
+        ({"kind": "exploded"}, "kind"),
+        ({"kind": "note", "colour": "red"}, "colour"),
+        (
+            {"kind": "transported", "from_location": "A", "to_location": "B", "distance_km": "5"},
+            "distance_km",
+        ),
+        ({"kind": "note", "occurred_at": "2999-01-01T00:00:00"}, "occurred_at"),
+    ],
+)
 def test_bad_events_are_422_and_write_nothing(client, db, site, token_for, body, field):
     _owner, contractor, _building, component = site
     response = post(client, component, token_for(contractor), body)
@@ -83,8 +105,7 @@ def test_bad_events_are_422_and_write_nothing(client, db, site, token_for, body,
     assert events(db, component.id) == []
 
 
-def test_a_kind_the_status_does_not_allow_is_409_with_the_next_steps(client, db, site,
-                                                                    token_for):
+def test_a_kind_the_status_does_not_allow_is_409_with_the_next_steps(client, db, site, token_for):
     _owner, contractor, _building, component = site
     response = post(client, component, token_for(contractor), {"kind": "reinstalled"})
     assert response.status_code == 409
@@ -127,15 +148,23 @@ def test_concurrent_retries_with_one_key_record_once(app, db, site, token_for):
     assert len(events(db, component.id)) == 1
 
 
-def test_photos_are_checked_reencoded_and_stored_under_new_names(client, db, site, token_for,
-                                                                  app):
+def test_photos_are_checked_reencoded_and_stored_under_new_names(client, db, site, token_for, app):
     _owner, contractor, _building, component = site
     headers = token_for(contractor)
-    data = {"kind": "dismantled", "notes": "with photo",
-            "photos": [(io.BytesIO(jpeg()), "../../etc/passwd.jpg"),
-                       (io.BytesIO(jpeg(fmt="PNG")), "site.png")]}
-    response = client.post(f"/api/v1/components/{component.id}/events", headers=headers,
-                           data=data, content_type="multipart/form-data")
+    data = {
+        "kind": "dismantled",
+        "notes": "with photo",
+        "photos": [
+            (io.BytesIO(jpeg()), "../../etc/passwd.jpg"),
+            (io.BytesIO(jpeg(fmt="PNG")), "site.png"),
+        ],
+    }
+    response = client.post(
+        f"/api/v1/components/{component.id}/events",
+        headers=headers,
+        data=data,
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.json
     photos = response.json["photos"]
     assert [p["content_type"] for p in photos] == ["image/jpeg", "image/png"]
@@ -151,28 +180,36 @@ def test_photos_are_checked_reencoded_and_stored_under_new_names(client, db, sit
 
 def test_photo_of_another_organisation_is_404(client, site, token_for, make_user):
     _owner, contractor, _building, component = site
-    response = client.post(f"/api/v1/components/{component.id}/events",
-                           headers=token_for(contractor),
-                           data={"kind": "note", "photos": [(io.BytesIO(jpeg()), "a.jpg")]},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/api/v1/components/{component.id}/events",
+        headers=token_for(contractor),
+        data={"kind": "note", "photos": [(io.BytesIO(jpeg()), "a.jpg")]},
+        content_type="multipart/form-data",
+    )
     url = response.json["photos"][0]["url"]
     outsider = make_user("contractor")
     assert client.get(url, headers=token_for(outsider)).status_code == 404
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("blob, status", [
-    (b"this is not an image at all", 422),
-    (jpeg()[:200], 422),
-    (b"GIF89a" + b"\x00" * 100, 422),
-])
-def test_bad_photos_are_refused_and_nothing_is_written(client, db, site, token_for, app,
-                                                       blob, status):
+@pytest.mark.parametrize(
+    "blob, status",
+    [
+        (b"this is not an image at all", 422),
+        (jpeg()[:200], 422),
+        (b"GIF89a" + b"\x00" * 100, 422),
+    ],
+)
+def test_bad_photos_are_refused_and_nothing_is_written(
+    client, db, site, token_for, app, blob, status
+):
     _owner, contractor, _building, component = site
-    response = client.post(f"/api/v1/components/{component.id}/events",
-                           headers=token_for(contractor),
-                           data={"kind": "dismantled", "photos": [(io.BytesIO(blob), "x.jpg")]},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/api/v1/components/{component.id}/events",
+        headers=token_for(contractor),
+        data={"kind": "dismantled", "photos": [(io.BytesIO(blob), "x.jpg")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == status
     assert events(db, component.id) == []
     assert db.session.get(Component, component.id).status == "installed"
@@ -185,11 +222,12 @@ def test_oversized_photo_is_413(client, db, site, token_for, app):
     buf = io.BytesIO()
     big.save(buf, "PNG")
     assert len(buf.getvalue()) > 50_000
-    response = client.post(f"/api/v1/components/{component.id}/events",
-                           headers=token_for(contractor),
-                           data={"kind": "note", "photos": [(io.BytesIO(buf.getvalue()),
-                                                             "big.png")]},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/api/v1/components/{component.id}/events",
+        headers=token_for(contractor),
+        data={"kind": "note", "photos": [(io.BytesIO(buf.getvalue()), "big.png")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
     assert events(db, component.id) == []
 
@@ -204,11 +242,15 @@ def test_buyers_and_strangers_cannot_record(client, db, site, token_for, make_us
 
 def test_owner_status_changes_are_logged(client, db, site, token_for):
     owner, _contractor, _building, component = site
-    client.patch(f"/api/v1/components/{component.id}", headers=token_for(owner),
-                 json={"status": "to_harvest"})
+    client.patch(
+        f"/api/v1/components/{component.id}",
+        headers=token_for(owner),
+        json={"status": "to_harvest"},
+    )
     logged = events(db, component.id)
     assert [(e.kind, e.status_before, e.status_after) for e in logged] == [
-        ("status_changed", "installed", "to_harvest")]
+        ("status_changed", "installed", "to_harvest")
+    ]
 
 
 def test_events_are_append_only(db, site, client, token_for):

@@ -36,8 +36,12 @@ from passports.models import Building, BuildingAccess, Component, ComponentMater
 
 ROLES = ("admin", "owner", "contractor", "buyer")
 RELATIONS = ("own", "other", "granted", "expired", "revoked")
-ORG_KIND = {"admin": "company", "owner": "municipality", "contractor": "contractor",
-            "buyer": "company"}
+ORG_KIND = {
+    "admin": "company",
+    "owner": "municipality",
+    "contractor": "contractor",
+    "buyer": "company",
+}
 ANONYMOUS = (None, None)
 # Every role in every relation to building B, and nobody logged in.
 MATRIX = [*((role, rel) for role in ROLES for rel in RELATIONS), ANONYMOUS]
@@ -85,10 +89,12 @@ class Actor:
     @property
     def reads(self) -> bool:
         """May read building B's passport."""
-        return self.role == "admin" or (
-            self.role == "owner" and self.relation in ("own", "granted")) or (
-            self.role == "contractor" and self.relation == "granted") or (
-            self.role == "buyer" and self.relation == "own")
+        return (
+            self.role == "admin"
+            or (self.role == "owner" and self.relation in ("own", "granted"))
+            or (self.role == "contractor" and self.relation == "granted")
+            or (self.role == "buyer" and self.relation == "own")
+        )
 
     @property
     def writes(self) -> bool:
@@ -115,11 +121,17 @@ def world(db, make_user, make_org, make_building, make_component, material_id) -
     grant = services.grant_access(building, third.id, owner)
     newcomer = make_org("contractor", "Newcomer Builders")
     db.session.commit()
-    return World(owner=owner, home_id=owner.organisation_id, building_id=building.id,
-                 other_building_id=other_building.id, component_id=component.id,
-                 grant_id=grant.id, newcomer_id=newcomer.id,
-                 hardwood_id=material_id("sawn-hardwood"),
-                 brick_id=material_id("common-clay-brick"))
+    return World(
+        owner=owner,
+        home_id=owner.organisation_id,
+        building_id=building.id,
+        other_building_id=other_building.id,
+        component_id=component.id,
+        grant_id=grant.id,
+        newcomer_id=newcomer.id,
+        hardwood_id=material_id("sawn-hardwood"),
+        brick_id=material_id("common-clay-brick"),
+    )
 
 
 @pytest.fixture
@@ -128,17 +140,25 @@ def actor(request, db, world, make_org, make_user) -> Actor:
     role, relation = request.param
     if role is None:
         return Actor(None, None, None)
-    org = (db.session.get(Organisation, world.home_id) if relation == "own"
-           else make_org(ORG_KIND[role]))
+    org = (
+        db.session.get(Organisation, world.home_id)
+        if relation == "own"
+        else make_org(ORG_KIND[role])
+    )
     user = make_user(role, org=org)
     building = db.session.get(Building, world.building_id)
     if relation == "granted":
         services.grant_access(building, org.id, world.owner)
     elif relation == "expired":
         # The service refuses past expiry dates, so the lapsed grant is written directly.
-        db.session.add(BuildingAccess(building_id=building.id, organisation_id=org.id,
-                                      granted_by_id=world.owner.id,
-                                      expires_on=date.today() - timedelta(days=1)))
+        db.session.add(
+            BuildingAccess(
+                building_id=building.id,
+                organisation_id=org.id,
+                granted_by_id=world.owner.id,
+                expires_on=date.today() - timedelta(days=1),
+            )
+        )
     elif relation == "revoked":
         services.revoke_access(services.grant_access(building, org.id, world.owner))
     db.session.commit()
@@ -151,27 +171,56 @@ def snapshot(db) -> dict:
     db.session.rollback()
     s = db.session
     snap = {
-        "buildings": {r.id: (r.organisation_id, r.name, r.archived_at is not None)
-                      for r in s.execute(select(Building.id, Building.organisation_id,
-                                                Building.name, Building.archived_at))},
-        "components": {r.id: (r.building_id, r.name, r.status, r.archived_at is not None)
-                       for r in s.execute(select(Component.id, Component.building_id,
-                                                 Component.name, Component.status,
-                                                 Component.archived_at))},
-        "shares": sorted(tuple(r) for r in s.execute(select(
-            ComponentMaterial.component_id, ComponentMaterial.material_id,
-            ComponentMaterial.fraction))),
-        "grants": {r.id: (r.building_id, r.organisation_id, r.expires_on, r.revoked_at)
-                   for r in s.execute(select(BuildingAccess.id, BuildingAccess.building_id,
-                                             BuildingAccess.organisation_id,
-                                             BuildingAccess.expires_on,
-                                             BuildingAccess.revoked_at))},
-        "materials": {r.id: (r.slug, r.name, r.density_kg_m3)
-                      for r in s.execute(select(Material.id, Material.slug, Material.name,
-                                                Material.density_kg_m3))},
-        "tokens": {r.id: (r.user_id, r.revoked_at is not None)
-                   for r in s.execute(select(ApiToken.id, ApiToken.user_id,
-                                             ApiToken.revoked_at))},
+        "buildings": {
+            r.id: (r.organisation_id, r.name, r.archived_at is not None)
+            for r in s.execute(
+                select(Building.id, Building.organisation_id, Building.name, Building.archived_at)
+            )
+        },
+        "components": {
+            r.id: (r.building_id, r.name, r.status, r.archived_at is not None)
+            for r in s.execute(
+                select(
+                    Component.id,
+                    Component.building_id,
+                    Component.name,
+                    Component.status,
+                    Component.archived_at,
+                )
+            )
+        },
+        "shares": sorted(
+            tuple(r)
+            for r in s.execute(
+                select(
+                    ComponentMaterial.component_id,
+                    ComponentMaterial.material_id,
+                    ComponentMaterial.fraction,
+                )
+            )
+        ),
+        "grants": {
+            r.id: (r.building_id, r.organisation_id, r.expires_on, r.revoked_at)
+            for r in s.execute(
+                select(
+                    BuildingAccess.id,
+                    BuildingAccess.building_id,
+                    BuildingAccess.organisation_id,
+                    BuildingAccess.expires_on,
+                    BuildingAccess.revoked_at,
+                )
+            )
+        },
+        "materials": {
+            r.id: (r.slug, r.name, r.density_kg_m3)
+            for r in s.execute(
+                select(Material.id, Material.slug, Material.name, Material.density_kg_m3)
+            )
+        },
+        "tokens": {
+            r.id: (r.user_id, r.revoked_at is not None)
+            for r in s.execute(select(ApiToken.id, ApiToken.user_id, ApiToken.revoked_at))
+        },
     }
     db.session.rollback()
     return snap
@@ -220,6 +269,7 @@ def building_archived(w, before, after) -> bool:
 def component_added(w, before, after) -> bool:
     def count(snap):
         return sum(1 for b, *_ in snap["components"].values() if b == w.building_id)
+
     return count(after) == count(before) + 1
 
 
@@ -232,13 +282,14 @@ def component_status(status: str) -> Effect:
 
 
 def component_archived(w, before, after) -> bool:
-    return after["components"][w.component_id][3] and not before["components"][
-        w.component_id][3]
+    return after["components"][w.component_id][3] and not before["components"][w.component_id][3]
 
 
 def newcomer_granted(w, before, after) -> bool:
-    return any(b == w.building_id and o == w.newcomer_id and revoked is None
-               for b, o, _exp, revoked in after["grants"].values())
+    return any(
+        b == w.building_id and o == w.newcomer_id and revoked is None
+        for b, o, _exp, revoked in after["grants"].values()
+    )
 
 
 def grant_revoked(w, before, after) -> bool:
@@ -261,13 +312,18 @@ class ApiAction:
 
 
 def component_body(w: World) -> dict:
-    return {"name": "Door", "quantity": 3, "unit": "pcs",
-            "materials": [{"material_id": w.hardwood_id, "fraction": 1.0}]}
+    return {
+        "name": "Door",
+        "quantity": 3,
+        "unit": "pcs",
+        "materials": [{"material_id": w.hardwood_id, "fraction": 1.0}],
+    }
 
 
 def _check_id(key: Callable[[World], int], pick: Callable[[object], int]):
     def check(w, body):
         assert pick(body) == key(w), body
+
     return check
 
 
@@ -278,38 +334,112 @@ def _assert_listed(row_id: int, body) -> None:
 def _check_ids(key: Callable[[World], int]):
     def check(w, body):
         assert [row["id"] for row in body] == [key(w)], body
+
     return check
 
 
 B = "/api/v1/buildings"
 API_ACTIONS = [
-    ApiAction("get_building", "GET", lambda w: f"{B}/{w.building_id}", "read", 200,
-              check=_check_id(lambda w: w.building_id, lambda b: b["id"])),
-    ApiAction("building_summary", "GET", lambda w: f"{B}/{w.building_id}/summary", "read", 200,
-              check=_check_id(lambda w: w.building_id, lambda b: b["building"]["id"])),
-    ApiAction("list_components", "GET", lambda w: f"{B}/{w.building_id}/components", "read",
-              200, check=_check_ids(lambda w: w.component_id)),
-    ApiAction("get_component", "GET", lambda w: f"/api/v1/components/{w.component_id}", "read",
-              200, check=_check_id(lambda w: w.component_id, lambda b: b["id"])),
-    ApiAction("update_building", "PATCH", lambda w: f"{B}/{w.building_id}", "write", 200,
-              body=lambda w: {"name": "Renamed by API"},
-              effect=building_named("Renamed by API")),
-    ApiAction("archive_building", "DELETE", lambda w: f"{B}/{w.building_id}", "write", 204,
-              effect=building_archived),
-    ApiAction("create_component", "POST", lambda w: f"{B}/{w.building_id}/components", "write",
-              201, body=component_body, effect=component_added),
-    ApiAction("update_component", "PATCH", lambda w: f"/api/v1/components/{w.component_id}",
-              "write", 200, body=lambda w: {"name": "Renamed door"},
-              effect=component_named("Renamed door")),
-    ApiAction("archive_component", "DELETE", lambda w: f"/api/v1/components/{w.component_id}",
-              "write", 204, effect=component_archived),
-    ApiAction("list_grants", "GET", lambda w: f"{B}/{w.building_id}/grants", "write", 200,
-              check=lambda w, body: _assert_listed(w.grant_id, body)),
-    ApiAction("grant_access", "POST", lambda w: f"{B}/{w.building_id}/grants", "write", 201,
-              body=lambda w: {"organisation_id": w.newcomer_id, "expires_on": FUTURE},
-              effect=newcomer_granted),
-    ApiAction("revoke_grant", "DELETE", lambda w: f"{B}/{w.building_id}/grants/{w.grant_id}",
-              "write", 204, effect=grant_revoked),
+    ApiAction(
+        "get_building",
+        "GET",
+        lambda w: f"{B}/{w.building_id}",
+        "read",
+        200,
+        check=_check_id(lambda w: w.building_id, lambda b: b["id"]),
+    ),
+    ApiAction(
+        "building_summary",
+        "GET",
+        lambda w: f"{B}/{w.building_id}/summary",
+        "read",
+        200,
+        check=_check_id(lambda w: w.building_id, lambda b: b["building"]["id"]),
+    ),
+    ApiAction(
+        "list_components",
+        "GET",
+        lambda w: f"{B}/{w.building_id}/components",
+        "read",
+        200,
+        check=_check_ids(lambda w: w.component_id),
+    ),
+    ApiAction(
+        "get_component",
+        "GET",
+        lambda w: f"/api/v1/components/{w.component_id}",
+        "read",
+        200,
+        check=_check_id(lambda w: w.component_id, lambda b: b["id"]),
+    ),
+    ApiAction(
+        "update_building",
+        "PATCH",
+        lambda w: f"{B}/{w.building_id}",
+        "write",
+        200,
+        body=lambda w: {"name": "Renamed by API"},
+        effect=building_named("Renamed by API"),
+    ),
+    ApiAction(
+        "archive_building",
+        "DELETE",
+        lambda w: f"{B}/{w.building_id}",
+        "write",
+        204,
+        effect=building_archived,
+    ),
+    ApiAction(
+        "create_component",
+        "POST",
+        lambda w: f"{B}/{w.building_id}/components",
+        "write",
+        201,
+        body=component_body,
+        effect=component_added,
+    ),
+    ApiAction(
+        "update_component",
+        "PATCH",
+        lambda w: f"/api/v1/components/{w.component_id}",
+        "write",
+        200,
+        body=lambda w: {"name": "Renamed door"},
+        effect=component_named("Renamed door"),
+    ),
+    ApiAction(
+        "archive_component",
+        "DELETE",
+        lambda w: f"/api/v1/components/{w.component_id}",
+        "write",
+        204,
+        effect=component_archived,
+    ),
+    ApiAction(
+        "list_grants",
+        "GET",
+        lambda w: f"{B}/{w.building_id}/grants",
+        "write",
+        200,
+        check=lambda w, body: _assert_listed(w.grant_id, body),
+    ),
+    ApiAction(
+        "grant_access",
+        "POST",
+        lambda w: f"{B}/{w.building_id}/grants",
+        "write",
+        201,
+        body=lambda w: {"organisation_id": w.newcomer_id, "expires_on": FUTURE},
+        effect=newcomer_granted,
+    ),
+    ApiAction(
+        "revoke_grant",
+        "DELETE",
+        lambda w: f"{B}/{w.building_id}/grants/{w.grant_id}",
+        "write",
+        204,
+        effect=grant_revoked,
+    ),
 ]
 
 
@@ -319,8 +449,12 @@ def test_api_matrix(client, db, world, actor, action, token_for):
     """Each role and relation gets exactly its rights on B through the REST API."""
     headers = token_for(actor.user) if actor.user else {}
     before = snapshot(db)
-    response = client.open(action.path(world), method=action.method, headers=headers,
-                           json=action.body(world) if action.body else None)
+    response = client.open(
+        action.path(world),
+        method=action.method,
+        headers=headers,
+        json=action.body(world) if action.body else None,
+    )
     after = snapshot(db)
     expected = actor.expect(action.rule, action.ok, api=True)
     if expected != action.ok:
@@ -371,64 +505,156 @@ class PageAction:
 
 
 def component_form(w: World) -> dict:
-    return {"name": "Door", "quantity": "3", "unit": "pcs",
-            "materials-0-material_id": str(w.hardwood_id), "materials-0-fraction": "1"}
+    return {
+        "name": "Door",
+        "quantity": "3",
+        "unit": "pcs",
+        "materials-0-material_id": str(w.hardwood_id),
+        "materials-0-fraction": "1",
+    }
 
 
 def component_edit_form(w: World) -> dict:
     # The edit form comes prefilled with C's own material (brick), so a browser re-posts it.
-    return {"name": "Renamed door", "quantity": "10", "unit": "m3", "category": "external_wall",
-            "materials-0-material_id": str(w.brick_id), "materials-0-fraction": "1"}
+    return {
+        "name": "Renamed door",
+        "quantity": "10",
+        "unit": "m3",
+        "category": "external_wall",
+        "materials-0-material_id": str(w.brick_id),
+        "materials-0-fraction": "1",
+    }
 
 
 PAGE_ACTIONS = [
-    PageAction("building_detail", "GET", lambda w: f"/buildings/{w.building_id}", "read", 200,
-               shows=lambda w: ["Brummen town hall"],
-               writer_only=lambda w: [
-                   f'"/buildings/{w.building_id}/edit"',
-                   f'"/buildings/{w.building_id}/components/new"',
-                   f'"/buildings/{w.building_id}/archive"',
-                   f'"/buildings/{w.building_id}/grants"',
-                   f'"/buildings/{w.building_id}/grants/{w.grant_id}/revoke"',
-                   "Third Party Demolition"]),
-    PageAction("component_list", "GET", lambda w: f"/buildings/{w.building_id}/components",
-               "read", 200, shows=lambda w: ["Facade brick wall"],
-               writer_only=lambda w: [f'"/buildings/{w.building_id}/components/new"']),
-    PageAction("component_detail", "GET", lambda w: f"/components/{w.component_id}", "read",
-               200, shows=lambda w: ["Facade brick wall"],
-               writer_only=lambda w: [f'"/components/{w.component_id}/edit"',
-                                      f'"/components/{w.component_id}/status"',
-                                      f'"/components/{w.component_id}/archive"']),
-    PageAction("building_edit_form", "GET", lambda w: f"/buildings/{w.building_id}/edit",
-               "write", 200),
-    PageAction("building_edit", "POST", lambda w: f"/buildings/{w.building_id}/edit", "write",
-               302, form=lambda w: {"name": "Renamed on page"},
-               effect=building_named("Renamed on page")),
-    PageAction("building_archive", "POST", lambda w: f"/buildings/{w.building_id}/archive",
-               "write", 302, form=lambda w: {}, page=lambda w: f"/buildings/{w.building_id}",
-               effect=building_archived),
-    PageAction("component_new_form", "GET",
-               lambda w: f"/buildings/{w.building_id}/components/new", "write", 200),
-    PageAction("component_new", "POST", lambda w: f"/buildings/{w.building_id}/components/new",
-               "write", 302, form=component_form, effect=component_added),
-    PageAction("component_edit_form", "GET", lambda w: f"/components/{w.component_id}/edit",
-               "write", 200),
-    PageAction("component_edit", "POST", lambda w: f"/components/{w.component_id}/edit",
-               "write", 302, form=component_edit_form, effect=component_named("Renamed door")),
-    PageAction("component_status", "POST", lambda w: f"/components/{w.component_id}/status",
-               "write", 302, form=lambda w: {"status": "to_harvest"},
-               page=lambda w: f"/components/{w.component_id}",
-               effect=component_status("to_harvest")),
-    PageAction("component_archive", "POST", lambda w: f"/components/{w.component_id}/archive",
-               "write", 302, form=lambda w: {}, page=lambda w: f"/components/{w.component_id}",
-               effect=component_archived),
-    PageAction("grant_create", "POST", lambda w: f"/buildings/{w.building_id}/grants", "write",
-               302, form=lambda w: {"organisation_id": str(w.newcomer_id), "expires_on": FUTURE},
-               page=lambda w: f"/buildings/{w.building_id}", effect=newcomer_granted),
-    PageAction("grant_revoke", "POST",
-               lambda w: f"/buildings/{w.building_id}/grants/{w.grant_id}/revoke", "write", 302,
-               form=lambda w: {}, page=lambda w: f"/buildings/{w.building_id}",
-               effect=grant_revoked),
+    PageAction(
+        "building_detail",
+        "GET",
+        lambda w: f"/buildings/{w.building_id}",
+        "read",
+        200,
+        shows=lambda w: ["Brummen town hall"],
+        writer_only=lambda w: [
+            f'"/buildings/{w.building_id}/edit"',
+            f'"/buildings/{w.building_id}/components/new"',
+            f'"/buildings/{w.building_id}/archive"',
+            f'"/buildings/{w.building_id}/grants"',
+            f'"/buildings/{w.building_id}/grants/{w.grant_id}/revoke"',
+            "Third Party Demolition",
+        ],
+    ),
+    PageAction(
+        "component_list",
+        "GET",
+        lambda w: f"/buildings/{w.building_id}/components",
+        "read",
+        200,
+        shows=lambda w: ["Facade brick wall"],
+        writer_only=lambda w: [f'"/buildings/{w.building_id}/components/new"'],
+    ),
+    PageAction(
+        "component_detail",
+        "GET",
+        lambda w: f"/components/{w.component_id}",
+        "read",
+        200,
+        shows=lambda w: ["Facade brick wall"],
+        writer_only=lambda w: [
+            f'"/components/{w.component_id}/edit"',
+            f'"/components/{w.component_id}/status"',
+            f'"/components/{w.component_id}/archive"',
+        ],
+    ),
+    PageAction(
+        "building_edit_form", "GET", lambda w: f"/buildings/{w.building_id}/edit", "write", 200
+    ),
+    PageAction(
+        "building_edit",
+        "POST",
+        lambda w: f"/buildings/{w.building_id}/edit",
+        "write",
+        302,
+        form=lambda w: {"name": "Renamed on page"},
+        effect=building_named("Renamed on page"),
+    ),
+    PageAction(
+        "building_archive",
+        "POST",
+        lambda w: f"/buildings/{w.building_id}/archive",
+        "write",
+        302,
+        form=lambda w: {},
+        page=lambda w: f"/buildings/{w.building_id}",
+        effect=building_archived,
+    ),
+    PageAction(
+        "component_new_form",
+        "GET",
+        lambda w: f"/buildings/{w.building_id}/components/new",
+        "write",
+        200,
+    ),
+    PageAction(
+        "component_new",
+        "POST",
+        lambda w: f"/buildings/{w.building_id}/components/new",
+        "write",
+        302,
+        form=component_form,
+        effect=component_added,
+    ),
+    PageAction(
+        "component_edit_form", "GET", lambda w: f"/components/{w.component_id}/edit", "write", 200
+    ),
+    PageAction(
+        "component_edit",
+        "POST",
+        lambda w: f"/components/{w.component_id}/edit",
+        "write",
+        302,
+        form=component_edit_form,
+        effect=component_named("Renamed door"),
+    ),
+    PageAction(
+        "component_status",
+        "POST",
+        lambda w: f"/components/{w.component_id}/status",
+        "write",
+        302,
+        form=lambda w: {"status": "to_harvest"},
+        page=lambda w: f"/components/{w.component_id}",
+        effect=component_status("to_harvest"),
+    ),
+    PageAction(
+        "component_archive",
+        "POST",
+        lambda w: f"/components/{w.component_id}/archive",
+        "write",
+        302,
+        form=lambda w: {},
+        page=lambda w: f"/components/{w.component_id}",
+        effect=component_archived,
+    ),
+    PageAction(
+        "grant_create",
+        "POST",
+        lambda w: f"/buildings/{w.building_id}/grants",
+        "write",
+        302,
+        form=lambda w: {"organisation_id": str(w.newcomer_id), "expires_on": FUTURE},
+        page=lambda w: f"/buildings/{w.building_id}",
+        effect=newcomer_granted,
+    ),
+    PageAction(
+        "grant_revoke",
+        "POST",
+        lambda w: f"/buildings/{w.building_id}/grants/{w.grant_id}/revoke",
+        "write",
+        302,
+        form=lambda w: {},
+        page=lambda w: f"/buildings/{w.building_id}",
+        effect=grant_revoked,
+    ),
 ]
 
 
@@ -448,8 +674,9 @@ def test_page_matrix(client, db, world, actor, action, login):
     if action.method == "GET":
         response = client.get(url)
     else:
-        response = page_post(client, actor, url, action.form(world),
-                             action.page(world) if action.page else None)
+        response = page_post(
+            client, actor, url, action.form(world), action.page(world) if action.page else None
+        )
     after = snapshot(db)
     expected = actor.expect(action.rule, action.ok, api=False)
     if actor.user is None:
@@ -485,47 +712,52 @@ def test_page_building_list_shows_only_readable_buildings(client, world, actor, 
     html = response.get_data(as_text=True)
     assert ("Brummen town hall" in html) == actor.reads
     assert ("Depot Zutphen" in html) == (
-        actor.writes or (actor.role == "buyer" and actor.relation == "own"))
+        actor.writes or (actor.role == "buyer" and actor.relation == "own")
+    )
 
 
 # ---------------------------------------------------------------- grants end to end
-def test_api_grant_gives_a_contractor_read_access_until_revoked(client, world, make_user,
-                                                                make_org, token_for):
+def test_api_grant_gives_a_contractor_read_access_until_revoked(
+    client, world, make_user, make_org, token_for
+):
     """An owner grants a contractor organisation; it reads B; a revoke ends that at once."""
     contractor = make_user("contractor")
     as_contractor = token_for(contractor)
     as_owner = token_for(world.owner)
     detail = f"{B}/{world.building_id}"
     assert client.get(detail, headers=as_contractor).status_code == 404
-    response = client.post(f"{detail}/grants", headers=as_owner,
-                           json={"organisation_id": contractor.organisation_id})
+    response = client.post(
+        f"{detail}/grants", headers=as_owner, json={"organisation_id": contractor.organisation_id}
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     grant_id = response.get_json()["id"]
     assert client.get(detail, headers=as_contractor).status_code == 200
     listed = client.get(B, headers=as_contractor).get_json()
     assert [b["id"] for b in listed] == [world.building_id]
-    assert client.patch(detail, headers=as_contractor,
-                        json={"name": "Mine now"}).status_code == 403
+    assert client.patch(detail, headers=as_contractor, json={"name": "Mine now"}).status_code == 403
     assert client.delete(f"{detail}/grants/{grant_id}", headers=as_owner).status_code == 204
     assert_api_error(client.get(detail, headers=as_contractor), 404)
     assert client.get(B, headers=as_contractor).get_json() == []
 
 
-def test_page_grant_form_gives_a_contractor_read_access(client, db, world, make_user, login,
-                                                       token_for):
+def test_page_grant_form_gives_a_contractor_read_access(
+    client, db, world, make_user, login, token_for
+):
     """The grant form on the building page does what the API does."""
     contractor = make_user("contractor")
     as_contractor = token_for(contractor)
     login(world.owner)
-    response = client.submit(f"/buildings/{world.building_id}/grants",
-                             {"organisation_id": str(contractor.organisation_id),
-                              "expires_on": FUTURE},
-                             page=f"/buildings/{world.building_id}")
+    response = client.submit(
+        f"/buildings/{world.building_id}/grants",
+        {"organisation_id": str(contractor.organisation_id), "expires_on": FUTURE},
+        page=f"/buildings/{world.building_id}",
+    )
     assert response.status_code == 302
     assert client.get(f"{B}/{world.building_id}", headers=as_contractor).status_code == 200
     db.session.rollback()
-    grant = db.session.scalar(select(BuildingAccess).where(
-        BuildingAccess.organisation_id == contractor.organisation_id))
+    grant = db.session.scalar(
+        select(BuildingAccess).where(BuildingAccess.organisation_id == contractor.organisation_id)
+    )
     assert grant.expires_on.isoformat() == FUTURE and grant.revoked_at is None
 
 
@@ -540,9 +772,9 @@ def test_grant_counts_through_its_expiry_day(client, db, world, make_user, token
 
 
 @pytest.mark.parametrize("whose", ["same_owner", "other_owner"])
-def test_grant_cannot_be_revoked_through_another_building(client, db, world, make_user,
-                                                          make_building, token_for, login,
-                                                          whose):
+def test_grant_cannot_be_revoked_through_another_building(
+    client, db, world, make_user, make_building, token_for, login, whose
+):
     """A grant id is only reachable through its own building, on the API and the page."""
     if whose == "same_owner":
         user, building_id = world.owner, world.other_building_id
@@ -550,12 +782,14 @@ def test_grant_cannot_be_revoked_through_another_building(client, db, world, mak
         user = make_user("owner")
         building_id = make_building(user, name="Elsewhere").id
     before = snapshot(db)
-    response = client.delete(f"{B}/{building_id}/grants/{world.grant_id}",
-                             headers=token_for(user))
+    response = client.delete(f"{B}/{building_id}/grants/{world.grant_id}", headers=token_for(user))
     assert_api_error(response, 404)
     login(user)
-    response = client.submit(f"/buildings/{building_id}/grants/{world.grant_id}/revoke", {},
-                             page=f"/buildings/{building_id}")
+    response = client.submit(
+        f"/buildings/{building_id}/grants/{world.grant_id}/revoke",
+        {},
+        page=f"/buildings/{building_id}",
+    )
     assert_html_status(response, 404)
     after = snapshot(db)
     assert after["grants"] == before["grants"]
@@ -586,8 +820,9 @@ def test_api_create_building_for_another_organisation(client, db, world, actor, 
     """Only an admin may register a building for another organisation."""
     headers = token_for(actor.user)
     before = snapshot(db)
-    response = client.post(B, headers=headers,
-                           json={**BUILDING_BODY, "organisation_id": world.newcomer_id})
+    response = client.post(
+        B, headers=headers, json={**BUILDING_BODY, "organisation_id": world.newcomer_id}
+    )
     after = snapshot(db)
     if actor.role == "admin":
         assert response.status_code == 201, response.get_data(as_text=True)
@@ -597,19 +832,18 @@ def test_api_create_building_for_another_organisation(client, db, world, actor, 
         assert after == before
 
 
-def test_api_owner_cannot_hand_a_building_to_another_organisation(client, db, world,
-                                                                  token_for):
+def test_api_owner_cannot_hand_a_building_to_another_organisation(client, db, world, token_for):
     """Ownership is not a field an owner can edit."""
     headers = token_for(world.owner)
     before = snapshot(db)
-    response = client.patch(f"{B}/{world.building_id}", headers=headers,
-                            json={"organisation_id": world.newcomer_id})
+    response = client.patch(
+        f"{B}/{world.building_id}", headers=headers, json={"organisation_id": world.newcomer_id}
+    )
     assert_api_error(response, 422)
     assert snapshot(db) == before
 
 
-BUILDING_FORM = {"name": "X", "city": "Y", "country": "NL", "latitude": "52.0",
-                 "longitude": "6.0"}
+BUILDING_FORM = {"name": "X", "city": "Y", "country": "NL", "latitude": "52.0", "longitude": "6.0"}
 
 
 @pytest.mark.parametrize("actor", [*BY_ROLE, ANONYMOUS], indirect=True, ids=role_id)
@@ -638,9 +872,15 @@ def test_page_create_building(client, db, world, actor, login):
 
 
 # ---------------------------------------------------------------- materials
-MATERIAL_BODY = {"slug": "reclaimed-oak-beam", "name": "Reclaimed oak beam", "family": "timber",
-                 "density_kg_m3": 700.0, "carbon_a1a3": 0.1,
-                 "carbon_source": "Hand-set figure for tests", "cpv_code": "03419000-0"}
+MATERIAL_BODY = {
+    "slug": "reclaimed-oak-beam",
+    "name": "Reclaimed oak beam",
+    "family": "timber",
+    "density_kg_m3": 700.0,
+    "carbon_a1a3": 0.1,
+    "carbon_source": "Hand-set figure for tests",
+    "cpv_code": "03419000-0",
+}
 
 
 @pytest.mark.parametrize("actor", [*BY_ROLE, ANONYMOUS], indirect=True, ids=role_id)
@@ -679,8 +919,9 @@ def test_api_edit_material_is_for_admins(client, db, world, actor, token_for):
     """Only admins edit the library."""
     headers = token_for(actor.user) if actor.user else {}
     before = snapshot(db)
-    response = client.patch(f"/api/v1/materials/{world.hardwood_id}", headers=headers,
-                            json={"name": "Renamed hardwood"})
+    response = client.patch(
+        f"/api/v1/materials/{world.hardwood_id}", headers=headers, json={"name": "Renamed hardwood"}
+    )
     after = snapshot(db)
     if actor.role == "admin":
         assert response.status_code == 200, response.get_data(as_text=True)
@@ -690,8 +931,11 @@ def test_api_edit_material_is_for_admins(client, db, world, actor, token_for):
         assert after == before
 
 
-MATERIAL_FORM = {**{k: str(v) for k, v in MATERIAL_BODY.items()}, "aliases": "oak beam",
-                 "reprocessing_kgco2e_per_kg": "0"}
+MATERIAL_FORM = {
+    **{k: str(v) for k, v in MATERIAL_BODY.items()},
+    "aliases": "oak beam",
+    "reprocessing_kgco2e_per_kg": "0",
+}
 
 
 @pytest.mark.parametrize("actor", [*BY_ROLE, ANONYMOUS], indirect=True, ids=role_id)
@@ -699,11 +943,17 @@ MATERIAL_FORM = {**{k: str(v) for k, v in MATERIAL_BODY.items()}, "aliases": "oa
 def test_page_material_forms_are_for_admins(client, db, world, actor, login, form):
     """The material forms answer 403 to everyone but admins, and write nothing for them."""
     if form == "new":
-        url, data, effect = "/materials/new", MATERIAL_FORM, (
-            lambda b, a: len(a["materials"]) == len(b["materials"]) + 1)
+        url, data, effect = (
+            "/materials/new",
+            MATERIAL_FORM,
+            (lambda b, a: len(a["materials"]) == len(b["materials"]) + 1),
+        )
     else:
-        url, data, effect = f"/materials/{world.hardwood_id}/edit", {"name": "Renamed"}, (
-            lambda b, a: a["materials"][world.hardwood_id][1] == "Renamed")
+        url, data, effect = (
+            f"/materials/{world.hardwood_id}/edit",
+            {"name": "Renamed"},
+            (lambda b, a: a["materials"][world.hardwood_id][1] == "Renamed"),
+        )
     if actor.user is None:
         assert_login_redirect(client.get(url))
         before = snapshot(db)
@@ -741,8 +991,9 @@ def _own_token(db, user) -> int:
 
 
 @pytest.mark.parametrize("actor", BY_ROLE, indirect=True, ids=role_id)
-def test_api_tokens_list_and_revoke_only_ones_own(client, db, world, actor, token_for,
-                                                  stranger_token):
+def test_api_tokens_list_and_revoke_only_ones_own(
+    client, db, world, actor, token_for, stranger_token
+):
     """The token list holds one's own tokens; another user's token id is 404 and survives."""
     headers = token_for(actor.user)
     spare = _own_token(db, actor.user)
@@ -782,8 +1033,7 @@ def test_tokens_need_a_login(client, db, stranger_token):
     before = snapshot(db)
     assert_api_error(client.delete(f"/api/v1/auth/tokens/{other_id}"), 401)
     assert_login_redirect(client.get("/account/tokens"))
-    assert_login_redirect(client.submit(f"/account/tokens/{other_id}/revoke", {},
-                                        page="/login"))
+    assert_login_redirect(client.submit(f"/account/tokens/{other_id}/revoke", {}, page="/login"))
     assert snapshot(db) == before
 
 
@@ -826,8 +1076,7 @@ def test_api_bearer_write_needs_no_session(app, db, world, token_for):
     assert response.status_code == 201, response.get_data(as_text=True)
 
 
-def test_api_bogus_bearer_header_does_not_skip_csrf_for_a_cookie_session(client, db, world,
-                                                                         login):
+def test_api_bogus_bearer_header_does_not_skip_csrf_for_a_cookie_session(client, db, world, login):
     """A cookie session with a made-up Authorization header is still CSRF-checked.
 
     The session, not the header, authenticates such a request, so skipping the CSRF check
@@ -835,8 +1084,9 @@ def test_api_bogus_bearer_header_does_not_skip_csrf_for_a_cookie_session(client,
     """
     login(world.owner)
     before = snapshot(db)
-    response = client.post(B, json=BUILDING_BODY,
-                           headers={"Authorization": "Bearer not-a-real-token"})
+    response = client.post(
+        B, json=BUILDING_BODY, headers={"Authorization": "Bearer not-a-real-token"}
+    )
     assert response.status_code in (400, 401), response.get_data(as_text=True)
     assert_api_error(response, response.status_code)
     assert snapshot(db) == before
@@ -847,4 +1097,4 @@ def _csrf_token(client, page: str) -> str:
     html = client.get(page).get_data(as_text=True)
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]

@@ -13,11 +13,19 @@ def site(make_user, make_building, make_component, db, material_id):
     owner = make_user("owner")
     building = make_building(owner, city="Zutphen")
     component = make_component(
-        building, name="Oak door", category="door", quantity=2, unit="pcs", mass_kg=80.0,
-        connection_type="screwed", gtin="6291041500213", serial_number="D-17",
+        building,
+        name="Oak door",
+        category="door",
+        quantity=2,
+        unit="pcs",
+        mass_kg=80.0,
+        connection_type="screwed",
+        gtin="6291041500213",
+        serial_number="D-17",
         description="Lift off the hinges.",
         materials=[{"material_id": material_id("sawn-hardwood"), "fraction": 1.0}],
-        hazards=[{"kind": "lead", "notes": "lead paint on frame"}])
+        hazards=[{"kind": "lead", "notes": "lead paint on frame"}],
+    )
     contractor = make_user("contractor")
     services.grant_access(building, contractor.organisation_id, owner)
     db.session.commit()
@@ -39,8 +47,11 @@ def test_anonymous_json_is_the_public_subset(client, site, app):
     assert body["access"] == "public"
     assert body["tag_url"] == f"{app.config['PUBLIC_BASE_URL']}/t/{component.tag}"
     assert {k: body[k] for k in ("name", "material_family", "city", "status")} == {
-        "name": "Oak door", "material_family": "timber", "city": "Zutphen",
-        "status": "installed"}
+        "name": "Oak door",
+        "material_family": "timber",
+        "city": "Zutphen",
+        "status": "installed",
+    }
     assert "component" not in body and "events" not in body and "login_url" in body
 
 
@@ -48,20 +59,33 @@ def test_contractor_with_access_sees_the_passport(client, site, login):
     _owner, contractor, _building, component = site
     login(contractor)
     html = client.get(f"/t/{component.tag}").get_data(as_text=True)
-    for text in ("Hazardous: Lead", "lead paint on frame", "Screwed", "Unscrew",
-                 "Lift off the hinges", "Sawn hardwood", "Record what happened", "History",
-                 'name="kind"', 'capture="environment"'):
+    for text in (
+        "Hazardous: Lead",
+        "lead paint on frame",
+        "Screwed",
+        "Unscrew",
+        "Lift off the hinges",
+        "Sawn hardwood",
+        "Record what happened",
+        "History",
+        'name="kind"',
+        'capture="environment"',
+    ):
         assert text in html, text
 
 
 def test_json_with_access_carries_the_passport_and_next_steps(client, site, token_for):
     _owner, contractor, _building, component = site
-    body = client.get(f"/t/{component.tag}", headers={**token_for(contractor),
-                                                      "Accept": "application/json"}).json
+    body = client.get(
+        f"/t/{component.tag}", headers={**token_for(contractor), "Accept": "application/json"}
+    ).json
     assert body["access"] == "full"
     [hazard] = body["component"]["hazards"]
     assert (hazard["kind"], hazard["notes"], hazard["cleared_at"]) == (
-        "lead", "lead paint on frame", None)
+        "lead",
+        "lead paint on frame",
+        None,
+    )
     assert "dismantled" in body["allowed_events"]
     assert body["events"] == []
 
@@ -113,12 +137,14 @@ def test_recording_from_the_scan_page(client, db, site, login):
     _owner, contractor, _building, component = site
     login(contractor)
     page = f"/t/{component.tag}"
-    bad = client.submit(f"/t/{component.tag}/events", {"kind": "transported",
-                                                        "from_location": "Site"}, page=page)
+    bad = client.submit(
+        f"/t/{component.tag}/events", {"kind": "transported", "from_location": "Site"}, page=page
+    )
     assert bad.status_code == 422
     assert "Required for a transported event." in bad.get_data(as_text=True)
-    ok = client.submit(f"/t/{component.tag}/events", {"kind": "dismantled", "notes": "crew 2"},
-                       page=page)
+    ok = client.submit(
+        f"/t/{component.tag}/events", {"kind": "dismantled", "notes": "crew 2"}, page=page
+    )
     assert ok.status_code == 302
     html = client.get(page).get_data(as_text=True)
     assert "Dismantled" in html and "crew 2" in html and "Installed → Harvested" in html
@@ -132,11 +158,15 @@ def test_recording_from_the_scan_page(client, db, site, login):
 def test_anonymous_post_is_sent_to_login_and_writes_nothing(client, site, db):
     component = site[3]
     page = client.get(f"/t/{component.tag}").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0] if "csrf_token" in page \
-        else client.get("/login").get_data(as_text=True).split(
-            'name="csrf_token" value="')[1].split('"')[0]
-    response = client.post(f"/t/{component.tag}/events",
-                           data={"kind": "note", "csrf_token": token})
+    token = (
+        page.split('name="csrf_token" value="')[1].split('"')[0]
+        if "csrf_token" in page
+        else client.get("/login")
+        .get_data(as_text=True)
+        .split('name="csrf_token" value="')[1]
+        .split('"')[0]
+    )
+    response = client.post(f"/t/{component.tag}/events", data={"kind": "note", "csrf_token": token})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     db.session.rollback()
     assert db.session.get(Component, component.id).status == "installed"

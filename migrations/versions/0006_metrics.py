@@ -4,7 +4,7 @@ per-building aggregates of the dashboards
 Components already in the database have no stored results yet: run `flask dashboard refresh`
 once after upgrading (the app keeps them current from then on).
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-27 12:00:00.000000
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None

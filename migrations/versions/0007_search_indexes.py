@@ -6,18 +6,15 @@ radius box is a range on its leading columns (status, pickup_latitude, pickup_lo
 The narrow (status, pickup_latitude, pickup_longitude) index of 0005 stays: PostgreSQL ANDs
 its small bitmap with the full-text one when a search has words.
 
-Revision ID: 0006
-Revises: 0007
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-27 11:30:00.000000
-
-0006 revises 0007 only because 0007 (metrics) was written against 0005 first: the two touch
-different tables, and this keeps a single head.
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0006'
-down_revision = '0007'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
