@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.errors import Forbidden, ServiceError
 from app.extensions import db
-from passports.documents.export import BUILDING_FIELDS, parse_datetime
+from passports.documents.export import BUILDING_FIELDS, COMPONENT_COLUMNS, parse_datetime
 from passports.documents.validation import schema_errors
 from passports.gs1 import is_valid_gtin
 from passports.models import (
@@ -37,40 +37,8 @@ from passports.services.components import unique_tags
 
 FRACTION_TOLERANCE = 1e-6
 MAX_COMPONENTS = 100_000
-# Fields copied as they are from a document's component to the new row.
-COPIED = (
-    "name",
-    "category",
-    "storey",
-    "quantity",
-    "unit",
-    "volume_m3",
-    "mass_kg",
-    "mass_source",
-    "mass_derivation",
-    "condition",
-    "connection_type",
-    "accessibility",
-    "intersections",
-    "edge_enclosure",
-    "eol_reuse_fraction",
-    "eol_recycle_fraction",
-    "install_year",
-    "service_life_years",
-    "recycled_content",
-    "reused_content",
-    "manufacturer",
-    "gtin",
-    "serial_number",
-    "ifc_guid",
-    "ifc_class",
-    "external_id",
-    "import_source",
-    "data_complete",
-    "description",
-    "status",
-    "reuse_cycles",
-)
+# Fields copied as they are from a document's component to the new row: all it exports.
+COPIED = COMPONENT_COLUMNS
 EVENT_COPIED = (
     "kind",
     "status_before",
