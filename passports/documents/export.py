@@ -161,18 +161,32 @@ def passport_summary(building_id: int) -> dict:
         .join(Component, Component.id == ComponentHazard.component_id)
         .where(Component.building_id == building_id, Component.archived_at.is_(None))
     )
-    return {
-        "component_count": figures["component_count"],
-        "total_mass_kg": figures["total_mass_kg"],
-        "components_without_mass": figures["components_without_mass"],
-        "mci": figures["mci"],
-        "disassembly_score": figures["disassembly_score"],
-        "carbon_a1a3_kg": figures["carbon_a1a3_kg"],
-        "completeness": figures["completeness"],
-        "mass_by_family": figures["mass_by_family"],
-        "by_status": status_masses(building_id),
-        "hazardous_components": int(hazardous or 0),
-    }
+    return _rounded(
+        {
+            "component_count": figures["component_count"],
+            "total_mass_kg": figures["total_mass_kg"],
+            "components_without_mass": figures["components_without_mass"],
+            "mci": figures["mci"],
+            "disassembly_score": figures["disassembly_score"],
+            "carbon_a1a3_kg": figures["carbon_a1a3_kg"],
+            "completeness": figures["completeness"],
+            "mass_by_family": figures["mass_by_family"],
+            "by_status": status_masses(building_id),
+            "hazardous_components": int(hazardous or 0),
+        }
+    )
+
+
+def _rounded(value, digits: int = 6):
+    """Aggregates rounded to a micro-unit: SQL sums of floats may differ in their last bits
+    from one run to the next (PostgreSQL adds in parallel), and a document must not."""
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, dict):
+        return {k: _rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v, digits) for v in value]
+    return value
 
 
 def _grouped(rows, key_index: int = 0) -> dict[int, list]:
