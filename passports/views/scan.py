@@ -2,6 +2,7 @@
 forms that resolve to it, event recording from the scan page, and event photos."""
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
@@ -9,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user
@@ -198,7 +198,12 @@ def photo(photo_id: int):
     item = db.session.get(EventPhoto, photo_id)
     if item is None or not can_read_building(current_user, item.event.component.building):
         abort(404)
-    response = send_from_directory(upload_dir(), item.stored_name, mimetype=item.content_type)
+    path = upload_dir() / item.stored_name
+    if not path.is_file():
+        abort(404)
+    # Photos are re-encoded and small: read whole, so a phone that drops the connection
+    # mid-download never leaves a file handle open in the worker.
+    response = Response(path.read_bytes(), mimetype=item.content_type)
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
