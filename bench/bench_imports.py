@@ -34,6 +34,7 @@ from bench.common import (
     sigterm_as_exit,
     sqlite_url,
 )
+from bench.report import print_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("MPX_SHARED_DIR") or ROOT.parent / "shared")
@@ -239,25 +240,6 @@ def run(quick: bool) -> list[dict]:
     return rows
 
 
-def _print(rows: list[dict]) -> None:
-    columns = ("benchmark", "db", "figure", "target", "ok")
-    cells = [columns] + [
-        tuple(
-            "-"
-            if r[c] is None
-            else ("yes" if r[c] is True else "NO" if r[c] is False else str(r[c]))
-            for c in columns
-        )
-        for r in rows
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    for row in cells:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-    for r in rows:
-        for note in r["notes"]:
-            print(f"  note ({r['benchmark']}, {r['db']}): {note}")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the import benchmarks and print the table; exit 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -265,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with sigterm_as_exit():
         rows = run(args.quick)
-    _print(rows)
+    print_rows(rows)
     return 1 if any(r["ok"] is False for r in rows) else 0
 
 

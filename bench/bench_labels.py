@@ -26,6 +26,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bench.report import print_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 QR_TARGET_PER_S = 100.0
 PDF_TARGET_S = 10.0
@@ -227,31 +229,6 @@ def run(quick: bool) -> list[dict]:
     return rows
 
 
-def _print(rows: list[dict]) -> None:
-    columns = ("benchmark", "db", "figure", "target", "ok")
-    cells = [columns] + [
-        tuple(
-            "-" if r[c] is None else ("yes" if r[c] is True else "NO" if r[c] is False else r[c])
-            for c in columns
-        )
-        for r in rows
-    ]
-    widths = [max(len(str(row[i])) for row in cells) for i in range(len(columns))]
-    for n, row in enumerate(cells):
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
-    print()
-    for r in rows:
-        details = ", ".join(
-            f"{k} {v:,.2f}" if isinstance(v, float) else f"{k} {v:,}"
-            for k, v in r["metrics"].items()
-        )
-        print(f"{r['benchmark']}: {details}")
-        for note in r["notes"]:
-            print(f"  note: {note}")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the label benchmarks and print their table."""
     parser = argparse.ArgumentParser(
@@ -259,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="fewer QR images")
     args = parser.parse_args(argv)
-    _print(run(args.quick))
+    print_rows(run(args.quick))
     return 0
 
 

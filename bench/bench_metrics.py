@@ -41,6 +41,8 @@ import uuid
 from contextlib import ExitStack
 from pathlib import Path
 
+from bench.report import print_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench password 1234"
 PG_PORT = 5447
@@ -428,32 +430,6 @@ def run(quick: bool, databases: tuple[str, ...] = ("sqlite", "postgresql")) -> l
     return rows
 
 
-def _print(rows: list[dict]) -> None:
-    columns = ("benchmark", "db", "figure", "target", "ok")
-    cells = [columns] + [
-        tuple(
-            "-" if r[c] is None else ("yes" if r[c] is True else "NO" if r[c] is False else r[c])
-            for c in columns
-        )
-        for r in rows
-    ]
-    widths = [max(len(str(row[i])) for row in cells) for i in range(len(columns))]
-    for n, row in enumerate(cells):
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
-    print()
-    for r in rows:
-        details = ", ".join(
-            f"{k} {v:,.2f}" if isinstance(v, float) else f"{k} {v:,}"
-            for k, v in r["metrics"].items()
-            if isinstance(v, int | float)
-        )
-        print(f"{r['benchmark'].strip()} [{r['db']}]: {details}")
-        for note in r["notes"]:
-            print(f"  note: {note}")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the metrics benchmarks and print their table (and JSON with --json)."""
     parser = argparse.ArgumentParser(
@@ -473,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
         _pdf_child(url, int(building_id), email)
         return 0
     rows = run(args.quick, tuple(args.db))
-    _print(rows)
+    print_rows(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, default=str) + "\n", encoding="utf-8")
     return 0 if all(r["ok"] is not False for r in rows) else 1

@@ -66,3 +66,13 @@ def write_json(payload: dict, path: Path | None = None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
     return target
+
+
+def print_rows(rows: list[dict]) -> None:
+    """Print a standalone benchmark's rows (dicts shaped like Result) as table and details."""
+    results = [Result(**row) for row in rows]
+    print(table(results))
+    extra = details(results)
+    if extra:
+        print()
+        print(extra)

@@ -221,21 +221,16 @@ def reservation_ocds(reservation_id):
     return response
 
 
-def _act(reservation_id: int, action):
-    reservation = action(reservation_id)
-    db.session.commit()
-    return reservation
-
-
 @blp.route("/reservations/<int:reservation_id>/accept", methods=["POST"])
 @api_login_required
 @blp.response(200, ReservationSchema)
 def accept(reservation_id):
     """The seller accepts a request."""
-    return _act(
-        reservation_id,
-        lambda rid: services.accept_reservation(reservation_for(current_user, rid, as_seller=True)),
+    reservation = services.accept_reservation(
+        reservation_for(current_user, reservation_id, as_seller=True)
     )
+    db.session.commit()
+    return reservation
 
 
 @blp.route("/reservations/<int:reservation_id>/reject", methods=["POST"])
@@ -243,10 +238,11 @@ def accept(reservation_id):
 @blp.response(200, ReservationSchema)
 def reject(reservation_id):
     """The seller rejects a request; the quantity is offered again."""
-    return _act(
-        reservation_id,
-        lambda rid: services.reject_reservation(reservation_for(current_user, rid, as_seller=True)),
+    reservation = services.reject_reservation(
+        reservation_for(current_user, reservation_id, as_seller=True)
     )
+    db.session.commit()
+    return reservation
 
 
 @blp.route("/reservations/<int:reservation_id>/cancel", methods=["POST"])
@@ -254,10 +250,11 @@ def reject(reservation_id):
 @blp.response(200, ReservationSchema)
 def cancel(reservation_id):
     """The buyer cancels; the quantity is offered again."""
-    return _act(
-        reservation_id,
-        lambda rid: services.cancel_reservation(reservation_for(current_user, rid, as_buyer=True)),
+    reservation = services.cancel_reservation(
+        reservation_for(current_user, reservation_id, as_buyer=True)
     )
+    db.session.commit()
+    return reservation
 
 
 @blp.route("/reservations/<int:reservation_id>/collect", methods=["POST"])
@@ -265,10 +262,7 @@ def cancel(reservation_id):
 @blp.response(200, ReservationSchema)
 def collect(reservation_id):
     """The seller hands over: the components move to the buyer with their passports."""
-
-    def action(rid):
-        reservation = reservation_for(current_user, rid, as_seller=True)
-        transfer.collect_reservation(reservation, current_user)
-        return reservation
-
-    return _act(reservation_id, action)
+    reservation = reservation_for(current_user, reservation_id, as_seller=True)
+    transfer.collect_reservation(reservation, current_user)
+    db.session.commit()
+    return reservation
