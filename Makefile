@@ -26,7 +26,7 @@ run: install
 
 ## make test: the whole suite on SQLite, then on a throwaway PostgreSQL cluster
 test: install
-	./scripts/ensure-test-tools.sh
+	./scripts/ensure-debian-packages.sh postgresql chromium
 	$(PYTEST)
 	MPX_TEST_DB=postgresql $(PYTEST)
 
@@ -34,12 +34,12 @@ test-sqlite: install
 	$(PYTEST)
 
 test-postgres: install
-	./scripts/ensure-test-tools.sh
+	./scripts/ensure-debian-packages.sh postgresql chromium
 	MPX_TEST_DB=postgresql $(PYTEST)
 
 ## make bench: benchmarks with their figures (SQLite and PostgreSQL)
 bench: install
-	./scripts/ensure-bench-tools.sh
+	./scripts/ensure-debian-packages.sh postgresql wrk
 	$(BIN)/python -m bench
 
 lint: install

@@ -16,7 +16,7 @@ JSON answer). The figure is the ratio of their request rates; the target is at l
 
 Then one request of each kind runs with the statement recorder (count, SQL time, plans), and
 a few hundred under cProfile, grouped by package, to show where the scan route's extra time
-goes. wrk must be installed (scripts/ensure-bench-tools.sh).
+goes. wrk must be installed (scripts/ensure-debian-packages.sh postgresql wrk).
 """
 
 from __future__ import annotations
@@ -442,7 +442,9 @@ def bench(dataset, settings: Settings, workdir: Path) -> list[Result]:
     from bench.scan_app import build
 
     if shutil.which("wrk") is None:
-        raise RuntimeError("wrk is not installed: run scripts/ensure-bench-tools.sh")
+        raise RuntimeError(
+            "wrk is not installed: run scripts/ensure-debian-packages.sh postgresql wrk"
+        )
     db, url = dataset.db, dataset.url
     log(f"scan {db}: sampling {settings.scan_tags:,} tags, settling the database")
     settle(url)
