@@ -26,7 +26,7 @@ run: install
 
 ## make test: the whole suite on SQLite, then on a throwaway PostgreSQL cluster
 test: install
-	./scripts/ensure-debian-packages.sh postgresql chromium
+	./scripts/ensure-debian-packages.sh postgresql chromium redis-server
 	$(PYTEST)
 	MPX_TEST_DB=postgresql $(PYTEST)
 
@@ -34,12 +34,12 @@ test-sqlite: install
 	$(PYTEST)
 
 test-postgres: install
-	./scripts/ensure-debian-packages.sh postgresql chromium
+	./scripts/ensure-debian-packages.sh postgresql chromium redis-server
 	MPX_TEST_DB=postgresql $(PYTEST)
 
 ## make bench: benchmarks with their figures (SQLite and PostgreSQL)
 bench: install
-	./scripts/ensure-debian-packages.sh postgresql wrk
+	./scripts/ensure-debian-packages.sh postgresql redis-server wrk
 	$(BIN)/python -m bench
 
 lint: install

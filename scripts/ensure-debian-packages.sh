@@ -2,10 +2,11 @@
 # Install, when missing, the Debian packages the project drives for real:
 #   postgresql  - initdb/pg_ctl for the throwaway PostgreSQL clusters of tests and benchmarks
 #   chromium    - the browser the Playwright tests launch (never downloaded by Playwright)
-#   wrk         - the HTTP load generator of the scan benchmark (bench/scan.py)
-# Usage: ensure-debian-packages.sh PACKAGE... (make test asks for postgresql and chromium,
-# make bench for postgresql and wrk). Needs root or password-less sudo; without them it says
-# what to install and fails.
+#   wrk         - the HTTP load generator of the benchmarks (bench/scan.py, bench/mixed.py)
+#   redis-server - the limiter storage shared by gunicorn workers, tested for real
+# Usage: ensure-debian-packages.sh PACKAGE... (make test asks for postgresql, chromium and
+# redis-server, make bench for postgresql, redis-server and wrk). Needs root or password-less
+# sudo; without them it says what to install and fails.
 set -euo pipefail
 
 present() {
@@ -39,6 +40,7 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-rec
   "${missing[@]}" >/dev/null
 # The postgresql package starts a default cluster where it can; tests and benchmarks use their own.
 $SUDO service postgresql stop >/dev/null 2>&1 || true
+$SUDO service redis-server stop >/dev/null 2>&1 || true
 
 for package in "${missing[@]}"; do
   present "$package" || { echo "$package did not install" >&2; exit 1; }
