@@ -52,7 +52,11 @@ class Config:
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # When the storage (Redis) is down, limits fall back to each process's memory.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    # Failed logins per account before it is locked for the rest of the window.
+    LOGIN_LOCKOUT = _env("LOGIN_LOCKOUT", "5 per 15 minutes")
     SCAN_RATE_LIMIT = _env("SCAN_RATE_LIMIT", "60 per minute")
 
     # Bulk imports: per-kind upload limits (413 beyond); the request limit leaves room for both.

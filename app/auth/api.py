@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.auth import services
 from app.auth.decorators import api_login_required, login_rate_limit
+from app.auth.lockout import AccountLocked
 from app.auth.models import ApiToken
 from app.auth.schemas import CredentialsSchema, TokenIssuedSchema, TokenSchema, UserSchema
 from app.extensions import csrf, db, limiter
@@ -22,7 +23,10 @@ csrf.exempt(blp)
 @blp.response(201, TokenIssuedSchema)
 def create_token(credentials):
     """Exchange email and password for a bearer token."""
-    user = services.authenticate(credentials["email"], credentials["password"])
+    try:
+        user = services.authenticate(credentials["email"], credentials["password"])
+    except AccountLocked as locked:
+        abort(429, message=locked.message, headers={"Retry-After": str(locked.retry_after)})
     if user is None:
         abort(401, message="Wrong email or password.")
     token, clear = services.issue_token(user, credentials.get("name", "API"))

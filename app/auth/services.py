@@ -6,6 +6,7 @@ import secrets
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
+from app.auth import lockout
 from app.auth.models import ORG_KINDS, ROLES, ApiToken, Organisation, User
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.extensions import db
@@ -73,13 +74,18 @@ def create_user(
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None."""
+    """Return the active user with these credentials, or None; raise AccountLocked after too
+    many failures for the account."""
+    lockout.check(email)
     user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
         verify_password(_DUMMY_HASH, password or "")
+        lockout.record_failure(email)
         return None
     if not user.active or not verify_password(user.password_hash, password or ""):
+        lockout.record_failure(email)
         return None
+    lockout.clear(email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

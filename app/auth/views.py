@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.auth import services
 from app.auth.decorators import login_rate_limit
+from app.auth.lockout import AccountLocked
 from app.auth.models import ApiToken
 from app.extensions import db, limiter
 
@@ -30,7 +31,10 @@ def login():
     errors = {}
     email = request.form.get("email", "")
     if request.method == "POST":
-        user = services.authenticate(email, request.form.get("password", ""))
+        try:
+            user = services.authenticate(email, request.form.get("password", ""))
+        except AccountLocked as locked:
+            return _locked_page(email, locked)
         if user is None:
             errors["password"] = ["Wrong email or password."]
         else:
@@ -40,6 +44,13 @@ def login():
             return redirect(_safe_next(request.args.get("next")) or url_for("core.index"))
     status = 401 if errors else 200
     return render_template("auth/login.html", email=email, errors=errors), status
+
+
+def _locked_page(email: str, locked: AccountLocked):
+    response = render_template(
+        "auth/login.html", email=email, errors={"password": [locked.message]}
+    )
+    return response, 429, {"Retry-After": str(locked.retry_after)}
 
 
 @bp.route("/logout", methods=["POST"])
