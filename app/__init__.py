@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_converters(app)
     register_extensions(app)
     register_hooks(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -89,11 +90,19 @@ def register_hooks(app: Flask) -> None:
     dashboard_services.install()
 
 
+def register_security(app: Flask) -> None:
+    """Security headers (CSP, framing, sniffing, HSTS in production) on every response."""
+    from app.security import register
+
+    register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Attach HTML blueprints and the REST API blueprints."""
     from app.auth import api as auth_api
     from app.auth import views as auth_views
     from app.extensions import api
+    from app.health import bp as health_bp
     from app.views import bp as core_bp
     from dashboard import api as dashboard_api
     from dashboard import views as dashboard_views
@@ -105,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from passports import views as passports_views
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(passports_views.bp)
     app.register_blueprint(marketplace_views.bp)
