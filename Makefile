@@ -24,6 +24,14 @@ run: install
 	$(BIN)/flask exchange demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+## make serve: production (gunicorn, several workers) on PostgreSQL; needs DATABASE_URL and
+## SECRET_KEY, see docs/deployment.md. Migrates first, then serves on $(PORT).
+serve: install
+	@test -n "$$DATABASE_URL" || { echo "make serve needs DATABASE_URL=postgresql://user:pass@host/db" >&2; exit 2; }
+	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (32+ random characters)" >&2; exit 2; }
+	APP_ENV=production $(BIN)/flask db upgrade
+	APP_ENV=production PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
 ## make test: the whole suite on SQLite, then on a throwaway PostgreSQL cluster
 test: install
 	./scripts/ensure-debian-packages.sh postgresql chromium redis-server

@@ -76,6 +76,9 @@ class Config:
     MAIL_SERVER = _env("MAIL_SERVER")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
     MAIL_SENDER = _env("MAIL_SENDER", "exchange@mpx.example")
+    # Logs: "text" lines for a terminal, "json" (one object per line) for log collectors.
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
 
 class DevelopmentConfig(Config):
@@ -99,6 +102,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    LOG_FORMAT = _env("LOG_FORMAT", "json")
 
     @classmethod
     def validate(cls) -> None:

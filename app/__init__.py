@@ -1,6 +1,5 @@
 """Application factory for the Material Passport Exchange."""
 
-import logging
 import os
 from pathlib import Path
 
@@ -14,6 +13,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the application from named steps."""
     app = Flask(__name__, instance_relative_config=True)
     configure_app(app, config_name, overrides)
+    register_logging(app)
     register_converters(app)
     register_extensions(app)
     register_hooks(app)
@@ -44,8 +44,13 @@ def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
+
+
+def register_logging(app: Flask) -> None:
+    """Structured (JSON) or plain log lines, and one line per request with its id."""
+    from app.logs import configure
+
+    configure(app)
 
 
 class DatabaseId(IntegerConverter):

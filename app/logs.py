@@ -1,0 +1,102 @@
+"""Structured logs: one JSON object per line, one line per request.
+
+With LOG_FORMAT=json (the default in production) every record becomes a JSON object with
+`ts`, `level`, `logger`, `message`, the request's id, method, path and user when there is one,
+and any `extra={...}` fields the caller gave. Each request ends with one `request` line carrying
+its status and duration. The request id comes from a well-formed `X-Request-ID` header (set by
+the load balancer) or is generated, and is echoed in the response so a user's report can be
+matched to the log. LOG_FORMAT=text keeps plain lines for a developer's terminal.
+"""
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, g, has_request_context, request
+from flask_login import current_user
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+# Attributes every LogRecord has; anything else on a record came from `extra=`.
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+def _request_fields() -> dict:
+    if not has_request_context():
+        return {}
+    fields = {
+        "request_id": getattr(g, "request_id", None),
+        "method": request.method,
+        "path": request.path,
+        "remote_addr": request.remote_addr,
+    }
+    try:
+        if current_user and current_user.is_authenticated:
+            fields["user_id"] = current_user.id
+    except Exception:  # the user loader itself may be what failed
+        pass
+    return fields
+
+
+class JsonFormatter(logging.Formatter):
+    """Format a record as one JSON object on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record, its request context and its extra fields as JSON."""
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "pid": record.process,
+            "message": record.getMessage(),
+            **_request_fields(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def configure(app: Flask) -> None:
+    """Install the root handler (outside tests) and the per-request log line."""
+    if not app.testing:
+        handler = logging.StreamHandler(sys.stderr)
+        if app.config.get("LOG_FORMAT") == "json":
+            handler.setFormatter(JsonFormatter())
+        else:
+            handler.setFormatter(
+                logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+            )
+        root = logging.getLogger()
+        root.handlers[:] = [handler]
+        root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+        # werkzeug's own access lines would repeat ours.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    access = logging.getLogger("mpx.request")
+
+    @app.before_request
+    def start_request_log() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def finish_request_log(response):
+        started = getattr(g, "request_started", None)
+        if started is not None:
+            response.headers.setdefault("X-Request-ID", g.request_id)
+            access.info(
+                "request",
+                extra={
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "bytes": response.calculate_content_length(),
+                },
+            )
+        return response

@@ -1,0 +1,41 @@
+"""gunicorn settings for `make serve` (ProductionConfig on PostgreSQL).
+
+Every value can be overridden from the environment: WEB_CONCURRENCY (workers, default two per
+core plus one), PORT / BIND, GUNICORN_TIMEOUT. Workers are stateless: sessions are signed
+cookies, rate-limit and lockout counters live in Redis (RATELIMIT_STORAGE_URI), uploads in
+UPLOAD_DIR, so any number of them, on any number of machines, can serve the same users. The app
+logs one JSON line per request itself, so gunicorn's access log stays off and its own messages
+go out as JSON too.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))  # large IFC uploads and PDF exports
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak in a C library never grows unbounded.
+max_requests = 5000
+max_requests_jitter = 500
+# Behind a load balancer that terminates TLS: trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "app.logs.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,62 @@
+"""Structured logs: one JSON line per request, with the request id echoed to the caller."""
+
+import io
+import json
+import logging
+import sys
+
+import pytest
+
+from app.logs import JsonFormatter
+
+
+@pytest.fixture
+def json_lines():
+    """Capture what the app logs, formatted as production formats it."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous = logging.getLogger("mpx.request").level
+    logging.getLogger("mpx.request").setLevel(logging.INFO)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    root.removeHandler(handler)
+    logging.getLogger("mpx.request").setLevel(previous)
+
+
+def test_each_request_is_one_json_line_with_its_id(client, login, make_user, json_lines):
+    user = make_user("owner")
+    login(user)
+    response = client.get("/buildings", headers={"X-Request-ID": "lb-4f2a9c1e77"})
+    assert response.headers["X-Request-ID"] == "lb-4f2a9c1e77"
+    (line,) = [entry for entry in json_lines() if entry.get("request_id") == "lb-4f2a9c1e77"]
+    assert line["message"] == "request" and line["logger"] == "mpx.request"
+    assert line["level"] == "info"
+    assert line["method"] == "GET" and line["path"] == "/buildings"
+    assert line["status"] == 200 and line["user_id"] == user.id
+    assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
+    assert line["ts"].endswith("+00:00")
+
+
+def test_a_malformed_request_id_is_replaced(client, json_lines):
+    response = client.get("/healthz", headers={"X-Request-ID": "bad id; drop table"})
+    generated = response.headers["X-Request-ID"]
+    assert len(generated) == 32 and " " not in generated
+    assert any(entry.get("request_id") == generated for entry in json_lines())
+
+
+def test_extra_fields_and_exceptions_are_kept():
+    record = logging.makeLogRecord(
+        {"name": "mpx.test", "levelname": "WARNING", "msg": "disk %s", "args": ("full",)}
+    )
+    record.upload_dir = "/srv/uploads"
+    try:
+        raise OSError(28, "No space left on device")
+    except OSError:
+        record.exc_info = sys.exc_info()
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "disk full" and entry["level"] == "warning"
+    assert entry["upload_dir"] == "/srv/uploads"
+    assert "No space left on device" in entry["exception"]
+    assert "request_id" not in entry  # outside a request
