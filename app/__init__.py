@@ -141,12 +141,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the CLI groups of every package."""
+    from app.backup.cli import backup
     from app.commands import orgs, users
     from dashboard.cli import dashboard
     from marketplace.cli import exchange
     from passports.cli import demo, passports
 
-    for group in (orgs, users, passports, demo, exchange, dashboard):
+    for group in (orgs, users, passports, demo, exchange, dashboard, backup):
         app.cli.add_command(group)
 
 
