@@ -69,9 +69,12 @@ def register_converters(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the bare extension objects to this app."""
     from app.auth import session as login_session
-    from app.database import configure_engine, include_in_autogenerate
+    from app.database import configure_engine, engine_options, include_in_autogenerate
     from app.extensions import api, csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
+    )
     db.init_app(app)
     migrate.init_app(
         app, db, render_as_batch=True, compare_type=True, include_name=include_in_autogenerate

@@ -24,6 +24,28 @@ def write_intent() -> bool:
     return request.method not in _READ_METHODS or bool(g.get("db_write_intent"))
 
 
+# Seconds to wait for a new PostgreSQL connection before the request fails with a 503.
+PG_CONNECT_TIMEOUT = 5
+
+
+def engine_options(uri: str, configured: dict | None = None) -> dict:
+    """SQLAlchemy engine options for the database at `uri`, over the configured ones.
+
+    PostgreSQL: every pooled connection is pinged before use (pool_pre_ping), so those a
+    server restart closed are replaced quietly instead of failing a request each, and a new
+    connection gives up after PG_CONNECT_TIMEOUT seconds rather than holding a worker while
+    the server is unreachable.
+    """
+    options = dict(configured or {})
+    if uri.startswith("postgresql"):
+        options.setdefault("pool_pre_ping", True)
+        if "connect_timeout" not in uri:
+            connect_args = dict(options.get("connect_args") or {})
+            connect_args.setdefault("connect_timeout", PG_CONNECT_TIMEOUT)
+            options["connect_args"] = connect_args
+    return options
+
+
 def configure_engine(engine: Engine, random_page_cost: float | None = None) -> None:
     """Give SQLite foreign keys, WAL, a busy timeout and BEGIN IMMEDIATE for writers; tell
     PostgreSQL that random reads are cheap (SSD storage), so that it uses the covering indexes

@@ -4,7 +4,9 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from app.extensions import db
 
@@ -103,6 +105,8 @@ def handle_service_error(exc: ServiceError):
         409: "Conflict",
         413: "Payload Too Large",
         422: "Unprocessable Entity",
+        503: "Service Unavailable",
+        507: "Insufficient Storage",
     }
     return _render(
         exc.code, names.get(exc.code, "Bad Request"), exc.message, exc.errors, extra=exc.extra
@@ -117,9 +121,64 @@ def handle_unexpected(exc: Exception):
     return _render(500, err.name, "Something went wrong on our side.", None)
 
 
+# Seconds a client is asked to wait when the database is unreachable (a restart takes a few).
+DATABASE_RETRY_AFTER = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when the error means the database cannot be reached now (down, restarting, the
+    connection dropped, the pool exhausted), not that the statement itself was wrong."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+    )
+
+
+def _discard_session() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: drop the session; the pool reconnects later
+        db.session.remove()
+
+
+def handle_database_error(exc: Exception):
+    """The database is unreachable: 503 with Retry-After, never a stack trace. The session is
+    rolled back and the broken connection discarded, so the app recovers by itself when the
+    database is back (PostgreSQL pools also ping each connection before use)."""
+    if not database_unavailable(exc):
+        return handle_unexpected(exc)
+    _discard_session()
+    cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    log.warning(
+        "database unavailable on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(getattr(exc, "orig", None) or exc).__name__,
+        cause[0] if cause else "",
+    )
+    code, name = 503, ServiceUnavailable().name
+    message = "The database is unavailable at the moment. Please try again in a few seconds."
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+    if wants_json():
+        return _render(code, name, message, None, headers)
+    # A page of its own: the usual layout asks the database who is logged in.
+    page = render_template(
+        "errors/unavailable.html",
+        code=code,
+        name=name,
+        message=message,
+        retry_after=DATABASE_RETRY_AFTER,
+        retry_url=request.full_path.rstrip("?") if request.method == "GET" else None,
+    )
+    return page, code, headers
+
+
 def register(app: Flask) -> None:
     """Install the handlers; they replace flask-smorest's, which drop the Allow header."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(PoolTimeout, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

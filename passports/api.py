@@ -292,6 +292,7 @@ def list_events(component_id, pagination_parameters):
 @blp.response(201, EventSchema)
 @blp.alt_response(409, description="The component's status does not allow this event.")
 @blp.alt_response(413, description="A photo is larger than 10 MB.")
+@blp.alt_response(507, description="No room on the server's disk for the photos; nothing kept.")
 def create_event(component_id):
     """Record what happened to a component: inspected, dismantled, stored, transported…"""
     component = component_for(current_user, component_id)

@@ -5,9 +5,6 @@ components were written, 422 with the numbered row/column errors when anything i
 which case nothing is written. The import runs within the request: API clients wait for it.
 """
 
-import tempfile
-from pathlib import Path
-
 from flask import Response, request
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
@@ -33,7 +30,7 @@ from passports.imports.schemas import (
     MappingUpdateSchema,
     TemplateArgs,
 )
-from passports.imports.staging import staging_root
+from passports.imports.staging import scratch_folder
 from passports.imports.template import XLSX_MIMETYPE, template_csv, template_xlsx
 from passports.permissions import building_for
 
@@ -67,6 +64,7 @@ def import_failed(body: dict) -> ServiceError:
 @blp.alt_response(201, schema=ImportReportSchema, description="The components were written.")
 @blp.alt_response(413, description="The file is over the limit for its kind.")
 @blp.alt_response(422, description="Row/column errors (and the report); nothing written.")
+@blp.alt_response(507, description="No room on the server's disk for the file; nothing kept.")
 def create_import(form, files, building_id):
     """Import components from a CSV, XLSX or IFC file (multipart, field `file`)."""
     building = building_for(current_user, building_id, write=True)
@@ -74,8 +72,8 @@ def create_import(form, files, building_id):
     dry_run = form["dry_run"]
     if "dry_run" in request.args:
         dry_run = ImportFormSchema().load({"dry_run": request.args["dry_run"]})["dry_run"]
-    with tempfile.TemporaryDirectory(dir=staging_root(), prefix="api-") as folder:
-        stored = store_upload(upload.stream, upload.filename or "upload", Path(folder) / "upload")
+    with scratch_folder() as folder:
+        stored = store_upload(upload.stream, upload.filename or "upload", folder / "upload")
         report = imports.run_import(building, stored, user=current_user, dry_run=dry_run)
     body = report.as_dict()
     if not report.ok:

@@ -3,7 +3,6 @@ under generated names in the upload folder, never under the client's filename.""
 
 import hashlib
 import io
-import os
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from flask import current_app
 from marshmallow import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from app.atomic_files import ensure_folder, write_bytes
 from app.errors import ServiceError
 
 FORMATS = {
@@ -38,8 +38,7 @@ class PreparedPhoto:
 def upload_dir() -> Path:
     """The configured folder for uploads, created on first use."""
     path = Path(current_app.config["UPLOAD_DIR"] or Path(current_app.instance_path) / "uploads")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return ensure_folder(path)
 
 
 def prepare_photo(raw: bytes, index: int = 0) -> PreparedPhoto:
@@ -94,22 +93,8 @@ def new_name(photo: PreparedPhoto) -> str:
 
 
 def write_photo(name: str, photo: PreparedPhoto) -> Path:
-    """Write atomically: a temporary file renamed into place, so no partial file remains."""
-    folder = upload_dir()
-    target = folder / name
-    temp = folder / f".{name}.part"
-    try:
-        with open(temp, "wb") as fh:
-            fh.write(photo.data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise ServiceError(
-            "The photo could not be stored (the disk may be full).", code=507
-        ) from exc
-    return target
+    """Write atomically (app.atomic_files): no partial file remains; a full disk is a 507."""
+    return write_bytes(upload_dir() / name, photo.data, "the photo")
 
 
 def remove_photos(names: list[str]) -> None:

@@ -13,6 +13,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 
 def pg_bindir() -> Path:
@@ -64,29 +65,7 @@ def throwaway_cluster(dbname: str = "mpx_test", port: int = 5433):
             capture_output=True,
             env=env,
         )
-        options = (
-            f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        subprocess.run(
-            _as_postgres(
-                [
-                    str(bindir / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-o",
-                    options,
-                    "-l",
-                    str(root / "server.log"),
-                    "-w",
-                    "start",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        _wait_ready(bindir, sock, port)
+        _start(bindir, root, port)
         subprocess.run(
             [
                 str(bindir / "psql") if (bindir / "psql").exists() else "psql",
@@ -111,6 +90,58 @@ def throwaway_cluster(dbname: str = "mpx_test", port: int = 5433):
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _start(bindir: Path, root: Path, port: int) -> None:
+    options = (
+        f"-k {root} -p {port} -c listen_addresses='' -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    subprocess.run(
+        _as_postgres(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(root / "data"),
+                "-o",
+                options,
+                "-l",
+                str(root / "server.log"),
+                "-w",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
+    )
+    _wait_ready(bindir, root, port)
+
+
+def pg_ctl(url: str, action: str, mode: str = "fast") -> None:
+    """Stop, start or restart the throwaway cluster behind `url` (a throwaway_cluster URL),
+    as an operator would: `pg_ctl stop|restart -m <mode>`, or a start with its options."""
+    query = parse_qs(urlsplit(url).query)
+    root, port = Path(query["host"][0]), int(query["port"][0])
+    bindir = pg_bindir()
+    if action == "start":
+        _start(bindir, root, port)
+        return
+    if action not in ("stop", "restart"):
+        raise ValueError(f"unknown pg_ctl action {action!r}")
+    # The log file again on restart: without it the new server writes to pg_ctl's output.
+    subprocess.run(
+        _as_postgres(
+            [str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", mode, "-w"]
+            + ["-l", str(root / "server.log"), action]
+        ),
+        check=True,
+        capture_output=True,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
+        timeout=120,
+    )
+    if action == "restart":
+        _wait_ready(bindir, root, port)
 
 
 def _wait_ready(bindir: Path, sock: Path, port: int, timeout: float = 20.0) -> None:

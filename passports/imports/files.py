@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from flask import current_app
 
+from app.atomic_files import atomic_write, ensure_folder
 from app.errors import ServiceError
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -168,8 +169,9 @@ def store_upload(stream: BinaryIO, filename: str, target: Path) -> StoredFile:
     hasher = hashlib.sha256()
     ceiling = max(limit_for("ifc"), limit_for("xlsx"))
     size = 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as out:
+    ensure_folder(target.parent, "the file")
+    # A full disk leaves no partial upload behind: InsufficientStorage (507), nothing kept.
+    with atomic_write(target, "the file") as out:
         while chunk := stream.read(1024 * 1024):
             size += len(chunk)
             if size > ceiling:

@@ -12,12 +12,20 @@ import json
 import os
 import secrets
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
+from app.atomic_files import (
+    ensure_folder,
+    insufficient_storage,
+    storage_refused,
+    write_bytes,
+)
 from passports.imports.files import StoredFile, store_upload
 from passports.photos import upload_dir
 
@@ -28,15 +36,27 @@ STALE_SECONDS = 15 * 60
 
 def staging_root() -> Path:
     """The folder of all stages, created on first use."""
-    root = upload_dir() / "imports"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+    return ensure_folder(upload_dir() / "imports", "the file")
+
+
+@contextlib.contextmanager
+def scratch_folder(prefix: str = "api-") -> Iterator[Path]:
+    """A temporary folder in the staging area, removed afterwards (a full disk is a 507)."""
+    root = staging_root()
+    try:
+        folder = tempfile.mkdtemp(dir=root, prefix=prefix)
+    except OSError as exc:
+        if storage_refused(exc):
+            raise insufficient_storage("the file") from exc
+        raise
+    try:
+        yield Path(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _write_json(path: Path, data: dict) -> None:
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    temp.write_text(json.dumps(data, default=str), encoding="utf-8")
-    os.replace(temp, path)
+    write_bytes(path, json.dumps(data, default=str).encode("utf-8"), "the file")
 
 
 @dataclass
@@ -90,26 +110,32 @@ def create_stage(stream, filename: str, user_id: int | None, building_id: int) -
     sweep_expired()
     stage_id = secrets.token_urlsafe(16)
     path = staging_root() / stage_id
-    path.mkdir(mode=0o700)
+    try:
+        path.mkdir(mode=0o700)
+    except OSError as exc:
+        if storage_refused(exc):
+            raise insufficient_storage("the file") from exc
+        raise
     try:
         stored = store_upload(stream, filename, path / "upload")
+        hours = float(current_app.config.get("IMPORT_STAGING_HOURS", 24))
+        meta = {
+            "user_id": user_id,
+            "building_id": building_id,
+            "filename": stored.filename,
+            "kind": stored.kind,
+            "size": stored.size,
+            "sha256": stored.sha256,
+            "created": time.time(),
+            "expires": time.time() + hours * 3600,
+        }
+        _write_json(path / "meta.json", meta)
+        stage = Stage(stage_id, path, meta)
+        stage.save_state(status="new", generation=0)
     except Exception:
+        # Nothing half-staged stays behind: a refused or unstorable upload leaves no folder.
         shutil.rmtree(path, ignore_errors=True)
         raise
-    hours = float(current_app.config.get("IMPORT_STAGING_HOURS", 24))
-    meta = {
-        "user_id": user_id,
-        "building_id": building_id,
-        "filename": stored.filename,
-        "kind": stored.kind,
-        "size": stored.size,
-        "sha256": stored.sha256,
-        "created": time.time(),
-        "expires": time.time() + hours * 3600,
-    }
-    _write_json(path / "meta.json", meta)
-    stage = Stage(stage_id, path, meta)
-    stage.save_state(status="new", generation=0)
     return stage
 
 
