@@ -90,12 +90,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     """Session hooks that keep derived data current on every write: each component's stored
-    metrics (passports) and the per-building aggregates of the dashboards."""
+    metrics (passports) and the per-building aggregates of the dashboards; and the audit log
+    of every write."""
+    from app.audit import services as audit_services
     from dashboard import services as dashboard_services
     from passports.metrics import stored as stored_metrics
 
     stored_metrics.install()
     dashboard_services.install()
+    audit_services.install()
 
 
 def register_security(app: Flask) -> None:
@@ -107,6 +110,8 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach HTML blueprints and the REST API blueprints."""
+    from app.audit import api as audit_api
+    from app.audit import views as audit_views
     from app.auth import api as auth_api
     from app.auth import views as auth_views
     from app.extensions import api
@@ -127,12 +132,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(passports_views.bp)
     app.register_blueprint(marketplace_views.bp)
     app.register_blueprint(dashboard_views.bp)
+    app.register_blueprint(audit_views.bp)
     api.register_blueprint(auth_api.blp, url_prefix="/api/v1")
     api.register_blueprint(passports_api.blp, url_prefix="/api/v1")
     api.register_blueprint(passports_api_imports.blp, url_prefix="/api/v1")
     api.register_blueprint(marketplace_api.blp, url_prefix="/api/v1")
     api.register_blueprint(dashboard_api.blp, url_prefix="/api/v1")
     api.register_blueprint(marketplace_api_alerts.blp, url_prefix="/api/v1")
+    api.register_blueprint(audit_api.blp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -13,6 +13,8 @@ from marshmallow import ValidationError
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
 
+from app.audit import services as audit
+from app.audit.values import id_ranges
 from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
@@ -71,12 +73,21 @@ def saved_search_for(user, saved_search_id: int) -> SavedSearch:
 
 def delete_saved_search(saved: SavedSearch) -> None:
     """Stop a saved search; the notifications it produced stay in the inbox."""
-    db.session.execute(
+    unlinked = db.session.scalars(
         update(Notification)
         .where(Notification.saved_search_id == saved.id)
         .values(saved_search_id=None)
+        .returning(Notification.id)
         .execution_options(synchronize_session=False)
-    )
+    ).all()
+    if unlinked:
+        audit.record(
+            "update",
+            "notifications",
+            before={"saved_search_id": saved.id},
+            after={"saved_search_id": None, "notification_ids": id_ranges(unlinked)},
+            changed=["saved_search_id"],
+        )
     db.session.delete(saved)
     db.session.flush()
 
@@ -187,12 +198,22 @@ def mark_read(note: Notification) -> Notification:
 
 def mark_all_read(user) -> int:
     """Mark every unread notification of the user read; returns how many."""
-    return db.session.execute(
+    now = utcnow()
+    read = db.session.scalars(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
+        .values(read_at=now)
+        .returning(Notification.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).all()
+    if read:
+        audit.record(
+            "update",
+            "notifications",
+            after={"read_at": now, "notification_ids": id_ranges(read)},
+            changed=["read_at"],
+        )
+    return len(read)
 
 
 def unread_count(user) -> int:

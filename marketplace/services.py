@@ -7,6 +7,8 @@ from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select, update
 
+from app.audit import services as audit
+from app.audit.values import id_ranges
 from app.errors import Conflict, Forbidden, ServiceError
 from app.extensions import db
 from app.models import utcnow
@@ -282,13 +284,21 @@ def withdraw_listing(listing: Listing, actor=None) -> Listing:
 def expire_listings(today: date | None = None) -> int:
     """Mark published listings whose window has ended as expired; returns how many."""
     today = today or date.today()
-    result = db.session.execute(
+    expired = db.session.scalars(
         update(Listing)
         .where(Listing.status.in_(("published", "sold_out")), Listing.available_until < today)
         .values(status="expired")
+        .returning(Listing.id)
         .execution_options(synchronize_session=False)
-    )
-    return result.rowcount
+    ).all()
+    if expired:
+        audit.record(
+            "update",
+            "listings",
+            after={"status": "expired", "listing_ids": id_ranges(expired)},
+            changed=["status"],
+        )
+    return len(expired)
 
 
 # ---------------------------------------------------------------- reservations
@@ -351,6 +361,7 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
             extra={"quantity_available": left, "unit": listing.unit},
         )
     db.session.refresh(listing)
+    _log_quantity(listing, claimed=quantity)
     if listing.quantity_available <= EPSILON:
         listing.quantity_available = 0.0
         listing.status = "sold_out"
@@ -383,6 +394,20 @@ def _distance(listing: Listing, destination: Building | None) -> float | None:
     )
 
 
+def _log_quantity(listing: Listing, claimed: float) -> None:
+    """Audit the conditional UPDATE of a listing's quantity (below the ORM, so not seen by
+    the session hook); `listing` was just refreshed."""
+    now = listing.quantity_available
+    audit.record(
+        "update",
+        "listings",
+        listing.id,
+        before={"quantity_available": now + claimed},
+        after={"quantity_available": now},
+        changed=["quantity_available"],
+    )
+
+
 def _release(reservation: Reservation) -> None:
     """Give a reserved quantity back to the listing."""
     db.session.execute(
@@ -393,6 +418,7 @@ def _release(reservation: Reservation) -> None:
     )
     db.session.refresh(reservation.listing)
     listing = reservation.listing
+    _log_quantity(listing, claimed=-reservation.quantity)
     if listing.status == "sold_out" and listing.quantity_available > EPSILON:
         listing.status = "published"
 

@@ -4,6 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
+from app.audit.actors import set_actor
 from app.auth import services
 from app.auth.decorators import api_login_required, login_rate_limit
 from app.auth.lockout import AccountLocked
@@ -29,6 +30,7 @@ def create_token(credentials):
         abort(429, message=locked.message, headers={"Retry-After": str(locked.retry_after)})
     if user is None:
         abort(401, message="Wrong email or password.")
+    set_actor(user)  # no session login here: the token's owner is the one writing
     token, clear = services.issue_token(user, credentials.get("name", "API"))
     db.session.commit()
     return {

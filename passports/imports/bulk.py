@@ -74,8 +74,9 @@ def insert_rows(model, rows: list[dict]) -> None:
 
 def insert_components(
     rows: list[dict], material_rows: dict[str, list[dict]], hazard_rows: dict[str, list[dict]]
-) -> None:
-    """Insert new components, then their material and hazard rows, joined by tag."""
+) -> list[int]:
+    """Insert new components, then their material and hazard rows, joined by tag; returns the
+    new components' ids."""
     from passports.models import Component, ComponentHazard, ComponentMaterial
 
     table = Component.__table__
@@ -99,6 +100,7 @@ def insert_components(
             {**row, "component_id": ids[tag]} for tag, items in children.items() for row in items
         ]
         insert_rows(model, complete(model.__table__, linked))
+    return list(ids.values())
 
 
 def refresh_statistics(table) -> None:

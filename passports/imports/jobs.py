@@ -13,6 +13,7 @@ import time
 
 from flask import Flask
 
+from app.audit.actors import set_actor
 from app.auth.models import User
 from app.errors import ServiceError
 from app.extensions import db
@@ -69,6 +70,7 @@ def _run(app: Flask, stage: Stage, mode: str, user_id: int, generation: int) -> 
 
         try:
             user = db.session.get(User, user_id)
+            set_actor(user, "job:import")
             building = db.session.get(Building, stage.meta["building_id"])
             if mode == "commit":
                 claim_write_lock()

@@ -1,0 +1,22 @@
+"""REST API of the audit log: administrators read every write, filtered and paginated."""
+
+from flask_smorest import Blueprint
+
+from app.audit import queries
+from app.audit.schemas import AuditEntrySchema, AuditQueryArgs
+from app.auth.decorators import api_login_required, roles_required
+from app.pagination import paginate_api
+
+blp = Blueprint("audit_api", __name__, description="The audit log of every write (admins only)")
+
+
+@blp.route("/audit", methods=["GET"])
+@api_login_required
+@roles_required("admin")
+@blp.arguments(AuditQueryArgs, location="query")
+@blp.response(200, AuditEntrySchema(many=True))
+@blp.alt_response(403, description="Only administrators read the audit log.")
+@blp.paginate()
+def list_entries(args, pagination_parameters):
+    """Every create, update and delete, newest first: who, when, before and after."""
+    return paginate_api(queries.entries_query(**args), pagination_parameters)

@@ -1,0 +1,58 @@
+"""Schemas of the audit API: the filters (input) and an entry (output)."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.audit.models import ACTIONS
+
+
+class AuditQueryArgs(Schema):
+    """Filters of the audit log; all optional, combined with AND."""
+
+    entity = fields.String(
+        validate=validate.Length(max=64),
+        metadata={"description": "Table name (`buildings`) or bulk write (`import_job`)."},
+    )
+    entity_id = fields.String(validate=validate.Length(max=64))
+    actor = fields.String(
+        validate=validate.Length(max=254),
+        metadata={"description": "Part of the actor's email, or of the source (`cli:`)."},
+    )
+    action = fields.String(validate=validate.OneOf(ACTIONS))
+    since = fields.Date(metadata={"description": "First day (UTC), inclusive."})
+    until = fields.Date(metadata={"description": "Last day (UTC), inclusive."})
+
+    @validates_schema
+    def _range(self, data, **_):
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise ValidationError({"until": ["The last day is before the first."]})
+
+
+class AuditEntrySchema(Schema):
+    """One write: who, when, what, and the values before and after."""
+
+    id = fields.Integer()
+    at = fields.DateTime(metadata={"description": "When, in UTC."})
+    actor_user_id = fields.Integer(allow_none=True)
+    actor_email = fields.String(allow_none=True)
+    actor_org_id = fields.Integer(allow_none=True)
+    source = fields.String(
+        metadata={"description": "`web`, `api`, `cli:<command>`, `job:<name>` or `system`."}
+    )
+    action = fields.String(validate=validate.OneOf(ACTIONS))
+    entity = fields.String()
+    entity_id = fields.String(allow_none=True)
+    before = fields.Dict(
+        keys=fields.String(),
+        allow_none=True,
+        metadata={"description": "Whole row (delete) or changed columns (update)."},
+    )
+    after = fields.Dict(
+        keys=fields.String(),
+        allow_none=True,
+        metadata={"description": "Whole row (create) or changed columns (update)."},
+    )
+    changed = fields.List(fields.String(), allow_none=True)
+    request_id = fields.String(allow_none=True)
+    method = fields.String(allow_none=True)
+    path = fields.String(allow_none=True)
+    remote_addr = fields.String(allow_none=True)
