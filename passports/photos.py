@@ -12,8 +12,8 @@ from flask import current_app
 from marshmallow import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from app.atomic_files import ensure_folder, write_bytes
 from app.errors import ServiceError
+from app.storage import ensure_folder, upload_root, write_bytes
 
 FORMATS = {
     "JPEG": ("image/jpeg", "jpg"),
@@ -37,8 +37,7 @@ class PreparedPhoto:
 
 def upload_dir() -> Path:
     """The configured folder for uploads, created on first use."""
-    path = Path(current_app.config["UPLOAD_DIR"] or Path(current_app.instance_path) / "uploads")
-    return ensure_folder(path)
+    return ensure_folder(upload_root())
 
 
 def prepare_photo(raw: bytes, index: int = 0) -> PreparedPhoto:
@@ -93,7 +92,7 @@ def new_name(photo: PreparedPhoto) -> str:
 
 
 def write_photo(name: str, photo: PreparedPhoto) -> Path:
-    """Write atomically (app.atomic_files): no partial file remains; a full disk is a 507."""
+    """Write atomically (app.storage): no partial file remains; a full disk is a 507."""
     return write_bytes(upload_dir() / name, photo.data, "the photo")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.atomic_files import (
+from app.storage import (
     ensure_folder,
     insufficient_storage,
     storage_refused,

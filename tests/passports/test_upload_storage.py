@@ -109,7 +109,8 @@ def test_event_photo_on_a_full_disk_is_507_and_leaves_nothing(
     full = send()
     assert full.status_code == 507, full.get_data(as_text=True)
     assert full.json["status"] == "Insufficient Storage"
-    assert "disk is full" in full.json["message"] and "Nothing was saved" in full.json["message"]
+    assert full.json["message"].startswith("The server has no room to store the photo")
+    assert "nothing was kept" in full.json["message"]
     assert set(full.json) == {"code", "status", "message", "errors"}
     assert files_in(tiny_disk) == ["filler.bin"]  # no partial photo, no temporary file
     assert count(db, ComponentEvent) == 0 and count(db, EventPhoto) == 0
@@ -188,7 +189,7 @@ def test_import_page_on_a_full_disk_shows_the_error(client, db, site, login, tin
 
 def test_a_write_that_fails_midway_leaves_no_temporary_file(tmp_path):
     """The helper itself, without a mount: a failure while writing removes the temp file."""
-    from app.atomic_files import atomic_write
+    from app.storage import atomic_write
 
     folder = tmp_path / "uploads"
     folder.mkdir()
