@@ -58,6 +58,8 @@ class Config:
     # Failed logins per account before it is locked for the rest of the window.
     LOGIN_LOCKOUT = _env("LOGIN_LOCKOUT", "5 per 15 minutes")
     SCAN_RATE_LIMIT = _env("SCAN_RATE_LIMIT", "60 per minute")
+    # The live camera's frames decoded on the server: one about every 700 ms while scanning.
+    SCAN_FRAME_RATE_LIMIT = _env("SCAN_FRAME_RATE_LIMIT", "150 per minute")
 
     # Bulk imports: per-kind upload limits (413 beyond); the request limit leaves room for both.
     MAX_IFC_BYTES = int(_env("MAX_IFC_BYTES", str(200 * 1024 * 1024)))

@@ -1,14 +1,19 @@
 """`/scan`: the page a contractor opens on site to read a component's QR label.
 
-Three ways in, best first: the live camera (the browser's BarcodeDetector, in scanner.js), a
-photo of the label decoded here with zxing-cpp (works without JavaScript and on any phone), and
-the tag typed by hand. The page needs no login: the `/t/<tag>` page it leads to decides what
-the visitor may see.
+Three ways in, best first: the live camera, a photo of the label decoded here with zxing-cpp
+(works without JavaScript and on any phone), and the tag typed by hand. The live camera reads
+codes with the browser's BarcodeDetector where there is one (Chrome on Android, Safari on
+macOS); elsewhere (Firefox, iOS Safari, Chrome on the desktop) scanner.js sends a small JPEG
+of the camera picture about every 700 ms to `POST /scan/frame`, decoded here the same way as a
+photo. The page needs no login: the `/t/<tag>` page it leads to decides what the visitor may
+see.
 """
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
+from werkzeug.http import HTTP_STATUS_CODES
 
+from app.errors import error_payload
 from app.extensions import db, limiter
 from passports import queries, scanning
 from passports.models import Component
@@ -25,11 +30,22 @@ NOT_OURS = "This QR code is not a Material Passport tag."
 UNKNOWN_TAG = "This is a Material Passport tag, but no component has the tag {tag}."
 UNREADABLE = "This file is not a photo we can read. Take a photo of the label (JPEG or PNG)."
 TOO_LARGE = "The photo is larger than {mb} MB. Take it again at a lower resolution."
+NO_FRAME = "Send the camera picture as the `frame` field (JPEG or PNG)."
+UNREADABLE_FRAME = "This camera picture is not an image we can read."
+FRAME_TOO_LARGE = "A camera picture may be at most {mb} MB: send it smaller."
 DEFAULT_RATE_LIMIT = "60 per minute"
+# The live camera sends a frame about every 700 ms, one at a time: some 85 a minute.
+DEFAULT_FRAME_RATE_LIMIT = "150 per minute"
+# A frame is a downscaled JPEG of about 50 kB; anything near this is not one.
+MAX_FRAME_BYTES = 2 * 1024 * 1024
 
 
 def _rate_limit() -> str:
     return current_app.config.get("SCAN_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+
+
+def _frame_rate_limit() -> str:
+    return current_app.config.get("SCAN_FRAME_RATE_LIMIT", DEFAULT_FRAME_RATE_LIMIT)
 
 
 def _page(message: str | None = None, status: int = 200, detail: str | None = None):
@@ -41,6 +57,22 @@ def _resolve(link: TagLink) -> str | None:
     if link.tag is not None:
         return db.session.scalar(select(Component.tag).where(Component.tag == link.tag))
     return queries.tag_for_gtin_serial(link.gtin or "", link.serial or "")
+
+
+def _lookup(texts: list[str]) -> tuple[str | None, TagLink | None]:
+    """The first tag among the decoded texts that a component has, else the first of our
+    links (a tag no component has), else (None, None): the codes are not ours."""
+    prefix = current_app.config.get("GS1_COMPANY_PREFIX")
+    links = [link for text in texts if (link := scanning.tag_link(text, prefix))]
+    for link in links:
+        tag = _resolve(link)
+        if tag is not None:
+            return tag, link
+    return None, links[0] if links else None
+
+
+def _shown(link: TagLink) -> str:
+    return format_tag(link.tag) if link.tag else f"{link.gtin}/{link.serial}"
 
 
 @bp.route("/scan")
@@ -67,13 +99,55 @@ def scanner_photo():
         return _page(UNREADABLE, 422)
     if not texts:
         return _page(NO_CODE, 422)
-    prefix = current_app.config.get("GS1_COMPANY_PREFIX")
-    links = [link for text in texts if (link := scanning.tag_link(text, prefix))]
-    for link in links:
-        tag = _resolve(link)
-        if tag is not None:
-            return redirect(url_for("passports.scan", raw=tag), 303)
-    if links:
-        shown = format_tag(links[0].tag) if links[0].tag else f"{links[0].gtin}/{links[0].serial}"
-        return _page(UNKNOWN_TAG.format(tag=shown), 422)
+    tag, link = _lookup(texts)
+    if tag is not None:
+        return redirect(url_for("passports.scan", raw=tag), 303)
+    if link is not None:
+        return _page(UNKNOWN_TAG.format(tag=_shown(link)), 422)
     return _page(NOT_OURS, 422, detail=texts[0])
+
+
+def _frame_refused(status: int, reason: str, message: str, **extra):
+    """The API's error shape, with a `reason` scanner.js acts on."""
+    body = error_payload(status, HTTP_STATUS_CODES[status], message, extra.pop("errors", None))
+    body.update(reason=reason, **extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/scan/frame", methods=["POST"])
+@limiter.limit(_frame_rate_limit)
+def scanner_frame():
+    """Decode one picture of the live camera (the fallback where the browser cannot).
+
+    200 ``{"tag", "tag_display", "url"}`` for a component's label; 204 when the picture holds
+    no QR code (the next one may); 422 with a ``reason`` (``unreadable``, ``not_ours``,
+    ``unknown_tag``, ``no_frame``) and a message for people; 413 for an oversized picture.
+    """
+    upload = request.files.get("frame")
+    if upload is None:
+        return _frame_refused(422, "no_frame", NO_FRAME, errors={"frame": [NO_FRAME]})
+    raw = upload.stream.read(MAX_FRAME_BYTES + 1)
+    try:
+        texts = scanning.read_codes(raw, max_bytes=MAX_FRAME_BYTES)
+    except ImageTooLarge:
+        message = FRAME_TOO_LARGE.format(mb=MAX_FRAME_BYTES // (1024 * 1024))
+        return _frame_refused(413, "too_large", message)
+    except ScanError:
+        return _frame_refused(422, "unreadable", UNREADABLE_FRAME)
+    if not texts:
+        response = current_app.response_class(status=204)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    tag, link = _lookup(texts)
+    if tag is not None:
+        response = jsonify(
+            tag=tag, tag_display=format_tag(tag), url=url_for("passports.scan", raw=tag)
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if link is not None:
+        return _frame_refused(422, "unknown_tag", UNKNOWN_TAG.format(tag=_shown(link)))
+    return _frame_refused(422, "not_ours", NOT_OURS, text=texts[0][:200])

@@ -215,10 +215,20 @@ def test_a_queued_event_refused_later_needs_attention_and_can_be_discarded(
     assert [e["kind"] for e in events_of(brick.id)] == ["dismantled"]
 
 
-def test_scanner_without_barcode_detector_reads_a_photo_of_the_label(page, site, live_server, shot):
+NO_CAMERA = """
+Object.defineProperty(Navigator.prototype, 'mediaDevices', { get: () => undefined });
+"""
+
+
+def test_scanner_without_a_live_camera_reads_a_photo_of_the_label(
+    page, context, site, live_server, shot
+):
+    """No getUserMedia (a page on plain http, an old browser): the photo comes first."""
     brick = site.component(name="Facing brick, north")
+    context.add_init_script(NO_CAMERA)
     page.goto("/scan")
     assert page.evaluate("'BarcodeDetector' in window") is False
+    assert page.evaluate("navigator.mediaDevices") is None
     expect(page.locator("#scanner")).to_have_attribute("data-camera", "no")
     expect(page.locator("#camera")).to_be_hidden()
     expect(page.locator("#photo-scan")).to_have_class(re.compile(r"\bis-primary\b"))
@@ -265,6 +275,7 @@ def test_scanner_with_a_camera_opens_the_tag_it_sees(page, context, site, live_s
     context.add_init_script(FAKE_CAMERA)
     page.goto("/scan")
     expect(page.locator("#scanner")).to_have_attribute("data-camera", "yes")
+    expect(page.locator("#scanner")).to_have_attribute("data-decoder", "device")
     expect(page.locator("#camera")).to_be_visible()
     expect(page.locator("#photo-title")).to_contain_text("No luck with the camera?")
 

@@ -207,6 +207,17 @@ def test_export_links_on_the_pages(client, seller, buyer, make_listing, login):
     assert [r["Title"] for r in rows] == ["Doors"]
     assert read_xlsx(client.get("/exchange/export.xlsx")).sheetnames == ["Listings", "About"]
     assert client.get("/exchange/export.pdf").status_code == 404
+    search = client.get("/exchange?q=doors&radius_km=50&lat=52.1&lon=6.2").get_data(as_text=True)
+    links = re.findall(r'href="(/exchange/export\.\w+\?[^"]+)" download', search)
+    assert [link.split("?")[0] for link in links] == [
+        "/exchange/export.csv",
+        "/exchange/export.xlsx",
+    ]
+    assert all("q=doors" in link and "radius_km=50" in link for link in links)
+    [near] = read_csv(client.get(links[0].replace("&amp;", "&")))
+    assert near["Title"] == "Doors"
+    nothing = client.get("/exchange?q=windows").get_data(as_text=True)
+    assert "/exchange/export." not in nothing  # no results, nothing to download
     assert client.get("/exchange/export.csv?condition_min=9").status_code == 422
 
 

@@ -309,11 +309,14 @@ def test_reservation_from_request_to_collection(browser, db, owner, buyer, make_
     moved = db.session.scalar(select(Component).where(Component.building_id == school_id))
     assert moved.quantity == 15 and moved.tag != lot_tag
     assert f"/components/{moved.id}" in after and "Passports handed over" in after
-    assert shopper.get(f"/components/{moved.id}").status_code == 200
+    record = shopper.get(f"/components/{moved.id}")
+    assert record.status_code == 200
+    assert f'href="/t/{moved.tag}#timeline"' in record.get_data(as_text=True)  # its history
     components = shopper.get(f"/buildings/{school_id}/components").get_data(as_text=True)
     assert moved.name in components
     history = shopper.get(f"/t/{moved.tag}").get_data(as_text=True)
     assert "kind-transferred" in history and f"reservation {reservation.id}" in history
+    assert ", Brummen → Katrinedals Skole, København" in history  # where it went
 
 
 def test_buyer_cancels_and_seller_rejects_through_the_pages(

@@ -29,7 +29,14 @@ from passports.scanning import (
     tag_link,
 )
 from passports.tags import format_tag
-from passports.views.scanner import NO_CODE, NOT_OURS, UNREADABLE
+from passports.views.scanner import (
+    MAX_FRAME_BYTES,
+    NO_CODE,
+    NO_FRAME,
+    NOT_OURS,
+    UNREADABLE,
+    UNREADABLE_FRAME,
+)
 
 PHONE = (4032, 3024)
 ORIENTATION = 0x0112
@@ -378,3 +385,124 @@ def test_photo_is_turned_upright_and_scaled_down(orientation):
 )
 def test_tag_link_reads_our_url_forms_on_any_host(text, expected):
     assert tag_link(text) == expected
+
+
+# ---------------------------------------------------------------- POST /scan/frame
+
+
+def post_frame(client, raw: bytes | None, *, token: str | None = "page", content_type="image/jpeg"):
+    """POST one camera picture to /scan/frame as scanner.js does: multipart, token in a header."""
+    if token == "page":
+        token = _CSRF.search(client.get("/scan").get_data(as_text=True)).group(1)
+    fields = {}
+    if raw is not None:
+        fields["frame"] = FileStorage(
+            io.BytesIO(raw), filename="frame.jpg", content_type=content_type
+        )
+    boundary, body = encode_multipart(fields)
+    headers = {"Accept": "application/json"}
+    if token is not None:
+        headers["X-CSRFToken"] = token
+    return client.post(
+        "/scan/frame",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=headers,
+    )
+
+
+def camera_frame(code: bytes | None, size: tuple[int, int] = (640, 480)) -> bytes:
+    """A JPEG as scanner.js sends it: the camera picture, a QR label (PNG bytes) in the middle."""
+    frame = Image.effect_noise(size, 20).point(lambda v: 110 + v // 4).convert("RGB")
+    if code is not None:
+        label = Image.open(io.BytesIO(code)).convert("RGB").resize((300, 300))
+        frame.paste(label, ((size[0] - 300) // 2, (size[1] - 300) // 2))
+    out = io.BytesIO()
+    frame.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def test_camera_frame_with_a_real_label_answers_the_tag_and_its_page(client, component):
+    qr = client.get(f"/t/{component.tag}/qr.png?size=320")
+    assert qr.status_code == 200
+    response = post_frame(client, camera_frame(qr.data))
+    assert response.status_code == 200
+    assert response.json == {
+        "tag": component.tag,
+        "tag_display": format_tag(component.tag),
+        "url": f"/t/{component.tag}",
+    }
+    assert response.headers["Cache-Control"] == "no-store"
+    # The PNG itself, as a browser might send a still, reads the same.
+    assert post_frame(client, qr.data, content_type="image/png").json["tag"] == component.tag
+
+
+def test_camera_frame_without_a_code_answers_no_content(client, component):
+    response = post_frame(client, camera_frame(None))
+    assert response.status_code == 204
+    assert response.data == b""
+    blank = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 200, 200)).save(blank, "PNG")
+    assert post_frame(client, blank.getvalue(), content_type="image/png").status_code == 204
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"tag: 7QKD-M2XA-9HCT\n", b"", b"\xff\xd8\xff\xe0" + b"\x00" * 64],
+    ids=["text", "empty", "jpeg-header"],
+)
+def test_camera_frame_that_is_not_an_image_is_refused(client, raw):
+    response = post_frame(client, raw, content_type="text/plain")
+    assert response.status_code == 422
+    assert response.json["reason"] == "unreadable"
+    assert response.json["code"] == 422
+    assert response.json["message"] == UNREADABLE_FRAME
+
+
+def test_camera_frame_missing_is_a_field_error(client):
+    response = post_frame(client, None)
+    assert response.status_code == 422
+    assert response.json["reason"] == "no_frame"
+    assert response.json["errors"] == {"frame": [NO_FRAME]}
+
+
+def test_camera_frame_over_the_limit_is_refused(client):
+    response = post_frame(client, b"\xff\xd8\xff\xe0" + b"\0" * MAX_FRAME_BYTES)
+    assert response.status_code == 413
+    assert response.json["reason"] == "too_large"
+
+
+def test_camera_frame_of_another_code_or_an_unknown_tag_says_so(client):
+    response = post_frame(client, camera_frame(qr_png("https://example.com/menu?table=4")))
+    assert response.status_code == 422
+    assert response.json["reason"] == "not_ours"
+    assert response.json["message"] == NOT_OURS
+    assert response.json["text"] == "https://example.com/menu?table=4"
+    response = post_frame(client, camera_frame(qr_png(tag_url("7QKDM2XA9HCT"))))
+    assert response.status_code == 422
+    assert response.json["reason"] == "unknown_tag"
+    assert "no component has the tag 7QKD-M2XA-9HCT" in response.json["message"]
+
+
+def test_camera_frame_needs_the_page_csrf_token(client, component):
+    raw = camera_frame(client.get(f"/t/{component.tag}/qr.png").data)
+    client.get("/scan")  # a session exists, but the frame comes without its token
+    response = post_frame(client, raw, token=None)
+    assert response.status_code == 400
+    assert "tag" not in (response.json or {})
+    assert post_frame(client, raw, token="not-the-token").status_code == 400
+
+
+def test_camera_frames_are_rate_limited(app, client, component):
+    app.config["SCAN_FRAME_RATE_LIMIT"] = "3 per minute"
+    raw = camera_frame(None)
+    codes = [post_frame(client, raw).status_code for _ in range(4)]
+    assert codes == [204, 204, 204, 429]
+    limited = post_frame(client, raw)
+    assert limited.json["code"] == 429
+    assert "Retry-After" in limited.headers
+
+
+def test_scan_page_tells_scanner_js_where_to_send_frames(client):
+    html = client.get("/scan").get_data(as_text=True)
+    assert 'data-frame-url="/scan/frame"' in html

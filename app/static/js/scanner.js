@@ -1,17 +1,24 @@
 /*
  * /scan: read a component's QR label with the phone's camera.
  *
- * Uses the browser's own BarcodeDetector (Chrome on Android, among others) on a live
- * getUserMedia video, looking at a frame every 200 ms. A code carrying one of our tag URLs (on
- * any host: labels carry PUBLIC_BASE_URL) opens the same path on this site. Where the detector
- * or the camera is missing or refused, the camera part stays hidden and the photo form (decoded
- * on the server) comes first; the typed-tag form is always there. Nothing here is needed for
- * the page to work: both forms work without JavaScript.
+ * The live getUserMedia video is read in one of two ways:
+ * - with the browser's own BarcodeDetector (Chrome on Android, Safari on macOS, among others),
+ *   looking at a frame every 200 ms;
+ * - where there is none (Firefox, iOS Safari, Chrome on a Linux or Windows desktop), by the
+ *   server: about every 700 ms a downscaled JPEG of the picture goes to POST /scan/frame, one at
+ *   a time, and the answer says whether it held a tag.
+ * A code carrying one of our tag URLs (on any host: labels carry PUBLIC_BASE_URL) opens the
+ * same path on this site. Where the camera is missing or refused, the camera part stays hidden
+ * and the photo form (decoded on the server) comes first; the typed-tag form is always there.
+ * Nothing here is needed for the page to work: both forms work without JavaScript.
  */
 (() => {
   'use strict';
 
   const DETECT_EVERY_MS = 200;
+  const SEND_EVERY_MS = 700; // server decoding: one frame at a time, at most this often
+  const FRAME_SIDE = 960; // the longest side of a frame sent to the server, in pixels
+  const OFFLINE_RETRY_MS = 3000;
   const NOT_OURS = 'This QR code is not a Material Passport tag';
   // /t/<TAG>, and the GS1 Digital Link forms /01/<GTIN>/21/<serial> and /8004/<GIAI> that the
   // app resolves to a tag.
@@ -35,12 +42,19 @@
   const photoSubmit = document.getElementById('photo-submit');
   const photoStatus = document.getElementById('photo-status');
 
+  const frameUrl = root.dataset.frameUrl || '';
+
   let stream = null;
   let detector = null;
+  let mode = null; // 'device' (BarcodeDetector) or 'server' (POST /scan/frame)
   let running = false;
   let busy = false;
   let lastDetect = 0;
   let notOursTimer = null;
+  let frameTimer = null;
+  let canvas = null;
+  let offline = false; // the last frame could not be sent
+  let session = 0; // bumped by stop(): an answer to an older session's frame is dropped
 
   /** The same-origin URL to open for a scanned text, or null if it is not one of our tags. */
   function tagTarget(text) {
@@ -107,12 +121,15 @@
 
   /* ------------------------------------------------------------------ live camera */
 
-  async function cameraPossible() {
+  function csrfToken() {
+    const input = (photoForm && photoForm.querySelector('input[name="csrf_token"]'))
+      || document.querySelector('input[name="csrf_token"]');
+    return input ? input.value : '';
+  }
+
+  async function deviceDetectsQr() {
     if (!('BarcodeDetector' in window)) {
       return false;
-    }
-    if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== 'function') {
-      return false; // also the case on plain http, outside localhost
     }
     if (typeof window.BarcodeDetector.getSupportedFormats !== 'function') {
       return true;
@@ -122,6 +139,20 @@
     } catch (err) {
       return false;
     }
+  }
+
+  /** How the live camera can be read here: 'device', 'server', or null (no live camera). */
+  async function cameraMode() {
+    if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== 'function') {
+      return null; // also the case on plain http, outside localhost
+    }
+    if (await deviceDetectsQr()) {
+      return 'device';
+    }
+    const canSend = frameUrl && csrfToken() && typeof window.fetch === 'function'
+      && typeof window.FormData === 'function'
+      && typeof HTMLCanvasElement.prototype.toBlob === 'function';
+    return canSend ? 'server' : null;
   }
 
   function showPhotoFirst(reason) {
@@ -139,6 +170,9 @@
 
   function stop() {
     running = false;
+    session += 1;
+    window.clearTimeout(frameTimer);
+    frameTimer = null;
     if (stream) {
       stream.getTracks().forEach((track) => track.stop());
       stream = null;
@@ -160,6 +194,12 @@
     }, 4000);
   }
 
+  function openTag(target) {
+    stop();
+    say(cameraStatus, 'Tag found, opening its passport…', 'ok');
+    window.location.assign(target);
+  }
+
   function handle(codes) {
     if (!running || !codes || !codes.length) {
       return;
@@ -167,9 +207,7 @@
     for (const code of codes) {
       const target = tagTarget(code.rawValue);
       if (target) {
-        stop();
-        say(cameraStatus, 'Tag found, opening its passport…', 'ok');
-        window.location.assign(target);
+        openTag(target);
         return;
       }
     }
@@ -190,6 +228,105 @@
     window.requestAnimationFrame(tick);
   }
 
+  /* ------------------------------------------------------------------ server decoding */
+
+  /** The current picture as a JPEG, its longest side at most FRAME_SIDE; null before video. */
+  function grabFrame() {
+    const width = video.videoWidth;
+    const height = video.videoHeight;
+    if (video.readyState < 2 || !width || !height) {
+      return Promise.resolve(null);
+    }
+    const scale = Math.min(1, FRAME_SIDE / Math.max(width, height));
+    canvas = canvas || document.createElement('canvas');
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    canvas.getContext('2d').drawImage(video, 0, 0, canvas.width, canvas.height);
+    return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+  }
+
+  /** What the server made of a frame; returns how long to wait before sending the next. */
+  async function answer(response) {
+    if (response.status === 200) {
+      const body = await response.json();
+      const target = tagTarget(new URL(body.url, window.location.origin).href);
+      if (target) {
+        openTag(target);
+      }
+      return 0;
+    }
+    if (response.status === 204) {
+      return 0; // no code in this picture: the next one may have it
+    }
+    if (response.status === 429) {
+      const seconds = Number(response.headers.get('Retry-After')) || 5;
+      return Math.min(seconds, 60) * 1000;
+    }
+    let body = {};
+    try {
+      body = await response.json();
+    } catch (err) {
+      // not JSON (a proxy's error page): say nothing specific
+    }
+    if (response.status === 400 || response.status === 403) {
+      // The page's session token has expired: frames would be refused until it is reloaded.
+      stop();
+      say(cameraStatus, 'This page has expired. Reload it to scan again.', 'error');
+      return 0;
+    }
+    if (body.reason === 'not_ours') {
+      notOurs(body.text || '');
+    } else if (body.reason === 'unknown_tag') {
+      say(cameraStatus, body.message, 'error');
+    }
+    return response.status >= 500 ? OFFLINE_RETRY_MS : 0;
+  }
+
+  async function sendFrame() {
+    frameTimer = null;
+    const mine = session;
+    const current = () => running && mine === session;
+    if (!current()) {
+      return;
+    }
+    const began = performance.now();
+    let wait = 0;
+    try {
+      const blob = await grabFrame();
+      if (blob && current()) {
+        const body = new FormData();
+        body.append('frame', blob, 'frame.jpg');
+        const response = await fetch(frameUrl, {
+          method: 'POST',
+          body,
+          credentials: 'same-origin',
+          cache: 'no-store',
+          headers: { Accept: 'application/json', 'X-CSRFToken': csrfToken() },
+        });
+        if (!current()) {
+          return;
+        }
+        if (offline) {
+          offline = false;
+          say(cameraStatus, 'Point the camera at a Material Passport label.', null);
+        }
+        wait = await answer(response);
+      }
+    } catch (err) {
+      if (!current()) {
+        return;
+      }
+      offline = true;
+      say(cameraStatus, 'No connection: the camera picture cannot be read. Trying again…', 'error');
+      wait = OFFLINE_RETRY_MS;
+    }
+    if (current()) {
+      // One frame in flight at a time, and no more often than SEND_EVERY_MS.
+      const delay = Math.max(wait, SEND_EVERY_MS - (performance.now() - began));
+      frameTimer = window.setTimeout(sendFrame, delay);
+    }
+  }
+
   async function start() {
     if (running) {
       return;
@@ -203,7 +340,9 @@
       video.srcObject = stream;
       video.muted = true;
       await video.play();
-      detector = detector || new window.BarcodeDetector({ formats: ['qr_code'] });
+      if (mode === 'device') {
+        detector = detector || new window.BarcodeDetector({ formats: ['qr_code'] });
+      }
     } catch (err) {
       stop();
       const denied = err && (err.name === 'NotAllowedError' || err.name === 'SecurityError');
@@ -218,7 +357,11 @@
       startButton.hidden = true;
     }
     say(cameraStatus, 'Point the camera at the label. The page opens as soon as it reads a tag.', null);
-    window.requestAnimationFrame(tick);
+    if (mode === 'device') {
+      window.requestAnimationFrame(tick);
+    } else {
+      frameTimer = window.setTimeout(sendFrame, SEND_EVERY_MS);
+    }
   }
 
   async function startIfAllowedBefore() {
@@ -236,12 +379,14 @@
     }
   }
 
-  cameraPossible().then((possible) => {
-    if (!possible) {
+  cameraMode().then((found) => {
+    if (!found) {
       showPhotoFirst(null);
       return;
     }
+    mode = found;
     root.setAttribute('data-camera', 'yes');
+    root.setAttribute('data-decoder', mode);
     camera.hidden = false;
     const title = document.getElementById('photo-title');
     if (title && title.dataset.altTitle) {
