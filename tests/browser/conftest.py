@@ -2,10 +2,10 @@
 
 The app is the one the `app` fixture of tests/conftest.py builds (a migrated copy of the SQLite
 template, or the shared PostgreSQL database), served by werkzeug in a background thread on
-127.0.0.1, with PUBLIC_BASE_URL set to that address so labels point at it. Every response gets a
-strict Content-Security-Policy (script-src 'self', no inline styles): a stray inline script,
-handler or style attribute shows up as a violation and fails the test, as it would in
-production. Playwright launches /usr/bin/chromium and never downloads a browser.
+127.0.0.1, with PUBLIC_BASE_URL set to that address so labels point at it. The app sends its own
+strict Content-Security-Policy (app/security.py: script-src 'self', no inline styles): a stray
+inline script, handler or style attribute shows up as a violation and fails the test, as it
+would in production. Playwright launches /usr/bin/chromium and never downloads a browser.
 
 The whole package is skipped, with the reason, where Chromium or the playwright package is
 missing. Screenshots of key steps go to test-artifacts/ at the repository root (git-ignored).
@@ -37,12 +37,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
 def _missing() -> str | None:
     if not CHROMIUM.exists():
         return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -61,25 +55,10 @@ def _needs_a_browser():
         pytest.skip(f"browser tests skipped: {SKIP_REASON}")
 
 
-class _Csp:
-    """WSGI middleware: add the Content-Security-Policy the production proxy will enforce."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        def start(status, headers, exc_info=None):
-            if not any(name.lower() == "content-security-policy" for name, _ in headers):
-                headers = [*headers, ("Content-Security-Policy", CSP)]
-            return start_response(status, headers, exc_info)
-
-        return self.app(environ, start)
-
-
 @pytest.fixture
 def live_server(app):
     """The app served on 127.0.0.1 at a free port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, _Csp(app), threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = base
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
