@@ -1,5 +1,6 @@
 """Error handling: one JSON shape under /api, friendly pages for browsers, no stack traces."""
 
+import contextlib
 import logging
 
 from flask import Flask, jsonify, render_template, request
@@ -85,20 +86,20 @@ def handle_http_exception(exc: HTTPException):
     headers = {k: v for k, v in exc.get_response().headers.items() if k in _KEPT_HEADERS}
     headers.update(data.get("headers") or {})
     if exc.code >= 500:
-        db.session.rollback()
+        discard_session()
     return _render(exc.code or 500, exc.name, message, errors, headers)
 
 
 def handle_validation_error(exc: ValidationError):
     """Field errors from schemas and services become a 422."""
-    db.session.rollback()
+    discard_session()
     messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
     return _render(422, "Unprocessable Entity", "The input is not valid.", messages)
 
 
 def handle_service_error(exc: ServiceError):
     """A refused action keeps the database unchanged and says why."""
-    db.session.rollback()
+    discard_session()
     names = {
         403: "Forbidden",
         404: "Not Found",
@@ -115,7 +116,7 @@ def handle_service_error(exc: ServiceError):
 
 def handle_unexpected(exc: Exception):
     """Log the trace for operators; the client only learns that it failed."""
-    db.session.rollback()
+    discard_session()
     log.exception("unhandled error on %s %s", request.method, request.path)
     err = InternalServerError()
     return _render(500, err.name, "Something went wrong on our side.", None)
@@ -135,11 +136,33 @@ def database_unavailable(exc: BaseException) -> bool:
     )
 
 
-def _discard_session() -> None:
+def discard_session() -> None:
+    """Roll back the request's session; when the connection itself is gone (a rollback
+    cannot even be sent), invalidate it instead, so the pool replaces it."""
     try:
         db.session.rollback()
-    except Exception:  # the connection is gone: drop the session; the pool reconnects later
-        db.session.remove()
+    except DBAPIError:
+        with contextlib.suppress(DBAPIError):  # nothing left to release
+            db.session().invalidate()
+
+
+def release_session(_exc: BaseException | None = None) -> None:
+    """Close the session at the end of every request, before Flask-SQLAlchemy removes it.
+
+    Closing rolls back the request's read transaction. If the database dropped the
+    connection after the answer was built (a restart between the last query and the end
+    of the request), that rollback fails: the connection is then invalidated, and the
+    answer still goes out instead of turning into a 500 raised from the teardown.
+    """
+    try:
+        db.session.close()
+    except DBAPIError as exc:
+        cause = str(exc.orig or exc).strip().splitlines()
+        log.warning(
+            "database connection lost at the end of a request: %s", cause[0] if cause else ""
+        )
+        with contextlib.suppress(DBAPIError):  # nothing left to release
+            db.session().invalidate()
 
 
 def handle_database_error(exc: Exception):
@@ -148,7 +171,7 @@ def handle_database_error(exc: Exception):
     database is back (PostgreSQL pools also ping each connection before use)."""
     if not database_unavailable(exc):
         return handle_unexpected(exc)
-    _discard_session()
+    discard_session()
     cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     log.warning(
         "database unavailable on %s %s: %s: %s",
@@ -182,3 +205,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(PoolTimeout, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs them in
+    # reverse order).
+    app.teardown_appcontext(release_session)

@@ -83,6 +83,17 @@ def _dispose(app) -> None:
         db.engine.dispose()
 
 
+def _dropped_after_answer():
+    """A view whose connection the server terminates once the answer is built."""
+    from flask import jsonify
+    from sqlalchemy import text
+
+    pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+    with db.engine.connect() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    return jsonify(answered=True)
+
+
 def _assert_unavailable(client, tag: str, auth: dict) -> None:
     """The scan as JSON and as HTML, and an API list: all 503 with Retry-After."""
     scan = client.get(f"/t/{tag}", headers=JSON)
@@ -116,9 +127,18 @@ def test_postgresql_restart_gives_503_then_recovers_without_restarting_the_app(t
     with throwaway_cluster(dbname="mpx_outage", port=OUTAGE_PG_PORT) as url:
         _migrate(url)
         app, tag, auth = _build(url, tmp_path)
+        app.add_url_rule("/api/v1/test-dropped-after-answer", view_func=_dropped_after_answer)
         try:
             client = app.test_client()
             _assert_serving(client, tag, auth)  # the pool now holds live connections
+
+            # The server drops the connection after the answer was built: the answer still
+            # goes out (not a 500 from the session's teardown) and the next request is fine.
+            with _outage_log() as records:
+                dropped = client.get("/api/v1/test-dropped-after-answer")
+            assert dropped.status_code == 200 and dropped.json == {"answered": True}
+            assert any("at the end of a request" in r.getMessage() for r in records)
+            _assert_serving(client, tag, auth)
 
             pg_ctl(url, "stop", mode="fast")
             try:
