@@ -3,7 +3,9 @@
 Runs the selected benchmarks on SQLite and PostgreSQL (a throwaway cluster from tests.pg),
 prints progress on stderr, a table and details on stdout, and writes bench/results/latest.json.
 `generate` leaves a database of a million components that `overview-scale` and `scan` reuse;
-`labels` does not depend on the database kind and runs once, on SQLite.
+`labels` does not depend on the database kind and runs once, on SQLite. `mixed` (a minute of
+scans, searches and event writes against gunicorn as in production) and `faults` (PostgreSQL
+restarted under load, a full upload disk) run on PostgreSQL only, on one database of their own.
 Everything lives in one temporary directory and one cluster, both removed at the end, also
 on Ctrl-C or SIGTERM. The exit status is 1 when a benchmark failed to run, never because a
 figure missed its target.
@@ -24,10 +26,11 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bench_labels, generate, overview, report, scan
+from bench import bench_labels, faults, generate, mixed, overview, report, scan
 from bench.common import ROOT, PostgresServer, Result, Settings, log, sigterm_as_exit
 
-BENCHMARKS = ("generate", "overview", "overview-scale", "scan", "labels")
+BENCHMARKS = ("generate", "overview", "overview-scale", "scan", "labels", "mixed", "faults")
+PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan")
 DATABASES = ("sqlite", "postgresql")
 
@@ -148,6 +151,34 @@ def run_labels(settings: Settings) -> list[Result]:
         return [_failure("labels", "sqlite", exc)]
 
 
+def run_production(
+    selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
+) -> list[Result]:
+    """bench.mixed and bench.faults, on one database prepared for both (PostgreSQL only)."""
+    chosen = [name for name in PRODUCTION if name in selected]
+    try:
+        sizes = mixed.Sizes.for_run(settings.quick)
+        workload = mixed.prepare(server, workdir, sizes)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure(",".join(chosen), "postgresql", exc)]
+    results: list[Result] = []
+    if "mixed" in chosen:
+        try:
+            load = os.getloadavg()[0]
+            results += _with_load(mixed.measure(workload, sizes, workdir), load)
+        except Exception as exc:  # reported as an ERROR row
+            results.append(_failure("mixed", "postgresql", exc))
+    if "faults" in chosen:
+        try:
+            load = os.getloadavg()[0]
+            duration = 12 if settings.quick else 30
+            results += _with_load(faults.bench(workload, workdir, duration), load)
+        except Exception as exc:  # reported as an ERROR row
+            results.append(_failure("faults", "postgresql", exc))
+    server.drop_database(workload.url)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run, print and save the benchmarks; return the exit status."""
     args = parse_args(argv)
@@ -167,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
                 results += run_database(db, args.only, settings, workdir, server)
             except Exception as exc:  # e.g. the cluster would not start
                 results.append(_failure(",".join(args.only), db, exc))
+        if any(name in args.only for name in PRODUCTION):
+            if "postgresql" in args.db:
+                results += run_production(args.only, settings, workdir, server)
+            else:
+                log("mixed and faults run on PostgreSQL only: skipped with --db sqlite")
         log("cleaning up")
     wall_s = time.perf_counter() - start
     payload = {

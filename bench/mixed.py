@@ -1,0 +1,473 @@
+"""Benchmark `mixed`: a production-like server under a mixed workload for a minute.
+
+What a busy day looks like: contractors scanning tags on site, buyers searching the exchange,
+and some of those scans turning into recorded events. 70% of the requests are scans
+(`GET /t/<tag>`, half asking for the HTML page and half for JSON, of random existing tags),
+25% are searches (`GET /api/v1/listings?q=…` with varied filters, radius and sort, as a
+buyer with a bearer token), and 5% are event writes (`POST /api/v1/components/<id>/events`,
+an `inspected` or `note` event as JSON, by a contractor whose organisation was granted the
+building, each with its own `Idempotency-Key`).
+
+The server runs as `make serve` runs it: gunicorn with gunicorn.conf.py and wsgi:app,
+APP_ENV=production (its own SECRET_KEY and DATABASE_URL), several sync workers, rate limits
+and lockout counters in a throwaway redis-server (as in production; each worker's memory when
+redis-server is not installed), one JSON log line per request. The rate limits are raised
+for the run (SCAN_RATE_LIMIT, LOGIN_RATE_LIMIT, LOGIN_LOCKOUT set to a million a minute):
+the load comes from one address, which production would throttle as one abusive client.
+
+The database is a throwaway PostgreSQL cluster (tests.pg), migrated, then filled like the
+search benchmark fills it (bench.bench_search.populate: published listings with their
+components, a buyer and a token), then with `flask demo generate` (bench.generate: hundreds
+of thousands of components in generated buildings), then VACUUM ANALYZE. A contractor
+organisation is granted every generated building.
+
+wrk drives the load (bench/mixed.lua), one connection per wrk thread, so that the Lua side
+knows which request each response belongs to and keeps latency percentiles and status counts
+per class; wrk's own figures give the overall latency and the socket errors. A short warm-up
+run comes first. Errors must be zero: socket errors, timeouts and any status outside
+2xx/3xx. The events written are counted in the database afterwards and must match the 201s
+(give or take the requests still in flight when wrk stops, which it does not count).
+
+Run alone with `python -m bench.mixed [--duration 60] [--quick]`; `python -m bench` runs it
+with the other benchmarks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from sqlalchemy import select
+
+from bench.common import (
+    ROOT,
+    PostgresServer,
+    Result,
+    human_count,
+    log,
+    migrate,
+    normalise_url,
+    scalar,
+    sigterm_as_exit,
+    subprocess_env,
+)
+from bench.scan import Server, free_port, sample_tags, settle
+
+WRK_SCRIPT = Path(__file__).with_name("mixed.lua")
+MIX = {"scan": 0.70, "search": 0.25, "event": 0.05}
+HTML_SHARE = 0.5
+# Rate limits for the run: all the load comes from 127.0.0.1.
+GENEROUS_LIMIT = "1000000 per minute"
+PASSWORD = "bench password 1234"
+CLASS_LABELS = {
+    "scan": "scan GET /t/<tag> (half HTML)",
+    "search": "search GET /api/v1/listings",
+    "event": "event POST .../events",
+}
+
+
+@dataclass
+class Sizes:
+    """How big the generated database is and how long the load runs."""
+
+    components: int
+    buildings: int
+    listings: int
+    tags: int = 5000
+    searches: int = 400
+    event_components: int = 3000
+    duration_s: int = 60
+    warmup_s: int = 5
+    workers: int = 4
+    connections: int = 8
+
+    @classmethod
+    def for_run(cls, quick: bool) -> Sizes:
+        """The full run, or a small smoke run."""
+        if quick:
+            return cls(
+                components=20_000,
+                buildings=20,
+                listings=2_000,
+                tags=1000,
+                searches=100,
+                event_components=500,
+                duration_s=10,
+                warmup_s=2,
+            )
+        return cls(components=300_000, buildings=300, listings=20_000)
+
+
+@dataclass
+class Workload:
+    """A generated database and what the load needs from it: tags, searches, tokens."""
+
+    url: str
+    components_in_db: int
+    published_listings: int
+    buyer_token: str
+    contractor_token: str
+    files: dict[str, Path] = field(default_factory=dict)
+    setup_s: float = 0.0
+
+    def lines(self, name: str) -> list[str]:
+        """The lines of one of the workload files (tags, searches, components)."""
+        return self.files[name].read_text().splitlines()
+
+
+# --- the database ------------------------------------------------------------------------
+
+
+def _contractor(app, count: int) -> tuple[str, list[int]]:
+    """A contractor granted every generated building; its token and `count` component ids
+    it may record events on."""
+    from app.auth import services as accounts
+    from app.auth.models import Organisation
+    from app.extensions import db
+    from passports import services
+    from passports.models import Building, Component
+
+    with app.app_context():
+        portfolio = db.session.scalar(
+            select(Organisation).where(Organisation.name == "Synthetic Portfolio")
+        )
+        owner = accounts.create_user("owner@mixed.example", PASSWORD, "owner", portfolio)
+        crew = accounts.create_organisation("Bench Demontage B.V.", "contractor")
+        contractor = accounts.create_user("contractor@mixed.example", PASSWORD, "contractor", crew)
+        _token, clear = accounts.issue_token(contractor, "mixed benchmark")
+        buildings = db.session.scalars(
+            select(Building).where(Building.organisation_id == portfolio.id)
+        ).all()
+        for building in buildings:
+            services.grant_access(building, crew.id, owner)
+        db.session.commit()
+        ids = db.session.scalars(
+            select(Component.id)
+            .where(
+                Component.building_id.in_([b.id for b in buildings]),
+                Component.status != "disposed",
+                Component.archived_at.is_(None),
+            )
+            .order_by(Component.id)
+        ).all()
+        db.session.remove()
+        db.engine.dispose()
+    step = max(1, len(ids) // count)
+    return clear, list(ids[::step][:count])
+
+
+def prepare(server: PostgresServer, workdir: Path, sizes: Sizes) -> Workload:
+    """A migrated database filled with listings and generated components, plus the files
+    the load reads (tags, search paths, component ids)."""
+    from app import create_app
+    from app.extensions import db
+    from bench import bench_search, generate
+
+    start = time.perf_counter()
+    url = server.new_database("mpx_mixed")
+    migrate(url, workdir)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=normalise_url(url))
+    log(f"mixed: {sizes.listings:,} listings (bench_search.populate)")
+    setup = bench_search.populate(app, sizes.listings)
+    with app.app_context():
+        db.engine.dispose()
+    generate.run_generate(url, sizes.buildings, sizes.components, workdir, "mixed")
+    contractor_token, component_ids = _contractor(app, sizes.event_components)
+    log("mixed: VACUUM ANALYZE, sampling tags")
+    settle(url)
+    tags = sample_tags(url, sizes.tags)
+    searches = [
+        f"/api/v1/listings?{urlencode(params)}"
+        for params in bench_search.queries(sizes.searches, seed=11)
+    ]
+    files = {}
+    for name, lines in (("tags", tags), ("searches", searches), ("components", component_ids)):
+        files[name] = workdir / f"mixed-{name}.txt"
+        files[name].write_text("".join(f"{line}\n" for line in lines))
+    return Workload(
+        url=url,
+        components_in_db=scalar(url, "SELECT count(*) FROM components"),
+        published_listings=setup["published"],
+        buyer_token=setup["token"],
+        contractor_token=contractor_token,
+        files=files,
+        setup_s=time.perf_counter() - start,
+    )
+
+
+# --- the server --------------------------------------------------------------------------
+
+
+@dataclass
+class ProductionServer(Server):
+    """A gunicorn started by production_server, and where its rate limits live."""
+
+    redis: str = "memory://"
+
+
+def _status(base_url: str, path: str) -> int:
+    parts = urlsplit(base_url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@contextmanager
+def production_server(
+    url: str, workdir: Path, label: str, workers: int, upload_dir: Path | None = None
+):
+    """gunicorn as `make serve` runs it (gunicorn.conf.py, wsgi:app, APP_ENV=production),
+    on a free loopback port, with a throwaway redis-server for the rate limits; stopped on
+    exit."""
+    with ExitStack() as stack:
+        try:
+            from tests.redis_server import throwaway_redis
+
+            redis_url = stack.enter_context(throwaway_redis())
+        except (ImportError, RuntimeError) as exc:
+            log(f"{label}: no redis-server ({exc}); rate limits in each worker's memory")
+            redis_url = "memory://"
+        port = free_port()
+        log_path = workdir / f"gunicorn-{label}.log"
+        uploads = upload_dir or workdir / f"uploads-{label}"
+        env = subprocess_env(
+            url,
+            APP_ENV="production",
+            SECRET_KEY=secrets.token_hex(32),
+            BIND=f"127.0.0.1:{port}",
+            WEB_CONCURRENCY=str(workers),
+            PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+            RATELIMIT_STORAGE_URI=redis_url,
+            SCAN_RATE_LIMIT=GENEROUS_LIMIT,
+            LOGIN_RATE_LIMIT=GENEROUS_LIMIT,
+            LOGIN_LOCKOUT=GENEROUS_LIMIT,
+            UPLOAD_DIR=str(uploads),
+        )
+        cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
+        with log_path.open("wb") as out:
+            proc = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        server = ProductionServer(f"http://127.0.0.1:{port}", proc.pid, log_path, redis_url)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n{_tail(log_path)}")
+                try:
+                    if _status(server.base_url, "/readyz") == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn not ready in 90 s:\n{_tail(log_path)}")
+                time.sleep(0.25)
+            yield server
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)  # its own session: master and workers
+                try:
+                    proc.wait(timeout=40)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+
+
+# --- the load ----------------------------------------------------------------------------
+
+
+def run_wrk(base_url: str, workload: Workload, seconds: int, connections: int) -> dict:
+    """One wrk run of the mixed script; its figures (overall and per class) as a dict."""
+    cmd = [
+        "wrk",
+        f"-t{connections}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(WRK_SCRIPT),
+        base_url,
+        "--",
+        str(workload.files["tags"]),
+        str(workload.files["searches"]),
+        str(workload.files["components"]),
+        workload.buyer_token,
+        workload.contractor_token,
+        str(MIX["scan"]),
+        str(MIX["search"]),
+        str(HTML_SHARE),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
+    lines = [x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    figures = json.loads(lines[-1].removeprefix("BENCH_JSON "))
+    seconds_run = figures["duration_us"] / 1e6
+    figures["per_s"] = figures["requests"] / seconds_run
+    for figure in figures["classes"].values():
+        figure["per_s"] = figure["requests"] / seconds_run
+        figure["failed"] = sum(n for code, n in figure["status"].items() if int(code) >= 400)
+    errors = figures["errors"]
+    figures["socket_errors"] = errors["connect"] + errors["read"] + errors["write"]
+    figures["failed"] = figures["socket_errors"] + errors["timeout"] + errors["status"]
+    return figures
+
+
+def _events_in_db(url: str) -> int:
+    return scalar(url, "SELECT count(*) FROM component_events")
+
+
+def measure(workload: Workload, sizes: Sizes, workdir: Path) -> list[Result]:
+    """Serve the workload's database and run the mixed load against it."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed: scripts/ensure-debian-packages.sh wrk")
+    with production_server(workload.url, workdir, "mixed", sizes.workers) as server:
+        log(f"mixed: warm-up {sizes.warmup_s} s")
+        run_wrk(server.base_url, workload, sizes.warmup_s, sizes.connections)
+        events_before = _events_in_db(workload.url)
+        load_before = os.getloadavg()
+        log(
+            f"mixed: {sizes.duration_s} s, {sizes.workers} gunicorn workers, "
+            f"{sizes.connections} connections"
+        )
+        figures = run_wrk(server.base_url, workload, sizes.duration_s, sizes.connections)
+        load_after = os.getloadavg()
+        events_written = _events_in_db(workload.url) - events_before
+        redis = server.redis
+    created = figures["classes"]["event"]["status"].get("201", 0)
+    latency = figures["latency_us"]
+    where = f"{human_count(workload.components_in_db)} comps"
+    metrics = {
+        **figures,
+        "workers": sizes.workers,
+        "connections": sizes.connections,
+        "duration_s": sizes.duration_s,
+        "mix": MIX,
+        "html_share_of_scans": HTML_SHARE,
+        "components_in_db": workload.components_in_db,
+        "published_listings": workload.published_listings,
+        "events_written_in_db": events_written,
+        "events_201": created,
+        "rate_limit_storage": redis,
+        "loadavg_1min": {"before": load_before[0], "after": load_after[0]},
+        "setup_s": workload.setup_s,
+    }
+    # wrk drops the answers still in flight when time is up: those events exist but were not
+    # counted, at most one per connection.
+    consistent = created <= events_written <= created + sizes.connections
+    ok = figures["failed"] == 0 and consistent
+    notes = [
+        f"gunicorn -c gunicorn.conf.py wsgi:app, APP_ENV=production, {sizes.workers} sync "
+        f"workers; wrk {sizes.connections} threads x 1 connection, {sizes.duration_s} s after "
+        f"a {sizes.warmup_s} s warm-up; mix {MIX['scan']:.0%} scan / {MIX['search']:.0%} "
+        f"search / {MIX['event']:.0%} event; rate limits in {redis}, raised to "
+        f"'{GENEROUS_LIMIT}' (SCAN_RATE_LIMIT, LOGIN_RATE_LIMIT, LOGIN_LOCKOUT)",
+        f"database: {workload.components_in_db:,} components, "
+        f"{workload.published_listings:,} published listings (set up in "
+        f"{workload.setup_s:.0f} s); events in the database +{events_written:,} for "
+        f"{created:,} answers 201 (the difference: requests in flight when wrk stopped, "
+        f"at most {sizes.connections})",
+        f"errors: socket {figures['socket_errors']}, timeouts {figures['errors']['timeout']}, "
+        f"non-2xx/3xx {figures['errors']['status']}; load average (1 min) "
+        f"{load_before[0]:.2f} -> {load_after[0]:.2f} on {os.cpu_count()} CPUs",
+    ]
+    rows = [
+        Result(
+            f"mixed 70/25/5, HTTP ({where})",
+            "postgresql",
+            f"{figures['per_s']:,.0f} req/s, p99 {latency['p99'] / 1000:.0f} ms, "
+            f"{figures['failed']} errors",
+            "0 errors",
+            ok,
+            metrics,
+            notes,
+        )
+    ]
+    for name, figure in figures["classes"].items():
+        statuses = ", ".join(f"{code} x{n}" for code, n in sorted(figure["status"].items()))
+        rows.append(
+            Result(
+                f"  {CLASS_LABELS[name]}",
+                "postgresql",
+                f"{figure['per_s']:,.1f} req/s, p50 {figure['p50_us'] / 1000:.1f} ms, "
+                f"p99 {figure['p99_us'] / 1000:.0f} ms, {figure['failed']} failed",
+                metrics={"class": name, **figure},
+                notes=[f"{figure['requests']:,} requests: {statuses}"],
+            )
+        )
+    return rows
+
+
+def bench(
+    server: PostgresServer, workdir: Path, quick: bool, duration_s: int | None = None
+) -> tuple[list[Result], Workload]:
+    """Prepare the database and run the mixed load; the workload stays for bench.faults."""
+    sizes = Sizes.for_run(quick)
+    if duration_s:
+        sizes.duration_s = duration_s
+    workload = prepare(server, workdir, sizes)
+    return measure(workload, sizes, workdir), workload
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: set up, run, print the rows; exit 1 when the run failed or saw errors."""
+    from bench.report import print_rows, write_json
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.mixed", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--duration", type=int, default=None, help="seconds of load (60)")
+    parser.add_argument("--quick", action="store_true", help="small database, 10 s of load")
+    parser.add_argument("--components", type=int, help="generated components")
+    parser.add_argument("--listings", type=int, help="published listings")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (4)")
+    parser.add_argument("--connections", type=int, help="wrk connections (8)")
+    parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    args = parser.parse_args(argv)
+    sizes = Sizes.for_run(args.quick)
+    for name in ("components", "listings", "workers", "connections"):
+        if getattr(args, name):
+            setattr(sizes, name, getattr(args, name))
+    if args.duration:
+        sizes.duration_s = args.duration
+    sizes.buildings = max(1, sizes.components // 1000)
+    with sigterm_as_exit(), ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mpx-mixed-")))
+        server = PostgresServer(stack)
+        workload = prepare(server, workdir, sizes)
+        rows = measure(workload, sizes, workdir)
+    print_rows([r.as_dict() for r in rows])
+    if args.json:
+        write_json({"results": [r.as_dict() for r in rows]}, args.json)
+    return 0 if all(r.ok is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
