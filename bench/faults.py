@@ -327,9 +327,13 @@ def restart_under_load(workload: Workload, workdir: Path, duration_s: int) -> li
             recovered_in = "never recovered"
         else:
             back = window.get("recovery_after_fault_ended_s")
-            recovered_in = f"recovered in {recovery:.2f} s" + (
-                f" ({back:+.2f} s after pg_ctl returned)" if back is not None else ""
-            )
+            if back is None:
+                when = ""
+            elif back <= 0:
+                when = " (by the time pg_ctl returned)"
+            else:
+                when = f" ({back:.2f} s after pg_ctl returned)"
+            recovered_in = f"recovered in {recovery:.2f} s{when}"
         rows.append(
             Result(
                 f"  {window['fault']} (took {window['took_s']:.1f} s)",
