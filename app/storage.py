@@ -53,6 +53,15 @@ def ensure_folder(path: Path, what: str = "the upload") -> Path:
     return path
 
 
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder entry of a renamed file, so a crash cannot lose the rename."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 @contextlib.contextmanager
 def atomic_write(target: Path, what: str = "the upload") -> Iterator[BinaryIO]:
     """Yield a file to write; on success it replaces `target`, on any failure it is removed."""
@@ -63,6 +72,7 @@ def atomic_write(target: Path, what: str = "the upload") -> Iterator[BinaryIO]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
+        _sync_folder(target.parent)
     except OSError as exc:
         temp.unlink(missing_ok=True)
         if storage_refused(exc):
