@@ -154,21 +154,27 @@ class Finished:
         return "\n".join(text_[-lines:])
 
 
+def spawn(cmd: list[str], env: dict, out) -> subprocess.Popen:
+    """Start a command in the project folder with its output going to the open file `out`,
+    no input, in a session of its own: os.killpg(proc.pid, ...) reaches all it starts."""
+    return subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def run_measured(
     cmd: list[str], env: dict, log_path: Path, timeout_s: float | None = None
 ) -> Finished:
     """Run a command with output to a file; wall time and peak RSS come from wait4."""
     with log_path.open("wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        proc = spawn(cmd, env, out)
         try:
             while True:
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench import servers
 from bench.common import PostgresServer, Result, log, scalar, sigterm_as_exit
 from bench.mixed import HTML_SHARE, MIX, Sizes, Workload, prepare, production_server
 
@@ -197,16 +198,7 @@ def _logged_errors(log_text: str, limit: int = 5) -> list[str]:
 
 def _pids(master: int) -> set[int]:
     """The gunicorn master and its workers."""
-    found = {master}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                found.add(int(entry.name))
-    return found
+    return {master, *servers.children(master)}
 
 
 def restart_under_load(workload: Workload, workdir: Path, duration_s: int) -> list[Result]:
@@ -520,7 +512,7 @@ def bench(workload: Workload, workdir: Path, duration_s: int = 30) -> list[Resul
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: a small database, both scenarios, the rows; exit 1 on a failed outcome."""
-    from bench.report import print_rows, write_json
+    from bench.report import finish
 
     parser = argparse.ArgumentParser(
         prog="python -m bench.faults", description=__doc__.split("\n")[0]
@@ -539,10 +531,7 @@ def main(argv: list[str] | None = None) -> int:
         server = PostgresServer(stack)
         workload = prepare(server, workdir, sizes)
         rows = bench(workload, workdir, args.duration)
-    print_rows([r.as_dict() for r in rows])
-    if args.json:
-        write_json({"results": [r.as_dict() for r in rows]}, args.json)
-    return 0 if all(r.ok is not False for r in rows) else 1
+    return finish(rows, args.json)
 
 
 if __name__ == "__main__":

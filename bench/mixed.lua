@@ -9,6 +9,10 @@
 -- flight at a time, so the class and start time of that request are known when its
 -- response arrives. Time comes from clock_gettime(CLOCK_MONOTONIC) through LuaJIT's FFI.
 
+-- The BENCH_JSON line is written by wrk_report.lua, next to this file.
+local write_figures = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "")
+  .. "wrk_report.lua")
+
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } mixed_timespec;
@@ -154,14 +158,5 @@ function done(summary, latency, requests)
       name, #m.latency, percentile(m.latency, 50), percentile(m.latency, 90),
       percentile(m.latency, 99), percentile(m.latency, 100), table.concat(codes, ", "))
   end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
-    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
-    '"latency_us": {"mean": %.1f, "p50": %d, "p90": %d, "p99": %d, "max": %d}, ' ..
-    '"classes": {%s}}\n',
-    summary.requests, summary.duration, summary.bytes,
-    e.connect, e.read, e.write, e.status, e.timeout,
-    latency.mean, latency:percentile(50), latency:percentile(90), latency:percentile(99),
-    latency.max, table.concat(parts, ", ")))
+  write_figures(summary, latency, ', "classes": {' .. table.concat(parts, ", ") .. "}")
 end

@@ -35,25 +35,21 @@ with the other benchmarks.
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import os
 import secrets
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 
+from bench import servers
 from bench.common import (
-    ROOT,
     PostgresServer,
     Result,
     human_count,
@@ -64,7 +60,7 @@ from bench.common import (
     sigterm_as_exit,
     subprocess_env,
 )
-from bench.scan import Server, free_port, sample_tags, settle
+from bench.scan import sample_tags, settle
 
 WRK_SCRIPT = Path(__file__).with_name("mixed.lua")
 MIX = {"scan": 0.70, "search": 0.25, "event": 0.05}
@@ -81,7 +77,11 @@ CLASS_LABELS = {
 
 @dataclass
 class Sizes:
-    """How big the generated database is and how long the load runs."""
+    """How big the generated database is and how long the load runs.
+
+    The database of mixed and faults alone; common.Settings sizes the one that generate,
+    overview-scale and scan share (a million components), and the repetitions of those.
+    """
 
     components: int
     buildings: int
@@ -212,24 +212,10 @@ def prepare(server: PostgresServer, workdir: Path, sizes: Sizes) -> Workload:
 
 
 @dataclass
-class ProductionServer(Server):
+class ProductionServer(servers.Server):
     """A gunicorn started by production_server, and where its rate limits live."""
 
     redis: str = "memory://"
-
-
-def _status(base_url: str, path: str) -> int:
-    parts = urlsplit(base_url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-    try:
-        conn.request("GET", path)
-        return conn.getresponse().status
-    finally:
-        conn.close()
-
-
-def _tail(path: Path, lines: int = 15) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 @contextmanager
@@ -247,8 +233,7 @@ def production_server(
         except (ImportError, RuntimeError) as exc:
             log(f"{label}: no redis-server ({exc}); rate limits in each worker's memory")
             redis_url = "memory://"
-        port = free_port()
-        log_path = workdir / f"gunicorn-{label}.log"
+        port = servers.free_port()
         uploads = upload_dir or workdir / f"uploads-{label}"
         env = subprocess_env(
             url,
@@ -263,40 +248,19 @@ def production_server(
             LOGIN_LOCKOUT=GENEROUS_LIMIT,
             UPLOAD_DIR=str(uploads),
         )
-        cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
-        with log_path.open("wb") as out:
-            proc = subprocess.Popen(
-                cmd,
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
+        # Stopping may take gunicorn.conf.py's graceful_timeout (30 s).
+        server = stack.enter_context(
+            servers.gunicorn(
+                ["-c", "gunicorn.conf.py", "wsgi:app"],
+                env,
+                port,
+                workdir / f"gunicorn-{label}.log",
+                "/readyz",
+                ready_s=90,
+                stop_s=40,
             )
-        server = ProductionServer(f"http://127.0.0.1:{port}", proc.pid, log_path, redis_url)
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n{_tail(log_path)}")
-                try:
-                    if _status(server.base_url, "/readyz") == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn not ready in 90 s:\n{_tail(log_path)}")
-                time.sleep(0.25)
-            yield server
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)  # its own session: master and workers
-                try:
-                    proc.wait(timeout=40)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+        )
+        yield ProductionServer(server.base_url, server.pid, server.log_path, redis_url)
 
 
 # --- the load ----------------------------------------------------------------------------
@@ -304,17 +268,7 @@ def production_server(
 
 def run_wrk(base_url: str, workload: Workload, seconds: int, connections: int) -> dict:
     """One wrk run of the mixed script; its figures (overall and per class) as a dict."""
-    cmd = [
-        "wrk",
-        f"-t{connections}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(WRK_SCRIPT),
-        base_url,
-        "--",
+    args = [
         str(workload.files["tags"]),
         str(workload.files["searches"]),
         str(workload.files["components"]),
@@ -324,13 +278,9 @@ def run_wrk(base_url: str, workload: Workload, seconds: int, connections: int) -
         str(MIX["search"]),
         str(HTML_SHARE),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
-    lines = [x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")]
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
-    figures = json.loads(lines[-1].removeprefix("BENCH_JSON "))
+    # One connection per thread: mixed.lua then knows which request an answer belongs to.
+    figures = servers.run_wrk(WRK_SCRIPT, base_url, seconds, connections, args, threads=connections)
     seconds_run = figures["duration_us"] / 1e6
-    figures["per_s"] = figures["requests"] / seconds_run
     for figure in figures["classes"].values():
         figure["per_s"] = figure["requests"] / seconds_run
         figure["failed"] = sum(n for code, n in figure["status"].items() if int(code) >= 400)
@@ -438,7 +388,7 @@ def bench(
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: set up, run, print the rows; exit 1 when the run failed or saw errors."""
-    from bench.report import print_rows, write_json
+    from bench.report import finish
 
     parser = argparse.ArgumentParser(
         prog="python -m bench.mixed", description=__doc__.split("\n")[0]
@@ -463,10 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         server = PostgresServer(stack)
         workload = prepare(server, workdir, sizes)
         rows = measure(workload, sizes, workdir)
-    print_rows([r.as_dict() for r in rows])
-    if args.json:
-        write_json({"results": [r.as_dict() for r in rows]}, args.json)
-    return 0 if all(r.ok is not False for r in rows) else 1
+    return finish(rows, args.json)
 
 
 if __name__ == "__main__":

@@ -76,3 +76,12 @@ def print_rows(rows: list[dict]) -> None:
     if extra:
         print()
         print(extra)
+
+
+def finish(rows: list[Result], json_path: Path | None = None) -> int:
+    """End of a standalone benchmark: print its rows, also write them to `json_path` when
+    given, and return the exit status, 1 when a row missed its expected outcome."""
+    print_rows([r.as_dict() for r in rows])
+    if json_path:
+        write_json({"results": [r.as_dict() for r in rows]}, json_path)
+    return 0 if all(r.ok is not False for r in rows) else 1

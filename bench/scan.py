@@ -22,28 +22,31 @@ goes. wrk must be installed (scripts/ensure-debian-packages.sh postgresql wrk).
 from __future__ import annotations
 
 import cProfile
-import http.client
-import json
 import os
 import pstats
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import sysconfig
 import time
 from collections import defaultdict
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import create_engine, text
 
-from bench.common import ROOT, Result, Settings, human_count, log, normalise_url, stats_ms
+from bench import servers
+from bench.common import (
+    ROOT,
+    Result,
+    Settings,
+    human_count,
+    log,
+    normalise_url,
+    stats_ms,
+    subprocess_env,
+)
 from bench.overview import profile as statement_profile
 
 TARGET_RATIO = 0.5
@@ -172,45 +175,12 @@ def cpu_profile(app, tags: list[str], requests: int) -> dict:
 # --- over HTTP --------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    """A running gunicorn: its URL and the pid of its master process."""
-
-    base_url: str
-    pid: int
-    log_path: Path
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(base_url: str, path: str) -> int:
-    parts = urlsplit(base_url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-    try:
-        conn.request("GET", path, headers=JSON_HEADERS)
-        return conn.getresponse().status
-    finally:
-        conn.close()
-
-
-@contextmanager
 def gunicorn(url: str, workers: int, workdir: Path, probe_path: str, label: str):
-    """Serve bench.scan_app:create() with gunicorn sync workers; stop it on exit."""
-    from bench.common import subprocess_env
-
-    port = free_port()
-    log_path = workdir / f"gunicorn-{label}.log"
+    """Serve bench.scan_app:create() with gunicorn sync workers (a context manager)."""
+    port = servers.free_port()
     env = subprocess_env(url, APP_ENV="production", BENCH_SECRET_KEY=secrets.token_hex(32))
     env.pop("SECRET_KEY", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "gunicorn",
+    args = [
         "--workers",
         str(workers),
         "--worker-class",
@@ -221,58 +191,8 @@ def gunicorn(url: str, workers: int, workdir: Path, probe_path: str, label: str)
         "warning",
         "bench.scan_app:create()",
     ]
-    with log_path.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    server = Server(f"http://127.0.0.1:{port}", proc.pid, log_path)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n{_tail(log_path)}")
-            try:
-                if _get(server.base_url, probe_path) == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer in 60 s:\n{_tail(log_path)}")
-            time.sleep(0.2)
-        yield server
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)  # our own session: the master and its workers
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
-
-def _tail(path: Path, lines: int = 15) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _children(pid: int) -> list[int]:
-    """Pids of the direct children of a process."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
+    log_path = workdir / f"gunicorn-{label}.log"
+    return servers.gunicorn(args, env, port, log_path, probe_path, ready_headers=JSON_HEADERS)
 
 
 def _cpu_seconds(pids: list[int]) -> dict[int, float]:
@@ -304,27 +224,9 @@ def postmaster_pid(url: str) -> int | None:
 
 def run_wrk(base_url: str, paths_file: Path, seconds: int, connections: int) -> dict:
     """One wrk run over the listed paths; its figures as a dict (errors make it fail)."""
-    cmd = [
-        "wrk",
-        "-t1",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(WRK_SCRIPT),
-        base_url,
-        "--",
-        str(paths_file),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    lines = [x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")]
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
-    figures = json.loads(lines[-1].removeprefix("BENCH_JSON "))
+    figures = servers.run_wrk(WRK_SCRIPT, base_url, seconds, connections, [str(paths_file)])
     if figures["errors"]["status"] or figures["errors"]["timeout"] or not figures["requests"]:
         raise RuntimeError(f"wrk saw failed requests: {figures}")
-    figures["per_s"] = figures["requests"] / (figures["duration_us"] / 1e6)
     return figures
 
 
@@ -344,14 +246,14 @@ def over_http(url: str, tags: list[str], settings: Settings, workdir: Path, labe
             run_wrk(server.base_url, files[route], settings.scan_warmup_s, connections)
         for n in range(settings.scan_rounds):
             for route in ROUTES if n % 2 == 0 else ROUTES[::-1]:
-                app_pids = _children(server.pid)
-                db_pids = _children(database) if database else []
+                app_pids = servers.children(server.pid)
+                db_pids = servers.children(database) if database else []
                 app_before, db_before = _cpu_seconds(app_pids), _cpu_seconds(db_pids)
                 figures = run_wrk(server.base_url, files[route], settings.scan_round_s, connections)
                 figures["app_cpu_s"] = _spent(app_before, _cpu_seconds(app_pids))
                 figures["db_cpu_s"] = _spent(db_before, _cpu_seconds(db_pids)) if database else None
                 rounds.append({"round": n, "route": route, **figures})
-        log_tail = _tail(server.log_path)
+        log_tail = servers.tail(server.log_path)
     out: dict = {
         "workers": workers,
         "worker_class": "sync",

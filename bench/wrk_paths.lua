@@ -2,6 +2,10 @@
 -- from a random starting line, asking for JSON; prints one line of JSON figures at the end.
 -- Usage: wrk -t1 -c4 -d5s -s bench/wrk_paths.lua http://127.0.0.1:8000 -- paths.txt
 
+-- The BENCH_JSON line is written by wrk_report.lua, next to this file.
+local write_figures = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "")
+  .. "wrk_report.lua")
+
 wrk.headers["Accept"] = "application/json"
 
 local paths, count, position = {}, 0, 0
@@ -21,13 +25,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
-    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
-    '"latency_us": {"mean": %.1f, "p50": %d, "p90": %d, "p99": %d, "max": %d}}\n',
-    summary.requests, summary.duration, summary.bytes,
-    e.connect, e.read, e.write, e.status, e.timeout,
-    latency.mean, latency:percentile(50), latency:percentile(90), latency:percentile(99),
-    latency.max))
+  write_figures(summary, latency)
 end
