@@ -1,14 +1,102 @@
-"""Marshmallow fields the library lacks: a Float that refuses strings, like Integer(strict=True)."""
+"""Marshmallow fields and bases the library lacks: floats the database can multiply and a
+Float that refuses strings (like Integer(strict=True)), ids that fit an integer column, nested
+inputs loaded whole in a PATCH, timestamps that say they are UTC, and input schemas that
+refuse NUL characters."""
 
 import numbers
+from collections.abc import Mapping
+from datetime import UTC
 
-from marshmallow import fields
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
+
+# The largest value of an INTEGER column (PostgreSQL int4): a larger id cannot exist.
+MAX_ID = 2**31 - 1
+# The largest amount (kg, m³, m², pieces, euros) a component, lot or price may state: sums and
+# products of such amounts stay far from overflowing a double.
+MAX_AMOUNT = 1e9
+AT_MOST_AMOUNT = validate.Range(max=MAX_AMOUNT, error=f"At most {MAX_AMOUNT:,.0f}.")
+NUL_MESSAGE = "Must not contain NUL characters."
 
 
-class StrictFloat(fields.Float):
+class Number(fields.Float):
+    """A float that is not so close to zero (5e-324) that products of it underflow, which
+    PostgreSQL refuses as an error where Python quietly gives 0. NaN and infinity are refused
+    too (marshmallow's default)."""
+
+    SMALLEST = 1e-9
+    default_error_messages = {"too_small": f"Too close to zero: 0, or at least {SMALLEST:g}."}
+
+    def _validated(self, value):
+        value = super()._validated(value)
+        if value is not None and 0 < abs(value) < self.SMALLEST:
+            raise self.make_error("too_small")
+        return value
+
+
+class StrictFloat(Number):
     """A JSON number only: "12.5" as a string is a type error, not a number."""
 
     def _validated(self, value):
         if not isinstance(value, numbers.Real) or isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
+
+
+class Id(fields.Integer):
+    """The id of a stored object: a positive integer that fits an integer column, so an absurd
+    one is a 422, never a database error. Strict (JSON numbers only) unless `strict=False`, as
+    query arguments arrive as text."""
+
+    def __init__(self, *, strict: bool = True, **kwargs):
+        kwargs["validate"] = [
+            validate.Range(min=1, max=MAX_ID),
+            *_as_list(kwargs.get("validate")),
+        ]
+        super().__init__(strict=strict, **kwargs)
+
+
+def _as_list(validators) -> list:
+    if validators is None:
+        return []
+    return list(validators) if isinstance(validators, list | tuple) else [validators]
+
+
+class Whole(fields.Nested):
+    """A nested input loaded whole even in a partial (PATCH) load of its parent: an edit may
+    leave out the list of material shares, but not the fraction of one of them."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        return super()._deserialize(value, attr, data, partial=None, **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A timestamp stored as naive UTC, shown with its offset as RFC 3339 wants ("…+00:00")."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def has_nul(value) -> bool:
+    """True when a string anywhere in the value (nested dicts and lists too) holds a NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+class InputSchema(Schema):
+    """Base of the input schemas: a NUL character anywhere in the input is a 422 for that field.
+    PostgreSQL cannot store NUL in text, and no name, address or note needs one."""
+
+    @pre_load
+    def _refuse_nul(self, data, **_):
+        if isinstance(data, Mapping):
+            errors = {key: [NUL_MESSAGE] for key in data if has_nul(key) or has_nul(data[key])}
+            if errors:
+                raise ValidationError(errors)
+        return data

@@ -1,12 +1,14 @@
 """Schemas of the dashboard API: outputs only, plus the query arguments."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
+
+from app.schema_fields import Id, InputSchema, UtcDateTime
 
 
-class OrganisationArgs(Schema):
+class OrganisationArgs(InputSchema):
     """Which organisation (admins only; others always see their own)."""
 
-    organisation_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    organisation_id = Id(strict=False)
 
 
 class CitySchema(Schema):
@@ -105,7 +107,7 @@ class DashboardSchema(Schema):
     """An organisation's or a city's progress: urban mine, lifecycle, CO2 avoided, activity."""
 
     scope = fields.Nested(ScopeSchema)
-    generated_at = fields.DateTime()
+    generated_at = UtcDateTime()
     buildings = fields.Nested(BuildingCountsSchema)
     component_count = fields.Integer()
     mass_kg = fields.Float()

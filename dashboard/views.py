@@ -114,7 +114,7 @@ def index():
 
 def _organisation():
     raw = request.args.get("organisation_id", "").strip()
-    wanted = int(raw) if raw.isdigit() and len(raw) <= 10 else None
+    wanted = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
     if raw and wanted is None:
         abort(404)
     return organisation_for(current_user, wanted)

@@ -3,6 +3,7 @@
 from flask import jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
+from flask_smorest.error_handler import ErrorSchema
 from marshmallow import RAISE
 
 from app.auth.decorators import api_login_required
@@ -12,13 +13,16 @@ from marketplace import alerts, exports, queries, services, transfer
 from marketplace.models import Listing, Reservation
 from marketplace.permissions import listing_for, require_buyer, reservation_for
 from marketplace.schemas import (
+    HazardConflictSchema,
     ListingCreateSchema,
     ListingSchema,
     ListingSearchArgs,
     ListingUpdateSchema,
+    QuantityConflictSchema,
     ReservationCreateSchema,
     ReservationSchema,
     SearchSchema,
+    StatusConflictSchema,
 )
 from passports.permissions import building_for
 
@@ -26,6 +30,7 @@ blp = Blueprint("exchange_api", __name__, description="The exchange: listings an
 csrf.exempt(blp)
 MAX_PER_PAGE = 100
 _FILE = {"type": "string", "format": "binary"}
+_WRONG_STATUS = "The reservation's status does not allow this."
 
 
 @blp.route("/listings", methods=["GET"])
@@ -134,7 +139,11 @@ def update_listing(data, listing_id):
 @blp.route("/listings/<int:listing_id>/publish", methods=["POST"])
 @api_login_required
 @blp.response(200, ListingSchema)
-@blp.alt_response(409, description="Not a draft, or hazards without a clearance record.")
+@blp.alt_response(
+    409,
+    schema=HazardConflictSchema,
+    description="Not a draft, or hazards without a clearance record.",
+)
 def publish_listing(listing_id):
     """Put a draft on the exchange."""
     listing = listing_for(current_user, listing_id, write=True)
@@ -149,6 +158,7 @@ def publish_listing(listing_id):
 @blp.route("/listings/<int:listing_id>/withdraw", methods=["POST"])
 @api_login_required
 @blp.response(200, ListingSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="Not open, or accepted reservations.")
 def withdraw_listing(listing_id):
     """Take a listing off the exchange."""
     listing = services.withdraw_listing(
@@ -162,7 +172,9 @@ def withdraw_listing(listing_id):
 @api_login_required
 @blp.arguments(ReservationCreateSchema)
 @blp.response(201, ReservationSchema)
-@blp.alt_response(409, description="Not that much left: the body says how much is.")
+@blp.alt_response(
+    409, schema=QuantityConflictSchema, description="Not that much left: the body says how much is."
+)
 def reserve(data, listing_id):
     """Reserve a quantity of a listing."""
     require_buyer(current_user)
@@ -208,7 +220,11 @@ def get_reservation(reservation_id):
     content_type="application/json",
     description="An OCDS 1.1 release package with one award release.",
 )
-@blp.alt_response(409, description="Only accepted or collected reservations are awards.")
+@blp.alt_response(
+    409,
+    schema=StatusConflictSchema,
+    description="Only accepted or collected reservations are awards.",
+)
 def reservation_ocds(reservation_id):
     """An accepted (pending award) or collected (active award) reservation as OCDS 1.1."""
     reservation = reservation_for(current_user, reservation_id)
@@ -224,6 +240,7 @@ def reservation_ocds(reservation_id):
 @blp.route("/reservations/<int:reservation_id>/accept", methods=["POST"])
 @api_login_required
 @blp.response(200, ReservationSchema)
+@blp.alt_response(409, schema=StatusConflictSchema, description=_WRONG_STATUS)
 def accept(reservation_id):
     """The seller accepts a request."""
     reservation = services.accept_reservation(
@@ -236,6 +253,7 @@ def accept(reservation_id):
 @blp.route("/reservations/<int:reservation_id>/reject", methods=["POST"])
 @api_login_required
 @blp.response(200, ReservationSchema)
+@blp.alt_response(409, schema=StatusConflictSchema, description=_WRONG_STATUS)
 def reject(reservation_id):
     """The seller rejects a request; the quantity is offered again."""
     reservation = services.reject_reservation(
@@ -248,6 +266,7 @@ def reject(reservation_id):
 @blp.route("/reservations/<int:reservation_id>/cancel", methods=["POST"])
 @api_login_required
 @blp.response(200, ReservationSchema)
+@blp.alt_response(409, schema=StatusConflictSchema, description=_WRONG_STATUS)
 def cancel(reservation_id):
     """The buyer cancels; the quantity is offered again."""
     reservation = services.cancel_reservation(
@@ -260,6 +279,7 @@ def cancel(reservation_id):
 @blp.route("/reservations/<int:reservation_id>/collect", methods=["POST"])
 @api_login_required
 @blp.response(200, ReservationSchema)
+@blp.alt_response(409, schema=StatusConflictSchema, description=_WRONG_STATUS)
 def collect(reservation_id):
     """The seller hands over: the components move to the buyer with their passports."""
     reservation = reservation_for(current_user, reservation_id, as_seller=True)

@@ -3,6 +3,7 @@ listings that match it, read the notifications."""
 
 from flask_login import current_user
 from flask_smorest import Blueprint
+from flask_smorest.error_handler import ErrorSchema
 
 from app.auth.decorators import api_login_required
 from app.extensions import csrf, db
@@ -35,7 +36,7 @@ def list_saved_searches(pagination_parameters):
 @api_login_required
 @blp.arguments(SavedSearchCreateSchema)
 @blp.response(201, SavedSearchSchema)
-@blp.alt_response(409, description="Too many saved searches already.")
+@blp.alt_response(409, schema=ErrorSchema, description="Too many saved searches already.")
 def create_saved_search(data):
     """Save a search: `params` are the arguments of `GET /listings`, checked the same way.
     Each listing published from now on that matches it lands in the inbox (and by email

@@ -1,15 +1,16 @@
 """Schemas of the exchange: separate input and output, strict numbers, unknown fields refused."""
 
 from flask import url_for
+from flask_smorest.error_handler import ErrorSchema
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.schema_fields import StrictFloat
+from app.schema_fields import AT_MOST_AMOUNT, Id, InputSchema, Number, StrictFloat, UtcDateTime
 from marketplace.models import PRICE_BASES
-from passports.cpv import cpv_label
+from passports.cpv import CPV_CODE, CPV_FORMAT, cpv_label
 from passports.models import MATERIAL_FAMILIES
 
 SORTS = ("relevance", "distance", "available_from", "co2_avoided", "newest")
-_positive = validate.Range(min=0, min_inclusive=False)
+_positive = [validate.Range(min=0, min_inclusive=False), AT_MOST_AMOUNT]
 
 
 class ProvenanceSchema(Schema):
@@ -61,7 +62,7 @@ class ListingSchema(Schema):
         },
     )
     seller = fields.Function(lambda obj: obj.organisation.name)
-    published_at = fields.DateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
     url = fields.Function(lambda obj: url_for("marketplace.listing_detail", listing_id=obj.id))
 
 
@@ -82,16 +83,17 @@ class SearchResultSchema(ListingSchema):
     provenance = fields.Nested(ProvenanceSchema)
 
 
-class ListingCreateSchema(Schema):
+class ListingCreateSchema(InputSchema):
     """What an owner gives to offer components as a lot."""
 
-    component_ids = fields.List(
-        fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=5000)
-    )
+    component_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=5000))
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(validate=validate.Length(max=5000))
-    cpv_code = fields.String(metadata={"description": "Defaults from the main material."})
-    price_eur = StrictFloat(allow_none=True, validate=validate.Range(min=0))
+    cpv_code = fields.String(
+        validate=validate.Regexp(rf"^({CPV_CODE})?$", error=CPV_FORMAT),
+        metadata={"description": "With its check digit; defaults from the main material."},
+    )
+    price_eur = StrictFloat(allow_none=True, validate=[validate.Range(min=0), AT_MOST_AMOUNT])
     price_basis = fields.String(validate=validate.OneOf(PRICE_BASES))
     available_from = fields.Date(allow_none=True)
     available_until = fields.Date(allow_none=True)
@@ -106,7 +108,7 @@ class ListingUpdateSchema(ListingCreateSchema):
     """Edit of a listing (any subset; components only while a draft)."""
 
 
-class ListingQueryArgs(Schema):
+class ListingQueryArgs(InputSchema):
     """Search of the exchange."""
 
     q = fields.String(validate=validate.Length(max=200))
@@ -119,12 +121,12 @@ class ListingQueryArgs(Schema):
     )
     material_family = fields.String(validate=validate.OneOf(MATERIAL_FAMILIES))
     condition_min = fields.Integer(validate=validate.Range(1, 5))
-    min_quantity = fields.Float(validate=_positive)
+    min_quantity = Number(validate=_positive)
     available_by = fields.Date()
-    lat = fields.Float(validate=validate.Range(min=-90, max=90))
-    lon = fields.Float(validate=validate.Range(min=-180, max=180))
-    radius_km = fields.Float(validate=validate.Range(min=0, max=20000, min_inclusive=False))
-    max_price = fields.Float(validate=validate.Range(min=0))
+    lat = Number(validate=validate.Range(min=-90, max=90))
+    lon = Number(validate=validate.Range(min=-180, max=180))
+    radius_km = Number(validate=validate.Range(min=0, max=20000, min_inclusive=False))
+    max_price = Number(validate=validate.Range(min=0))
     free = fields.Boolean()
     city = fields.String(validate=validate.Length(max=120))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
@@ -168,13 +170,33 @@ class SearchSchema(Schema):
     facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetSchema)))
 
 
-class ReservationCreateSchema(Schema):
+class ReservationCreateSchema(InputSchema):
     """A buyer's request for a quantity of a listing."""
 
     quantity = StrictFloat(required=True, validate=_positive)
     needed_by = fields.Date(allow_none=True)
-    destination_building_id = fields.Integer(strict=True, allow_none=True)
+    destination_building_id = Id(allow_none=True)
     message = fields.String(validate=validate.Length(max=2000))
+
+
+class QuantityConflictSchema(ErrorSchema):
+    """409: not that much is left (or the listing is no longer offered)."""
+
+    quantity_available = fields.Float()
+    unit = fields.String()
+
+
+class StatusConflictSchema(ErrorSchema):
+    """409: the reservation's status (or a future lot's date) does not allow the action."""
+
+    current_status = fields.String()
+    available_from = fields.Date(metadata={"description": "Future stock: collectable from."})
+
+
+class HazardConflictSchema(ErrorSchema):
+    """409: not a draft, or hazardous components without a clearance record."""
+
+    hazards = fields.List(fields.String(), metadata={"description": "The uncleared hazards."})
 
 
 class ReservationSchema(Schema):
@@ -194,12 +216,12 @@ class ReservationSchema(Schema):
     distance_km = fields.Float(allow_none=True)
     co2_avoided_kg = fields.Float(allow_none=True)
     message = fields.String()
-    created_at = fields.DateTime()
-    decided_at = fields.DateTime(allow_none=True)
-    collected_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
+    collected_at = UtcDateTime(allow_none=True)
 
 
-class SavedSearchCreateSchema(Schema):
+class SavedSearchCreateSchema(InputSchema):
     """A search to keep: a name and the query arguments of GET /api/v1/listings."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
@@ -220,7 +242,7 @@ class SavedSearchSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     params = fields.Dict()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     url = fields.Function(lambda obj: url_for("marketplace.search", **obj.params))
 
 
@@ -233,9 +255,9 @@ class NotificationSchema(Schema):
     listing_id = fields.Integer(allow_none=True)
     reservation_id = fields.Integer(allow_none=True)
     saved_search_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
-    emailed_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    read_at = UtcDateTime(allow_none=True)
+    emailed_at = UtcDateTime(allow_none=True)
     listing_url = fields.Function(
         lambda obj: (
             url_for("marketplace.listing_detail", listing_id=obj.listing_id)
@@ -245,7 +267,7 @@ class NotificationSchema(Schema):
     )
 
 
-class NotificationQueryArgs(Schema):
+class NotificationQueryArgs(InputSchema):
     """Filter of the inbox."""
 
     unread = fields.Boolean(metadata={"description": "Only unread (true) or read (false)."})

@@ -6,6 +6,7 @@ import json
 from flask import Response, request
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
+from flask_smorest.error_handler import ErrorSchema
 
 from app.auth.decorators import api_login_required, roles_required
 from app.extensions import csrf, db
@@ -37,6 +38,7 @@ from passports.schemas import (
     ComponentQueryArgs,
     ComponentSchema,
     ComponentUpdateSchema,
+    EventConflictSchema,
     EventCreateSchema,
     EventSchema,
     GrantCreateSchema,
@@ -290,9 +292,15 @@ def list_events(component_id, pagination_parameters):
     },
 )
 @blp.response(201, EventSchema)
-@blp.alt_response(409, description="The component's status does not allow this event.")
-@blp.alt_response(413, description="A photo is larger than 10 MB.")
-@blp.alt_response(507, description="No room on the server's disk for the photos; nothing kept.")
+@blp.alt_response(
+    409, schema=EventConflictSchema, description="The component's status does not allow this event."
+)
+@blp.alt_response(413, schema=ErrorSchema, description="A photo is larger than 10 MB.")
+@blp.alt_response(
+    507,
+    schema=ErrorSchema,
+    description="No room on the server's disk for the photos; nothing kept.",
+)
 def create_event(component_id):
     """Record what happened to a component: inspected, dismantled, stored, transported…"""
     component = component_for(current_user, component_id)
@@ -355,7 +363,9 @@ def passport_json_schema():
 @api_login_required
 @blp.doc(requestBody={"required": True, **_DOCUMENT})
 @blp.response(201, ImportResultSchema)
-@blp.alt_response(422, description="Not valid against the schema: errors by JSON path.")
+@blp.alt_response(
+    422, schema=ErrorSchema, description="Not valid against the schema: errors by JSON path."
+)
 def import_passport_document():
     """Recreate a building from a passport document, for the caller's organisation."""
     document = request.get_json(silent=True)
@@ -407,7 +417,7 @@ def get_snapshot(snapshot_id):
 @api_login_required
 @blp.arguments(CompareArgs, location="query")
 @blp.response(200, ComparisonSchema)
-@blp.alt_response(422, description="The versions are of different buildings.")
+@blp.alt_response(422, schema=ErrorSchema, description="The versions are of different buildings.")
 def compare_snapshots(args):
     """What changed between two versions: components added, removed and changed field by
     field, and the totals. `to=current` compares with the passport as it is now."""

@@ -8,6 +8,7 @@ which case nothing is written. The import runs within the request: API clients w
 from flask import Response, request
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
+from flask_smorest.error_handler import ErrorSchema
 
 from app.auth.decorators import api_login_required
 from app.errors import ServiceError
@@ -19,6 +20,7 @@ from passports.imports.files import store_upload
 from passports.imports.models import ImportRun
 from passports.imports.report import error_lines
 from passports.imports.schemas import (
+    ImportFailedSchema,
     ImportFileSchema,
     ImportFormSchema,
     ImportReportSchema,
@@ -58,18 +60,21 @@ def import_failed(body: dict) -> ServiceError:
 
 @blp.route("/buildings/<int:building_id>/imports", methods=["POST"])
 @api_login_required
-@blp.arguments(ImportFormSchema, location="form")
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(200, ImportReportSchema, description="Dry run: what the import would do.")
 @blp.alt_response(201, schema=ImportReportSchema, description="The components were written.")
-@blp.alt_response(413, description="The file is over the limit for its kind.")
-@blp.alt_response(422, description="Row/column errors (and the report); nothing written.")
-@blp.alt_response(507, description="No room on the server's disk for the file; nothing kept.")
-def create_import(form, files, building_id):
+@blp.alt_response(413, schema=ErrorSchema, description="The file is over the limit for its kind.")
+@blp.alt_response(
+    422, schema=ImportFailedSchema, description="Row/column errors and the report; nothing written."
+)
+@blp.alt_response(
+    507, schema=ErrorSchema, description="No room on the server's disk for the file; nothing kept."
+)
+def create_import(files, building_id):
     """Import components from a CSV, XLSX or IFC file (multipart, field `file`)."""
     building = building_for(current_user, building_id, write=True)
     upload = files["file"]
-    dry_run = form["dry_run"]
+    dry_run = ImportFormSchema().load(request.form)["dry_run"]
     if "dry_run" in request.args:
         dry_run = ImportFormSchema().load({"dry_run": request.args["dry_run"]})["dry_run"]
     with scratch_folder() as folder:

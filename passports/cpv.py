@@ -14,6 +14,11 @@ def cpv_codes() -> dict[str, str]:
         return {row["code"]: row["label"] for row in csv.DictReader(fh)}
 
 
+# The shape of a code with its check digit; whether it is one of ours is is_valid_cpv's answer.
+CPV_CODE = r"[0-9]{8}-[0-9]"
+CPV_FORMAT = "A CPV code with its check digit, e.g. 44111100-2."
+
+
 def is_valid_cpv(code: str) -> bool:
     """True when the code (with its check digit, e.g. 44111100-2) is in the subset."""
     return code in cpv_codes()

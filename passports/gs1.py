@@ -9,6 +9,7 @@ def gtin_check_digit(body: str) -> int:
 
 def is_valid_gtin(value: str) -> bool:
     """True for a GTIN-8, -12, -13 or -14 whose check digit is right."""
-    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
+    # isascii: str.isdigit() also accepts digits int() cannot read, such as "²".
+    if not (value.isascii() and value.isdigit()) or len(value) not in (8, 12, 13, 14):
         return False
     return gtin_check_digit(value[:-1]) == int(value[-1])

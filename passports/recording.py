@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import Forbidden, ServiceError
 from app.extensions import db
 from app.forms import form_data
+from app.schema_fields import NUL_MESSAGE, has_nul
 from passports import services
 from passports.models import Component, ComponentEvent
 from passports.permissions import can_record_events
@@ -43,6 +44,8 @@ def record_from_request(component: Component, user) -> tuple[ComponentEvent, boo
     key = (request.headers.get("Idempotency-Key") or "").strip() or None
     if key is not None and len(key) > MAX_KEY_LENGTH:
         raise ValidationError({"Idempotency-Key": [f"At most {MAX_KEY_LENGTH} characters."]})
+    if key is not None and has_nul(key):
+        raise ValidationError({"Idempotency-Key": [NUL_MESSAGE]})
     raw, files = _read_payload()
     data = EventCreateSchema().load(raw)
     if len(files) > current_app.config["MAX_PHOTOS_PER_EVENT"]:

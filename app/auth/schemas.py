@@ -2,8 +2,10 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.schema_fields import InputSchema, UtcDateTime
 
-class CredentialsSchema(Schema):
+
+class CredentialsSchema(InputSchema):
     """Email and password, to obtain a token."""
 
     email = fields.String(required=True, validate=validate.Length(min=3, max=254))
@@ -21,7 +23,7 @@ class TokenIssuedSchema(Schema):
     token = fields.String()
     prefix = fields.String()
     name = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class TokenSchema(Schema):
@@ -30,8 +32,8 @@ class TokenSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     prefix = fields.String()
-    created_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    revoked_at = UtcDateTime(allow_none=True)
     active = fields.Boolean()
 
 

@@ -66,6 +66,14 @@ def csv_lines(records: Iterable[dict], columns: tuple[Column, ...] = COLUMNS) ->
         yield flush()
 
 
+def _xml_text(text: str) -> str:
+    """Text an XLSX cell can hold: the control characters XML forbids (which a title or a
+    search may carry) become U+FFFD, instead of failing the whole workbook."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
 def _cells(sheet, values: list, columns: tuple[Column, ...], font=None) -> list:
     from openpyxl.cell import WriteOnlyCell
 
@@ -74,7 +82,7 @@ def _cells(sheet, values: list, columns: tuple[Column, ...], font=None) -> list:
         if isinstance(value, bool):
             value = "yes" if value else "no"
         elif isinstance(value, str):
-            value = defuse(value)
+            value = _xml_text(defuse(value))
         cell = WriteOnlyCell(sheet, value=value)
         if font is not None:
             cell.font = font
@@ -111,10 +119,10 @@ def _about(book, context: list[tuple[str, str]], tables) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def row(label: str, text: str = "", bold: bool = False) -> None:
-        first = WriteOnlyCell(sheet, value=label)
+        first = WriteOnlyCell(sheet, value=_xml_text(label))
         first.font = Font(bold=True)
         first.alignment = wrap
-        second = WriteOnlyCell(sheet, value=defuse(text))
+        second = WriteOnlyCell(sheet, value=_xml_text(defuse(text)))
         second.alignment = wrap
         if bold:
             second.font = Font(bold=True)

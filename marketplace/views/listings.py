@@ -193,7 +193,7 @@ def _submitted(listing: Listing | None) -> tuple[dict, dict]:
     if listing is not None and not data.get("cpv_code"):
         data.pop("cpv_code", None)  # blank on edit keeps the code
     raw_ids = request.form.getlist("component_ids")
-    ids = [int(i) if i.isdigit() else i for i in raw_ids]
+    ids = [int(i) if i.isascii() and i.isdigit() else i for i in raw_ids]
     if listing is None or listing.status == "draft":
         data["component_ids"] = ids
     values = request.form.to_dict()

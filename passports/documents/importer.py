@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from app.errors import Forbidden, ServiceError
 from app.extensions import db
+from app.schema_fields import NUL_MESSAGE, has_nul
 from passports.documents.export import BUILDING_FIELDS, COMPONENT_COLUMNS, parse_datetime
 from passports.documents.validation import schema_errors
 from passports.gs1 import is_valid_gtin
@@ -162,6 +163,8 @@ def import_passport(user, document) -> ImportResult:
     if not can_create_building(user):
         raise Forbidden("Only owners and admins import passports.")
     errors = schema_errors(document)
+    if has_nul(document):
+        errors.setdefault("$", []).append(NUL_MESSAGE)
     if errors:
         raise ServiceError(
             "The passport document does not match schema 1.0; nothing was imported.",

@@ -5,10 +5,11 @@ The passport document itself is described by its JSON Schema (`passports/schema/
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from app.schema_fields import Id, InputSchema, UtcDateTime
 from passports.schemas import BuildingSchema
 
 
-class SnapshotCreateSchema(Schema):
+class SnapshotCreateSchema(InputSchema):
     """Freeze the passport as it stands: a label ("as built", "before demolition") and a note."""
 
     label = fields.String(required=True, validate=validate.Length(min=1, max=120))
@@ -27,7 +28,7 @@ class SnapshotSchema(Schema):
     building_id = fields.Integer()
     label = fields.String()
     note = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     created_by = fields.Function(lambda s: s.created_by.email if s.created_by else None)
     schema_version = fields.String()
     component_count = fields.Integer()
@@ -41,13 +42,13 @@ class SnapshotDetailSchema(SnapshotSchema):
     document = fields.Raw()
 
 
-class CompareArgs(Schema):
+class CompareArgs(InputSchema):
     """Two versions to compare: snapshot ids, or "current" for the passport as it is now."""
 
-    from_ = fields.Integer(
+    from_ = Id(
+        strict=False,
         required=True,
         data_key="from",
-        validate=validate.Range(min=1, max=2**31 - 1),
         metadata={"description": "The older version: a snapshot id."},
     )
     to = fields.String(

@@ -1,22 +1,28 @@
 """Schemas of the import API: the upload form, the report, past imports and material mappings."""
 
+from flask_smorest.error_handler import ErrorSchema
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-
-class ImportFileSchema(Schema):
-    """The multipart file part of an import."""
-
-    file = Upload(required=True, metadata={"description": "A CSV, XLSX or IFC file."})
+from app.schema_fields import Id, InputSchema, UtcDateTime
 
 
-class ImportFormSchema(Schema):
-    """The multipart form fields of an import."""
+class ImportFormSchema(InputSchema):
+    """The form fields of an import, beside its file (`dry_run` may also be a query argument)."""
 
     dry_run = fields.Boolean(
         load_default=False,
         metadata={"description": "true: check and report, write nothing (answers 200)."},
     )
+
+
+class ImportFileSchema(ImportFormSchema):
+    """The multipart body of an import: the file and the form fields. webargs reads one
+    location per schema, so this one is loaded from the files and documents the whole body;
+    the form fields are loaded by ImportFormSchema. (Two `arguments` would document the form
+    as an OpenAPI 2 `formData` parameter, which OpenAPI 3 does not have.)"""
+
+    file = Upload(required=True, metadata={"description": "A CSV, XLSX or IFC file."})
 
 
 class CountsSchema(Schema):
@@ -96,6 +102,12 @@ class ImportReportSchema(Schema):
     )
 
 
+class ImportFailedSchema(ErrorSchema):
+    """422: the import has errors, numbered by row and column; nothing was written."""
+
+    report = fields.Nested(ImportReportSchema, metadata={"description": "The whole report."})
+
+
 class ImportRunSchema(Schema):
     """A committed import."""
 
@@ -108,7 +120,7 @@ class ImportRunSchema(Schema):
     created_count = fields.Integer()
     updated_count = fields.Integer()
     unchanged_count = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     report = fields.Nested(ImportReportSchema)
 
 
@@ -119,7 +131,7 @@ class ImportRunListSchema(ImportRunSchema):
         exclude = ("report",)
 
 
-class TemplateArgs(Schema):
+class TemplateArgs(InputSchema):
     """Which template to download."""
 
     format = fields.String(load_default="xlsx", validate=validate.OneOf(("csv", "xlsx")))
@@ -133,27 +145,25 @@ class MappingSchema(Schema):
     source_name = fields.String()
     material_id = fields.Integer()
     material_name = fields.Function(lambda m: m.material.name)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
-class MappingCreateSchema(Schema):
+class MappingCreateSchema(InputSchema):
     """Remember a source name for the organisation (an existing one is re-pointed)."""
 
     source_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    material_id = fields.Integer(required=True, strict=True)
-    organisation_id = fields.Integer(
-        strict=True, metadata={"description": "Admins only: another organisation's mappings."}
-    )
+    material_id = Id(required=True)
+    organisation_id = Id(metadata={"description": "Admins only: another organisation's mappings."})
 
 
-class MappingUpdateSchema(Schema):
+class MappingUpdateSchema(InputSchema):
     """Point a remembered name at another material."""
 
-    material_id = fields.Integer(required=True, strict=True)
+    material_id = Id(required=True)
 
 
-class MappingQueryArgs(Schema):
+class MappingQueryArgs(InputSchema):
     """Filters for the mapping list."""
 
-    organisation_id = fields.Integer(metadata={"description": "Admins only."})
+    organisation_id = Id(strict=False, metadata={"description": "Admins only."})

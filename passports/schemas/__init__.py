@@ -18,7 +18,7 @@ from passports.schemas.components import (
     HazardSchema,
     MaterialShareSchema,
 )
-from passports.schemas.events import EventCreateSchema, EventSchema
+from passports.schemas.events import EventConflictSchema, EventCreateSchema, EventSchema
 from passports.schemas.materials import (
     MaterialCreateSchema,
     MaterialQueryArgs,
@@ -37,6 +37,7 @@ __all__ = [
     "ComponentQueryArgs",
     "ComponentSchema",
     "ComponentUpdateSchema",
+    "EventConflictSchema",
     "EventCreateSchema",
     "EventSchema",
     "GrantCreateSchema",

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.schema_fields import StrictFloat
+from app.schema_fields import Id, InputSchema, StrictFloat, UtcDateTime
 from passports.models import (
     BUILDING_STATUSES,
     USE_TYPES,
@@ -28,11 +28,11 @@ class BuildingSchema(Schema):
     status = fields.String()
     planned_date = fields.Date(allow_none=True)
     archived = fields.Function(lambda b: b.archived_at is not None)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
-class BuildingCreateSchema(Schema):
+class BuildingCreateSchema(InputSchema):
     """What an owner gives to register a building."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -50,9 +50,7 @@ class BuildingCreateSchema(Schema):
     use_type = fields.String(validate=validate.OneOf(USE_TYPES))
     status = fields.String(validate=validate.OneOf(BUILDING_STATUSES))
     planned_date = fields.Date(allow_none=True)
-    organisation_id = fields.Integer(
-        strict=True, metadata={"description": "Admins only: the owning organisation."}
-    )
+    organisation_id = Id(metadata={"description": "Admins only: the owning organisation."})
 
     @validates_schema
     def _coordinates_together(self, data, partial=None, **_):
@@ -60,7 +58,7 @@ class BuildingCreateSchema(Schema):
             raise ValidationError("Give latitude and longitude together.", "latitude")
 
 
-class BuildingQueryArgs(Schema):
+class BuildingQueryArgs(InputSchema):
     """Filters for the building list."""
 
     q = fields.String(metadata={"description": "Search name, address and city."})
@@ -124,13 +122,13 @@ class GrantSchema(Schema):
     organisation = fields.Function(lambda g: g.organisation.name)
     expires_on = fields.Date(allow_none=True)
     revoked = fields.Function(lambda g: g.revoked_at is not None)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
-class GrantCreateSchema(Schema):
+class GrantCreateSchema(InputSchema):
     """Grant an organisation read access to a building."""
 
-    organisation_id = fields.Integer(required=True, strict=True)
+    organisation_id = Id(required=True)
     expires_on = fields.Date(allow_none=True)
 
 

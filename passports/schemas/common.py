@@ -4,8 +4,12 @@ from datetime import date
 
 from marshmallow import fields, validate
 
+from app.schema_fields import AT_MOST_AMOUNT
+
 FRACTION_TOLERANCE = 1e-6
-_positive = validate.Range(min=0, min_inclusive=False)
+_positive = [validate.Range(min=0, min_inclusive=False), AT_MOST_AMOUNT]
+# kgCO2e per kg: the library's highest is about 10; a thousand leaves room for any material.
+_carbon = validate.Range(min=0, max=1000)
 _fraction = validate.Range(min=0, max=1)
 
 

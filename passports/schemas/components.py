@@ -3,7 +3,7 @@
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from app.schema_fields import StrictFloat
+from app.schema_fields import Id, InputSchema, StrictFloat, UtcDateTime, Whole
 from passports.gs1 import is_valid_gtin
 from passports.lifecycle import allowed_next
 from passports.models import (
@@ -18,11 +18,13 @@ from passports.models.vocab import ACCESSIBILITY, EDGE_ENCLOSURES, INTERSECTIONS
 from passports.schemas.common import FRACTION_TOLERANCE, _fraction, _positive, _text, _year
 from passports.tags import format_tag
 
+GTIN_ERROR = "Not a valid GTIN (8, 12, 13 or 14 digits with check digit)."
 
-class MaterialShareSchema(Schema):
+
+class MaterialShareSchema(InputSchema):
     """One material of a component, by share of volume."""
 
-    material_id = fields.Integer(required=True, strict=True)
+    material_id = Id(required=True)
     fraction = StrictFloat(
         required=True, validate=validate.Range(min=0, max=1, min_inclusive=False)
     )
@@ -38,17 +40,17 @@ class MaterialShareOutSchema(Schema):
     mass_kg = fields.Float(allow_none=True)
 
 
-class HazardSchema(Schema):
+class HazardSchema(InputSchema):
     """A hazardous substance in a component."""
 
     id = fields.Integer(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(HAZARD_KINDS))
     notes = _text(2000)
-    cleared_at = fields.DateTime(dump_only=True, allow_none=True)
+    cleared_at = UtcDateTime(dump_only=True, allow_none=True)
     clearance_note = fields.String(dump_only=True)
 
 
-class ClearanceSchema(Schema):
+class ClearanceSchema(InputSchema):
     """Evidence that a hazard was removed or found safe."""
 
     note = fields.String(required=True, validate=validate.Length(min=3, max=2000))
@@ -116,11 +118,11 @@ class ComponentSchema(Schema):
         },
     )
     archived = fields.Function(lambda c: c.archived_at is not None)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
-class ComponentCreateSchema(Schema):
+class ComponentCreateSchema(InputSchema):
     """What an owner gives to register a component."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -138,7 +140,7 @@ class ComponentCreateSchema(Schema):
         validate=_positive,
         metadata={"description": "Total mass; derived when left out."},
     )
-    materials = fields.List(fields.Nested(MaterialShareSchema))
+    materials = fields.List(Whole(MaterialShareSchema))
     condition = fields.Integer(
         strict=True,
         allow_none=True,
@@ -146,7 +148,7 @@ class ComponentCreateSchema(Schema):
         metadata={"description": "5 as new … 1 unusable for reuse."},
     )
     connection_type = fields.String(allow_none=True, validate=validate.OneOf(CONNECTION_TYPES))
-    hazards = fields.List(fields.Nested(HazardSchema))
+    hazards = fields.List(Whole(HazardSchema))
     install_year = _year()
     service_life_years = fields.Integer(
         strict=True, allow_none=True, validate=validate.Range(min=1, max=500)
@@ -154,7 +156,11 @@ class ComponentCreateSchema(Schema):
     recycled_content = StrictFloat(validate=_fraction)
     reused_content = StrictFloat(validate=_fraction)
     manufacturer = _text(200)
-    gtin = fields.String(allow_none=True)
+    gtin = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^([0-9]{8}|[0-9]{12,14})$", error=GTIN_ERROR),
+        metadata={"description": "GTIN-8, -12, -13 or -14, with its check digit."},
+    )
     serial_number = fields.String(
         allow_none=True,
         validate=validate.Regexp(
@@ -216,7 +222,7 @@ class ComponentCreateSchema(Schema):
     @validates("gtin")
     def _gtin(self, value, **_):
         if value is not None and not is_valid_gtin(value):
-            raise ValidationError("Not a valid GTIN (8, 12, 13 or 14 digits with check digit).")
+            raise ValidationError(GTIN_ERROR)
 
     @validates_schema
     def _shares(self, data, **_):
@@ -245,7 +251,7 @@ class ComponentCreateSchema(Schema):
             )
 
 
-class ComponentQueryArgs(Schema):
+class ComponentQueryArgs(InputSchema):
     """Filters for a building's component list."""
 
     q = fields.String(metadata={"description": "Search name, tag, manufacturer."})

@@ -3,9 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 from flask import url_for
+from flask_smorest.error_handler import ErrorSchema
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from app.schema_fields import StrictFloat
+from app.schema_fields import Id, InputSchema, StrictFloat, UtcDateTime
 from passports.models import DISPOSAL_ROUTES, EVENT_KINDS
 from passports.schemas.common import _text
 
@@ -19,15 +20,16 @@ REQUIRED_BY_KIND = {
 CLOCK_SKEW = timedelta(minutes=10)
 
 
-class EventCreateSchema(Schema):
+class EventCreateSchema(InputSchema):
     """An event recorded on site (JSON, or multipart form fields with `photos` files)."""
 
     kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
     occurred_at = fields.NaiveDateTime(
+        timezone=UTC,
         metadata={
-            "description": "When it happened (UTC); defaults to now. Offline "
-            "phones send the time the event was captured."
-        }
+            "description": "When it happened; without an offset, UTC. Defaults to now. "
+            "Offline phones send the time the event was captured."
+        },
     )
     condition = fields.Integer(
         strict=True,
@@ -39,9 +41,7 @@ class EventCreateSchema(Schema):
     from_location = _text(300)
     to_location = _text(300)
     distance_km = StrictFloat(allow_none=True, validate=validate.Range(min=0, max=40000))
-    building_id = fields.Integer(
-        strict=True, allow_none=True, metadata={"description": "Reinstalled: in which building."}
-    )
+    building_id = Id(allow_none=True, metadata={"description": "Reinstalled: in which building."})
     disposal_route = fields.String(allow_none=True, validate=validate.OneOf(DISPOSAL_ROUTES))
     latitude = StrictFloat(allow_none=True, validate=validate.Range(min=-90, max=90))
     longitude = StrictFloat(allow_none=True, validate=validate.Range(min=-180, max=180))
@@ -63,6 +63,13 @@ class EventCreateSchema(Schema):
             raise ValidationError(missing)
 
 
+class EventConflictSchema(ErrorSchema):
+    """409: the component's status does not allow this kind of event."""
+
+    allowed = fields.List(fields.String(), metadata={"description": "The kinds allowed now."})
+    current_status = fields.String()
+
+
 class EventPhotoSchema(Schema):
     """A photo of an event."""
 
@@ -79,8 +86,8 @@ class EventSchema(Schema):
     id = fields.Integer()
     component_id = fields.Integer()
     kind = fields.String()
-    occurred_at = fields.DateTime()
-    recorded_at = fields.DateTime()
+    occurred_at = UtcDateTime()
+    recorded_at = UtcDateTime()
     user = fields.Function(lambda e: e.user.name or e.user.email if e.user else None)
     organisation = fields.Function(lambda e: e.organisation.name if e.organisation else None)
     status_before = fields.String()

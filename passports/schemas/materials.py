@@ -2,12 +2,12 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from app.schema_fields import StrictFloat
-from passports.cpv import cpv_label, is_valid_cpv
+from app.schema_fields import InputSchema, StrictFloat
+from passports.cpv import CPV_CODE, CPV_FORMAT, cpv_label, is_valid_cpv
 from passports.models import (
     MATERIAL_FAMILIES,
 )
-from passports.schemas.common import _positive, _text
+from passports.schemas.common import _carbon, _positive, _text
 
 
 class MaterialSchema(Schema):
@@ -28,25 +28,32 @@ class MaterialSchema(Schema):
     aliases = fields.Function(lambda m: [a for a in m.aliases.split(";") if a])
 
 
-class MaterialCreateSchema(Schema):
+class MaterialCreateSchema(InputSchema):
     """What an admin gives to add a material."""
 
     slug = fields.String(
         required=True,
-        validate=validate.Regexp(
-            r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
-        ),
+        validate=[
+            validate.Length(max=80),
+            validate.Regexp(
+                r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
+            ),
+        ],
     )
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     family = fields.String(required=True, validate=validate.OneOf(MATERIAL_FAMILIES))
     density_kg_m3 = StrictFloat(required=True, validate=_positive)
-    carbon_a1a3 = StrictFloat(required=True, validate=validate.Range(min=0))
+    carbon_a1a3 = StrictFloat(required=True, validate=_carbon)
     carbon_source = fields.String(required=True, validate=validate.Length(min=3, max=500))
-    cpv_code = fields.String(required=True)
+    cpv_code = fields.String(
+        required=True,
+        validate=validate.Regexp(rf"^{CPV_CODE}$", error=CPV_FORMAT),
+        metadata={"description": "With its check digit, e.g. 44111100-2."},
+    )
     reference_service_life_years = fields.Integer(
         strict=True, allow_none=True, validate=validate.Range(min=1, max=500)
     )
-    reprocessing_kgco2e_per_kg = StrictFloat(validate=validate.Range(min=0))
+    reprocessing_kgco2e_per_kg = StrictFloat(validate=_carbon)
     reprocessing_source = _text(500)
     aliases = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
 
@@ -56,7 +63,7 @@ class MaterialCreateSchema(Schema):
             raise ValidationError("Not a CPV code for construction products or works.")
 
 
-class MaterialQueryArgs(Schema):
+class MaterialQueryArgs(InputSchema):
     """Filters for the material list."""
 
     q = fields.String(metadata={"description": "Search name, slug and aliases."})

@@ -179,13 +179,18 @@ def passport_version_pdf(snapshot_id: int):
     return _pdf(snapshot.document, name.replace("passport-", f"passport-v{snapshot.id}-"), note)
 
 
+def _number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 @bp.route("/buildings/<int:building_id>/versions/compare")
 @login_required
 def passport_compare(building_id: int):
     """What changed between two versions (or a version and the passport as it is now)."""
     building = building_for(current_user, building_id)
     before, after = request.args.get("from", ""), request.args.get("to", "current")
-    if not before.isdigit() or not (after == "current" or after.isdigit()):
+    # isascii: str.isdigit() also takes "²", which int() cannot read.
+    if not _number(before) or not (after == "current" or _number(after)):
         raise ServiceError(
             "Choose two versions to compare.",
             code=422,
