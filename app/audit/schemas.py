@@ -3,6 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.audit.models import ACTIONS
+from app.schema_fields import UtcDateTime
 
 
 class AuditQueryArgs(Schema):
@@ -31,7 +32,7 @@ class AuditEntrySchema(Schema):
     """One write: who, when, what, and the values before and after."""
 
     id = fields.Integer()
-    at = fields.DateTime(metadata={"description": "When, in UTC."})
+    at = UtcDateTime(metadata={"description": "When, in UTC."})
     actor_user_id = fields.Integer(allow_none=True)
     actor_email = fields.String(allow_none=True)
     actor_org_id = fields.Integer(allow_none=True)

@@ -8,8 +8,8 @@ mapping, saved searches and a notification, so that generated ids often name rea
 - coverage phase: boundary and invalid values of each parameter and property, missing required
   ones, and methods the document does not list (405 with an `Allow` header);
 - fuzzing phase: positive and negative data, `EXAMPLES` per operation.
-`test_api_as_other_roles` calls the operations a buyer or a contractor uses, with their tokens,
-in a shorter fuzzing phase: the permission paths must answer as documented too.
+`test_api_as_other_roles` calls the operations a buyer, a contractor or an admin (the audit log)
+uses, with their tokens, in a shorter fuzzing phase: the permission paths must answer as documented too.
 
 Checks (schemathesis defaults): no 5xx; status codes, content types, headers and bodies as
 documented; schema-valid input accepted (or refused for a documented reason: 401, 403, 404,
@@ -73,8 +73,9 @@ _SPEC_APP = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
 schema = schemathesis.openapi.from_wsgi(
     "/api/v1/openapi.json", _SPEC_APP, config=_config(coverage=True, examples=EXAMPLES)
 )
-# What buyers and contractors do, beyond what every user may do.
+# What buyers, contractors and admins do, beyond what every user may do.
 OTHER_ROLES = {
+    "admin": ["GET /api/v1/audit"],
     "buyer": [
         "GET /api/v1/buildings",
         "GET /api/v1/listings",
@@ -106,7 +107,7 @@ other_roles = schemathesis.openapi.from_wsgi(
 # Fixed tokens: the coverage phase builds its requests before any fixture runs.
 TOKENS = {
     role: f"mpx_fuzz-{role}-token-known-before-the-database-exists"
-    for role in ("owner", "buyer", "contractor")
+    for role in ("owner", "buyer", "contractor", "admin")
 }
 WALLS_CSV = b"external_id,name,quantity,unit,material\nW-1,Wall,2,m3,brick\n"
 # Ids of the running test's seeded objects, by path parameter name.
@@ -125,7 +126,7 @@ class OwnerToken:
 
 
 class RoleToken(OwnerToken):
-    """The buyer's or the contractor's token, by the operation."""
+    """The buyer's, the contractor's or the admin's token, by the operation."""
 
     def get(self, case, context):
         return TOKENS[ROLE_OF[case.operation.label]]
@@ -172,6 +173,7 @@ def seeded(app, make_user, make_building, make_component, material_id):
     grant, a published and a draft listing, a requested and an accepted reservation, a
     snapshot, an import, a mapping, saved searches, a notification and the three tokens."""
     owner, contractor, buyer = make_user("owner"), make_user("contractor"), make_user("buyer")
+    admin = make_user("admin")
     building = make_building(
         owner, status="demolition_planned", planned_date=date.today() + timedelta(days=90)
     )
@@ -211,7 +213,12 @@ def seeded(app, make_user, make_building, make_component, material_id):
     # A token of the owner's for DELETE /auth/tokens/{id} to revoke, so that the fuzzing
     # keeps its own (a drawn id may still hit it: the rest of that one test then gets 401s).
     spare, _ = issue_token(owner, "spare")
-    for user, role in ((owner, "owner"), (buyer, "buyer"), (contractor, "contractor")):
+    for user, role in (
+        (owner, "owner"),
+        (buyer, "buyer"),
+        (contractor, "contractor"),
+        (admin, "admin"),
+    ):
         _add_token(user, role)
     db.session.commit()
     imported = app.test_client().post(
@@ -274,7 +281,7 @@ def test_api(case, app, seeded):
 @other_roles.parametrize()
 @_SETTINGS
 def test_api_as_other_roles(case, app, seeded):
-    """As a buyer or a contractor, the same holds on the operations they use."""
+    """As a buyer, a contractor or an admin, the same holds on the operations they use."""
     case.call_and_validate(app=_request_per_context(app))
 
 
