@@ -9,7 +9,8 @@ mapping, saved searches and a notification, so that generated ids often name rea
   ones, and methods the document does not list (405 with an `Allow` header);
 - fuzzing phase: positive and negative data, `EXAMPLES` per operation.
 `test_api_as_other_roles` calls the operations a buyer, a contractor or an admin (the audit log)
-uses, with their tokens, in a shorter fuzzing phase: the permission paths must answer as documented too.
+uses, with their tokens, in a shorter fuzzing phase: the permission paths must answer as
+documented too.
 
 Checks (schemathesis defaults): no 5xx; status codes, content types, headers and bodies as
 documented; schema-valid input accepted (or refused for a documented reason: 401, 403, 404,

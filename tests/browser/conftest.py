@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
+
+
 def _missing() -> str | None:
     if not CHROMIUM.exists():
         return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
