@@ -54,12 +54,31 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             **_request_fields(),
         }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+        entry.update(_extra_fields(record))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """A plain line for a terminal, with the request and any extra fields as key=value."""
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The usual line, followed by the request context and the extra fields."""
+        extras = {**_request_fields(), **_extra_fields(record)}
+        line = super().format(record)
+        return " ".join([line, *(f"{k}={v}" for k, v in extras.items() if v is not None)])
+
+
+def _extra_fields(record: logging.LogRecord) -> dict:
+    return {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _STANDARD and not key.startswith("_")
+    }
 
 
 def configure(app: Flask) -> None:
@@ -69,14 +88,13 @@ def configure(app: Flask) -> None:
         if app.config.get("LOG_FORMAT") == "json":
             handler.setFormatter(JsonFormatter())
         else:
-            handler.setFormatter(
-                logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-            )
+            handler.setFormatter(TextFormatter())
         root = logging.getLogger()
         root.handlers[:] = [handler]
         root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
-        # werkzeug's own access lines would repeat ours.
+        # werkzeug's own access lines would repeat ours; alembic's plugin list is noise.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     access = logging.getLogger("mpx.request")
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from app.logs import JsonFormatter
+from app.logs import JsonFormatter, TextFormatter
 
 
 @pytest.fixture
@@ -60,3 +60,10 @@ def test_extra_fields_and_exceptions_are_kept():
     assert entry["upload_dir"] == "/srv/uploads"
     assert "No space left on device" in entry["exception"]
     assert "request_id" not in entry  # outside a request
+
+
+def test_text_lines_carry_the_same_fields_for_a_terminal():
+    record = logging.makeLogRecord({"name": "mpx.request", "levelname": "INFO", "msg": "request"})
+    record.status, record.duration_ms = 201, 12.5
+    line = TextFormatter().format(record)
+    assert "INFO mpx.request: request" in line and line.endswith("status=201 duration_ms=12.5")
