@@ -17,7 +17,8 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
-from flask_login import current_user
+from flask_login import AnonymousUserMixin
+from sqlalchemy import inspect
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
@@ -33,12 +34,21 @@ def _request_fields() -> dict:
         "path": request.path,
         "remote_addr": request.remote_addr,
     }
-    try:
-        if current_user and current_user.is_authenticated:
-            fields["user_id"] = current_user.id
-    except Exception:  # the user loader itself may be what failed
-        pass
+    user_id = _logged_in_user_id()
+    if user_id is not None:
+        fields["user_id"] = user_id
     return fields
+
+
+def _logged_in_user_id() -> int | None:
+    """The id of the user this request already loaded, if any, read without touching the
+    database: a log line must never load a user or refresh an expired one (it may be written
+    while the handler's lock is held, or while the database is what failed)."""
+    user = g.get("_login_user")  # Flask-Login's per-request cache
+    if user is None or isinstance(user, AnonymousUserMixin):
+        return None
+    state = inspect(user, raiseerr=False)
+    return state.identity[0] if state is not None and state.identity else None
 
 
 class JsonFormatter(logging.Formatter):

@@ -6,6 +6,9 @@ import logging
 import sys
 
 import pytest
+from flask import g
+from flask_login import AnonymousUserMixin
+from sqlalchemy import event
 
 from app.logs import JsonFormatter, TextFormatter
 
@@ -67,3 +70,23 @@ def test_text_lines_carry_the_same_fields_for_a_terminal():
     record.status, record.duration_ms = 201, 12.5
     line = TextFormatter().format(record)
     assert "INFO mpx.request: request" in line and line.endswith("status=201 duration_ms=12.5")
+
+
+def test_formatting_a_line_never_touches_the_database(app, db, make_user):
+    """A line may be formatted while the handler's lock is held: loading or refreshing the
+    user there would wait on the database while other threads wait on the lock."""
+    user = make_user("owner")
+    db.session.commit()  # expires the user: reading user.id now would refresh it
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        with app.test_request_context("/buildings"):
+            g._login_user = user
+            entry = json.loads(JsonFormatter().format(logging.makeLogRecord({"msg": "x"})))
+            g._login_user = AnonymousUserMixin()
+            anonymous = json.loads(JsonFormatter().format(logging.makeLogRecord({"msg": "y"})))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert entry["user_id"] == user.id and "user_id" not in anonymous
+    assert statements == []

@@ -1,5 +1,7 @@
 """Security headers, production cookies and the health endpoints."""
 
+import logging
+
 import pytest
 from sqlalchemy import text
 
@@ -51,6 +53,8 @@ def production_app(app, monkeypatch, tmp_path):
     secret = "s" * 48
     monkeypatch.setenv("SECRET_KEY", secret)
     monkeypatch.setenv("DATABASE_URL", uri)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     production = create_app(
         "production",
         SECRET_KEY=secret,
@@ -61,6 +65,7 @@ def production_app(app, monkeypatch, tmp_path):
         yield production
         _db.session.remove()
         _db.engine.dispose()
+    root.handlers[:], root.level = handlers, level  # production logging is process-wide
 
 
 def test_production_cookies_are_secure_httponly_and_samesite(production_app, make_user):
