@@ -16,7 +16,8 @@ def redis_binary() -> str | None:
     return shutil.which("redis-server") or shutil.which("redis-server", path="/usr/bin:/usr/sbin")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -28,7 +29,7 @@ def throwaway_redis():
     binary = redis_binary()
     if binary is None:
         raise RuntimeError("redis-server not found: apt-get install redis-server")
-    port = _free_port()
+    port = free_port()
     workdir = tempfile.mkdtemp(prefix="mpx-redis-")
     process = subprocess.Popen(
         [

@@ -1,5 +1,7 @@
 """CLI: `flask backup create FILE`, `flask backup verify FILE`, `flask backup restore FILE`."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -38,6 +40,18 @@ class _Bars:
             self._bar = None
 
 
+@contextmanager
+def _progress() -> Iterator[_Bars]:
+    """Progress bars for one command; a refused archive becomes a clean CLI error."""
+    bars = _Bars()
+    try:
+        yield bars
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        bars.close()
+
+
 def _size(count: int) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if count < 1024 or unit == "GB":
@@ -66,13 +80,8 @@ def create(path: Path, overwrite: bool) -> None:
         raise click.ClickException(f"{path} exists; use --overwrite to replace it.")
     if not path.parent.is_dir():
         raise click.ClickException(f"There is no folder {path.parent}.")
-    bars = _Bars()
-    try:
+    with _progress() as bars:
         manifest = services.create_backup(path, progress=bars)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        bars.close()
     click.echo(f"Backup written to {path} ({_size(path.stat().st_size)}): {_summary(manifest)}.")
 
 
@@ -80,13 +89,8 @@ def create(path: Path, overwrite: bool) -> None:
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
 def verify(path: Path) -> None:
     """Check every member of an archive against its checksums, without restoring it."""
-    bars = _Bars()
-    try:
+    with _progress() as bars:
         manifest = services.verify_backup(path, progress=bars)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        bars.close()
     click.echo(f"{path} is intact: {_summary(manifest)}.")
 
 

@@ -33,9 +33,9 @@ from app.backup.services import (
     Progress,
     Silent,
     archived_columns,
-    upload_root,
 )
 from app.extensions import db
+from app.storage import upload_root
 from marketplace import search
 
 

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from flask import current_app
 from sqlalchemy import Connection, Table, select
 
 from app.backup import tables as schema
@@ -35,6 +34,7 @@ from app.backup.codec import (
     wrapped_json,
 )
 from app.extensions import db
+from app.storage import upload_root
 
 CHUNK = 2000
 RESTORE_PREFIX = ".restore-"
@@ -58,12 +58,6 @@ class Silent:
 
     def advance(self, amount: int) -> None:
         """Ignore progress."""
-
-
-def upload_root() -> Path:
-    """The folder of uploaded files: UPLOAD_DIR, or <instance>/uploads."""
-    configured = current_app.config.get("UPLOAD_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
 
 
 # ---------------------------------------------------------------- backup

@@ -3,7 +3,6 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,16 +12,10 @@ import pytest
 import requests
 
 from tests.conftest import BACKEND, PASSWORD
-from tests.redis_server import redis_binary, throwaway_redis
+from tests.redis_server import free_port, redis_binary, throwaway_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_ready(base: str, process: subprocess.Popen, seconds: float = 60) -> requests.Response:
@@ -54,7 +47,7 @@ def test_make_serve_refuses_to_start_without_a_database():
 @pytest.mark.skipif(redis_binary() is None, reason="redis-server not installed")
 def test_make_serve_runs_production_with_several_workers(app, make_user, tmp_path):
     owner = make_user("owner")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with throwaway_redis() as redis_url:
         env = {
