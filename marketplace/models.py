@@ -191,6 +191,24 @@ class Reservation(TimestampMixin, db.Model):
         return f"<Reservation {self.id} listing={self.listing_id} {self.quantity} {self.status}>"
 
 
+class ReservationComponent(db.Model):
+    """A component that a collected reservation moved to the buyer (the lot or its split part)."""
+
+    __tablename__ = "reservation_components"
+
+    reservation_id: Mapped[int] = mapped_column(
+        ForeignKey("reservations.id", ondelete="CASCADE"), primary_key=True
+    )
+    component_id: Mapped[int] = mapped_column(ForeignKey("components.id"), primary_key=True)
+    quantity: Mapped[float] = mapped_column(Float)
+
+    reservation: Mapped[Reservation] = relationship()
+    component: Mapped[Component] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ReservationComponent r={self.reservation_id} c={self.component_id}>"
+
+
 class SavedSearch(db.Model):
     """A buyer's search, run against every newly published listing."""
 

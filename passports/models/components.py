@@ -71,6 +71,9 @@ class Component(TimestampMixin, db.Model):
         Index("ix_components_building_status", "building_id", "status"),
         # A re-import finds its rows again by their external id, unique within a building.
         UniqueConstraint("building_id", "external_id", name="uq_components_building_external_id"),
+        # A printed GS1 Digital Link (/01/<gtin>/21/<serial>) names one component on the
+        # instance; GTINs are stored as 14 digits so paddings cannot name another.
+        UniqueConstraint("gtin", "serial_number", name="uq_components_gtin_serial_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,6 +63,8 @@ class ComponentEvent(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     request_hash: Mapped[str | None] = mapped_column(String(64))
+    # Copied from another instance's passport: kept as history, never this instance's own act.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     component: Mapped[Component] = relationship()
     user: Mapped[User | None] = relationship()
