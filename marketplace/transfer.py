@@ -17,33 +17,26 @@ from app.models import utcnow
 from marketplace.models import ListingComponent, Reservation
 from marketplace.services import EPSILON, expect_status, summarise
 from passports.lifecycle import status_path
-from passports.models import Building, Component, ComponentHazard, ComponentMaterial
+from passports.models import (
+    AMOUNT_FIELDS,
+    IDENTITY_FIELDS,
+    PASSPORT_FIELDS,
+    Building,
+    Component,
+    ComponentHazard,
+    ComponentMaterial,
+)
 from passports.services import record_system_event, unique_tag
 
+# What a part split off a lot takes over as it is: every passport field but the amounts (it
+# takes its share of them) and those that name one physical item; and where the lot came from.
 _COPIED = (
-    "eol_reuse_fraction",
-    "eol_recycle_fraction",
-    "accessibility",
-    "intersections",
-    "edge_enclosure",
+    *(
+        name
+        for name in PASSPORT_FIELDS
+        if name not in (*AMOUNT_FIELDS, *IDENTITY_FIELDS, "mass_derivation")
+    ),
     "origin_tag_url",
-    "name",
-    "category",
-    "storey",
-    "unit",
-    "condition",
-    "connection_type",
-    "install_year",
-    "service_life_years",
-    "recycled_content",
-    "reused_content",
-    "manufacturer",
-    "gtin",
-    "ifc_guid",
-    "description",
-    "status",
-    "reuse_cycles",
-    "mass_source",
 )
 
 

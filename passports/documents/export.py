@@ -27,6 +27,7 @@ from app.models import utcnow
 from passports.metrics.component import ComponentFacts, MaterialFacts, PartFacts, evaluate
 from passports.metrics.queries import building_figures, status_masses
 from passports.models import (
+    PASSPORT_FIELDS,
     Building,
     Component,
     ComponentEvent,
@@ -48,39 +49,6 @@ METHODS = {
     "carbon": "Embodied carbon A1-A3 (EN 15978), Σ mass × factor of each material from the "
     "material library (ICE v2 unless cited otherwise), in kgCO2e.",
 }
-COMPONENT_COLUMNS = (
-    "name",
-    "category",
-    "storey",
-    "quantity",
-    "unit",
-    "volume_m3",
-    "mass_kg",
-    "mass_source",
-    "mass_derivation",
-    "condition",
-    "connection_type",
-    "accessibility",
-    "intersections",
-    "edge_enclosure",
-    "eol_reuse_fraction",
-    "eol_recycle_fraction",
-    "install_year",
-    "service_life_years",
-    "recycled_content",
-    "reused_content",
-    "manufacturer",
-    "gtin",
-    "serial_number",
-    "ifc_guid",
-    "ifc_class",
-    "external_id",
-    "import_source",
-    "data_complete",
-    "description",
-    "status",
-    "reuse_cycles",
-)
 EVENT_COLUMNS = (
     "kind",
     "occurred_at",
@@ -216,7 +184,7 @@ def _build_document(building: Building, generated_at: datetime | None) -> dict:
             Component.disassembly_score,
             Component.carbon_a1a3_kg,
             Component.metrics_quality,
-            *(getattr(Component, name) for name in COMPONENT_COLUMNS),
+            *(getattr(Component, name) for name in PASSPORT_FIELDS),
         )
         .outerjoin(
             parent,
@@ -275,7 +243,7 @@ def _build_document(building: Building, generated_at: datetime | None) -> dict:
     for row in components:
         cid, tag, origin, parent_tag, mci, ds, carbon, quality, *values = row
         item = {"tag": tag, "tag_url": f"{base}/t/{tag}", "origin_tag_url": origin}
-        item.update(zip(COMPONENT_COLUMNS, values, strict=True))
+        item.update(zip(PASSPORT_FIELDS, values, strict=True))
         item["split_from_tag"] = parent_tag
         item["materials"] = [
             {

@@ -20,10 +20,11 @@ from sqlalchemy import select
 from app.errors import Forbidden, ServiceError
 from app.extensions import db
 from app.schema_fields import NUL_MESSAGE, has_nul
-from passports.documents.export import BUILDING_FIELDS, COMPONENT_COLUMNS, parse_datetime
+from passports.documents.export import BUILDING_FIELDS, EVENT_COLUMNS, parse_datetime
 from passports.documents.validation import schema_errors
 from passports.gs1 import is_valid_gtin
 from passports.models import (
+    PASSPORT_FIELDS,
     Building,
     Component,
     ComponentEvent,
@@ -38,22 +39,8 @@ from passports.services.components import unique_tags
 
 FRACTION_TOLERANCE = 1e-6
 MAX_COMPONENTS = 100_000
-# Fields copied as they are from a document's component to the new row: all it exports.
-COPIED = COMPONENT_COLUMNS
-EVENT_COPIED = (
-    "kind",
-    "status_before",
-    "status_after",
-    "condition",
-    "location",
-    "from_location",
-    "to_location",
-    "distance_km",
-    "disposal_route",
-    "latitude",
-    "longitude",
-    "notes",
-)
+# An event's fields copied as they are; its time is parsed from ISO 8601.
+EVENT_COPIED = tuple(name for name in EVENT_COLUMNS if name != "occurred_at")
 
 
 @dataclass
@@ -188,7 +175,7 @@ def import_passport(user, document) -> ImportResult:
         tag = c["tag"] if c["tag"] in free else next(fresh)
         kept += tag == c["tag"]
         component = Component(building=building, tag=tag, split_from_id=None)
-        for name in COPIED:
+        for name in PASSPORT_FIELDS:
             setattr(component, name, c[name])
         origin = c["origin_tag_url"] or c["tag_url"]
         component.origin_tag_url = None if origin == tag_url(tag) else origin

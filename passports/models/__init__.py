@@ -1,7 +1,15 @@
 """The passport nouns: materials, buildings, access grants, components, events."""
 
 from passports.models.buildings import Building, BuildingAccess
-from passports.models.components import Component, ComponentHazard, ComponentMaterial
+from passports.models.components import (
+    AMOUNT_FIELDS,
+    IDENTITY_FIELDS,
+    PASSPORT_FIELDS,
+    RECORDED_FIELDS,
+    Component,
+    ComponentHazard,
+    ComponentMaterial,
+)
 from passports.models.events import ComponentEvent, EventPhoto
 from passports.models.library import Material
 from passports.models.vocab import (
@@ -21,6 +29,10 @@ from passports.models.vocab import (
 )
 
 __all__ = [
+    "AMOUNT_FIELDS",
+    "IDENTITY_FIELDS",
+    "PASSPORT_FIELDS",
+    "RECORDED_FIELDS",
     "BUILDING_STATUSES",
     "CATEGORIES",
     "COMPONENT_STATUSES",

@@ -32,6 +32,55 @@ from passports.models.vocab import (
     UNITS,
 )
 
+# The passport fields of a component: what its passport records, in the order the passport
+# document lists them. The document exports them, an import copies them back, the create and
+# update services take the recorded ones, a part split off a lot takes them over and the
+# synthetic generator leaves the ones it does not vary at the column's default. A new column
+# that belongs to the passport is added here (and to passports/schema/passport.schema.json).
+PASSPORT_FIELDS = (
+    "name",
+    "category",
+    "storey",
+    "quantity",
+    "unit",
+    "volume_m3",
+    "mass_kg",
+    "mass_source",
+    "mass_derivation",
+    "condition",
+    "connection_type",
+    "accessibility",
+    "intersections",
+    "edge_enclosure",
+    "eol_reuse_fraction",
+    "eol_recycle_fraction",
+    "install_year",
+    "service_life_years",
+    "recycled_content",
+    "reused_content",
+    "manufacturer",
+    "gtin",
+    "serial_number",
+    "ifc_guid",
+    "ifc_class",
+    "external_id",
+    "import_source",
+    "data_complete",
+    "description",
+    "status",
+    "reuse_cycles",
+)
+# Worked out by the services, never taken as given: the mass from quantities and densities
+# (a given mass goes in as its input), the status along the lifecycle, the cycles by transfers.
+DERIVED_FIELDS = ("mass_kg", "mass_source", "mass_derivation", "status", "reuse_cycles")
+# What a person or an import records; the services accept these (import_source and
+# data_complete come from bulk imports only: the create and update schemas refuse them).
+RECORDED_FIELDS = tuple(name for name in PASSPORT_FIELDS if name not in DERIVED_FIELDS)
+# They name one physical item, so a part split off a lot does not carry them.
+IDENTITY_FIELDS = ("serial_number", "external_id")
+# How much there is: a part split off a lot takes its share of each.
+AMOUNT_FIELDS = ("quantity", "volume_m3", "mass_kg")
+
 
 class Component(TimestampMixin, db.Model):
     """A building element, or a lot of identical elements, with its public tag."""

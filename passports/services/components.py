@@ -7,39 +7,16 @@ from app.extensions import db
 from app.models import utcnow
 from passports.lifecycle import transition_error
 from passports.mass import Part, derive_mass
-from passports.models import Building, Component, ComponentHazard, ComponentMaterial, Material
+from passports.models import (
+    RECORDED_FIELDS,
+    Building,
+    Component,
+    ComponentHazard,
+    ComponentMaterial,
+    Material,
+)
 from passports.services.events import record_system_event
 from passports.tags import new_tag
-
-_COMPONENT_FIELDS = (
-    "name",
-    "category",
-    "storey",
-    "quantity",
-    "unit",
-    "volume_m3",
-    "condition",
-    "connection_type",
-    "install_year",
-    "service_life_years",
-    "recycled_content",
-    "reused_content",
-    "manufacturer",
-    "gtin",
-    "serial_number",
-    "ifc_guid",
-    "ifc_class",
-    "external_id",
-    "description",
-    "eol_reuse_fraction",
-    "eol_recycle_fraction",
-    "accessibility",
-    "intersections",
-    "edge_enclosure",
-    # Set by bulk imports only: the create and update schemas do not accept them.
-    "import_source",
-    "data_complete",
-)
 
 
 def _materials_by_id(shares: list[dict]) -> dict[int, Material]:
@@ -145,7 +122,7 @@ def build_component(
         reused_content=0.0,
         reuse_cycles=0,
     )
-    for key in _COMPONENT_FIELDS:
+    for key in RECORDED_FIELDS:
         if key in data:
             setattr(component, key, data[key])
     _check_feedstock(component)
@@ -182,7 +159,7 @@ def component_values(
         reused_content=0.0,
         reuse_cycles=0,
     )
-    values.update((key, data[key]) for key in _COMPONENT_FIELDS if key in data)
+    values.update((key, data[key]) for key in RECORDED_FIELDS if key in data)
     _check_feedstock(values)
     shares = data.get("materials", [])
     parts = [
@@ -230,7 +207,7 @@ def apply_component_changes(
     """Apply validated changes and recompute the mass, without flushing (bulk imports flush)."""
     if "status" in data:
         change_status(component, data["status"], actor)
-    for key in _COMPONENT_FIELDS:
+    for key in RECORDED_FIELDS:
         if key in data:
             setattr(component, key, data[key])
     _check_feedstock(component)
