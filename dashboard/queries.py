@@ -25,10 +25,12 @@ from app.extensions import db
 from app.models import utcnow
 from dashboard.models import BuildingActivity, BuildingMetricPart, BuildingMetrics
 from marketplace.models import Listing, Reservation
+from passports.metrics.queries import SUMS, figures
 from passports.models import COMPONENT_STATUSES, Building, Component
 from passports.permissions import readable_buildings
 
 TOP_BUILDINGS = 25
+TOP_BUILDING_FIGURES = ("component_count", "mass_kg", "carbon_a1a3_kg", "mci", "disassembly_score")
 ACTIVITY_MONTHS = 12
 
 
@@ -104,10 +106,6 @@ def _months(count: int, today: date | None = None) -> list[str]:
     return out[::-1]
 
 
-def _share(part: float, whole: float) -> float | None:
-    return part / whole if whole > 0 else None
-
-
 def _co2(scope: Scope) -> dict:
     origin = Building.__table__.alias("origin")
     destination = Building.__table__.alias("destination")
@@ -142,25 +140,12 @@ def dashboard_data(scope: Scope, user, *, months: int = ACTIVITY_MONTHS) -> dict
     them."""
     in_scope = select(Building.id).where(scope.condition)
     m = BuildingMetrics
-    totals = db.session.execute(
+    with_passports, *sums = db.session.execute(
         select(
             func.count(m.building_id),
-            func.coalesce(func.sum(m.component_count), 0),
-            func.coalesce(func.sum(m.mass_kg), 0.0),
-            func.coalesce(func.sum(m.components_without_mass), 0),
-            func.coalesce(func.sum(m.carbon_a1a3_kg), 0.0),
-            func.coalesce(func.sum(m.mci_mass), 0.0),
-            func.coalesce(func.sum(m.mci_basis_kg), 0.0),
-            func.coalesce(func.sum(m.disassembly_mass), 0.0),
-            func.coalesce(func.sum(m.disassembly_basis_kg), 0.0),
-            func.coalesce(func.sum(m.full_kg), 0.0),
-            func.coalesce(func.sum(m.defaults_kg), 0.0),
-            func.coalesce(func.sum(m.none_kg), 0.0),
-            func.coalesce(func.sum(m.unscored_count), 0),
+            *(func.coalesce(func.sum(getattr(m, name)), 0) for name in SUMS),
         ).where(m.building_id.in_(in_scope), m.component_count > 0)
     ).one()
-    (with_passports, count, mass, no_mass, carbon, mci_m, mci_b, ds_m, ds_b, full, dflt, none,
-     unscored) = totals  # fmt: skip
     buildings_in_scope = db.session.scalar(select(func.count()).select_from(in_scope.subquery()))
     not_summarised = db.session.scalar(
         select(func.count(Building.id)).where(
@@ -216,7 +201,6 @@ def dashboard_data(scope: Scope, user, *, months: int = ACTIVITY_MONTHS) -> dict
         if month in per_month:
             per_month[month] += int(n)
             per_kind[kind] = per_kind.get(kind, 0) + int(n)
-    mass = float(mass)
     return {
         "scope": {"kind": scope.kind, "name": scope.name, "organisation_id": scope.organisation_id},
         "generated_at": utcnow(),
@@ -225,22 +209,7 @@ def dashboard_data(scope: Scope, user, *, months: int = ACTIVITY_MONTHS) -> dict
             "with_passports": int(with_passports or 0),
             "not_summarised": int(not_summarised or 0),
         },
-        "component_count": int(count),
-        "mass_kg": mass,
-        "components_without_mass": int(no_mass),
-        "carbon_a1a3_kg": float(carbon),
-        "mci": float(mci_m) / float(mci_b) if mci_b else None,
-        "disassembly_score": float(ds_m) / float(ds_b) if ds_b else None,
-        "completeness": {
-            "full_kg": float(full),
-            "defaults_kg": float(dflt),
-            "none_kg": float(none),
-            "full_share": _share(float(full), mass),
-            "defaults_share": _share(float(dflt), mass),
-            "none_share": _share(float(none), mass),
-            "components_without_mass": int(no_mass),
-        },
-        "unscored_components": int(unscored),
+        **figures(dict(zip(SUMS, sums, strict=True))),
         "urban_mine": families,
         "lifecycle": lifecycle,
         "co2_avoided": _co2(scope),
@@ -262,33 +231,21 @@ def top_buildings(scope: Scope, user, limit: int = TOP_BUILDINGS) -> list[dict]:
             Building.name,
             Building.city,
             Building.status,
-            m.component_count,
-            m.mass_kg,
-            m.carbon_a1a3_kg,
-            m.mci_mass,
-            m.mci_basis_kg,
-            m.disassembly_mass,
-            m.disassembly_basis_kg,
+            *(getattr(m, name) for name in SUMS),
         )
         .join(m, m.building_id == Building.id)
         .where(scope.condition, visible, m.component_count > 0)
         .order_by(m.mass_kg.desc(), Building.id)
         .limit(limit)
     ).all()
-    return [
-        {
-            "id": bid,
-            "name": name,
-            "city": city,
-            "status": status,
-            "component_count": n,
-            "mass_kg": mass,
-            "carbon_a1a3_kg": carbon,
-            "mci": mci_m / mci_b if mci_b else None,
-            "disassembly_score": ds_m / ds_b if ds_b else None,
-        }
-        for bid, name, city, status, n, mass, carbon, mci_m, mci_b, ds_m, ds_b in rows
-    ]
+    out = []
+    for bid, name, city, status, *sums in rows:
+        f = figures(dict(zip(SUMS, sums, strict=True)))
+        out.append(
+            {"id": bid, "name": name, "city": city, "status": status}
+            | {key: f[key] for key in TOP_BUILDING_FIGURES}
+        )
+    return out
 
 
 def building_reuse_impact(building_id: int) -> dict:

@@ -22,13 +22,14 @@ covered by `refresh_all`, run by `flask dashboard refresh`.
 from collections.abc import Callable, Iterable
 from itertools import chain
 
-from sqlalchemy import case, delete, event, func, inspect, literal, select
+from sqlalchemy import delete, event, func, inspect, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import get_history
 
 from app.extensions import db
 from app.models import utcnow
 from dashboard.models import BuildingActivity, BuildingMetricPart, BuildingMetrics
+from passports.metrics.queries import EMPTY_SUMS, SUMS, building_sums
 from passports.metrics.stored import recompute_components
 from passports.models import (
     Building,
@@ -41,20 +42,6 @@ from passports.models import (
 
 _PENDING = "dashboard_pending_buildings"
 CHUNK = 500
-TOTAL_COLUMNS = (
-    "component_count",
-    "mass_kg",
-    "components_without_mass",
-    "carbon_a1a3_kg",
-    "mci_mass",
-    "mci_basis_kg",
-    "disassembly_mass",
-    "disassembly_basis_kg",
-    "full_kg",
-    "defaults_kg",
-    "none_kg",
-    "unscored_count",
-)
 
 
 def _insert(session):
@@ -72,35 +59,6 @@ def _month(session, column):
     return func.strftime("%Y-%m", column)
 
 
-def _totals(session, ids: list[int]) -> dict[int, dict]:
-    c = Component
-    has_mass = c.mass_kg.is_not(None)
-
-    def mass_where(condition):
-        return func.coalesce(func.sum(case((condition, c.mass_kg), else_=0.0)), 0.0)
-
-    rows = session.execute(
-        select(
-            c.building_id,
-            func.count(c.id),
-            func.coalesce(func.sum(c.mass_kg), 0.0),
-            func.coalesce(func.sum(case((has_mass, 0), else_=1)), 0),
-            func.coalesce(func.sum(c.carbon_a1a3_kg), 0.0),
-            func.coalesce(func.sum(c.mci * c.mass_kg), 0.0),
-            mass_where(c.mci.is_not(None)),
-            func.coalesce(func.sum(c.disassembly_score * c.mass_kg), 0.0),
-            mass_where(c.disassembly_score.is_not(None)),
-            mass_where(c.metrics_quality == "full"),
-            mass_where(c.metrics_quality == "defaults"),
-            mass_where(c.metrics_quality == "none"),
-            func.coalesce(func.sum(case((c.metrics_quality.is_(None), 1), else_=0)), 0),
-        )
-        .where(c.building_id.in_(ids), c.archived_at.is_(None))
-        .group_by(c.building_id)
-    ).all()
-    return {row[0]: dict(zip(TOTAL_COLUMNS, row[1:], strict=True)) for row in rows}
-
-
 def _refresh_chunk(session, ids: list[int]) -> None:
     now = utcnow()
     insert = _insert(session)
@@ -116,15 +74,19 @@ def _refresh_chunk(session, ids: list[int]) -> None:
         )
     else:
         session.execute(delete(table).where(table.c.building_id.in_(ids)))
-    totals = _totals(session, ids)
-    empty = dict.fromkeys(TOTAL_COLUMNS, 0)
-    rows = [{"building_id": i, "refreshed_at": now, **totals.get(i, empty)} for i in ids]
+    totals = building_sums(ids, session=session)
+    rows = []
+    for i in ids:
+        sums = totals.get(i, EMPTY_SUMS)
+        # An unknown carbon adds nothing to a group's total.
+        carbon = sums["carbon_a1a3_kg"] or 0.0
+        rows.append({"building_id": i, "refreshed_at": now, **sums, "carbon_a1a3_kg": carbon})
     if insert is not None:
         upsert = insert(table).values(rows)
         session.execute(
             upsert.on_conflict_do_update(
                 index_elements=[table.c.building_id],
-                set_={name: upsert.excluded[name] for name in (*TOTAL_COLUMNS, "refreshed_at")},
+                set_={name: upsert.excluded[name] for name in (*SUMS, "refreshed_at")},
             )
         )
     else:

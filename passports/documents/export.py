@@ -132,7 +132,7 @@ def passport_summary(building_id: int) -> dict:
     return _rounded(
         {
             "component_count": figures["component_count"],
-            "total_mass_kg": figures["total_mass_kg"],
+            "total_mass_kg": figures["mass_kg"],
             "components_without_mass": figures["components_without_mass"],
             "mci": figures["mci"],
             "disassembly_score": figures["disassembly_score"],

@@ -14,7 +14,7 @@ from app.extensions import db as _db
 from dashboard import services as dashboard_services
 from dashboard.models import BuildingActivity, BuildingMetricPart, BuildingMetrics
 from passports import services, synthetic
-from passports.metrics.queries import building_figures
+from passports.metrics.queries import SUMS, building_figures
 from passports.models import Building
 
 HOSPITAL = (55.7128, 12.5385)
@@ -110,13 +110,13 @@ def test_organisation_dashboard_sums_its_buildings(
     )
     d = _api(client, token_for(seller), "/api/v1/dashboard/organisation")
     figures = [building_figures(b.id) for b in (hospital, town)]
-    mass = sum(f["total_mass_kg"] for f in figures)
+    mass = sum(f["mass_kg"] for f in figures)
     assert d["scope"]["kind"] == "organisation"
     assert d["buildings"] == {"in_scope": 2, "with_passports": 2, "not_summarised": 0}
     assert d["component_count"] == 3 and d["mass_kg"] == pytest.approx(mass)
     assert d["carbon_a1a3_kg"] == pytest.approx(sum(f["carbon_a1a3_kg"] for f in figures))
     # The average MCI of the organisation is weighted by mass across both buildings.
-    expected = sum(f["mci"] * f["total_mass_kg"] for f in figures) / mass
+    expected = sum(f["mci"] * f["mass_kg"] for f in figures) / mass
     assert d["mci"] == pytest.approx(expected)
     mine = {r["family"]: r["mass_kg"] for r in d["urban_mine"]}
     assert mine["masonry"] == pytest.approx(275_000) and mine["timber"] == pytest.approx(10_000)
@@ -270,7 +270,7 @@ def test_pages_and_exports(client, db, seller, hospital, login, make_building):
 def _tables(db):
     db.session.expire_all()
     metrics = {
-        m.building_id: tuple(round(getattr(m, c), 6) for c in dashboard_services.TOTAL_COLUMNS)
+        m.building_id: tuple(round(getattr(m, c), 6) for c in SUMS)
         for m in db.session.scalars(select(BuildingMetrics))
     }
     parts = {
@@ -302,6 +302,36 @@ def test_bulk_data_is_summarised_by_the_refresh_command(
     assert d["buildings"]["not_summarised"] == 0 and d["component_count"] == 62
     assert d["unscored_components"] == 0
     ids = _db.session.scalars(select(Building.id)).all()
-    assert d["mass_kg"] == pytest.approx(sum(building_figures(i)["total_mass_kg"] for i in ids))
+    assert d["mass_kg"] == pytest.approx(sum(building_figures(i)["mass_kg"] for i in ids))
     services.load_material_library()
     db.session.commit()
+
+
+def test_a_one_building_dashboard_shows_the_figures_of_its_passport(
+    client, db, make_user, make_building, make_component, material_id, token_for
+):
+    owner = make_user("owner")
+    building = make_building(owner, name="Brummen town hall")
+    make_component(building, name="Facing brick", quantity=20.0, unit="t")
+    make_component(
+        building,
+        name="Oak stair",
+        quantity=2.0,
+        unit="m3",
+        connection_type="screwed",
+        materials=[{"material_id": material_id("sawn-hardwood"), "fraction": 1.0}],
+    )
+    make_component(building, name="Unknown panel", quantity=12, unit="pcs", materials=[])
+    headers = token_for(owner)
+    dashboard = _api(client, headers, "/api/v1/dashboard/organisation")
+    summary = _api(client, headers, f"/api/v1/buildings/{building.id}/passport.json")["summary"]
+    # The same figure under the name each public document has always given it.
+    assert dashboard["mass_kg"] == pytest.approx(summary["total_mass_kg"]) == 21_400
+    for name in ("component_count", "components_without_mass", "carbon_a1a3_kg", "mci"):
+        assert dashboard[name] == pytest.approx(summary[name]), name
+    assert dashboard["disassembly_score"] == pytest.approx(summary["disassembly_score"])
+    assert dashboard["completeness"] == pytest.approx(summary["completeness"])
+    assert (dashboard["component_count"], dashboard["components_without_mass"]) == (3, 1)
+    [top] = dashboard["top_buildings"]
+    assert top["mci"] == pytest.approx(summary["mci"])
+    assert top["mass_kg"] == pytest.approx(summary["total_mass_kg"])
