@@ -4,43 +4,28 @@ components, CO2 avoided, activity per month, the buildings, and how each figure 
 Charts are vector drawings (reportlab graphics), so they print sharp at any size.
 """
 
-from io import BytesIO
-from xml.sax.saxutils import escape
-
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    KeepTogether,
-    LongTable,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Spacer, Table
 
-from passports.documents.charts import FAMILY_COLOURS, QUALITY_COLOURS, STATUS_COLOURS
+from passports.documents.charts import STATUS_COLOURS
 from passports.documents.pdfkit import (
-    GREEN,
-    LIGHT,
-    LINE,
+    CONTENT_WIDTH,
     bar_drawing,
     carbon_text,
     column_drawing,
+    completeness_drawing,
+    data_table,
+    families_drawing,
     fit,
     fonts,
+    kpi_table,
     mass_text,
-    numbered_canvas,
+    paragraph,
+    render_pdf,
     score_text,
-    stacked_drawing,
-    styles,
+    words,
 )
 
-MARGIN = 16 * mm
-WIDTH = A4[0] - 2 * MARGIN
 METHOD_NOTES = (
     "Mass: as recorded in each component's passport, or derived from its volume and the "
     "densities of its materials. Components without a mass are counted, not weighted.",
@@ -57,21 +42,11 @@ METHOD_NOTES = (
 )
 
 
-def words(value: str | None) -> str:
-    """snake_case to words."""
-    return (value or "").replace("_", " ").capitalize()
-
-
 def _reuses(count: int) -> str:
     return f"{count:,} reuse" + ("" if count == 1 else "s")
 
 
-def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(escape(text), styles()[style])
-
-
 def _kpis(data: dict) -> Table:
-    st = styles()
     co2 = data["co2_avoided"]
     cells = [
         (f"{data['buildings']['with_passports']:,}", "buildings with passports"),
@@ -84,96 +59,21 @@ def _kpis(data: dict) -> Table:
         (score_text(data["disassembly_score"]), "average disassembly score"),
         (carbon_text(data["carbon_a1a3_kg"]), "embodied carbon A1-A3 in stock"),
     ]
-    rows = []
-    for start in (0, 3):
-        rows.append(
-            [
-                [Paragraph(escape(v), st["kpi_value"]), Paragraph(escape(lbl), st["kpi_label"])]
-                for v, lbl in cells[start : start + 3]
-            ]
-        )
-    table = Table(rows, colWidths=[WIDTH / 3] * 3, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
-                ("INNERGRID", (0, 0), (-1, -1), 3, colors.white),
-                ("BOX", (0, 0), (-1, -1), 0.5, LINE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return table
-
-
-def _table(header: list[str], rows: list[list[str]], widths, right=()) -> LongTable:
-    f = fonts()
-    table = LongTable([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    style = [
-        ("FONT", (0, 0), (-1, 0), f.bold, 8),
-        ("FONT", (0, 1), (-1, -1), f.regular, 8),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("BACKGROUND", (0, 0), (-1, 0), GREEN),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, LIGHT]),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-    for col in right:
-        style.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))
-    table.setStyle(TableStyle(style))
-    return table
+    return kpi_table(cells, per_row=3)
 
 
 def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
     """The dashboard data as PDF bytes (A4 portrait)."""
-    buffer = BytesIO()
     f = fonts()
     scope = data["scope"]
     title = f"{'City of ' if scope['kind'] == 'city' else ''}{scope['name']}"
     generated = data["generated_at"].strftime("%Y-%m-%d %H:%M UTC")
 
-    def header(canvas, _doc):
-        canvas.saveState()
-        canvas.setFont(f.bold, 7.5)
-        canvas.setFillColor(GREEN)
-        canvas.drawString(MARGIN, A4[1] - 10 * mm, "CIRCULAR CONSTRUCTION PROGRESS REPORT")
-        canvas.setFont(f.regular, 7.5)
-        canvas.drawRightString(A4[0] - MARGIN, A4[1] - 10 * mm, fit(title, f.regular, 7.5, 90 * mm))
-        canvas.setStrokeColor(LINE)
-        canvas.line(MARGIN, A4[1] - 11.5 * mm, A4[0] - MARGIN, A4[1] - 11.5 * mm)
-        canvas.restoreState()
-
-    template = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=f"Circular construction progress: {title}",
-        author="Material Passport Exchange",
-        subject="Urban mine, reuse and CO2 avoided",
-    )
-    frame = Frame(
-        MARGIN,
-        16 * mm,
-        WIDTH,
-        A4[1] - 32 * mm,
-        id="body",
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
-
     kind = "City" if scope["kind"] == "city" else "Organisation"
     story: list = [
-        _p(f"{kind} dashboard", "kicker"),
-        _p(title, "title"),
-        _p(
+        paragraph(f"{kind} dashboard", "kicker"),
+        paragraph(title, "title"),
+        paragraph(
             f"Figures as of {generated}: {data['buildings']['in_scope']:,} building(s) in scope, "
             f"{data['component_count']:,} components in their passports.",
             "small",
@@ -183,31 +83,18 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
     ]
     c = data["completeness"]
     story += [
-        _p("Data completeness", "h2"),
-        stacked_drawing(
-            [
-                ("Full data", c["full_kg"], QUALITY_COLOURS["full"]),
-                ("Defaults", c["defaults_kg"], QUALITY_COLOURS["defaults"]),
-                ("No material", c["none_kg"], QUALITY_COLOURS["none"]),
-            ],
-            WIDTH,
-        ),
-        _p(
+        paragraph("Data completeness", "h2"),
+        completeness_drawing(c),
+        paragraph(
             f"Share of the mass whose figures rest on recorded data or on documented defaults. "
             f"{c['components_without_mass']:,} component(s) have no mass.",
             "small",
         ),
     ]
-    mine = [
-        (
-            words(r["family"]),
-            r["mass_kg"],
-            mass_text(r["mass_kg"]),
-            FAMILY_COLOURS.get(r["family"], "#2e7d5b"),
-        )
-        for r in data["urban_mine"]
+    story += [
+        paragraph("Urban mine: mass by material family", "h2"),
+        families_drawing(data["urban_mine"]),
     ]
-    story += [_p("Urban mine: mass by material family", "h2"), bar_drawing(mine, WIDTH)]
     life = [
         (
             words(r["status"]),
@@ -219,13 +106,16 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
     ]
     story += [
         KeepTogether(
-            [_p("Lifecycle: mass by status (and components)", "h2"), bar_drawing(life, WIDTH)]
+            [
+                paragraph("Lifecycle: mass by status (and components)", "h2"),
+                bar_drawing(life, CONTENT_WIDTH),
+            ]
         ),
     ]
     co2 = data["co2_avoided"]
     story += [
-        _p("CO2 avoided by reuse", "h2"),
-        _table(
+        paragraph("CO2 avoided by reuse", "h2"),
+        data_table(
             ["", "Reuses", "CO2e avoided"],
             [
                 [
@@ -251,7 +141,10 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
     points = [(r["month"][2:].replace("-", "/"), r["events"]) for r in data["activity"]]
     story += [
         KeepTogether(
-            [_p("Activity: events recorded per month", "h2"), column_drawing(points, WIDTH)]
+            [
+                paragraph("Activity: events recorded per month", "h2"),
+                column_drawing(points, CONTENT_WIDTH),
+            ]
         ),
     ]
     if data["top_buildings"]:
@@ -274,19 +167,26 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
             else "The organisation's largest buildings by mass."
         )
         story += [
-            _p("Largest buildings", "h2"),
-            _p(note, "small"),
+            paragraph("Largest buildings", "h2"),
+            paragraph(note, "small"),
             Spacer(1, 3),
-            _table(
+            data_table(
                 ["Building", "City", "Comps", "Mass", "MCI", "DS", "A1-A3"],
                 rows,
                 [72 * mm, 28 * mm, 16 * mm, 20 * mm, 12 * mm, 12 * mm, None],
                 right=(2, 3, 4, 5, 6),
             ),
         ]
-    story.append(_p("How the figures are made", "h2"))
+    story.append(paragraph("How the figures are made", "h2"))
     for note in METHOD_NOTES:
-        story += [_p(note, "small"), Spacer(1, 2)]
+        story += [paragraph(note, "small"), Spacer(1, 2)]
     footer = f"Material Passport Exchange · {base_url} · generated {generated}"
-    template.build(story, canvasmaker=numbered_canvas(footer))
-    return buffer.getvalue()
+    return render_pdf(
+        story,
+        heading="CIRCULAR CONSTRUCTION PROGRESS REPORT",
+        running_title=title,
+        footer=footer,
+        title=f"Circular construction progress: {title}",
+        author="Material Passport Exchange",
+        subject="Urban mine, reuse and CO2 avoided",
+    )

@@ -7,42 +7,28 @@ repeats on every page, so a building of thousands of components prints as a clea
 Every page carries the building, the generation time and "page n of m".
 """
 
-from io import BytesIO
-from xml.sax.saxutils import escape
-
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    KeepTogether,
-    LongTable,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from passports.documents.charts import FAMILY_COLOURS, QUALITY_COLOURS
 from passports.documents.pdfkit import (
-    GREEN,
-    LIGHT,
+    CONTENT_WIDTH,
     LINE,
-    bar_drawing,
     carbon_text,
+    completeness_drawing,
+    data_table,
+    families_drawing,
     fit,
     fonts,
+    kpi_table,
     mass_text,
-    numbered_canvas,
+    paragraph,
+    render_pdf,
     score_text,
-    stacked_drawing,
-    styles,
+    unit_text,
+    words,
 )
+from passports.tags import format_tag
 
-MARGIN = 16 * mm
-CONTENT_WIDTH = A4[0] - 2 * MARGIN
 TABLE_FONT_SIZE = 7
 # Component table: (heading, width in points or None for the rest, right-aligned).
 COLUMNS = (
@@ -58,25 +44,6 @@ COLUMNS = (
     ("A1-A3", 40, True),
     ("Status", 46, False),
 )
-
-
-def words(value: str | None) -> str:
-    """snake_case to words: to_harvest → To harvest."""
-    return (value or "").replace("_", " ").capitalize()
-
-
-def unit_text(unit: str) -> str:
-    """m2 → m², m3 → m³."""
-    return unit.replace("m2", "m²").replace("m3", "m³")
-
-
-def format_tag(tag: str) -> str:
-    """7QKDM2XA9HCT → 7QKD-M2XA-9HCT, as printed on labels."""
-    return "-".join(tag[i : i + 4] for i in range(0, len(tag), 4))
-
-
-def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(escape(text), styles()[style])
 
 
 def _identity(doc: dict) -> Table:
@@ -104,9 +71,8 @@ def _identity(doc: dict) -> Table:
             f"version {doc['schema_version']}",
         ),
     ]
-    st = styles()
     data = [
-        [Paragraph(escape(a), st["small"]), _p(b_), Paragraph(escape(c), st["small"]), _p(d)]
+        [paragraph(a, "small"), paragraph(b_), paragraph(c, "small"), paragraph(d)]
         for a, b_, c, d in rows
     ]
     table = Table(data, colWidths=[30 * mm, 59 * mm, 28 * mm, None], hAlign="LEFT")
@@ -125,63 +91,31 @@ def _identity(doc: dict) -> Table:
 
 def _kpis(doc: dict) -> Table:
     s = doc["summary"]
-    st = styles()
     cells = [
         (mass_text(s["total_mass_kg"]), "total mass"),
         (score_text(s["mci"]), "Material Circularity Indicator (0-1)"),
         (score_text(s["disassembly_score"]), "disassembly score (0.1-1)"),
         (carbon_text(s["carbon_a1a3_kg"]), "embodied carbon A1-A3"),
     ]
-    row = [
-        [Paragraph(escape(value), st["kpi_value"]), Paragraph(escape(label), st["kpi_label"])]
-        for value, label in cells
-    ]
-    table = Table([row], colWidths=[CONTENT_WIDTH / 4] * 4, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
-                ("BOX", (0, 0), (-1, -1), 0.5, LINE),
-                ("INNERGRID", (0, 0), (-1, -1), 2, colors.white),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return table
+    return kpi_table(cells, per_row=4)
 
 
 def _completeness(doc: dict) -> list:
     c = doc["summary"]["completeness"]
-    segments = [
-        ("Full data", c["full_kg"], QUALITY_COLOURS["full"]),
-        ("Defaults", c["defaults_kg"], QUALITY_COLOURS["defaults"]),
-        ("No material", c["none_kg"], QUALITY_COLOURS["none"]),
-    ]
     note = (
         f"Share of the mass whose figures rest on recorded data, on documented defaults, or lack "
         f"a material. {c['components_without_mass']:,} component(s) have no mass and are not "
         "weighted."
     )
     return [
-        _p("Data completeness", "h2"),
-        stacked_drawing(segments, CONTENT_WIDTH),
+        paragraph("Data completeness", "h2"),
+        completeness_drawing(c),
         Spacer(1, 2),
-        _p(note, "small"),
+        paragraph(note, "small"),
     ]
 
 
 def _families(doc: dict) -> list:
-    rows = [
-        (
-            words(r["family"]),
-            r["mass_kg"],
-            f"{mass_text(r['mass_kg'])}",
-            FAMILY_COLOURS.get(r["family"], "#2e7d5b"),
-        )
-        for r in doc["summary"]["mass_by_family"]
-    ]
     total = doc["summary"]["carbon_a1a3_kg"] or 0.0
     carbon = [
         [
@@ -192,10 +126,13 @@ def _families(doc: dict) -> list:
         ]
         for r in sorted(doc["summary"]["mass_by_family"], key=lambda r: -r["carbon_a1a3_kg"])
     ]
-    out = [_p("Materials by mass", "h2"), bar_drawing(rows, CONTENT_WIDTH)]
+    out = [
+        paragraph("Materials by mass", "h2"),
+        families_drawing(doc["summary"]["mass_by_family"]),
+    ]
     if carbon:
         out += [
-            _p("Embodied carbon A1-A3 by material family", "h2"),
+            paragraph("Embodied carbon A1-A3 by material family", "h2"),
             _small_table(
                 ["Family", "Mass", "A1-A3", "Share"],
                 carbon,
@@ -207,21 +144,7 @@ def _families(doc: dict) -> list:
 
 
 def _small_table(header: list[str], rows: list[list[str]], widths, right: tuple[int, ...] = ()):
-    f = fonts()
-    table = LongTable([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    style = [
-        ("FONT", (0, 0), (-1, 0), f.bold, 7.5),
-        ("FONT", (0, 1), (-1, -1), f.regular, 7.5),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("BACKGROUND", (0, 0), (-1, 0), GREEN),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, LINE),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    for col in right:
-        style.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))
-    table.setStyle(TableStyle(style))
-    return table
+    return data_table(header, rows, widths, right, font_size=7.5, padding=2)
 
 
 def _statuses(doc: dict) -> list:
@@ -232,7 +155,7 @@ def _statuses(doc: dict) -> list:
     if not rows:
         return []
     return [
-        _p("Lifecycle status", "h2"),
+        paragraph("Lifecycle status", "h2"),
         _small_table(["Status", "Components", "Mass"], rows, [60 * mm, 30 * mm, 30 * mm], (1, 2)),
     ]
 
@@ -251,9 +174,9 @@ def _hazards(doc: dict) -> list:
                     ("cleared " + h["cleared_at"][:10]) if h["cleared_at"] else "not cleared",
                 ]
             )
-    out = [_p("Hazardous substances", "h2")]
+    out = [paragraph("Hazardous substances", "h2")]
     if not rows:
-        return [*out, _p("No hazardous substances recorded.")]
+        return [*out, paragraph("No hazardous substances recorded.")]
     out.append(
         _small_table(
             ["Component", "Tag", "Storey", "Substance", "Clearance"],
@@ -264,14 +187,14 @@ def _hazards(doc: dict) -> list:
     return out
 
 
-def _component_table(doc: dict) -> LongTable:
+def _component_table(doc: dict):
     f = fonts()
     fixed = sum(w for _, w, _ in COLUMNS if w)
     widths = [w if w else CONTENT_WIDTH - fixed for _, w, _ in COLUMNS]
     pad = 5
     name_w, storey_w, material_w = widths[1] - pad, widths[2] - pad, widths[5] - pad
     status_w = widths[10] - pad
-    data = [[heading for heading, _, _ in COLUMNS]]
+    data = []
     for c in doc["components"]:
         main = max(c["materials"], key=lambda m: m["mass_kg"] or m["fraction"], default=None)
         m = c["metrics"]
@@ -291,98 +214,58 @@ def _component_table(doc: dict) -> LongTable:
                 fit(words(c["status"]), f.regular, TABLE_FONT_SIZE, status_w),
             ]
         )
-    table = LongTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    style = [
-        ("FONT", (0, 0), (-1, 0), f.bold, TABLE_FONT_SIZE),
-        ("FONT", (0, 1), (-1, -1), f.regular, TABLE_FONT_SIZE),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("BACKGROUND", (0, 0), (-1, 0), GREEN),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, LIGHT]),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]
-    for col, (_, _, right) in enumerate(COLUMNS):
-        if right:
-            style.append(("ALIGN", (col, 0), (col, -1), "RIGHT"))
-    table.setStyle(TableStyle(style))
-    return table
+    return data_table(
+        [heading for heading, _, _ in COLUMNS],
+        data,
+        widths,
+        [col for col, (_, _, right) in enumerate(COLUMNS) if right],
+        font_size=TABLE_FONT_SIZE,
+        padding=1.6,
+        extra_style=[
+            ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ],
+    )
 
 
 def render_passport_pdf(doc: dict, *, version_note: str | None = None) -> bytes:
     """The passport document as PDF bytes (A4 portrait)."""
-    buffer = BytesIO()
     b = doc["building"]
-    f = fonts()
-
-    def header(canvas, _doc):
-        canvas.saveState()
-        canvas.setFont(f.bold, 7.5)
-        canvas.setFillColor(GREEN)
-        canvas.drawString(MARGIN, A4[1] - 10 * mm, "MATERIALS PASSPORT")
-        canvas.setFont(f.regular, 7.5)
-        canvas.setFillColor(colors.HexColor("#5f6b66"))
-        canvas.drawRightString(
-            A4[0] - MARGIN, A4[1] - 10 * mm, fit(b["name"], f.regular, 7.5, 120 * mm)
-        )
-        canvas.setStrokeColor(LINE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, A4[1] - 11.5 * mm, A4[0] - MARGIN, A4[1] - 11.5 * mm)
-        canvas.restoreState()
-
-    template = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=f"Materials passport: {b['name']}",
-        author=doc["owner"]["name"],
-        subject="Building materials passport",
-        creator=doc["generator"],
-    )
-    frame = Frame(
-        MARGIN,
-        16 * mm,
-        CONTENT_WIDTH,
-        A4[1] - 32 * mm,
-        id="body",
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
-
     place = ", ".join(x for x in (b["address"], b["city"], b["country"]) if x)
     story: list = [
-        _p("Building materials passport", "kicker"),
-        _p(b["name"], "title"),
-        _p(place or " ", "small"),
+        paragraph("Building materials passport", "kicker"),
+        paragraph(b["name"], "title"),
+        paragraph(place or " ", "small"),
     ]
     if version_note:
-        story.append(_p(version_note, "small"))
+        story.append(paragraph(version_note, "small"))
     story += [Spacer(1, 8), _kpis(doc), Spacer(1, 8), _identity(doc)]
     story += _completeness(doc)
     story += _families(doc)
     story += _statuses(doc)
     story += _hazards(doc)
-    story.append(_p(f"Components ({len(doc['components']):,})", "h2"))
+    story.append(paragraph(f"Components ({len(doc['components']):,})", "h2"))
     legend = (
         "Mass as recorded or derived; MCI: Material Circularity Indicator; DS: disassembly "
         "score; A1-A3: embodied carbon in kgCO2e (t = tonnes CO2e). Condition 5 as new … 1 "
         "unusable for reuse."
     )
-    story += [_p(legend, "small"), Spacer(1, 3), _component_table(doc)]
-    story.append(_p("Methods", "h2"))
+    story += [paragraph(legend, "small"), Spacer(1, 3), _component_table(doc)]
+    story.append(paragraph("Methods", "h2"))
     for name, text in doc["methods"].items():
-        story.append(KeepTogether([_p(f"{name.upper()}: {text}", "small"), Spacer(1, 2)]))
+        story.append(KeepTogether([paragraph(f"{name.upper()}: {text}", "small"), Spacer(1, 2)]))
     footer = (
         f"{doc['generator']} · {doc['source']['building_url']} · generated "
         f"{doc['generated_at'][:10]}"
     )
-    template.build(story, canvasmaker=numbered_canvas(footer))
-    return buffer.getvalue()
+    return render_pdf(
+        story,
+        heading="MATERIALS PASSPORT",
+        running_title=b["name"],
+        footer=footer,
+        title=f"Materials passport: {b['name']}",
+        author=doc["owner"]["name"],
+        subject="Building materials passport",
+        creator=doc["generator"],
+    )

@@ -1,5 +1,6 @@
-"""Shared pieces of the PDF documents (passports, dashboard reports): fonts, paragraph styles,
-a canvas that prints "page n of m", vector charts, and number formats.
+"""Shared pieces of the PDF documents (passports, dashboard reports): the page (A4 portrait,
+its margins, the running header and the footer with "page n of m"), fonts, paragraph styles,
+the key-figure and data tables, vector charts, and number formats.
 
 DejaVu Sans Condensed is embedded when installed (it covers Łódź and København alike); the
 PDF base-14 fonts are the fallback.
@@ -7,17 +8,37 @@ PDF base-14 fonts are the fallback.
 
 from dataclasses import dataclass
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    LongTable,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
 
-from passports.documents.charts import DEFAULT_COLOUR, GRID, INK, MUTED
+from app.templating import kg, label, unit
+from passports.documents.charts import (
+    DEFAULT_COLOUR,
+    FAMILY_COLOURS,
+    GRID,
+    INK,
+    MUTED,
+    QUALITY_COLOURS,
+)
 
 FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",
@@ -27,6 +48,12 @@ FONT_DIRS = (
 GREEN = colors.HexColor("#1f6f50")
 LIGHT = colors.HexColor("#eef3f1")
 LINE = colors.HexColor("#d5ddd9")
+PAGE_SIZE = A4
+MARGIN = 16 * mm
+CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
+HEADER_SIZE = 7.5
+# The documents print masses, units and words as the pages show them.
+mass_text, unit_text, words = kg, unit, label
 
 
 @dataclass(frozen=True)
@@ -96,21 +123,9 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def mass_text(kg: float | None) -> str:
-    """kg below a tonne, t above, as on the pages."""
-    if kg is None:
-        return "–"
-    return f"{kg / 1000:,.1f} t" if abs(kg) >= 1000 else f"{kg:,.0f} kg"
-
-
 def score_text(value: float | None) -> str:
     """A 0-1 score with two decimals, or a dash."""
     return "–" if value is None else f"{value:.2f}"
-
-
-def share_text(value: float | None) -> str:
-    """A share as a whole percentage, or a dash."""
-    return "–" if value is None else f"{value * 100:.0f}%"
 
 
 def carbon_text(kg: float | None) -> str:
@@ -144,9 +159,9 @@ def numbered_canvas(footer_left: str, footer_right_prefix: str = ""):
                 width, _ = self._pagesize
                 self.setFont(f.regular, 7)
                 self.setFillColor(colors.HexColor(MUTED))
-                self.drawString(16 * mm, 9 * mm, footer_left)
+                self.drawString(MARGIN, 9 * mm, footer_left)
                 self.drawRightString(
-                    width - 16 * mm,
+                    width - MARGIN,
                     9 * mm,
                     f"{footer_right_prefix}page {self._pageNumber} of {total}",
                 )
@@ -154,6 +169,115 @@ def numbered_canvas(footer_left: str, footer_right_prefix: str = ""):
             super().save()
 
     return NumberedCanvas
+
+
+def paragraph(text: str, style: str = "body") -> Paragraph:
+    """Plain text (escaped) as a paragraph in one of the documents' styles."""
+    return Paragraph(escape(text), styles()[style])
+
+
+def kpi_table(cells: list[tuple[str, str]], per_row: int) -> Table:
+    """Key figures as (value, label) cells on a light ground, `per_row` to a row."""
+    st = styles()
+    boxes = [
+        [Paragraph(escape(value), st["kpi_value"]), Paragraph(escape(label), st["kpi_label"])]
+        for value, label in cells
+    ]
+    rows = [boxes[i : i + per_row] for i in range(0, len(boxes), per_row)]
+    table = Table(rows, colWidths=[CONTENT_WIDTH / per_row] * per_row, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
+                ("INNERGRID", (0, 0), (-1, -1), 3, colors.white),
+                ("BOX", (0, 0), (-1, -1), 0.5, LINE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def data_table(
+    header: list[str],
+    rows: list[list[str]],
+    widths,
+    right=(),
+    *,
+    font_size: float = 8,
+    padding: float = 2.5,
+    extra_style=(),
+) -> LongTable:
+    """A table whose header row (white on green) repeats on every page, rows banded, the
+    columns numbered in `right` aligned right."""
+    f = fonts()
+    table = LongTable([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, 0), f.bold, font_size),
+        ("FONT", (0, 1), (-1, -1), f.regular, font_size),
+        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+        ("BACKGROUND", (0, 0), (-1, 0), GREEN),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, LIGHT]),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+        *extra_style,
+    ]
+    style += [("ALIGN", (col, 0), (col, -1), "RIGHT") for col in right]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def render_pdf(story: list, *, heading: str, running_title: str, footer: str, **info) -> bytes:
+    """The story as A4 portrait PDF bytes: `heading` and `running_title` head every page,
+    `footer` and "page n of m" foot it; `info` holds the PDF's title, author, subject..."""
+    f = fonts()
+    top = PAGE_SIZE[1] - 10 * mm
+    # The running title takes the width the heading leaves it.
+    title_width = CONTENT_WIDTH - pdfmetrics.stringWidth(heading, f.bold, HEADER_SIZE) - 10 * mm
+
+    def header(page, _doc):
+        page.saveState()
+        page.setFont(f.bold, HEADER_SIZE)
+        page.setFillColor(GREEN)
+        page.drawString(MARGIN, top, heading)
+        page.setFont(f.regular, HEADER_SIZE)
+        page.setFillColor(colors.HexColor(MUTED))
+        page.drawRightString(
+            PAGE_SIZE[0] - MARGIN,
+            top,
+            fit(running_title, f.regular, HEADER_SIZE, title_width),
+        )
+        page.setStrokeColor(LINE)
+        page.setLineWidth(0.5)
+        page.line(MARGIN, top - 1.5 * mm, PAGE_SIZE[0] - MARGIN, top - 1.5 * mm)
+        page.restoreState()
+
+    buffer = BytesIO()
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=PAGE_SIZE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        **info,
+    )
+    frame = Frame(
+        MARGIN,
+        MARGIN,
+        CONTENT_WIDTH,
+        PAGE_SIZE[1] - 2 * MARGIN,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
+    template.build(story, canvasmaker=numbered_canvas(footer))
+    return buffer.getvalue()
 
 
 def bar_drawing(
@@ -230,6 +354,32 @@ def stacked_drawing(segments: list[tuple[str, float, str]], width: float) -> Dra
         drawing.add(String(lx + 10, 2.5, text, fontName=f.regular, fontSize=7.5))
         lx += 22 + pdfmetrics.stringWidth(text, f.regular, 7.5)
     return drawing
+
+
+def completeness_drawing(completeness: dict) -> Drawing:
+    """The mass on full data, on defaults and without a material, as one stacked bar."""
+    return stacked_drawing(
+        [
+            ("Full data", completeness["full_kg"], QUALITY_COLOURS["full"]),
+            ("Defaults", completeness["defaults_kg"], QUALITY_COLOURS["defaults"]),
+            ("No material", completeness["none_kg"], QUALITY_COLOURS["none"]),
+        ],
+        CONTENT_WIDTH,
+    )
+
+
+def families_drawing(families: list[dict]) -> Drawing:
+    """The mass of each material family (rows with `family` and `mass_kg`) as bars."""
+    rows = [
+        (
+            words(r["family"]),
+            r["mass_kg"],
+            mass_text(r["mass_kg"]),
+            FAMILY_COLOURS.get(r["family"], DEFAULT_COLOUR),
+        )
+        for r in families
+    ]
+    return bar_drawing(rows, CONTENT_WIDTH)
 
 
 def column_drawing(points: list[tuple[str, float]], width: float, height: float = 110) -> Drawing:
