@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_converters(app)
     register_extensions(app)
     register_hooks(app)
+    register_packages(app)
     register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -99,6 +100,16 @@ def register_hooks(app: Flask) -> None:
     stored_metrics.install()
     dashboard_services.install()
     audit_services.install()
+
+
+def register_packages(app: Flask) -> None:
+    """Let each feature package plug into the shared parts of the app (`app.hooks`): its
+    template filters, what it rebuilds after a restore."""
+    import marketplace
+    import passports
+
+    passports.init_app(app)
+    marketplace.init_app(app)
 
 
 def register_security(app: Flask) -> None:

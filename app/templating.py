@@ -33,10 +33,8 @@ def unit(value: str | None) -> str:
 
 
 def register(app: Flask) -> None:
-    """Install filters and the shell context."""
-    from passports.tags import format_tag
-
-    app.jinja_env.filters.update(kg=kg, number=number, label=label, tag=format_tag, unit=unit)
+    """Install filters and the shell context (each feature package adds its own filters)."""
+    app.jinja_env.filters.update(kg=kg, number=number, label=label, unit=unit)
     app.jinja_env.globals.update(today=date.today)
 
     @app.shell_context_processor

@@ -7,7 +7,8 @@ everything has been checked:
 3. the uploads, extracted into a hidden folder inside UPLOAD_DIR (the same file system);
 4. in the session's transaction: the write lock, the checks again, with `force` the old rows
    deleted in reverse dependency order, the rows inserted in chunks (Core executemany),
-   PostgreSQL sequences moved past the largest ids, the full-text index rebuilt;
+   PostgreSQL sequences moved past the largest ids, what the feature packages derive from
+   the rows rebuilt (`app.hooks.on_restore`: the full-text index);
 5. the caller commits, then calls `Restored.place_uploads` to move the files into place.
 
 The extracted folder is removed whatever happens, so a failure leaves nothing behind.
@@ -35,8 +36,8 @@ from app.backup.services import (
     archived_columns,
 )
 from app.extensions import db
+from app.hooks import run_after_restore
 from app.storage import upload_root
-from marketplace import search
 
 
 def _shape(column: dict) -> tuple:
@@ -129,10 +130,11 @@ def _load_database(archive: ArchiveReader, force: bool, progress) -> dict:
     progress.phase("Restoring tables", sum(entry["rows"] for entry in manifest["tables"]))
     rows = sum(_load_table(connection, archive, t, entries[t.name], progress) for t in ordered)
     sequences = schema.reset_sequences(connection, ordered)
-    indexed = search.reindex_all()
+    # What the feature packages rebuild from the restored rows (the search index...).
+    rebuilt = run_after_restore()
     schema.analyze(connection, ordered)
     db.session.expire_all()
-    return {"tables": len(ordered), "rows": rows, "sequences": sequences, "indexed": indexed}
+    return {"tables": len(ordered), "rows": rows, "sequences": sequences, **rebuilt}
 
 
 @dataclass

@@ -1,0 +1,26 @@
+"""What app/ calls in the feature packages, registered by them when the factory starts them.
+
+Dependencies point one way (dashboard -> marketplace -> passports -> app): app/ imports a
+feature package only in the factory. Where a shared part must reach one (a restore that has to
+rebuild the exchange's search index), the package registers a callback here from its
+`init_app`, and app/ runs whatever was registered. Template filters need nothing of their own:
+a package adds them with Flask's `app.add_template_filter`.
+"""
+
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+_AFTER_RESTORE = "mpx.after_restore"
+
+
+def on_restore(app: Flask, name: str, callback: Callable[[], object]) -> None:
+    """Run `callback` once a backup's rows are restored, in the restore's transaction; its
+    result is reported in the restore's summary under `name`."""
+    app.extensions.setdefault(_AFTER_RESTORE, {})[name] = callback
+
+
+def run_after_restore() -> dict:
+    """Run the callbacks registered for after a restore; their results by name."""
+    callbacks = current_app.extensions.get(_AFTER_RESTORE, {})
+    return {name: callback() for name, callback in callbacks.items()}
