@@ -1,9 +1,6 @@
 """Configuration classes, read from the environment when the app is created."""
 
 import os
-from pathlib import Path
-
-BASE_DIR = Path(__file__).resolve().parent
 
 
 def _env(name: str, default: str | None = None) -> str | None:

@@ -90,11 +90,6 @@ def configure_engine(engine: Engine, random_page_cost: float | None = None) -> N
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def is_sqlite(engine: Engine) -> bool:
-    """True when the engine talks to SQLite."""
-    return engine.dialect.name == "sqlite"
-
-
 # Objects the migrations write by hand and the models do not describe: the FTS5 table of the
 # exchange (with its shadow tables) and the GIN index on its tsvector column.
 _HAND_WRITTEN = ("listing_search", "ix_listings_search_vector")

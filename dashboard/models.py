@@ -11,8 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models import utcnow
 
-DIMENSIONS = ("family", "status")
-
 
 class BuildingMetrics(db.Model):
     """The circularity totals of one building's live (not archived) components."""

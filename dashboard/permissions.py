@@ -24,8 +24,3 @@ def organisation_for(user, organisation_id: int | None = None) -> Organisation:
     if organisation is None:
         abort(404)
     return organisation
-
-
-def may_see_city(user) -> bool:
-    """Every logged-in user sees city aggregates."""
-    return bool(getattr(user, "is_authenticated", False))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.errors import Conflict
 from app.extensions import db
 from app.models import utcnow
-from marketplace.models import ListingComponent, Reservation
+from marketplace.models import Reservation
 from marketplace.services import EPSILON, expect_status, summarise
 from passports.lifecycle import status_path
 from passports.models import (
@@ -175,13 +175,3 @@ def collect_reservation(reservation: Reservation, actor) -> list[Component]:
     reservation.status, reservation.collected_at = "collected", utcnow()
     db.session.flush()
     return moved
-
-
-def listing_components(listing_id: int) -> list[Component]:
-    """The components still offered in a listing."""
-    return db.session.scalars(
-        select(Component)
-        .join(ListingComponent, ListingComponent.component_id == Component.id)
-        .where(ListingComponent.listing_id == listing_id)
-        .order_by(ListingComponent.id)
-    ).all()

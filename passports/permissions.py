@@ -12,7 +12,7 @@ but not change answers 403.
 from datetime import date
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from app.errors import Forbidden
 from app.extensions import db
@@ -95,11 +95,6 @@ def component_for(user, component_id: int, *, write: bool = False) -> Component:
         abort(404)
     building_for(user, component.building_id, write=write)
     return component
-
-
-def readable_building_ids(user):
-    """A subquery of the ids of the buildings the user may read."""
-    return select(Building.id).where(and_(readable_buildings(user)))
 
 
 def can_record_events(user, building: Building) -> bool:

@@ -48,15 +48,6 @@ def _symbol(data: str) -> tuple[int, bytes]:
     return len(rows), bytes(_DARK if dark else _LIGHT for row in rows for dark in row)
 
 
-def qr_matrix(data: str, *, quiet_zone: bool = True) -> list[list[bool]]:
-    """The QR modules of `data` as rows of booleans (True = dark), with or without quiet zone."""
-    width, cells = _symbol(data)
-    rows = [[cell == _DARK for cell in cells[y * width : (y + 1) * width]] for y in range(width)]
-    if quiet_zone:
-        return rows
-    return [row[QUIET_ZONE:-QUIET_ZONE] for row in rows[QUIET_ZONE:-QUIET_ZONE]]
-
-
 def qr_width(data: str) -> int:
     """Width of the symbol in modules, quiet zone included."""
     return _symbol(data)[0]

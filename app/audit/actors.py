@@ -7,8 +7,6 @@ context; otherwise "system".
 """
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import click
@@ -73,17 +71,6 @@ def current_actor() -> Actor:
 def set_actor(user, source: str | None = None) -> None:
     """Attribute the writes of this application context (a request, a job) to a user."""
     setattr(g, _ACTOR, Actor.of(user, source or _source()))
-
-
-@contextmanager
-def acting_as(user, source: str | None = None) -> Iterator[Actor]:
-    """Attribute the writes made inside the block to a user, then restore the previous actor."""
-    previous = g.get(_ACTOR)
-    set_actor(user, source)
-    try:
-        yield g.get(_ACTOR)
-    finally:
-        setattr(g, _ACTOR, previous)
 
 
 def request_id() -> str | None:

@@ -23,7 +23,6 @@ from passports.imports.ifc_elements import category_of, materials_of
 from passports.imports.report import ImportReport
 from passports.imports.rows import SourceRow
 
-SUPPORTED_SCHEMAS = ("IFC2X3", "IFC4", "IFC4X3")
 _FILE_SCHEMA = re.compile(rb"FILE_SCHEMA\s*\(\s*\(\s*'([^']*)'", re.I)
 _TRAILER = b"END-ISO-10303-21;"
 QTO_SET = re.compile(r"^(BaseQuantities|Qto_\w*BaseQuantities)$")

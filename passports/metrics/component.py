@@ -23,8 +23,6 @@ from passports.metrics.carbon import parts_carbon_kg
 from passports.metrics.circularity import end_of_life, mci_terms, utility
 from passports.metrics.disassembly import disassembly_score
 
-QUALITIES = ("full", "defaults", "none")
-
 
 @dataclass(frozen=True)
 class MaterialFacts:
