@@ -25,26 +25,19 @@ Layouts:
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
 from typing import NamedTuple
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from passports.documents.pdfkit import Fonts, fit
+from passports.documents.pdfkit import fonts as document_fonts
 from passports.qr import QUIET_ZONE, dark_runs, qr_width
 from passports.tags import format_tag
 
 MM = 72 / 25.4
-_FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/dejavu",
-    "/usr/local/share/fonts/dejavu",
-    "/Library/Fonts",
-)
 _INK = Color(0, 0, 0)
 _SOFT = Color(0.3, 0.3, 0.3)
 _RULE = Color(0.7, 0.7, 0.7)
@@ -164,42 +157,6 @@ def label_positions(layout: Layout | str) -> list[tuple[float, float, float, flo
     ]
 
 
-class _Fonts(NamedTuple):
-    sans: str
-    bold: str
-    mono: str
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> _Fonts:
-    """DejaVu (condensed, with mono for the tag) when installed, else the PDF base-14 fonts.
-
-    The base-14 fonts only cover Windows-1252: a building in Łódź would print with boxes.
-    DejaVu covers Latin, Greek and Cyrillic and is embedded as a subset.
-    """
-    wanted = {
-        "MPX-Sans": "DejaVuSansCondensed.ttf",
-        "MPX-Sans-Bold": "DejaVuSansCondensed-Bold.ttf",
-        "MPX-Mono-Bold": "DejaVuSansMono-Bold.ttf",
-    }
-    for folder in _FONT_DIRS:
-        paths = {name: Path(folder) / file for name, file in wanted.items()}
-        if all(p.is_file() for p in paths.values()):
-            for name, path in paths.items():
-                pdfmetrics.registerFont(TTFont(name, str(path)))
-            return _Fonts("MPX-Sans", "MPX-Sans-Bold", "MPX-Mono-Bold")
-    return _Fonts("Helvetica", "Helvetica-Bold", "Courier-Bold")
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """The text cut with an ellipsis so that it fits `width` points."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
 def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
     """Greedy word wrap into at most `max_lines` lines of `width` points; overflow ends in …."""
 
@@ -223,7 +180,7 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> lis
             lines.append(piece)
     if len(lines) > max_lines:
         rest = " ".join(lines[max_lines - 1 :])
-        lines = [*lines[: max_lines - 1], _fit(rest, font, size, width)]
+        lines = [*lines[: max_lines - 1], fit(rest, font, size, width)]
     return lines
 
 
@@ -243,7 +200,7 @@ def _draw_qr(canvas: Canvas, url: str, x: float, top: float, side: float) -> Non
 
 
 def _draw_label(
-    canvas: Canvas, spec: Layout, fonts: _Fonts, label: LabelData, x_mm: float, y_mm: float
+    canvas: Canvas, spec: Layout, fonts: Fonts, label: LabelData, x_mm: float, y_mm: float
 ) -> None:
     """One label whose top-left corner is (x_mm, y_mm) from the page's top-left corner."""
     left = x_mm * MM
@@ -279,14 +236,14 @@ def _draw_label(
         canvas.drawString(text_x, y, line)
 
     small_lead = spec.small_pt * 1.2
-    canvas.setFont(fonts.sans, spec.small_pt)
+    canvas.setFont(fonts.regular, spec.small_pt)
     if label.storey:
         y -= small_lead + spec.small_pt * 0.2
-        canvas.drawString(text_x, y, _fit(label.storey, fonts.sans, spec.small_pt, text_w))
+        canvas.drawString(text_x, y, fit(label.storey, fonts.regular, spec.small_pt, text_w))
 
     # The building sits at the foot of the column, as far as room allows above it.
     room = int((y - bottom) // small_lead)
-    building = wrap(label.building, fonts.sans, spec.small_pt, text_w, max(1, min(2, room)))
+    building = wrap(label.building, fonts.regular, spec.small_pt, text_w, max(1, min(2, room)))
     canvas.setFillColor(_SOFT)
     for i, line in enumerate(building):
         canvas.drawString(text_x, bottom + (len(building) - 1 - i) * small_lead, line)
@@ -308,7 +265,7 @@ def render_labels(
     spec = LAYOUTS[layout] if isinstance(layout, str) else layout
     if not 0 <= start < spec.per_page:
         raise ValueError(f"start must be between 0 and {spec.per_page - 1} for {spec.key}")
-    fonts = _fonts()
+    fonts = document_fonts()
     positions = label_positions(spec)
     out = BytesIO()
     canvas = Canvas(out, pagesize=(spec.page_w * MM, spec.page_h * MM), pageCompression=1)

@@ -164,6 +164,20 @@ def _grouped(rows, key_index: int = 0) -> dict[int, list]:
     return grouped
 
 
+def _per_component(live, model, columns, order, *, join=None) -> dict[int, list]:
+    """Rows of `model` (materials, hazards, events) of the live components as
+    (component id, *columns), grouped by component, each group in `order`."""
+    stmt = select(model.component_id, *columns)
+    if join is not None:
+        stmt = stmt.join(*join)
+    stmt = (
+        stmt.join(Component, Component.id == model.component_id)
+        .where(*live)
+        .order_by(model.component_id, *order)
+    )
+    return _grouped(db.session.execute(stmt))
+
+
 def build_document(building: Building, *, generated_at: datetime | None = None) -> dict:
     """The passport of a building as a dict that validates against schema 1.0."""
     with gc_paused():
@@ -197,47 +211,36 @@ def _build_document(building: Building, generated_at: datetime | None) -> dict:
         .where(*live)
         .order_by(Component.storey, Component.category, Component.name, Component.id)
     ).all()
-    materials = _grouped(
-        db.session.execute(
-            select(
-                ComponentMaterial.component_id,
-                Material.slug,
-                Material.name,
-                Material.family,
-                ComponentMaterial.fraction,
-                ComponentMaterial.mass_kg,
-                Material.carbon_a1a3,
-            )
-            .join(Material, Material.id == ComponentMaterial.material_id)
-            .join(Component, Component.id == ComponentMaterial.component_id)
-            .where(*live)
-            .order_by(ComponentMaterial.component_id, ComponentMaterial.position)
-        )
+    materials = _per_component(
+        live,
+        ComponentMaterial,
+        (
+            Material.slug,
+            Material.name,
+            Material.family,
+            ComponentMaterial.fraction,
+            ComponentMaterial.mass_kg,
+            Material.carbon_a1a3,
+        ),
+        (ComponentMaterial.position,),
+        join=(Material, Material.id == ComponentMaterial.material_id),
     )
-    hazards = _grouped(
-        db.session.execute(
-            select(
-                ComponentHazard.component_id,
-                ComponentHazard.kind,
-                ComponentHazard.notes,
-                ComponentHazard.cleared_at,
-                ComponentHazard.clearance_note,
-            )
-            .join(Component, Component.id == ComponentHazard.component_id)
-            .where(*live)
-            .order_by(ComponentHazard.component_id, ComponentHazard.id)
-        )
+    hazards = _per_component(
+        live,
+        ComponentHazard,
+        (
+            ComponentHazard.kind,
+            ComponentHazard.notes,
+            ComponentHazard.cleared_at,
+            ComponentHazard.clearance_note,
+        ),
+        (ComponentHazard.id,),
     )
-    events = _grouped(
-        db.session.execute(
-            select(
-                ComponentEvent.component_id,
-                *(getattr(ComponentEvent, name) for name in EVENT_COLUMNS),
-            )
-            .join(Component, Component.id == ComponentEvent.component_id)
-            .where(*live)
-            .order_by(ComponentEvent.component_id, ComponentEvent.occurred_at, ComponentEvent.id)
-        )
+    events = _per_component(
+        live,
+        ComponentEvent,
+        tuple(getattr(ComponentEvent, name) for name in EVENT_COLUMNS),
+        (ComponentEvent.occurred_at, ComponentEvent.id),
     )
     out = []
     for row in components:

@@ -44,6 +44,7 @@ FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",
     "/usr/share/fonts/dejavu",
     "/usr/local/share/fonts/dejavu",
+    "/Library/Fonts",
 )
 GREEN = colors.HexColor("#1f6f50")
 LIGHT = colors.HexColor("#eef3f1")
@@ -58,26 +59,30 @@ mass_text, unit_text, words = kg, unit, label
 
 @dataclass(frozen=True)
 class Fonts:
-    """Regular and bold font names registered with reportlab."""
+    """Regular, bold and monospaced (for tags) font names registered with reportlab."""
 
     regular: str
     bold: str
+    mono: str
 
 
 @lru_cache(maxsize=1)
 def fonts() -> Fonts:
-    """DejaVu Sans Condensed when installed, else Helvetica."""
+    """DejaVu (Sans Condensed, and Sans Mono for tags) when installed, else the PDF base-14
+    fonts, which only cover Windows-1252: a building in Łódź would print with boxes. DejaVu
+    covers Latin, Greek and Cyrillic and is embedded as a subset."""
     wanted = {
         "MPXDoc-Sans": "DejaVuSansCondensed.ttf",
         "MPXDoc-Sans-Bold": "DejaVuSansCondensed-Bold.ttf",
+        "MPXDoc-Mono-Bold": "DejaVuSansMono-Bold.ttf",
     }
     for folder in FONT_DIRS:
         paths = {name: Path(folder) / file for name, file in wanted.items()}
         if all(p.is_file() for p in paths.values()):
             for name, path in paths.items():
                 pdfmetrics.registerFont(TTFont(name, str(path)))
-            return Fonts("MPXDoc-Sans", "MPXDoc-Sans-Bold")
-    return Fonts("Helvetica", "Helvetica-Bold")
+            return Fonts(*wanted)
+    return Fonts("Helvetica", "Helvetica-Bold", "Courier-Bold")
 
 
 @lru_cache(maxsize=1)
@@ -280,6 +285,29 @@ def render_pdf(story: list, *, heading: str, running_title: str, footer: str, **
     return buffer.getvalue()
 
 
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = 8,
+    anchor: str = "start",
+    colour: str = INK,
+    bold: bool = False,
+) -> String:
+    """A line of text in a chart, in the documents' font."""
+    f = fonts()
+    return String(
+        x,
+        y,
+        text,
+        fontName=f.bold if bold else f.regular,
+        fontSize=size,
+        textAnchor=anchor,
+        fillColor=colors.HexColor(colour),
+    )
+
+
 def bar_drawing(
     rows: list[tuple[str, float, str, str]], width: float, bar_height: float = 11
 ) -> Drawing:
@@ -289,23 +317,13 @@ def bar_drawing(
     height = max(14.0, len(rows) * (bar_height + gap))
     drawing = Drawing(width, height)
     if not rows:
-        drawing.add(String(0, 2, "No masses recorded yet.", fontName=f.regular, fontSize=8))
+        drawing.add(_text(0, 2, "No masses recorded yet."))
         return drawing
     plot_w = width - label_w - value_w
     top = max(max(v for _, v, _, _ in rows), 1e-12)
     for i, (name, value, text, colour) in enumerate(rows):
         y = height - (i + 1) * (bar_height + gap) + gap
-        drawing.add(
-            String(
-                label_w - 5,
-                y + 3,
-                fit(name, f.regular, 8, label_w - 8),
-                fontName=f.regular,
-                fontSize=8,
-                textAnchor="end",
-                fillColor=colors.HexColor(INK),
-            )
-        )
+        drawing.add(_text(label_w - 5, y + 3, fit(name, f.regular, 8, label_w - 8), anchor="end"))
         drawing.add(
             Rect(label_w, y, plot_w, bar_height, fillColor=colors.HexColor(GRID), strokeColor=None)
         )
@@ -319,17 +337,7 @@ def bar_drawing(
                 strokeColor=None,
             )
         )
-        drawing.add(
-            String(
-                width,
-                y + 3,
-                text,
-                fontName=f.bold,
-                fontSize=8,
-                textAnchor="end",
-                fillColor=colors.HexColor(INK),
-            )
-        )
+        drawing.add(_text(width, y + 3, text, anchor="end", bold=True))
     return drawing
 
 
@@ -351,7 +359,7 @@ def stacked_drawing(segments: list[tuple[str, float, str]], width: float) -> Dra
         share = value / total * 100 if total > 0 else 0.0
         text = f"{name} {share:.0f}%"
         drawing.add(Rect(lx, 2, 7, 7, fillColor=colors.HexColor(colour), strokeColor=None))
-        drawing.add(String(lx + 10, 2.5, text, fontName=f.regular, fontSize=7.5))
+        drawing.add(_text(lx + 10, 2.5, text, size=7.5))
         lx += 22 + pdfmetrics.stringWidth(text, f.regular, 7.5)
     return drawing
 
@@ -384,10 +392,9 @@ def families_drawing(families: list[dict]) -> Drawing:
 
 def column_drawing(points: list[tuple[str, float]], width: float, height: float = 110) -> Drawing:
     """Vertical columns of (label, value), e.g. events per month."""
-    f = fonts()
     drawing = Drawing(width, height)
     if not points:
-        drawing.add(String(0, height / 2, "No activity yet.", fontName=f.regular, fontSize=8))
+        drawing.add(_text(0, height / 2, "No activity yet."))
         return drawing
     left, bottom = 26.0, 14.0
     plot_w, plot_h = width - left, height - bottom - 4
@@ -395,15 +402,7 @@ def column_drawing(points: list[tuple[str, float]], width: float, height: float 
     slot = plot_w / len(points)
     every = max(1, len(points) // 12)
     drawing.add(
-        String(
-            left - 4,
-            bottom + plot_h - 6,
-            f"{top:,.0f}",
-            fontName=f.regular,
-            fontSize=6.5,
-            textAnchor="end",
-            fillColor=colors.HexColor(MUTED),
-        )
+        _text(left - 4, bottom + plot_h - 6, f"{top:,.0f}", size=6.5, anchor="end", colour=MUTED)
     )
     drawing.add(Rect(left, bottom, plot_w, 0.5, fillColor=colors.HexColor(GRID), strokeColor=None))
     for i, (name, value) in enumerate(points):
@@ -420,15 +419,5 @@ def column_drawing(points: list[tuple[str, float]], width: float, height: float 
             )
         )
         if i % every == 0:
-            drawing.add(
-                String(
-                    x + slot * 0.35,
-                    3,
-                    name,
-                    fontName=f.regular,
-                    fontSize=6.5,
-                    textAnchor="middle",
-                    fillColor=colors.HexColor(MUTED),
-                )
-            )
+            drawing.add(_text(x + slot * 0.35, 3, name, size=6.5, anchor="middle", colour=MUTED))
     return drawing
