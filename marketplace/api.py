@@ -147,8 +147,7 @@ def update_listing(data, listing_id):
 def publish_listing(listing_id):
     """Put a draft on the exchange."""
     listing = listing_for(current_user, listing_id, write=True)
-    services.publish_listing(listing, current_user)
-    notes = alerts.notify_saved_searches(listing)
+    notes = services.publish_and_notify(listing, current_user)
     db.session.commit()
     alerts.email_notifications(notes)
     db.session.commit()

@@ -21,7 +21,6 @@ from app.auth.models import User
 from app.extensions import db
 from app.models import utcnow
 from marketplace import services
-from marketplace.alerts import notify_saved_searches
 from marketplace.models import Listing
 from passports import demo as passport_demo
 from passports import services as passport_services
@@ -80,8 +79,7 @@ def _list(
         owner, building, {"component_ids": [c.id for c in components], **fields}
     )
     if publish:
-        services.publish_listing(listing, owner)
-        notify_saved_searches(listing)
+        services.publish_and_notify(listing, owner)
     return listing
 
 

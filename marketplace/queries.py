@@ -298,12 +298,16 @@ def provenance(listing: Listing) -> dict:
     }
 
 
+# A listing in these states is on the exchange, or was, and anyone signed in may read it.
+PUBLIC_STATUSES = ("published", "sold_out", "expired")
+
+
 def visible_listing(user, listing_id: int) -> Listing | None:
     """A listing the user may see: on the exchange, or their own organisation's."""
     listing = db.session.get(Listing, listing_id)
     if listing is None:
         return None
-    if listing.status in ("published", "sold_out", "expired"):
+    if listing.status in PUBLIC_STATUSES:
         return listing
     own = user.is_authenticated and (
         user.role == "admin" or user.organisation_id == listing.organisation_id

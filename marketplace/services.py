@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from app.audit import services as audit
 from app.audit.values import id_ranges
@@ -13,18 +13,21 @@ from app.errors import Conflict, Forbidden, ServiceError
 from app.extensions import db
 from app.models import utcnow
 from marketplace import search
-from marketplace.models import Listing, ListingComponent, Reservation
+from marketplace.alerts import notify_saved_searches
+from marketplace.models import Listing, ListingComponent, Notification, Reservation
 from passports.cpv import is_valid_cpv
+from passports.hazards import uncleared_hazards
 from passports.metrics import co2_avoided_kg, haversine_km, transport_kg
-from passports.models import Building, Component
+from passports.models import Building, Component, ComponentHazard
 from passports.permissions import can_write_building
 
 # Components in these states can be offered; installed or to-harvest ones only as future
 # stock of a building that is due for demolition or renovation.
 LISTABLE = ("installed", "to_harvest", "harvested", "in_storage")
 HARVESTED = ("harvested", "in_storage")
-BLOCKING_HAZARDS = ("asbestos", "pcb", "lead")
+FUTURE_BUILDINGS = ("demolition_planned", "renovation_planned")
 OPEN_LISTING = ("draft", "published", "sold_out")
+EDITABLE = ("draft", "published")
 EPSILON = 1e-9
 _LISTING_FIELDS = (
     "title",
@@ -42,6 +45,79 @@ _LISTING_FIELDS = (
 )
 
 
+# ---------------------------------------------------------------- listing rules
+# Each rule a listing obeys lives here once; the pages, the API, the CLI and the demo ask.
+def offers_future_stock(building: Building) -> bool:
+    """True when the building is due for demolition or renovation, so that components still
+    in it may be offered as future stock."""
+    return building.status in FUTURE_BUILDINGS
+
+
+def listable_statuses(building: Building) -> tuple[str, ...]:
+    """The component statuses this building may put in a lot."""
+    return LISTABLE if offers_future_stock(building) else HARVESTED
+
+
+def offered_elsewhere(listing: Listing | None = None) -> Select:
+    """The ids of components offered in an open listing other than `listing`: a component
+    is offered in one open listing at a time."""
+    stmt = (
+        select(ListingComponent.component_id)
+        .join(ListingComponent.listing)
+        .where(Listing.status.in_(OPEN_LISTING))
+    )
+    if listing is not None and listing.id is not None:
+        stmt = stmt.where(Listing.id != listing.id)
+    return stmt
+
+
+def main_cpv(component: Component) -> str | None:
+    """The CPV code of a component's main material (by mass, else by share)."""
+    best = max(component.materials, key=lambda cm: cm.mass_kg or cm.fraction, default=None)
+    return best.material.cpv_code if best else None
+
+
+def default_cpv(components: list[Component]) -> str | None:
+    """A lot's CPV code when none is given: that of the first component with a material."""
+    return next((code for code in map(main_cpv, components) if code), None)
+
+
+def listing_defaults(building: Building, future_stock: bool) -> dict:
+    """What a listing of the building takes for the fields left empty: the building's address
+    and coordinates as the pickup and, for future stock, the planned date."""
+    return {
+        "pickup_address": ", ".join(p for p in (building.address, building.city) if p),
+        "pickup_latitude": building.latitude,
+        "pickup_longitude": building.longitude,
+        "available_from": building.planned_date if future_stock else None,
+    }
+
+
+def is_editable(listing: Listing) -> bool:
+    """A draft or a published listing can be edited; sold out, withdrawn or expired not."""
+    return listing.status in EDITABLE
+
+
+def ensure_editable(listing: Listing) -> None:
+    """Refuse (409) to edit a listing that is no longer open to edits."""
+    if not is_editable(listing):
+        raise Conflict(f"A {listing.status.replace('_', ' ')} listing cannot be edited.")
+
+
+def components_editable(listing: Listing | None) -> bool:
+    """A lot's components are chosen while it is a draft (or not yet saved), never after."""
+    return listing is None or listing.status == "draft"
+
+
+def unresolved_hazards(listing: Listing) -> list[tuple[Component, list[ComponentHazard]]]:
+    """The listing's components with asbestos, PCB or lead that has no clearance record."""
+    return [
+        (item.component, hazards)
+        for item in listing.items
+        if (hazards := uncleared_hazards(item.component))
+    ]
+
+
 def _components(building: Building, ids: list[int], listing: Listing | None = None):
     rows = db.session.scalars(select(Component).where(Component.id.in_(ids))).all()
     found = {c.id: c for c in rows}
@@ -54,14 +130,18 @@ def _components(building: Building, ids: list[int], listing: Listing | None = No
             errors[i] = [f"Component {cid} is {c.status.replace('_', ' ')} and cannot be listed."]
     if errors:
         raise ValidationError({"component_ids": errors})
-    taken = db.session.scalars(
-        select(ListingComponent.component_id)
-        .join(ListingComponent.listing)
-        .where(
-            ListingComponent.component_id.in_(ids),
-            Listing.status.in_(OPEN_LISTING),
-            Listing.id != (listing.id if listing else -1),
+    allowed = listable_statuses(building)
+    if any(found[i].status not in allowed for i in ids):
+        raise ValidationError(
+            {
+                "component_ids": [
+                    "Installed components can only be listed as future stock of a building due for "
+                    "demolition or renovation; harvest them first."
+                ]
+            }
         )
+    taken = db.session.scalars(
+        offered_elsewhere(listing).where(ListingComponent.component_id.in_(ids))
     ).all()
     if taken:
         raise ValidationError(
@@ -77,6 +157,14 @@ def _components(building: Building, ids: list[int], listing: Listing | None = No
             {"component_ids": ["A lot is made of components of one kind: they must share a unit."]}
         )
     return [found[i] for i in ids]
+
+
+def _set_components(listing: Listing, components: list[Component]) -> None:
+    """Make the lot these components; a component that stays keeps its row, so that it is
+    not inserted again beside itself."""
+    kept = {item.component_id: item for item in listing.items}
+    listing.items = [kept.get(c.id) or ListingComponent(component=c) for c in components]
+    listing.future_stock = any(c.status not in HARVESTED for c in components)
 
 
 def summarise(listing: Listing, components: list[Component]) -> None:
@@ -104,46 +192,25 @@ def summarise(listing: Listing, components: list[Component]) -> None:
         listing.condition = min(grades) if grades else None
 
 
-def _default_cpv(components: list[Component]) -> str | None:
-    for c in components:
-        best = max(c.materials, key=lambda cm: cm.mass_kg or cm.fraction, default=None)
-        if best is not None:
-            return best.material.cpv_code
-    return None
-
-
 def create_listing(user, building: Building, data: dict) -> Listing:
     """Offer components of one building as a lot (a draft until published)."""
     if not can_write_building(user, building):
         raise Forbidden("Only the building's owners list its components.")
     components = _components(building, data["component_ids"])
-    future = building.status in ("demolition_planned", "renovation_planned") and any(
-        c.status not in HARVESTED for c in components
-    )
-    if not future and any(c.status not in HARVESTED for c in components):
-        raise ValidationError(
-            {
-                "component_ids": [
-                    "Installed components can only be listed as future stock of a building due for "
-                    "demolition or renovation; harvest them first."
-                ]
-            }
-        )
     listing = Listing(
         organisation_id=building.organisation_id,
         building=building,
         created_by_id=user.id,
         status="draft",
-        future_stock=future,
         price_basis="fixed",
         quantity_available=0.0,
     )
     for key in _LISTING_FIELDS:
         if key in data:
             setattr(listing, key, data[key])
-    listing.items = [ListingComponent(component=c) for c in components]
+    _set_components(listing, components)
     if not listing.cpv_code:
-        listing.cpv_code = _default_cpv(components)
+        listing.cpv_code = default_cpv(components)
         if not listing.cpv_code:
             raise ValidationError({"cpv_code": ["No material to take a CPV code from: give one."]})
     _defaults(listing, building)
@@ -157,12 +224,14 @@ def create_listing(user, building: Building, data: dict) -> Listing:
 
 
 def _defaults(listing: Listing, building: Building) -> None:
+    defaults = listing_defaults(building, listing.future_stock)
     if listing.pickup_latitude is None and listing.pickup_longitude is None:
-        listing.pickup_latitude, listing.pickup_longitude = building.latitude, building.longitude
+        listing.pickup_latitude = defaults["pickup_latitude"]
+        listing.pickup_longitude = defaults["pickup_longitude"]
     if not listing.pickup_address:
-        listing.pickup_address = ", ".join(p for p in (building.address, building.city) if p)
-    if listing.future_stock and listing.available_from is None:
-        listing.available_from = building.planned_date
+        listing.pickup_address = defaults["pickup_address"]
+    if listing.available_from is None:
+        listing.available_from = defaults["available_from"]
     if listing.price_basis != "fixed":
         listing.price_eur = None
 
@@ -196,16 +265,15 @@ def _check(listing: Listing) -> None:
 
 def update_listing(listing: Listing, data: dict) -> Listing:
     """Edit a listing that is still open; its components can change only while a draft."""
-    if listing.status not in ("draft", "published"):
-        raise Conflict(f"A {listing.status.replace('_', ' ')} listing cannot be edited.")
+    ensure_editable(listing)
+    if "component_ids" in data and not components_editable(listing):
+        raise Conflict("The components of a published listing cannot change.")
     for key in _LISTING_FIELDS:
         if key in data:
             setattr(listing, key, data[key])
     if "component_ids" in data:
-        if listing.status != "draft":
-            raise Conflict("The components of a published listing cannot change.")
         components = _components(listing.building, data["component_ids"], listing)
-        listing.items = [ListingComponent(component=c) for c in components]
+        _set_components(listing, components)
         summarise(listing, components)
     _defaults(listing, listing.building)
     _check(listing)
@@ -214,21 +282,16 @@ def update_listing(listing: Listing, data: dict) -> Listing:
     return listing
 
 
-def unresolved_hazards(listing: Listing) -> list[str]:
-    """Hazards (asbestos, PCB, lead) of the listing's components without a clearance record."""
-    return [
-        f"{item.component.name} ({item.component.tag}): {h.kind}"
-        for item in listing.items
-        for h in item.component.hazards
-        if h.kind in BLOCKING_HAZARDS and h.cleared_at is None
-    ]
-
-
 def publish_listing(listing: Listing, actor) -> Listing:
-    """Put a draft on the exchange; hazardous components need a clearance first."""
+    """Put a draft on the exchange; hazardous components need a clearance first. Pages and
+    the API publish through `publish_and_notify`, which also tells saved searches."""
     if listing.status != "draft":
         raise Conflict(f"Only a draft can be published; this listing is {listing.status}.")
-    blocking = unresolved_hazards(listing)
+    blocking = [
+        f"{component.name} ({component.tag}): {h.kind}"
+        for component, hazards in unresolved_hazards(listing)
+        for h in hazards
+    ]
     if blocking:
         raise Conflict(
             "Clear these hazards before publishing: " + "; ".join(blocking) + ".",
@@ -246,6 +309,17 @@ def publish_listing(listing: Listing, actor) -> Listing:
     listing.quantity_available = listing.quantity
     db.session.flush()
     return listing
+
+
+def publish_and_notify(listing: Listing, actor) -> list[Notification]:
+    """Publish a draft and notify the saved searches it matches (in their owners' inboxes).
+
+    Returns the notifications for the caller to email with `alerts.email_notifications`
+    once it has committed: no mail announces a publish that was rolled back, and a slow mail
+    server never holds the transaction.
+    """
+    publish_listing(listing, actor)
+    return notify_saved_searches(listing)
 
 
 def withdraw_listing(listing: Listing, actor=None) -> Listing:

@@ -11,13 +11,14 @@ from app.errors import Conflict
 from app.extensions import db
 from app.forms import form_data
 from marketplace import exports, queries, services
-from marketplace.alerts import email_notifications, notify_saved_searches
-from marketplace.models import Listing, ListingComponent, Reservation
+from marketplace.alerts import email_notifications
+from marketplace.models import Listing, Reservation
 from marketplace.permissions import BUYER_ROLES, listing_for
 from marketplace.schemas import ListingCreateSchema, ListingQueryArgs, ListingUpdateSchema
 from marketplace.views import bp
 from passports import queries as passport_queries
 from passports.cpv import cpv_codes, cpv_label
+from passports.hazards import uncleared_hazards
 from passports.models import (
     CATEGORIES,
     CONDITION_GRADES,
@@ -30,8 +31,6 @@ from passports.permissions import building_for, can_write_building
 from passports.views import load_form
 
 CANDIDATE_LIMIT = 500
-FUTURE_BUILDINGS = ("demolition_planned", "renovation_planned")
-PUBLIC_STATUSES = ("published", "sold_out", "expired")
 FORM_FIELDS = tuple(name for name in ListingCreateSchema().fields if name != "component_ids")
 
 
@@ -41,7 +40,7 @@ def exchange_listings_of(building: Building) -> list[Listing]:
     """A building's listings for its passport page: all for its owners, else the public ones."""
     stmt = select(Listing).where(Listing.building_id == building.id).order_by(Listing.id.desc())
     if not can_write_building(current_user, building):
-        stmt = stmt.where(Listing.status.in_(PUBLIC_STATUSES))
+        stmt = stmt.where(Listing.status.in_(queries.PUBLIC_STATUSES))
     return db.session.scalars(stmt.limit(50)).all()
 
 
@@ -51,12 +50,6 @@ def exchange_search_url() -> str | None:
     if "marketplace.search" in current_app.view_functions:
         return url_for("marketplace.search")
     return None
-
-
-def main_cpv(component: Component) -> str | None:
-    """The default CPV code of a component: that of its main material."""
-    best = max(component.materials, key=lambda cm: cm.mass_kg or cm.fraction, default=None)
-    return best.material.cpv_code if best else None
 
 
 def cpv_suggestions() -> list[tuple[str, str]]:
@@ -93,7 +86,11 @@ def listing_context(listing: Listing, **extra) -> dict:
         "listing": listing,
         "provenance": queries.provenance(listing),
         "seller": seller,
-        "hazard_items": _hazard_items(listing) if seller and listing.status == "draft" else [],
+        "hazard_items": services.unresolved_hazards(listing)
+        if seller and listing.status == "draft"
+        else [],
+        "editable": seller and services.is_editable(listing),
+        "withdrawable": seller and listing.status in services.OPEN_LISTING,
         "can_reserve": can_reserve,
         "destinations": destinations,
         "reservations": mine,
@@ -112,20 +109,6 @@ def listing_context(listing: Listing, **extra) -> dict:
     return context
 
 
-def _hazard_items(listing: Listing) -> list[tuple[Component, list]]:
-    """Components of a draft with blocking hazards that have no clearance record yet."""
-    found = []
-    for item in listing.items:
-        open_ = [
-            h
-            for h in item.component.hazards
-            if h.kind in services.BLOCKING_HAZARDS and h.cleared_at is None
-        ]
-        if open_:
-            found.append((item.component, open_))
-    return found
-
-
 @bp.route("/exchange/listings/<int:listing_id>")
 @login_required
 def listing_detail(listing_id: int):
@@ -137,18 +120,11 @@ def listing_detail(listing_id: int):
 # ------------------------------------------------------------------ create and edit
 def _candidates(building: Building, args: dict, listing: Listing | None):
     """Components the owner may put in this lot, filtered like the component list."""
-    statuses = services.LISTABLE if building.status in FUTURE_BUILDINGS else services.HARVESTED
+    statuses = services.listable_statuses(building)
     stmt = passport_queries.components_query(building.id, **args).where(
         Component.status.in_(statuses)
     )
-    offered = (
-        select(ListingComponent.component_id)
-        .join(ListingComponent.listing)
-        .where(
-            Listing.status.in_(services.OPEN_LISTING), Listing.id != (listing.id if listing else -1)
-        )
-    )
-    stmt = stmt.where(Component.id.not_in(offered)).options(
+    stmt = stmt.where(Component.id.not_in(services.offered_elsewhere(listing))).options(
         selectinload(Component.hazards),
         selectinload(Component.materials).joinedload(ComponentMaterial.material),
     )
@@ -170,16 +146,11 @@ def _filters() -> dict:
 
 def _initial_values(building: Building, listing: Listing | None) -> dict:
     if listing is None:
-        return {
-            "price_basis": "fixed",
-            "pickup_address": ", ".join(p for p in (building.address, building.city) if p),
-            "pickup_latitude": building.latitude if building.latitude is not None else "",
-            "pickup_longitude": building.longitude if building.longitude is not None else "",
-            "available_from": (building.planned_date or "")
-            if building.status in FUTURE_BUILDINGS
-            else "",
-            "component_ids": [],
-        }
+        # Whether the lot is future stock depends on the components ticked; the service
+        # then fills in the planned date, so the form leaves that date empty.
+        defaults = services.listing_defaults(building, future_stock=False)
+        values = {k: ("" if v is None else v) for k, v in defaults.items()}
+        return {**values, "price_basis": "fixed", "component_ids": []}
     values = {name: getattr(listing, name) for name in FORM_FIELDS}
     values = {k: ("" if v is None else v) for k, v in values.items()}
     values["component_ids"] = [item.component_id for item in listing.items]
@@ -194,7 +165,9 @@ def _submitted(listing: Listing | None) -> tuple[dict, dict]:
         data.pop("cpv_code", None)  # blank on edit keeps the code
     raw_ids = request.form.getlist("component_ids")
     ids = [int(i) if i.isascii() and i.isdigit() else i for i in raw_ids]
-    if listing is None or listing.status == "draft":
+    # A draft's form always holds the components (none ticked is an error); a published
+    # listing's has none, and components sent for it are refused like through the API.
+    if services.components_editable(listing) or ids:
         data["component_ids"] = ids
     values = request.form.to_dict()
     values["component_ids"] = [i for i in ids if isinstance(i, int)]
@@ -246,10 +219,12 @@ def _listing_form(building: Building, listing: Listing | None = None):
         statuses=statuses,
         storeys=storeys,
         args=_filters(),
-        main_cpv=main_cpv,
+        main_cpv=services.main_cpv,
+        uncleared_hazards=uncleared_hazards,
+        editable_components=services.components_editable(listing),
         cpv_suggestions=cpv_suggestions(),
         conditions=CONDITION_GRADES,
-        future=building.status in FUTURE_BUILDINGS,
+        future=services.offers_future_stock(building),
         categories=CATEGORIES,
         cpv_label=cpv_label,
         component_errors=[m for k, v in errors.items() if k.startswith("component_ids") for m in v],
@@ -268,8 +243,7 @@ def listing_create(building_id: int):
 def listing_edit(listing_id: int):
     """Edit a draft or a published listing (its components only while a draft)."""
     listing = listing_for(current_user, listing_id, write=True)
-    if listing.status not in ("draft", "published"):
-        raise Conflict(f"A {listing.status.replace('_', ' ')} listing cannot be edited.")
+    services.ensure_editable(listing)
     return _listing_form(listing.building, listing)
 
 
@@ -280,8 +254,7 @@ def listing_publish(listing_id: int):
     """Put a draft on the exchange and tell matching saved searches; hazards block it."""
     listing = listing_for(current_user, listing_id, write=True)
     try:
-        services.publish_listing(listing, current_user)
-        notes = notify_saved_searches(listing)
+        notes = services.publish_and_notify(listing, current_user)
         db.session.commit()
         email_notifications(notes)
         db.session.commit()
