@@ -9,6 +9,7 @@ from marshmallow import RAISE
 from app.auth.decorators import api_login_required
 from app.extensions import csrf, db
 from app.pagination import paginate_api
+from app.urls import external_url
 from marketplace import alerts, exports, queries, services, transfer
 from marketplace.models import Listing, Reservation
 from marketplace.permissions import listing_for, require_buyer, reservation_for
@@ -229,7 +230,7 @@ def reservation_ocds(reservation_id):
     """An accepted (pending award) or collected (active award) reservation as OCDS 1.1."""
     reservation = reservation_for(current_user, reservation_id)
     services.expect_status(reservation, "accepted", "collected", action="exported as an award")
-    uri = exports.public_url("exchange_api.reservation_ocds", reservation_id=reservation.id)
+    uri = external_url("exchange_api.reservation_ocds", reservation_id=reservation.id)
     response = jsonify(exports.ocds_release_package(reservation, uri))
     response.headers["Content-Disposition"] = (
         f'inline; filename="reservation-{reservation.id}-ocds.json"'
