@@ -12,7 +12,12 @@ from app.pagination import paginate_api
 from app.urls import external_url
 from marketplace import alerts, exports, queries, services, transfer
 from marketplace.models import Listing, Reservation
-from marketplace.permissions import listing_for, require_buyer, reservation_for
+from marketplace.permissions import (
+    listing_for,
+    require_buyer,
+    reservation_for,
+    reservations_for,
+)
 from marketplace.schemas import (
     HazardConflictSchema,
     ListingCreateSchema,
@@ -192,7 +197,7 @@ def reserve(data, listing_id):
 def listing_reservations(listing_id, pagination_parameters):
     """The reservations of a listing (its seller)."""
     listing = listing_for(current_user, listing_id, write=True)
-    stmt = queries.reservations_for(current_user).where(Reservation.listing_id == listing.id)
+    stmt = reservations_for(current_user).where(Reservation.listing_id == listing.id)
     return paginate_api(stmt, pagination_parameters)
 
 
@@ -202,7 +207,7 @@ def listing_reservations(listing_id, pagination_parameters):
 @blp.paginate()
 def my_reservations(pagination_parameters):
     """Reservations the caller's organisation made or received."""
-    return paginate_api(queries.reservations_for(current_user), pagination_parameters)
+    return paginate_api(reservations_for(current_user), pagination_parameters)
 
 
 @blp.route("/reservations/<int:reservation_id>", methods=["GET"])
