@@ -62,6 +62,12 @@ def words(value: str | None) -> str:
     return (value or "").replace("_", " ").capitalize()
 
 
+OWN_PART_ONLY = (
+    "Too few buildings or organisations have passports in this city to show its figures "
+    "without revealing one owner's: these are your organisation's buildings in it only."
+)
+
+
 def _reuses(count: int) -> str:
     return f"{count:,} reuse" + ("" if count == 1 else "s")
 
@@ -178,6 +184,10 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
             f"{data['component_count']:,} components in their passports.",
             "small",
         ),
+    ]
+    if scope.get("own_organisation_only"):
+        story.append(_p(OWN_PART_ONLY, "small"))
+    story += [
         Spacer(1, 8),
         _kpis(data),
     ]

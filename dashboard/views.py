@@ -109,7 +109,10 @@ def index():
     organisation = current_user.organisation
     own = queries.dashboard_data(queries.organisation_scope(organisation), current_user)
     return render_template(
-        "dashboard/index.html", own=own, cities=queries.city_names(), organisation=organisation
+        "dashboard/index.html",
+        own=own,
+        cities=queries.city_names(current_user),
+        organisation=organisation,
     )
 
 
@@ -158,7 +161,7 @@ def organisation_pdf():
 
 
 def _city(city: str):
-    scope = queries.city_scope(city)
+    scope = queries.city_scope(city, current_user)
     if scope is None:
         abort(404)
     return scope
