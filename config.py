@@ -69,6 +69,10 @@ class Config:
     MAX_PHOTO_BYTES = 10 * 1024 * 1024
     MAX_PHOTOS_PER_EVENT = 8
     DEFAULT_PER_PAGE = 50
+    # A city's dashboard shows its aggregates only where this many buildings with passports,
+    # of this many organisations, make them up; otherwise each user sees their own part.
+    CITY_MIN_BUILDINGS = int(_env("CITY_MIN_BUILDINGS", "3"))
+    CITY_MIN_ORGANISATIONS = int(_env("CITY_MIN_ORGANISATIONS", "2"))
     # Freight factor for CO2 avoided (kgCO2e per tonne-km); see passports/metrics.py.
     TRANSPORT_KGCO2E_PER_TKM = float(_env("TRANSPORT_KGCO2E_PER_TKM", "0.107"))
     # Outgoing mail for saved-search alerts; without MAIL_SERVER only the in-app inbox is used.

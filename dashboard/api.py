@@ -15,16 +15,18 @@ blp = Blueprint("dashboard_api", __name__, description="Dashboards of organisati
 @api_login_required
 @blp.response(200, CitySchema(many=True))
 def list_cities():
-    """Cities with buildings, for any logged-in user."""
-    return queries.city_names()
+    """Cities the caller may see: open ones whole, others only where their organisation has
+    buildings, with its part alone (`own_organisation_only`)."""
+    return queries.city_names(current_user)
 
 
 @blp.route("/dashboard/cities/<city>", methods=["GET"])
 @api_login_required
 @blp.response(200, DashboardSchema)
 def city_dashboard(city):
-    """A city's aggregates; its buildings listed only where the caller may read them."""
-    scope = queries.city_scope(city)
+    """A city's aggregates (only the caller's organisation's part unless the city is open);
+    its buildings listed only where the caller may read them."""
+    scope = queries.city_scope(city, current_user)
     if scope is None:
         abort(404, message="No buildings in this city.")
     return queries.dashboard_data(scope, current_user)

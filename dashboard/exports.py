@@ -22,6 +22,13 @@ def dashboard_rows(data: dict) -> list[tuple]:
     scope, co2 = data["scope"], data["co2_avoided"]
     rows = [
         ("scope", scope["kind"], "name", scope["name"], ""),
+        (
+            "scope",
+            scope["kind"],
+            "own_organisation_only",
+            "yes" if scope.get("own_organisation_only") else "no",
+            "",
+        ),
         ("scope", scope["kind"], "generated_at", data["generated_at"].isoformat() + "Z", ""),
         ("summary", "buildings", "in scope", data["buildings"]["in_scope"], "buildings"),
         (

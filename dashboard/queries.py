@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from app.extensions import db
 from app.models import utcnow
 from dashboard.models import BuildingActivity, BuildingMetricPart, BuildingMetrics
+from dashboard.permissions import city_is_open, own_part, sees_whole_city
 from marketplace.models import Listing, Reservation
 from passports.metrics.queries import SUMS, figures
 from passports.models import COMPONENT_STATUSES, Building, Component
@@ -43,6 +44,8 @@ class Scope:
     condition: ColumnElement[bool]
     organisation_id: int | None = None
     cities: tuple[str, ...] = ()
+    # A city the user may not see whole: only their organisation's part of it.
+    own_organisation_only: bool = False
 
 
 def organisation_scope(organisation) -> Scope:
@@ -55,8 +58,35 @@ def organisation_scope(organisation) -> Scope:
     )
 
 
-def city_names() -> list[dict]:
-    """Cities with live buildings, their number of buildings and mass, by name."""
+def _open_cities() -> set[str]:
+    """The cities (case-folded) whose aggregates may be shown whole (dashboard.permissions)."""
+    has_passport = (
+        select(Component.id)
+        .where(Component.building_id == Building.id, Component.archived_at.is_(None))
+        .exists()
+    )
+    rows = db.session.execute(
+        select(Building.city, Building.organisation_id, func.count(Building.id))
+        .where(Building.archived_at.is_(None), Building.city != "", has_passport)
+        .group_by(Building.city, Building.organisation_id)
+    ).all()
+    buildings: dict[str, int] = {}
+    organisations: dict[str, set[int]] = {}
+    for city, organisation_id, count in rows:
+        key = city.casefold()
+        buildings[key] = buildings.get(key, 0) + count
+        organisations.setdefault(key, set()).add(organisation_id)
+    return {key for key, n in buildings.items() if city_is_open(n, len(organisations[key]))}
+
+
+def city_names(user) -> list[dict]:
+    """Cities with live buildings that the user may see, with their number of buildings and
+    mass: the whole city where it is open to them, else their organisation's part of it."""
+    open_keys = _open_cities()
+    spellings = db.session.scalars(
+        select(Building.city).distinct().where(Building.archived_at.is_(None), Building.city != "")
+    ).all()
+    whole = [s for s in spellings if sees_whole_city(user, s.casefold() in open_keys)]
     rows = db.session.execute(
         select(
             Building.city,
@@ -64,14 +94,26 @@ def city_names() -> list[dict]:
             func.coalesce(func.sum(BuildingMetrics.mass_kg), 0.0),
         )
         .outerjoin(BuildingMetrics, BuildingMetrics.building_id == Building.id)
-        .where(Building.archived_at.is_(None), Building.city != "")
+        .where(
+            Building.archived_at.is_(None),
+            Building.city != "",
+            or_(Building.city.in_(whole), own_part(user)),
+        )
         .group_by(Building.city)
         .order_by(Building.city)
     ).all()
     merged: dict[str, dict] = {}
     for city, count, mass in rows:
+        key = city.casefold()
         row = merged.setdefault(
-            city.casefold(), {"city": city, "buildings": 0, "mass_kg": 0.0, "spellings": []}
+            key,
+            {
+                "city": city,
+                "buildings": 0,
+                "mass_kg": 0.0,
+                "spellings": [],
+                "own_organisation_only": not sees_whole_city(user, key in open_keys),
+            },
         )
         row["buildings"] += count
         row["mass_kg"] += float(mass)
@@ -79,17 +121,22 @@ def city_names() -> list[dict]:
     return sorted(merged.values(), key=lambda r: r["city"].casefold())
 
 
-def city_scope(name: str) -> Scope | None:
-    """The live buildings of a city, matched without regard to case; None if there are none."""
+def city_scope(name: str, user) -> Scope | None:
+    """The live buildings of a city that the user may see (matched without regard to case):
+    all of them, or only their organisation's; None if there are none."""
     wanted = name.strip().casefold()
-    for row in city_names():
+    for row in city_names(user):
         if row["city"].casefold() == wanted:
             spellings = tuple(row["spellings"])
+            conditions = [Building.city.in_(spellings), Building.archived_at.is_(None)]
+            if row["own_organisation_only"]:
+                conditions.append(own_part(user))
             return Scope(
                 "city",
                 row["city"],
-                and_(Building.city.in_(spellings), Building.archived_at.is_(None)),
+                and_(*conditions),
                 cities=spellings,
+                own_organisation_only=row["own_organisation_only"],
             )
     return None
 
@@ -202,7 +249,12 @@ def dashboard_data(scope: Scope, user, *, months: int = ACTIVITY_MONTHS) -> dict
             per_month[month] += int(n)
             per_kind[kind] = per_kind.get(kind, 0) + int(n)
     return {
-        "scope": {"kind": scope.kind, "name": scope.name, "organisation_id": scope.organisation_id},
+        "scope": {
+            "kind": scope.kind,
+            "name": scope.name,
+            "organisation_id": scope.organisation_id,
+            "own_organisation_only": scope.own_organisation_only,
+        },
         "generated_at": utcnow(),
         "buildings": {
             "in_scope": int(buildings_in_scope or 0),

@@ -42,6 +42,12 @@ METHOD_NOTES = (
 )
 
 
+OWN_PART_ONLY = (
+    "Too few buildings or organisations have passports in this city to show its figures "
+    "without revealing one owner's: these are your organisation's buildings in it only."
+)
+
+
 def _reuses(count: int) -> str:
     return f"{count:,} reuse" + ("" if count == 1 else "s")
 
@@ -78,6 +84,10 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
             f"{data['component_count']:,} components in their passports.",
             "small",
         ),
+    ]
+    if scope.get("own_organisation_only"):
+        story.append(paragraph(OWN_PART_ONLY, "small"))
+    story += [
         Spacer(1, 8),
         _kpis(data),
     ]

@@ -17,6 +17,12 @@ class CitySchema(Schema):
     city = fields.String()
     buildings = fields.Integer()
     mass_kg = fields.Float()
+    own_organisation_only = fields.Boolean(
+        metadata={
+            "description": "Too few buildings or organisations for city aggregates: the "
+            "figures are the caller's organisation's part of the city only."
+        }
+    )
 
 
 class FamilySchema(Schema):
@@ -93,6 +99,9 @@ class ScopeSchema(Schema):
     kind = fields.String()
     name = fields.String()
     organisation_id = fields.Integer(allow_none=True)
+    own_organisation_only = fields.Boolean(
+        metadata={"description": "A city shown as the caller's organisation's part only."}
+    )
 
 
 class BuildingCountsSchema(Schema):

@@ -131,7 +131,8 @@ def _refresh_chunk(session, ids: list[int]) -> None:
     events = (
         select(Component.building_id, month, ComponentEvent.kind, func.count(ComponentEvent.id))
         .join(Component, Component.id == ComponentEvent.component_id)
-        .where(*live)
+        # Activity is what happened here: imported history (another instance's) never counts.
+        .where(*live, ComponentEvent.imported.is_(False))
         .group_by(Component.building_id, month, ComponentEvent.kind)
     )
     session.execute(

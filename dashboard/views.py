@@ -6,9 +6,10 @@ Who sees what is decided in `dashboard.permissions`. Charts are SVG drawn on the
 import re
 import unicodedata
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
+from app.urls import public_base_url
 from dashboard import queries
 from dashboard.exports import dashboard_csv
 from dashboard.permissions import organisation_for
@@ -90,7 +91,7 @@ def _csv(data: dict, name: str) -> Response:
 
 
 def _pdf(data: dict, name: str) -> Response:
-    pdf = render_dashboard_pdf(data, base_url=current_app.config["PUBLIC_BASE_URL"])
+    pdf = render_dashboard_pdf(data, base_url=public_base_url())
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
@@ -108,7 +109,10 @@ def index():
     organisation = current_user.organisation
     own = queries.dashboard_data(queries.organisation_scope(organisation), current_user)
     return render_template(
-        "dashboard/index.html", own=own, cities=queries.city_names(), organisation=organisation
+        "dashboard/index.html",
+        own=own,
+        cities=queries.city_names(current_user),
+        organisation=organisation,
     )
 
 
@@ -157,7 +161,7 @@ def organisation_pdf():
 
 
 def _city(city: str):
-    scope = queries.city_scope(city)
+    scope = queries.city_scope(city, current_user)
     if scope is None:
         abort(404)
     return scope

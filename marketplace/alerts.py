@@ -8,7 +8,7 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from flask import abort, current_app, url_for
+from flask import abort, current_app
 from marshmallow import ValidationError
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
@@ -19,6 +19,7 @@ from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
 from app.models import utcnow
+from app.urls import external_url
 from marketplace import search
 from marketplace.models import Listing, Notification, SavedSearch
 from marketplace.queries import _conditions
@@ -162,8 +163,8 @@ def _message(note: Notification, address: str) -> EmailMessage:
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = address
     message["Subject"] = "Material Passport Exchange: a new listing matches your search"
-    link = url_for("marketplace.listing_detail", listing_id=note.listing_id, _external=True)
-    inbox = url_for("marketplace.inbox", _external=True)
+    link = external_url("marketplace.listing_detail", listing_id=note.listing_id)
+    inbox = external_url("marketplace.inbox")
     message.set_content(f"{note.message}\n\n{link}\n\nYour inbox: {inbox}\n")
     return message
 

@@ -9,9 +9,15 @@ from marshmallow import RAISE
 from app.auth.decorators import api_login_required
 from app.extensions import csrf, db
 from app.pagination import paginate_api
+from app.urls import external_url
 from marketplace import alerts, exports, queries, services, transfer
 from marketplace.models import Listing, Reservation
-from marketplace.permissions import listing_for, require_buyer, reservation_for
+from marketplace.permissions import (
+    listing_for,
+    require_buyer,
+    reservation_for,
+    reservations_for,
+)
 from marketplace.schemas import (
     HazardConflictSchema,
     ListingCreateSchema,
@@ -190,7 +196,7 @@ def reserve(data, listing_id):
 def listing_reservations(listing_id, pagination_parameters):
     """The reservations of a listing (its seller)."""
     listing = listing_for(current_user, listing_id, write=True)
-    stmt = queries.reservations_for(current_user).where(Reservation.listing_id == listing.id)
+    stmt = reservations_for(current_user).where(Reservation.listing_id == listing.id)
     return paginate_api(stmt, pagination_parameters)
 
 
@@ -200,7 +206,7 @@ def listing_reservations(listing_id, pagination_parameters):
 @blp.paginate()
 def my_reservations(pagination_parameters):
     """Reservations the caller's organisation made or received."""
-    return paginate_api(queries.reservations_for(current_user), pagination_parameters)
+    return paginate_api(reservations_for(current_user), pagination_parameters)
 
 
 @blp.route("/reservations/<int:reservation_id>", methods=["GET"])
@@ -228,7 +234,7 @@ def reservation_ocds(reservation_id):
     """An accepted (pending award) or collected (active award) reservation as OCDS 1.1."""
     reservation = reservation_for(current_user, reservation_id)
     services.expect_status(reservation, "accepted", "collected", action="exported as an award")
-    uri = exports.public_url("exchange_api.reservation_ocds", reservation_id=reservation.id)
+    uri = external_url("exchange_api.reservation_ocds", reservation_id=reservation.id)
     response = jsonify(exports.ocds_release_package(reservation, uri))
     response.headers["Content-Disposition"] = (
         f'inline; filename="reservation-{reservation.id}-ocds.json"'

@@ -186,6 +186,10 @@ class Reservation(TimestampMixin, db.Model):
     buyer: Mapped[User] = relationship()
     buyer_organisation: Mapped[Organisation] = relationship()
     destination: Mapped[Building | None] = relationship()
+    # What its collection moved, written by marketplace.transfer (never inferred from notes).
+    moved: Mapped[list["ReservationComponent"]] = relationship(
+        viewonly=True, order_by="ReservationComponent.component_id"
+    )
 
     def __repr__(self) -> str:
         return f"<Reservation {self.id} listing={self.listing_id} {self.quantity} {self.status}>"

@@ -1,11 +1,21 @@
-"""Who may act on listings and reservations."""
+"""Who may act on listings and reservations.
+
+A reservation has two sides, and this module is the one place that says who is on which:
+- the seller: whoever may write the building the listing was made from (its owner
+  organisation's owners, and admins), as `passports.permissions.can_write_building` says;
+- the buyer: the buyer organisation's buyers and owners, and admins.
+Both are SQL conditions, so the reservation lists filter with them and the detail checks one
+reservation with them: a list never shows what the detail would answer 404 to.
+"""
 
 from flask import abort
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 
 from app.errors import Forbidden
 from app.extensions import db
 from marketplace.models import Listing, Reservation
 from marketplace.queries import visible_listing
+from passports.models import Building
 from passports.permissions import can_write_building
 
 BUYER_ROLES = ("buyer", "owner", "admin")
@@ -21,6 +31,52 @@ def listing_for(user, listing_id: int, *, write: bool = False) -> Listing:
     return listing
 
 
+def seller_side(user) -> ColumnElement[bool]:
+    """SQL condition on Reservation: the user sells it (may write the listing's building)."""
+    if not getattr(user, "is_authenticated", False):
+        return false()
+    if user.role == "admin":
+        return true()
+    if user.role != "owner":
+        return false()
+    return exists(
+        select(Listing.id)
+        .join(Building, Building.id == Listing.building_id)
+        .where(
+            Listing.id == Reservation.listing_id,
+            Building.organisation_id == user.organisation_id,
+        )
+    )
+
+
+def buyer_side(user) -> ColumnElement[bool]:
+    """SQL condition on Reservation: the user buys it (a buyer role of the buyer organisation)."""
+    if not getattr(user, "is_authenticated", False):
+        return false()
+    if user.role == "admin":
+        return true()
+    if user.role not in BUYER_ROLES:
+        return false()
+    return Reservation.buyer_organisation_id == user.organisation_id
+
+
+def reservations_for(user) -> Select:
+    """Reservations the user is party to, as buyer or as seller, newest first."""
+    return (
+        select(Reservation)
+        .where(or_(seller_side(user), buyer_side(user)))
+        .order_by(Reservation.id.desc())
+    )
+
+
+def reservation_roles(user, reservation: Reservation) -> dict:
+    """Which sides of a reservation the user is on: {"seller": bool, "buyer": bool}."""
+    seller, buyer = db.session.execute(
+        select(seller_side(user), buyer_side(user)).where(Reservation.id == reservation.id)
+    ).one()
+    return {"seller": bool(seller), "buyer": bool(buyer)}
+
+
 def reservation_for(
     user, reservation_id: int, *, as_seller: bool = False, as_buyer: bool = False
 ) -> Reservation:
@@ -28,15 +84,12 @@ def reservation_for(
     reservation = db.session.get(Reservation, reservation_id)
     if reservation is None:
         abort(404)
-    seller = can_write_building(user, reservation.listing.building)
-    buyer = user.role == "admin" or (
-        reservation.buyer_organisation_id == user.organisation_id and user.role in BUYER_ROLES
-    )
-    if not (seller or buyer):
+    roles = reservation_roles(user, reservation)
+    if not (roles["seller"] or roles["buyer"]):
         abort(404)
-    if as_seller and not seller:
+    if as_seller and not roles["seller"]:
         raise Forbidden("Only the seller may do this.")
-    if as_buyer and not buyer:
+    if as_buyer and not roles["buyer"]:
         raise Forbidden("Only the buyer may do this.")
     return reservation
 

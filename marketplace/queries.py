@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from marketplace import search
-from marketplace.models import Listing, ListingComponent, Reservation
+from marketplace.models import Listing, ListingComponent
 from passports.cpv import cpv_codes
 from passports.metrics import EARTH_RADIUS_KM, bounding_box, haversine_km, transport_kg
 from passports.models import Component
@@ -313,19 +313,6 @@ def visible_listing(user, listing_id: int) -> Listing | None:
         user.role == "admin" or user.organisation_id == listing.organisation_id
     )
     return listing if own else None
-
-
-def reservations_for(user):
-    """Reservations the user is party to, as buyer or as seller, newest first."""
-    stmt = select(Reservation).join(Reservation.listing).order_by(Reservation.id.desc())
-    if user.role != "admin":
-        stmt = stmt.where(
-            or_(
-                Reservation.buyer_organisation_id == user.organisation_id,
-                Listing.organisation_id == user.organisation_id,
-            )
-        )
-    return stmt
 
 
 def components_of(listing: Listing) -> list[Component]:

@@ -199,6 +199,14 @@ class HazardConflictSchema(ErrorSchema):
     hazards = fields.List(fields.String(), metadata={"description": "The uncleared hazards."})
 
 
+class MovedComponentSchema(Schema):
+    """A component a collected reservation handed over, and how much of it."""
+
+    component_id = fields.Integer()
+    tag = fields.Function(lambda m: m.component.tag)
+    quantity = fields.Float()
+
+
 class ReservationSchema(Schema):
     """A reservation as buyer and seller see it."""
 
@@ -219,6 +227,14 @@ class ReservationSchema(Schema):
     created_at = UtcDateTime()
     decided_at = UtcDateTime(allow_none=True)
     collected_at = UtcDateTime(allow_none=True)
+    moved_components = fields.List(
+        fields.Nested(MovedComponentSchema),
+        attribute="moved",
+        metadata={
+            "description": "Once collected: the components it handed over (a split lot's part "
+            "with its own tag), each with the quantity moved."
+        },
+    )
 
 
 class SavedSearchCreateSchema(InputSchema):

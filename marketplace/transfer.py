@@ -4,7 +4,9 @@ The quantity is taken from the listing's components in order. A component that f
 moves whole; the last one is split when only part of it was reserved (20 of a lot of 40
 doors): the part that moves becomes a new component with its own tag, `split_from` the lot,
 so its history starts with the lot's. Every moved component gets a `transferred` event and one
-more reuse cycle, and its status steps along the lifecycle to transferred.
+more reuse cycle, and its status steps along the lifecycle to transferred. The reservation
+records what it moved in `reservation_components`: the one source of "what this collection
+handed over" (an event's note is text anyone importing a passport can write).
 """
 
 from datetime import date
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from app.errors import Conflict
 from app.extensions import db
 from app.models import utcnow
-from marketplace.models import Reservation
+from marketplace.models import Reservation, ReservationComponent
 from marketplace.services import EPSILON, expect_status, summarise
 from passports.lifecycle import status_path
 from passports.models import (
@@ -163,6 +165,13 @@ def collect_reservation(reservation: Reservation, actor) -> list[Component]:
             component = split_component(component, remaining)
             remaining = 0.0
         _move(component, reservation, destination, actor)
+        db.session.add(
+            ReservationComponent(
+                reservation_id=reservation.id,
+                component_id=component.id,
+                quantity=component.quantity,
+            )
+        )
         moved.append(component)
     left = [item.component for item in listing.items]
     if left:

@@ -17,9 +17,10 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import qrcode
-from flask import current_app
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
+
+from app.urls import public_path_url
 
 ERROR_CORRECTION = ERROR_CORRECT_M
 QUIET_ZONE = 4
@@ -30,8 +31,7 @@ _DARK, _LIGHT = 0, 255
 
 def tag_url(tag: str) -> str:
     """The URL a tag's QR code encodes: PUBLIC_BASE_URL (no trailing slash) + /t/<TAG>."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return f"{base}/t/{tag.upper()}"
+    return public_path_url(f"/t/{tag.upper()}")
 
 
 @lru_cache(maxsize=2048)

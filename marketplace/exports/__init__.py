@@ -15,7 +15,6 @@ from marketplace.exports.columns import (
     EXPORT_CAP,
     UNCEFACT,
     listing_record,
-    public_url,
 )
 from marketplace.exports.ocds import OCDS_PREFIX, ocds_release_package
 from marketplace.exports.sheets import (
@@ -44,6 +43,5 @@ __all__ = [
     "export_search",
     "listing_record",
     "ocds_release_package",
-    "public_url",
     "xlsx_bytes",
 ]

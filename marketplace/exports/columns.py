@@ -3,11 +3,11 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.urls import external_url
 from marketplace import queries
 from marketplace.models import Listing
 from passports.cpv import cpv_label
@@ -181,12 +181,6 @@ CO2_METHOD = (
 )
 
 
-def public_url(endpoint: str, **values) -> str:
-    """An absolute URL on PUBLIC_BASE_URL, the address printed on labels and in exports."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
-
-
 def listing_record(listing: Listing) -> dict:
     """One listing as the export row: plain values keyed like COLUMNS."""
     provenance = getattr(listing, "provenance", None) or queries.provenance(listing)
@@ -230,7 +224,7 @@ def listing_record(listing: Listing) -> dict:
         "co2_avoided_kg": listing.co2_avoided_kg,
         "distance_km": getattr(listing, "distance_km", None),
         "co2_avoided_here_kg": getattr(listing, "co2_avoided_here_kg", None),
-        "url": public_url("marketplace.listing_detail", listing_id=listing.id),
+        "url": external_url("marketplace.listing_detail", listing_id=listing.id),
     }
 
 

@@ -6,8 +6,7 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 
-from flask import current_app
-
+from app.urls import public_base_url
 from marketplace.exports.columns import (
     CO2_METHOD,
     COLUMNS,
@@ -163,7 +162,7 @@ def xlsx_bytes(
 def export_context(args: dict | None = None, listing: Listing | None = None) -> list[tuple]:
     """What the About sheet says about the export: when, and what it holds."""
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    context = [("Exported", made), ("Source", current_app.config["PUBLIC_BASE_URL"])]
+    context = [("Exported", made), ("Source", public_base_url())]
     if listing is not None:
         context.append(("Listing", f"{listing.id}: {listing.title}"))
     if args is not None:

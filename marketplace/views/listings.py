@@ -13,7 +13,7 @@ from app.forms import form_data
 from marketplace import exports, queries, services
 from marketplace.alerts import email_notifications
 from marketplace.models import Listing, Reservation
-from marketplace.permissions import BUYER_ROLES, listing_for
+from marketplace.permissions import BUYER_ROLES, listing_for, reservations_for
 from marketplace.schemas import ListingCreateSchema, ListingQueryArgs, ListingUpdateSchema
 from marketplace.views import bp
 from passports import queries as passport_queries
@@ -68,10 +68,8 @@ def listing_context(listing: Listing, **extra) -> dict:
         and current_user.organisation_id != listing.organisation_id
     )
     mine = db.session.scalars(
-        queries.reservations_for(current_user).where(Reservation.listing_id == listing.id)
+        reservations_for(current_user).where(Reservation.listing_id == listing.id)
     ).all()
-    if not seller:
-        mine = [r for r in mine if r.buyer_organisation_id == current_user.organisation_id]
     destinations = []
     if can_reserve:
         destinations = db.session.scalars(

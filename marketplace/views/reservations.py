@@ -15,34 +15,39 @@ from app.pagination import paginate_page
 from app.templating import unit
 from marketplace import services, transfer
 from marketplace.models import RESERVATION_STATUSES, Listing, Reservation
-from marketplace.permissions import BUYER_ROLES, listing_for, require_buyer, reservation_for
+from marketplace.permissions import (
+    buyer_side,
+    listing_for,
+    require_buyer,
+    reservation_for,
+    reservation_roles,
+    seller_side,
+)
 from marketplace.schemas import ReservationCreateSchema
 from marketplace.views import bp
 from marketplace.views.listings import listing_context
-from passports.models import Component, ComponentEvent
-from passports.permissions import can_read_building, can_write_building
+from passports.permissions import can_read_building
 from passports.views import load_form
 
 SIDES = ("made", "received")
 
 
 def _side_query(side: str):
-    stmt = (
-        select(Reservation)
-        .join(Reservation.listing)
-        .options(
-            joinedload(Reservation.listing).joinedload(Listing.organisation),
-            joinedload(Reservation.buyer_organisation),
-            joinedload(Reservation.buyer),
-            joinedload(Reservation.destination),
-        )
-        .order_by(Reservation.id.desc())
+    """Reservations the organisation made (as their buyer) or received (as their seller)."""
+    stmt = select(Reservation).options(
+        joinedload(Reservation.listing).joinedload(Listing.organisation),
+        joinedload(Reservation.buyer_organisation),
+        joinedload(Reservation.buyer),
+        joinedload(Reservation.destination),
     )
     if side == "made":
-        return stmt.where(Reservation.buyer_organisation_id == current_user.organisation_id)
-    if current_user.role == "admin":
-        return stmt
-    return stmt.where(Listing.organisation_id == current_user.organisation_id)
+        stmt = stmt.where(
+            buyer_side(current_user),
+            Reservation.buyer_organisation_id == current_user.organisation_id,
+        )
+    else:
+        stmt = stmt.where(seller_side(current_user))
+    return stmt.order_by(Reservation.id.desc())
 
 
 def _count(side: str) -> int:
@@ -56,28 +61,10 @@ def _safe_next(default: str) -> str:
     return default
 
 
-def moved_components(reservation: Reservation) -> list[Component]:
-    """The components a collected reservation moved to the buyer, from their transfer events."""
-    if reservation.status != "collected":
-        return []
-    note = f"Collected under reservation {reservation.id} by %"
-    return db.session.scalars(
-        select(Component)
-        .join(ComponentEvent, ComponentEvent.component_id == Component.id)
-        .where(ComponentEvent.kind == "transferred", ComponentEvent.notes.like(note))
-        .order_by(Component.id)
-    ).all()
-
-
-@bp.app_template_global()
-def reservation_roles(reservation: Reservation) -> dict:
+@bp.app_template_global("reservation_roles")
+def _reservation_roles(reservation: Reservation) -> dict:
     """Which side of a reservation the current user is on, for the actions shown."""
-    seller = can_write_building(current_user, reservation.listing.building)
-    buyer = current_user.role == "admin" or (
-        reservation.buyer_organisation_id == current_user.organisation_id
-        and current_user.role in BUYER_ROLES
-    )
-    return {"seller": seller, "buyer": buyer}
+    return reservation_roles(current_user, reservation)
 
 
 @bp.route("/exchange/listings/<int:listing_id>/reserve", methods=["POST"])
@@ -148,12 +135,14 @@ def reservation_list():
 def reservation_detail(reservation_id: int):
     """One reservation, its actions and, once collected, the passports that moved."""
     reservation = reservation_for(current_user, reservation_id)
-    moved = moved_components(reservation)
     return render_template(
         "marketplace/reservation_detail.html",
         r=reservation,
         listing=reservation.listing,
-        moved=[(c, can_read_building(current_user, c.building)) for c in moved],
+        moved=[
+            (m.component, m.quantity, can_read_building(current_user, m.component.building))
+            for m in reservation.moved
+        ],
     )
 
 

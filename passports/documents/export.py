@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
-from flask import current_app
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import utcnow
+from app.urls import public_base_url
 from passports.metrics.component import ComponentFacts, MaterialFacts, PartFacts, evaluate
 from passports.metrics.queries import building_figures, status_masses
 from passports.models import (
@@ -110,10 +110,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-
-
 def building_identity(building: Building) -> dict:
     """The building's descriptive fields as the document holds them."""
     out = {name: getattr(building, name) for name in BUILDING_FIELDS}
@@ -185,7 +181,7 @@ def build_document(building: Building, *, generated_at: datetime | None = None) 
 
 
 def _build_document(building: Building, generated_at: datetime | None) -> dict:
-    base = _base_url()
+    base = public_base_url()
     live = (Component.building_id == building.id, Component.archived_at.is_(None))
     parent = aliased(Component)
     components = db.session.execute(

@@ -202,6 +202,8 @@ def import_passport(user, document) -> ImportResult:
                 ComponentEvent(
                     component=component,
                     occurred_at=parse_datetime(e["occurred_at"]),
+                    # Another instance's history: shown as such, never one of our transfers.
+                    imported=True,
                     **{name: e[name] for name in EVENT_COPIED},
                 )
             )

@@ -1,6 +1,5 @@
 """Schemas for components and their materials and hazards."""
 
-from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from app.schema_fields import Id, InputSchema, StrictFloat, UtcDateTime, Whole
@@ -15,6 +14,7 @@ from passports.models import (
     UNITS,
 )
 from passports.models.vocab import ACCESSIBILITY, EDGE_ENCLOSURES, INTERSECTIONS
+from passports.qr import tag_url
 from passports.schemas.common import FRACTION_TOLERANCE, _fraction, _positive, _text, _year
 from passports.tags import format_tag
 
@@ -57,7 +57,7 @@ class ClearanceSchema(InputSchema):
 
 
 def _tag_url(component) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/t/{component.tag}"
+    return tag_url(component.tag)
 
 
 class ComponentSchema(Schema):

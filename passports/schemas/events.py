@@ -102,4 +102,10 @@ class EventSchema(Schema):
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
     notes = fields.String()
+    imported = fields.Boolean(
+        metadata={
+            "description": "Recorded on another instance and brought in with an imported "
+            "passport: history, not something that happened here."
+        }
+    )
     photos = fields.List(fields.Nested(EventPhotoSchema))

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.errors import ServiceError, wants_json
 from app.extensions import db
 from app.forms import flatten_errors
+from app.urls import external_url
 from passports import queries
 from passports.lifecycle import allowed_events
 from passports.models import (
@@ -106,7 +107,7 @@ def scan(raw: str):
             events = db.session.scalars(queries.events_query(component).limit(20))
             body["events"] = EventSchema(many=True).dump(events)
         else:
-            body["login_url"] = url_for("auth.login", next=request.path, _external=True)
+            body["login_url"] = external_url("auth.login", next=request.path)
         return jsonify(body)
     if component is None:
         return render_template("passports/scan_public.html", f=facts)

@@ -127,8 +127,9 @@ def test_organisation_dashboard_sums_its_buildings(
 
 
 def test_co2_avoided_by_a_collected_reuse(
-    client, db, seller, hospital, make_user, make_building, token_for, login
+    app, client, db, seller, hospital, make_user, make_building, token_for, login
 ):
+    app.config["CITY_MIN_BUILDINGS"] = 2  # the hospital and the school: the city opens
     buyer = make_user("buyer")
     school = make_building(
         buyer,
@@ -193,7 +194,8 @@ def test_activity_by_month_and_refresh_on_every_write(client, db, seller, hospit
     assert after["mass_kg"] == pytest.approx(before - frame["mass_kg"])
 
 
-def test_who_sees_which_dashboard(client, db, seller, hospital, make_user, token_for, login):
+def test_who_sees_which_dashboard(app, client, db, seller, hospital, make_user, token_for, login):
+    app.config.update(CITY_MIN_BUILDINGS=1, CITY_MIN_ORGANISATIONS=1)  # the city is open
     for role in ("buyer", "contractor", "owner", "admin"):
         headers = token_for(make_user(role))
         city = client.get("/api/v1/dashboard/cities/København", headers=headers)
