@@ -23,6 +23,7 @@ from app.schema_fields import NUL_MESSAGE, has_nul
 from passports.documents.export import BUILDING_FIELDS, COMPONENT_COLUMNS, parse_datetime
 from passports.documents.validation import schema_errors
 from passports.gs1 import is_valid_gtin
+from passports.lineage import lineage_cycles
 from passports.models import (
     Building,
     Component,
@@ -146,7 +147,24 @@ def _check_semantics(document: dict, library: dict[str, Material]) -> None:
             _check_date(errors, f"{at}.hazards[{j}].cleared_at", h["cleared_at"])
         for j, e in enumerate(c["events"]):
             _check_date(errors, f"{at}.events[{j}].occurred_at", e["occurred_at"])
+    _check_lineage(errors, components)
     errors.raise_if_any()
+
+
+def _check_lineage(errors: _Errors, components: list[dict]) -> None:
+    """Refuse `split_from_tag` links that go round in a circle: a history would never end."""
+    index = {c["tag"]: i for i, c in enumerate(components)}
+    parent_of = {
+        c["tag"]: c["split_from_tag"]
+        for c in components
+        if c["split_from_tag"] in index and c["split_from_tag"] != c["tag"]
+    }
+    for cycle in lineage_cycles(parent_of):
+        for tag in cycle:
+            errors.add(
+                f"$.components[{index[tag]}].split_from_tag",
+                f"The components {', '.join(cycle)} are split from each other in a circle.",
+            )
 
 
 def _free_tags(tags: list[str]) -> set[str]:
