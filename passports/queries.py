@@ -13,6 +13,7 @@ from passports.models import (
     ComponentMaterial,
     Material,
 )
+from passports.lineage import lineage
 from passports.permissions import readable_buildings
 
 HAZARD_LIST_LIMIT = 100
@@ -188,16 +189,15 @@ def events_query(component: Component) -> Select:
     """A component's history, newest first. A part split off a lot inherits the lot's history
     up to the split."""
     scope = [ComponentEvent.component_id == component.id]
-    child, parent_id = component, component.split_from_id
-    while parent_id is not None:
+    child = component
+    for parent in lineage(component):
         scope.append(
             and_(
-                ComponentEvent.component_id == parent_id,
+                ComponentEvent.component_id == parent.id,
                 ComponentEvent.recorded_at <= child.created_at,
             )
         )
-        child = db.session.get(Component, parent_id)
-        parent_id = child.split_from_id if child else None
+        child = parent
     return (
         select(ComponentEvent)
         .where(or_(*scope))
