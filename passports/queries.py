@@ -5,6 +5,7 @@ from functools import cache
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 
 from app.extensions import db
+from passports.lineage import lineage
 from passports.models import (
     Building,
     Component,
@@ -13,7 +14,6 @@ from passports.models import (
     ComponentMaterial,
     Material,
 )
-from passports.lineage import lineage
 from passports.permissions import readable_buildings
 
 HAZARD_LIST_LIMIT = 100
