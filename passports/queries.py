@@ -5,6 +5,7 @@ from functools import cache
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 
 from app.extensions import db
+from passports.gs1 import normalize_gtin
 from passports.lineage import lineage
 from passports.models import (
     Building,
@@ -238,10 +239,10 @@ def tag_facts(tag: str):
 
 
 def tag_for_gtin_serial(gtin: str, serial: str) -> str | None:
-    """The tag of the component with this GTIN (any zero padding) and serial number."""
-    candidates = {gtin, gtin.lstrip("0"), gtin.zfill(14), gtin.zfill(13), gtin.zfill(12)}
+    """The tag of the component with this GTIN (any zero padding) and serial number: GTINs
+    are stored as 14 digits and the pair is unique, so there is at most one."""
     return db.session.scalar(
         select(Component.tag).where(
-            Component.gtin.in_(candidates), Component.serial_number == serial
+            Component.gtin == normalize_gtin(gtin), Component.serial_number == serial
         )
     )

@@ -17,12 +17,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.errors import Forbidden, ServiceError
+from app.errors import Conflict, Forbidden, ServiceError
 from app.extensions import db
 from app.schema_fields import NUL_MESSAGE, has_nul
 from passports.documents.export import BUILDING_FIELDS, COMPONENT_COLUMNS, parse_datetime
 from passports.documents.validation import schema_errors
-from passports.gs1 import is_valid_gtin
+from passports.gs1 import is_valid_gtin, normalize_gtin
 from passports.lineage import lineage_cycles
 from passports.models import (
     Building,
@@ -35,7 +35,7 @@ from passports.models import (
 from passports.permissions import can_create_building
 from passports.qr import tag_url
 from passports.services import register_building
-from passports.services.components import unique_tags
+from passports.services.components import taken_gtin_serials, unique_tags
 
 FRACTION_TOLERANCE = 1e-6
 MAX_COMPONENTS = 100_000
@@ -167,6 +167,27 @@ def _check_lineage(errors: _Errors, components: list[dict]) -> None:
             )
 
 
+def _check_gtin_serials(user, components: list[dict]) -> None:
+    """Refuse (409) GTIN and serial pairs registered here already, or twice in the document:
+    a printed GS1 link names one component on the instance."""
+    pairs = {}
+    errors = _Errors()
+    for i, c in enumerate(components):
+        pair = (normalize_gtin(c["gtin"]), c["serial_number"])
+        if all(pair):
+            if pair in pairs:
+                errors.add(f"$.components[{i}].serial_number", "This GTIN and serial appear twice.")
+            pairs.setdefault(pair, i)
+    for pair, (_id, message) in taken_gtin_serials(user.organisation_id, pairs).items():
+        errors.add(f"$.components[{pairs[pair]}].serial_number", message)
+    if errors.by_path:
+        raise Conflict(
+            "GTINs and serial numbers of the document are registered already; nothing was "
+            "imported.",
+            errors=dict(sorted(errors.by_path.items())),
+        )
+
+
 def _free_tags(tags: list[str]) -> set[str]:
     """The tags this instance has never given to a component."""
     taken: set[str] = set()
@@ -191,6 +212,7 @@ def import_passport(user, document) -> ImportResult:
         )
     library = {m.slug: m for m in db.session.scalars(select(Material))}
     _check_semantics(document, library)
+    _check_gtin_serials(user, document["components"])
 
     data = {name: document["building"][name] for name in BUILDING_FIELDS}
     if data["planned_date"]:
@@ -208,6 +230,7 @@ def import_passport(user, document) -> ImportResult:
         component = Component(building=building, tag=tag, split_from_id=None)
         for name in COPIED:
             setattr(component, name, c[name])
+        component.gtin = normalize_gtin(c["gtin"])
         origin = c["origin_tag_url"] or c["tag_url"]
         component.origin_tag_url = None if origin == tag_url(tag) else origin
         component.materials = [
