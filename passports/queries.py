@@ -238,6 +238,17 @@ def tag_facts(tag: str):
     return db.session.execute(_tag_facts_statement(), {"tag": tag}).one_or_none()
 
 
+def public_hazards(component_id: int) -> list[dict]:
+    """What anyone who scans a tag must know of its hazards: each kind and whether it is
+    cleared. The notes stay private: they may name rooms, people or survey findings."""
+    rows = db.session.execute(
+        select(ComponentHazard.kind, ComponentHazard.cleared_at)
+        .where(ComponentHazard.component_id == component_id)
+        .order_by(ComponentHazard.id)
+    )
+    return [{"kind": kind, "cleared": cleared is not None} for kind, cleared in rows]
+
+
 def tag_for_gtin_serial(gtin: str, serial: str) -> str | None:
     """The tag of the component with this GTIN (any zero padding) and serial number: GTINs
     are stored as 14 digits and the pair is unique, so there is at most one."""

@@ -65,6 +65,7 @@ def _public(facts) -> dict:
         "material_family": facts.material_family,
         "city": facts.city,
         "status": facts.status,
+        "hazards": queries.public_hazards(facts.id),
     }
 
 
@@ -109,7 +110,9 @@ def scan(raw: str):
             body["login_url"] = url_for("auth.login", next=request.path, _external=True)
         return jsonify(body)
     if component is None:
-        return render_template("passports/scan_public.html", f=facts)
+        return render_template(
+            "passports/scan_public.html", f=facts, hazards=queries.public_hazards(facts.id)
+        )
     return _scan_page(component)
 
 

@@ -66,8 +66,9 @@ def test_a_second_registration_through_the_api_is_409_without_naming_another_org
         json=_payload(material_id, gtin),
     )
     assert response.status_code == 409, response.json
-    assert f"GTIN {GTIN8.zfill(14)} with serial {SERIAL} is already registered" in (
-        response.json["message"]
+    assert (
+        f"GTIN {GTIN8.zfill(14)} with serial {SERIAL} is already registered"
+        in (response.json["message"])
     )
     assert door.tag not in str(response.json) and format_tag(door.tag) not in str(response.json)
     assert _count(db) == before
@@ -92,9 +93,7 @@ def test_within_the_organisation_the_conflict_names_the_tag(
     )
 
 
-def test_an_edit_that_takes_a_registered_pair_is_409(
-    client, db, first, make_component, token_for
-):
+def test_an_edit_that_takes_a_registered_pair_is_409(client, db, first, make_component, token_for):
     owner, building, _door = first
     other = make_component(building, gtin=GTIN8.zfill(12), serial_number="43")
     response = client.patch(
@@ -171,9 +170,7 @@ def test_a_second_registration_through_an_import_is_a_row_error(
     assert _count(db) == before
 
 
-def test_a_passport_import_with_a_registered_pair_is_409(
-    client, db, first, make_user, token_for
-):
+def test_a_passport_import_with_a_registered_pair_is_409(client, db, first, make_user, token_for):
     owner, building, door = first
     headers = token_for(owner)
     doc = client.get(f"/api/v1/buildings/{building.id}/passport.json", headers=headers).json
