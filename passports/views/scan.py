@@ -201,8 +201,10 @@ def photo(photo_id: int):
     item = db.session.get(EventPhoto, photo_id)
     if item is None or not can_read_building(current_user, item.event.component.building):
         abort(404)
-    path = upload_dir() / item.stored_name
-    if not path.is_file():
+    root = upload_dir().resolve()
+    path = (root / item.stored_name).resolve()
+    # A stored name is ours, but a restored or edited row must still not reach outside.
+    if not path.is_relative_to(root) or path == root or not path.is_file():
         abort(404)
     # Photos are re-encoded and small: read whole, so a phone that drops the connection
     # mid-download never leaves a file handle open in the worker.
