@@ -15,6 +15,7 @@ from app.models import utcnow
 from marketplace import search
 from marketplace.models import Listing, ListingComponent, Reservation
 from passports.cpv import is_valid_cpv
+from passports.lifecycle import uncleared_hazards
 from passports.metrics import co2_avoided_kg, haversine_km, transport_kg
 from passports.models import Building, Component
 from passports.permissions import can_write_building
@@ -23,7 +24,6 @@ from passports.permissions import can_write_building
 # stock of a building that is due for demolition or renovation.
 LISTABLE = ("installed", "to_harvest", "harvested", "in_storage")
 HARVESTED = ("harvested", "in_storage")
-BLOCKING_HAZARDS = ("asbestos", "pcb", "lead")
 OPEN_LISTING = ("draft", "published", "sold_out")
 EPSILON = 1e-9
 _LISTING_FIELDS = (
@@ -219,8 +219,7 @@ def unresolved_hazards(listing: Listing) -> list[str]:
     return [
         f"{item.component.name} ({item.component.tag}): {h.kind}"
         for item in listing.items
-        for h in item.component.hazards
-        if h.kind in BLOCKING_HAZARDS and h.cleared_at is None
+        for h in uncleared_hazards(item.component)
     ]
 
 

@@ -45,6 +45,25 @@ def allowed_events(status: str) -> tuple[str, ...]:
     return tuple(kind for kind, (sources, _) in EVENT_RULES.items() if status in sources)
 
 
+# Substances that must be cleared (removed or found safe, with evidence) before a component is
+# taken out, moved, stored or built in again, or offered for reuse.
+BLOCKING_HAZARDS = ("asbestos", "pcb", "lead")
+# On-site events that disturb a component: refused while a blocking hazard is uncleared.
+DISTURBING_EVENTS = ("dismantled", "transported", "stored", "reinstalled")
+
+
+def uncleared_hazards(component) -> list:
+    """The component's blocking hazards (asbestos, PCB, lead) without a clearance record."""
+    return [h for h in component.hazards if h.kind in BLOCKING_HAZARDS and h.cleared_at is None]
+
+
+def events_for(component) -> tuple[str, ...]:
+    """The event kinds that may be recorded now: allowed by the status, and not disturbing
+    the component while one of its hazards is uncleared."""
+    blocked = DISTURBING_EVENTS if uncleared_hazards(component) else ()
+    return tuple(kind for kind in allowed_events(component.status) if kind not in blocked)
+
+
 def event_outcome(kind: str, status: str) -> str | None:
     """The status after recording `kind` in `status`; raises ValueError if not allowed."""
     sources, target = EVENT_RULES[kind]

@@ -18,6 +18,7 @@ from marketplace.schemas import ListingCreateSchema, ListingQueryArgs, ListingUp
 from marketplace.views import bp
 from passports import queries as passport_queries
 from passports.cpv import cpv_codes, cpv_label
+from passports.lifecycle import uncleared_hazards
 from passports.models import (
     CATEGORIES,
     CONDITION_GRADES,
@@ -116,11 +117,7 @@ def _hazard_items(listing: Listing) -> list[tuple[Component, list]]:
     """Components of a draft with blocking hazards that have no clearance record yet."""
     found = []
     for item in listing.items:
-        open_ = [
-            h
-            for h in item.component.hazards
-            if h.kind in services.BLOCKING_HAZARDS and h.cleared_at is None
-        ]
+        open_ = uncleared_hazards(item.component)
         if open_:
             found.append((item.component, open_))
     return found

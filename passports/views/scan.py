@@ -21,7 +21,7 @@ from app.errors import ServiceError, wants_json
 from app.extensions import db
 from app.forms import flatten_errors
 from passports import queries
-from passports.lifecycle import allowed_events
+from passports.lifecycle import allowed_events, events_for
 from passports.models import (
     DISMANTLING_GUIDE,
     DISPOSAL_ROUTES,
@@ -30,7 +30,7 @@ from passports.models import (
     ComponentMaterial,
     EventPhoto,
 )
-from passports.permissions import can_read_building, can_record_events
+from passports.permissions import can_read_building, can_record_events, can_write_building
 from passports.photos import upload_dir
 from passports.qr import tag_url
 from passports.recording import record_from_request
@@ -103,7 +103,7 @@ def scan(raw: str):
                 "name": component.building.name,
                 "city": component.building.city,
             }
-            body["allowed_events"] = list(allowed_events(component.status))
+            body["allowed_events"] = list(events_for(component))
             events = db.session.scalars(queries.events_query(component).limit(20))
             body["events"] = EventSchema(many=True).dump(events)
         else:
@@ -124,13 +124,16 @@ def _scan_page(
         .options(selectinload(ComponentEvent.photos))
         .limit(TIMELINE_LENGTH)
     ).all()
+    allowed = events_for(component)
     return render_template(
         "passports/scan.html",
         c=component,
         building=component.building,
         events=events,
-        allowed=allowed_events(component.status),
+        allowed=allowed,
+        held_back=[k for k in allowed_events(component.status) if k not in allowed],
         can_record=can_record_events(current_user, component.building),
+        can_clear=can_write_building(current_user, component.building),
         guide=DISMANTLING_GUIDE.get(component.connection_type or ""),
         disposal_routes=DISPOSAL_ROUTES,
         errors=errors or {},

@@ -113,7 +113,8 @@ def test_json_with_access_carries_the_passport_and_next_steps(client, site, toke
         "lead paint on frame",
         None,
     )
-    assert "dismantled" in body["allowed_events"]
+    # Lead not cleared: nothing that disturbs the component is offered.
+    assert body["allowed_events"] == ["note", "inspected", "disposed"]
     assert body["events"] == []
 
 
@@ -161,7 +162,9 @@ def test_gs1_digital_link_forms_resolve(client, site, app):
 
 
 def test_recording_from_the_scan_page(client, db, site, login):
-    _owner, contractor, _building, component = site
+    owner, contractor, _building, component = site
+    services.clear_hazard(component.hazards[0], owner, "Paint stripped, certificate 2026-114")
+    db.session.commit()
     login(contractor)
     page = f"/t/{component.tag}"
     bad = client.submit(
