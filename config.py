@@ -67,6 +67,9 @@ class Config:
     # Event photos; None means <instance>/uploads.
     UPLOAD_DIR = _env("UPLOAD_DIR")
     MAX_PHOTO_BYTES = 10 * 1024 * 1024
+    # Pixels an uploaded image may declare (scan photos, camera frames, event photos), checked
+    # from its header before decoding. 50 MP fits 48-50 MP phone photos; 200 MP modes are refused.
+    MAX_IMAGE_PIXELS = int(_env("MAX_IMAGE_PIXELS", str(50_000_000)))
     MAX_PHOTOS_PER_EVENT = 8
     DEFAULT_PER_PAGE = 50
     # A city's dashboard shows its aggregates only where this many buildings with passports,

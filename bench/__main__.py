@@ -3,7 +3,8 @@
 Runs the selected benchmarks on SQLite and PostgreSQL (a throwaway cluster from tests.pg),
 prints progress on stderr, a table and details on stdout, and writes bench/results/latest.json.
 `generate` leaves a database of a million components that `overview-scale` and `scan` reuse;
-`labels` does not depend on the database kind and runs once, on SQLite. `mixed` (a minute of
+`labels` and `images` (a worker's peak memory for an oversized image on `/scan`) do not depend
+on the database kind and run once. `mixed` (a minute of
 scans, searches and event writes against gunicorn as in production) and `faults` (PostgreSQL
 restarted under load, a full upload disk) run on PostgreSQL only, on one database of their own.
 Everything lives in one temporary directory and one cluster, both removed at the end, also
@@ -26,10 +27,19 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bench_labels, faults, generate, mixed, overview, report, scan
+from bench import bench_images, bench_labels, faults, generate, mixed, overview, report, scan
 from bench.common import ROOT, PostgresServer, Result, Settings, log, sigterm_as_exit
 
-BENCHMARKS = ("generate", "overview", "overview-scale", "scan", "labels", "mixed", "faults")
+BENCHMARKS = (
+    "generate",
+    "overview",
+    "overview-scale",
+    "scan",
+    "labels",
+    "images",
+    "mixed",
+    "faults",
+)
 PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan")
 DATABASES = ("sqlite", "postgresql")
@@ -151,6 +161,15 @@ def run_labels(settings: Settings) -> list[Result]:
         return [_failure("labels", "sqlite", exc)]
 
 
+def run_images(settings: Settings) -> list[Result]:
+    """The image budget benchmark (bench.bench_images): each case in a worker of its own."""
+    try:
+        load = os.getloadavg()[0]
+        return _with_load([Result(**row) for row in bench_images.run(settings.quick)], load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("images", "-", exc)]
+
+
 def run_production(
     selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
 ) -> list[Result]:
@@ -193,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         server = PostgresServer(stack)
         if "labels" in args.only:
             results += run_labels(settings)
+        if "images" in args.only:
+            results += run_images(settings)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)

@@ -1,4 +1,7 @@
-"""GS1 identifiers: GTIN check digits (GS1 General Specifications, section 7.9)."""
+"""GS1 identifiers: GTIN check digits (GS1 General Specifications, section 7.9) and the one
+stored form of a GTIN."""
+
+from passports.tags import format_tag
 
 
 def gtin_check_digit(body: str) -> int:
@@ -13,3 +16,27 @@ def is_valid_gtin(value: str) -> bool:
     if not (value.isascii() and value.isdigit()) or len(value) not in (8, 12, 13, 14):
         return False
     return gtin_check_digit(value[:-1]) == int(value[-1])
+
+
+def normalize_gtin(value: str | None) -> str | None:
+    """A GTIN as stored and looked up: 14 digits, zero padded (GTIN-8/12/13 become GTIN-14).
+
+    GS1 defines the shorter GTINs as the same number with leading zeros, so "8712345000011"
+    and "08712345000011" name one trade item; storing one form keeps them one key.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    return value.zfill(14) if value else None
+
+
+# A second component with a GTIN and serial that are taken: the tag only when the user may see it.
+GTIN_SERIAL_TAKEN = "GTIN {gtin} with serial {serial} is already registered to component {tag}."
+GTIN_SERIAL_TAKEN_ELSEWHERE = "GTIN {gtin} with serial {serial} is already registered."
+
+
+def gtin_serial_taken_message(gtin: str, serial: str, tag: str | None = None) -> str:
+    """Why a GTIN and serial number cannot be registered again (the tag only if it may be seen)."""
+    if tag is None:
+        return GTIN_SERIAL_TAKEN_ELSEWHERE.format(gtin=gtin, serial=serial)
+    return GTIN_SERIAL_TAKEN.format(gtin=gtin, serial=serial, tag=format_tag(tag))

@@ -1,5 +1,6 @@
 """The component lifecycle: which status may follow which."""
 
+from passports.hazards import uncleared_hazards
 from passports.models import COMPONENT_STATUSES, STATUS_CHAIN
 
 
@@ -43,6 +44,19 @@ EVENT_RULES: dict[str, tuple[tuple[str, ...], str | None]] = {
 def allowed_events(status: str) -> tuple[str, ...]:
     """The event kinds that may be recorded for a component in this status."""
     return tuple(kind for kind, (sources, _) in EVENT_RULES.items() if status in sources)
+
+
+# Substances that must be cleared (removed or found safe, with evidence) before a component is
+# taken out, moved, stored or built in again, or offered for reuse.
+# On-site events that disturb a component: refused while a blocking hazard is uncleared.
+DISTURBING_EVENTS = ("dismantled", "transported", "stored", "reinstalled")
+
+
+def events_for(component) -> tuple[str, ...]:
+    """The event kinds that may be recorded now: allowed by the status, and not disturbing
+    the component while one of its hazards is uncleared."""
+    blocked = DISTURBING_EVENTS if uncleared_hazards(component) else ()
+    return tuple(kind for kind in allowed_events(component.status) if kind not in blocked)
 
 
 def event_outcome(kind: str, status: str) -> str | None:

@@ -14,6 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.errors import ServiceError
 from app.storage import ensure_folder, upload_root, write_bytes
+from passports.images import TooManyPixels, open_image, pixel_budget
 
 FORMATS = {
     "JPEG": ("image/jpeg", "jpg"),
@@ -21,6 +22,7 @@ FORMATS = {
     "WEBP": ("image/webp", "webp"),
 }
 MAX_SIDE = 2560
+TOO_MANY_PIXELS = "This photo has more than {mp} megapixels. Take it again at a lower resolution."
 
 
 @dataclass(frozen=True)
@@ -49,15 +51,21 @@ def prepare_photo(raw: bytes, index: int = 0) -> PreparedPhoto:
         )
     if not raw:
         raise ValidationError({"photos": {index: ["The file is empty."]}})
+    budget = pixel_budget()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(raw)) as probe:
+            # The pixel count comes from the header: an oversized image is never decoded.
+            with open_image(raw, budget) as probe:
                 kind = probe.format
                 probe.verify()
-            with Image.open(io.BytesIO(raw)) as image:
+            with open_image(raw, budget) as image:
                 image.load()
                 image = ImageOps.exif_transpose(image)
+    except TooManyPixels as exc:
+        raise ValidationError(
+            {"photos": {index: [TOO_MANY_PIXELS.format(mp=exc.megapixels)]}}
+        ) from exc
     except (
         UnidentifiedImageError,
         OSError,

@@ -5,6 +5,8 @@ from functools import cache
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 
 from app.extensions import db
+from passports.gs1 import normalize_gtin
+from passports.lineage import lineage
 from passports.models import (
     Building,
     Component,
@@ -188,16 +190,15 @@ def events_query(component: Component) -> Select:
     """A component's history, newest first. A part split off a lot inherits the lot's history
     up to the split."""
     scope = [ComponentEvent.component_id == component.id]
-    child, parent_id = component, component.split_from_id
-    while parent_id is not None:
+    child = component
+    for parent in lineage(component):
         scope.append(
             and_(
-                ComponentEvent.component_id == parent_id,
+                ComponentEvent.component_id == parent.id,
                 ComponentEvent.recorded_at <= child.created_at,
             )
         )
-        child = db.session.get(Component, parent_id)
-        parent_id = child.split_from_id if child else None
+        child = parent
     return (
         select(ComponentEvent)
         .where(or_(*scope))
@@ -237,11 +238,22 @@ def tag_facts(tag: str):
     return db.session.execute(_tag_facts_statement(), {"tag": tag}).one_or_none()
 
 
+def public_hazards(component_id: int) -> list[dict]:
+    """What anyone who scans a tag must know of its hazards: each kind and whether it is
+    cleared. The notes stay private: they may name rooms, people or survey findings."""
+    rows = db.session.execute(
+        select(ComponentHazard.kind, ComponentHazard.cleared_at)
+        .where(ComponentHazard.component_id == component_id)
+        .order_by(ComponentHazard.id)
+    )
+    return [{"kind": kind, "cleared": cleared is not None} for kind, cleared in rows]
+
+
 def tag_for_gtin_serial(gtin: str, serial: str) -> str | None:
-    """The tag of the component with this GTIN (any zero padding) and serial number."""
-    candidates = {gtin, gtin.lstrip("0"), gtin.zfill(14), gtin.zfill(13), gtin.zfill(12)}
+    """The tag of the component with this GTIN (any zero padding) and serial number: GTINs
+    are stored as 14 digits and the pair is unique, so there is at most one."""
     return db.session.scalar(
         select(Component.tag).where(
-            Component.gtin.in_(candidates), Component.serial_number == serial
+            Component.gtin == normalize_gtin(gtin), Component.serial_number == serial
         )
     )

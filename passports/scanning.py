@@ -9,10 +9,11 @@ JPEGs are decoded at reduced scale straight away (`Image.draft`), so a 12 MP pho
 decoded in full for the first look.
 
 Everything here is pure: bytes in, texts or tags out. Bad input never raises anything but
-`UnreadableImage` or `ImageTooLarge`, both `ScanError`s with a message for people.
+`UnreadableImage`, `ImageTooLarge` or `TooManyPixelsToScan` (the header declares more pixels
+than the budget: checked before anything is decoded), all `ScanError`s with a message for
+people.
 """
 
-import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 import zxingcpp
 from PIL import Image, ImageOps
 
+from passports.images import DEFAULT_MAX_IMAGE_PIXELS, TooManyPixels, open_image
 from passports.tags import normalize_tag
 
 FIRST_SIDE = 1600
@@ -51,6 +53,14 @@ class ImageTooLarge(ScanError):
     """The file is larger than the upload limit."""
 
 
+class TooManyPixelsToScan(ScanError):
+    """The image declares more pixels than the budget: refused before it is decoded."""
+
+    def __init__(self, budget: int):
+        super().__init__(f"The photo has more than {budget // 1_000_000} megapixels.")
+        self.megapixels = budget // 1_000_000
+
+
 @dataclass(frozen=True)
 class TagLink:
     """What a QR code points at: a tag, or a GS1 GTIN with a serial number."""
@@ -60,7 +70,9 @@ class TagLink:
     serial: str | None = None
 
 
-def load_photo(raw: bytes, max_side: int = FIRST_SIDE) -> Image.Image:
+def load_photo(
+    raw: bytes, max_side: int = FIRST_SIDE, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> Image.Image:
     """The photo upright, in greyscale, its longest side at most `max_side` pixels."""
     if not raw:
         raise UnreadableImage("The file is empty.")
@@ -68,7 +80,7 @@ def load_photo(raw: bytes, max_side: int = FIRST_SIDE) -> Image.Image:
         with warnings.catch_warnings():
             # A small file that unpacks to hundreds of megapixels is refused, not decoded.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(raw), formats=FORMATS) as image:
+            with open_image(raw, max_pixels, FORMATS) as image:
                 if image.format in ("JPEG", "MPO"):
                     scale = max_side / max(image.size)
                     if scale < 1:
@@ -76,6 +88,8 @@ def load_photo(raw: bytes, max_side: int = FIRST_SIDE) -> Image.Image:
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 grey = upright.convert("L")
+    except TooManyPixels as exc:
+        raise TooManyPixelsToScan(exc.budget) from exc
     except Exception as exc:
         # Image parsers meet hostile bytes here; whatever they raise (UnidentifiedImageError,
         # OSError, SyntaxError, struct.error, DecompressionBomb*...) means "not readable".
@@ -94,11 +108,13 @@ def _decode(image: Image.Image) -> list[str]:
     return texts
 
 
-def read_codes(raw: bytes, *, max_bytes: int | None = None) -> list[str]:
+def read_codes(
+    raw: bytes, *, max_bytes: int | None = None, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> list[str]:
     """The texts of all QR codes in the photo, in the order found (empty if there are none)."""
     if max_bytes is not None and len(raw) > max_bytes:
         raise ImageTooLarge(f"The photo is larger than {max_bytes // (1024 * 1024)} MB.")
-    image = load_photo(raw, SECOND_SIDE)
+    image = load_photo(raw, SECOND_SIDE, max_pixels)
     first = image.copy()
     first.thumbnail((FIRST_SIDE, FIRST_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     texts = _decode(first)
@@ -134,13 +150,18 @@ def tag_link(text: str, gs1_prefix: str | None = None) -> TagLink | None:
 
 
 def decode_tag_from_image(
-    raw: bytes, *, gs1_prefix: str | None = None, max_bytes: int | None = None
+    raw: bytes,
+    *,
+    gs1_prefix: str | None = None,
+    max_bytes: int | None = None,
+    max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
 ) -> str | None:
     """The tag of the first QR code in the photo that carries one (GTIN + serial forms aside).
 
-    Raises only `UnreadableImage` or `ImageTooLarge`; a photo without a tag gives None.
+    Raises only `UnreadableImage`, `ImageTooLarge` or `TooManyPixelsToScan`; a photo without
+    a tag gives None.
     """
-    for text in read_codes(raw, max_bytes=max_bytes):
+    for text in read_codes(raw, max_bytes=max_bytes, max_pixels=max_pixels):
         link = tag_link(text, gs1_prefix)
         if link is not None and link.tag is not None:
             return link.tag

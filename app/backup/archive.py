@@ -66,7 +66,10 @@ class ArchiveWriter:
     def __init__(self, path: Path):
         self.path = path
         self.temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-        self._file = self.temp.open("xb")
+        # 0600 from the start: an archive holds every password hash and private record.
+        descriptor = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.fchmod(descriptor, 0o600)
+        self._file = os.fdopen(descriptor, "wb")
         self._zip = zipfile.ZipFile(self._file, "w", allowZip64=True)
         self._now = datetime.now().timetuple()[:6]
 

@@ -83,10 +83,11 @@ def _extract_uploads(archive: ArchiveReader, staging: Path, progress) -> None:
     for entry in files:
         target = staging.joinpath(*safe_member_path(entry["path"]).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
+        # Created with the app's own permissions (its umask), as uploads are written; the
+        # archive's mode bits (an 0777 file, a set-uid bit) are recorded, never applied.
         with target.open("wb") as out:
             for chunk in archive.chunks(entry, progress.advance):
                 out.write(chunk)
-        os.chmod(target, entry["mode"] & 0o777)
         os.utime(target, (entry["mtime"], entry["mtime"]))
 
 
@@ -159,7 +160,6 @@ class Restored:
         ):
             folder = self.root.joinpath(*safe_member_path(entry["path"]).parts)
             folder.mkdir(parents=True, exist_ok=True)
-            os.chmod(folder, entry["mode"] & 0o777)
         for entry in self.manifest["uploads"]["files"]:
             parts = safe_member_path(entry["path"]).parts
             target = self.root.joinpath(*parts)

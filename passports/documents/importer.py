@@ -17,12 +17,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.errors import Forbidden, ServiceError
+from app.errors import Conflict, Forbidden, ServiceError
 from app.extensions import db
 from app.schema_fields import NUL_MESSAGE, has_nul
 from passports.documents.export import BUILDING_FIELDS, EVENT_COLUMNS, parse_datetime
 from passports.documents.validation import schema_errors
-from passports.gs1 import is_valid_gtin
+from passports.gs1 import is_valid_gtin, normalize_gtin
+from passports.lineage import lineage_cycles
 from passports.models import (
     PASSPORT_FIELDS,
     Building,
@@ -35,7 +36,7 @@ from passports.models import (
 from passports.permissions import can_create_building
 from passports.qr import tag_url
 from passports.services import register_building
-from passports.services.components import unique_tags
+from passports.services.components import taken_gtin_serials, unique_tags
 
 FRACTION_TOLERANCE = 1e-6
 MAX_COMPONENTS = 100_000
@@ -133,7 +134,45 @@ def _check_semantics(document: dict, library: dict[str, Material]) -> None:
             _check_date(errors, f"{at}.hazards[{j}].cleared_at", h["cleared_at"])
         for j, e in enumerate(c["events"]):
             _check_date(errors, f"{at}.events[{j}].occurred_at", e["occurred_at"])
+    _check_lineage(errors, components)
     errors.raise_if_any()
+
+
+def _check_lineage(errors: _Errors, components: list[dict]) -> None:
+    """Refuse `split_from_tag` links that go round in a circle: a history would never end."""
+    index = {c["tag"]: i for i, c in enumerate(components)}
+    parent_of = {
+        c["tag"]: c["split_from_tag"]
+        for c in components
+        if c["split_from_tag"] in index and c["split_from_tag"] != c["tag"]
+    }
+    for cycle in lineage_cycles(parent_of):
+        for tag in cycle:
+            errors.add(
+                f"$.components[{index[tag]}].split_from_tag",
+                f"The components {', '.join(cycle)} are split from each other in a circle.",
+            )
+
+
+def _check_gtin_serials(user, components: list[dict]) -> None:
+    """Refuse (409) GTIN and serial pairs registered here already, or twice in the document:
+    a printed GS1 link names one component on the instance."""
+    pairs = {}
+    errors = _Errors()
+    for i, c in enumerate(components):
+        pair = (normalize_gtin(c["gtin"]), c["serial_number"])
+        if all(pair):
+            if pair in pairs:
+                errors.add(f"$.components[{i}].serial_number", "This GTIN and serial appear twice.")
+            pairs.setdefault(pair, i)
+    for pair, (_id, message) in taken_gtin_serials(user.organisation_id, pairs).items():
+        errors.add(f"$.components[{pairs[pair]}].serial_number", message)
+    if errors.by_path:
+        raise Conflict(
+            "GTINs and serial numbers of the document are registered already; nothing was "
+            "imported.",
+            errors=dict(sorted(errors.by_path.items())),
+        )
 
 
 def _free_tags(tags: list[str]) -> set[str]:
@@ -160,6 +199,7 @@ def import_passport(user, document) -> ImportResult:
         )
     library = {m.slug: m for m in db.session.scalars(select(Material))}
     _check_semantics(document, library)
+    _check_gtin_serials(user, document["components"])
 
     data = {name: document["building"][name] for name in BUILDING_FIELDS}
     if data["planned_date"]:
@@ -177,6 +217,7 @@ def import_passport(user, document) -> ImportResult:
         component = Component(building=building, tag=tag, split_from_id=None)
         for name in PASSPORT_FIELDS:
             setattr(component, name, c[name])
+        component.gtin = normalize_gtin(c["gtin"])
         origin = c["origin_tag_url"] or c["tag_url"]
         component.origin_tag_url = None if origin == tag_url(tag) else origin
         component.materials = [

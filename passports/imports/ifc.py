@@ -51,6 +51,14 @@ _TO_SI = {"VOLUMEUNIT": 1.0, "AREAUNIT": 1.0, "LENGTHUNIT": 1.0, "MASSUNIT": 0.0
 Progress = Callable[[int, int], None]
 
 
+# Far deeper than any real spatial structure (site, building, storey, space, assembly, part).
+MAX_STRUCTURE_DEPTH = 64
+STRUCTURE_CYCLE = (
+    "The IFC file is damaged: its spatial structure refers to itself in a circle ({ref}), "
+    "so its elements cannot be placed in a storey. Nothing was imported; export the model again."
+)
+
+
 def check_header(path) -> str:
     """The file's IFC schema, after checking it is complete STEP text of a supported schema."""
     with open(path, "rb") as handle:
@@ -179,14 +187,23 @@ def _storey_label(storey) -> str:
 
 
 def _storey(element, context: _Context) -> str:
+    """The storey an element is in, walking up what it is part of (its container, assembly,
+    nest or host). The walk is our own, not `get_container`: a model whose relations go round
+    in a circle would send that into endless recursion; here it is refused."""
     import ifcopenshell.util.element as util
 
-    storey = util.get_container(element, ifc_class="IfcBuildingStorey")
-    if storey is None:
-        return ""
-    if storey.id() not in context.storeys:
-        context.storeys[storey.id()] = _storey_label(storey)
-    return context.storeys[storey.id()]
+    seen: set[int] = set()
+    node = element
+    while node is not None:
+        if node.id() in seen or len(seen) >= MAX_STRUCTURE_DEPTH:
+            raise ImportRejected(STRUCTURE_CYCLE.format(ref=f"#{node.id()} {node.is_a()}"))
+        seen.add(node.id())
+        if node is not element and node.is_a("IfcBuildingStorey"):
+            if node.id() not in context.storeys:
+                context.storeys[node.id()] = _storey_label(node)
+            return context.storeys[node.id()]
+        node = util.get_parent(node)
+    return ""
 
 
 def _element_row(element, context: _Context) -> SourceRow:

@@ -20,6 +20,7 @@ from app.audit import services as audit
 from app.audit.values import id_ranges
 from app.errors import Conflict
 from app.extensions import db
+from passports.gs1 import normalize_gtin
 from passports.imports.bulk import insert_components, refresh_statistics
 from passports.imports.diff import changes as changed_fields
 from passports.imports.files import StoredFile
@@ -34,6 +35,7 @@ from passports.schemas import ComponentCreateSchema
 from passports.services.components import (
     apply_component_changes,
     component_values,
+    taken_gtin_serials,
     unique_tags,
 )
 
@@ -45,6 +47,10 @@ def _batched(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def _gtin_serial(data: dict) -> tuple[str | None, str | None]:
+    return normalize_gtin(data.get("gtin")), data.get("serial_number")
 
 
 class Pipeline:
@@ -62,6 +68,7 @@ class Pipeline:
         self.matcher = MaterialMatcher.for_organisation(building.organisation_id)
         self.schema = ComponentCreateSchema()
         self.seen: dict[tuple[str, str], str] = {}
+        self.gtin_serials: dict[tuple[str, str], str] = {}
         self.inserted, self.analyze_at = 0, 2 * BATCH
         self.created_ids: list[int] = []
         # Keys the building already uses; when it has none, no row can match an existing
@@ -163,9 +170,15 @@ class Pipeline:
             if data is not None and self._first_time(source):
                 valid.append((source, data))
         existing = self._existing(valid)
+        taken = taken_gtin_serials(
+            self.building.organisation_id,
+            [_gtin_serial(d) for _, d in valid],
+        )
         creates, updates = [], []
         for source, data in valid:
             component = existing.get(source.key) if source.key else None
+            if not self._gtin_serial_free(source, data, component, taken):
+                continue
             if component is not None and component.archived_at is not None:
                 report.skipped += 1
                 self._warn(
@@ -216,6 +229,26 @@ class Pipeline:
         else:
             self._error(source, field, f"{value!r} is already used on {first}")
         return False
+
+    def _gtin_serial_free(self, source: SourceRow, data: dict, component, taken) -> bool:
+        """False (and a row error) when the row's GTIN and serial are registered to another
+        component, or to an earlier row of the file."""
+        pair = _gtin_serial(data)
+        if not all(pair):
+            return True
+        owner = taken.get(pair)
+        if owner is not None and (component is None or owner[0] != component.id):
+            self._error(source, "serial_number", owner[1])
+            return False
+        first = self.gtin_serials.setdefault(pair, self._where(source))
+        if first != self._where(source):
+            self._error(
+                source,
+                "serial_number",
+                f"GTIN {pair[0]} with serial {pair[1]} is already used on {first}",
+            )
+            return False
+        return True
 
     def _validate(self, source: SourceRow) -> dict | None:
         for field, message in source.problems:

@@ -47,9 +47,33 @@ def _csv_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, list
             progress(total, total)
 
 
+XML_REFUSED = (
+    "The workbook contains XML entity declarations or external references, which a "
+    "spreadsheet does not need and which are refused. Save it again from your spreadsheet "
+    "program as .xlsx."
+)
+DAMAGED = "The workbook is damaged or not a valid .xlsx file."
+
+
+def _defused(exc: BaseException | None) -> bool:
+    """True when defusedxml refused the XML (openpyxl wraps it in its own ValueError)."""
+    from defusedxml import DefusedXmlException
+
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, list]]:
     import openpyxl
 
+    if not openpyxl.DEFUSEDXML:
+        # openpyxl parses with defusedxml when it is installed and not switched off
+        # (OPENPYXL_DEFUSEDXML=False): without it, no workbook is read.
+        raise ImportRejected("Spreadsheets cannot be read safely on this server: XLSX is off.")
     # A file object, not the path: openpyxl refuses paths without an .xlsx extension.
     handle = path.open("rb")
     try:
@@ -59,14 +83,19 @@ def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, lis
             book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         handle.close()
-        raise ImportRejected("The workbook is damaged or not a valid .xlsx file.") from exc
+        raise ImportRejected(XML_REFUSED if _defused(exc) else DAMAGED) from exc
     try:
         sheet = _component_sheet(book)
         total = sheet.max_row or 0
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if progress and number % 500 == 0:
-                progress(number, max(total, number))
-            yield number, list(cells)
+        # Read-only sheets are parsed while their rows are read: refusals come from here too.
+        try:
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if progress and number % 500 == 0:
+                    progress(number, max(total, number))
+                yield number, list(cells)
+        except (SyntaxError, ValueError, KeyError, TypeError) as exc:
+            # defusedxml's refusals are ValueErrors, ElementTree's ParseError a SyntaxError.
+            raise ImportRejected(XML_REFUSED if _defused(exc) else DAMAGED) from exc
         if progress:
             progress(total, total)
     finally:

@@ -2,9 +2,12 @@
 
 from marshmallow import ValidationError
 from sqlalchemy import select, true
+from sqlalchemy.exc import IntegrityError
 
+from app.errors import Conflict
 from app.extensions import db
 from app.models import utcnow
+from passports.gs1 import gtin_serial_taken_message, normalize_gtin
 from passports.lifecycle import transition_error
 from passports.mass import Part, derive_mass
 from passports.models import (
@@ -17,6 +20,14 @@ from passports.models import (
 )
 from passports.services.events import record_system_event
 from passports.tags import new_tag
+
+
+def _stored(data: dict) -> dict:
+    """Validated data as columns store it: a GTIN as 14 digits, so no other zero padding can
+    register the same GTIN and serial again."""
+    if data.get("gtin") is not None:
+        return {**data, "gtin": normalize_gtin(data["gtin"])}
+    return data
 
 
 def _materials_by_id(shares: list[dict]) -> dict[int, Material]:
@@ -87,6 +98,72 @@ def _check_external_id(component: Component) -> None:
         )
 
 
+def taken_gtin_serials(
+    organisation_id: int, pairs, *, ignore: tuple[int, ...] = ()
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """The (GTIN, serial) pairs already registered to another component, each with that
+    component's id and the message to answer. The tag is named only when the component belongs
+    to `organisation_id` (the registering one): a refusal never discloses another's."""
+    wanted = {(g, s) for g, s in pairs if g and s}
+    taken: dict[tuple[str, str], tuple[int, str]] = {}
+    items = sorted(wanted)
+    for start in range(0, len(items), 500):
+        chunk = items[start : start + 500]
+        # No autoflush: the component being checked may carry the very values in question.
+        with db.session.no_autoflush:
+            rows = db.session.execute(
+                select(
+                    Component.id,
+                    Component.gtin,
+                    Component.serial_number,
+                    Component.tag,
+                    Building.organisation_id,
+                )
+                .join(Building, Building.id == Component.building_id)
+                .where(
+                    Component.gtin.in_({g for g, _ in chunk}),
+                    Component.serial_number.in_({s for _, s in chunk}),
+                )
+            ).all()
+        for cid, gtin, serial, tag, owner_id in rows:
+            if (gtin, serial) in wanted and cid not in ignore:
+                visible = tag if owner_id == organisation_id else None
+                taken[(gtin, serial)] = (cid, gtin_serial_taken_message(gtin, serial, visible))
+    return taken
+
+
+GTIN_SERIAL_RACE = (
+    "This GTIN and serial number were registered by another request a moment ago; "
+    "nothing was saved."
+)
+
+
+def _check_gtin_serial(component: Component, data: dict | None = None) -> None:
+    """409 when the component's GTIN and serial (after `data`, an edit) are taken."""
+    data = _stored(data or {})
+    pair = (
+        data.get("gtin", component.gtin),
+        data.get("serial_number", component.serial_number),
+    )
+    ignore = (component.id,) if component.id is not None else ()
+    taken = taken_gtin_serials(component.building.organisation_id, [pair], ignore=ignore)
+    if pair in taken:
+        message = taken[pair][1]
+        raise Conflict(message, errors={"serial_number": [message]})
+
+
+def flush_components(building: Building) -> None:
+    """Flush new or changed components; a GTIN and serial registered meanwhile by another
+    request (the unique constraint) answers 409 like the check before it."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        if "gtin" not in str(exc.orig).lower():
+            raise
+        message = GTIN_SERIAL_RACE
+        raise Conflict(message, errors={"serial_number": [message]}) from exc
+
+
 def unique_tag() -> str:
     """A tag no component has had; collisions at 60 bits are rare, but never reused."""
     while True:
@@ -114,6 +191,7 @@ def build_component(
     """
     if building.archived_at is not None:
         raise ValidationError({"building": ["The building is archived."]})
+    data = _stored(data)
     component = Component(
         building=building,
         tag=tag,
@@ -151,6 +229,7 @@ def component_values(
     """
     if building.archived_at is not None:
         raise ValidationError({"building": ["The building is archived."]})
+    data = _stored(data)
     values = _Values(
         building_id=building.id,
         tag=tag,
@@ -187,17 +266,21 @@ def create_component(building: Building, data: dict) -> Component:
     """Register a component in a building, give it a tag and work out its mass."""
     component = build_component(building, data, tag=unique_tag(), materials=None)
     _check_external_id(component)
+    _check_gtin_serial(component)
     db.session.add(component)
-    db.session.flush()
+    flush_components(building)
     return component
 
 
 def update_component(component: Component, data: dict, actor=None) -> Component:
     """Edit a component; a status change must follow the lifecycle and is logged."""
+    if "gtin" in data or "serial_number" in data:
+        # Before the changes: applying them loads materials, which would flush them early.
+        _check_gtin_serial(component, data)
     apply_component_changes(component, data, actor)
     if "external_id" in data:
         _check_external_id(component)
-    db.session.flush()
+    flush_components(component.building)
     return component
 
 
@@ -205,6 +288,7 @@ def apply_component_changes(
     component: Component, data: dict, actor=None, *, materials: dict[int, Material] | None = None
 ) -> None:
     """Apply validated changes and recompute the mass, without flushing (bulk imports flush)."""
+    data = _stored(data)
     if "status" in data:
         change_status(component, data["status"], actor)
     for key in RECORDED_FIELDS:

@@ -8,11 +8,21 @@ from sqlalchemy import select
 
 from app.errors import Conflict, ServiceError
 from app.extensions import db
-from passports.lifecycle import allowed_events, event_outcome
+from passports.hazards import uncleared_hazards
+from passports.lifecycle import (
+    DISTURBING_EVENTS,
+    allowed_events,
+    event_outcome,
+    events_for,
+)
 from passports.models import Building, Component, ComponentEvent, EventPhoto
 from passports.permissions import can_read_building
 from passports.photos import PreparedPhoto, new_name
 
+HAZARD_NOT_CLEARED = (
+    "This component contains {hazards}, not cleared: it cannot be {kind} before a clearance "
+    "(survey, removal certificate) is recorded."
+)
 _EVENT_FIELDS = (
     "occurred_at",
     "condition",
@@ -74,6 +84,19 @@ def record_event(
             f"Allowed now: {', '.join(allowed) or 'nothing'}.",
             extra={"allowed": list(allowed), "current_status": before},
         ) from None
+    hazards = uncleared_hazards(component) if kind in DISTURBING_EVENTS else []
+    if hazards:
+        kinds = list(dict.fromkeys(h.kind for h in hazards))
+        raise Conflict(
+            HAZARD_NOT_CLEARED.format(
+                kind=kind, hazards=", ".join(k.upper() if k == "pcb" else k for k in kinds)
+            ),
+            extra={
+                "reason": "hazard_not_cleared",
+                "hazards": kinds,
+                "allowed": list(events_for(component)),
+            },
+        )
     target = data.get("building_id")
     if target is not None:
         building = db.session.get(Building, target)

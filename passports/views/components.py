@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from app.errors import Conflict
 from app.extensions import db
 from app.forms import form_data
 from app.pagination import paginate_page
@@ -68,7 +69,7 @@ def _component_rows(form) -> tuple[list[dict], list[dict]]:
 
 def _component_form(building, component=None):
     schema = ComponentUpdateSchema(partial=True) if component else ComponentCreateSchema()
-    errors = {}
+    errors, status = {}, 422
     if request.method == "POST":
         values = request.form
         data = form_data(schema, request.form, keep_empty=component is not None, skip=("status",))
@@ -87,6 +88,9 @@ def _component_form(building, component=None):
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.messages
+        except Conflict as exc:
+            db.session.rollback()
+            errors, status = exc.errors or {"_schema": [exc.message]}, 409
     else:
         values = _component_values(component)
     materials = db.session.scalars(select(Material).order_by(Material.family, Material.name)).all()
@@ -99,7 +103,7 @@ def _component_form(building, component=None):
         materials=materials,
         material_rows=MATERIAL_ROWS,
         hazard_rows=HAZARD_ROWS,
-    ), 422 if errors else 200
+    ), (status if errors else 200)
 
 
 def _component_values(component) -> dict:

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.forms import flatten_errors
 from app.urls import external_url
 from passports import queries
-from passports.lifecycle import allowed_events
+from passports.lifecycle import allowed_events, events_for
 from passports.models import (
     DISMANTLING_GUIDE,
     DISPOSAL_ROUTES,
@@ -31,7 +31,7 @@ from passports.models import (
     ComponentMaterial,
     EventPhoto,
 )
-from passports.permissions import can_read_building, can_record_events
+from passports.permissions import can_read_building, can_record_events, can_write_building
 from passports.photos import upload_dir
 from passports.qr import tag_url
 from passports.recording import record_from_request
@@ -66,6 +66,7 @@ def _public(facts) -> dict:
         "material_family": facts.material_family,
         "city": facts.city,
         "status": facts.status,
+        "hazards": queries.public_hazards(facts.id),
     }
 
 
@@ -103,14 +104,16 @@ def scan(raw: str):
                 "name": component.building.name,
                 "city": component.building.city,
             }
-            body["allowed_events"] = list(allowed_events(component.status))
+            body["allowed_events"] = list(events_for(component))
             events = db.session.scalars(queries.events_query(component).limit(20))
             body["events"] = EventSchema(many=True).dump(events)
         else:
             body["login_url"] = external_url("auth.login", next=request.path)
         return jsonify(body)
     if component is None:
-        return render_template("passports/scan_public.html", f=facts)
+        return render_template(
+            "passports/scan_public.html", f=facts, hazards=queries.public_hazards(facts.id)
+        )
     return _scan_page(component)
 
 
@@ -122,13 +125,16 @@ def _scan_page(
         .options(selectinload(ComponentEvent.photos))
         .limit(TIMELINE_LENGTH)
     ).all()
+    allowed = events_for(component)
     return render_template(
         "passports/scan.html",
         c=component,
         building=component.building,
         events=events,
-        allowed=allowed_events(component.status),
+        allowed=allowed,
+        held_back=[k for k in allowed_events(component.status) if k not in allowed],
         can_record=can_record_events(current_user, component.building),
+        can_clear=can_write_building(current_user, component.building),
         guide=DISMANTLING_GUIDE.get(component.connection_type or ""),
         disposal_routes=DISPOSAL_ROUTES,
         errors=errors or {},
@@ -199,8 +205,10 @@ def photo(photo_id: int):
     item = db.session.get(EventPhoto, photo_id)
     if item is None or not can_read_building(current_user, item.event.component.building):
         abort(404)
-    path = upload_dir() / item.stored_name
-    if not path.is_file():
+    root = upload_dir().resolve()
+    path = (root / item.stored_name).resolve()
+    # A stored name is ours, but a restored or edited row must still not reach outside.
+    if not path.is_relative_to(root) or path == root or not path.is_file():
         abort(404)
     # Photos are re-encoded and small: read whole, so a phone that drops the connection
     # mid-download never leaves a file handle open in the worker.

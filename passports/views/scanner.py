@@ -16,8 +16,9 @@ from werkzeug.http import HTTP_STATUS_CODES
 from app.errors import error_payload
 from app.extensions import db, limiter
 from passports import queries, scanning
+from passports.images import configure_pillow, pixel_budget
 from passports.models import Component
-from passports.scanning import ImageTooLarge, ScanError, TagLink
+from passports.scanning import ImageTooLarge, ScanError, TagLink, TooManyPixelsToScan
 from passports.tags import format_tag
 from passports.views import bp
 
@@ -33,11 +34,21 @@ TOO_LARGE = "The photo is larger than {mb} MB. Take it again at a lower resoluti
 NO_FRAME = "Send the camera picture as the `frame` field (JPEG or PNG)."
 UNREADABLE_FRAME = "This camera picture is not an image we can read."
 FRAME_TOO_LARGE = "A camera picture may be at most {mb} MB: send it smaller."
+TOO_MANY_PIXELS = (
+    "This photo has more than {mp} megapixels. Take it again at a lower resolution, "
+    "or type the tag."
+)
 DEFAULT_RATE_LIMIT = "60 per minute"
 # The live camera sends a frame about every 700 ms, one at a time: some 85 a minute.
 DEFAULT_FRAME_RATE_LIMIT = "150 per minute"
 # A frame is a downscaled JPEG of about 50 kB; anything near this is not one.
 MAX_FRAME_BYTES = 2 * 1024 * 1024
+
+
+@bp.record_once
+def _pillow_budget(state) -> None:
+    # Pillow's bomb check is process-wide: set it once, to the app's pixel budget.
+    configure_pillow(state.app)
 
 
 def _rate_limit() -> str:
@@ -92,9 +103,11 @@ def scanner_photo():
     # Read one byte past the limit: enough to know, without holding a huge upload in memory.
     raw = upload.stream.read(limit + 1)
     try:
-        texts = scanning.read_codes(raw, max_bytes=limit)
+        texts = scanning.read_codes(raw, max_bytes=limit, max_pixels=pixel_budget())
     except ImageTooLarge:
         return _page(TOO_LARGE.format(mb=limit // (1024 * 1024)), 413)
+    except TooManyPixelsToScan as exc:
+        return _page(TOO_MANY_PIXELS.format(mp=exc.megapixels), 422)
     except ScanError:
         return _page(UNREADABLE, 422)
     if not texts:
@@ -124,17 +137,21 @@ def scanner_frame():
 
     200 ``{"tag", "tag_display", "url"}`` for a component's label; 204 when the picture holds
     no QR code (the next one may); 422 with a ``reason`` (``unreadable``, ``not_ours``,
-    ``unknown_tag``, ``no_frame``) and a message for people; 413 for an oversized picture.
+    ``unknown_tag``, ``no_frame``, ``too_many_pixels``) and a message for people; 413 for an
+    oversized picture.
     """
     upload = request.files.get("frame")
     if upload is None:
         return _frame_refused(422, "no_frame", NO_FRAME, errors={"frame": [NO_FRAME]})
     raw = upload.stream.read(MAX_FRAME_BYTES + 1)
     try:
-        texts = scanning.read_codes(raw, max_bytes=MAX_FRAME_BYTES)
+        texts = scanning.read_codes(raw, max_bytes=MAX_FRAME_BYTES, max_pixels=pixel_budget())
     except ImageTooLarge:
         message = FRAME_TOO_LARGE.format(mb=MAX_FRAME_BYTES // (1024 * 1024))
         return _frame_refused(413, "too_large", message)
+    except TooManyPixelsToScan as exc:
+        message = TOO_MANY_PIXELS.format(mp=exc.megapixels)
+        return _frame_refused(422, "too_many_pixels", message)
     except ScanError:
         return _frame_refused(422, "unreadable", UNREADABLE_FRAME)
     if not texts:

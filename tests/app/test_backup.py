@@ -487,3 +487,38 @@ def test_every_kind_of_value_round_trips_through_json():
     assert isinstance(back[17], Null)
     assert back[5].utcoffset() == timedelta(hours=2)
     assert json.loads(line)[15:18] == [[{"b": "c"}], [None], None]
+
+
+# ---------------------------------------------------------------- permissions
+def test_an_archive_is_readable_by_its_owner_only(app, runner, tmp_path):
+    old = os.umask(0o022)
+    try:
+        archive = tmp_path / "private.zip"
+        assert runner.invoke(args=["backup", "create", str(archive)]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert archive.stat().st_mode & 0o777 == 0o600
+
+
+def test_restored_files_get_the_apps_permissions_not_the_archives(app, runner, target, tmp_path):
+    root = upload_root(app)
+    (root / "open").mkdir(parents=True)
+    loose = root / "open" / "f00d.jpg"
+    loose.write_bytes(jpeg())
+    loose.chmod(0o777)
+    (root / "open").chmod(0o777)
+    archive = tmp_path / "loose.zip"
+    assert runner.invoke(args=["backup", "create", str(archive)]).exit_code == 0
+    with zipfile.ZipFile(archive) as z:
+        manifest = json.loads(z.read("manifest.json"))
+    assert {f["mode"] for f in manifest["uploads"]["files"]} == {0o777}
+    old = os.umask(0o027)
+    try:
+        restored = _cli(target, "backup", "restore", archive)
+    finally:
+        os.umask(old)
+    assert restored.exit_code == 0, restored.output
+    placed = upload_root(target) / "open" / "f00d.jpg"
+    assert placed.read_bytes() == loose.read_bytes()
+    assert placed.stat().st_mode & 0o777 == 0o640
+    assert placed.parent.stat().st_mode & 0o777 == 0o750

@@ -191,7 +191,7 @@ def test_a_refused_event_is_explained_at_the_form_and_not_queued(page, site, log
     assert [e["kind"] for e in events_of(brick.id)] == ["dismantled"]  # the colleague's only
 
 
-def test_a_queued_event_refused_later_needs_attention_and_can_be_discarded(
+def test_a_queued_event_refused_later_is_shown_as_refused_and_leaves_the_queue(
     page, context, site, log_in, events_of, shot
 ):
     brick = site.component(name="Roof tiles, south")
@@ -204,15 +204,57 @@ def test_a_queued_event_refused_later_needs_attention_and_can_be_discarded(
     expect(page.locator(OUTBOX_ITEMS)).to_contain_text("Waiting to send: Dismantled")
     _dismantle_meanwhile(brick.id, site.owner.id)
 
+    sent = []
+    page.on("request", lambda r: sent.append(r) if EVENTS_API.search(r.url) else None)
     context.set_offline(False)
     item = page.locator(OUTBOX_ITEMS)
-    expect(item).to_contain_text("Needs attention: Dismantled · Roof tiles, south")
+    expect(item).to_contain_text("Refused: Dismantled · Roof tiles, south")
     expect(item).to_contain_text("cannot be dismantled")
-    shot(page, "scan-needs-attention")
-    item.get_by_role("button", name="Discard").click()
+    expect(item).to_contain_text("will not be sent again")
+    shot(page, "scan-refused")
+    # Out of the queue: neither "Send now" nor the periodic flush sends it again.
+    expect(page.locator("#outbox [data-action=flush]")).to_have_count(0)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(500)
+    assert len(sent) == 1
+    item.get_by_role("button", name="Dismiss").click()
     expect(page.locator(OUTBOX_ITEMS)).to_have_count(0)
     expect(page.locator("#outbox")).to_be_hidden()
     assert [e["kind"] for e in events_of(brick.id)] == ["dismantled"]
+
+
+def _find_asbestos_meanwhile(component_id: int) -> None:
+    """The owner's survey finds asbestos while the contractor's phone is offline."""
+    db.session.rollback()
+    component = db.session.get(Component, component_id)
+    services.update_component(component, {"hazards": [{"kind": "asbestos", "notes": "survey"}]})
+    db.session.commit()
+
+
+def test_a_queued_dismantling_of_a_hazard_found_meanwhile_is_refused_with_the_reason(
+    page, context, site, log_in, events_of, shot
+):
+    sheet = site.component(name="Corrugated roof sheet")
+    log_in(page, site.contractor)
+    page.goto(f"/t/{sheet.tag}")
+
+    context.set_offline(True)
+    page.select_option("#kind", "dismantled")
+    page.click(SUBMIT)
+    expect(page.locator(OUTBOX_ITEMS)).to_contain_text("Waiting to send: Dismantled")
+    _find_asbestos_meanwhile(sheet.id)
+
+    context.set_offline(False)
+    item = page.locator(OUTBOX_ITEMS)
+    expect(item).to_contain_text("Refused: Dismantled · Corrugated roof sheet")
+    expect(item).to_contain_text("contains asbestos, not cleared")
+    shot(page, "scan-refused-hazard")
+    assert events_of(sheet.id) == []
+
+    page.reload()  # still listed after the page is closed and opened again: never lost silently
+    expect(page.locator(OUTBOX_ITEMS)).to_contain_text("Refused: Dismantled")
+    expect(page.locator("#kind option[value=dismantled]")).to_have_count(0)
+    expect(page.locator("#held-back")).to_contain_text("Dismantled")
 
 
 NO_CAMERA = """

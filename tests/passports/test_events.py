@@ -5,8 +5,9 @@ import threading
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from app.storage import upload_root
 from passports.models import Component, ComponentEvent, EventPhoto
 
 
@@ -266,3 +267,25 @@ def test_events_are_append_only(db, site, client, token_for):
         db.session.flush()
     db.session.rollback()
     assert db.session.scalar(select(func.count(ComponentEvent.id))) == 1
+
+
+@pytest.mark.parametrize("stored_name", ["../../secret", "../secret"])
+def test_a_photo_row_naming_a_file_outside_the_upload_folder_is_not_served(
+    client, db, site, token_for, app, stored_name
+):
+    owner, contractor, _building, component = site
+    response = client.post(
+        f"/api/v1/components/{component.id}/events",
+        headers=token_for(contractor),
+        data={"kind": "note", "photos": [(io.BytesIO(jpeg()), "a.jpg")]},
+        content_type="multipart/form-data",
+    )
+    url = response.json["photos"][0]["url"]
+    root = upload_root()
+    secret = (root / stored_name).resolve()
+    secret.write_bytes(b"the secret")
+    db.session.execute(update(EventPhoto).values(stored_name=stored_name))
+    db.session.commit()
+    served = client.get(url, headers=token_for(owner))
+    assert served.status_code == 404
+    assert secret.read_bytes() not in served.data

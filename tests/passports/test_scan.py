@@ -37,8 +37,35 @@ def test_anonymous_visitors_see_only_safe_facts(client, site):
     html = client.get(f"/t/{component.tag}").get_data(as_text=True)
     assert "Oak door" in html and "Timber" in html and "Zutphen" in html and "Installed" in html
     assert "Log in to see the passport" in html
-    for private in ("lead paint", "Lift off the hinges", "Screwed", "80 kg", "Hazardous"):
+    for private in ("lead paint", "Lift off the hinges", "Screwed", "80 kg"):
         assert private not in html, private
+
+
+def test_anyone_who_scans_is_warned_of_hazards_without_their_notes(
+    client, db, site, token_for, login, make_user
+):
+    owner, _contractor, _building, component = site
+    html = client.get(f"/t/{component.tag}").get_data(as_text=True)
+    assert "Hazardous: Lead" in html and "Lead</strong>: not cleared" in html
+    assert "lead paint" not in html
+    body = client.get(f"/t/{component.tag}", headers={"Accept": "application/json"}).json
+    assert body["hazards"] == [{"kind": "lead", "cleared": False}]
+    assert "lead paint" not in str(body)
+    hazard = component.hazards[0]
+    cleared = client.post(
+        f"/api/v1/components/{component.id}/hazards/{hazard.id}/clearance",
+        headers=token_for(owner),
+        json={"note": "Paint stripped, certificate 2026-114"},
+    )
+    assert cleared.status_code == 201, cleared.json
+    login(make_user("buyer"))  # signed in, but no access to the building
+    html = client.get(f"/t/{component.tag}").get_data(as_text=True)
+    assert "Lead</strong>: cleared" in html and "Hazardous" not in html
+    assert "certificate 2026-114" not in html and "lead paint" not in html
+    body = client.get(f"/t/{component.tag}", headers={"Accept": "application/json"}).json
+    assert body["access"] == "public"
+    assert body["hazards"] == [{"kind": "lead", "cleared": True}]
+    assert "certificate" not in str(body) and "lead paint" not in str(body)
 
 
 def test_anonymous_json_is_the_public_subset(client, site, app):
@@ -86,7 +113,8 @@ def test_json_with_access_carries_the_passport_and_next_steps(client, site, toke
         "lead paint on frame",
         None,
     )
-    assert "dismantled" in body["allowed_events"]
+    # Lead not cleared: nothing that disturbs the component is offered.
+    assert body["allowed_events"] == ["note", "inspected", "disposed"]
     assert body["events"] == []
 
 
@@ -134,7 +162,9 @@ def test_gs1_digital_link_forms_resolve(client, site, app):
 
 
 def test_recording_from_the_scan_page(client, db, site, login):
-    _owner, contractor, _building, component = site
+    owner, contractor, _building, component = site
+    services.clear_hazard(component.hazards[0], owner, "Paint stripped, certificate 2026-114")
+    db.session.commit()
     login(contractor)
     page = f"/t/{component.tag}"
     bad = client.submit(

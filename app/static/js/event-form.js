@@ -13,8 +13,10 @@
  *   capture, sent as `occurred_at` (UTC, ISO 8601 without zone). It is sent in order when the
  *   connection comes back, on page load, every 30 s, and soon after a failed attempt, always
  *   with the same Idempotency-Key, so a retry whose first attempt did arrive records nothing
- *   twice. 201 removes an event; a refusal (409, 422, …) keeps it, marked "needs attention"
- *   with the server's message, until it is retried or discarded.
+ *   twice. 201 removes an event. A refusal (409, 422, …: the component's status has moved on,
+ *   or a hazard must be cleared first) takes it out of the queue for good: it is never sent
+ *   again, and stays listed as "Refused" with the server's reason until the contractor
+ *   dismisses it, so it is neither retried forever nor lost without a word.
  * - Events belong to the account that recorded them (`data-user`): another account logged in
  *   on the same phone neither sees nor sends them.
  *
@@ -355,12 +357,17 @@
     };
   }
 
+  /** Refused by the server: out of the queue. ('attention' is what older pages stored.) */
+  function isRefused(entry) {
+    return entry.state === 'refused' || entry.state === 'attention';
+  }
+
   function itemView(entry) {
-    const attention = entry.state === 'attention';
+    const attention = isRefused(entry);
     const sending = entry.id === state.sendingId;
     let label = 'Waiting to send:';
     if (attention) {
-      label = 'Needs attention:';
+      label = 'Refused:';
     } else if (sending) {
       label = 'Sending:';
     }
@@ -386,11 +393,11 @@
       const details = messagesOf(entry.errors).filter((text) => text !== entry.message);
       item.append(
         el('p', { className: 'outbox-message', role: 'alert' }, [entry.message, ...details].join(' ')),
+        el('p', { className: 'help' }, 'It was not recorded and will not be sent again.'),
         el(
           'p',
           { className: 'outbox-actions' },
-          el('button', { type: 'button', className: 'button small secondary', 'data-action': 'retry', 'data-id': entry.id }, 'Try again'),
-          el('button', { type: 'button', className: 'button small danger', 'data-action': 'discard', 'data-id': entry.id }, 'Discard'),
+          el('button', { type: 'button', className: 'button small secondary', 'data-action': 'discard', 'data-id': entry.id }, 'Dismiss'),
         ),
       );
     } else if (entry.lastError && !sending) {
@@ -412,7 +419,7 @@
       outbox.replaceChildren(el('p', { className: 'outbox-message' }, 'The outbox on this phone cannot be read.'));
       return;
     }
-    const pending = own.filter((entry) => entry.state !== 'attention').length;
+    const pending = own.filter((entry) => !isRefused(entry)).length;
     const view = [];
     if (own.length) {
       const offline = navigator.onLine === false;
@@ -502,7 +509,8 @@
         }
         await changed();
       } else if (result.outcome === 'refused') {
-        await store.put({ ...entry, state: 'attention', message: result.message, errors: result.errors, lastError: '' });
+        // Out of the queue for good: the same event would be refused again.
+        await store.put({ ...entry, state: 'refused', status: result.status, message: result.message, errors: result.errors, lastError: '' });
         await changed();
       } else if (result.outcome === 'blocked') {
         state.banner = result.message;
@@ -549,13 +557,6 @@
       if (action === 'discard') {
         await store.remove(id);
         await changed();
-      } else if (action === 'retry') {
-        const entry = await store.get(id);
-        if (entry) {
-          await store.put({ ...entry, state: 'pending', message: '', errors: {} });
-          await changed();
-          flush();
-        }
       } else if (action === 'flush') {
         state.failures = 0;
         flush();

@@ -276,7 +276,7 @@
     }
     if (body.reason === 'not_ours') {
       notOurs(body.text || '');
-    } else if (body.reason === 'unknown_tag') {
+    } else if (body.reason === 'unknown_tag' || body.reason === 'too_many_pixels') {
       say(cameraStatus, body.message, 'error');
     }
     return response.status >= 500 ? OFFLINE_RETRY_MS : 0;
