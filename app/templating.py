@@ -34,10 +34,11 @@ def unit(value: str | None) -> str:
 
 def register(app: Flask) -> None:
     """Install filters and the shell context."""
+    from app.redirects import safe_next
     from passports.tags import format_tag
 
     app.jinja_env.filters.update(kg=kg, number=number, label=label, tag=format_tag, unit=unit)
-    app.jinja_env.globals.update(today=date.today)
+    app.jinja_env.globals.update(today=date.today, safe_next=safe_next)
 
     @app.shell_context_processor
     def _shell():

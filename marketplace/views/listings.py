@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict
 from app.extensions import db
-from app.forms import form_data
+from app.forms import form_data, load_form
 from marketplace import exports, queries, services
 from marketplace.alerts import email_notifications, notify_saved_searches
 from marketplace.models import Listing, ListingComponent, Reservation
@@ -27,7 +27,6 @@ from passports.models import (
     Material,
 )
 from passports.permissions import building_for, can_write_building
-from passports.views import load_form
 
 CANDIDATE_LIMIT = 500
 FUTURE_BUILDINGS = ("demolition_planned", "renovation_planned")
