@@ -72,6 +72,25 @@ def test_text_lines_carry_the_same_fields_for_a_terminal():
     assert "INFO mpx.request: request" in line and line.endswith("status=201 duration_ms=12.5")
 
 
+def test_control_characters_in_a_request_cannot_forge_a_text_line(client):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(TextFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    previous = logging.getLogger("mpx.request").level
+    logging.getLogger("mpx.request").setLevel(logging.INFO)
+    try:
+        client.get("/t/%0AFAKE%20LINE%0D\\x00%1B[31m", headers={"X-Request-ID": "lb-injection-1"})
+    finally:
+        root.removeHandler(handler)
+        logging.getLogger("mpx.request").setLevel(previous)
+    lines = [line for line in stream.getvalue().splitlines() if "lb-injection-1" in line]
+    (line,) = [line for line in lines if "mpx.request: request" in line]
+    assert "path=/t/\\nFAKE LINE\\r\\\\x00\\x1b[31m" in line
+    assert not any(other.startswith("FAKE") for other in stream.getvalue().splitlines())
+
+
 def test_formatting_a_line_never_touches_the_database(app, db, make_user):
     """A line may be formatted while the handler's lock is held: loading or refreshing the
     user there would wait on the database while other threads wait on the lock."""
