@@ -110,7 +110,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """Set a new password after re-checking the current one (counted by the lockout like a
     login); every login of the account ends. API tokens keep working."""
     errors: dict[str, list[str]] = {}
-    if _check_credentials(user.email, current_password or "") is not user:
+    checked = _check_credentials(user.email, current_password or "")
+    if checked is None or checked.id != user.id:
         errors["current_password"] = [WRONG_CURRENT_PASSWORD]
     if problems := password_problems(new_password):
         errors["new_password"] = problems
