@@ -40,38 +40,20 @@ def test_the_default_limit_is_configurable(app, client):
     assert response.status_code == 413
 
 
-def _padded_ifc(size: int) -> bytes:
-    """A valid IFC model with one wall, padded with a STEP comment to about `size` bytes."""
-    api = pytest.importorskip("ifcopenshell.api")
-    import ifcopenshell.api.aggregate
-    import ifcopenshell.api.project
-    import ifcopenshell.api.root
-    import ifcopenshell.api.spatial
-    import ifcopenshell.api.unit  # noqa: F401
-
-    model = api.project.create_file(version="IFC4")
-    project = api.root.create_entity(model, ifc_class="IfcProject", name="Padded")
-    api.unit.assign_unit(model)
-    site = api.root.create_entity(model, ifc_class="IfcSite", name="Site")
-    house = api.root.create_entity(model, ifc_class="IfcBuilding", name="House")
-    storey = api.root.create_entity(model, ifc_class="IfcBuildingStorey", name="00 Ground")
-    api.aggregate.assign_object(model, relating_object=project, products=[site])
-    api.aggregate.assign_object(model, relating_object=site, products=[house])
-    api.aggregate.assign_object(model, relating_object=house, products=[storey])
-    wall = api.root.create_entity(model, ifc_class="IfcWall", name="Wall")
-    api.spatial.assign_container(model, relating_structure=storey, products=[wall])
-    text = model.to_string()
-    padding = "/* " + "x" * max(0, size - len(text)) + " */\n"
-    return text.replace("DATA;\n", "DATA;\n" + padding, 1).encode()
+def _padded(model: bytes, size: int) -> bytes:
+    """An IFC model padded with a STEP comment to about `size` bytes: still the same model."""
+    padding = b"/* " + b"x" * max(0, size - len(model)) + b" */\n"
+    return model.replace(b"DATA;\n", b"DATA;\n" + padding, 1)
 
 
 def test_an_ifc_upload_above_the_default_body_limit_still_works_up_to_its_own(
-    app, client, make_user, make_building, token_for
+    app, client, make_user, make_building, token_for, monkeypatch
 ):
+    build_model = pytest.importorskip("tests.passports.imports.test_ifc").build_model
     owner = make_user("owner")
     building = make_building(owner)
     headers = token_for(owner)
-    content = _padded_ifc(int(1.6 * MB))
+    content = _padded(build_model(monkeypatch), int(1.6 * MB))
     assert len(content) > app.config["MAX_BODY_BYTES"]
     app.config["MAX_IFC_BYTES"] = 2 * MB
 
@@ -84,7 +66,7 @@ def test_an_ifc_upload_above_the_default_body_limit_still_works_up_to_its_own(
 
     accepted = post()
     assert accepted.status_code == 200, accepted.get_data(as_text=True)
-    assert accepted.json["counts"]["created"] == 1
+    assert accepted.json["counts"]["created"] > 0
     # Over its own limit (file limit plus MAX_BODY_BYTES for the form): refused unread.
     app.config["MAX_IFC_BYTES"] = app.config["MAX_SHEET_BYTES"] = 200_000
     refused = post()
