@@ -8,13 +8,24 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _flag(name: str) -> bool:
+    return (_env(name) or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+# A key once published in the code; ProductionConfig refuses it.
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
 class Config:
     """Settings shared by every environment."""
 
-    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
+    # Unset outside production and tests: the factory keeps a random key in instance/secret_key.
+    SECRET_KEY = _env("SECRET_KEY")
+    # Debug mode (Flask's debugger with `flask run`) only when asked for.
+    DEBUG = _flag("FLASK_DEBUG") or _flag("APP_DEBUG")
+    # Proxies in front of the app whose X-Forwarded-For to trust: 0 trusts nothing (the address
+    # is the connecting peer's); 1 behind one proxy (docs/deployment.md), and so on.
+    PROXY_FIX_X_FOR = int(_env("PROXY_FIX_X_FOR", "0"))
     # None means "a SQLite file in the instance folder", resolved by the app factory.
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -46,24 +57,31 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # When the storage (Redis) is down, limits fall back to each process's memory.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
-    # Failed logins per account before it is locked for the rest of the window.
+    # Failed logins for one account from one address before that address is locked out of it;
+    # and from all addresses together before the account is locked (see app/auth/lockout.py).
     LOGIN_LOCKOUT = _env("LOGIN_LOCKOUT", "5 per 15 minutes")
+    LOGIN_LOCKOUT_ACCOUNT = _env("LOGIN_LOCKOUT_ACCOUNT", "50 per 15 minutes")
     SCAN_RATE_LIMIT = _env("SCAN_RATE_LIMIT", "60 per minute")
     # The live camera's frames decoded on the server: one about every 700 ms while scanning.
     SCAN_FRAME_RATE_LIMIT = _env("SCAN_FRAME_RATE_LIMIT", "150 per minute")
 
-    # Bulk imports: per-kind upload limits (413 beyond); the request limit leaves room for both.
+    # Request bodies: MAX_BODY_BYTES for every endpoint; the upload endpoints alone take more,
+    # their file limits plus MAX_BODY_BYTES for the rest of the form (app/request_limits.py).
+    MAX_BODY_BYTES = int(_env("MAX_BODY_BYTES", str(1024 * 1024)))
+    # Bulk imports: per-kind upload limits (413 beyond).
     MAX_IFC_BYTES = int(_env("MAX_IFC_BYTES", str(200 * 1024 * 1024)))
     MAX_SHEET_BYTES = int(_env("MAX_SHEET_BYTES", str(20 * 1024 * 1024)))
+    # A passport document posted to POST /api/v1/passports/import.
+    MAX_PASSPORT_DOCUMENT_BYTES = int(_env("MAX_PASSPORT_DOCUMENT_BYTES", str(50 * 1024 * 1024)))
     # Uploads kept between an import's preview and its confirmation, in <UPLOAD_DIR>/imports.
     IMPORT_STAGING_HOURS = float(_env("IMPORT_STAGING_HOURS", "24"))
-    MAX_CONTENT_LENGTH = max(220 * 1024 * 1024, MAX_IFC_BYTES + 20 * 1024 * 1024)
     # Event photos; None means <instance>/uploads.
     UPLOAD_DIR = _env("UPLOAD_DIR")
     MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -88,9 +106,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """Local development on SQLite."""
-
-    DEBUG = True
+    """Local development on SQLite; debug mode with FLASK_DEBUG=1 (or APP_DEBUG=1)."""
 
 
 class TestingConfig(Config):
@@ -106,6 +122,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: refuses to start on development defaults."""
 
+    DEBUG = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     LOG_FORMAT = _env("LOG_FORMAT", "json")

@@ -9,10 +9,13 @@ from werkzeug.routing import IntegerConverter
 from config import CONFIGS, ProductionConfig
 
 
-def create_app(config_name: str | None = None, **overrides) -> Flask:
-    """Build the application from named steps."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(
+    config_name: str | None = None, *, instance_path: str | None = None, **overrides
+) -> Flask:
+    """Build the application from named steps (`instance_path` moves the instance folder)."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     configure_app(app, config_name, overrides)
+    register_request_limits(app)
     register_logging(app)
     register_converters(app)
     register_extensions(app)
@@ -35,6 +38,10 @@ def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
     app.config.from_object(config_class)
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        from app.security import instance_secret_key
+
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'passports.sqlite'}"
@@ -45,6 +52,13 @@ def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+
+
+def register_request_limits(app: Flask) -> None:
+    """Body size limits per endpoint, and the proxies whose X-Forwarded-For is trusted."""
+    from app.request_limits import register
+
+    register(app)
 
 
 def register_logging(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """Turn HTML form posts into the typed data the API schemas load, so both share one validation."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 
 
 def _convert(field: fields.Field, raw: str):
@@ -53,3 +53,11 @@ def flatten_errors(messages: dict, prefix: str = "") -> dict[str, list[str]]:
         else:
             flat.setdefault(name, []).extend(value if isinstance(value, list) else [str(value)])
     return flat
+
+
+def load_form(schema: Schema, data: dict) -> dict:
+    """Validate form data with the API schema; field errors are re-raised flattened."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ValidationError(flatten_errors(exc.messages)) from exc

@@ -5,7 +5,10 @@ With LOG_FORMAT=json (the default in production) every record becomes a JSON obj
 and any `extra={...}` fields the caller gave. Each request ends with one `request` line carrying
 its status and duration. The request id comes from a well-formed `X-Request-ID` header (set by
 the load balancer) or is generated, and is echoed in the response so a user's report can be
-matched to the log. LOG_FORMAT=text keeps plain lines for a developer's terminal.
+matched to the log. LOG_FORMAT=text keeps plain lines for a developer's terminal; there every
+control character of the message and the fields (a path, a header, an email typed at the login
+form) is escaped (`\n` as `\\n`, others as `\\xNN`), so a request cannot write a line of its
+own into the log. JSON lines escape them by being JSON.
 """
 
 import json
@@ -70,6 +73,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+_NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Backslash (so an escape cannot be forged), C0 and C1 controls, DEL, and the Unicode line and
+# paragraph separators that some viewers break lines at.
+_UNSAFE = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_control(text: str) -> str:
+    """The text on one line: control characters and backslashes written as escapes."""
+    return _UNSAFE.sub(_escape_one, text)
+
+
+def _escape_one(match: re.Match) -> str:
+    char = match.group()
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
 class TextFormatter(logging.Formatter):
     """A plain line for a terminal, with the request and any extra fields as key=value."""
 
@@ -77,10 +98,22 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        """The usual line, followed by the request context and the extra fields."""
+        """The usual line, followed by the request context and the extra fields; only a
+        traceback may add lines."""
         extras = {**_request_fields(), **_extra_fields(record)}
-        line = super().format(record)
-        return " ".join([line, *(f"{k}={v}" for k, v in extras.items() if v is not None)])
+        record.message = escape_control(record.getMessage())
+        record.asctime = self.formatTime(record, self.datefmt)
+        line = " ".join(
+            [
+                self.formatMessage(record),
+                *(f"{k}={escape_control(str(v))}" for k, v in extras.items() if v is not None),
+            ]
+        )
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        if record.stack_info:
+            line += "\n" + self.formatStack(record.stack_info)
+        return line
 
 
 def _extra_fields(record: logging.LogRecord) -> dict:

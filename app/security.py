@@ -1,4 +1,4 @@
-"""Security headers on every response.
+"""Security headers on every response, and the secret key of an instance run without one.
 
 The Content-Security-Policy allows scripts, styles and fonts from this origin only: no inline
 script, event handler or style attribute runs, and no page can be framed (`frame-ancestors`).
@@ -6,9 +6,22 @@ Images may also be `data:`/`blob:` URLs (QR previews, photos chosen on a phone b
 media `blob:` (the live camera of the scanner). A view that needs a stricter policy (label PDFs,
 downloads) sets its own header, which is kept. Strict-Transport-Security is sent where sessions
 are HTTPS-only, that is in production.
+
+Outside production (which refuses to start without its own SECRET_KEY) and the tests, an app
+started without SECRET_KEY keeps a random key in its instance folder (`instance/secret_key`,
+readable by its owner only), made on the first start and read on every later one: sessions
+survive a restart, and no key printed in the code can sign anyone's cookie.
 """
 
+import os
+import secrets
+from pathlib import Path
+
 from flask import Flask, Response
+
+from app.storage import atomic_write
+
+SECRET_KEY_FILE = "secret_key"
 
 CSP = "; ".join(
     (
@@ -37,6 +50,19 @@ HEADERS = {
     "Permissions-Policy": "camera=(self), geolocation=(self), microphone=(), payment=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+
+
+def instance_secret_key(instance: Path) -> str:
+    """The key kept in `instance/secret_key`, made (random, mode 0600, atomically) if missing."""
+    path = instance / SECRET_KEY_FILE
+    if not path.exists():
+        with atomic_write(path, "the secret key") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(secrets.token_urlsafe(48).encode())
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key; delete it to make a new one.")
+    return key
 
 
 def register(app: Flask) -> None:

@@ -34,8 +34,10 @@ def unit(value: str | None) -> str:
 
 def register(app: Flask) -> None:
     """Install filters and the shell context (each feature package adds its own filters)."""
+    from app.redirects import safe_next
+
     app.jinja_env.filters.update(kg=kg, number=number, label=label, unit=unit)
-    app.jinja_env.globals.update(today=date.today)
+    app.jinja_env.globals.update(today=date.today, safe_next=safe_next)
 
     @app.shell_context_processor
     def _shell():

@@ -1,7 +1,9 @@
-"""REST endpoints for authentication: issue, list and revoke API tokens."""
+"""REST endpoints for authentication: issue, list and revoke API tokens; change the password;
+log out everywhere."""
 
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_smorest import Blueprint, abort
+from flask_smorest.error_handler import ErrorSchema
 from sqlalchemy import select
 
 from app.audit.actors import set_actor
@@ -9,7 +11,14 @@ from app.auth import services
 from app.auth.decorators import api_login_required, login_rate_limit
 from app.auth.lockout import AccountLocked
 from app.auth.models import ApiToken
-from app.auth.schemas import CredentialsSchema, TokenIssuedSchema, TokenSchema, UserSchema
+from app.auth.schemas import (
+    CredentialsSchema,
+    PasswordChangeSchema,
+    TokenIssuedSchema,
+    TokenSchema,
+    UserSchema,
+)
+from app.auth.session import bearer_authenticated, renew_login
 from app.extensions import csrf, db, limiter
 from app.pagination import paginate_api
 
@@ -31,7 +40,9 @@ def create_token(credentials):
     if user is None:
         abort(401, message="Wrong email or password.")
     set_actor(user)  # no session login here: the token's owner is the one writing
-    token, clear = services.issue_token(user, credentials.get("name", "API"))
+    token, clear = services.issue_token(
+        user, credentials.get("name", "API"), credentials.get("expires_in_days")
+    )
     db.session.commit()
     return {
         "id": token.id,
@@ -39,6 +50,7 @@ def create_token(credentials):
         "prefix": token.prefix,
         "name": token.name,
         "created_at": token.created_at,
+        "expires_at": token.expires_at,
     }
 
 
@@ -62,6 +74,41 @@ def revoke_token(token_id):
         abort(404, message="No such token.")
     services.revoke_token(token)
     db.session.commit()
+
+
+@blp.route("/auth/password", methods=["POST"])
+@limiter.limit(login_rate_limit)
+@api_login_required
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+@blp.alt_response(
+    422,
+    schema=ErrorSchema,
+    description="The current password is wrong (`errors.current_password`) or the new one "
+    "breaks the password rules (`errors.new_password`).",
+)
+@blp.alt_response(429, schema=ErrorSchema, description="Too many wrong current passwords.")
+def change_password(body):
+    """Change the password. Every browser login of the account ends, except this one's when
+    called with its session cookie, which gets a fresh cookie; API tokens keep working."""
+    try:
+        services.change_password(current_user, body["current_password"], body["new_password"])
+    except AccountLocked as locked:
+        abort(429, message=locked.message, headers={"Retry-After": str(locked.retry_after)})
+    if not bearer_authenticated():
+        renew_login(current_user)
+    db.session.commit()
+
+
+@blp.route("/auth/logout-everywhere", methods=["POST"])
+@api_login_required
+@blp.response(204)
+def logout_everywhere():
+    """End every browser login of the account and revoke all its API tokens, the one making
+    this call included."""
+    services.log_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
 
 
 @blp.route("/auth/me", methods=["GET"])

@@ -64,6 +64,11 @@ class User(UserMixin, TimestampMixin, db.Model):
         """Admins may do everything."""
         return self.role == "admin"
 
+    def get_id(self) -> str:
+        """Flask-Login's id for the cookies: the user and the session generation, so that
+        raising the generation makes every cookie issued before it stop working."""
+        return f"{self.id}:{self.session_generation or 0}"
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
 
@@ -86,9 +91,14 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship(back_populates="tokens")
 
     @property
+    def expired(self) -> bool:
+        """True once the token's end, if it has one, has passed."""
+        return self.expires_at is not None and self.expires_at <= utcnow()
+
+    @property
     def active(self) -> bool:
-        """A token works until it is revoked."""
-        return self.revoked_at is None
+        """A token works until it is revoked or expires."""
+        return self.revoked_at is None and not self.expired
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.prefix}… user={self.user_id}>"

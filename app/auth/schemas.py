@@ -1,18 +1,51 @@
-"""Schemas for credentials and tokens."""
+"""Schemas for credentials, tokens and password changes."""
 
 from marshmallow import Schema, fields, validate
 
+from app.auth.passwords import MAX_PASSWORD_LENGTH
 from app.schema_fields import InputSchema, UtcDateTime
 
+# The longest life a token may be given: a token that must live longer is one never to expire.
+MAX_TOKEN_DAYS = 3650
 
-class CredentialsSchema(InputSchema):
-    """Email and password, to obtain a token."""
 
-    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1000))
+class TokenOptionsSchema(InputSchema):
+    """What a new token may be given: a label and a lifetime (the token page and the API)."""
+
     name = fields.String(
         validate=validate.Length(max=100),
         metadata={"description": "A label for the token, e.g. 'site tablet'."},
+    )
+    expires_in_days = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=MAX_TOKEN_DAYS),
+        metadata={
+            "description": "The token stops working this many days after it is issued "
+            "(answered as `expires_at`). Left out or null: it works until revoked."
+        },
+    )
+
+
+class CredentialsSchema(TokenOptionsSchema):
+    """Email and password, to obtain a token."""
+
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=MAX_PASSWORD_LENGTH)
+    )
+
+
+class PasswordChangeSchema(InputSchema):
+    """The current password, to prove it is the owner, and the new one."""
+
+    current_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=MAX_PASSWORD_LENGTH)
+    )
+    new_password = fields.String(
+        required=True,
+        load_only=True,
+        metadata={"description": "The same rules as at account creation: 8 to 1000 characters."},
     )
 
 
@@ -24,6 +57,7 @@ class TokenIssuedSchema(Schema):
     prefix = fields.String()
     name = fields.String()
     created_at = UtcDateTime()
+    expires_at = UtcDateTime(allow_none=True)
 
 
 class TokenSchema(Schema):
@@ -34,7 +68,8 @@ class TokenSchema(Schema):
     prefix = fields.String()
     created_at = UtcDateTime()
     revoked_at = UtcDateTime(allow_none=True)
-    active = fields.Boolean()
+    expires_at = UtcDateTime(allow_none=True)
+    active = fields.Boolean(metadata={"description": "Neither revoked nor expired."})
 
 
 class UserSchema(Schema):

@@ -2,18 +2,19 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from app.auth import lockout
 from app.auth.models import ORG_KINDS, ROLES, ApiToken, Organisation, User
-from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.extensions import db
 from app.models import utcnow
 
 TOKEN_PREFIX = "mpx_"
-MIN_PASSWORD_LENGTH = 8
+WRONG_CURRENT_PASSWORD = "The current password is not correct."
 # Verifying against a real hash keeps the timing of "unknown email" like "wrong password".
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
@@ -57,8 +58,8 @@ def create_user(
         errors["email"] = ["A user with this email already exists."]
     if role not in ROLES:
         errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"Use at least {MIN_PASSWORD_LENGTH} characters."]
+    if problems := password_problems(password):
+        errors["password"] = problems
     if errors:
         raise ValidationError(errors)
     user = User(
@@ -76,6 +77,14 @@ def create_user(
 def authenticate(email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None; raise AccountLocked after too
     many failures for the account."""
+    user = _check_credentials(email, password)
+    if user is not None:
+        user.last_login_at = utcnow()
+    return user
+
+
+def _check_credentials(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None, counted by the lockout."""
     lockout.check(email)
     user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
@@ -88,18 +97,54 @@ def authenticate(email: str, password: str) -> User | None:
     lockout.clear(email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
     return user
 
 
-def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Create a token and return it with its clear text, which is never stored."""
+def end_sessions(user: User) -> None:
+    """Make every session and remember-me cookie issued to the user so far stop working."""
+    user.session_generation = (user.session_generation or 0) + 1
+    db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password after re-checking the current one (counted by the lockout like a
+    login); every login of the account ends. API tokens keep working."""
+    errors: dict[str, list[str]] = {}
+    checked = _check_credentials(user.email, current_password or "")
+    if checked is None or checked.id != user.id:
+        errors["current_password"] = [WRONG_CURRENT_PASSWORD]
+    if problems := password_problems(new_password):
+        errors["new_password"] = problems
+    if errors:
+        raise ValidationError(errors)
+    user.password_hash = hash_password(new_password)
+    end_sessions(user)
+
+
+def log_out_everywhere(user: User) -> int:
+    """End every login of the account and revoke all its API tokens; return how many tokens
+    were revoked."""
+    end_sessions(user)
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        revoke_token(token)
+    return len(tokens)
+
+
+def issue_token(
+    user: User, name: str = "", expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token, lasting `expires_in_days` if given, and return it with its clear text,
+    which is never stored."""
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         name=name[:100],
         token_hash=hash_token(clear),
         prefix=clear[: len(TOKEN_PREFIX) + 6],
+        expires_at=utcnow() + timedelta(days=expires_in_days) if expires_in_days else None,
     )
     db.session.add(token)
     db.session.flush()
@@ -107,7 +152,7 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 
 
 def user_for_token(clear: str) -> User | None:
-    """The active user behind a bearer token, or None."""
+    """The active user behind an active (neither revoked nor expired) bearer token, or None."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(clear)))
     if token is None or not token.active or not token.user.active:
         return None

@@ -1,18 +1,34 @@
 """How a request becomes a user: the session cookie for pages, a bearer token for the API."""
 
-from flask import g, request
-from flask_login import LoginManager
+from flask import current_app, g, request
+from flask_login import LoginManager, login_user
 
 from app.auth.models import User
 from app.extensions import db
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login session loader; a request that presents a bearer token is judged by it."""
+    """Flask-Login session loader; a request that presents a bearer token is judged by it.
+
+    The id in a cookie is "<user id>:<session generation>" (User.get_id): a cookie from an
+    earlier generation, ended by a logout, a password change or "log out everywhere", loads no
+    one, and neither does the bare user id that cookies carried before generations existed."""
     if _bearer_token():
         return None
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    pk, _, generation = (user_id or "").partition(":")
+    if not (pk.isdigit() and generation.isdigit()):
+        return None
+    user = db.session.get(User, int(pk))
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return user
+
+
+def renew_login(user: User) -> None:
+    """After the user's session generation moved on (a password change), log this browser in
+    again with fresh cookies, remembered if it was before; every other browser stays out."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    login_user(user, remember=remembered)
 
 
 def _bearer_token() -> str | None:

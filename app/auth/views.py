@@ -1,25 +1,21 @@
-"""Login, logout and the token page."""
-
-from urllib.parse import urlsplit
+"""Login, logout, password change, "log out everywhere" and the token page."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.auth import services
 from app.auth.decorators import login_rate_limit
 from app.auth.lockout import AccountLocked
 from app.auth.models import ApiToken
+from app.auth.schemas import TokenOptionsSchema
+from app.auth.session import renew_login
 from app.extensions import db, limiter
+from app.forms import form_data, load_form
+from app.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,7 +37,7 @@ def login():
             login_user(user, remember=bool(request.form.get("remember")))
             db.session.commit()
             flash(f"Welcome, {user.name or user.email}.", "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("core.index"))
+            return redirect(safe_next(request.args.get("next"), url_for("core.index")))
     status = 401 if errors else 200
     return render_template("auth/login.html", email=email, errors=errors), status
 
@@ -55,24 +51,87 @@ def _locked_page(email: str, locked: AccountLocked):
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (POST, so a link cannot log anyone out)."""
+    """Log out (POST, so a link cannot log anyone out). The session generation moves on, so a
+    copy of this browser's cookies stops working too."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("core.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(login_rate_limit, methods=["POST"])
+def password():
+    """Change one's password; this browser stays logged in, every other one is logged out."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            if form.get("new_password", "") != form.get("confirm_password", ""):
+                raise ValidationError({"confirm_password": ["The two new passwords differ."]})
+            services.change_password(
+                current_user, form.get("current_password", ""), form.get("new_password", "")
+            )
+        except AccountLocked as locked:
+            db.session.rollback()
+            page = render_template(
+                "auth/password.html", errors={"current_password": [locked.message]}
+            )
+            return page, 429, {"Retry-After": str(locked.retry_after)}
+        except ValidationError as exc:
+            db.session.rollback()
+            return render_template("auth/password.html", errors=exc.messages), 422
+        renew_login(current_user)
+        db.session.commit()
+        flash(
+            "Your password is changed. Every other browser is logged out; "
+            "your API tokens keep working.",
+            "success",
+        )
+        return redirect(url_for("auth.password"), 303)
+    return render_template("auth/password.html", errors=errors)
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every login of the account, this one included, and revoke its API tokens."""
+    revoked = services.log_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    flash(
+        f"You are logged out on every browser and device; {revoked} API "
+        f"token{'s' if revoked != 1 else ''} revoked.",
+        "info",
+    )
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
 def tokens():
     """List, create and revoke one's own API tokens."""
-    new_token = None
+    new_token, errors, status = None, {}, 200
     if request.method == "POST":
-        _token, new_token = services.issue_token(current_user, request.form.get("name", "")[:100])
-        db.session.commit()
+        schema = TokenOptionsSchema()
+        try:
+            options = load_form(schema, form_data(schema, request.form))
+        except ValidationError as exc:
+            errors, status = exc.messages, 422
+        else:
+            _token, new_token = services.issue_token(
+                current_user, options.get("name", ""), options.get("expires_in_days")
+            )
+            db.session.commit()
     rows = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).all()
-    return render_template("auth/tokens.html", tokens=rows, new_token=new_token)
+    return render_template(
+        "auth/tokens.html", tokens=rows, new_token=new_token, errors=errors, values=request.form
+    ), status
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

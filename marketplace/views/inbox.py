@@ -11,6 +11,7 @@ from app.errors import ServiceError
 from app.extensions import db
 from app.forms import flatten_errors
 from app.pagination import paginate_page
+from app.redirects import safe_next
 from marketplace import alerts
 from marketplace.models import Listing
 from marketplace.permissions import require_buyer
@@ -114,10 +115,7 @@ def inbox_read(notification_id: int):
     """Mark one notification read."""
     alerts.mark_read(alerts.notification_for(current_user, notification_id))
     db.session.commit()
-    target = request.form.get("next", "")
-    # Only a path on this site: never an open redirect.
-    local = target.startswith("/") and not target.startswith(("//", "/\\"))
-    return redirect(target if local else url_for("marketplace.inbox"))
+    return redirect(safe_next(request.form.get("next"), url_for("marketplace.inbox")))
 
 
 @bp.route("/inbox/read-all", methods=["POST"])

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict
 from app.extensions import db
-from app.forms import form_data
+from app.forms import form_data, load_form
 from marketplace import exports, queries, services
 from marketplace.alerts import email_notifications
 from marketplace.models import Listing, Reservation
@@ -28,7 +28,6 @@ from passports.models import (
     Material,
 )
 from passports.permissions import building_for, can_write_building
-from passports.views import load_form
 
 CANDIDATE_LIMIT = 500
 FORM_FIELDS = tuple(name for name in ListingCreateSchema().fields if name != "component_ids")

@@ -10,8 +10,9 @@ from sqlalchemy.orm import joinedload
 
 from app.errors import Conflict
 from app.extensions import db
-from app.forms import form_data
+from app.forms import form_data, load_form
 from app.pagination import paginate_page
+from app.redirects import safe_next
 from app.templating import unit
 from marketplace import services, transfer
 from marketplace.models import RESERVATION_STATUSES, Listing, Reservation
@@ -27,7 +28,6 @@ from marketplace.schemas import ReservationCreateSchema
 from marketplace.views import bp
 from marketplace.views.listings import listing_context
 from passports.permissions import can_read_building
-from passports.views import load_form
 
 SIDES = ("made", "received")
 
@@ -52,13 +52,6 @@ def _side_query(side: str):
 
 def _count(side: str) -> int:
     return db.session.scalar(select(func.count()).select_from(_side_query(side).subquery()))
-
-
-def _safe_next(default: str) -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 @bp.app_template_global("reservation_roles")
@@ -173,7 +166,7 @@ def _act(reservation_id: int, action: str):
     except Conflict as exc:
         db.session.rollback()
         flash(exc.message, "error")
-    return redirect(_safe_next(default), 303)
+    return redirect(safe_next(request.form.get("next"), default), 303)
 
 
 @bp.route("/exchange/reservations/<int:reservation_id>/accept", methods=["POST"])

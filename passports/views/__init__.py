@@ -1,9 +1,7 @@
 """HTML pages of the passports blueprint: buildings, components, materials and tags."""
 
 from flask import Blueprint
-from marshmallow import ValidationError
 
-from app.forms import flatten_errors
 from passports.models import (
     BUILDING_STATUSES,
     CATEGORIES,
@@ -34,14 +32,6 @@ CHOICES = {
 @bp.context_processor
 def _choices():
     return {"choices": CHOICES}
-
-
-def load_form(schema, data: dict) -> dict:
-    """Validate form data with the API schema; field errors are re-raised flattened."""
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise ValidationError(flatten_errors(exc.messages)) from exc
 
 
 # The page modules register their routes on bp.

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from app.auth.models import Organisation
 from app.errors import Forbidden
 from app.extensions import db
-from app.forms import form_data
+from app.forms import form_data, load_form
 from app.pagination import paginate_page
 from passports import queries, services
 from passports.models import BuildingAccess
 from passports.permissions import building_for, can_create_building, can_write_building
 from passports.schemas import BuildingCreateSchema, BuildingUpdateSchema
-from passports.views import bp, load_form
+from passports.views import bp
 
 
 @bp.route("/buildings")

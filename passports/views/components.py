@@ -7,14 +7,14 @@ from sqlalchemy import select
 
 from app.errors import Conflict
 from app.extensions import db
-from app.forms import form_data
+from app.forms import form_data, load_form
 from app.pagination import paginate_page
 from passports import queries, services
 from passports.lifecycle import allowed_next
 from passports.models import CATEGORIES, COMPONENT_STATUSES, Material
 from passports.permissions import building_for, can_write_building, component_for
 from passports.schemas import ComponentCreateSchema, ComponentUpdateSchema
-from passports.views import bp, load_form
+from passports.views import bp
 
 MATERIAL_ROWS = 4
 HAZARD_ROWS = 2

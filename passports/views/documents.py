@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from app.errors import ServiceError
 from app.extensions import db
+from app.forms import load_form
 from app.pagination import paginate_page
 from passports.documents import snapshots as versions
 from passports.documents.charts import (
@@ -26,7 +27,7 @@ from passports.documents.pdf import render_passport_pdf
 from passports.documents.schemas import SnapshotCreateSchema
 from passports.metrics.queries import building_figures
 from passports.permissions import building_for, can_write_building
-from passports.views import bp, load_form
+from passports.views import bp
 
 
 def _kg(value: float) -> str:

@@ -6,20 +6,13 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.extensions import db
-from app.forms import form_data
+from app.forms import form_data, load_form
+from app.redirects import safe_next
 from passports import services
 from passports.lifecycle import allowed_next
 from passports.permissions import component_for
 from passports.schemas import ClearanceSchema
-from passports.views import bp, load_form
-
-
-def _back_to(default: str) -> str:
-    """Where to go after the form: a local path given as `next`, else the passport."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+from passports.views import bp
 
 
 @bp.route("/components/<int:component_id>/hazards/<int:hazard_id>/clearance", methods=["POST"])
@@ -48,4 +41,4 @@ def hazard_clear(component_id: int, hazard_id: int):
     kind = hazard.kind.upper() if hazard.kind == "pcb" else hazard.kind
     flash(f"Clearance recorded for {kind}.", "success")
     default = url_for("passports.component_detail", component_id=component.id) + "#hazards"
-    return redirect(_back_to(default), 303)
+    return redirect(safe_next(request.form.get("next"), default), 303)

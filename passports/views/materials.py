@@ -6,12 +6,12 @@ from marshmallow import ValidationError
 
 from app.errors import Forbidden
 from app.extensions import db
-from app.forms import form_data
+from app.forms import form_data, load_form
 from app.pagination import paginate_page
 from passports import queries, services
 from passports.models import MATERIAL_FAMILIES, Material
 from passports.schemas import MaterialCreateSchema, MaterialUpdateSchema
-from passports.views import bp, load_form
+from passports.views import bp
 
 
 @bp.route("/materials")

@@ -4,6 +4,8 @@ import io
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import g
@@ -13,19 +15,35 @@ from sqlalchemy import event
 from app.logs import JsonFormatter, TextFormatter
 
 
-@pytest.fixture
-def json_lines():
-    """Capture what the app logs, formatted as production formats it."""
+@contextmanager
+def _captured(formatter: logging.Formatter) -> Iterator[io.StringIO]:
+    """What the app logs, formatted by `formatter`, request lines included."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     root.addHandler(handler)
     previous = logging.getLogger("mpx.request").level
     logging.getLogger("mpx.request").setLevel(logging.INFO)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    root.removeHandler(handler)
-    logging.getLogger("mpx.request").setLevel(previous)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        logging.getLogger("mpx.request").setLevel(previous)
+
+
+@pytest.fixture
+def json_lines():
+    """Capture what the app logs, formatted as production formats it."""
+    with _captured(JsonFormatter()) as stream:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+@pytest.fixture
+def text_lines():
+    """Capture what the app logs, formatted as a developer's terminal shows it."""
+    with _captured(TextFormatter()) as stream:
+        yield lambda: stream.getvalue().splitlines()
 
 
 def test_each_request_is_one_json_line_with_its_id(client, login, make_user, json_lines):
@@ -70,6 +88,14 @@ def test_text_lines_carry_the_same_fields_for_a_terminal():
     record.status, record.duration_ms = 201, 12.5
     line = TextFormatter().format(record)
     assert "INFO mpx.request: request" in line and line.endswith("status=201 duration_ms=12.5")
+
+
+def test_control_characters_in_a_request_cannot_forge_a_text_line(client, text_lines):
+    client.get("/t/%0AFAKE%20LINE%0D\\x00%1B[31m", headers={"X-Request-ID": "lb-injection-1"})
+    lines = [line for line in text_lines() if "lb-injection-1" in line]
+    (line,) = [line for line in lines if "mpx.request: request" in line]
+    assert "path=/t/\\nFAKE LINE\\r\\\\x00\\x1b[31m" in line
+    assert not any(other.startswith("FAKE") for other in text_lines())
 
 
 def test_formatting_a_line_never_touches_the_database(app, db, make_user):
