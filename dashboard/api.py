@@ -4,6 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
 from app.auth.decorators import api_login_required
+from app.pagination import paginated
 from dashboard import queries
 from dashboard.permissions import organisation_for
 from dashboard.schemas import CitySchema, DashboardSchema, OrganisationArgs
@@ -13,8 +14,8 @@ blp = Blueprint("dashboard_api", __name__, description="Dashboards of organisati
 
 @blp.route("/dashboard/cities", methods=["GET"])
 @api_login_required
-@blp.response(200, CitySchema(many=True))
-def list_cities():
+@paginated(blp, CitySchema)
+def list_cities(args):
     """Cities with buildings, for any logged-in user."""
     return queries.city_names()
 

@@ -162,8 +162,8 @@ def _message(note: Notification, address: str) -> EmailMessage:
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = address
     message["Subject"] = "Material Passport Exchange: a new listing matches your search"
-    link = url_for("marketplace.listing_detail", listing_id=note.listing_id, _external=True)
-    inbox = url_for("marketplace.inbox", _external=True)
+    link = url_for("exchange.listing_detail", listing_id=note.listing_id, _external=True)
+    inbox = url_for("exchange.inbox", _external=True)
     message.set_content(f"{note.message}\n\n{link}\n\nYour inbox: {inbox}\n")
     return message
 
