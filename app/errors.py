@@ -50,6 +50,25 @@ class Forbidden(ServiceError):
     code = 403
 
 
+class UnknownReference(ValidationError):
+    """Field errors of well-formed input naming an object that does not exist (404). Pages
+    show them on the form like any field error; the API answers 404, as the document allows
+    any id that fits its type."""
+
+    status = 404
+    title = "Not Found"
+    message = "The input names something that does not exist."
+
+
+class ConflictingInput(ValidationError):
+    """Field errors of well-formed input that the current state refuses (409): the owner
+    already has access, the hazard is already cleared. Pages show them on the form."""
+
+    status = 409
+    title = "Conflict"
+    message = "The input conflicts with the current state."
+
+
 def wants_json() -> bool:
     """True for API requests and for clients that ask for JSON."""
     if request.path.startswith("/api/"):
@@ -91,9 +110,12 @@ def handle_http_exception(exc: HTTPException):
 
 
 def handle_validation_error(exc: ValidationError):
-    """Field errors from schemas and services become a 422."""
+    """Field errors from schemas and services become a 422 (or the 404 or 409 of an
+    `UnknownReference` or a `ConflictingInput`)."""
     discard_session()
     messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+    if isinstance(exc, UnknownReference | ConflictingInput):
+        return _render(exc.status, exc.title, exc.message, messages)
     return _render(422, "Unprocessable Entity", "The input is not valid.", messages)
 
 

@@ -19,17 +19,18 @@ NUL_MESSAGE = "Must not contain NUL characters."
 
 
 class Number(fields.Float):
-    """A float that is not so close to zero (5e-324) that products of it underflow, which
-    PostgreSQL refuses as an error where Python quietly gives 0. NaN and infinity are refused
-    too (marshmallow's default)."""
+    """A float that is never so close to zero (5e-324) that products of it underflow, which
+    PostgreSQL refuses as an error where Python quietly gives 0: below `SMALLEST` it is 0. A
+    field that must be above 0 therefore starts at `SMALLEST`, and the document says so
+    (app.openapi). NaN and infinity are refused (marshmallow's default)."""
 
     SMALLEST = 1e-9
-    default_error_messages = {"too_small": f"Too close to zero: 0, or at least {SMALLEST:g}."}
 
     def _validated(self, value):
         value = super()._validated(value)
         if value is not None and 0 < abs(value) < self.SMALLEST:
-            raise self.make_error("too_small")
+            # No amount, share, distance or coordinate means anything this small.
+            return 0.0
         return value
 
 

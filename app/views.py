@@ -12,5 +12,5 @@ def index():
     if current_user.is_authenticated:
         if current_user.role in ("owner", "contractor", "admin"):
             return redirect(url_for("passports.building_list"))
-        return redirect(url_for("marketplace.search"))
+        return redirect(url_for("exchange.search"))
     return render_template("index.html")

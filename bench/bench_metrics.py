@@ -364,7 +364,9 @@ def bench_dashboard(world: World, quick: bool, iterations: int) -> list[dict]:
                 {**stats, "components_in_scope": in_scope, "components_in_db": components},
             )
         )
-    component = world.get(f"/api/v1/buildings/{first}/components?page_size=1", api=True).json[0]
+    component = world.get(f"/api/v1/buildings/{first}/components?per_page=1", api=True).json[
+        "items"
+    ][0]
     samples = []
     for i in range(max(3, iterations // 2)):
         start = time.perf_counter()

@@ -4,6 +4,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
 from app.auth.decorators import api_login_required
+from app.pagination import paginated
 from dashboard import queries
 from dashboard.permissions import organisation_for
 from dashboard.schemas import CitySchema, DashboardSchema, OrganisationArgs
@@ -13,8 +14,8 @@ blp = Blueprint("dashboard_api", __name__, description="Dashboards of organisati
 
 @blp.route("/dashboard/cities", methods=["GET"])
 @api_login_required
-@blp.response(200, CitySchema(many=True))
-def list_cities():
+@paginated(blp, CitySchema)
+def list_cities(args):
     """Cities the caller may see: open ones whole, others only where their organisation has
     buildings, with its part alone (`own_organisation_only`)."""
     return queries.city_names(current_user)

@@ -163,8 +163,8 @@ def _message(note: Notification, address: str) -> EmailMessage:
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = address
     message["Subject"] = "Material Passport Exchange: a new listing matches your search"
-    link = external_url("marketplace.listing_detail", listing_id=note.listing_id)
-    inbox = external_url("marketplace.inbox")
+    link = external_url("exchange.listing_detail", listing_id=note.listing_id)
+    inbox = external_url("exchange.inbox")
     message.set_content(f"{note.message}\n\n{link}\n\nYour inbox: {inbox}\n")
     return message
 

@@ -8,7 +8,7 @@ from marshmallow import RAISE
 
 from app.auth.decorators import api_login_required
 from app.extensions import csrf, db
-from app.pagination import paginate_api
+from app.pagination import paginated
 from app.urls import external_url
 from marketplace import alerts, exports, queries, services, transfer
 from marketplace.models import Listing, Reservation
@@ -34,7 +34,6 @@ from passports.permissions import building_for
 
 blp = Blueprint("exchange_api", __name__, description="The exchange: listings and reservations")
 csrf.exempt(blp)
-MAX_PER_PAGE = 100
 _FILE = {"type": "string", "format": "binary"}
 _WRONG_STATUS = "The reservation's status does not allow this."
 
@@ -45,7 +44,8 @@ _WRONG_STATUS = "The reservation's status does not allow this."
 @blp.response(200, SearchSchema)
 def search_listings(args):
     """Search published listings: text, CPV prefix, family, condition, quantity, date,
-    radius, price; facet counts; sorted and paginated (`page`, `per_page`)."""
+    radius, price; facet counts; sorted and paginated (`page`, `per_page`) in the envelope
+    of every list, with the facets."""
     page, per_page = args.pop("page"), args.pop("per_page")
     return queries.search_listings(args, page, per_page)
 
@@ -114,13 +114,11 @@ def create_listing(data, building_id):
 
 @blp.route("/buildings/<int:building_id>/listings", methods=["GET"])
 @api_login_required
-@blp.response(200, ListingSchema(many=True))
-@blp.paginate()
-def building_listings(building_id, pagination_parameters):
+@paginated(blp, ListingSchema)
+def building_listings(args, building_id):
     """All listings of a building, drafts included (for its owners)."""
     building = building_for(current_user, building_id, write=True)
-    stmt = db.select(Listing).where(Listing.building_id == building.id).order_by(Listing.id.desc())
-    return paginate_api(stmt, pagination_parameters)
+    return db.select(Listing).where(Listing.building_id == building.id).order_by(Listing.id.desc())
 
 
 @blp.route("/listings/<int:listing_id>", methods=["GET"])
@@ -191,22 +189,19 @@ def reserve(data, listing_id):
 
 @blp.route("/listings/<int:listing_id>/reservations", methods=["GET"])
 @api_login_required
-@blp.response(200, ReservationSchema(many=True))
-@blp.paginate()
-def listing_reservations(listing_id, pagination_parameters):
+@paginated(blp, ReservationSchema)
+def listing_reservations(args, listing_id):
     """The reservations of a listing (its seller)."""
     listing = listing_for(current_user, listing_id, write=True)
-    stmt = reservations_for(current_user).where(Reservation.listing_id == listing.id)
-    return paginate_api(stmt, pagination_parameters)
+    return reservations_for(current_user).where(Reservation.listing_id == listing.id)
 
 
 @blp.route("/reservations", methods=["GET"])
 @api_login_required
-@blp.response(200, ReservationSchema(many=True))
-@blp.paginate()
-def my_reservations(pagination_parameters):
+@paginated(blp, ReservationSchema)
+def my_reservations(args):
     """Reservations the caller's organisation made or received."""
-    return paginate_api(reservations_for(current_user), pagination_parameters)
+    return reservations_for(current_user)
 
 
 @blp.route("/reservations/<int:reservation_id>", methods=["GET"])

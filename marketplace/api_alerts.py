@@ -7,7 +7,7 @@ from flask_smorest.error_handler import ErrorSchema
 
 from app.auth.decorators import api_login_required
 from app.extensions import csrf, db
-from app.pagination import paginate_api
+from app.pagination import paginated
 from marketplace import alerts
 from marketplace.permissions import require_buyer
 from marketplace.schemas import (
@@ -18,18 +18,19 @@ from marketplace.schemas import (
 )
 
 blp = Blueprint(
-    "alerts_api", __name__, description="Saved searches of the exchange and the in-app inbox"
+    "exchange_alerts_api",
+    __name__,
+    description="Saved searches of the exchange and the in-app inbox",
 )
 csrf.exempt(blp)
 
 
 @blp.route("/saved-searches", methods=["GET"])
 @api_login_required
-@blp.response(200, SavedSearchSchema(many=True))
-@blp.paginate()
-def list_saved_searches(pagination_parameters):
+@paginated(blp, SavedSearchSchema)
+def list_saved_searches(args):
     """The caller's saved searches, newest first."""
-    return paginate_api(alerts.saved_searches_of(current_user), pagination_parameters)
+    return alerts.saved_searches_of(current_user)
 
 
 @blp.route("/saved-searches", methods=["POST"])
@@ -66,15 +67,10 @@ def delete_saved_search(saved_search_id):
 
 @blp.route("/notifications", methods=["GET"])
 @api_login_required
-@blp.arguments(NotificationQueryArgs, location="query")
-@blp.response(200, NotificationSchema(many=True))
-@blp.paginate()
-def list_notifications(args, pagination_parameters):
-    """The caller's inbox, newest first; `unread=true` for the unread ones only. The
-    X-Pagination header has the total."""
-    return paginate_api(
-        alerts.notifications_of(current_user, args.get("unread")), pagination_parameters
-    )
+@paginated(blp, NotificationSchema, NotificationQueryArgs)
+def list_notifications(args):
+    """The caller's inbox, newest first; `unread=true` for the unread ones only."""
+    return alerts.notifications_of(current_user, args.get("unread"))
 
 
 @blp.route("/notifications/<int:notification_id>/read", methods=["POST"])

@@ -4,6 +4,7 @@ from flask import url_for
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.pagination import PageArgs, envelope
 from app.schema_fields import AT_MOST_AMOUNT, Id, InputSchema, Number, StrictFloat, UtcDateTime
 from marketplace.models import PRICE_BASES
 from passports.cpv import CPV_CODE, CPV_FORMAT, cpv_label
@@ -63,7 +64,7 @@ class ListingSchema(Schema):
     )
     seller = fields.Function(lambda obj: obj.organisation.name)
     published_at = UtcDateTime(allow_none=True)
-    url = fields.Function(lambda obj: url_for("marketplace.listing_detail", listing_id=obj.id))
+    url = fields.Function(lambda obj: url_for("exchange.listing_detail", listing_id=obj.id))
 
 
 class SearchResultSchema(ListingSchema):
@@ -145,11 +146,8 @@ class ListingQueryArgs(InputSchema):
             raise ValidationError(errors)
 
 
-class ListingSearchArgs(ListingQueryArgs):
+class ListingSearchArgs(ListingQueryArgs, PageArgs):
     """Search of the exchange, with its page."""
-
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class FacetSchema(Schema):
@@ -160,13 +158,9 @@ class FacetSchema(Schema):
     count = fields.Integer()
 
 
-class SearchSchema(Schema):
-    """Search results with facet counts."""
+class SearchSchema(envelope(SearchResultSchema)):
+    """Search results with facet counts: the envelope of every list, and the facets."""
 
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    items = fields.List(fields.Nested(SearchResultSchema))
     facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetSchema)))
 
 
@@ -259,7 +253,7 @@ class SavedSearchSchema(Schema):
     name = fields.String()
     params = fields.Dict()
     created_at = UtcDateTime()
-    url = fields.Function(lambda obj: url_for("marketplace.search", **obj.params))
+    url = fields.Function(lambda obj: url_for("exchange.search", **obj.params))
 
 
 class NotificationSchema(Schema):
@@ -276,14 +270,14 @@ class NotificationSchema(Schema):
     emailed_at = UtcDateTime(allow_none=True)
     listing_url = fields.Function(
         lambda obj: (
-            url_for("marketplace.listing_detail", listing_id=obj.listing_id)
+            url_for("exchange.listing_detail", listing_id=obj.listing_id)
             if obj.listing_id
             else None
         )
     )
 
 
-class NotificationQueryArgs(InputSchema):
+class NotificationQueryArgs(PageArgs):
     """Filter of the inbox."""
 
     unread = fields.Boolean(metadata={"description": "Only unread (true) or read (false)."})

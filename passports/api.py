@@ -10,7 +10,7 @@ from flask_smorest.error_handler import ErrorSchema
 
 from app.auth.decorators import api_login_required, roles_required
 from app.extensions import csrf, db
-from app.pagination import paginate_api
+from app.pagination import paginated
 from passports import queries, services
 from passports.documents import snapshots as passport_versions
 from passports.documents.export import build_document, gc_paused, passport_filename
@@ -58,12 +58,10 @@ csrf.exempt(blp)
 # ---------------------------------------------------------------- buildings
 @blp.route("/buildings", methods=["GET"])
 @api_login_required
-@blp.arguments(BuildingQueryArgs, location="query")
-@blp.response(200, BuildingSchema(many=True))
-@blp.paginate()
-def list_buildings(args, pagination_parameters):
+@paginated(blp, BuildingSchema, BuildingQueryArgs)
+def list_buildings(args):
     """Buildings the caller may read."""
-    return paginate_api(queries.buildings_query(current_user, **args), pagination_parameters)
+    return queries.buildings_query(current_user, **args)
 
 
 @blp.route("/buildings", methods=["POST"])
@@ -117,8 +115,8 @@ def building_summary(building_id):
 
 @blp.route("/buildings/<int:building_id>/grants", methods=["GET"])
 @api_login_required
-@blp.response(200, GrantSchema(many=True))
-def list_grants(building_id):
+@paginated(blp, GrantSchema)
+def list_grants(args, building_id):
     """Organisations with read access to the building."""
     return building_for(current_user, building_id, write=True).grants
 
@@ -153,13 +151,11 @@ def revoke_grant(building_id, grant_id):
 # ---------------------------------------------------------------- components
 @blp.route("/buildings/<int:building_id>/components", methods=["GET"])
 @api_login_required
-@blp.arguments(ComponentQueryArgs, location="query")
-@blp.response(200, ComponentSchema(many=True))
-@blp.paginate()
-def list_components(args, building_id, pagination_parameters):
+@paginated(blp, ComponentSchema, ComponentQueryArgs)
+def list_components(args, building_id):
     """The building's components, filtered."""
     building = building_for(current_user, building_id)
-    return paginate_api(queries.components_query(building.id, **args), pagination_parameters)
+    return queries.components_query(building.id, **args)
 
 
 @blp.route("/buildings/<int:building_id>/components", methods=["POST"])
@@ -206,12 +202,10 @@ def archive_component(component_id):
 # ---------------------------------------------------------------- materials
 @blp.route("/materials", methods=["GET"])
 @api_login_required
-@blp.arguments(MaterialQueryArgs, location="query")
-@blp.response(200, MaterialSchema(many=True))
-@blp.paginate()
-def list_materials(args, pagination_parameters):
+@paginated(blp, MaterialSchema, MaterialQueryArgs)
+def list_materials(args):
     """The material library, searchable by name and alias."""
-    return paginate_api(queries.materials_query(**args), pagination_parameters)
+    return queries.materials_query(**args)
 
 
 @blp.route("/materials", methods=["POST"])
@@ -249,12 +243,11 @@ def update_material(data, material_id):
 # ---------------------------------------------------------------- events
 @blp.route("/components/<int:component_id>/events", methods=["GET"])
 @api_login_required
-@blp.response(200, EventSchema(many=True))
-@blp.paginate()
-def list_events(component_id, pagination_parameters):
+@paginated(blp, EventSchema)
+def list_events(args, component_id):
     """The component's chain of custody, newest first."""
     component = component_for(current_user, component_id)
-    return paginate_api(queries.events_query(component), pagination_parameters)
+    return queries.events_query(component)
 
 
 @blp.route("/components/<int:component_id>/events", methods=["POST"])
@@ -383,12 +376,11 @@ def import_passport_document():
 
 @blp.route("/buildings/<int:building_id>/snapshots", methods=["GET"])
 @api_login_required
-@blp.response(200, SnapshotSchema(many=True))
-@blp.paginate()
-def list_snapshots(building_id, pagination_parameters):
+@paginated(blp, SnapshotSchema)
+def list_snapshots(args, building_id):
     """Frozen versions of the building's passport, newest first."""
     building = building_for(current_user, building_id)
-    return paginate_api(passport_versions.snapshots_query(building.id), pagination_parameters)
+    return passport_versions.snapshots_query(building.id)
 
 
 @blp.route("/buildings/<int:building_id>/snapshots", methods=["POST"])

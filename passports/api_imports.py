@@ -13,7 +13,7 @@ from flask_smorest.error_handler import ErrorSchema
 from app.auth.decorators import api_login_required
 from app.errors import ServiceError
 from app.extensions import csrf, db
-from app.pagination import paginate_api
+from app.pagination import paginated
 from passports.imports import queries
 from passports.imports import services as imports
 from passports.imports.files import store_upload
@@ -93,12 +93,11 @@ def create_import(files, building_id):
 
 @blp.route("/buildings/<int:building_id>/imports", methods=["GET"])
 @api_login_required
-@blp.response(200, ImportRunListSchema(many=True))
-@blp.paginate()
-def list_imports(building_id, pagination_parameters):
+@paginated(blp, ImportRunListSchema)
+def list_imports(args, building_id):
     """The building's committed imports, newest first."""
     building = building_for(current_user, building_id, write=True)
-    return paginate_api(queries.runs_query(building.id), pagination_parameters)
+    return queries.runs_query(building.id)
 
 
 @blp.route("/buildings/<int:building_id>/imports/<int:import_id>", methods=["GET"])
@@ -131,13 +130,11 @@ def import_template(args):
 
 @blp.route("/material-mappings", methods=["GET"])
 @api_login_required
-@blp.arguments(MappingQueryArgs, location="query")
-@blp.response(200, MappingSchema(many=True))
-@blp.paginate()
-def list_mappings(args, pagination_parameters):
+@paginated(blp, MappingSchema, MappingQueryArgs)
+def list_mappings(args):
     """The organisation's remembered material names."""
     organisation = queries.mapping_organisation(current_user, args.get("organisation_id"))
-    return paginate_api(queries.mappings_query(organisation), pagination_parameters)
+    return queries.mappings_query(organisation)
 
 
 @blp.route("/material-mappings", methods=["POST"])

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from app.audit import queries
 from app.audit.schemas import AuditEntrySchema, AuditQueryArgs
 from app.auth.decorators import api_login_required, roles_required
-from app.pagination import paginate_api
+from app.pagination import paginated
 
 blp = Blueprint("audit_api", __name__, description="The audit log of every write (admins only)")
 
@@ -13,10 +13,8 @@ blp = Blueprint("audit_api", __name__, description="The audit log of every write
 @blp.route("/audit", methods=["GET"])
 @api_login_required
 @roles_required("admin")
-@blp.arguments(AuditQueryArgs, location="query")
-@blp.response(200, AuditEntrySchema(many=True))
 @blp.alt_response(403, description="Only administrators read the audit log.")
-@blp.paginate()
-def list_entries(args, pagination_parameters):
+@paginated(blp, AuditEntrySchema, AuditQueryArgs)
+def list_entries(args):
     """Every create, update and delete, newest first: who, when, before and after."""
-    return paginate_api(queries.entries_query(**args), pagination_parameters)
+    return queries.entries_query(**args)

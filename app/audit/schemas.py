@@ -1,12 +1,13 @@
 """Schemas of the audit API: the filters (input) and an entry (output)."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from app.audit.models import ACTIONS
-from app.schema_fields import UtcDateTime
+from app.pagination import PageArgs
+from app.schema_fields import InputSchema, UtcDateTime
 
 
-class AuditQueryArgs(Schema):
+class AuditFilters(InputSchema):
     """Filters of the audit log; all optional, combined with AND."""
 
     entity = fields.String(
@@ -20,12 +21,15 @@ class AuditQueryArgs(Schema):
     )
     action = fields.String(validate=validate.OneOf(ACTIONS))
     since = fields.Date(metadata={"description": "First day (UTC), inclusive."})
-    until = fields.Date(metadata={"description": "Last day (UTC), inclusive."})
+    # A last day before the first is an empty range, not an error: a query string cannot say
+    # in its document that one argument must follow another.
+    until = fields.Date(
+        metadata={"description": "Last day (UTC), inclusive; before `since`, nothing matches."}
+    )
 
-    @validates_schema
-    def _range(self, data, **_):
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise ValidationError({"until": ["The last day is before the first."]})
+
+class AuditQueryArgs(AuditFilters, PageArgs):
+    """The audit log's filters and its page (the API)."""
 
 
 class AuditEntrySchema(Schema):

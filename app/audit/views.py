@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, ValidationError
 
 from app.audit import queries
 from app.audit.models import ACTIONS
-from app.audit.schemas import AuditQueryArgs
+from app.audit.schemas import AuditFilters
 from app.errors import Forbidden
 from app.pagination import paginate_page
 
@@ -21,7 +21,7 @@ def entry_list():
         raise Forbidden("Only administrators see the audit log.")
     raw = {key: value for key, value in request.args.items() if value.strip()}
     try:
-        args = AuditQueryArgs(unknown=EXCLUDE).load(raw)
+        args = AuditFilters(unknown=EXCLUDE).load(raw)
     except ValidationError as exc:
         errors, page = exc.messages, None
     else:

@@ -20,7 +20,7 @@ from app.auth.schemas import (
 )
 from app.auth.session import bearer_authenticated, renew_login
 from app.extensions import csrf, db, limiter
-from app.pagination import paginate_api
+from app.pagination import paginated
 
 blp = Blueprint("auth_api", __name__, description="API tokens and the current user")
 csrf.exempt(blp)
@@ -56,12 +56,10 @@ def create_token(credentials):
 
 @blp.route("/auth/tokens", methods=["GET"])
 @api_login_required
-@blp.response(200, TokenSchema(many=True))
-@blp.paginate()
-def list_tokens(pagination_parameters):
+@paginated(blp, TokenSchema)
+def list_tokens(args):
     """The current user's tokens, newest first."""
-    stmt = select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
-    return paginate_api(stmt, pagination_parameters)
+    return select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
 
 
 @blp.route("/auth/tokens/<int:token_id>", methods=["DELETE"])

@@ -224,7 +224,7 @@ def listing_record(listing: Listing) -> dict:
         "co2_avoided_kg": listing.co2_avoided_kg,
         "distance_km": getattr(listing, "distance_km", None),
         "co2_avoided_here_kg": getattr(listing, "co2_avoided_here_kg", None),
-        "url": external_url("marketplace.listing_detail", listing_id=listing.id),
+        "url": external_url("exchange.listing_detail", listing_id=listing.id),
     }
 
 

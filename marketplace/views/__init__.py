@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-bp = Blueprint("marketplace", __name__, template_folder="../templates")
+bp = Blueprint("exchange", __name__, template_folder="../templates")
 
 # The page modules register their routes on bp.
 from marketplace.views import inbox, listings, reservations, search  # noqa: E402, F401

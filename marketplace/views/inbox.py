@@ -44,7 +44,7 @@ def saved_search_create():
     """Save the search whose arguments the form carries."""
     require_buyer(current_user)
     params = {k: request.form[k].strip() for k in SEARCH_FIELDS if request.form.get(k, "").strip()}
-    back = url_for("marketplace.search", **params)
+    back = url_for("exchange.search", **params)
     try:
         saved = alerts.save_search(current_user, request.form.get("name", ""), params)
         db.session.commit()
@@ -85,7 +85,7 @@ def saved_search_delete(saved_search_id: int):
     alerts.delete_saved_search(saved)
     db.session.commit()
     flash(f"Saved search “{name}” deleted.", "success")
-    return redirect(url_for("marketplace.saved_searches"))
+    return redirect(url_for("exchange.saved_searches"))
 
 
 @bp.route("/inbox")
@@ -115,7 +115,7 @@ def inbox_read(notification_id: int):
     """Mark one notification read."""
     alerts.mark_read(alerts.notification_for(current_user, notification_id))
     db.session.commit()
-    return redirect(safe_next(request.form.get("next"), url_for("marketplace.inbox")))
+    return redirect(safe_next(request.form.get("next"), url_for("exchange.inbox")))
 
 
 @bp.route("/inbox/read-all", methods=["POST"])
@@ -125,4 +125,4 @@ def inbox_read_all():
     count = alerts.mark_all_read(current_user)
     db.session.commit()
     flash(f"{count} notification{'s' if count != 1 else ''} marked read.", "success")
-    return redirect(url_for("marketplace.inbox"))
+    return redirect(url_for("exchange.inbox"))

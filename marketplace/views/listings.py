@@ -46,8 +46,8 @@ def exchange_listings_of(building: Building) -> list[Listing]:
 @bp.app_template_global()
 def exchange_search_url() -> str | None:
     """The exchange's search page, once it exists."""
-    if "marketplace.search" in current_app.view_functions:
-        return url_for("marketplace.search")
+    if "exchange.search" in current_app.view_functions:
+        return url_for("exchange.search")
     return None
 
 
@@ -198,7 +198,7 @@ def _listing_form(building: Building, listing: Listing | None = None):
                 message = "Listing saved."
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("marketplace.listing_detail", listing_id=listing.id), 303)
+            return redirect(url_for("exchange.listing_detail", listing_id=listing.id), 303)
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.messages
@@ -268,7 +268,7 @@ def listing_publish(listing_id: int):
             "marketplace/listing_detail.html", **listing_context(listing, problem=message)
         ), code
     flash("Published: the listing is on the exchange.", "success")
-    return redirect(url_for("marketplace.listing_detail", listing_id=listing.id), 303)
+    return redirect(url_for("exchange.listing_detail", listing_id=listing.id), 303)
 
 
 @bp.route("/exchange/listings/<int:listing_id>/withdraw", methods=["POST"])
@@ -283,7 +283,7 @@ def listing_withdraw(listing_id: int):
     except Conflict as exc:
         db.session.rollback()
         flash(exc.message, "error")
-    return redirect(url_for("marketplace.listing_detail", listing_id=listing_id), 303)
+    return redirect(url_for("exchange.listing_detail", listing_id=listing_id), 303)
 
 
 # ------------------------------------------------------------------ downloads

@@ -96,7 +96,7 @@ def listing_reserve(listing_id: int):
         "has been asked to accept.",
         "success",
     )
-    return redirect(url_for("marketplace.reservation_detail", reservation_id=reservation.id), 303)
+    return redirect(url_for("exchange.reservation_detail", reservation_id=reservation.id), 303)
 
 
 @bp.route("/exchange/reservations")
@@ -144,7 +144,7 @@ def _act(reservation_id: int, action: str):
     reservation = reservation_for(
         current_user, reservation_id, as_seller=side == "seller", as_buyer=side == "buyer"
     )
-    default = url_for("marketplace.reservation_detail", reservation_id=reservation.id)
+    default = url_for("exchange.reservation_detail", reservation_id=reservation.id)
     try:
         if action == "collect":
             moved = transfer.collect_reservation(reservation, current_user)

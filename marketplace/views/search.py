@@ -211,4 +211,4 @@ def _search_url(raw: dict, **changes) -> str:
             params.pop(key, None)
         else:
             params[key] = value
-    return url_for("marketplace.search", **params)
+    return url_for("exchange.search", **params)

@@ -4,6 +4,7 @@ from flask_smorest.error_handler import ErrorSchema
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
+from app.pagination import PageArgs
 from app.schema_fields import Id, InputSchema, UtcDateTime
 
 
@@ -163,7 +164,7 @@ class MappingUpdateSchema(InputSchema):
     material_id = Id(required=True)
 
 
-class MappingQueryArgs(InputSchema):
+class MappingQueryArgs(PageArgs):
     """Filters for the mapping list."""
 
     organisation_id = Id(strict=False, metadata={"description": "Admins only."})

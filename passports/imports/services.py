@@ -9,6 +9,7 @@ every service it flushes and never commits; the caller rolls back when the repor
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from app.errors import UnknownReference
 from app.extensions import db
 from passports.imports.files import ImportRejected, StoredFile
 from passports.imports.matching import material_key
@@ -45,7 +46,7 @@ def save_mapping(organisation_id: int, source_name: str, material_id: int, user=
     if not key:
         raise ValidationError({"source_name": ["Give the name as it appears in the file."]})
     if db.session.get(Material, material_id) is None:
-        raise ValidationError({"material_id": [f"Unknown material {material_id}."]})
+        raise UnknownReference({"material_id": [f"Unknown material {material_id}."]})
     mapping = db.session.scalar(
         select(MaterialMapping).where(
             MaterialMapping.organisation_id == organisation_id, MaterialMapping.source_key == key
@@ -67,7 +68,7 @@ def save_mapping(organisation_id: int, source_name: str, material_id: int, user=
 def update_mapping(mapping: MaterialMapping, material_id: int) -> MaterialMapping:
     """Point a remembered name at another material."""
     if db.session.get(Material, material_id) is None:
-        raise ValidationError({"material_id": [f"Unknown material {material_id}."]})
+        raise UnknownReference({"material_id": [f"Unknown material {material_id}."]})
     mapping.material_id = material_id
     db.session.flush()
     return mapping

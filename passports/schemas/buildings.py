@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.pagination import PageArgs
 from app.schema_fields import Id, InputSchema, StrictFloat, UtcDateTime
 from passports.models import (
     BUILDING_STATUSES,
@@ -58,7 +59,7 @@ class BuildingCreateSchema(InputSchema):
             raise ValidationError("Give latitude and longitude together.", "latitude")
 
 
-class BuildingQueryArgs(InputSchema):
+class BuildingQueryArgs(PageArgs):
     """Filters for the building list."""
 
     q = fields.String(metadata={"description": "Search name, address and city."})
@@ -133,4 +134,8 @@ class GrantCreateSchema(InputSchema):
 
 
 class BuildingUpdateSchema(BuildingCreateSchema):
-    """Edit of a building: any subset of the fields (load with partial=True)."""
+    """Edit of a building: any subset of the fields (load with partial=True). Ownership is
+    not among them, so the document does not offer it."""
+
+    class Meta:
+        exclude = ("organisation_id",)

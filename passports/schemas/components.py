@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from app.pagination import PageArgs
 from app.schema_fields import Id, InputSchema, StrictFloat, UtcDateTime, Whole
 from passports.gs1 import is_valid_gtin
 from passports.lifecycle import allowed_next
@@ -251,7 +252,7 @@ class ComponentCreateSchema(InputSchema):
             )
 
 
-class ComponentQueryArgs(InputSchema):
+class ComponentQueryArgs(PageArgs):
     """Filters for a building's component list."""
 
     q = fields.String(metadata={"description": "Search name, tag, manufacturer."})

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from app.pagination import PageArgs
 from app.schema_fields import InputSchema, StrictFloat
 from passports.cpv import CPV_CODE, CPV_FORMAT, cpv_label, is_valid_cpv
 from passports.models import (
@@ -63,7 +64,7 @@ class MaterialCreateSchema(InputSchema):
             raise ValidationError("Not a CPV code for construction products or works.")
 
 
-class MaterialQueryArgs(InputSchema):
+class MaterialQueryArgs(PageArgs):
     """Filters for the material list."""
 
     q = fields.String(metadata={"description": "Search name, slug and aliases."})

@@ -6,7 +6,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.auth.models import Organisation
-from app.errors import Forbidden
+from app.errors import ConflictingInput, Forbidden, UnknownReference
 from app.extensions import db
 from app.models import utcnow
 from passports.models import Building, BuildingAccess
@@ -20,7 +20,7 @@ def register_building(user, data: dict) -> Building:
         raise Forbidden("You can only register buildings for your own organisation.")
     org_id = org_id or user.organisation_id
     if db.session.get(Organisation, org_id) is None:
-        raise ValidationError({"organisation_id": ["Unknown organisation."]})
+        raise UnknownReference({"organisation_id": ["Unknown organisation."]})
     building = Building(organisation_id=org_id)
     _apply_building(building, data)
     db.session.add(building)
@@ -71,9 +71,9 @@ def grant_access(
     """Let another organisation (a contractor, usually) read this building's passport."""
     org = db.session.get(Organisation, organisation_id)
     if org is None:
-        raise ValidationError({"organisation_id": ["Unknown organisation."]})
+        raise UnknownReference({"organisation_id": ["Unknown organisation."]})
     if org.id == building.organisation_id:
-        raise ValidationError({"organisation_id": ["The owner already has access."]})
+        raise ConflictingInput({"organisation_id": ["The owner already has access."]})
     if expires_on is not None and expires_on < date.today():
         raise ValidationError({"expires_on": ["The expiry date is in the past."]})
     grant = db.session.scalar(

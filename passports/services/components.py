@@ -4,7 +4,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select, true
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict
+from app.errors import Conflict, ConflictingInput, UnknownReference
 from app.extensions import db
 from app.models import utcnow
 from passports.gs1 import gtin_serial_taken_message, normalize_gtin
@@ -39,7 +39,7 @@ def _materials_by_id(shares: list[dict]) -> dict[int, Material]:
         if s["material_id"] not in found
     }
     if errors:
-        raise ValidationError({"materials": errors})
+        raise UnknownReference({"materials": errors})
     return found
 
 
@@ -339,7 +339,7 @@ def clear_hazard(hazard: ComponentHazard, user, note: str) -> ComponentHazard:
     if not note.strip():
         raise ValidationError({"note": ["Say what clears it: a survey, a removal certificate."]})
     if hazard.cleared_at is not None:
-        raise ValidationError({"note": ["This hazard was already cleared."]})
+        raise ConflictingInput({"note": ["This hazard was already cleared."]})
     hazard.cleared_at = utcnow()
     hazard.cleared_by_id = user.id
     hazard.clearance_note = note.strip()[:2000]

@@ -324,33 +324,30 @@ def test_filters_on_the_api_and_the_page(client, db, owner, admin, token_for, lo
     def listed(**params):
         response = client.get("/api/v1/audit", headers=headers, query_string=params)
         assert response.status_code == 200, response.json
-        return response
+        return response.json
 
     everything = listed(entity="buildings")
-    assert [e["entity_id"] for e in everything.json] == [
+    assert [e["entity_id"] for e in everything["items"]] == [
         str(second["id"]),
         str(second["id"]),
         str(first["id"]),
     ]  # newest first
-    assert json.loads(everything.headers["X-Pagination"])["total"] == 3
-    (update,) = listed(entity="buildings", action="update").json
+    assert everything["total"] == 3
+    (update,) = listed(entity="buildings", action="update")["items"]
     assert update["before"] == {"city": ""} and update["after"] == {"city": "Ede"}
     assert update["changed"] == ["city"] and update["actor_email"] == owner.email
-    assert len(listed(entity="buildings", entity_id=str(first["id"])).json) == 1
-    assert {e["actor_email"] for e in listed(actor=owner.email.upper()).json} == {owner.email}
-    assert listed(actor="nobody@example.org").json == []
+    assert len(listed(entity="buildings", entity_id=str(first["id"]))["items"]) == 1
+    assert {e["actor_email"] for e in listed(actor=owner.email.upper())["items"]} == {owner.email}
+    assert listed(actor="nobody@example.org")["items"] == []
     today = date.today()
-    assert len(listed(entity="buildings", since=today.isoformat()).json) == 3
-    assert listed(entity="buildings", since=(today + timedelta(days=2)).isoformat()).json == []
-    assert len(listed(entity="buildings", until=(today + timedelta(days=1)).isoformat()).json) == 3
-    paged = listed(entity="buildings", page=2, page_size=2)
-    assert len(paged.json) == 1 and paged.json[0]["entity_id"] == str(first["id"])
-    bad = client.get(
-        "/api/v1/audit",
-        headers=headers,
-        query_string={"since": "2030-01-02", "until": "2030-01-01"},
+    assert len(listed(entity="buildings", since=today.isoformat())["items"]) == 3
+    assert listed(entity="buildings", since=(today + timedelta(days=2)).isoformat())["items"] == []
+    assert (
+        len(listed(entity="buildings", until=(today + timedelta(days=1)).isoformat())["items"]) == 3
     )
-    assert bad.status_code == 422 and "until" in str(bad.json["errors"])
+    paged = listed(entity="buildings", page=2, per_page=2)
+    assert len(paged["items"]) == 1 and paged["items"][0]["entity_id"] == str(first["id"])
+    assert listed(since="2030-01-02", until="2030-01-01")["items"] == []  # an empty range
     assert client.get("/api/v1/audit?action=burn", headers=headers).status_code == 422
 
     login(admin)

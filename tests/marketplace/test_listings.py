@@ -231,7 +231,7 @@ def test_withdraw_rejects_open_requests_and_closes_the_listing(
     # Its components are back in storage, with the step in their history, and can be relisted.
     component = fresh(db, Component, listing.items[0].component_id)
     assert component.status == "in_storage"
-    history = client.get(f"/api/v1/components/{component.id}/events", headers=sh).json
+    history = client.get(f"/api/v1/components/{component.id}/events", headers=sh).json["items"]
     assert history[0]["kind"] == "status_changed" and "withdrawn" in history[0]["notes"]
     again = create(
         client,

@@ -206,7 +206,11 @@ def test_collecting_part_of_a_lot_splits_it_and_the_passport_follows(
     assert (stored.quantity, stored.quantity_available) == (20, 20)
     history = client.get(f"/api/v1/components/{moved.id}/events", headers=token_for(buyer))
     assert history.status_code == 200
-    assert [e["kind"] for e in history.json] == ["transferred", "inspected", "status_changed"]
+    assert [e["kind"] for e in history.json["items"]] == [
+        "transferred",
+        "inspected",
+        "status_changed",
+    ]
     assert (
         client.get(f"/api/v1/components/{lot_id}/events", headers=token_for(buyer)).status_code
         == 404

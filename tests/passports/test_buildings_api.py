@@ -48,9 +48,10 @@ def test_owner_creates_reads_edits_and_archives_a_building(client, db, owner, to
     assert edited.json["city"] == "Brummen"
     assert client.delete(f"/api/v1/buildings/{bid}", headers=headers).status_code == 204
     listed = client.get("/api/v1/buildings", headers=headers)
-    assert listed.json == []
+    assert listed.json["items"] == []
     archived = client.get("/api/v1/buildings?archived=true", headers=headers)
-    assert [b["id"] for b in archived.json] == [bid] and archived.json[0]["archived"]
+    assert [b["id"] for b in archived.json["items"]] == [bid]
+    assert archived.json["items"][0]["archived"]
 
 
 @pytest.mark.parametrize(
@@ -96,12 +97,12 @@ def test_list_is_paginated_and_filtered(client, owner, make_building, token_for)
     for i in range(7):
         make_building(owner, name=f"School {i}", city="Aarhus" if i % 2 else "Odense")
     headers = token_for(owner)
-    page = client.get("/api/v1/buildings?page=2&page_size=3", headers=headers)
-    assert page.status_code == 200 and len(page.json) == 3
-    assert '"total": 7' in page.headers["X-Pagination"]
-    aarhus = client.get("/api/v1/buildings?city=aarhus", headers=headers).json
+    page = client.get("/api/v1/buildings?page=2&per_page=3", headers=headers)
+    assert page.status_code == 200 and len(page.json["items"]) == 3
+    assert page.json["total"] == 7
+    aarhus = client.get("/api/v1/buildings?city=aarhus", headers=headers).json["items"]
     assert {b["name"] for b in aarhus} == {"School 1", "School 3", "School 5"}
-    found = client.get("/api/v1/buildings?q=school%204", headers=headers).json
+    found = client.get("/api/v1/buildings?q=school%204", headers=headers).json["items"]
     assert [b["name"] for b in found] == ["School 4"]
 
 

@@ -114,10 +114,6 @@ def test_tags_are_unique(client, building, headers, material_id):
             ("materials",),
         ),
         (
-            {"materials": [{"material_id": 999999, "fraction": 1.0}]},
-            ("materials", "0", "material_id"),
-        ),
-        (
             {"materials": [{"material_id": 1, "fraction": 1.0, "extra": 1}]},
             ("materials", "0", "extra"),
         ),
@@ -225,18 +221,20 @@ def test_list_components_filters_and_paginates(client, building, headers, make_c
             hazards=[{"kind": "asbestos"}] if i == 0 else [],
         )
     url = f"/api/v1/buildings/{building.id}/components"
-    assert len(client.get(f"{url}?storey=01", headers=headers).json) == 2
-    assert len(client.get(f"{url}?category=door", headers=headers).json) == 1
-    assert len(client.get(f"{url}?hazardous=true", headers=headers).json) == 1
-    page = client.get(f"{url}?page_size=2&page=3", headers=headers)
-    assert len(page.json) == 1 and '"total": 5' in page.headers["X-Pagination"]
+    assert len(client.get(f"{url}?storey=01", headers=headers).json["items"]) == 2
+    assert len(client.get(f"{url}?category=door", headers=headers).json["items"]) == 1
+    assert len(client.get(f"{url}?hazardous=true", headers=headers).json["items"]) == 1
+    page = client.get(f"{url}?per_page=2&page=3", headers=headers)
+    assert len(page.json["items"]) == 1 and page.json["total"] == 5
     assert client.get(f"{url}?status=melted", headers=headers).status_code == 422
 
 
 def test_archive_hides_a_component_but_keeps_its_tag(client, db, building, headers, make_component):
     component = make_component(building)
     assert client.delete(f"/api/v1/components/{component.id}", headers=headers).status_code == 204
-    listed = client.get(f"/api/v1/buildings/{building.id}/components", headers=headers).json
+    listed = client.get(f"/api/v1/buildings/{building.id}/components", headers=headers).json[
+        "items"
+    ]
     assert listed == []
     again = client.get(f"/api/v1/components/{component.id}", headers=headers).json
     assert again["archived"] is True and again["tag"] == component.tag

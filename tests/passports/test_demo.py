@@ -42,7 +42,7 @@ def test_demo_users_can_log_in(runner, client):
     )
     assert response.status_code == 201
     headers = {"Authorization": f"Bearer {response.json['token']}"}
-    buildings = client.get("/api/v1/buildings", headers=headers).json
+    buildings = client.get("/api/v1/buildings", headers=headers).json["items"]
     assert [b["name"] for b in buildings] == ["Brummen Town Hall"]
 
 

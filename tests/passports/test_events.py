@@ -72,13 +72,13 @@ def test_contractor_dismantles_stores_and_transports(client, db, site, token_for
     stored_component = db.session.get(Component, component.id)
     assert (stored_component.status, stored_component.condition) == ("in_storage", 3)
     timeline = client.get(f"/api/v1/components/{component.id}/events", headers=headers)
-    assert [e["kind"] for e in timeline.json] == [
+    assert [e["kind"] for e in timeline.json["items"]] == [
         "inspected",
         "transported",
         "stored",
         "dismantled",
     ]
-    assert timeline.json[-1]["organisation"] == contractor.organisation.name
+    assert timeline.json["items"][-1]["organisation"] == contractor.organisation.name
 
 
 @pytest.mark.parametrize(

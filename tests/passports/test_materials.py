@@ -39,14 +39,14 @@ def test_loading_the_library_twice_updates_rather_than_duplicates(runner, db):
 
 def test_search_by_name_alias_and_family(client, make_user, token_for):
     headers = token_for(make_user("buyer"))
-    by_name = client.get("/api/v1/materials?q=glulam", headers=headers).json
+    by_name = client.get("/api/v1/materials?q=glulam", headers=headers).json["items"]
     assert [m["slug"] for m in by_name] == ["glulam"]
-    by_alias = client.get("/api/v1/materials?q=baksteen", headers=headers).json
+    by_alias = client.get("/api/v1/materials?q=baksteen", headers=headers).json["items"]
     assert "common-clay-brick" in [m["slug"] for m in by_alias]
-    family = client.get("/api/v1/materials?family=insulation&page_size=100", headers=headers)
-    slugs = {m["slug"] for m in family.json}
+    family = client.get("/api/v1/materials?family=insulation&per_page=100", headers=headers)
+    slugs = {m["slug"] for m in family.json["items"]}
     assert {"eps", "pir-pur", "wood-fibre-insulation", "stone-wool", "glass-wool"} <= slugs
-    one = family.json[0]
+    one = family.json["items"][0]
     assert {"density_kg_m3", "carbon_a1a3", "carbon_source", "cpv_code", "cpv_label"} <= set(one)
     assert one["cpv_label"]
 

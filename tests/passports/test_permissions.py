@@ -892,7 +892,7 @@ def test_materials_list_is_for_every_logged_in_role(client, world, actor, token_
         return
     response = client.get("/api/v1/materials", headers=token_for(actor.user))
     assert response.status_code == 200
-    assert response.get_json()
+    assert response.get_json()["items"]
     login(actor.user)
     page = client.get("/materials")
     assert_html_status(page, 200)
@@ -1000,7 +1000,7 @@ def test_api_tokens_list_and_revoke_only_ones_own(
     other_id, other_headers = stranger_token
     listed = client.get("/api/v1/auth/tokens", headers=headers)
     assert listed.status_code == 200
-    ids = {t["id"] for t in listed.get_json()}
+    ids = {t["id"] for t in listed.get_json()["items"]}
     assert spare in ids and other_id not in ids
     before = snapshot(db)
     assert_api_error(client.delete(f"/api/v1/auth/tokens/{other_id}", headers=headers), 404)

@@ -225,10 +225,10 @@ def test_mapping_page_edits_and_removes(login, owner, client, auth, material_id)
             "material_id": str(material_id("calcium-silicate-brick")),
         },
     )
-    listed = client.get("/api/v1/material-mappings", headers=auth).get_json()
+    listed = client.get("/api/v1/material-mappings", headers=auth).get_json()["items"]
     assert listed[0]["material_id"] == material_id("calcium-silicate-brick")
     client.post(f"/imports/mappings/{mapping_id}", data={"csrf_token": token, "action": "delete"})
-    assert client.get("/api/v1/material-mappings", headers=auth).get_json() == []
+    assert client.get("/api/v1/material-mappings", headers=auth).get_json()["items"] == []
 
 
 def test_discard_removes_the_staged_file(login, owner, building):

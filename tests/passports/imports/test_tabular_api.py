@@ -229,7 +229,7 @@ def test_mapping_is_remembered_for_the_organisation(
     assert report["unmatched_materials"] == []
     (door,) = components(building.id)
     assert [cm.material_id for cm in door.materials] == [oak] and door.data_complete
-    mappings = client.get("/api/v1/material-mappings", headers=auth).get_json()
+    mappings = client.get("/api/v1/material-mappings", headers=auth).get_json()["items"]
     assert [m["source_name"] for m in mappings] == ["hennepbeton"]
     edited = client.patch(
         f"/api/v1/material-mappings/{mappings[0]['id']}",
@@ -290,16 +290,19 @@ def test_xlsx_template_has_documentation_and_dropdowns(client, auth):
 def test_import_list_and_detail(post_import, client, auth, building):
     post_import((CSV_HEADER + "W-1,Wall,external_wall,00,1,m3,brick,4\n").encode())
     runs = client.get(f"/api/v1/buildings/{building.id}/imports", headers=auth)
-    assert runs.status_code == 200 and runs.get_json()[0]["created_count"] == 1
+    assert runs.status_code == 200 and runs.get_json()["items"][0]["created_count"] == 1
     run = client.get(
-        f"/api/v1/buildings/{building.id}/imports/{runs.get_json()[0]['id']}", headers=auth
+        f"/api/v1/buildings/{building.id}/imports/{runs.get_json()['items'][0]['id']}",
+        headers=auth,
     ).get_json()
     assert run["report"]["counts"]["created"] == 1
 
 
 def test_component_api_shows_and_guards_external_id(client, auth, building, post_import):
     post_import((CSV_HEADER + "W-1,Wall,external_wall,00,1,m3,brick,4\n").encode())
-    listed = client.get(f"/api/v1/buildings/{building.id}/components", headers=auth).get_json()
+    listed = client.get(f"/api/v1/buildings/{building.id}/components", headers=auth).get_json()[
+        "items"
+    ]
     assert listed[0]["external_id"] == "W-1" and listed[0]["import_source"] == "csv"
     clash = client.post(
         f"/api/v1/buildings/{building.id}/components",

@@ -131,7 +131,7 @@ def test_freezing_viewing_and_comparing_versions(
         json={"label": "Before demolition"},
     ).json
     listed = client.get(f"/api/v1/buildings/{building.id}/snapshots", headers=headers)
-    assert [s["label"] for s in listed.json] == ["Before demolition", "As built"]
+    assert [s["label"] for s in listed.json["items"]] == ["Before demolition", "As built"]
     stored = client.get(f"/api/v1/snapshots/{first.json['id']}", headers=headers).json
     assert stored["document"]["summary"]["component_count"] == 2
 

@@ -1,0 +1,185 @@
+"""The public contract of the API: one envelope for every list, one name for the exchange, and
+statuses that say what the document cannot (a name that does not exist, a state that refuses)."""
+
+import pytest
+
+from app.pagination import API_MAX_PER_PAGE
+from app.schema_fields import MAX_ID
+
+
+def _list_operations(spec: dict) -> list[str]:
+    """Every GET of the document whose answer is a page of items."""
+    found = []
+    for path, operations in spec["paths"].items():
+        get = operations.get("get")
+        if not get:
+            continue
+        schema = get["responses"].get("200", {}).get("content", {}).get("application/json", {})
+        ref = schema.get("schema", {}).get("$ref", "")
+        if ref.endswith("Page") or ref.endswith("/Search"):
+            found.append(path)
+    return found
+
+
+def test_every_list_takes_page_and_per_page_and_answers_the_envelope(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    lists = _list_operations(spec)
+    # buildings, components, grants, materials, events, snapshots, imports, mappings, tokens,
+    # listings (search) and a building's listings, reservations (mine and a listing's), saved
+    # searches, the inbox, cities and the audit log
+    assert len(lists) == 17, lists
+    for path in lists:
+        parameters = {p["name"]: p for p in spec["paths"][path]["get"]["parameters"]}
+        assert parameters["page"]["schema"]["minimum"] == 1, path
+        assert parameters["per_page"]["schema"] == {
+            "type": "integer",
+            "default": 20,
+            "minimum": 1,
+            "maximum": API_MAX_PER_PAGE,
+        }, path
+        assert "page_size" not in parameters, path
+        envelope = spec["components"]["schemas"][
+            spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
+                "$ref"
+            ].rsplit("/", 1)[1]
+        ]
+        assert {"items", "total", "page", "per_page"} <= set(envelope["properties"]), path
+
+
+@pytest.fixture
+def world(client, make_user, make_building, make_component, token_for):
+    """An owner with a building and a wall, and the owner's API headers."""
+    owner = make_user("owner")
+    building = make_building(owner)
+    wall = make_component(building, hazards=[{"kind": "asbestos"}])
+    return client, token_for(owner), building, wall
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/buildings",
+        "/api/v1/buildings/{building}/components",
+        "/api/v1/buildings/{building}/grants",
+        "/api/v1/components/{wall}/events",
+        "/api/v1/materials",
+        "/api/v1/listings",
+        "/api/v1/reservations",
+        "/api/v1/saved-searches",
+        "/api/v1/notifications",
+        "/api/v1/auth/tokens",
+        "/api/v1/dashboard/cities",
+        "/api/v1/material-mappings",
+    ],
+)
+def test_a_list_answers_the_envelope_and_refuses_what_it_does_not_know(world, path):
+    client, headers, building, wall = world
+    url = path.format(building=building.id, wall=wall.id)
+    page = client.get(f"{url}?per_page=1", headers=headers)
+    assert page.status_code == 200, page.get_json()
+    body = page.get_json()
+    assert {"items", "total", "page", "per_page"} <= set(body)
+    assert body["page"] == 1 and body["per_page"] == 1 and len(body["items"]) <= 1
+    assert "X-Pagination" not in page.headers
+    for bad, name in (
+        ("page_size=5", "page_size"),
+        ("per_page=101", "per_page"),
+        ("page=0", "page"),
+    ):
+        refused = client.get(f"{url}?{bad}", headers=headers)
+        assert refused.status_code == 422, (bad, refused.get_json())
+        assert name in refused.get_json()["errors"]["query"]
+
+
+def test_the_grants_and_the_cities_are_paginated_too(world, make_org):
+    client, headers, building, _ = world
+    for _ in range(3):
+        granted = client.post(
+            f"/api/v1/buildings/{building.id}/grants",
+            json={"organisation_id": make_org("contractor").id},
+            headers=headers,
+        )
+        assert granted.status_code == 201
+    second = client.get(
+        f"/api/v1/buildings/{building.id}/grants?page=2&per_page=2", headers=headers
+    ).get_json()
+    assert second["total"] == 3 and len(second["items"]) == 1
+
+
+def test_the_last_page_the_document_allows_is_empty(world):
+    client, headers, _, _ = world
+    last = client.get(f"/api/v1/materials?page={MAX_ID}&per_page=100", headers=headers)
+    assert last.status_code == 200 and last.get_json()["items"] == []
+
+
+def test_a_number_too_small_to_mean_anything_is_zero_and_above_zero_starts_at_1e9(world):
+    client, headers, _, wall = world
+    shares = client.patch(
+        f"/api/v1/components/{wall.id}", json={"recycled_content": 5e-324}, headers=headers
+    )
+    assert shares.status_code == 200 and shares.get_json()["recycled_content"] == 0
+    tiny = client.patch(f"/api/v1/components/{wall.id}", json={"quantity": 5e-324}, headers=headers)
+    assert tiny.status_code == 422 and "quantity" in tiny.get_json()["errors"]["json"]
+    smallest = client.patch(
+        f"/api/v1/components/{wall.id}", json={"quantity": 1e-9}, headers=headers
+    )
+    assert smallest.status_code == 200
+
+
+def test_granting_the_owner_is_a_conflict_and_an_unknown_organisation_is_not_found(world):
+    client, headers, building, _ = world
+    url = f"/api/v1/buildings/{building.id}/grants"
+    owner = client.post(url, json={"organisation_id": building.organisation_id}, headers=headers)
+    assert owner.status_code == 409 and "organisation_id" in owner.get_json()["errors"]
+    unknown = client.post(url, json={"organisation_id": MAX_ID}, headers=headers)
+    assert unknown.status_code == 404 and "organisation_id" in unknown.get_json()["errors"]
+
+
+def test_a_second_clearance_is_a_conflict(world):
+    client, headers, _, wall = world
+    url = f"/api/v1/components/{wall.id}/hazards/{wall.hazards[0].id}/clearance"
+    assert client.post(url, json={"note": "Survey 2024-17"}, headers=headers).status_code == 201
+    again = client.post(url, json={"note": "Survey 2024-18"}, headers=headers)
+    assert again.status_code == 409 and "note" in again.get_json()["errors"]
+
+
+def test_a_mapping_to_a_material_that_does_not_exist_is_not_found(world):
+    client, headers, _, _ = world
+    created = client.post(
+        "/api/v1/material-mappings",
+        json={"source_name": "baksteen", "material_id": MAX_ID},
+        headers=headers,
+    )
+    assert created.status_code == 404 and "material_id" in created.get_json()["errors"]
+
+
+def test_a_component_of_materials_that_do_not_exist_is_not_found(world):
+    client, headers, _, wall = world
+    edited = client.patch(
+        f"/api/v1/components/{wall.id}",
+        json={"materials": [{"material_id": MAX_ID, "fraction": 1.0}]},
+        headers=headers,
+    )
+    assert edited.status_code == 404 and "materials" in edited.get_json()["errors"]
+
+
+def test_ownership_is_not_an_editable_field_of_a_building(world):
+    client, headers, building, _ = world
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "organisation_id" not in spec["components"]["schemas"]["BuildingUpdate"]["properties"]
+    edited = client.patch(
+        f"/api/v1/buildings/{building.id}", json={"organisation_id": 1}, headers=headers
+    )
+    assert edited.status_code == 422 and "organisation_id" in edited.get_json()["errors"]["json"]
+
+
+def test_the_exchange_is_one_word_in_urls_endpoints_and_the_cli(app, runner):
+    with app.test_request_context():
+        from flask import url_for
+
+        assert url_for("exchange.search") == "/exchange"
+        assert url_for("exchange.reservation_list") == "/exchange/reservations"
+    assert "marketplace" not in app.blueprints
+    assert {"exchange", "exchange_api", "exchange_alerts_api"} <= set(app.blueprints)
+    result = runner.invoke(args=["exchange", "--help"])
+    assert result.exit_code == 0 and "expire" in result.output
