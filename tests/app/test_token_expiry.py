@@ -39,12 +39,12 @@ def test_the_token_list_shows_each_expiry(client, db, make_user, token_for):
     user = make_user("owner")
     lasting = _issue(client, user).json
     ending = _issue(client, user, expires_in_days=30).json
-    listed = client.get("/api/v1/auth/tokens", headers=token_for(user)).json
+    listed = client.get("/api/v1/auth/tokens", headers=token_for(user)).json["items"]
     by_id = {t["id"]: t for t in listed}
     assert by_id[lasting["id"]]["expires_at"] is None
     assert by_id[ending["id"]]["expires_at"] == ending["expires_at"]
     _expire(db, ending["id"])
-    listed = client.get("/api/v1/auth/tokens", headers=token_for(user)).json
+    listed = client.get("/api/v1/auth/tokens", headers=token_for(user)).json["items"]
     assert {t["id"]: t["active"] for t in listed}[ending["id"]] is False
 
 

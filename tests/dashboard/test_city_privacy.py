@@ -44,14 +44,14 @@ def test_a_city_of_one_building_is_hidden_from_other_organisations(
     owner_a, _ = town("Brummen", 1, 0)
     outsiders = [make_user("owner"), make_user("buyer"), make_user("contractor")]
     for user in outsiders:
-        listed = api(client, token_for, user, "/api/v1/dashboard/cities").json
+        listed = api(client, token_for, user, "/api/v1/dashboard/cities").json["items"]
         assert "Brummen" not in [c["city"] for c in listed]
         assert api(client, token_for, user, "/api/v1/dashboard/cities/Brummen").status_code == 404
     seen = pages(client, login, outsiders[0], "Brummen")
     assert (seen["page"], seen["csv"], seen["pdf"]) == (404, 404, 404)
     assert "Brummen" not in seen["index"]
     # Its owner sees their own part, marked as such.
-    [row] = api(client, token_for, owner_a, "/api/v1/dashboard/cities").json
+    [row] = api(client, token_for, owner_a, "/api/v1/dashboard/cities").json["items"]
     assert row["city"] == "Brummen" and row["own_organisation_only"] is True
     mine = api(client, token_for, owner_a, "/api/v1/dashboard/cities/Brummen").json
     assert mine["scope"]["own_organisation_only"] is True
@@ -89,7 +89,7 @@ def test_a_city_of_three_buildings_of_two_organisations_is_open_to_anyone(
     town("Deventer", 2, 1)
     for role in ("owner", "buyer", "contractor"):
         user = make_user(role)
-        [row] = api(client, token_for, user, "/api/v1/dashboard/cities").json
+        [row] = api(client, token_for, user, "/api/v1/dashboard/cities").json["items"]
         assert (row["city"], row["buildings"], row["own_organisation_only"]) == (
             "Deventer",
             3,
