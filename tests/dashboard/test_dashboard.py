@@ -73,7 +73,7 @@ def _collect_bricks(client, hospital, seller, buyer, school, token_for):
     sh, bh = token_for(seller), token_for(buyer)
     brick = next(
         c
-        for c in _api(client, sh, f"/api/v1/buildings/{hospital.id}/components")
+        for c in _api(client, sh, f"/api/v1/buildings/{hospital.id}/components")["items"]
         if c["name"].startswith("Facing")
     )
     listing = client.post(
@@ -166,7 +166,7 @@ def test_co2_avoided_by_a_collected_reuse(
 
 def test_activity_by_month_and_refresh_on_every_write(client, db, seller, hospital, token_for):
     headers = token_for(seller)
-    components = _api(client, headers, f"/api/v1/buildings/{hospital.id}/components")
+    components = _api(client, headers, f"/api/v1/buildings/{hospital.id}/components")["items"]
     frame = next(c for c in components if c["name"] == "Concrete frame")
     for body in (
         {"kind": "inspected", "condition": 3},
