@@ -328,12 +328,12 @@ def _check_id(key: Callable[[World], int], pick: Callable[[object], int]):
 
 
 def _assert_listed(row_id: int, body) -> None:
-    assert row_id in [row["id"] for row in body], body
+    assert row_id in [row["id"] for row in body["items"]], body
 
 
 def _check_ids(key: Callable[[World], int]):
     def check(w, body):
-        assert [row["id"] for row in body] == [key(w)], body
+        assert [row["id"] for row in body["items"]] == [key(w)], body
 
     return check
 
@@ -478,7 +478,7 @@ def test_api_building_list_shows_only_readable_buildings(client, db, world, acto
         return
     response = client.get(B, headers=token_for(actor.user))
     assert response.status_code == 200, response.get_data(as_text=True)
-    ids = {b["id"] for b in response.get_json()}
+    ids = {b["id"] for b in response.get_json()["items"]}
     expected = set()
     if actor.reads:
         expected.add(world.building_id)
@@ -732,12 +732,12 @@ def test_api_grant_gives_a_contractor_read_access_until_revoked(
     assert response.status_code == 201, response.get_data(as_text=True)
     grant_id = response.get_json()["id"]
     assert client.get(detail, headers=as_contractor).status_code == 200
-    listed = client.get(B, headers=as_contractor).get_json()
+    listed = client.get(B, headers=as_contractor).get_json()["items"]
     assert [b["id"] for b in listed] == [world.building_id]
     assert client.patch(detail, headers=as_contractor, json={"name": "Mine now"}).status_code == 403
     assert client.delete(f"{detail}/grants/{grant_id}", headers=as_owner).status_code == 204
     assert_api_error(client.get(detail, headers=as_contractor), 404)
-    assert client.get(B, headers=as_contractor).get_json() == []
+    assert client.get(B, headers=as_contractor).get_json()["items"] == []
 
 
 def test_page_grant_form_gives_a_contractor_read_access(
