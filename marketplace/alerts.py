@@ -18,7 +18,7 @@ from app.audit.values import id_ranges
 from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
-from app.models import utcnow
+from app.models import stamp_once, utcnow
 from app.urls import external_url
 from marketplace import search
 from marketplace.models import Listing, Notification, SavedSearch
@@ -191,10 +191,7 @@ def notification_for(user, notification_id: int) -> Notification:
 
 def mark_read(note: Notification) -> Notification:
     """Mark a notification read (once: the first reading time is kept)."""
-    if note.read_at is None:
-        note.read_at = utcnow()
-        db.session.flush()
-    return note
+    return stamp_once(note, "read_at")
 
 
 def mark_all_read(user) -> int:
