@@ -4,7 +4,7 @@ The town hall is modelled on Brummen (NL, 2013), the first Dutch building with a
 passport: a prefabricated timber frame with dry, bolted connections, so that most of it can be
 taken apart. The hospital ward block stands for the two Copenhagen hospitals whose bricks, laid
 in lime mortar, were reclaimed for the Katrinedals School: about 275 t of facade brick.
-Their components are a table, data/demo_components.csv, one row a component.
+Both, and their components, are tables: data/demo_buildings.csv and data/demo_components.csv.
 """
 
 import csv
@@ -20,17 +20,6 @@ from passports import services
 from passports.models import Material
 
 DEMO_PASSWORD = "demo-passport-2026"
-# One row a component (a lot); materials as "slug fraction; slug fraction", a hazard as its
-# kind and notes, and an empty cell for a fact not recorded.
-DEMO_COMPONENTS_CSV = Path(__file__).resolve().parent / "data" / "demo_components.csv"
-_TYPES = {
-    "volume_m3": float,
-    "mass_kg": float,
-    "recycled_content": float,
-    "condition": int,
-    "install_year": int,
-    "service_life_years": int,
-}
 DEMO_USERS = (
     # email, role, organisation, kind, display name
     ("admin@mpx.example", "admin", "Material Passport Exchange", "company", "Platform admin"),
@@ -45,6 +34,30 @@ DEMO_USERS = (
     ),
     ("buyer@kk.example", "buyer", "Københavns Kommune", "municipality", "Søren Holm"),
 )
+# The demo's buildings and their components are tables, one row each: a component's materials
+# as "slug fraction; slug fraction", a hazard as its kind and notes, and an empty cell for a
+# fact not recorded.
+DEMO_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _number(text: str) -> int | float:
+    return float(text) if "." in text else int(text)
+
+
+_TYPES = {
+    "latitude": float,
+    "longitude": float,
+    "year_built": int,
+    "gross_floor_area_m2": float,
+    "planned_date": date.fromisoformat,
+    "quantity": _number,
+    "volume_m3": float,
+    "mass_kg": float,
+    "recycled_content": float,
+    "condition": int,
+    "install_year": int,
+    "service_life_years": int,
+}
 
 
 def _m(slug: str) -> int:
@@ -54,25 +67,22 @@ def _m(slug: str) -> int:
     return material_id
 
 
-def _components(building: str) -> list[dict]:
-    """The demo components of one building (`town_hall`, `hospital`), in the file's order."""
-    with DEMO_COMPONENTS_CSV.open(newline="", encoding="utf-8") as fh:
-        rows = [row for row in csv.DictReader(fh) if row.pop("building") == building]
-    return [_component(row) for row in rows]
+def _rows(filename: str) -> list[dict]:
+    """The rows of a demo table, with their empty cells left out and their values typed."""
+    with (DEMO_DATA / filename).open(newline="", encoding="utf-8") as fh:
+        return [
+            {key: _TYPES.get(key, str)(value) for key, value in row.items() if value}
+            for row in csv.DictReader(fh)
+        ]
 
 
 def _component(row: dict) -> dict:
-    """One row of the table as `create_component` data; an empty cell is a fact not recorded."""
-    data = {key: value for key, value in row.items() if value}
-    quantity = data["quantity"]
-    data["quantity"] = float(quantity) if "." in quantity else int(quantity)
+    """One row of the components table as `create_component` data."""
+    data = {key: value for key, value in row.items() if key != "building"}
     data["materials"] = [
         {"material_id": _m(slug), "fraction": float(fraction)}
         for slug, fraction in (part.split() for part in data["materials"].split(";"))
     ]
-    for key, kind in _TYPES.items():
-        if key in data:
-            data[key] = kind(data[key])
     if "hazard" in data:
         data["hazards"] = [{"kind": data.pop("hazard"), "notes": data.pop("hazard_notes")}]
     return data
@@ -87,45 +97,16 @@ def load_demo() -> dict:
     for email, role, org_name, kind, name in DEMO_USERS:
         org = accounts.find_organisation(org_name) or accounts.create_organisation(org_name, kind)
         users[email] = accounts.create_user(email, DEMO_PASSWORD, role, org, name=name)
-    brummen = users["owner@brummen.example"]
-    town_hall = services.register_building(
-        brummen,
-        {
-            "name": "Brummen Town Hall",
-            "address": "Ambthuis 1",
-            "city": "Brummen",
-            "country": "NL",
-            "latitude": 52.0878,
-            "longitude": 6.1549,
-            "year_built": 2013,
-            "gross_floor_area_m2": 3500.0,
-            "use_type": "civic",
-            "status": "in_use",
-        },
-    )
-    for data in _components("town_hall"):
-        services.create_component(town_hall, data)
-    regionh = users["owner@regionh.example"]
-    hospital = services.register_building(
-        regionh,
-        {
-            "name": "Bispebjerg Ward Block K",
-            "address": "Bispebjerg Bakke 23",
-            "city": "København",
-            "country": "DK",
-            "latitude": 55.7128,
-            "longitude": 12.5385,
-            "year_built": 1962,
-            "gross_floor_area_m2": 6800.0,
-            "use_type": "healthcare",
-            "status": "demolition_planned",
-            "planned_date": date(2027, 4, 1),
-        },
-    )
-    for data in _components("hospital"):
-        services.create_component(hospital, data)
     contractor = users["contractor@demontage.example"]
-    services.grant_access(hospital, contractor.organisation_id, regionh)
-    services.grant_access(town_hall, contractor.organisation_id, brummen)
+    components = _rows("demo_components.csv")
+    buildings = []
+    for data in _rows("demo_buildings.csv"):
+        key, owner = data.pop("key"), users[data.pop("owner")]
+        building = services.register_building(owner, data)
+        for row in components:
+            if row["building"] == key:
+                services.create_component(building, _component(row))
+        services.grant_access(building, contractor.organisation_id, owner)
+        buildings.append(building.id)
     db.session.flush()
-    return {"created": True, "buildings": [town_hall.id, hospital.id]}
+    return {"created": True, "buildings": buildings}
