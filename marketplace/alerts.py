@@ -64,12 +64,17 @@ def saved_searches_of(user) -> Select:
     return select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.id.desc())
 
 
+def _own(user, model, row_id: int):
+    """One of the user's own rows of `model`; anyone else's, or none, is a 404."""
+    row = db.session.get(model, row_id)
+    if row is None or row.user_id != user.id:
+        abort(404)
+    return row
+
+
 def saved_search_for(user, saved_search_id: int) -> SavedSearch:
     """One of the user's own saved searches; anyone else's is a 404."""
-    saved = db.session.get(SavedSearch, saved_search_id)
-    if saved is None or saved.user_id != user.id:
-        abort(404)
-    return saved
+    return _own(user, SavedSearch, saved_search_id)
 
 
 def delete_saved_search(saved: SavedSearch) -> None:
@@ -183,10 +188,7 @@ def notifications_of(user, unread: bool | None = None) -> Select:
 
 def notification_for(user, notification_id: int) -> Notification:
     """One of the user's own notifications; anyone else's is a 404."""
-    note = db.session.get(Notification, notification_id)
-    if note is None or note.user_id != user.id:
-        abort(404)
-    return note
+    return _own(user, Notification, notification_id)
 
 
 def mark_read(note: Notification) -> Notification:
