@@ -79,21 +79,11 @@ def saved_search_for(user, saved_search_id: int) -> SavedSearch:
 
 def delete_saved_search(saved: SavedSearch) -> None:
     """Stop a saved search; the notifications it produced stay in the inbox."""
-    unlinked = db.session.scalars(
-        update(Notification)
-        .where(Notification.saved_search_id == saved.id)
-        .values(saved_search_id=None)
-        .returning(Notification.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    if unlinked:
-        audit.record(
-            "update",
-            "notifications",
-            before={"saved_search_id": saved.id},
-            after={"saved_search_id": None, "notification_ids": id_ranges(unlinked)},
-            changed=["saved_search_id"],
-        )
+    _update_notifications(
+        Notification.saved_search_id == saved.id,
+        values={"saved_search_id": None},
+        before={"saved_search_id": saved.id},
+    )
     db.session.delete(saved)
     db.session.flush()
 
@@ -198,22 +188,28 @@ def mark_read(note: Notification) -> Notification:
 
 def mark_all_read(user) -> int:
     """Mark every unread notification of the user read; returns how many."""
-    now = utcnow()
-    read = db.session.scalars(
+    condition = (Notification.user_id == user.id, Notification.read_at.is_(None))
+    return len(_update_notifications(*condition, values={"read_at": utcnow()}))
+
+
+def _update_notifications(*condition, values: dict, before: dict | None = None) -> list[int]:
+    """Bulk-update the notifications that match, with one audit entry naming them all."""
+    ids = db.session.scalars(
         update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=now)
+        .where(*condition)
+        .values(**values)
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
     ).all()
-    if read:
+    if ids:
         audit.record(
             "update",
             "notifications",
-            after={"read_at": now, "notification_ids": id_ranges(read)},
-            changed=["read_at"],
+            before=before,
+            after={**values, "notification_ids": id_ranges(ids)},
+            changed=list(values),
         )
-    return len(read)
+    return ids
 
 
 def unread_count(user) -> int:
