@@ -9,6 +9,7 @@ parallel without holding a snapshot.
 
 import math
 import sqlite3
+from collections.abc import Callable
 
 from flask import g, has_request_context, request
 from sqlalchemy import event
@@ -98,3 +99,11 @@ _HAND_WRITTEN = ("listing_search", "ix_listings_search_vector")
 def include_in_autogenerate(name: str | None, type_: str, _parent_names: dict) -> bool:
     """Alembic include_name hook: leave hand-written search objects alone."""
     return not (name and type_ in ("table", "index") and name.startswith(_HAND_WRITTEN))
+
+
+def listen_once(target, hooks: dict[str, Callable]) -> None:
+    """Attach event listeners (event name to function) unless they are attached already: the
+    factory may run more than once in a process, as the tests do."""
+    for name, listener in hooks.items():
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)

@@ -1,14 +1,28 @@
 """Column helpers shared by every package's models."""
 
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
     """Naive UTC now: stored the same way on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def stamp_once(obj: T, column: str) -> T:
+    """Set a moment column (archived_at, revoked_at, read_at) to now and flush; a second call
+    keeps the first moment, so archiving or revoking twice is harmless."""
+    if getattr(obj, column) is None:
+        setattr(obj, column, utcnow())
+    db.session.flush()
+    return obj
 
 
 class TimestampMixin:

@@ -27,6 +27,11 @@ def label(value: str | None) -> str:
     return (value or "").replace("_", " ").capitalize()
 
 
+def options(values, labelled: bool = True) -> list[tuple[str, str]]:
+    """(value, text) pairs for the select macro: the text is the value in words, or as it is."""
+    return [(value, label(value) if labelled else value) for value in values]
+
+
 def unit(value: str | None) -> str:
     """Units as people write them: m2 → m², m3 → m³."""
     return (value or "").replace("m2", "m²").replace("m3", "m³")
@@ -36,7 +41,7 @@ def register(app: Flask) -> None:
     """Install filters and the shell context (each feature package adds its own filters)."""
     from app.redirects import safe_next
 
-    app.jinja_env.filters.update(kg=kg, number=number, label=label, unit=unit)
+    app.jinja_env.filters.update(kg=kg, number=number, label=label, options=options, unit=unit)
     app.jinja_env.globals.update(today=date.today, safe_next=safe_next)
 
     @app.shell_context_processor

@@ -31,6 +31,7 @@ from bench.common import (
     human_bytes,
     log,
     migrate,
+    row,
     sigterm_as_exit,
     sqlite_url,
 )
@@ -144,20 +145,13 @@ def _row(benchmark, db, done, created, expected, target_s, rss_limit=None, notes
         notes.append(f"exit {done.returncode}: {done.tail(5)}")
     elif created != expected:
         notes.append(f"created {created}, expected {expected}")
-    return {
-        "benchmark": benchmark,
-        "db": db,
-        "figure": figure,
-        "target": target,
-        "ok": ok,
-        "metrics": {
-            "wall_s": done.wall_s,
-            "peak_rss_bytes": done.peak_rss_bytes,
-            "created": created,
-            "expected": expected,
-        },
-        "notes": notes,
+    metrics = {
+        "wall_s": done.wall_s,
+        "peak_rss_bytes": done.peak_rss_bytes,
+        "created": created,
+        "expected": expected,
     }
+    return row(benchmark, db, figure, target, ok, metrics, notes)
 
 
 def _run_on(db: str, url: str, workdir: Path, csv_files: dict[int, Path]) -> list[dict]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import re
 import resource
 import sys
 import tempfile
@@ -26,14 +25,13 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bench.common import PASSWORD, login, row
 from bench.report import print_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 QR_TARGET_PER_S = 100.0
 PDF_TARGET_S = 10.0
 PDF_LABELS = 1000
-PASSWORD = "bench password 1234"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _log(message: str) -> None:
@@ -62,30 +60,6 @@ def _prepare(url: str, components: int):
     return app, ids["buildings"][0], email
 
 
-def _login(client, email: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    match = _CSRF.search(page)
-    if not match:
-        raise RuntimeError("no CSRF token on /login")
-    response = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": match.group(1)}
-    )
-    if response.status_code != 302:
-        raise RuntimeError(f"login failed: {response.status_code}")
-
-
-def _row(benchmark: str, db: str, figure: str, target: str, ok, metrics: dict) -> dict:
-    return {
-        "benchmark": benchmark,
-        "db": db,
-        "figure": figure,
-        "target": target,
-        "ok": ok,
-        "metrics": metrics,
-        "notes": [],
-    }
-
-
 def bench_qr_function(count: int) -> dict:
     """Cold and warm PNG rate of the bare function, each image a different tag."""
     from passports.qr import _symbol, box_size_for, qr_png
@@ -102,7 +76,7 @@ def bench_qr_function(count: int) -> dict:
         qr_png(u, box_size_for(u, 300))
     warm_s = time.perf_counter() - start
     rate = count / cold_s
-    return _row(
+    return row(
         "labels: QR PNG, function",
         "-",
         f"{rate:,.0f} images/s",
@@ -143,7 +117,7 @@ def bench_qr_route(app, count: int) -> dict:
         client.get(f"/t/{tag}/qr.png?size=300")
     warm_s = time.perf_counter() - start
     rate = len(tags) / cold_s
-    return _row(
+    return row(
         "labels: QR PNG, route",
         "sqlite",
         f"{rate:,.0f} images/s",
@@ -158,7 +132,7 @@ def bench_pdf(app, building_id: int, email: str) -> dict:
     from passports.qr import _symbol
 
     client = app.test_client()
-    _login(client, email)
+    login(client, email)
     path = f"/buildings/{building_id}/labels.pdf?layout=l7160"
     _symbol.cache_clear()
     gc.collect()
@@ -183,7 +157,7 @@ def bench_pdf(app, building_id: int, email: str) -> dict:
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    row = _row(
+    result = row(
         f"labels: {PDF_LABELS:,}-label L7160 PDF",
         "sqlite",
         f"{wall_s:.2f} s, peak {peak / 2**20:.0f} MB",
@@ -201,8 +175,8 @@ def bench_pdf(app, building_id: int, email: str) -> dict:
         },
     )
     if not rss_growth_kb:
-        row["notes"].append("the PDF request stayed below the process's earlier peak RSS")
-    return row
+        result["notes"].append("the PDF request stayed below the process's earlier peak RSS")
+    return result
 
 
 def run(quick: bool) -> list[dict]:

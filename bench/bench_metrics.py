@@ -31,7 +31,6 @@ import argparse
 import gc
 import json
 import math
-import re
 import resource
 import sys
 import tempfile
@@ -41,31 +40,18 @@ import uuid
 from contextlib import ExitStack
 from pathlib import Path
 
+from bench.common import PASSWORD, login, row
 from bench.report import print_rows
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "bench password 1234"
 PG_PORT = 5447
 PDF_COMPONENTS, PDF_TARGET_S = 2_000, 15.0
 JSON_COMPONENTS, JSON_TARGET_S = 10_000, 1.0
 DASHBOARD_TARGET_MS = 500.0
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _log(message: str) -> None:
     print(f"[bench metrics {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def _row(benchmark, db, figure, target="-", ok=None, metrics=None, notes=None) -> dict:
-    return {
-        "benchmark": benchmark,
-        "db": db,
-        "figure": figure,
-        "target": target,
-        "ok": ok,
-        "metrics": metrics or {},
-        "notes": notes or [],
-    }
 
 
 def _stats_ms(samples: list[float]) -> dict:
@@ -121,13 +107,7 @@ class World:
             self.org_id, self.email = self.org.id, user.email
             db.session.remove()
         self.client = self.app.test_client()
-        page = self.client.get("/login").get_data(as_text=True)
-        token = _CSRF.search(page).group(1)
-        response = self.client.post(
-            "/login", data={"email": self.email, "password": PASSWORD, "csrf_token": token}
-        )
-        if response.status_code != 302:
-            raise RuntimeError(f"login failed: {response.status_code}")
+        login(self.client, self.email)
 
     def headers(self, other: bool = False) -> dict:
         """Bearer header of the owner (or of the owner of another organisation)."""
@@ -224,9 +204,7 @@ def _pdf_child(url: str, building_id: int, email: str) -> None:
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = _CSRF.search(page).group(1)
-    client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    login(client, email)
     path = f"/buildings/{building_id}/passport.pdf"
     client.get("/dashboard/")  # imports and templates warm, as in a running server
     baseline = _maxrss_bytes()
@@ -276,7 +254,7 @@ def bench_pdf(world: World) -> dict:
     figures = json.loads(done.stdout.decode().strip().splitlines()[-1])
     peak_rss = figures["rss_after_request_bytes"]
     wall_s = figures["wall_s"]
-    return _row(
+    return row(
         f"metrics: passport PDF ({PDF_COMPONENTS:,} comps)",
         world.db_name,
         f"{wall_s:.2f} s, {figures['pages']} pages, peak RSS {peak_rss / 2**20:.0f} MB",
@@ -308,7 +286,7 @@ def bench_json(world: World, iterations: int) -> list[dict]:
     if imported.status_code != 201:
         raise RuntimeError(f"import answered {imported.status_code}: {imported.data[:300]!r}")
     rows = [
-        _row(
+        row(
             f"metrics: passport JSON ({JSON_COMPONENTS:,} comps)",
             world.db_name,
             f"median {stats['median_ms']:.0f} ms, p95 {stats['p95_ms']:.0f}",
@@ -316,7 +294,7 @@ def bench_json(world: World, iterations: int) -> list[dict]:
             stats["p95_ms"] <= JSON_TARGET_S * 1000,
             {**stats, "response_bytes": len(body), "components": JSON_COMPONENTS},
         ),
-        _row(
+        row(
             f"  passport import ({JSON_COMPONENTS:,} comps)",
             world.db_name,
             f"{import_s:.1f} s",
@@ -338,7 +316,7 @@ def bench_dashboard(world: World, quick: bool, iterations: int) -> list[dict]:
     city = "Amsterdam"
     label = "1M" if components == 1_000_000 else f"{components // 1000}k"
     rows = [
-        _row(
+        row(
             f"  dashboard refresh ({label} comps)",
             world.db_name,
             f"score {refreshed['scoring_s']:.1f} s + aggregate "
@@ -355,7 +333,7 @@ def bench_dashboard(world: World, quick: bool, iterations: int) -> list[dict]:
         stats = _stats_ms(samples)
         in_scope = components if name.startswith("organisation") else components // 8
         rows.append(
-            _row(
+            row(
                 f"metrics: dashboard {name} ({label} in DB)",
                 world.db_name,
                 f"median {stats['median_ms']:.0f} ms, p95 {stats['p95_ms']:.0f}",
@@ -381,7 +359,7 @@ def bench_dashboard(world: World, quick: bool, iterations: int) -> list[dict]:
     stats = _stats_ms(samples)
     per_building = components // buildings
     rows.append(
-        _row(
+        row(
             f"  component edit incl. refresh ({per_building:,}-comp building)",
             world.db_name,
             f"median {stats['median_ms']:.0f} ms, p95 {stats['p95_ms']:.0f}",
@@ -407,7 +385,7 @@ def _run_database(db_name: str, url: str, quick: bool) -> list[dict]:
 
 
 def _failure(db_name: str, exc: BaseException) -> dict:
-    return _row("metrics", db_name, f"ERROR: {type(exc).__name__}: {exc}"[:300], ok=False)
+    return row("metrics", db_name, f"ERROR: {type(exc).__name__}: {exc}"[:300], ok=False)
 
 
 def run(quick: bool, databases: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:

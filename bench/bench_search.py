@@ -36,17 +36,15 @@ import json
 import math
 import os
 import random
-import re
 import sys
 import tempfile
 import time
 import traceback
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/bench_search.py` as well as `-m`
@@ -55,8 +53,6 @@ if str(ROOT) not in sys.path:  # `python bench/bench_search.py` as well as `-m`
 BENCHMARK = "search"
 TARGET_MS = 50.0
 PG_PORT = 5441
-PASSWORD = "bench password 1234"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TAG_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 # (city, country, latitude, longitude, weight): weights roughly follow population.
@@ -264,6 +260,7 @@ def populate(app, listings: int, seed: int = 2026, progress=None) -> dict:
     from app.auth import services as accounts
     from app.extensions import db
     from app.models import utcnow
+    from bench.common import PASSWORD
     from marketplace import search
     from marketplace.models import Listing, ListingComponent
     from passports import services
@@ -494,67 +491,13 @@ def _stats(samples: list[float]) -> dict:
     }
 
 
-def _login(client, email: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    token = _CSRF.search(page).group(1)
-    response = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
-    )
-    if response.status_code != 302:
-        raise RuntimeError(f"login failed: {response.status_code}")
-
-
-@contextmanager
-def _recorded(engine):
-    recorded = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["_t"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        recorded.append(
-            {
-                "statement": statement,
-                "parameters": parameters,
-                "ms": (time.perf_counter() - conn.info.pop("_t")) * 1000,
-            }
-        )
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        yield recorded
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-
-
-def _plans(engine, recorded: list[dict]) -> list[dict]:
-    prefix = (
-        "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
-    )
-    out = []
-    with engine.connect() as conn:
-        for item in sorted(recorded, key=lambda s: -s["ms"]):
-            if not item["statement"].lstrip().upper().startswith(("SELECT", "WITH")):
-                continue
-            rows = conn.exec_driver_sql(prefix + item["statement"], item["parameters"]).all()
-            out.append(
-                {
-                    "ms": round(item["ms"], 3),
-                    "statement": " ".join(item["statement"].split())[:600],
-                    "plan": [" ".join(str(c) for c in row) for row in rows],
-                }
-            )
-    return out
-
-
 def measure(db_name: str, url: str, listings: int, warmup: int, iterations: int) -> dict:
     """Build the data set on `url`, time the API and the page, and return a result row."""
     from flask_migrate import upgrade
 
     from app import create_app
     from app.extensions import db
+    from bench.common import explain, login, record_statements
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
@@ -568,7 +511,7 @@ def measure(db_name: str, url: str, listings: int, warmup: int, iterations: int)
     api = app.test_client()
     bearer = {"Authorization": f"Bearer {setup['token']}"}
     page = app.test_client()
-    _login(page, setup["email"])
+    login(page, setup["email"])
     warm = queries(warmup, seed=1)
     timed = queries(iterations, seed=7)
     totals, cold = [], []
@@ -618,11 +561,11 @@ def measure(db_name: str, url: str, listings: int, warmup: int, iterations: int)
     }
     with app.app_context():
         engine = db.engine
-    with _recorded(engine) as recorded:
+    with record_statements(engine) as recorded:
         start = time.perf_counter()
         body = call(api, "/api/v1/listings", typical, bearer).get_json()
         request_ms = (time.perf_counter() - start) * 1000
-    plans = _plans(engine, recorded)
+    plans = explain(engine, recorded, reads=("SELECT", "WITH"), width=600)
     ok = api_stats["p95_ms"] <= TARGET_MS
     with app.app_context():
         db.engine.dispose()

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_PORT = 5439
+PASSWORD = "bench password 1234"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass
@@ -44,16 +48,29 @@ class Result:
         }
 
 
+def row(
+    benchmark: str,
+    db: str,
+    figure: str,
+    target: str = "-",
+    ok: bool | None = None,
+    metrics: dict | None = None,
+    notes: Iterable[str] | None = None,
+) -> dict:
+    """One line of the results table as plain data, for the benchmarks that report dicts."""
+    return Result(benchmark, db, figure, target, ok, metrics or {}, list(notes or ())).as_dict()
+
+
 @dataclass
 class Settings:
     """Sizes and repetitions of one run; --quick shrinks them for smoke runs."""
 
-    quick: bool
-    buildings: int
-    components: int
-    overview_components: int
-    warmup: int
-    iterations: int
+    quick: bool = False
+    buildings: int = 1_000
+    components: int = 1_000_000
+    overview_components: int = 10_000
+    warmup: int = 5
+    iterations: int = 50
     pg_limit_s: float = 180.0
     scan_tags: int = 4000
     scan_rounds: int = 6
@@ -63,27 +80,19 @@ class Settings:
 
     @classmethod
     def for_run(cls, quick: bool) -> Settings:
-        """Full-size targets from the issue, or small sizes for a smoke run."""
-        if quick:
-            return cls(
-                quick=True,
-                buildings=20,
-                components=20_000,
-                overview_components=10_000,
-                warmup=2,
-                iterations=10,
-                scan_tags=500,
-                scan_rounds=2,
-                scan_round_s=1,
-                scan_warmup_s=1,
-            )
+        """Full-size targets from the issue (the defaults), or small sizes for a smoke run."""
+        if not quick:
+            return cls()
         return cls(
-            quick=False,
-            buildings=1_000,
-            components=1_000_000,
-            overview_components=10_000,
-            warmup=5,
-            iterations=50,
+            quick=True,
+            buildings=20,
+            components=20_000,
+            warmup=2,
+            iterations=10,
+            scan_tags=500,
+            scan_rounds=2,
+            scan_round_s=1,
+            scan_warmup_s=1,
         )
 
 
@@ -123,6 +132,70 @@ def human_bytes(n: float) -> str:
 def log(message: str) -> None:
     """Progress line on stderr, so stdout keeps the results."""
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def login(client, email: str) -> None:
+    """Log a test client in through the login form, CSRF token included."""
+    page = client.get("/login").get_data(as_text=True)
+    match = _CSRF.search(page)
+    if not match:
+        raise RuntimeError("no CSRF token on /login")
+    response = client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": match.group(1)}
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"login failed: {response.status_code}")
+
+
+@contextmanager
+def record_statements(engine):
+    """Collect (statement, parameters, ms) of every statement run on the engine."""
+    recorded: list[dict] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info.setdefault("_bench_start", []).append(time.perf_counter())
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        start = conn.info["_bench_start"].pop()
+        recorded.append(
+            {
+                "statement": statement,
+                "parameters": parameters,
+                "ms": (time.perf_counter() - start) * 1000,
+            }
+        )
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield recorded
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
+def explain(
+    engine, statements: list[dict], reads=("SELECT",), width: int | None = None
+) -> list[dict]:
+    """Plans of the recorded statements that start with one of `reads`, slowest first (each
+    statement on one line, cut to `width` characters when given)."""
+    prefix = (
+        "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    )
+    out = []
+    with engine.connect() as conn:
+        for item in sorted(statements, key=lambda s: -s["ms"]):
+            if not item["statement"].lstrip().upper().startswith(tuple(reads)):
+                continue
+            rows = conn.exec_driver_sql(prefix + item["statement"], item["parameters"]).all()
+            out.append(
+                {
+                    "ms": round(item["ms"], 3),
+                    "statement": " ".join(item["statement"].split())[:width],
+                    "plan": [" ".join(str(c) for c in line) for line in rows],
+                }
+            )
+    return out
 
 
 def subprocess_env(database_url: str, **extra: str) -> dict:

@@ -50,6 +50,7 @@ from sqlalchemy import select
 
 from bench import servers
 from bench.common import (
+    PASSWORD,
     PostgresServer,
     Result,
     human_count,
@@ -67,7 +68,6 @@ MIX = {"scan": 0.70, "search": 0.25, "event": 0.05}
 HTML_SHARE = 0.5
 # Rate limits for the run: all the load comes from 127.0.0.1.
 GENEROUS_LIMIT = "1000000 per minute"
-PASSWORD = "bench password 1234"
 CLASS_LABELS = {
     "scan": "scan GET /t/<tag> (half HTML)",
     "search": "search GET /api/v1/listings",
@@ -83,9 +83,9 @@ class Sizes:
     overview-scale and scan share (a million components), and the repetitions of those.
     """
 
-    components: int
-    buildings: int
-    listings: int
+    components: int = 300_000
+    buildings: int = 300
+    listings: int = 20_000
     tags: int = 5000
     searches: int = 400
     event_components: int = 3000
@@ -96,19 +96,19 @@ class Sizes:
 
     @classmethod
     def for_run(cls, quick: bool) -> Sizes:
-        """The full run, or a small smoke run."""
-        if quick:
-            return cls(
-                components=20_000,
-                buildings=20,
-                listings=2_000,
-                tags=1000,
-                searches=100,
-                event_components=500,
-                duration_s=10,
-                warmup_s=2,
-            )
-        return cls(components=300_000, buildings=300, listings=20_000)
+        """The full run (the defaults), or a small smoke run."""
+        if not quick:
+            return cls()
+        return cls(
+            components=20_000,
+            buildings=20,
+            listings=2_000,
+            tags=1000,
+            searches=100,
+            event_components=500,
+            duration_s=10,
+            warmup_s=2,
+        )
 
 
 @dataclass

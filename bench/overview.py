@@ -15,20 +15,28 @@ happens in SQL and to see which statement dominates.
 from __future__ import annotations
 
 import gc
-import re
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
-from bench.common import Result, Settings, human_count, log, migrate, sqlite_url, stats_ms
+from bench.common import (
+    PASSWORD,
+    Result,
+    Settings,
+    explain,
+    human_count,
+    log,
+    login,
+    migrate,
+    record_statements,
+    sqlite_url,
+    stats_ms,
+)
 
 TARGET_MS = 150.0
-PASSWORD = "bench password 1234"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass
@@ -74,19 +82,6 @@ def prepare(url: str, components: int) -> Prepared:
     return Prepared(app, result["buildings"][0], email, clear, setup_s, total)
 
 
-def login(client, email: str) -> None:
-    """Log the test client in through the login form, CSRF token included."""
-    page = client.get("/login").get_data(as_text=True)
-    match = _CSRF.search(page)
-    if not match:
-        raise RuntimeError("no CSRF token on /login")
-    response = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": match.group(1)}
-    )
-    if response.status_code != 302:
-        raise RuntimeError(f"login failed: {response.status_code}")
-
-
 def time_requests(client, requests: list[tuple], warmup: int, iterations: int) -> list[list]:
     """Warm up, then time GET requests, alternating between the given (path, headers, check).
 
@@ -105,55 +100,6 @@ def time_requests(client, requests: list[tuple], warmup: int, iterations: int) -
             out.append(time.perf_counter() - start)
             check(response)
     return samples
-
-
-@contextmanager
-def record_statements(engine):
-    """Collect (statement, parameters, seconds) of every statement run on the engine."""
-    recorded: list[dict] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info.setdefault("_bench_start", []).append(time.perf_counter())
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        start = conn.info["_bench_start"].pop()
-        recorded.append(
-            {
-                "statement": statement,
-                "parameters": parameters,
-                "ms": (time.perf_counter() - start) * 1000,
-            }
-        )
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        yield recorded
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-
-
-def explain(engine, statements: list[dict]) -> list[dict]:
-    """Plans of the recorded SELECT statements, slowest first."""
-    prefix = (
-        "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
-    )
-    out = []
-    with engine.connect() as conn:
-        for item in sorted(statements, key=lambda s: -s["ms"]):
-            if not item["statement"].lstrip().upper().startswith("SELECT"):
-                continue
-            rows = conn.exec_driver_sql(prefix + item["statement"], item["parameters"]).all()
-            plan = [" ".join(str(c) for c in row) for row in rows]
-            out.append(
-                {
-                    "ms": round(item["ms"], 3),
-                    "statement": " ".join(item["statement"].split()),
-                    "plan": plan,
-                }
-            )
-    return out
 
 
 def profile(app, client, path: str, headers: dict) -> dict:

@@ -22,10 +22,11 @@ covered by `refresh_all`, run by `flask dashboard refresh`.
 from collections.abc import Callable, Iterable
 from itertools import chain
 
-from sqlalchemy import delete, event, func, inspect, literal, select
+from sqlalchemy import delete, func, inspect, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import get_history
 
+from app.database import listen_once
 from app.extensions import db
 from app.models import utcnow
 from dashboard.models import BuildingActivity, BuildingMetricPart, BuildingMetrics
@@ -203,10 +204,11 @@ def _after_rollback(session) -> None:
 
 def install() -> None:
     """Attach the refresh hooks to the application's session (idempotent)."""
-    for name, listener in (
-        ("after_flush", _after_flush),
-        ("before_commit", _before_commit),
-        ("after_rollback", _after_rollback),
-    ):
-        if not event.contains(db.session, name, listener):
-            event.listen(db.session, name, listener)
+    listen_once(
+        db.session,
+        {
+            "after_flush": _after_flush,
+            "before_commit": _before_commit,
+            "after_rollback": _after_rollback,
+        },
+    )

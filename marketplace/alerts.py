@@ -18,7 +18,7 @@ from app.audit.values import id_ranges
 from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
-from app.models import utcnow
+from app.models import stamp_once, utcnow
 from app.urls import external_url
 from marketplace import search
 from marketplace.models import Listing, Notification, SavedSearch
@@ -64,31 +64,26 @@ def saved_searches_of(user) -> Select:
     return select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.id.desc())
 
 
+def _own(user, model, row_id: int):
+    """One of the user's own rows of `model`; anyone else's, or none, is a 404."""
+    row = db.session.get(model, row_id)
+    if row is None or row.user_id != user.id:
+        abort(404)
+    return row
+
+
 def saved_search_for(user, saved_search_id: int) -> SavedSearch:
     """One of the user's own saved searches; anyone else's is a 404."""
-    saved = db.session.get(SavedSearch, saved_search_id)
-    if saved is None or saved.user_id != user.id:
-        abort(404)
-    return saved
+    return _own(user, SavedSearch, saved_search_id)
 
 
 def delete_saved_search(saved: SavedSearch) -> None:
     """Stop a saved search; the notifications it produced stay in the inbox."""
-    unlinked = db.session.scalars(
-        update(Notification)
-        .where(Notification.saved_search_id == saved.id)
-        .values(saved_search_id=None)
-        .returning(Notification.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    if unlinked:
-        audit.record(
-            "update",
-            "notifications",
-            before={"saved_search_id": saved.id},
-            after={"saved_search_id": None, "notification_ids": id_ranges(unlinked)},
-            changed=["saved_search_id"],
-        )
+    _update_notifications(
+        Notification.saved_search_id == saved.id,
+        values={"saved_search_id": None},
+        before={"saved_search_id": saved.id},
+    )
     db.session.delete(saved)
     db.session.flush()
 
@@ -183,38 +178,38 @@ def notifications_of(user, unread: bool | None = None) -> Select:
 
 def notification_for(user, notification_id: int) -> Notification:
     """One of the user's own notifications; anyone else's is a 404."""
-    note = db.session.get(Notification, notification_id)
-    if note is None or note.user_id != user.id:
-        abort(404)
-    return note
+    return _own(user, Notification, notification_id)
 
 
 def mark_read(note: Notification) -> Notification:
     """Mark a notification read (once: the first reading time is kept)."""
-    if note.read_at is None:
-        note.read_at = utcnow()
-        db.session.flush()
-    return note
+    return stamp_once(note, "read_at")
 
 
 def mark_all_read(user) -> int:
     """Mark every unread notification of the user read; returns how many."""
-    now = utcnow()
-    read = db.session.scalars(
+    condition = (Notification.user_id == user.id, Notification.read_at.is_(None))
+    return len(_update_notifications(*condition, values={"read_at": utcnow()}))
+
+
+def _update_notifications(*condition, values: dict, before: dict | None = None) -> list[int]:
+    """Bulk-update the notifications that match, with one audit entry naming them all."""
+    ids = db.session.scalars(
         update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=now)
+        .where(*condition)
+        .values(**values)
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
     ).all()
-    if read:
+    if ids:
         audit.record(
             "update",
             "notifications",
-            after={"read_at": now, "notification_ids": id_ranges(read)},
-            changed=["read_at"],
+            before=before,
+            after={**values, "notification_ids": id_ranges(ids)},
+            changed=list(values),
         )
-    return len(read)
+    return ids
 
 
 def unread_count(user) -> int:

@@ -71,44 +71,50 @@ class Layout:
         return self.columns * self.rows
 
 
+def _avery_a4(
+    key: str,
+    title: str,
+    across: tuple[int, float, float, float],
+    type_pt: tuple[float, float, float],
+) -> Layout:
+    """An Avery A4 sheet of 7 rows of 38.1 mm labels, 15.15 mm from the top edge (L7160,
+    L7163): `across` is its columns, label width, left margin and column pitch, `type_pt` the
+    largest tag, the name and the small print in points."""
+    columns, label_w, left, pitch_x = across
+    tag_pt_max, name_pt, small_pt = type_pt
+    return Layout(
+        key=key,
+        title=title,
+        page_w=210.0,
+        page_h=297.0,
+        columns=columns,
+        rows=7,
+        label_w=label_w,
+        label_h=38.1,
+        left=left,
+        top=15.15,
+        pitch_x=pitch_x,
+        pitch_y=38.1,
+        inset=1.5,
+        tag_pt_max=tag_pt_max,
+        name_pt=name_pt,
+        name_lines=3,
+        small_pt=small_pt,
+    )
+
+
 LAYOUTS = {
-    "l7160": Layout(
-        key="l7160",
-        title="Avery L7160 · A4, 21 labels of 63.5 × 38.1 mm",
-        page_w=210.0,
-        page_h=297.0,
-        columns=3,
-        rows=7,
-        label_w=63.5,
-        label_h=38.1,
-        left=7.2,
-        top=15.15,
-        pitch_x=66.04,
-        pitch_y=38.1,
-        inset=1.5,
-        tag_pt_max=9.0,
-        name_pt=7.5,
-        name_lines=3,
-        small_pt=6.5,
+    "l7160": _avery_a4(
+        "l7160",
+        "Avery L7160 · A4, 21 labels of 63.5 × 38.1 mm",
+        across=(3, 63.5, 7.2, 66.04),
+        type_pt=(9.0, 7.5, 6.5),
     ),
-    "l7163": Layout(
-        key="l7163",
-        title="Avery L7163 · A4, 14 labels of 99.1 × 38.1 mm",
-        page_w=210.0,
-        page_h=297.0,
-        columns=2,
-        rows=7,
-        label_w=99.1,
-        label_h=38.1,
-        left=4.65,
-        top=15.15,
-        pitch_x=101.6,
-        pitch_y=38.1,
-        inset=1.5,
-        tag_pt_max=13.0,
-        name_pt=10.0,
-        name_lines=3,
-        small_pt=8.0,
+    "l7163": _avery_a4(
+        "l7163",
+        "Avery L7163 · A4, 14 labels of 99.1 × 38.1 mm",
+        across=(2, 99.1, 4.65, 101.6),
+        type_pt=(13.0, 10.0, 8.0),
     ),
     "roll62": Layout(
         key="roll62",

@@ -25,18 +25,18 @@ def _like(text: str) -> str:
     return f"%{escaped.lower()}%"
 
 
+def _contains(q: str, *columns):
+    """Any of the columns contains the search text, ignoring case (LIKE wildcards in it are
+    taken literally)."""
+    pattern = _like(q.strip())
+    return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
+
+
 def materials_query(q: str | None = None, family: str | None = None) -> Select:
     """Materials matching a search of name, slug and aliases."""
     stmt = select(Material).order_by(Material.family, Material.name)
     if q:
-        pattern = _like(q.strip())
-        stmt = stmt.where(
-            or_(
-                func.lower(Material.name).like(pattern, escape="\\"),
-                func.lower(Material.slug).like(pattern, escape="\\"),
-                func.lower(Material.aliases).like(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(_contains(q, Material.name, Material.slug, Material.aliases))
     if family:
         stmt = stmt.where(Material.family == family)
     return stmt
@@ -55,14 +55,7 @@ def buildings_query(
         Building.archived_at.is_not(None) if archived else Building.archived_at.is_(None)
     )
     if q:
-        pattern = _like(q.strip())
-        stmt = stmt.where(
-            or_(
-                func.lower(Building.name).like(pattern, escape="\\"),
-                func.lower(Building.address).like(pattern, escape="\\"),
-                func.lower(Building.city).like(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(_contains(q, Building.name, Building.address, Building.city))
     if city:
         stmt = stmt.where(func.lower(Building.city) == city.strip().lower())
     if status:
@@ -89,14 +82,7 @@ def components_query(
         Component.archived_at.is_not(None) if archived else Component.archived_at.is_(None)
     )
     if q:
-        pattern = _like(q.strip())
-        stmt = stmt.where(
-            or_(
-                func.lower(Component.name).like(pattern, escape="\\"),
-                func.lower(Component.tag).like(pattern, escape="\\"),
-                func.lower(Component.manufacturer).like(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(_contains(q, Component.name, Component.tag, Component.manufacturer))
     if storey is not None:
         stmt = stmt.where(Component.storey == storey)
     if category:

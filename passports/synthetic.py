@@ -39,6 +39,7 @@ from passports.models import (
     ComponentMaterial,
     Material,
 )
+from passports.models.buildings import BUILDING_FIELDS
 from passports.tags import ALPHABET, LENGTH
 
 CITIES = (
@@ -87,17 +88,7 @@ SQLITE_CACHE_KIB = 64 * 1024
 BUILDING_COLUMNS = (
     "id",
     "organisation_id",
-    "name",
-    "address",
-    "city",
-    "country",
-    "latitude",
-    "longitude",
-    "year_built",
-    "gross_floor_area_m2",
-    "use_type",
-    "status",
-    "planned_date",
+    *BUILDING_FIELDS,
     "archived_at",
     "created_at",
     "updated_at",

@@ -29,13 +29,14 @@ Not captured, on purpose:
 
 from functools import cache
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import NO_VALUE
 
 from app.audit.actors import Actor, context, current_actor
 from app.audit.models import ACTIONS, AuditEntry
 from app.audit.values import fields
+from app.database import listen_once
 from app.extensions import db
 
 IGNORED_TABLES = frozenset(
@@ -157,13 +158,14 @@ def _after_rollback(session) -> None:
 
 def install() -> None:
     """Attach the audit hooks to the application's session (idempotent)."""
-    for name, listener in (
-        ("before_flush", _before_flush),
-        ("after_flush", _after_flush),
-        ("after_rollback", _after_rollback),
-    ):
-        if not event.contains(db.session, name, listener):
-            event.listen(db.session, name, listener)
+    listen_once(
+        db.session,
+        {
+            "before_flush": _before_flush,
+            "after_flush": _after_flush,
+            "after_rollback": _after_rollback,
+        },
+    )
 
 
 # ---------------------------------------------------------------- explicit entries

@@ -11,7 +11,7 @@ from app.auth import lockout
 from app.auth.models import ORG_KINDS, ROLES, ApiToken, Organisation, User
 from app.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.extensions import db
-from app.models import utcnow
+from app.models import stamp_once, utcnow
 
 TOKEN_PREFIX = "mpx_"
 WRONG_CURRENT_PASSWORD = "The current password is not correct."
@@ -161,7 +161,4 @@ def user_for_token(clear: str) -> User | None:
 
 def revoke_token(token: ApiToken) -> ApiToken:
     """Revoke a token; revoking twice is harmless."""
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-    db.session.flush()
-    return token
+    return stamp_once(token, "revoked_at")

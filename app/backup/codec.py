@@ -23,43 +23,16 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import Column, null
 from sqlalchemy import types as sqltypes
 
-# Most specific first: Boolean before Integer, Float before Numeric, DateTime before Date.
-_KINDS: tuple[tuple[str, type | tuple[type, ...]], ...] = (
-    ("bool", sqltypes.Boolean),
-    ("int", sqltypes.Integer),
-    ("float", sqltypes.Float),
-    ("decimal", sqltypes.Numeric),
-    ("datetime", sqltypes.DateTime),
-    ("date", sqltypes.Date),
-    ("time", sqltypes.Time),
-    ("interval", sqltypes.Interval),
-    ("bytes", sqltypes._Binary),
-    ("uuid", sqltypes.Uuid),
-    ("json", sqltypes.JSON),
-    ("text", sqltypes.String),
-)
-
-KINDS = frozenset(kind for kind, _ in _KINDS)
 Encoder = Callable[[object], object]
 
 
 class UnsupportedColumn(Exception):
     """A column whose type the archive has no lossless encoding for."""
-
-
-def column_kind(column: Column) -> str:
-    """The encoding kind of a (reflected) column, from its SQL type."""
-    for kind, classes in _KINDS:
-        if isinstance(column.type, classes):
-            return kind
-    raise UnsupportedColumn(
-        f"{column.table.name}.{column.name} has type {column.type!r}, which a backup cannot "
-        "encode without loss."
-    )
 
 
 def _iso(value) -> str:
@@ -74,22 +47,6 @@ def _b64(value: bytes) -> str:
     return base64.b64encode(bytes(value)).decode("ascii")
 
 
-_ENCODERS: dict[str, Encoder | None] = {
-    "bool": None,
-    "int": None,
-    "float": float,
-    "decimal": str,
-    "datetime": _iso,
-    "date": _iso,
-    "time": _iso,
-    "interval": _microseconds,
-    "bytes": _b64,
-    "uuid": str,
-    "json": None,
-    "text": None,
-}
-
-
 def _decimal(value) -> Decimal:
     return Decimal(value)
 
@@ -102,20 +59,43 @@ def _bytes(value: str) -> bytes:
     return base64.b64decode(value.encode("ascii"), validate=True)
 
 
-_DECODERS: dict[str, Encoder | None] = {
-    "bool": None,
-    "int": None,
-    "float": float,
-    "decimal": _decimal,
-    "datetime": datetime.fromisoformat,
-    "date": date.fromisoformat,
-    "time": time.fromisoformat,
-    "interval": _interval,
-    "bytes": _bytes,
-    "uuid": uuid.UUID,
-    "json": None,
-    "text": None,
-}
+class Kind(NamedTuple):
+    """How the values of one kind of column are written and read back (None: as they are)."""
+
+    name: str
+    types: type | tuple[type, ...]
+    encode: Encoder | None
+    decode: Encoder | None
+
+
+# Most specific first: Boolean before Integer, Float before Numeric, DateTime before Date.
+_KINDS = (
+    Kind("bool", sqltypes.Boolean, None, None),
+    Kind("int", sqltypes.Integer, None, None),
+    Kind("float", sqltypes.Float, float, float),
+    Kind("decimal", sqltypes.Numeric, str, _decimal),
+    Kind("datetime", sqltypes.DateTime, _iso, datetime.fromisoformat),
+    Kind("date", sqltypes.Date, _iso, date.fromisoformat),
+    Kind("time", sqltypes.Time, _iso, time.fromisoformat),
+    Kind("interval", sqltypes.Interval, _microseconds, _interval),
+    Kind("bytes", sqltypes._Binary, _b64, _bytes),
+    Kind("uuid", sqltypes.Uuid, str, uuid.UUID),
+    Kind("json", sqltypes.JSON, None, None),
+    Kind("text", sqltypes.String, None, None),
+)
+_BY_NAME = {kind.name: kind for kind in _KINDS}
+KINDS = frozenset(_BY_NAME)
+
+
+def column_kind(column: Column) -> str:
+    """The encoding kind of a (reflected) column, from its SQL type."""
+    for kind in _KINDS:
+        if isinstance(column.type, kind.types):
+            return kind.name
+    raise UnsupportedColumn(
+        f"{column.table.name}.{column.name} has type {column.type!r}, which a backup cannot "
+        "encode without loss."
+    )
 
 
 def row_encoder(kinds: list[str], nullable: list[bool]) -> Callable[[tuple], list]:
@@ -124,7 +104,7 @@ def row_encoder(kinds: list[str], nullable: list[bool]) -> Callable[[tuple], lis
     The row holds the columns, then one "IS NULL" flag per nullable JSON column (see
     `wrapped_json`): SQLAlchemy reads SQL NULL and the JSON document null both as None.
     """
-    steps = [(i, _ENCODERS[k]) for i, k in enumerate(kinds) if _ENCODERS[k] is not None]
+    steps = [(i, _BY_NAME[k].encode) for i, k in enumerate(kinds) if _BY_NAME[k].encode]
     wrapped = wrapped_json(kinds, nullable)
     width = len(kinds)
 
@@ -148,7 +128,7 @@ def wrapped_json(kinds: list[str], nullable: list[bool]) -> list[int]:
 
 def row_decoder(kinds: list[str], nullable: list[bool]) -> Callable[[list], list]:
     """A function turning a decoded JSON line back into the values to insert."""
-    steps = [(i, _DECODERS[k]) for i, k in enumerate(kinds) if _DECODERS[k] is not None]
+    steps = [(i, _BY_NAME[k].decode) for i, k in enumerate(kinds) if _BY_NAME[k].decode]
     wrapped = wrapped_json(kinds, nullable)
 
     def decode(values: list) -> list:

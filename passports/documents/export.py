@@ -35,6 +35,7 @@ from passports.models import (
     ComponentMaterial,
     Material,
 )
+from passports.models.buildings import BUILDING_FIELDS
 
 SCHEMA_VERSION = "1.0"
 GENERATOR = "Material Passport Exchange"
@@ -63,19 +64,6 @@ EVENT_COLUMNS = (
     "latitude",
     "longitude",
     "notes",
-)
-BUILDING_FIELDS = (
-    "name",
-    "address",
-    "city",
-    "country",
-    "latitude",
-    "longitude",
-    "year_built",
-    "gross_floor_area_m2",
-    "use_type",
-    "status",
-    "planned_date",
 )
 
 

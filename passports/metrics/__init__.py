@@ -21,7 +21,6 @@ from passports.metrics.carbon import (
 from passports.metrics.circularity import (
     EFFICIENCY_DEFAULT,
     end_of_life,
-    material_circularity_indicator,
     mci_terms,
     utility,
 )
@@ -51,7 +50,6 @@ __all__ = [
     "evaluate",
     "harmonic_mean",
     "haversine_km",
-    "material_circularity_indicator",
     "mci_terms",
     "parts_carbon_kg",
     "transport_kg",

@@ -121,7 +121,8 @@ def mci_terms(
     x: float = 1.0,
     mass: float = 1.0,
 ) -> MciTerms:
-    """The MCI with all its terms, by the EMF formulas in the module docstring."""
+    """MCI = max(0, 1 − LFI·0.9/X), between 0 and 1, with all its terms (EMF 2015/2019; the
+    formulas are in the module docstring)."""
     for name, value in (("F_R", f_r), ("F_U", f_u), ("C_R", c_r), ("C_U", c_u)):
         _fraction(name, value)
     if f_r + f_u > 1 + TOLERANCE or c_r + c_u > 1 + TOLERANCE:
@@ -138,20 +139,6 @@ def mci_terms(
     lfi = (v + w) / (2 * mass + (w_f - w_c) / 2)
     f_x = LINEAR_FACTOR / x
     return MciTerms(v, w0, w_f, w_c, w, lfi, x, f_x, max(0.0, 1 - lfi * f_x))
-
-
-def material_circularity_indicator(
-    f_r: float,
-    f_u: float,
-    c_r: float,
-    c_u: float,
-    *,
-    e_f: float = EFFICIENCY_DEFAULT,
-    e_c: float = EFFICIENCY_DEFAULT,
-    x: float = 1.0,
-) -> float:
-    """MCI = max(0, 1 − LFI·0.9/X), between 0 and 1 (EMF 2015/2019; see module docstring)."""
-    return mci_terms(f_r, f_u, c_r, c_u, e_f=e_f, e_c=e_c, x=x).mci
 
 
 def utility(

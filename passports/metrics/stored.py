@@ -17,9 +17,10 @@ columns) are scored in bulk by `recompute_components`, run by `flask dashboard r
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
+from app.database import listen_once
 from app.extensions import db
 from passports.metrics.component import ComponentFacts, MaterialFacts, PartFacts, evaluate
 from passports.models import Component, ComponentHazard, ComponentMaterial, Material
@@ -153,8 +154,7 @@ def _before_flush(session, _flush_context, _instances) -> None:
 
 def install() -> None:
     """Attach the scoring hook to the application's session (idempotent)."""
-    if not event.contains(db.session, "before_flush", _before_flush):
-        event.listen(db.session, "before_flush", _before_flush)
+    listen_once(db.session, {"before_flush": _before_flush})
 
 
 # ---------------------------------------------------------------- bulk

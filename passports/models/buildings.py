@@ -19,6 +19,22 @@ from app.extensions import db
 from app.models import TimestampMixin, utcnow
 from passports.models.vocab import BUILDING_STATUSES
 
+# What a passport records about its building: the passport document carries these, and the
+# generator writes them.
+BUILDING_FIELDS = (
+    "name",
+    "address",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "year_built",
+    "gross_floor_area_m2",
+    "use_type",
+    "status",
+    "planned_date",
+)
+
 
 class Building(TimestampMixin, db.Model):
     """A building with a passport, owned by one organisation."""

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.auth.models import Organisation
 from app.errors import ConflictingInput, Forbidden, UnknownReference
 from app.extensions import db
-from app.models import utcnow
+from app.models import stamp_once, utcnow
 from passports.models import Building, BuildingAccess
 
 
@@ -52,10 +52,7 @@ def _apply_building(building: Building, data: dict) -> None:
 
 def archive_building(building: Building) -> Building:
     """Hide a building from lists; its passport and history stay intact."""
-    if building.archived_at is None:
-        building.archived_at = utcnow()
-    db.session.flush()
-    return building
+    return stamp_once(building, "archived_at")
 
 
 def restore_building(building: Building) -> Building:
@@ -94,7 +91,4 @@ def grant_access(
 
 def revoke_access(grant: BuildingAccess) -> BuildingAccess:
     """End a grant at once."""
-    if grant.revoked_at is None:
-        grant.revoked_at = utcnow()
-    db.session.flush()
-    return grant
+    return stamp_once(grant, "revoked_at")

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict, ConflictingInput, UnknownReference
 from app.extensions import db
-from app.models import utcnow
+from app.models import stamp_once, utcnow
 from passports.gs1 import gtin_serial_taken_message, normalize_gtin
 from passports.lifecycle import transition_error
 from passports.mass import Part, derive_mass
@@ -328,10 +328,7 @@ def change_status(component: Component, target: str, actor=None) -> Component:
 
 def archive_component(component: Component) -> Component:
     """Hide a component from the passport's lists; its tag stays reserved forever."""
-    if component.archived_at is None:
-        component.archived_at = utcnow()
-    db.session.flush()
-    return component
+    return stamp_once(component, "archived_at")
 
 
 def clear_hazard(hazard: ComponentHazard, user, note: str) -> ComponentHazard:

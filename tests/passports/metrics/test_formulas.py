@@ -10,7 +10,6 @@ from passports.metrics import (
     disassembly_score,
     embodied_carbon_kg,
     harmonic_mean,
-    material_circularity_indicator,
     mci_terms,
     parts_carbon_kg,
     transport_kg,
@@ -39,17 +38,17 @@ def test_a_fully_linear_product_scores_one_tenth():
     # V = M, W = W0 = M, LFI = 2M / 2M = 1, F(1) = 0.9: MCI = 1 − 0.9 = 0.1.
     terms = mci_terms(0, 0, 0, 0)
     assert (terms.v, terms.w, terms.lfi, terms.f_x) == (1, 1, 1, 0.9)
-    assert material_circularity_indicator(0, 0, 0, 0) == pytest.approx(0.1)
+    assert mci_terms(0, 0, 0, 0).mci == pytest.approx(0.1)
 
 
 def test_a_fully_reused_and_reusable_product_scores_one():
     # F_U = 1 and C_U = 1: V = 0, W0 = 0, W_F = W_C = 0, LFI = 0: MCI = 1.
-    assert material_circularity_indicator(0, 1, 0, 1) == pytest.approx(1.0)
+    assert mci_terms(0, 1, 0, 1).mci == pytest.approx(1.0)
 
 
 def test_half_reused_in_and_out():
     # V = 0.5, W = W0 = 0.5, LFI = 1 / 2 = 0.5, MCI = 1 − 0.5 × 0.9 = 0.55.
-    assert material_circularity_indicator(0, 0.5, 0, 0.5) == pytest.approx(0.55)
+    assert mci_terms(0, 0.5, 0, 0.5).mci == pytest.approx(0.55)
 
 
 def test_half_recycled_in_and_out_with_default_efficiencies():
@@ -65,13 +64,13 @@ def test_half_recycled_in_and_out_with_default_efficiencies():
 def test_fully_recycled_in_and_out():
     # W_F = 1/3, W_C = 1/4, W = 7/24, LFI = (7/24) / (2 + 1/24) = 7/49 = 1/7;
     # MCI = 1 − 0.9/7 = 61/70 = 0.871428…
-    assert material_circularity_indicator(1, 0, 1, 0) == pytest.approx(61 / 70)
+    assert mci_terms(1, 0, 1, 0).mci == pytest.approx(61 / 70)
 
 
 def test_utility_scales_the_linear_flow():
     # Linear, lasting twice the average: F(2) = 0.45, MCI = 0.55; half as long: 1.8 → 0.
-    assert material_circularity_indicator(0, 0, 0, 0, x=2) == pytest.approx(0.55)
-    assert material_circularity_indicator(0, 0, 0, 0, x=0.5) == 0.0
+    assert mci_terms(0, 0, 0, 0, x=2).mci == pytest.approx(0.55)
+    assert mci_terms(0, 0, 0, 0, x=0.5).mci == 0.0
     assert utility(100, 50) == 2.0 and utility(None, 50) == 1.0 and utility(60, None) == 1.0
     assert utility(50, 50, 3, 2) == 1.5
 
@@ -101,7 +100,7 @@ def test_impossible_inputs_are_refused(args, kwargs):
 def test_mci_stays_between_zero_and_one(a, b, c, d, x):
     f_r, f_u = a, b * (1 - a)
     c_r, c_u = c, d * (1 - c)
-    assert 0.0 <= material_circularity_indicator(f_r, f_u, c_r, c_u, x=x) <= 1.0
+    assert 0.0 <= mci_terms(f_r, f_u, c_r, c_u, x=x).mci <= 1.0
 
 
 # ---------------------------------------------------------------- end-of-life defaults
