@@ -5,13 +5,13 @@ Readers of a building see its documents and versions; writers (its owners) freez
 The building page shows the figures through the template globals defined here.
 """
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
 from app.errors import ServiceError
 from app.extensions import db
 from app.pagination import paginate_page
+from app.views import download, form_errors, render_form, saved
 from passports.documents import snapshots as versions
 from passports.documents.charts import (
     FAMILY_COLOURS,
@@ -107,9 +107,8 @@ def _render_document(doc: dict, building, snapshot=None):
 
 
 def _pdf(doc: dict, filename: str, note: str | None = None) -> Response:
-    response = Response(render_passport_pdf(doc, version_note=note), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    pdf = render_passport_pdf(doc, version_note=note)
+    return download(pdf, "application/pdf", filename, inline=True)
 
 
 @bp.route("/buildings/<int:building_id>/passport")
@@ -138,27 +137,24 @@ def passport_versions(building_id: int):
     if request.method == "POST":
         building = building_for(current_user, building_id, write=True)
         values = {k: request.form.get(k, "") for k in ("label", "note")}
-        try:
+        with form_errors() as errors:
             data = load_form(SnapshotCreateSchema(), values)
             snapshot = versions.freeze_snapshot(
                 building, current_user, data["label"], data.get("note", "")
             )
-            db.session.commit()
-            flash(f"Passport frozen as “{snapshot.label}”.", "success")
-            return redirect(url_for("passports.passport_versions", building_id=building.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
+            return saved(
+                f"Passport frozen as “{snapshot.label}”.",
+                url_for("passports.passport_versions", building_id=building.id),
+            )
     page = paginate_page(versions.snapshots_query(building.id), per_page=20)
-    status = 422 if errors else 200
-    return render_template(
+    return render_form(
         "passports/passport/versions.html",
+        errors,
         building=building,
         page=page,
         writable=writable,
-        errors=errors,
         values=values,
-    ), status
+    )
 
 
 @bp.route("/passport-versions/<int:snapshot_id>")
