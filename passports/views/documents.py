@@ -14,12 +14,13 @@ from app.pagination import paginate_page
 from app.views import download, form_errors, render_form, saved
 from passports.documents import snapshots as versions
 from passports.documents.charts import (
-    FAMILY_COLOURS,
-    QUALITY_COLOURS,
     STATUS_COLOURS,
     bar_chart,
+    completeness_chart,
+    family_chart,
+    mass_text,
     score_scale,
-    stacked_bar,
+    words,
 )
 from passports.documents.export import build_document, passport_filename
 from passports.documents.pdf import render_passport_pdf
@@ -29,36 +30,14 @@ from passports.permissions import building_for, can_write_building
 from passports.views import bp, load_form
 
 
-def _kg(value: float) -> str:
-    return f"{value / 1000:,.1f} t" if abs(value) >= 1000 else f"{value:,.0f} kg"
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ").capitalize()
-
-
 def passport_charts(summary: dict) -> dict:
     """The SVG charts of a passport summary: materials by mass, completeness, statuses."""
-    families = summary["mass_by_family"]
-    c = summary["completeness"]
     statuses = [r for r in summary.get("by_status", []) if r["mass_kg"] > 0]
     return {
-        "families": bar_chart(
-            [(_words(r["family"]), r["mass_kg"], _kg(r["mass_kg"])) for r in families],
-            label="Mass by material family",
-            colours=FAMILY_COLOURS,
-            keys=[r["family"] for r in families],
-        ),
-        "completeness": stacked_bar(
-            [
-                ("Full data", c["full_kg"], QUALITY_COLOURS["full"]),
-                ("Defaults", c["defaults_kg"], QUALITY_COLOURS["defaults"]),
-                ("No material", c["none_kg"], QUALITY_COLOURS["none"]),
-            ],
-            label="Share of the mass by data completeness",
-        ),
+        "families": family_chart(summary["mass_by_family"], label="Mass by material family"),
+        "completeness": completeness_chart(summary["completeness"]),
         "statuses": bar_chart(
-            [(_words(r["status"]), r["mass_kg"], _kg(r["mass_kg"])) for r in statuses],
+            [(words(r["status"]), r["mass_kg"], mass_text(r["mass_kg"])) for r in statuses],
             label="Mass by lifecycle status",
             colours=STATUS_COLOURS,
             keys=[r["status"] for r in statuses],
