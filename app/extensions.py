@@ -24,6 +24,13 @@ class Base(DeclarativeBase):
     """Declarative base whose constraints get predictable names in migrations."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # What a model's repr shows after its class name; each model names the attributes that
+    # tell its rows apart in a log or a debugger.
+    __repr_attrs__: tuple[str, ...] = ("id",)
+
+    def __repr__(self) -> str:
+        shown = " ".join(f"{name}={getattr(self, name)!r}" for name in self.__repr_attrs__)
+        return f"<{type(self).__name__} {shown}>"
 
 
 db = SQLAlchemy(model_class=Base)

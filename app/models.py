@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -25,10 +25,22 @@ def stamp_once(obj: T, column: str) -> T:
     return obj
 
 
-class TimestampMixin:
-    """created_at and updated_at, maintained by SQLAlchemy."""
+class CreatedMixin:
+    """created_at, set when the row is inserted."""
 
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+
+class TimestampMixin(CreatedMixin):
+    """created_at and updated_at, maintained by SQLAlchemy."""
+
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class StoredFileMixin(CreatedMixin):
+    """A file kept in the upload folder under a generated name (see `app.storage`)."""
+
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))

@@ -1,7 +1,16 @@
-"""Site-wide pages: the home page that routes each role to its work."""
+"""Site-wide pages (the home page that routes each role to its work), and the steps every
+package's HTML pages share: find a row of a parent or 404, save a form or show its errors
+again, and send a file."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
+
+from app.errors import Conflict
+from app.extensions import db
 
 bp = Blueprint("core", __name__)
 
@@ -14,3 +23,58 @@ def index():
             return redirect(url_for("passports.building_list"))
         return redirect(url_for("exchange.search"))
     return render_template("index.html")
+
+
+def owned_or_404(model, ident: int, **parent):
+    """The row of `model` with this id, or 404 when there is none or it belongs to another
+    parent than the one named (`building_id=building.id`): ids in URLs are never trusted."""
+    row = db.session.get(model, ident)
+    if row is None or any(getattr(row, name) != value for name, value in parent.items()):
+        abort(404)
+    return row
+
+
+class FormErrors(dict):
+    """The field errors of a refused form, and the status the page is answered with."""
+
+    status = 200
+
+
+@contextmanager
+def form_errors(*, conflicts: bool = False) -> Iterator[FormErrors]:
+    """Run a form's write; when the schema or a service refuses it, roll back and keep the
+    field errors (422, or 409 for a conflict when `conflicts`) for the page shown again."""
+    errors = FormErrors()
+    try:
+        yield errors
+    except ValidationError as exc:
+        db.session.rollback()
+        errors.update(exc.messages)
+        errors.status = 422
+    except Conflict as exc:
+        if not conflicts:
+            raise
+        db.session.rollback()
+        errors.update(exc.errors or {"_schema": [exc.message]})
+        errors.status = 409
+
+
+def saved(message: str, target: str, code: int = 302) -> Response:
+    """Commit the form's write, say so, and go to the page that shows the result."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target, code)
+
+
+def render_form(template: str, errors: dict, **context) -> tuple[str, int]:
+    """A form page with its errors, answered with their status (200 when there are none)."""
+    status = getattr(errors, "status", 422) if errors else 200
+    return render_template(template, errors=errors, **context), status
+
+
+def download(body, mimetype: str, filename: str, *, inline: bool = False) -> Response:
+    """A file for the browser to save (or, `inline`, to show, as a PDF) under `filename`."""
+    disposition = "inline" if inline else "attachment"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

@@ -16,6 +16,7 @@ class BuildingMetrics(db.Model):
     """The circularity totals of one building's live (not archived) components."""
 
     __tablename__ = "building_metrics"
+    __repr_attrs__ = ("building_id", "component_count")
 
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), primary_key=True)
     component_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -34,14 +35,12 @@ class BuildingMetrics(db.Model):
     unscored_count: Mapped[int] = mapped_column(Integer, default=0)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    def __repr__(self) -> str:
-        return f"<BuildingMetrics building={self.building_id} {self.component_count} comps>"
-
 
 class BuildingMetricPart(db.Model):
     """A building's mass (and carbon) by material family or by lifecycle status."""
 
     __tablename__ = "building_metric_parts"
+    __repr_attrs__ = ("building_id", "dimension", "key")
     __table_args__ = (CheckConstraint("dimension IN ('family', 'status')", name="dimension"),)
 
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), primary_key=True)
@@ -51,19 +50,14 @@ class BuildingMetricPart(db.Model):
     mass_kg: Mapped[float] = mapped_column(Float, default=0.0)
     carbon_a1a3_kg: Mapped[float] = mapped_column(Float, default=0.0)
 
-    def __repr__(self) -> str:
-        return f"<BuildingMetricPart {self.building_id} {self.dimension}={self.key}>"
-
 
 class BuildingActivity(db.Model):
     """How many events the passports of a building's components recorded in a month."""
 
     __tablename__ = "building_activity"
+    __repr_attrs__ = ("building_id", "month", "kind", "event_count")
 
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11"
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
-
-    def __repr__(self) -> str:
-        return f"<BuildingActivity {self.building_id} {self.month} {self.kind}={self.event_count}>"

@@ -10,29 +10,23 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from app.urls import public_base_url
+from app.views import download
 from dashboard import queries
 from dashboard.exports import dashboard_csv
 from dashboard.permissions import organisation_for
 from dashboard.report import render_dashboard_pdf
 from passports.documents.charts import (
-    FAMILY_COLOURS,
-    QUALITY_COLOURS,
     STATUS_COLOURS,
     bar_chart,
     column_chart,
+    completeness_chart,
+    family_chart,
+    mass_text,
     score_scale,
-    stacked_bar,
+    words,
 )
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/dashboard")
-
-
-def _kg(value: float) -> str:
-    return f"{value / 1000:,.1f} t" if abs(value) >= 1000 else f"{value:,.0f} kg"
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ").capitalize()
 
 
 @bp.app_template_global("building_reuse_impact")
@@ -43,32 +37,19 @@ def _building_reuse_impact(building) -> dict:
 
 def dashboard_charts(data: dict) -> dict:
     """The SVG charts of a dashboard."""
-    mine, life = data["urban_mine"], data["lifecycle"]
-    c = data["completeness"]
+    life = data["lifecycle"]
     return {
-        "urban_mine": bar_chart(
-            [(_words(r["family"]), r["mass_kg"], _kg(r["mass_kg"])) for r in mine],
-            label="Urban mine: mass by material family",
-            colours=FAMILY_COLOURS,
-            keys=[r["family"] for r in mine],
-        ),
+        "urban_mine": family_chart(data["urban_mine"], label="Urban mine: mass by material family"),
         "lifecycle": bar_chart(
             [
-                (_words(r["status"]), r["mass_kg"], f"{_kg(r['mass_kg'])} · {r['count']:,}")
+                (words(r["status"]), r["mass_kg"], f"{mass_text(r['mass_kg'])} · {r['count']:,}")
                 for r in life
             ],
             label="Mass (and number of components) in each lifecycle status",
             colours=STATUS_COLOURS,
             keys=[r["status"] for r in life],
         ),
-        "completeness": stacked_bar(
-            [
-                ("Full data", c["full_kg"], QUALITY_COLOURS["full"]),
-                ("Defaults", c["defaults_kg"], QUALITY_COLOURS["defaults"]),
-                ("No material", c["none_kg"], QUALITY_COLOURS["none"]),
-            ],
-            label="Share of the mass by data completeness",
-        ),
+        "completeness": completeness_chart(data["completeness"]),
         "activity": column_chart(
             [(r["month"][2:].replace("-", "/"), r["events"]) for r in data["activity"]],
             label="Events recorded per month",
@@ -85,21 +66,23 @@ def _page(data: dict, exports: dict):
 
 
 def _csv(data: dict, name: str) -> Response:
-    response = Response(dashboard_csv(data), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return download(dashboard_csv(data), "text/csv", f"{name}.csv")
 
 
 def _pdf(data: dict, name: str) -> Response:
     pdf = render_dashboard_pdf(data, base_url=public_base_url())
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
+    return download(pdf, "application/pdf", f"{name}.pdf", inline=True)
 
 
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50] or "dashboard"
+
+
+def _report(scope) -> tuple[dict, str]:
+    """A dashboard's figures, and the name its downloads are saved under."""
+    data = queries.dashboard_data(scope, current_user)
+    return data, f"dashboard-{_slug(scope.name)}-{data['generated_at']:%Y-%m-%d}"
 
 
 @bp.route("/")
@@ -147,8 +130,7 @@ def organisation():
 def organisation_csv():
     """The organisation's dashboard as CSV."""
     org = _organisation()
-    data = queries.dashboard_data(queries.organisation_scope(org), current_user)
-    return _csv(data, f"dashboard-{_slug(org.name)}-{data['generated_at']:%Y-%m-%d}")
+    return _csv(*_report(queries.organisation_scope(org)))
 
 
 @bp.route("/organisation/report.pdf")
@@ -156,8 +138,7 @@ def organisation_csv():
 def organisation_pdf():
     """The organisation's dashboard as a PDF report."""
     org = _organisation()
-    data = queries.dashboard_data(queries.organisation_scope(org), current_user)
-    return _pdf(data, f"dashboard-{_slug(org.name)}-{data['generated_at']:%Y-%m-%d}")
+    return _pdf(*_report(queries.organisation_scope(org)))
 
 
 def _city(city: str):
@@ -181,8 +162,7 @@ def city(city: str):
 def city_csv(city: str):
     """A city's dashboard as CSV."""
     scope = _city(city)
-    data = queries.dashboard_data(scope, current_user)
-    return _csv(data, f"dashboard-{_slug(scope.name)}-{data['generated_at']:%Y-%m-%d}")
+    return _csv(*_report(scope))
 
 
 @bp.route("/cities/<city>/report.pdf")
@@ -190,5 +170,4 @@ def city_csv(city: str):
 def city_pdf(city: str):
     """A city's dashboard as a PDF report for its progress reporting."""
     scope = _city(city)
-    data = queries.dashboard_data(scope, current_user)
-    return _pdf(data, f"dashboard-{_slug(scope.name)}-{data['generated_at']:%Y-%m-%d}")
+    return _pdf(*_report(scope))

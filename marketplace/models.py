@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organisation, User, _in
 from app.extensions import db
-from app.models import TimestampMixin, utcnow
+from app.models import CreatedMixin, StoredFileMixin, TimestampMixin
 from passports.models import Building, Component
 from passports.models.vocab import MATERIAL_FAMILIES, UNITS
 
@@ -34,6 +34,7 @@ class Listing(TimestampMixin, db.Model):
     """A lot offered on the exchange, made of components of one building."""
 
     __tablename__ = "listings"
+    __repr_attrs__ = ("id", "title", "status")
     __table_args__ = (
         CheckConstraint(_in("status", LISTING_STATUSES), name="status"),
         CheckConstraint(_in("unit", UNITS), name="unit"),
@@ -117,14 +118,12 @@ class Listing(TimestampMixin, db.Model):
         back_populates="listing", order_by="ListingPhoto.id"
     )
 
-    def __repr__(self) -> str:
-        return f"<Listing {self.id} {self.title!r} {self.status}>"
-
 
 class ListingComponent(db.Model):
     """A component offered in a listing."""
 
     __tablename__ = "listing_components"
+    __repr_attrs__ = ("listing_id", "component_id")
     __table_args__ = (UniqueConstraint("listing_id", "component_id", name="listing_component"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,34 +133,27 @@ class ListingComponent(db.Model):
     listing: Mapped[Listing] = relationship(back_populates="items")
     component: Mapped[Component] = relationship()
 
-    def __repr__(self) -> str:
-        return f"<ListingComponent l={self.listing_id} c={self.component_id}>"
 
-
-class ListingPhoto(db.Model):
+class ListingPhoto(StoredFileMixin, db.Model):
     """A photo or evidence document of a listing, stored like event photos."""
 
     __tablename__ = "listing_photos"
+    __repr_attrs__ = ("id", "listing_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(
         ForeignKey("listings.id", ondelete="CASCADE"), index=True
     )
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(String(20))
     caption: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     listing: Mapped[Listing] = relationship(back_populates="photos")
-
-    def __repr__(self) -> str:
-        return f"<ListingPhoto {self.id} listing={self.listing_id}>"
 
 
 class Reservation(TimestampMixin, db.Model):
     """A buyer's claim on a quantity of a listing."""
 
     __tablename__ = "reservations"
+    __repr_attrs__ = ("id", "listing_id", "quantity", "status")
     __table_args__ = (
         CheckConstraint(_in("status", RESERVATION_STATUSES), name="status"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
@@ -191,14 +183,12 @@ class Reservation(TimestampMixin, db.Model):
         viewonly=True, order_by="ReservationComponent.component_id"
     )
 
-    def __repr__(self) -> str:
-        return f"<Reservation {self.id} listing={self.listing_id} {self.quantity} {self.status}>"
-
 
 class ReservationComponent(db.Model):
     """A component that a collected reservation moved to the buyer (the lot or its split part)."""
 
     __tablename__ = "reservation_components"
+    __repr_attrs__ = ("reservation_id", "component_id")
 
     reservation_id: Mapped[int] = mapped_column(
         ForeignKey("reservations.id", ondelete="CASCADE"), primary_key=True
@@ -209,31 +199,26 @@ class ReservationComponent(db.Model):
     reservation: Mapped[Reservation] = relationship()
     component: Mapped[Component] = relationship()
 
-    def __repr__(self) -> str:
-        return f"<ReservationComponent r={self.reservation_id} c={self.component_id}>"
 
-
-class SavedSearch(db.Model):
+class SavedSearch(CreatedMixin, db.Model):
     """A buyer's search, run against every newly published listing."""
 
     __tablename__ = "saved_searches"
+    __repr_attrs__ = ("id", "name")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     params: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
 
-    def __repr__(self) -> str:
-        return f"<SavedSearch {self.id} {self.name!r}>"
 
-
-class Notification(db.Model):
+class Notification(CreatedMixin, db.Model):
     """A message in a user's in-app inbox."""
 
     __tablename__ = "notifications"
+    __repr_attrs__ = ("id", "user_id", "kind")
     __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -243,9 +228,5 @@ class Notification(db.Model):
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"))
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"))
     saved_search_id: Mapped[int | None] = mapped_column(ForeignKey("saved_searches.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    def __repr__(self) -> str:
-        return f"<Notification {self.id} user={self.user_id} {self.kind}>"

@@ -23,6 +23,7 @@ class AuditEntry(db.Model):
     """
 
     __tablename__ = "audit_log"
+    __repr_attrs__ = ("id", "action", "entity", "entity_id", "actor_email", "source")
     __table_args__ = (
         CheckConstraint("action IN ('create', 'update', 'delete')", name="action"),
         Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),
@@ -47,7 +48,3 @@ class AuditEntry(db.Model):
     method: Mapped[str | None] = mapped_column(String(10))
     path: Mapped[str | None] = mapped_column(String(300))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
-
-    def __repr__(self) -> str:
-        who = self.actor_email or self.source
-        return f"<AuditEntry {self.id} {self.action} {self.entity}#{self.entity_id} by {who}>"

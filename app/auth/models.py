@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import TimestampMixin, utcnow
+from app.models import CreatedMixin, TimestampMixin, utcnow
 
 ROLES = ("admin", "owner", "contractor", "buyer")
 ORG_KINDS = ("municipality", "company", "contractor", "dealer")
@@ -73,7 +73,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(CreatedMixin, db.Model):
     """A bearer token; only its SHA-256 is stored, the clear text is shown once."""
 
     __tablename__ = "api_tokens"
@@ -83,7 +83,6 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(100), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     # A token may be given an end; None means it lasts until revoked.
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)

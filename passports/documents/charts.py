@@ -201,3 +201,36 @@ def score_scale(value: float | None, *, label: str, width: float = 280) -> Marku
             f'<circle cx="{_num(x)}" cy="13" r="7" fill="#fff" stroke="{INK}" stroke-width="2"/>'
         )
     return _svg(width, height, label, body)
+
+
+def mass_text(kg: float) -> str:
+    """A mass as a bar's caption: kg below a tonne, t above."""
+    return f"{kg / 1000:,.1f} t" if abs(kg) >= 1000 else f"{kg:,.0f} kg"
+
+
+def words(key: str) -> str:
+    """A vocabulary key as a caption ("in_storage" → "In storage")."""
+    return key.replace("_", " ").capitalize()
+
+
+def family_chart(rows: list[dict], *, label: str) -> Markup:
+    """Mass by material family, from rows of {"family", "mass_kg"}."""
+    return bar_chart(
+        [(words(r["family"]), r["mass_kg"], mass_text(r["mass_kg"])) for r in rows],
+        label=label,
+        colours=FAMILY_COLOURS,
+        keys=[r["family"] for r in rows],
+    )
+
+
+def completeness_chart(completeness: dict) -> Markup:
+    """The share of the mass with full data, with defaults and with no material."""
+    c = completeness
+    return stacked_bar(
+        [
+            ("Full data", c["full_kg"], QUALITY_COLOURS["full"]),
+            ("Defaults", c["defaults_kg"], QUALITY_COLOURS["defaults"]),
+            ("No material", c["none_kg"], QUALITY_COLOURS["none"]),
+        ],
+        label="Share of the mass by data completeness",
+    )

@@ -1,20 +1,19 @@
 """Frozen versions of a building's passport ("as built", "before demolition", ...)."""
 
-from datetime import datetime
-
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.extensions import db
-from app.models import utcnow
+from app.models import CreatedMixin
 from passports.models import Building
 
 
-class PassportSnapshot(db.Model):
+class PassportSnapshot(CreatedMixin, db.Model):
     """The passport document of a building as it stood when an owner froze it. Never changed."""
 
     __tablename__ = "passport_snapshots"
+    __repr_attrs__ = ("id", "building_id", "label")
     __table_args__ = (Index("ix_passport_snapshots_building_created", "building_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -22,7 +21,6 @@ class PassportSnapshot(db.Model):
     label: Mapped[str] = mapped_column(String(120))
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     schema_version: Mapped[str] = mapped_column(String(10))
     # Headline figures, so lists need not open the document.
     component_count: Mapped[int] = mapped_column(Integer)
@@ -32,9 +30,6 @@ class PassportSnapshot(db.Model):
 
     building: Mapped[Building] = relationship()
     created_by: Mapped[User | None] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<PassportSnapshot {self.id} building={self.building_id} {self.label!r}>"
 
 
 @event.listens_for(PassportSnapshot, "before_update")

@@ -1,11 +1,8 @@
 """Tables of the import feature: remembered material mappings and the record of past imports."""
 
-from datetime import datetime
-
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -15,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organisation, User, _in
 from app.extensions import db
-from app.models import TimestampMixin, utcnow
+from app.models import CreatedMixin, TimestampMixin
 from passports.models import Building, Material
 
 IMPORT_KINDS = ("csv", "xlsx", "ifc")
@@ -25,6 +22,7 @@ class MaterialMapping(TimestampMixin, db.Model):
     """An organisation's answer to "which library material is this name?", reused next time."""
 
     __tablename__ = "material_mappings"
+    __repr_attrs__ = ("organisation_id", "source_name", "material_id")
     __table_args__ = (UniqueConstraint("organisation_id", "source_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,16 +37,12 @@ class MaterialMapping(TimestampMixin, db.Model):
     material: Mapped[Material] = relationship()
     created_by: Mapped[User | None] = relationship()
 
-    def __repr__(self) -> str:
-        return (
-            f"<MaterialMapping org={self.organisation_id} {self.source_name!r}→{self.material_id}>"
-        )
 
-
-class ImportRun(db.Model):
+class ImportRun(CreatedMixin, db.Model):
     """A committed import: who brought which file into which building, and its report."""
 
     __tablename__ = "import_runs"
+    __repr_attrs__ = ("id", "building_id", "kind", "filename")
     __table_args__ = (CheckConstraint(_in("kind", IMPORT_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,10 +55,6 @@ class ImportRun(db.Model):
     updated_count: Mapped[int] = mapped_column(Integer, default=0)
     unchanged_count: Mapped[int] = mapped_column(Integer, default=0)
     report: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     building: Mapped[Building] = relationship()
     user: Mapped[User | None] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<ImportRun {self.id} b={self.building_id} {self.kind} {self.filename!r}>"

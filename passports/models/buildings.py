@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organisation, User, _in
 from app.extensions import db
-from app.models import TimestampMixin, utcnow
+from app.models import CreatedMixin, TimestampMixin
 from passports.models.vocab import BUILDING_STATUSES
 
 # What a passport records about its building: the passport document carries these, and the
@@ -40,6 +40,7 @@ class Building(TimestampMixin, db.Model):
     """A building with a passport, owned by one organisation."""
 
     __tablename__ = "buildings"
+    __repr_attrs__ = ("id", "name", "city")
     __table_args__ = (
         CheckConstraint(_in("status", BUILDING_STATUSES), name="status"),
         CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="lat"),
@@ -68,14 +69,12 @@ class Building(TimestampMixin, db.Model):
         back_populates="building", cascade="all, delete-orphan"
     )
 
-    def __repr__(self) -> str:
-        return f"<Building {self.id} {self.name!r} {self.city}>"
 
-
-class BuildingAccess(db.Model):
+class BuildingAccess(CreatedMixin, db.Model):
     """An owner's grant of read access to another organisation, usually a contractor."""
 
     __tablename__ = "building_access"
+    __repr_attrs__ = ("building_id", "organisation_id")
     __table_args__ = (UniqueConstraint("building_id", "organisation_id", name="building_org"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +83,6 @@ class BuildingAccess(db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     expires_on: Mapped[date | None] = mapped_column(Date)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     building: Mapped[Building] = relationship(back_populates="grants")
     organisation: Mapped[Organisation] = relationship()
@@ -93,6 +91,3 @@ class BuildingAccess(db.Model):
     def is_active_on(self, day: date) -> bool:
         """A grant counts until it is revoked or its expiry day has passed."""
         return self.revoked_at is None and (self.expires_on is None or self.expires_on >= day)
-
-    def __repr__(self) -> str:
-        return f"<BuildingAccess building={self.building_id} org={self.organisation_id}>"

@@ -86,6 +86,7 @@ class Component(TimestampMixin, db.Model):
     """A building element, or a lot of identical elements, with its public tag."""
 
     __tablename__ = "components"
+    __repr_attrs__ = ("id", "tag", "name")
     __table_args__ = (
         CheckConstraint(_in("status", COMPONENT_STATUSES), name="status"),
         CheckConstraint(_in("unit", UNITS), name="unit"),
@@ -186,14 +187,12 @@ class Component(TimestampMixin, db.Model):
         back_populates="component", cascade="all, delete-orphan", order_by="ComponentHazard.id"
     )
 
-    def __repr__(self) -> str:
-        return f"<Component {self.id} {self.tag} {self.name!r}>"
-
 
 class ComponentMaterial(db.Model):
     """One material of a component: its share by volume and the mass that follows from it."""
 
     __tablename__ = "component_materials"
+    __repr_attrs__ = ("component_id", "material_id", "fraction")
     __table_args__ = (
         CheckConstraint("fraction > 0 AND fraction <= 1", name="fraction"),
         UniqueConstraint("component_id", "material_id", name="component_material"),
@@ -211,14 +210,12 @@ class ComponentMaterial(db.Model):
     component: Mapped[Component] = relationship(back_populates="materials")
     material: Mapped[Material] = relationship()
 
-    def __repr__(self) -> str:
-        return f"<ComponentMaterial c={self.component_id} m={self.material_id} {self.fraction}>"
-
 
 class ComponentHazard(db.Model):
     """A hazardous substance found in a component."""
 
     __tablename__ = "component_hazards"
+    __repr_attrs__ = ("component_id", "kind")
     __table_args__ = (CheckConstraint(_in("kind", HAZARD_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -238,6 +235,3 @@ class ComponentHazard(db.Model):
     def cleared(self) -> bool:
         """True once a clearance has been recorded."""
         return self.cleared_at is not None
-
-    def __repr__(self) -> str:
-        return f"<ComponentHazard c={self.component_id} {self.kind}>"

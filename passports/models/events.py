@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organisation, User, _in
 from app.extensions import db
-from app.models import utcnow
+from app.models import StoredFileMixin, utcnow
 from passports.models.buildings import Building
 from passports.models.components import Component
 from passports.models.vocab import ALL_EVENT_KINDS, COMPONENT_STATUSES, DISPOSAL_ROUTES
@@ -30,6 +30,7 @@ class ComponentEvent(db.Model):
     """Something that happened to a component: who, when, what, where. Never changed."""
 
     __tablename__ = "component_events"
+    __repr_attrs__ = ("id", "component_id", "kind")
     __table_args__ = (
         CheckConstraint(_in("kind", ALL_EVENT_KINDS), name="kind"),
         CheckConstraint(_in("status_after", COMPONENT_STATUSES), name="status_after"),
@@ -74,29 +75,21 @@ class ComponentEvent(db.Model):
         back_populates="event", order_by="EventPhoto.id"
     )
 
-    def __repr__(self) -> str:
-        return f"<ComponentEvent {self.id} c={self.component_id} {self.kind}>"
 
-
-class EventPhoto(db.Model):
+class EventPhoto(StoredFileMixin, db.Model):
     """A photo attached to an event, re-encoded and stored under a generated name."""
 
     __tablename__ = "event_photos"
+    __repr_attrs__ = ("id", "stored_name")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("component_events.id"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(String(20))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     event: Mapped[ComponentEvent] = relationship(back_populates="photos")
-
-    def __repr__(self) -> str:
-        return f"<EventPhoto {self.id} {self.stored_name}>"
 
 
 @event.listens_for(ComponentEvent, "before_update")

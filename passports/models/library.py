@@ -13,6 +13,7 @@ class Material(TimestampMixin, db.Model):
     """An entry of the material library with density, embodied carbon and a CPV code."""
 
     __tablename__ = "materials"
+    __repr_attrs__ = ("id", "slug")
     __table_args__ = (
         CheckConstraint(_in("family", MATERIAL_FAMILIES), name="family"),
         CheckConstraint("density_kg_m3 > 0", name="density_positive"),
@@ -31,6 +32,3 @@ class Material(TimestampMixin, db.Model):
     reprocessing_kgco2e_per_kg: Mapped[float] = mapped_column(Float, default=0.0)
     reprocessing_source: Mapped[str] = mapped_column(Text, default="")
     aliases: Mapped[str] = mapped_column(Text, default="")
-
-    def __repr__(self) -> str:
-        return f"<Material {self.id} {self.slug}>"

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.forms import form_data, load_form
 from app.pagination import paginate_page
+from app.views import form_errors, owned_or_404, render_form, saved
 from passports import queries, services
 from passports.models import BuildingAccess
 from passports.permissions import building_for, can_create_building, can_write_building
@@ -38,7 +39,7 @@ def _building_form(building=None):
     values = dict(request.form) if request.method == "POST" else {}
     errors = {}
     if request.method == "POST":
-        try:
+        with form_errors() as errors:
             data = load_form(
                 schema,
                 form_data(
@@ -51,15 +52,8 @@ def _building_form(building=None):
             else:
                 services.update_building(building, data)
                 message = "Building saved."
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("passports.building_detail", building_id=building.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
-    return render_template(
-        "passports/building_form.html", building=building, values=values, errors=errors
-    ), 422 if errors else 200
+            return saved(message, url_for("passports.building_detail", building_id=building.id))
+    return render_form("passports/building_form.html", errors, building=building, values=values)
 
 
 @bp.route("/buildings/new", methods=["GET", "POST"])
@@ -140,9 +134,7 @@ def grant_create(building_id: int):
 def grant_revoke(building_id: int, grant_id: int):
     """Revoke an organisation's access."""
     building = building_for(current_user, building_id, write=True)
-    grant = db.session.get(BuildingAccess, grant_id)
-    if grant is None or grant.building_id != building.id:
-        abort(404)
+    grant = owned_or_404(BuildingAccess, grant_id, building_id=building.id)
     services.revoke_access(grant)
     db.session.commit()
     flash(f"Access for {grant.organisation.name} revoked.", "info")

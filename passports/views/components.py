@@ -5,10 +5,10 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from app.errors import Conflict
 from app.extensions import db
 from app.forms import form_data, load_form
 from app.pagination import paginate_page
+from app.views import form_errors, render_form, saved
 from passports import queries, services
 from passports.lifecycle import allowed_next
 from passports.models import CATEGORIES, COMPONENT_STATUSES, Material
@@ -69,12 +69,12 @@ def _component_rows(form) -> tuple[list[dict], list[dict]]:
 
 def _component_form(building, component=None):
     schema = ComponentUpdateSchema(partial=True) if component else ComponentCreateSchema()
-    errors, status = {}, 422
+    errors = {}
     if request.method == "POST":
         values = request.form
         data = form_data(schema, request.form, keep_empty=component is not None, skip=("status",))
         data["materials"], data["hazards"] = _component_rows(request.form)
-        try:
+        with form_errors(conflicts=True) as errors:
             data = load_form(schema, data)
             if component is None:
                 component = services.create_component(building, data)
@@ -82,28 +82,20 @@ def _component_form(building, component=None):
             else:
                 services.update_component(component, data, current_user)
                 message = "Component saved."
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("passports.component_detail", component_id=component.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
-        except Conflict as exc:
-            db.session.rollback()
-            errors, status = exc.errors or {"_schema": [exc.message]}, 409
+            return saved(message, url_for("passports.component_detail", component_id=component.id))
     else:
         values = _component_values(component)
     materials = db.session.scalars(select(Material).order_by(Material.family, Material.name)).all()
-    return render_template(
+    return render_form(
         "passports/component_form.html",
+        errors,
         building=building,
         component=component,
         values=values,
-        errors=errors,
         materials=materials,
         material_rows=MATERIAL_ROWS,
         hazard_rows=HAZARD_ROWS,
-    ), (status if errors else 200)
+    )
 
 
 def _component_values(component) -> dict:

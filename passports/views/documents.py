@@ -5,22 +5,23 @@ Readers of a building see its documents and versions; writers (its owners) freez
 The building page shows the figures through the template globals defined here.
 """
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
 from app.errors import ServiceError
 from app.extensions import db
 from app.forms import load_form
 from app.pagination import paginate_page
+from app.views import download, form_errors, render_form, saved
 from passports.documents import snapshots as versions
 from passports.documents.charts import (
-    FAMILY_COLOURS,
-    QUALITY_COLOURS,
     STATUS_COLOURS,
     bar_chart,
+    completeness_chart,
+    family_chart,
+    mass_text,
     score_scale,
-    stacked_bar,
+    words,
 )
 from passports.documents.export import build_document, passport_filename
 from passports.documents.pdf import render_passport_pdf
@@ -30,36 +31,14 @@ from passports.permissions import building_for, can_write_building
 from passports.views import bp
 
 
-def _kg(value: float) -> str:
-    return f"{value / 1000:,.1f} t" if abs(value) >= 1000 else f"{value:,.0f} kg"
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ").capitalize()
-
-
 def passport_charts(summary: dict) -> dict:
     """The SVG charts of a passport summary: materials by mass, completeness, statuses."""
-    families = summary["mass_by_family"]
-    c = summary["completeness"]
     statuses = [r for r in summary.get("by_status", []) if r["mass_kg"] > 0]
     return {
-        "families": bar_chart(
-            [(_words(r["family"]), r["mass_kg"], _kg(r["mass_kg"])) for r in families],
-            label="Mass by material family",
-            colours=FAMILY_COLOURS,
-            keys=[r["family"] for r in families],
-        ),
-        "completeness": stacked_bar(
-            [
-                ("Full data", c["full_kg"], QUALITY_COLOURS["full"]),
-                ("Defaults", c["defaults_kg"], QUALITY_COLOURS["defaults"]),
-                ("No material", c["none_kg"], QUALITY_COLOURS["none"]),
-            ],
-            label="Share of the mass by data completeness",
-        ),
+        "families": family_chart(summary["mass_by_family"], label="Mass by material family"),
+        "completeness": completeness_chart(summary["completeness"]),
         "statuses": bar_chart(
-            [(_words(r["status"]), r["mass_kg"], _kg(r["mass_kg"])) for r in statuses],
+            [(words(r["status"]), r["mass_kg"], mass_text(r["mass_kg"])) for r in statuses],
             label="Mass by lifecycle status",
             colours=STATUS_COLOURS,
             keys=[r["status"] for r in statuses],
@@ -108,9 +87,8 @@ def _render_document(doc: dict, building, snapshot=None):
 
 
 def _pdf(doc: dict, filename: str, note: str | None = None) -> Response:
-    response = Response(render_passport_pdf(doc, version_note=note), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    pdf = render_passport_pdf(doc, version_note=note)
+    return download(pdf, "application/pdf", filename, inline=True)
 
 
 @bp.route("/buildings/<int:building_id>/passport")
@@ -139,27 +117,24 @@ def passport_versions(building_id: int):
     if request.method == "POST":
         building = building_for(current_user, building_id, write=True)
         values = {k: request.form.get(k, "") for k in ("label", "note")}
-        try:
+        with form_errors() as errors:
             data = load_form(SnapshotCreateSchema(), values)
             snapshot = versions.freeze_snapshot(
                 building, current_user, data["label"], data.get("note", "")
             )
-            db.session.commit()
-            flash(f"Passport frozen as “{snapshot.label}”.", "success")
-            return redirect(url_for("passports.passport_versions", building_id=building.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
+            return saved(
+                f"Passport frozen as “{snapshot.label}”.",
+                url_for("passports.passport_versions", building_id=building.id),
+            )
     page = paginate_page(versions.snapshots_query(building.id), per_page=20)
-    status = 422 if errors else 200
-    return render_template(
+    return render_form(
         "passports/passport/versions.html",
+        errors,
         building=building,
         page=page,
         writable=writable,
-        errors=errors,
         values=values,
-    ), status
+    )
 
 
 @bp.route("/passport-versions/<int:snapshot_id>")

@@ -6,23 +6,14 @@ without JS) → the preview (counts, numbered errors, unmatched materials with a
 → confirm → the import runs again from the staged file, in one transaction → its report.
 """
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.errors import ServiceError
 from app.extensions import db
 from app.pagination import paginate_page
+from app.views import download, owned_or_404
 from passports.imports import queries
 from passports.imports import services as imports
 from passports.imports.columns import COLUMNS
@@ -206,9 +197,7 @@ def import_discard(building_id: int, stage_id: str):
 def import_run(building_id: int, run_id: int):
     """The report of a committed import."""
     building = building_for(current_user, building_id, write=True)
-    run = db.session.get(ImportRun, run_id)
-    if run is None or run.building_id != building.id:
-        abort(404)
+    run = owned_or_404(ImportRun, run_id, building_id=building.id)
     return render_template(
         "passports/imports/report.html", building=building, run=run, report=run.report
     )
@@ -224,11 +213,7 @@ def import_template(fmt: str):
         body, mimetype = template_xlsx(), XLSX_MIMETYPE
     else:
         abort(404)
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="components-template.{fmt}"'},
-    )
+    return download(body, mimetype, f"components-template.{fmt}")
 
 
 @bp.route("/imports/mappings")

@@ -1,13 +1,13 @@
 """Pages for the material library (admins edit)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
 from app.errors import Forbidden
 from app.extensions import db
 from app.forms import form_data, load_form
 from app.pagination import paginate_page
+from app.views import form_errors, render_form, saved
 from passports import queries, services
 from passports.models import MATERIAL_FAMILIES, Material
 from passports.schemas import MaterialCreateSchema, MaterialUpdateSchema
@@ -35,18 +35,14 @@ def _material_form(material=None):
         data = form_data(schema, request.form, keep_empty=material is not None)
         if "aliases" in request.form:
             data["aliases"] = [a for a in request.form["aliases"].split(";") if a.strip()]
-        try:
+        with form_errors() as errors:
             data = load_form(schema, data)
             if material is None:
                 material = services.create_material(data)
             else:
                 services.update_material(material, data)
-            db.session.commit()
-            flash(f"Material {material.name} saved.", "success")
-            return redirect(url_for("passports.material_list", q=material.slug))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
+            message = f"Material {material.name} saved."
+            return saved(message, url_for("passports.material_list", q=material.slug))
     else:
         values = (
             {
@@ -57,9 +53,7 @@ def _material_form(material=None):
             if material
             else {"reprocessing_kgco2e_per_kg": "0"}
         )
-    return render_template(
-        "passports/material_form.html", material=material, values=values, errors=errors
-    ), 422 if errors else 200
+    return render_form("passports/material_form.html", errors, material=material, values=values)
 
 
 @bp.route("/materials/new", methods=["GET", "POST"])
