@@ -1,121 +1,35 @@
-"""Writes to the exchange: listings, their lifecycle and reservations. They flush; the edge
-commits. A reservation changes the listing and the reservation together or not at all."""
+"""Writes to listings: create, edit, publish (and tell saved searches), withdraw and expire."""
 
 from datetime import date
 
-from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 
 from app.audit import services as audit
 from app.audit.values import id_ranges
-from app.errors import Conflict, Forbidden, ServiceError
+from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.models import utcnow
 from marketplace import search
 from marketplace.alerts import notify_saved_searches
 from marketplace.models import Listing, ListingComponent, Notification, Reservation
-from passports.cpv import is_valid_cpv
-from passports.hazards import uncleared_hazards
-from passports.metrics import co2_avoided_kg, haversine_km, transport_kg
-from passports.models import Building, Component, ComponentHazard
-from passports.permissions import can_write_building
-
-# Components in these states can be offered; installed or to-harvest ones only as future
-# stock of a building that is due for demolition or renovation.
-LISTABLE = ("installed", "to_harvest", "harvested", "in_storage")
-HARVESTED = ("harvested", "in_storage")
-FUTURE_BUILDINGS = ("demolition_planned", "renovation_planned")
-OPEN_LISTING = ("draft", "published", "sold_out")
-EDITABLE = ("draft", "published")
-EPSILON = 1e-9
-_LISTING_FIELDS = (
-    "title",
-    "description",
-    "cpv_code",
-    "price_eur",
-    "price_basis",
-    "available_from",
-    "available_until",
-    "pickup_address",
-    "pickup_latitude",
-    "pickup_longitude",
-    "condition",
-    "evidence",
+from marketplace.services.rules import (
+    _LISTING_FIELDS,
+    HARVESTED,
+    LISTABLE,
+    OPEN_LISTING,
+    components_editable,
+    default_cpv,
+    ensure_editable,
+    listable_statuses,
+    listing_defaults,
+    offered_elsewhere,
+    unresolved_hazards,
 )
-
-
-# ---------------------------------------------------------------- listing rules
-# Each rule a listing obeys lives here once; the pages, the API, the CLI and the demo ask.
-def offers_future_stock(building: Building) -> bool:
-    """True when the building is due for demolition or renovation, so that components still
-    in it may be offered as future stock."""
-    return building.status in FUTURE_BUILDINGS
-
-
-def listable_statuses(building: Building) -> tuple[str, ...]:
-    """The component statuses this building may put in a lot."""
-    return LISTABLE if offers_future_stock(building) else HARVESTED
-
-
-def offered_elsewhere(listing: Listing | None = None) -> Select:
-    """The ids of components offered in an open listing other than `listing`: a component
-    is offered in one open listing at a time."""
-    stmt = (
-        select(ListingComponent.component_id)
-        .join(ListingComponent.listing)
-        .where(Listing.status.in_(OPEN_LISTING))
-    )
-    if listing is not None and listing.id is not None:
-        stmt = stmt.where(Listing.id != listing.id)
-    return stmt
-
-
-def main_cpv(component: Component) -> str | None:
-    """The CPV code of a component's main material (by mass, else by share)."""
-    best = max(component.materials, key=lambda cm: cm.mass_kg or cm.fraction, default=None)
-    return best.material.cpv_code if best else None
-
-
-def default_cpv(components: list[Component]) -> str | None:
-    """A lot's CPV code when none is given: that of the first component with a material."""
-    return next((code for code in map(main_cpv, components) if code), None)
-
-
-def listing_defaults(building: Building, future_stock: bool) -> dict:
-    """What a listing of the building takes for the fields left empty: the building's address
-    and coordinates as the pickup and, for future stock, the planned date."""
-    return {
-        "pickup_address": ", ".join(p for p in (building.address, building.city) if p),
-        "pickup_latitude": building.latitude,
-        "pickup_longitude": building.longitude,
-        "available_from": building.planned_date if future_stock else None,
-    }
-
-
-def is_editable(listing: Listing) -> bool:
-    """A draft or a published listing can be edited; sold out, withdrawn or expired not."""
-    return listing.status in EDITABLE
-
-
-def ensure_editable(listing: Listing) -> None:
-    """Refuse (409) to edit a listing that is no longer open to edits."""
-    if not is_editable(listing):
-        raise Conflict(f"A {listing.status.replace('_', ' ')} listing cannot be edited.")
-
-
-def components_editable(listing: Listing | None) -> bool:
-    """A lot's components are chosen while it is a draft (or not yet saved), never after."""
-    return listing is None or listing.status == "draft"
-
-
-def unresolved_hazards(listing: Listing) -> list[tuple[Component, list[ComponentHazard]]]:
-    """The listing's components with asbestos, PCB or lead that has no clearance record."""
-    return [
-        (item.component, hazards)
-        for item in listing.items
-        if (hazards := uncleared_hazards(item.component))
-    ]
+from passports.cpv import is_valid_cpv
+from passports.metrics import co2_avoided_kg
+from passports.models import Building, Component
+from passports.permissions import can_write_building
 
 
 def _components(building: Building, ids: list[int], listing: Listing | None = None):
@@ -373,159 +287,3 @@ def expire_listings(today: date | None = None) -> int:
             changed=["status"],
         )
     return len(expired)
-
-
-# ---------------------------------------------------------------- reservations
-def _whole(listing: Listing, quantity: float) -> None:
-    if listing.unit == "pcs" and abs(quantity - round(quantity)) > EPSILON:
-        raise ValidationError({"quantity": ["Pieces are reserved in whole numbers."]})
-
-
-def reservation_co2(listing: Listing, quantity: float, distance_km: float | None) -> float | None:
-    """CO2 avoided by this share of the lot, less the transport to its destination."""
-    if listing.co2_avoided_kg is None or not listing.mass_kg:
-        return None
-    share = quantity / listing.quantity
-    mass = listing.mass_kg * share
-    factor = current_app.config["TRANSPORT_KGCO2E_PER_TKM"]
-    return listing.co2_avoided_kg * share - transport_kg(mass, distance_km or 0.0, factor)
-
-
-def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
-    """Claim a quantity; concurrent claims can never take more than is available."""
-    listing = db.session.get(Listing, listing_id)
-    if listing is None or listing.status == "draft":
-        raise ServiceError("No such listing.", code=404)
-    if listing.status != "published":
-        raise Conflict(
-            f"This listing is {listing.status.replace('_', ' ')}.",
-            extra={"quantity_available": 0.0, "unit": listing.unit},
-        )
-    if user.organisation_id == listing.organisation_id:
-        raise Forbidden("You cannot reserve your own organisation's listing.")
-    quantity = data["quantity"]
-    _whole(listing, quantity)
-    destination = None
-    if data.get("destination_building_id") is not None:
-        destination = db.session.get(Building, data["destination_building_id"])
-        if destination is None or (
-            destination.organisation_id != user.organisation_id and user.role != "admin"
-        ):
-            raise ValidationError(
-                {"destination_building_id": ["Choose a building of your own organisation."]}
-            )
-    # The conditional update is the guard: it only succeeds while enough is left, in one
-    # statement, so two buyers can never both take the last bricks. The CHECK constraint on
-    # quantity_available is the backstop.
-    taken = db.session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing.id,
-            Listing.status == "published",
-            Listing.quantity_available >= quantity - EPSILON,
-        )
-        .values(quantity_available=Listing.quantity_available - quantity)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if taken != 1:
-        db.session.refresh(listing)
-        left = listing.quantity_available if listing.status == "published" else 0.0
-        raise Conflict(
-            f"Only {left:g} {listing.unit} left.",
-            extra={"quantity_available": left, "unit": listing.unit},
-        )
-    db.session.refresh(listing)
-    _log_quantity(listing, claimed=quantity)
-    if listing.quantity_available <= EPSILON:
-        listing.quantity_available = 0.0
-        listing.status = "sold_out"
-    distance = _distance(listing, destination)
-    reservation = Reservation(
-        listing=listing,
-        buyer_id=user.id,
-        buyer_organisation_id=user.organisation_id,
-        quantity=quantity,
-        needed_by=data.get("needed_by"),
-        destination=destination,
-        message=data.get("message", ""),
-        status="requested",
-        distance_km=distance,
-        co2_avoided_kg=reservation_co2(listing, quantity, distance),
-    )
-    db.session.add(reservation)
-    db.session.flush()
-    return reservation
-
-
-def _distance(listing: Listing, destination: Building | None) -> float | None:
-    if destination is None or destination.latitude is None or listing.pickup_latitude is None:
-        return None
-    return haversine_km(
-        listing.pickup_latitude,
-        listing.pickup_longitude,
-        destination.latitude,
-        destination.longitude,
-    )
-
-
-def _log_quantity(listing: Listing, claimed: float) -> None:
-    """Audit the conditional UPDATE of a listing's quantity (below the ORM, so not seen by
-    the session hook); `listing` was just refreshed."""
-    now = listing.quantity_available
-    audit.record(
-        "update",
-        "listings",
-        listing.id,
-        before={"quantity_available": now + claimed},
-        after={"quantity_available": now},
-        changed=["quantity_available"],
-    )
-
-
-def _release(reservation: Reservation) -> None:
-    """Give a reserved quantity back to the listing."""
-    db.session.execute(
-        update(Listing)
-        .where(Listing.id == reservation.listing_id)
-        .values(quantity_available=Listing.quantity_available + reservation.quantity)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(reservation.listing)
-    listing = reservation.listing
-    _log_quantity(listing, claimed=-reservation.quantity)
-    if listing.status == "sold_out" and listing.quantity_available > EPSILON:
-        listing.status = "published"
-
-
-def expect_status(reservation: Reservation, *states: str, action: str) -> None:
-    if reservation.status not in states:
-        raise Conflict(
-            f"A {reservation.status} reservation cannot be {action}.",
-            extra={"current_status": reservation.status},
-        )
-
-
-def accept_reservation(reservation: Reservation) -> Reservation:
-    """The seller agrees to hand over the quantity."""
-    expect_status(reservation, "requested", action="accepted")
-    reservation.status, reservation.decided_at = "accepted", utcnow()
-    db.session.flush()
-    return reservation
-
-
-def reject_reservation(reservation: Reservation) -> Reservation:
-    """The seller declines; the quantity goes back on offer."""
-    expect_status(reservation, "requested", action="rejected")
-    _release(reservation)
-    reservation.status, reservation.decided_at = "rejected", utcnow()
-    db.session.flush()
-    return reservation
-
-
-def cancel_reservation(reservation: Reservation) -> Reservation:
-    """The buyer withdraws; the quantity goes back on offer."""
-    expect_status(reservation, "requested", "accepted", action="cancelled")
-    _release(reservation)
-    reservation.status, reservation.decided_at = "cancelled", utcnow()
-    db.session.flush()
-    return reservation

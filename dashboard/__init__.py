@@ -1,0 +1,1 @@
+"""Organisation and city dashboards: the urban mine, what was reused and the CO2 avoided."""

@@ -1,0 +1,170 @@
+"""Writes to reservations: reserve a quantity of a listing (never more than is left), accept,
+reject and cancel; the quantity goes back to the listing when a claim ends."""
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import update
+
+from app.audit import services as audit
+from app.errors import Conflict, Forbidden, ServiceError
+from app.extensions import db
+from app.models import utcnow
+from marketplace.models import Listing, Reservation
+from marketplace.services.rules import EPSILON
+from passports.metrics import haversine_km, transport_kg
+from passports.models import Building
+
+
+def _whole(listing: Listing, quantity: float) -> None:
+    if listing.unit == "pcs" and abs(quantity - round(quantity)) > EPSILON:
+        raise ValidationError({"quantity": ["Pieces are reserved in whole numbers."]})
+
+
+def reservation_co2(listing: Listing, quantity: float, distance_km: float | None) -> float | None:
+    """CO2 avoided by this share of the lot, less the transport to its destination."""
+    if listing.co2_avoided_kg is None or not listing.mass_kg:
+        return None
+    share = quantity / listing.quantity
+    mass = listing.mass_kg * share
+    factor = current_app.config["TRANSPORT_KGCO2E_PER_TKM"]
+    return listing.co2_avoided_kg * share - transport_kg(mass, distance_km or 0.0, factor)
+
+
+def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
+    """Claim a quantity; concurrent claims can never take more than is available."""
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or listing.status == "draft":
+        raise ServiceError("No such listing.", code=404)
+    if listing.status != "published":
+        raise Conflict(
+            f"This listing is {listing.status.replace('_', ' ')}.",
+            extra={"quantity_available": 0.0, "unit": listing.unit},
+        )
+    if user.organisation_id == listing.organisation_id:
+        raise Forbidden("You cannot reserve your own organisation's listing.")
+    quantity = data["quantity"]
+    _whole(listing, quantity)
+    destination = None
+    if data.get("destination_building_id") is not None:
+        destination = db.session.get(Building, data["destination_building_id"])
+        if destination is None or (
+            destination.organisation_id != user.organisation_id and user.role != "admin"
+        ):
+            raise ValidationError(
+                {"destination_building_id": ["Choose a building of your own organisation."]}
+            )
+    # The conditional update is the guard: it only succeeds while enough is left, in one
+    # statement, so two buyers can never both take the last bricks. The CHECK constraint on
+    # quantity_available is the backstop.
+    taken = db.session.execute(
+        update(Listing)
+        .where(
+            Listing.id == listing.id,
+            Listing.status == "published",
+            Listing.quantity_available >= quantity - EPSILON,
+        )
+        .values(quantity_available=Listing.quantity_available - quantity)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        db.session.refresh(listing)
+        left = listing.quantity_available if listing.status == "published" else 0.0
+        raise Conflict(
+            f"Only {left:g} {listing.unit} left.",
+            extra={"quantity_available": left, "unit": listing.unit},
+        )
+    db.session.refresh(listing)
+    _log_quantity(listing, claimed=quantity)
+    if listing.quantity_available <= EPSILON:
+        listing.quantity_available = 0.0
+        listing.status = "sold_out"
+    distance = _distance(listing, destination)
+    reservation = Reservation(
+        listing=listing,
+        buyer_id=user.id,
+        buyer_organisation_id=user.organisation_id,
+        quantity=quantity,
+        needed_by=data.get("needed_by"),
+        destination=destination,
+        message=data.get("message", ""),
+        status="requested",
+        distance_km=distance,
+        co2_avoided_kg=reservation_co2(listing, quantity, distance),
+    )
+    db.session.add(reservation)
+    db.session.flush()
+    return reservation
+
+
+def _distance(listing: Listing, destination: Building | None) -> float | None:
+    if destination is None or destination.latitude is None or listing.pickup_latitude is None:
+        return None
+    return haversine_km(
+        listing.pickup_latitude,
+        listing.pickup_longitude,
+        destination.latitude,
+        destination.longitude,
+    )
+
+
+def _log_quantity(listing: Listing, claimed: float) -> None:
+    """Audit the conditional UPDATE of a listing's quantity (below the ORM, so not seen by
+    the session hook); `listing` was just refreshed."""
+    now = listing.quantity_available
+    audit.record(
+        "update",
+        "listings",
+        listing.id,
+        before={"quantity_available": now + claimed},
+        after={"quantity_available": now},
+        changed=["quantity_available"],
+    )
+
+
+def _release(reservation: Reservation) -> None:
+    """Give a reserved quantity back to the listing."""
+    db.session.execute(
+        update(Listing)
+        .where(Listing.id == reservation.listing_id)
+        .values(quantity_available=Listing.quantity_available + reservation.quantity)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(reservation.listing)
+    listing = reservation.listing
+    _log_quantity(listing, claimed=-reservation.quantity)
+    if listing.status == "sold_out" and listing.quantity_available > EPSILON:
+        listing.status = "published"
+
+
+def expect_status(reservation: Reservation, *states: str, action: str) -> None:
+    if reservation.status not in states:
+        raise Conflict(
+            f"A {reservation.status} reservation cannot be {action}.",
+            extra={"current_status": reservation.status},
+        )
+
+
+def accept_reservation(reservation: Reservation) -> Reservation:
+    """The seller agrees to hand over the quantity."""
+    expect_status(reservation, "requested", action="accepted")
+    reservation.status, reservation.decided_at = "accepted", utcnow()
+    db.session.flush()
+    return reservation
+
+
+def reject_reservation(reservation: Reservation) -> Reservation:
+    """The seller declines; the quantity goes back on offer."""
+    expect_status(reservation, "requested", action="rejected")
+    _release(reservation)
+    reservation.status, reservation.decided_at = "rejected", utcnow()
+    db.session.flush()
+    return reservation
+
+
+def cancel_reservation(reservation: Reservation) -> Reservation:
+    """The buyer withdraws; the quantity goes back on offer."""
+    expect_status(reservation, "requested", "accepted", action="cancelled")
+    _release(reservation)
+    reservation.status, reservation.decided_at = "cancelled", utcnow()
+    db.session.flush()
+    return reservation

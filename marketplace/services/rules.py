@@ -1,0 +1,105 @@
+"""The rules a listing obeys, each in one place: what may be offered and when, its defaults,
+what may be edited, and the hazards that stop it being published. Pages, the API, the CLI and
+the demo ask here."""
+
+from sqlalchemy import Select, select
+
+from app.errors import Conflict
+from marketplace.models import Listing, ListingComponent
+from passports.hazards import uncleared_hazards
+from passports.models import Building, Component, ComponentHazard
+
+# Components in these states can be offered; installed or to-harvest ones only as future
+# stock of a building that is due for demolition or renovation.
+LISTABLE = ("installed", "to_harvest", "harvested", "in_storage")
+HARVESTED = ("harvested", "in_storage")
+FUTURE_BUILDINGS = ("demolition_planned", "renovation_planned")
+OPEN_LISTING = ("draft", "published", "sold_out")
+EDITABLE = ("draft", "published")
+EPSILON = 1e-9
+_LISTING_FIELDS = (
+    "title",
+    "description",
+    "cpv_code",
+    "price_eur",
+    "price_basis",
+    "available_from",
+    "available_until",
+    "pickup_address",
+    "pickup_latitude",
+    "pickup_longitude",
+    "condition",
+    "evidence",
+)
+
+
+# Each rule a listing obeys lives here once; the pages, the API, the CLI and the demo ask.
+def offers_future_stock(building: Building) -> bool:
+    """True when the building is due for demolition or renovation, so that components still
+    in it may be offered as future stock."""
+    return building.status in FUTURE_BUILDINGS
+
+
+def listable_statuses(building: Building) -> tuple[str, ...]:
+    """The component statuses this building may put in a lot."""
+    return LISTABLE if offers_future_stock(building) else HARVESTED
+
+
+def offered_elsewhere(listing: Listing | None = None) -> Select:
+    """The ids of components offered in an open listing other than `listing`: a component
+    is offered in one open listing at a time."""
+    stmt = (
+        select(ListingComponent.component_id)
+        .join(ListingComponent.listing)
+        .where(Listing.status.in_(OPEN_LISTING))
+    )
+    if listing is not None and listing.id is not None:
+        stmt = stmt.where(Listing.id != listing.id)
+    return stmt
+
+
+def main_cpv(component: Component) -> str | None:
+    """The CPV code of a component's main material (by mass, else by share)."""
+    best = max(component.materials, key=lambda cm: cm.mass_kg or cm.fraction, default=None)
+    return best.material.cpv_code if best else None
+
+
+def default_cpv(components: list[Component]) -> str | None:
+    """A lot's CPV code when none is given: that of the first component with a material."""
+    return next((code for code in map(main_cpv, components) if code), None)
+
+
+def listing_defaults(building: Building, future_stock: bool) -> dict:
+    """What a listing of the building takes for the fields left empty: the building's address
+    and coordinates as the pickup and, for future stock, the planned date."""
+    return {
+        "pickup_address": ", ".join(p for p in (building.address, building.city) if p),
+        "pickup_latitude": building.latitude,
+        "pickup_longitude": building.longitude,
+        "available_from": building.planned_date if future_stock else None,
+    }
+
+
+def is_editable(listing: Listing) -> bool:
+    """A draft or a published listing can be edited; sold out, withdrawn or expired not."""
+    return listing.status in EDITABLE
+
+
+def ensure_editable(listing: Listing) -> None:
+    """Refuse (409) to edit a listing that is no longer open to edits."""
+    if not is_editable(listing):
+        raise Conflict(f"A {listing.status.replace('_', ' ')} listing cannot be edited.")
+
+
+def components_editable(listing: Listing | None) -> bool:
+    """A lot's components are chosen while it is a draft (or not yet saved), never after."""
+    return listing is None or listing.status == "draft"
+
+
+def unresolved_hazards(listing: Listing) -> list[tuple[Component, list[ComponentHazard]]]:
+    """The listing's components with asbestos, PCB or lead that has no clearance record."""
+    return [
+        (item.component, hazards)
+        for item in listing.items
+        if (hazards := uncleared_hazards(item.component))
+    ]
