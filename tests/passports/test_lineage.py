@@ -87,4 +87,4 @@ def test_a_cycle_already_in_the_database_still_lets_the_history_be_read(
     page = client.get(f"/t/{a.tag}")
     assert page.status_code == 200
     assert f"seen {a.tag}" in page.get_data(as_text=True)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30  # a cycle used to never end
