@@ -1,4 +1,8 @@
-"""Builders for the exchange: a harvested lot in a building, published as a listing."""
+"""Builders for the exchange: a harvested lot in a building, published as a listing; and a real
+local SMTP server for the emails it sends."""
+
+import socket
+import threading
 
 import pytest
 
@@ -58,3 +62,29 @@ def make_listing(db, make_lot):
 def passports():
     """The passport services, for tests that arrange components directly."""
     return passport_services
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port (aiosmtpd), collecting what it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Collector:
+        def __init__(self):
+            self.messages = []
+            self.lock = threading.Lock()
+
+        async def handle_DATA(self, server, session, envelope):
+            with self.lock:
+                self.messages.append(envelope)
+            return "250 Message accepted"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    collector.port = port
+    yield collector
+    controller.stop()

@@ -5,7 +5,6 @@ server only where MAIL_SERVER is configured."""
 import re
 import smtplib
 import socket
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -21,32 +20,6 @@ def seller(make_user):
 @pytest.fixture
 def buyer(make_user):
     return make_user("buyer", email="buyer@kk.example")
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on a free local port (aiosmtpd), collecting what it receives."""
-    from aiosmtpd.controller import Controller
-
-    class Collector:
-        def __init__(self):
-            self.messages = []
-            self.lock = threading.Lock()
-
-        async def handle_DATA(self, server, session, envelope):
-            with self.lock:
-                self.messages.append(envelope)
-            return "250 Message accepted"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    collector.port = port
-    yield collector
-    controller.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from app.extensions import db
 from marketplace.models import Listing, Notification, SavedSearch
 from passports.models import Component
-from tests.marketplace.test_alerts import smtp_server  # noqa: F401 (a fixture)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 on PUBLIC_BASE_URL, whatever Host header the request that caused them carried."""
 
 import io
-import socket
-import threading
 
 import pytest
 from openpyxl import load_workbook
@@ -19,32 +17,6 @@ def seller(make_user):
 @pytest.fixture
 def buyer(make_user):
     return make_user("buyer", email="buyer@kk.example")
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on a free local port (aiosmtpd), collecting what it receives."""
-    from aiosmtpd.controller import Controller
-
-    class Collector:
-        def __init__(self):
-            self.messages = []
-            self.lock = threading.Lock()
-
-        async def handle_DATA(self, server, session, envelope):
-            with self.lock:
-                self.messages.append(envelope)
-            return "250 Message accepted"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    collector.port = port
-    yield collector
-    controller.stop()
 
 
 def test_alert_email_and_inbox_link_to_the_public_address_not_the_publishers_host(
