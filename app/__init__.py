@@ -6,7 +6,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from config import CONFIGS, ProductionConfig
+from config import CONFIGS
+from config import ProductionConfig
 
 
 def create_app(
@@ -84,8 +85,15 @@ def register_converters(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the bare extension objects to this app."""
     from app.auth import session as login_session
-    from app.database import configure_engine, engine_options, include_in_autogenerate
-    from app.extensions import api, csrf, db, limiter, login_manager, migrate
+    from app.database import configure_engine
+    from app.database import engine_options
+    from app.database import include_in_autogenerate
+    from app.extensions import api
+    from app.extensions import csrf
+    from app.extensions import db
+    from app.extensions import limiter
+    from app.extensions import login_manager
+    from app.extensions import migrate
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
@@ -177,10 +185,12 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the CLI groups of every package."""
     from app.backup.cli import backup
-    from app.commands import orgs, users
+    from app.commands import orgs
+    from app.commands import users
     from dashboard.cli import dashboard
     from marketplace.cli import exchange
-    from passports.cli import demo, passports
+    from passports.cli import demo
+    from passports.cli import passports
 
     for group in (orgs, users, passports, demo, exchange, dashboard, backup):
         app.cli.add_command(group)

@@ -5,7 +5,8 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError
 
 from app.auth import services
-from app.auth.models import ORG_KINDS, ROLES
+from app.auth.models import ORG_KINDS
+from app.auth.models import ROLES
 from app.extensions import db
 
 orgs = AppGroup("orgs", help="Manage organisations.")

@@ -11,7 +11,9 @@ import math
 import sqlite3
 from collections.abc import Callable
 
-from flask import g, has_request_context, request
+from flask import g
+from flask import has_request_context
+from flask import request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 

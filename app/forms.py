@@ -1,6 +1,8 @@
 """Turn HTML form posts into the typed data the API schemas load, so both share one validation."""
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
 
 
 def _convert(field: fields.Field, raw: str):

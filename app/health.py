@@ -14,10 +14,13 @@ from pathlib import Path
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint
+from flask import current_app
+from flask import jsonify
 from sqlalchemy import text
 
-from app.extensions import db, limiter
+from app.extensions import db
+from app.extensions import limiter
 from app.storage import upload_root
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,8 @@ a package adds them with Flask's `app.add_template_filter`.
 
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask
+from flask import current_app
 
 _AFTER_RESTORE = "mpx.after_restore"
 

@@ -17,9 +17,13 @@ import re
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask
+from flask import g
+from flask import has_request_context
+from flask import request
 from flask_login import AnonymousUserMixin
 from sqlalchemy import inspect
 

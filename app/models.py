@@ -1,10 +1,13 @@
 """Column helpers shared by every package's models."""
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import DateTime, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
 from app.extensions import db
 

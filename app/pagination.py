@@ -16,11 +16,16 @@ The view returns a select (counted and sliced in SQL) or a list, and the decorat
 
 from functools import wraps
 
-from flask import current_app, request
-from marshmallow import RAISE, Schema, fields, validate
+from flask import current_app
+from flask import request
+from marshmallow import RAISE
+from marshmallow import Schema
+from marshmallow import fields
+from marshmallow import validate
 
 from app.extensions import db
-from app.schema_fields import MAX_ID, InputSchema
+from app.schema_fields import MAX_ID
+from app.schema_fields import InputSchema
 
 MAX_PER_PAGE = 200
 API_MAX_PER_PAGE = 100

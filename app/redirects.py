@@ -10,7 +10,8 @@ host in either. The query string may hold encoded spaces (`?q=oak%20door`): it c
 where the browser goes.
 """
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
 
 def safe_next(value: str | None, fallback: str | None = None) -> str | None:

@@ -16,10 +16,12 @@ client's address from the header; with 0 (the default) the header is ignored, si
 proxy of our own anyone can write it.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 
-from flask import Flask, current_app
+from flask import Flask
 from flask import Request as FlaskRequest
+from flask import current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 

@@ -7,7 +7,11 @@ import numbers
 from collections.abc import Mapping
 from datetime import UTC
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import pre_load
+from marshmallow import validate
 
 # The largest value of an INTEGER column (PostgreSQL int4): a larger id cannot exist.
 MAX_ID = 2**31 - 1

@@ -17,7 +17,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response
+from flask import Flask
+from flask import Response
 
 from app.storage import atomic_write
 

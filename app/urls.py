@@ -6,9 +6,12 @@ else must not point wherever the sender's request said. A path in ``PUBLIC_BASE_
 (``https://example.org/mpx``) is the prefix the app is mounted under.
 """
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
+from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import current_app
+from flask import has_request_context
+from flask import request
 
 
 def public_base_url() -> str:

@@ -5,7 +5,13 @@ again, and send a file."""
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 

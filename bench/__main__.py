@@ -24,11 +24,24 @@ import tempfile
 import time
 import traceback
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
-from bench import bench_images, bench_labels, faults, generate, mixed, overview, report, scan
-from bench.common import ROOT, PostgresServer, Result, Settings, log, sigterm_as_exit
+from bench import bench_images
+from bench import bench_labels
+from bench import faults
+from bench import generate
+from bench import mixed
+from bench import overview
+from bench import report
+from bench import scan
+from bench.common import ROOT
+from bench.common import PostgresServer
+from bench.common import Result
+from bench.common import Settings
+from bench.common import log
+from bench.common import sigterm_as_exit
 
 BENCHMARKS = (
     "generate",

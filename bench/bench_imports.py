@@ -25,16 +25,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import (
-    PostgresServer,
-    flask_command,
-    human_bytes,
-    log,
-    migrate,
-    row,
-    sigterm_as_exit,
-    sqlite_url,
-)
+from bench.common import PostgresServer
+from bench.common import flask_command
+from bench.common import human_bytes
+from bench.common import log
+from bench.common import migrate
+from bench.common import row
+from bench.common import sigterm_as_exit
+from bench.common import sqlite_url
 from bench.report import print_rows
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,7 +25,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from bench.common import PASSWORD, login, row
+from bench.common import PASSWORD
+from bench.common import login
+from bench.common import row
 from bench.report import print_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +47,8 @@ def _prepare(url: str, components: int):
     from app import create_app
     from app.auth import services as accounts
     from app.extensions import db
-    from passports import services, synthetic
+    from passports import services
+    from passports import synthetic
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
@@ -62,7 +65,9 @@ def _prepare(url: str, components: int):
 
 def bench_qr_function(count: int) -> dict:
     """Cold and warm PNG rate of the bare function, each image a different tag."""
-    from passports.qr import _symbol, box_size_for, qr_png
+    from passports.qr import _symbol
+    from passports.qr import box_size_for
+    from passports.qr import qr_png
     from passports.tags import new_tag
 
     urls = [f"https://mpx.example.org/t/{new_tag()}" for _ in range(count)]

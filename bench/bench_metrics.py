@@ -40,7 +40,9 @@ import uuid
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench.common import PASSWORD, login, row
+from bench.common import PASSWORD
+from bench.common import login
+from bench.common import row
 from bench.report import print_rows
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -40,11 +40,14 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/bench_search.py` as well as `-m`
@@ -262,9 +265,11 @@ def populate(app, listings: int, seed: int = 2026, progress=None) -> dict:
     from app.models import utcnow
     from bench.common import PASSWORD
     from marketplace import search
-    from marketplace.models import Listing, ListingComponent
+    from marketplace.models import Listing
+    from marketplace.models import ListingComponent
     from passports import services
-    from passports.models import Building, Component
+    from passports.models import Building
+    from passports.models import Component
 
     rng = random.Random(seed)
     timings = {}
@@ -497,7 +502,9 @@ def measure(db_name: str, url: str, listings: int, warmup: int, iterations: int)
 
     from app import create_app
     from app.extensions import db
-    from bench.common import explain, login, record_statements
+    from bench.common import explain
+    from bench.common import login
+    from bench.common import record_statements
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():

@@ -12,10 +12,13 @@ import time
 import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine
+from sqlalchemy import event
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_PORT = 5439

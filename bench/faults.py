@@ -42,8 +42,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench import servers
-from bench.common import PostgresServer, Result, log, scalar, sigterm_as_exit
-from bench.mixed import HTML_SHARE, MIX, Sizes, Workload, prepare, production_server
+from bench.common import PostgresServer
+from bench.common import Result
+from bench.common import log
+from bench.common import scalar
+from bench.common import sigterm_as_exit
+from bench.mixed import HTML_SHARE
+from bench.mixed import MIX
+from bench.mixed import Sizes
+from bench.mixed import Workload
+from bench.mixed import prepare
+from bench.mixed import production_server
 
 CLIENT_THREADS = 6
 CLIENT_TIMEOUT_S = 10

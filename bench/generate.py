@@ -12,19 +12,17 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import (
-    Result,
-    Settings,
-    human_bytes,
-    human_count,
-    log,
-    migrate,
-    run_measured,
-    scalar,
-    sqlite_size,
-    sqlite_url,
-    subprocess_env,
-)
+from bench.common import Result
+from bench.common import Settings
+from bench.common import human_bytes
+from bench.common import human_count
+from bench.common import log
+from bench.common import migrate
+from bench.common import run_measured
+from bench.common import scalar
+from bench.common import sqlite_size
+from bench.common import sqlite_url
+from bench.common import subprocess_env
 
 TARGET_S = 60.0
 TARGET_COMPONENTS = 1_000_000

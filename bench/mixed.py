@@ -41,27 +41,28 @@ import shutil
 import sys
 import tempfile
 import time
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from urllib.parse import urlencode
 
 from sqlalchemy import select
 
 from bench import servers
-from bench.common import (
-    PASSWORD,
-    PostgresServer,
-    Result,
-    human_count,
-    log,
-    migrate,
-    normalise_url,
-    scalar,
-    sigterm_as_exit,
-    subprocess_env,
-)
-from bench.scan import sample_tags, settle
+from bench.common import PASSWORD
+from bench.common import PostgresServer
+from bench.common import Result
+from bench.common import human_count
+from bench.common import log
+from bench.common import migrate
+from bench.common import normalise_url
+from bench.common import scalar
+from bench.common import sigterm_as_exit
+from bench.common import subprocess_env
+from bench.scan import sample_tags
+from bench.scan import settle
 
 WRK_SCRIPT = Path(__file__).with_name("mixed.lua")
 MIX = {"scan": 0.70, "search": 0.25, "event": 0.05}
@@ -138,7 +139,8 @@ def _contractor(app, count: int) -> tuple[str, list[int]]:
     from app.auth.models import Organisation
     from app.extensions import db
     from passports import services
-    from passports.models import Building, Component
+    from passports.models import Building
+    from passports.models import Component
 
     with app.app_context():
         portfolio = db.session.scalar(
@@ -174,7 +176,8 @@ def prepare(server: PostgresServer, workdir: Path, sizes: Sizes) -> Workload:
     the load reads (tags, search paths, component ids)."""
     from app import create_app
     from app.extensions import db
-    from bench import bench_search, generate
+    from bench import bench_search
+    from bench import generate
 
     start = time.perf_counter()
     url = server.new_database("mpx_mixed")

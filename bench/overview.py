@@ -22,19 +22,17 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench.common import (
-    PASSWORD,
-    Result,
-    Settings,
-    explain,
-    human_count,
-    log,
-    login,
-    migrate,
-    record_statements,
-    sqlite_url,
-    stats_ms,
-)
+from bench.common import PASSWORD
+from bench.common import Result
+from bench.common import Settings
+from bench.common import explain
+from bench.common import human_count
+from bench.common import log
+from bench.common import login
+from bench.common import migrate
+from bench.common import record_statements
+from bench.common import sqlite_url
+from bench.common import stats_ms
 
 TARGET_MS = 150.0
 
@@ -56,7 +54,8 @@ def prepare(url: str, components: int) -> Prepared:
     from app import create_app
     from app.auth import services as accounts
     from app.extensions import db
-    from passports import services, synthetic
+    from passports import services
+    from passports import synthetic
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     suffix = uuid.uuid4().hex[:8]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.common import Result, human_bytes
+from bench.common import Result
+from bench.common import human_bytes
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 COLUMNS = ("benchmark", "db", "figure", "target", "ok")

@@ -32,21 +32,21 @@ import sysconfig
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
+from sqlalchemy import text
 
 from bench import servers
-from bench.common import (
-    ROOT,
-    Result,
-    Settings,
-    human_count,
-    log,
-    normalise_url,
-    stats_ms,
-    subprocess_env,
-)
+from bench.common import ROOT
+from bench.common import Result
+from bench.common import Settings
+from bench.common import human_count
+from bench.common import log
+from bench.common import normalise_url
+from bench.common import stats_ms
+from bench.common import subprocess_env
 from bench.overview import profile as statement_profile
 
 TARGET_RATIO = 0.5

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, jsonify
+from flask import Flask
+from flask import jsonify
 from sqlalchemy import select
 
 BARE_PATH = "/bench/bare/<tag>"

@@ -25,7 +25,8 @@ def _install_hooks() -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    from passports import services, synthetic
+    from passports import services
+    from passports import synthetic
 
     original_load = services.load_material_library
     original_generate = synthetic.generate

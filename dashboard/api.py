@@ -1,13 +1,16 @@
 """REST API of the dashboards: a city's aggregates and an organisation's progress."""
 
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
+from flask_smorest import abort
 
 from app.auth.decorators import api_login_required
 from app.pagination import paginated
 from dashboard import queries
 from dashboard.permissions import organisation_for
-from dashboard.schemas import CitySchema, DashboardSchema, OrganisationArgs
+from dashboard.schemas import CitySchema
+from dashboard.schemas import DashboardSchema
+from dashboard.schemas import OrganisationArgs
 
 blp = Blueprint("dashboard_api", __name__, description="Dashboards of organisations and cities")
 

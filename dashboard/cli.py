@@ -2,11 +2,13 @@
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.extensions import db
 from dashboard import services
-from passports.metrics.stored import recompute_components, unscored_count
+from passports.metrics.stored import recompute_components
+from passports.metrics.stored import unscored_count
 from passports.models import Component
 
 dashboard = AppGroup("dashboard", help="Dashboards and stored metrics.")

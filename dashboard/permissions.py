@@ -12,7 +12,8 @@
   their own; admins may open any organisation's. Anyone else gets 404, as for a passport.
 """
 
-from flask import abort, current_app
+from flask import abort
+from flask import current_app
 from sqlalchemy import ColumnElement
 
 from app.auth.models import Organisation

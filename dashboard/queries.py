@@ -19,15 +19,28 @@ What each figure means:
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement
+from sqlalchemy import and_
+from sqlalchemy import false
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import utcnow
-from dashboard.models import BuildingActivity, BuildingMetricPart, BuildingMetrics
-from dashboard.permissions import city_is_open, own_part, sees_whole_city
-from marketplace.models import Listing, Reservation
-from passports.metrics.queries import SUMS, figures
-from passports.models import COMPONENT_STATUSES, Building, Component
+from dashboard.models import BuildingActivity
+from dashboard.models import BuildingMetricPart
+from dashboard.models import BuildingMetrics
+from dashboard.permissions import city_is_open
+from dashboard.permissions import own_part
+from dashboard.permissions import sees_whole_city
+from marketplace.models import Listing
+from marketplace.models import Reservation
+from passports.metrics.queries import SUMS
+from passports.metrics.queries import figures
+from passports.models import COMPONENT_STATUSES
+from passports.models import Building
+from passports.models import Component
 from passports.permissions import readable_buildings
 
 TOP_BUILDINGS = 25

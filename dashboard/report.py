@@ -5,26 +5,26 @@ Charts are vector drawings (reportlab graphics), so they print sharp at any size
 """
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table
+from reportlab.platypus import KeepTogether
+from reportlab.platypus import Spacer
+from reportlab.platypus import Table
 
 from passports.documents.charts import STATUS_COLOURS
-from passports.documents.pdfkit import (
-    CONTENT_WIDTH,
-    bar_drawing,
-    carbon_text,
-    column_drawing,
-    completeness_drawing,
-    data_table,
-    families_drawing,
-    fit,
-    fonts,
-    kpi_table,
-    mass_text,
-    paragraph,
-    render_pdf,
-    score_text,
-    words,
-)
+from passports.documents.pdfkit import CONTENT_WIDTH
+from passports.documents.pdfkit import bar_drawing
+from passports.documents.pdfkit import carbon_text
+from passports.documents.pdfkit import column_drawing
+from passports.documents.pdfkit import completeness_drawing
+from passports.documents.pdfkit import data_table
+from passports.documents.pdfkit import families_drawing
+from passports.documents.pdfkit import fit
+from passports.documents.pdfkit import fonts
+from passports.documents.pdfkit import kpi_table
+from passports.documents.pdfkit import mass_text
+from passports.documents.pdfkit import paragraph
+from passports.documents.pdfkit import render_pdf
+from passports.documents.pdfkit import score_text
+from passports.documents.pdfkit import words
 
 METHOD_NOTES = (
     "Mass: as recorded in each component's passport, or derived from its volume and the "

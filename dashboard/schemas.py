@@ -1,8 +1,11 @@
 """Schemas of the dashboard API: outputs only, plus the query arguments."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema
+from marshmallow import fields
 
-from app.schema_fields import Id, InputSchema, UtcDateTime
+from app.schema_fields import Id
+from app.schema_fields import InputSchema
+from app.schema_fields import UtcDateTime
 
 
 class OrganisationArgs(InputSchema):

@@ -19,27 +19,35 @@ Rows written below the ORM (synthetic data, or a database from before these tabl
 covered by `refresh_all`, run by `flask dashboard refresh`.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from itertools import chain
 
-from sqlalchemy import delete, func, inspect, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import inspect
+from sqlalchemy import literal
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm.attributes import get_history
 
 from app.database import listen_once
 from app.extensions import db
 from app.models import utcnow
-from dashboard.models import BuildingActivity, BuildingMetricPart, BuildingMetrics
-from passports.metrics.queries import EMPTY_SUMS, SUMS, building_sums
+from dashboard.models import BuildingActivity
+from dashboard.models import BuildingMetricPart
+from dashboard.models import BuildingMetrics
+from passports.metrics.queries import EMPTY_SUMS
+from passports.metrics.queries import SUMS
+from passports.metrics.queries import building_sums
 from passports.metrics.stored import recompute_components
-from passports.models import (
-    Building,
-    Component,
-    ComponentEvent,
-    ComponentHazard,
-    ComponentMaterial,
-    Material,
-)
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentEvent
+from passports.models import ComponentHazard
+from passports.models import ComponentMaterial
+from passports.models import Material
 
 _PENDING = "dashboard_pending_buildings"
 CHUNK = 500

@@ -6,8 +6,13 @@ Who sees what is decided in `dashboard.permissions`. Charts are SVG drawn on the
 import re
 import unicodedata
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import render_template
+from flask import request
+from flask_login import current_user
+from flask_login import login_required
 
 from app.urls import public_base_url
 from app.views import download
@@ -15,16 +20,14 @@ from dashboard import queries
 from dashboard.exports import dashboard_csv
 from dashboard.permissions import organisation_for
 from dashboard.report import render_dashboard_pdf
-from passports.documents.charts import (
-    STATUS_COLOURS,
-    bar_chart,
-    column_chart,
-    completeness_chart,
-    family_chart,
-    mass_text,
-    score_scale,
-    words,
-)
+from passports.documents.charts import STATUS_COLOURS
+from passports.documents.charts import bar_chart
+from passports.documents.charts import column_chart
+from passports.documents.charts import completeness_chart
+from passports.documents.charts import family_chart
+from passports.documents.charts import mass_text
+from passports.documents.charts import score_scale
+from passports.documents.charts import words
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/dashboard")
 

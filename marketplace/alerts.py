@@ -8,9 +8,13 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from flask import abort, current_app
+from flask import abort
+from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
@@ -18,10 +22,13 @@ from app.audit.values import id_ranges
 from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
-from app.models import stamp_once, utcnow
+from app.models import stamp_once
+from app.models import utcnow
 from app.urls import external_url
 from marketplace import search
-from marketplace.models import Listing, Notification, SavedSearch
+from marketplace.models import Listing
+from marketplace.models import Notification
+from marketplace.models import SavedSearch
 from marketplace.queries import _conditions
 from marketplace.schemas import ListingQueryArgs
 

@@ -7,29 +7,31 @@ from flask_smorest.error_handler import ErrorSchema
 from marshmallow import RAISE
 
 from app.auth.decorators import api_login_required
-from app.extensions import csrf, db
+from app.extensions import csrf
+from app.extensions import db
 from app.pagination import paginated
 from app.urls import external_url
-from marketplace import alerts, exports, queries, services, transfer
-from marketplace.models import Listing, Reservation
-from marketplace.permissions import (
-    listing_for,
-    require_buyer,
-    reservation_for,
-    reservations_for,
-)
-from marketplace.schemas import (
-    HazardConflictSchema,
-    ListingCreateSchema,
-    ListingSchema,
-    ListingSearchArgs,
-    ListingUpdateSchema,
-    QuantityConflictSchema,
-    ReservationCreateSchema,
-    ReservationSchema,
-    SearchSchema,
-    StatusConflictSchema,
-)
+from marketplace import alerts
+from marketplace import exports
+from marketplace import queries
+from marketplace import services
+from marketplace import transfer
+from marketplace.models import Listing
+from marketplace.models import Reservation
+from marketplace.permissions import listing_for
+from marketplace.permissions import require_buyer
+from marketplace.permissions import reservation_for
+from marketplace.permissions import reservations_for
+from marketplace.schemas import HazardConflictSchema
+from marketplace.schemas import ListingCreateSchema
+from marketplace.schemas import ListingSchema
+from marketplace.schemas import ListingSearchArgs
+from marketplace.schemas import ListingUpdateSchema
+from marketplace.schemas import QuantityConflictSchema
+from marketplace.schemas import ReservationCreateSchema
+from marketplace.schemas import ReservationSchema
+from marketplace.schemas import SearchSchema
+from marketplace.schemas import StatusConflictSchema
 from passports.permissions import building_for
 
 blp = Blueprint("exchange_api", __name__, description="The exchange: listings and reservations")

@@ -6,16 +6,15 @@ from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 
 from app.auth.decorators import api_login_required
-from app.extensions import csrf, db
+from app.extensions import csrf
+from app.extensions import db
 from app.pagination import paginated
 from marketplace import alerts
 from marketplace.permissions import require_buyer
-from marketplace.schemas import (
-    NotificationQueryArgs,
-    NotificationSchema,
-    SavedSearchCreateSchema,
-    SavedSearchSchema,
-)
+from marketplace.schemas import NotificationQueryArgs
+from marketplace.schemas import NotificationSchema
+from marketplace.schemas import SavedSearchCreateSchema
+from marketplace.schemas import SavedSearchSchema
 
 blp = Blueprint(
     "exchange_alerts_api",

@@ -13,7 +13,9 @@ On top of `flask demo load` (passports/demo.py):
   for part of the bricks: one reservation, waiting for the hospital owner's answer.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -24,7 +26,8 @@ from marketplace import services
 from marketplace.models import Listing
 from passports import demo as passport_demo
 from passports import services as passport_services
-from passports.models import Building, Component
+from passports.models import Building
+from passports.models import Component
 
 BRICKS_TITLE = "Yellow facing brick, 1962, lime mortar (4 facades)"
 SCHOOL = "Katrinedals Skole"

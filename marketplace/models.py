@@ -1,29 +1,36 @@
 """Listings on the exchange, the components they offer, reservations, saved searches and the
 in-app inbox."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Date
+from sqlalchemy import DateTime
+from sqlalchemy import Float
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from app.auth.models import Organisation, User, _in
+from app.auth.models import Organisation
+from app.auth.models import User
+from app.auth.models import _in
 from app.extensions import db
-from app.models import CreatedMixin, StoredFileMixin, TimestampMixin
-from passports.models import Building, Component
-from passports.models.vocab import MATERIAL_FAMILIES, UNITS
+from app.models import CreatedMixin
+from app.models import StoredFileMixin
+from app.models import TimestampMixin
+from passports.models import Building
+from passports.models import Component
+from passports.models.vocab import MATERIAL_FAMILIES
+from passports.models.vocab import UNITS
 
 LISTING_STATUSES = ("draft", "published", "sold_out", "withdrawn", "expired")
 PRICE_BASES = ("fixed", "free", "on_request")

@@ -9,11 +9,18 @@ reservation with them: a list never shows what the detail would answer 404 to.
 """
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
+from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import exists
+from sqlalchemy import false
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import true
 
 from app.errors import Forbidden
 from app.extensions import db
-from marketplace.models import Listing, Reservation
+from marketplace.models import Listing
+from marketplace.models import Reservation
 from marketplace.queries import visible_listing
 from passports.models import Building
 from passports.permissions import can_write_building

@@ -5,23 +5,26 @@ from datetime import date
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    case,
-    func,
-    null,
-    or_,
-    select,
-    union_all,
-)
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import null
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import union_all
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from marketplace import search
-from marketplace.models import Listing, ListingComponent
+from marketplace.models import Listing
+from marketplace.models import ListingComponent
 from passports.cpv import cpv_codes
-from passports.metrics import EARTH_RADIUS_KM, bounding_box, haversine_km, transport_kg
+from passports.metrics import EARTH_RADIUS_KM
+from passports.metrics import bounding_box
+from passports.metrics import haversine_km
+from passports.metrics import transport_kg
 from passports.models import Component
 
 FACETS = ("cpv_division", "material_family", "condition", "city")

@@ -2,12 +2,24 @@
 
 from flask import url_for
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+from marshmallow import validates_schema
 
-from app.pagination import PageArgs, envelope
-from app.schema_fields import AT_MOST_AMOUNT, Id, InputSchema, Number, StrictFloat, UtcDateTime
+from app.pagination import PageArgs
+from app.pagination import envelope
+from app.schema_fields import AT_MOST_AMOUNT
+from app.schema_fields import Id
+from app.schema_fields import InputSchema
+from app.schema_fields import Number
+from app.schema_fields import StrictFloat
+from app.schema_fields import UtcDateTime
 from marketplace.models import PRICE_BASES
-from passports.cpv import CPV_CODE, CPV_FORMAT, cpv_label
+from passports.cpv import CPV_CODE
+from passports.cpv import CPV_FORMAT
+from passports.cpv import cpv_label
 from passports.models import MATERIAL_FAMILIES
 
 SORTS = ("relevance", "distance", "available_from", "co2_avoided", "newest")

@@ -19,18 +19,16 @@ SQLite. Scores differ between the databases; the order of clear cases does not.
 import re
 import unicodedata
 
-from sqlalchemy import (
-    ColumnElement,
-    Float,
-    Select,
-    column,
-    func,
-    literal,
-    literal_column,
-    select,
-    table,
-    text,
-)
+from sqlalchemy import ColumnElement
+from sqlalchemy import Float
+from sqlalchemy import Select
+from sqlalchemy import column
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import literal_column
+from sqlalchemy import select
+from sqlalchemy import table
+from sqlalchemy import text
 
 from app.extensions import db
 from marketplace.models import Listing

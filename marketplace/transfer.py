@@ -16,19 +16,21 @@ from sqlalchemy import select
 from app.errors import Conflict
 from app.extensions import db
 from app.models import utcnow
-from marketplace.models import Reservation, ReservationComponent
-from marketplace.services import EPSILON, expect_status, summarise
+from marketplace.models import Reservation
+from marketplace.models import ReservationComponent
+from marketplace.services import EPSILON
+from marketplace.services import expect_status
+from marketplace.services import summarise
 from passports.lifecycle import status_path
-from passports.models import (
-    AMOUNT_FIELDS,
-    IDENTITY_FIELDS,
-    PASSPORT_FIELDS,
-    Building,
-    Component,
-    ComponentHazard,
-    ComponentMaterial,
-)
-from passports.services import record_system_event, unique_tag
+from passports.models import AMOUNT_FIELDS
+from passports.models import IDENTITY_FIELDS
+from passports.models import PASSPORT_FIELDS
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentHazard
+from passports.models import ComponentMaterial
+from passports.services import record_system_event
+from passports.services import unique_tag
 
 # What a part split off a lot takes over as it is: every passport field but the amounts (it
 # takes its share of them) and those that name one physical item; and where the lot came from.

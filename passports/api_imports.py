@@ -5,35 +5,38 @@ components were written, 422 with the numbered row/column errors when anything i
 which case nothing is written. The import runs within the request: API clients wait for it.
 """
 
-from flask import Response, request
+from flask import Response
+from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
+from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
 
 from app.auth.decorators import api_login_required
 from app.errors import ServiceError
-from app.extensions import csrf, db
+from app.extensions import csrf
+from app.extensions import db
 from app.pagination import paginated
 from passports.imports import queries
 from passports.imports import services as imports
 from passports.imports.files import store_upload
 from passports.imports.models import ImportRun
 from passports.imports.report import error_lines
-from passports.imports.schemas import (
-    ImportFailedSchema,
-    ImportFileSchema,
-    ImportFormSchema,
-    ImportReportSchema,
-    ImportRunListSchema,
-    ImportRunSchema,
-    MappingCreateSchema,
-    MappingQueryArgs,
-    MappingSchema,
-    MappingUpdateSchema,
-    TemplateArgs,
-)
+from passports.imports.schemas import ImportFailedSchema
+from passports.imports.schemas import ImportFileSchema
+from passports.imports.schemas import ImportFormSchema
+from passports.imports.schemas import ImportReportSchema
+from passports.imports.schemas import ImportRunListSchema
+from passports.imports.schemas import ImportRunSchema
+from passports.imports.schemas import MappingCreateSchema
+from passports.imports.schemas import MappingQueryArgs
+from passports.imports.schemas import MappingSchema
+from passports.imports.schemas import MappingUpdateSchema
+from passports.imports.schemas import TemplateArgs
 from passports.imports.staging import scratch_folder
-from passports.imports.template import XLSX_MIMETYPE, template_csv, template_xlsx
+from passports.imports.template import XLSX_MIMETYPE
+from passports.imports.template import template_csv
+from passports.imports.template import template_xlsx
 from passports.permissions import building_for
 
 blp = Blueprint("imports_api", __name__, description="Bulk import of components")

@@ -5,7 +5,8 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from passports import demo as demo_world
-from passports import services, synthetic
+from passports import services
+from passports import synthetic
 
 passports = AppGroup("passports", help="Building passports.")
 demo = AppGroup("demo", help="Demo and synthetic data.")

@@ -3,7 +3,8 @@ until a clearance (survey, removal certificate, lab result) is recorded. Other s
 recorded and shown, but do not block. Everything that asks "is this component still hazardous?"
 asks here: the exchange before it publishes, the events before a component is disturbed."""
 
-from passports.models import Component, ComponentHazard
+from passports.models import Component
+from passports.models import ComponentHazard
 
 BLOCKING_HAZARDS = ("asbestos", "pcb", "lead")
 

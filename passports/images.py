@@ -12,7 +12,8 @@ and is answered as such, never as a server error.
 import io
 import warnings
 
-from flask import Flask, current_app
+from flask import Flask
+from flask import current_app
 from PIL import Image
 
 DEFAULT_MAX_IMAGE_PIXELS = 50_000_000

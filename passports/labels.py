@@ -32,9 +32,12 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from passports.documents.pdfkit import Fonts, fit
+from passports.documents.pdfkit import Fonts
+from passports.documents.pdfkit import fit
 from passports.documents.pdfkit import fonts as document_fonts
-from passports.qr import QUIET_ZONE, dark_runs, qr_width
+from passports.qr import QUIET_ZONE
+from passports.qr import dark_runs
+from passports.qr import qr_width
 from passports.tags import format_tag
 
 MM = 72 / 25.4

@@ -1,7 +1,8 @@
 """The component lifecycle: which status may follow which."""
 
 from passports.hazards import uncleared_hazards
-from passports.models import COMPONENT_STATUSES, STATUS_CHAIN
+from passports.models import COMPONENT_STATUSES
+from passports.models import STATUS_CHAIN
 
 
 def allowed_next(status: str) -> tuple[str, ...]:

@@ -8,7 +8,8 @@ Material fractions are shares of the component's volume (as IFC layer thicknesse
 When the mass is given directly, it is split over the materials by the same shares.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 
 @dataclass(frozen=True)

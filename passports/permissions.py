@@ -12,11 +12,18 @@ but not change answers 403.
 from datetime import date
 
 from flask import abort
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement
+from sqlalchemy import exists
+from sqlalchemy import false
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import true
 
 from app.errors import Forbidden
 from app.extensions import db
-from passports.models import Building, BuildingAccess, Component
+from passports.models import Building
+from passports.models import BuildingAccess
+from passports.models import Component
 
 GRANTEE_ROLES = ("owner", "contractor")
 

@@ -10,11 +10,17 @@ from pathlib import Path
 
 from flask import current_app
 from marshmallow import ValidationError
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
+from PIL import ImageOps
+from PIL import UnidentifiedImageError
 
 from app.errors import ServiceError
-from app.storage import ensure_folder, upload_root, write_bytes
-from passports.images import TooManyPixels, open_image, pixel_budget
+from app.storage import ensure_folder
+from app.storage import upload_root
+from app.storage import write_bytes
+from passports.images import TooManyPixels
+from passports.images import open_image
+from passports.images import pixel_budget
 
 FORMATS = {
     "JPEG": ("image/jpeg", "jpg"),

@@ -2,19 +2,23 @@
 
 from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import bindparam
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 
 from app.extensions import db
 from passports.gs1 import normalize_gtin
 from passports.lineage import lineage
-from passports.models import (
-    Building,
-    Component,
-    ComponentEvent,
-    ComponentHazard,
-    ComponentMaterial,
-    Material,
-)
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentEvent
+from passports.models import ComponentHazard
+from passports.models import ComponentMaterial
+from passports.models import Material
 from passports.permissions import readable_buildings
 
 HAZARD_LIST_LIMIT = 100

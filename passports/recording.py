@@ -1,18 +1,24 @@
 """The edge of event recording, shared by the API and the scan page: read the request,
 validate, keep photos off the disk until the row exists, commit once, honour Idempotency-Key."""
 
-from flask import current_app, request
+from flask import current_app
+from flask import request
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Forbidden, ServiceError
+from app.errors import Forbidden
+from app.errors import ServiceError
 from app.extensions import db
 from app.forms import form_data
-from app.schema_fields import NUL_MESSAGE, has_nul
+from app.schema_fields import NUL_MESSAGE
+from app.schema_fields import has_nul
 from passports import services
-from passports.models import Component, ComponentEvent
+from passports.models import Component
+from passports.models import ComponentEvent
 from passports.permissions import can_record_events
-from passports.photos import prepare_photo, remove_photos, write_photo
+from passports.photos import prepare_photo
+from passports.photos import remove_photos
+from passports.photos import write_photo
 from passports.schemas import EventCreateSchema
 
 MAX_KEY_LENGTH = 100

@@ -17,12 +17,16 @@ people.
 import re
 import warnings
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
 import zxingcpp
-from PIL import Image, ImageOps
+from PIL import Image
+from PIL import ImageOps
 
-from passports.images import DEFAULT_MAX_IMAGE_PIXELS, TooManyPixels, open_image
+from passports.images import DEFAULT_MAX_IMAGE_PIXELS
+from passports.images import TooManyPixels
+from passports.images import open_image
 from passports.tags import normalize_tag
 
 FIRST_SIDE = 1600

@@ -19,28 +19,32 @@ are removed before writing all the same, since that is free.
 import base64
 import random
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from operator import itemgetter
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app.auth.models import Organisation
 from app.extensions import db
 from app.models import utcnow
-from passports.models import (
-    CATEGORIES,
-    CONNECTION_TYPES,
-    Building,
-    Component,
-    ComponentHazard,
-    ComponentMaterial,
-    Material,
-)
+from passports.models import CATEGORIES
+from passports.models import CONNECTION_TYPES
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentHazard
+from passports.models import ComponentMaterial
+from passports.models import Material
 from passports.models.buildings import BUILDING_FIELDS
-from passports.tags import ALPHABET, LENGTH
+from passports.tags import ALPHABET
+from passports.tags import LENGTH
 
 CITIES = (
     ("Amsterdam", "NL", 52.37, 4.90),

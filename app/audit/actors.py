@@ -10,7 +10,11 @@ import uuid
 from dataclasses import dataclass
 
 import click
-from flask import current_app, g, has_app_context, has_request_context, request
+from flask import current_app
+from flask import g
+from flask import has_app_context
+from flask import has_request_context
+from flask import request
 from flask_login import current_user
 
 from app.models import utcnow

@@ -3,8 +3,10 @@
 from flask_smorest import Blueprint
 
 from app.audit import queries
-from app.audit.schemas import AuditEntrySchema, AuditQueryArgs
-from app.auth.decorators import api_login_required, roles_required
+from app.audit.schemas import AuditEntrySchema
+from app.audit.schemas import AuditQueryArgs
+from app.auth.decorators import api_login_required
+from app.auth.decorators import roles_required
 from app.pagination import paginated
 
 blp = Blueprint("audit_api", __name__, description="The audit log of every write (admins only)")

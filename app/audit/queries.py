@@ -1,8 +1,13 @@
 """Reading the audit log: filtered, newest first, and each entry as field-by-field changes."""
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.audit.services import IGNORED_TABLES

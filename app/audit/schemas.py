@@ -1,10 +1,13 @@
 """Schemas of the audit API: the filters (input) and an entry (output)."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
+from marshmallow import fields
+from marshmallow import validate
 
 from app.audit.models import ACTIONS
 from app.pagination import PageArgs
-from app.schema_fields import InputSchema, UtcDateTime
+from app.schema_fields import InputSchema
+from app.schema_fields import UtcDateTime
 
 
 class AuditFilters(InputSchema):

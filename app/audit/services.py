@@ -29,12 +29,17 @@ Not captured, on purpose:
 
 from functools import cache
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert
+from sqlalchemy import inspect
+from sqlalchemy import select
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import NO_VALUE
 
-from app.audit.actors import Actor, context, current_actor
-from app.audit.models import ACTIONS, AuditEntry
+from app.audit.actors import Actor
+from app.audit.actors import context
+from app.audit.actors import current_actor
+from app.audit.models import ACTIONS
+from app.audit.models import AuditEntry
 from app.audit.values import fields
 from app.database import listen_once
 from app.extensions import db

@@ -11,7 +11,9 @@ import json
 import math
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 from decimal import Decimal
 from enum import Enum
 

@@ -1,8 +1,12 @@
 """The audit log page for administrators: every write, filtered, newest first."""
 
-from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
-from marshmallow import EXCLUDE, ValidationError
+from flask import Blueprint
+from flask import render_template
+from flask import request
+from flask_login import current_user
+from flask_login import login_required
+from marshmallow import EXCLUDE
+from marshmallow import ValidationError
 
 from app.audit import queries
 from app.audit.models import ACTIONS

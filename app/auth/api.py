@@ -1,25 +1,29 @@
 """REST endpoints for authentication: issue, list and revoke API tokens; change the password;
 log out everywhere."""
 
-from flask_login import current_user, logout_user
-from flask_smorest import Blueprint, abort
+from flask_login import current_user
+from flask_login import logout_user
+from flask_smorest import Blueprint
+from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
 from sqlalchemy import select
 
 from app.audit.actors import set_actor
 from app.auth import services
-from app.auth.decorators import api_login_required, login_rate_limit
+from app.auth.decorators import api_login_required
+from app.auth.decorators import login_rate_limit
 from app.auth.lockout import AccountLocked
 from app.auth.models import ApiToken
-from app.auth.schemas import (
-    CredentialsSchema,
-    PasswordChangeSchema,
-    TokenIssuedSchema,
-    TokenSchema,
-    UserSchema,
-)
-from app.auth.session import bearer_authenticated, renew_login
-from app.extensions import csrf, db, limiter
+from app.auth.schemas import CredentialsSchema
+from app.auth.schemas import PasswordChangeSchema
+from app.auth.schemas import TokenIssuedSchema
+from app.auth.schemas import TokenSchema
+from app.auth.schemas import UserSchema
+from app.auth.session import bearer_authenticated
+from app.auth.session import renew_login
+from app.extensions import csrf
+from app.extensions import db
+from app.extensions import limiter
 from app.pagination import paginated
 
 blp = Blueprint("auth_api", __name__, description="API tokens and the current user")

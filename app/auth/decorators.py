@@ -2,7 +2,8 @@
 
 from functools import wraps
 
-from flask import current_app, request
+from flask import current_app
+from flask import request
 from flask_login import current_user
 from flask_smorest import abort
 

@@ -30,7 +30,9 @@ import logging
 import math
 import time
 
-from flask import current_app, has_request_context, request
+from flask import current_app
+from flask import has_request_context
+from flask import request
 from limits import parse
 
 from app.extensions import limiter

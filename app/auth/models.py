@@ -3,11 +3,19 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint
+from sqlalchemy import DateTime
+from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from app.extensions import db
-from app.models import CreatedMixin, TimestampMixin, utcnow
+from app.models import CreatedMixin
+from app.models import TimestampMixin
+from app.models import utcnow
 
 ROLES = ("admin", "owner", "contractor", "buyer")
 ORG_KINDS = ("municipality", "company", "contractor", "dealer")

@@ -1,7 +1,8 @@
 """Password hashing with argon2id, and the rules a new password must follow."""
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.exceptions import InvalidHashError
+from argon2.exceptions import VerificationError
 
 _hasher = PasswordHasher()
 

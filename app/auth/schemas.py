@@ -1,9 +1,12 @@
 """Schemas for credentials, tokens and password changes."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
+from marshmallow import fields
+from marshmallow import validate
 
 from app.auth.passwords import MAX_PASSWORD_LENGTH
-from app.schema_fields import InputSchema, UtcDateTime
+from app.schema_fields import InputSchema
+from app.schema_fields import UtcDateTime
 
 # The longest life a token may be given: a token that must live longer is one never to expire.
 MAX_TOKEN_DAYS = 3650

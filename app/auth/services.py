@@ -5,13 +5,22 @@ import secrets
 from datetime import timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.auth import lockout
-from app.auth.models import ORG_KINDS, ROLES, ApiToken, Organisation, User
-from app.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
+from app.auth.models import ORG_KINDS
+from app.auth.models import ROLES
+from app.auth.models import ApiToken
+from app.auth.models import Organisation
+from app.auth.models import User
+from app.auth.passwords import hash_password
+from app.auth.passwords import needs_rehash
+from app.auth.passwords import password_problems
+from app.auth.passwords import verify_password
 from app.extensions import db
-from app.models import stamp_once, utcnow
+from app.models import stamp_once
+from app.models import utcnow
 
 TOKEN_PREFIX = "mpx_"
 WRONG_CURRENT_PASSWORD = "The current password is not correct."

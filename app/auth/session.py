@@ -1,7 +1,10 @@
 """How a request becomes a user: the session cookie for pages, a bearer token for the API."""
 
-from flask import current_app, g, request
-from flask_login import LoginManager, login_user
+from flask import current_app
+from flask import g
+from flask import request
+from flask_login import LoginManager
+from flask_login import login_user
 
 from app.auth.models import User
 from app.extensions import db

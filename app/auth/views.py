@@ -1,7 +1,16 @@
 """Login, logout, password change, "log out everywhere" and the token page."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from flask_login import login_user
+from flask_login import logout_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -11,8 +20,10 @@ from app.auth.lockout import AccountLocked
 from app.auth.models import ApiToken
 from app.auth.schemas import TokenOptionsSchema
 from app.auth.session import renew_login
-from app.extensions import db, limiter
-from app.forms import form_data, load_form
+from app.extensions import db
+from app.extensions import limiter
+from app.forms import form_data
+from app.forms import load_form
 from app.redirects import safe_next
 
 bp = Blueprint("auth", __name__)

@@ -21,11 +21,15 @@ a NOT NULL JSON column holds its documents as they are.
 import base64
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Column, null
+from sqlalchemy import Column
+from sqlalchemy import null
 from sqlalchemy import types as sqltypes
 
 Encoder = Callable[[object], object]

@@ -20,21 +20,23 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection
+from sqlalchemy import Table
 
 from app.backup import tables as schema
-from app.backup.archive import ArchiveReader, BackupError, safe_member_path
+from app.backup.archive import ArchiveReader
+from app.backup.archive import BackupError
+from app.backup.archive import safe_member_path
 from app.backup.codec import row_decoder
-from app.backup.services import (
-    CHUNK,
-    RESTORE_PREFIX,
-    Progress,
-    Silent,
-    archived_columns,
-)
+from app.backup.services import CHUNK
+from app.backup.services import RESTORE_PREFIX
+from app.backup.services import Progress
+from app.backup.services import Silent
+from app.backup.services import archived_columns
 from app.extensions import db
 from app.hooks import run_after_restore
 from app.storage import upload_root

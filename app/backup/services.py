@@ -11,28 +11,27 @@ missing photo.
 import json
 import os
 import stat
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection
+from sqlalchemy import Table
+from sqlalchemy import select
 
 from app.backup import tables as schema
-from app.backup.archive import (
-    FORMAT,
-    FORMAT_VERSION,
-    TABLES_PREFIX,
-    UPLOADS_PREFIX,
-    ArchiveReader,
-    ArchiveWriter,
-    BackupError,
-)
-from app.backup.codec import (
-    UnsupportedColumn,
-    column_kind,
-    row_encoder,
-    wrapped_json,
-)
+from app.backup.archive import FORMAT
+from app.backup.archive import FORMAT_VERSION
+from app.backup.archive import TABLES_PREFIX
+from app.backup.archive import UPLOADS_PREFIX
+from app.backup.archive import ArchiveReader
+from app.backup.archive import ArchiveWriter
+from app.backup.archive import BackupError
+from app.backup.codec import UnsupportedColumn
+from app.backup.codec import column_kind
+from app.backup.codec import row_encoder
+from app.backup.codec import wrapped_json
 from app.extensions import db
 from app.storage import upload_root
 

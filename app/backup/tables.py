@@ -16,7 +16,14 @@ dashboards' per-building aggregates included: they are plain tables and columns,
 them restores exactly what was there, faster than recomputing it.
 """
 
-from sqlalchemy import Column, Connection, MetaData, Table, func, inspect, select, text
+from sqlalchemy import Column
+from sqlalchemy import Connection
+from sqlalchemy import MetaData
+from sqlalchemy import Table
+from sqlalchemy import func
+from sqlalchemy import inspect
+from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
 EXCLUDED_TABLES = frozenset({"alembic_version"})

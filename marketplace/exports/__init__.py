@@ -9,24 +9,21 @@
   with one `award` release.
 """
 
-from marketplace.exports.columns import (
-    COLUMNS,
-    COMPONENT_COLUMNS,
-    EXPORT_CAP,
-    UNCEFACT,
-    listing_record,
-)
-from marketplace.exports.ocds import OCDS_PREFIX, ocds_release_package
-from marketplace.exports.sheets import (
-    CSV_MIME,
-    FORMATS,
-    XLSX_MIME,
-    csv_lines,
-    defuse,
-    export_listing,
-    export_search,
-    xlsx_bytes,
-)
+from marketplace.exports.columns import COLUMNS
+from marketplace.exports.columns import COMPONENT_COLUMNS
+from marketplace.exports.columns import EXPORT_CAP
+from marketplace.exports.columns import UNCEFACT
+from marketplace.exports.columns import listing_record
+from marketplace.exports.ocds import OCDS_PREFIX
+from marketplace.exports.ocds import ocds_release_package
+from marketplace.exports.sheets import CSV_MIME
+from marketplace.exports.sheets import FORMATS
+from marketplace.exports.sheets import XLSX_MIME
+from marketplace.exports.sheets import csv_lines
+from marketplace.exports.sheets import defuse
+from marketplace.exports.sheets import export_listing
+from marketplace.exports.sheets import export_search
+from marketplace.exports.sheets import xlsx_bytes
 
 __all__ = [
     "COLUMNS",

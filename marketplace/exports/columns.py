@@ -12,7 +12,9 @@ from marketplace import queries
 from marketplace.models import Listing
 from passports.cpv import cpv_label
 from passports.metrics import DEFAULT_TRANSPORT_KGCO2E_PER_TKM
-from passports.models import CONDITION_GRADES, Component, ComponentMaterial
+from passports.models import CONDITION_GRADES
+from passports.models import Component
+from passports.models import ComponentMaterial
 
 EXPORT_CAP = 10_000
 BATCH = 500

@@ -5,7 +5,8 @@ An accepted reservation is a pending award; a collected one is active.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 from marketplace.exports.columns import UNCEFACT
 from marketplace.models import Reservation

@@ -3,20 +3,21 @@ Flask responses that download them."""
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 from app.urls import public_base_url
-from marketplace.exports.columns import (
-    CO2_METHOD,
-    COLUMNS,
-    COMPONENT_COLUMNS,
-    EXPORT_CAP,
-    Column,
-    component_records,
-    listing_record,
-    search_records,
-)
+from marketplace.exports.columns import CO2_METHOD
+from marketplace.exports.columns import COLUMNS
+from marketplace.exports.columns import COMPONENT_COLUMNS
+from marketplace.exports.columns import EXPORT_CAP
+from marketplace.exports.columns import Column
+from marketplace.exports.columns import component_records
+from marketplace.exports.columns import listing_record
+from marketplace.exports.columns import search_records
 from marketplace.models import Listing
 
 CSV_MIME = "text/csv; charset=utf-8"
@@ -110,7 +111,8 @@ def _table(book, title: str, records: Iterable[dict], columns: tuple[Column, ...
 
 def _about(book, context: list[tuple[str, str]], tables) -> None:
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
+    from openpyxl.styles import Font
 
     sheet = book.create_sheet("About")
     sheet.column_dimensions["A"].width = 34
@@ -181,7 +183,8 @@ def filename(stem: str, fmt: str) -> str:
 
 def download(body, fmt: str, name: str):
     """A Flask response that downloads `body` (bytes, or an iterator of CSV text)."""
-    from flask import Response, stream_with_context
+    from flask import Response
+    from flask import stream_with_context
 
     if fmt == "csv" and not isinstance(body, bytes | str):
         body = stream_with_context(body)

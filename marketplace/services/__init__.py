@@ -5,38 +5,32 @@ commits. A reservation changes the listing and the reservation together or not a
 - listings: create, edit, publish (and tell saved searches), withdraw and expire listings;
 - reservations: reserve a quantity, and accept, reject or cancel a reservation."""
 
-from marketplace.services.listings import (  # noqa: F401
-    create_listing,
-    expire_listings,
-    publish_and_notify,
-    publish_listing,
-    summarise,
-    update_listing,
-    withdraw_listing,
-)
-from marketplace.services.reservations import (  # noqa: F401
-    accept_reservation,
-    cancel_reservation,
-    expect_status,
-    reject_reservation,
-    reservation_co2,
-    reserve_listing,
-)
-from marketplace.services.rules import (  # noqa: F401
-    EDITABLE,
-    EPSILON,
-    FUTURE_BUILDINGS,
-    HARVESTED,
-    LISTABLE,
-    OPEN_LISTING,
-    components_editable,
-    default_cpv,
-    ensure_editable,
-    is_editable,
-    listable_statuses,
-    listing_defaults,
-    main_cpv,
-    offered_elsewhere,
-    offers_future_stock,
-    unresolved_hazards,
-)
+from marketplace.services.listings import create_listing  # noqa: F401
+from marketplace.services.listings import expire_listings  # noqa: F401
+from marketplace.services.listings import publish_and_notify  # noqa: F401
+from marketplace.services.listings import publish_listing  # noqa: F401
+from marketplace.services.listings import summarise  # noqa: F401
+from marketplace.services.listings import update_listing  # noqa: F401
+from marketplace.services.listings import withdraw_listing  # noqa: F401
+from marketplace.services.reservations import accept_reservation  # noqa: F401
+from marketplace.services.reservations import cancel_reservation  # noqa: F401
+from marketplace.services.reservations import expect_status  # noqa: F401
+from marketplace.services.reservations import reject_reservation  # noqa: F401
+from marketplace.services.reservations import reservation_co2  # noqa: F401
+from marketplace.services.reservations import reserve_listing  # noqa: F401
+from marketplace.services.rules import EDITABLE  # noqa: F401
+from marketplace.services.rules import EPSILON  # noqa: F401
+from marketplace.services.rules import FUTURE_BUILDINGS  # noqa: F401
+from marketplace.services.rules import HARVESTED  # noqa: F401
+from marketplace.services.rules import LISTABLE  # noqa: F401
+from marketplace.services.rules import OPEN_LISTING  # noqa: F401
+from marketplace.services.rules import components_editable  # noqa: F401
+from marketplace.services.rules import default_cpv  # noqa: F401
+from marketplace.services.rules import ensure_editable  # noqa: F401
+from marketplace.services.rules import is_editable  # noqa: F401
+from marketplace.services.rules import listable_statuses  # noqa: F401
+from marketplace.services.rules import listing_defaults  # noqa: F401
+from marketplace.services.rules import main_cpv  # noqa: F401
+from marketplace.services.rules import offered_elsewhere  # noqa: F401
+from marketplace.services.rules import offers_future_stock  # noqa: F401
+from marketplace.services.rules import unresolved_hazards  # noqa: F401

@@ -3,32 +3,36 @@
 from datetime import date
 
 from marshmallow import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy import update
 
 from app.audit import services as audit
 from app.audit.values import id_ranges
-from app.errors import Conflict, Forbidden
+from app.errors import Conflict
+from app.errors import Forbidden
 from app.extensions import db
 from app.models import utcnow
 from marketplace import search
 from marketplace.alerts import notify_saved_searches
-from marketplace.models import Listing, ListingComponent, Notification, Reservation
-from marketplace.services.rules import (
-    _LISTING_FIELDS,
-    HARVESTED,
-    LISTABLE,
-    OPEN_LISTING,
-    components_editable,
-    default_cpv,
-    ensure_editable,
-    listable_statuses,
-    listing_defaults,
-    offered_elsewhere,
-    unresolved_hazards,
-)
+from marketplace.models import Listing
+from marketplace.models import ListingComponent
+from marketplace.models import Notification
+from marketplace.models import Reservation
+from marketplace.services.rules import _LISTING_FIELDS
+from marketplace.services.rules import HARVESTED
+from marketplace.services.rules import LISTABLE
+from marketplace.services.rules import OPEN_LISTING
+from marketplace.services.rules import components_editable
+from marketplace.services.rules import default_cpv
+from marketplace.services.rules import ensure_editable
+from marketplace.services.rules import listable_statuses
+from marketplace.services.rules import listing_defaults
+from marketplace.services.rules import offered_elsewhere
+from marketplace.services.rules import unresolved_hazards
 from passports.cpv import is_valid_cpv
 from passports.metrics import co2_avoided_kg
-from passports.models import Building, Component
+from passports.models import Building
+from passports.models import Component
 from passports.permissions import can_write_building
 
 

@@ -6,12 +6,16 @@ from marshmallow import ValidationError
 from sqlalchemy import update
 
 from app.audit import services as audit
-from app.errors import Conflict, Forbidden, ServiceError
+from app.errors import Conflict
+from app.errors import Forbidden
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import utcnow
-from marketplace.models import Listing, Reservation
+from marketplace.models import Listing
+from marketplace.models import Reservation
 from marketplace.services.rules import EPSILON
-from passports.metrics import haversine_km, transport_kg
+from passports.metrics import haversine_km
+from passports.metrics import transport_kg
 from passports.models import Building
 
 

@@ -2,12 +2,16 @@
 what may be edited, and the hazards that stop it being published. Pages, the API, the CLI and
 the demo ask here."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
+from sqlalchemy import select
 
 from app.errors import Conflict
-from marketplace.models import Listing, ListingComponent
+from marketplace.models import Listing
+from marketplace.models import ListingComponent
 from passports.hazards import uncleared_hazards
-from passports.models import Building, Component, ComponentHazard
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentHazard
 
 # Components in these states can be offered; installed or to-harvest ones only as future
 # stock of a building that is due for demolition or renovation.

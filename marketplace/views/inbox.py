@@ -2,8 +2,14 @@
 searches, read the notifications of new matches. The unread count reaches every page's
 navigation through a context processor."""
 
-from flask import flash, g, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,7 +22,8 @@ from marketplace import alerts
 from marketplace.models import Listing
 from marketplace.permissions import require_buyer
 from marketplace.views import bp
-from marketplace.views.search import SEARCH_FIELDS, summary
+from marketplace.views.search import SEARCH_FIELDS
+from marketplace.views.search import summary
 
 
 def _unread() -> int | None:

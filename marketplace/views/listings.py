@@ -1,33 +1,50 @@
 """Pages of listings: offer a building's components as a lot, edit, publish, withdraw, read one,
 and download listings for procurement (CSV, XLSX)."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from marshmallow import EXCLUDE, ValidationError
-from sqlalchemy import distinct, select
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from marshmallow import EXCLUDE
+from marshmallow import ValidationError
+from sqlalchemy import distinct
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict
 from app.extensions import db
-from app.forms import form_data, load_form
-from marketplace import exports, queries, services
+from app.forms import form_data
+from app.forms import load_form
+from marketplace import exports
+from marketplace import queries
+from marketplace import services
 from marketplace.alerts import email_notifications
-from marketplace.models import Listing, Reservation
-from marketplace.permissions import BUYER_ROLES, listing_for, reservations_for
-from marketplace.schemas import ListingCreateSchema, ListingQueryArgs, ListingUpdateSchema
+from marketplace.models import Listing
+from marketplace.models import Reservation
+from marketplace.permissions import BUYER_ROLES
+from marketplace.permissions import listing_for
+from marketplace.permissions import reservations_for
+from marketplace.schemas import ListingCreateSchema
+from marketplace.schemas import ListingQueryArgs
+from marketplace.schemas import ListingUpdateSchema
 from marketplace.views import bp
 from passports import queries as passport_queries
-from passports.cpv import cpv_codes, cpv_label
+from passports.cpv import cpv_codes
+from passports.cpv import cpv_label
 from passports.hazards import uncleared_hazards
-from passports.models import (
-    CATEGORIES,
-    CONDITION_GRADES,
-    Building,
-    Component,
-    ComponentMaterial,
-    Material,
-)
-from passports.permissions import building_for, can_write_building
+from passports.models import CATEGORIES
+from passports.models import CONDITION_GRADES
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentMaterial
+from passports.models import Material
+from passports.permissions import building_for
+from passports.permissions import can_write_building
 
 CANDIDATE_LIMIT = 500
 FORM_FIELDS = tuple(name for name in ListingCreateSchema().fields if name != "component_ids")

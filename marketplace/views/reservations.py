@@ -2,28 +2,37 @@
 reservations on /exchange/reservations and act on them (accept, reject, cancel, collect) with the
 same services as the API."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.errors import Conflict
 from app.extensions import db
-from app.forms import form_data, load_form
+from app.forms import form_data
+from app.forms import load_form
 from app.pagination import paginate_page
 from app.redirects import safe_next
 from app.templating import unit
-from marketplace import services, transfer
-from marketplace.models import RESERVATION_STATUSES, Listing, Reservation
-from marketplace.permissions import (
-    buyer_side,
-    listing_for,
-    require_buyer,
-    reservation_for,
-    reservation_roles,
-    seller_side,
-)
+from marketplace import services
+from marketplace import transfer
+from marketplace.models import RESERVATION_STATUSES
+from marketplace.models import Listing
+from marketplace.models import Reservation
+from marketplace.permissions import buyer_side
+from marketplace.permissions import listing_for
+from marketplace.permissions import require_buyer
+from marketplace.permissions import reservation_for
+from marketplace.permissions import reservation_roles
+from marketplace.permissions import seller_side
 from marketplace.schemas import ReservationCreateSchema
 from marketplace.views import bp
 from marketplace.views.listings import listing_context

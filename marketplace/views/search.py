@@ -7,18 +7,25 @@ schema; bad input re-renders the form with field messages and status 422.
 
 from functools import cache
 
-from flask import render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import flatten_errors
 from marketplace import queries
-from marketplace.schemas import SORTS, ListingQueryArgs
+from marketplace.schemas import SORTS
+from marketplace.schemas import ListingQueryArgs
 from marketplace.views import bp
-from passports.cpv import cpv_codes, cpv_label
-from passports.models import CONDITION_GRADES, MATERIAL_FAMILIES, Building
+from passports.cpv import cpv_codes
+from passports.cpv import cpv_label
+from passports.models import CONDITION_GRADES
+from passports.models import MATERIAL_FAMILIES
+from passports.models import Building
 
 PER_PAGE = 20
 SEARCH_FIELDS = tuple(ListingQueryArgs().fields)

@@ -3,44 +3,32 @@ and passport documents (JSON export and import, snapshots and their comparison).
 
 One blueprint (`blp`, in blueprint.py); each module adds the routes of one resource."""
 
-from passports.api.blueprint import (  # noqa: F401
-    blp,
-)
-from passports.api.buildings import (  # noqa: F401
-    archive_building,
-    building_summary,
-    create_building,
-    create_grant,
-    get_building,
-    list_buildings,
-    list_grants,
-    revoke_grant,
-    update_building,
-)
-from passports.api.components import (  # noqa: F401
-    archive_component,
-    create_component,
-    get_component,
-    list_components,
-    update_component,
-)
-from passports.api.documents import (  # noqa: F401
-    building_passport,
-    compare_snapshots,
-    create_snapshot,
-    get_snapshot,
-    import_passport_document,
-    list_snapshots,
-    passport_json_schema,
-)
-from passports.api.events import (  # noqa: F401
-    clear_hazard,
-    create_event,
-    list_events,
-)
-from passports.api.materials import (  # noqa: F401
-    create_material,
-    get_material,
-    list_materials,
-    update_material,
-)
+from passports.api.blueprint import blp  # noqa: F401
+from passports.api.buildings import archive_building  # noqa: F401
+from passports.api.buildings import building_summary  # noqa: F401
+from passports.api.buildings import create_building  # noqa: F401
+from passports.api.buildings import create_grant  # noqa: F401
+from passports.api.buildings import get_building  # noqa: F401
+from passports.api.buildings import list_buildings  # noqa: F401
+from passports.api.buildings import list_grants  # noqa: F401
+from passports.api.buildings import revoke_grant  # noqa: F401
+from passports.api.buildings import update_building  # noqa: F401
+from passports.api.components import archive_component  # noqa: F401
+from passports.api.components import create_component  # noqa: F401
+from passports.api.components import get_component  # noqa: F401
+from passports.api.components import list_components  # noqa: F401
+from passports.api.components import update_component  # noqa: F401
+from passports.api.documents import building_passport  # noqa: F401
+from passports.api.documents import compare_snapshots  # noqa: F401
+from passports.api.documents import create_snapshot  # noqa: F401
+from passports.api.documents import get_snapshot  # noqa: F401
+from passports.api.documents import import_passport_document  # noqa: F401
+from passports.api.documents import list_snapshots  # noqa: F401
+from passports.api.documents import passport_json_schema  # noqa: F401
+from passports.api.events import clear_hazard  # noqa: F401
+from passports.api.events import create_event  # noqa: F401
+from passports.api.events import list_events  # noqa: F401
+from passports.api.materials import create_material  # noqa: F401
+from passports.api.materials import get_material  # noqa: F401
+from passports.api.materials import list_materials  # noqa: F401
+from passports.api.materials import update_material  # noqa: F401

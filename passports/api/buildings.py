@@ -6,19 +6,19 @@ from flask_smorest import abort
 from app.auth.decorators import api_login_required
 from app.extensions import db
 from app.pagination import paginated
-from passports import queries, services
+from passports import queries
+from passports import services
 from passports.api.blueprint import blp
 from passports.models import BuildingAccess
-from passports.permissions import building_for, can_create_building
-from passports.schemas import (
-    BuildingCreateSchema,
-    BuildingQueryArgs,
-    BuildingSchema,
-    BuildingSummarySchema,
-    BuildingUpdateSchema,
-    GrantCreateSchema,
-    GrantSchema,
-)
+from passports.permissions import building_for
+from passports.permissions import can_create_building
+from passports.schemas import BuildingCreateSchema
+from passports.schemas import BuildingQueryArgs
+from passports.schemas import BuildingSchema
+from passports.schemas import BuildingSummarySchema
+from passports.schemas import BuildingUpdateSchema
+from passports.schemas import GrantCreateSchema
+from passports.schemas import GrantSchema
 
 
 @blp.route("/buildings", methods=["GET"])

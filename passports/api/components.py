@@ -5,15 +5,15 @@ from flask_login import current_user
 from app.auth.decorators import api_login_required
 from app.extensions import db
 from app.pagination import paginated
-from passports import queries, services
+from passports import queries
+from passports import services
 from passports.api.blueprint import blp
-from passports.permissions import building_for, component_for
-from passports.schemas import (
-    ComponentCreateSchema,
-    ComponentQueryArgs,
-    ComponentSchema,
-    ComponentUpdateSchema,
-)
+from passports.permissions import building_for
+from passports.permissions import component_for
+from passports.schemas import ComponentCreateSchema
+from passports.schemas import ComponentQueryArgs
+from passports.schemas import ComponentSchema
+from passports.schemas import ComponentUpdateSchema
 
 
 @blp.route("/buildings/<int:building_id>/components", methods=["GET"])

@@ -3,7 +3,8 @@ and their comparison."""
 
 import json
 
-from flask import Response, request
+from flask import Response
+from flask import request
 from flask_login import current_user
 from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
@@ -13,16 +14,16 @@ from app.extensions import db
 from app.pagination import paginated
 from passports.api.blueprint import blp
 from passports.documents import snapshots as passport_versions
-from passports.documents.export import build_document, gc_paused, passport_filename
+from passports.documents.export import build_document
+from passports.documents.export import gc_paused
+from passports.documents.export import passport_filename
 from passports.documents.importer import import_passport
-from passports.documents.schemas import (
-    CompareArgs,
-    ComparisonSchema,
-    ImportResultSchema,
-    SnapshotCreateSchema,
-    SnapshotDetailSchema,
-    SnapshotSchema,
-)
+from passports.documents.schemas import CompareArgs
+from passports.documents.schemas import ComparisonSchema
+from passports.documents.schemas import ImportResultSchema
+from passports.documents.schemas import SnapshotCreateSchema
+from passports.documents.schemas import SnapshotDetailSchema
+from passports.documents.schemas import SnapshotSchema
 from passports.documents.validation import passport_schema
 from passports.permissions import building_for
 

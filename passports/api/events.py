@@ -7,17 +7,16 @@ from flask_smorest.error_handler import ErrorSchema
 from app.auth.decorators import api_login_required
 from app.extensions import db
 from app.pagination import paginated
-from passports import queries, services
+from passports import queries
+from passports import services
 from passports.api.blueprint import blp
 from passports.permissions import component_for
 from passports.recording import record_from_request
-from passports.schemas import (
-    ClearanceSchema,
-    EventConflictSchema,
-    EventCreateSchema,
-    EventSchema,
-    HazardSchema,
-)
+from passports.schemas import ClearanceSchema
+from passports.schemas import EventConflictSchema
+from passports.schemas import EventCreateSchema
+from passports.schemas import EventSchema
+from passports.schemas import HazardSchema
 
 
 @blp.route("/components/<int:component_id>/events", methods=["GET"])

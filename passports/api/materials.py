@@ -1,17 +1,17 @@
 """The material library: everyone reads it, admins edit it."""
 
-from app.auth.decorators import api_login_required, roles_required
+from app.auth.decorators import api_login_required
+from app.auth.decorators import roles_required
 from app.extensions import db
 from app.pagination import paginated
-from passports import queries, services
+from passports import queries
+from passports import services
 from passports.api.blueprint import blp
 from passports.models import Material
-from passports.schemas import (
-    MaterialCreateSchema,
-    MaterialQueryArgs,
-    MaterialSchema,
-    MaterialUpdateSchema,
-)
+from passports.schemas import MaterialCreateSchema
+from passports.schemas import MaterialQueryArgs
+from passports.schemas import MaterialSchema
+from passports.schemas import MaterialUpdateSchema
 
 
 @blp.route("/materials", methods=["GET"])

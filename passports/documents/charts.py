@@ -6,7 +6,8 @@ Each function returns markup safe to place in a template; every text in it is es
 
 from collections.abc import Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape
 
 # One colour per material family, shared by the HTML charts and the PDF drawings.
 FAMILY_COLOURS = {

@@ -16,25 +16,31 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import utcnow
 from app.urls import public_base_url
-from passports.metrics.component import ComponentFacts, MaterialFacts, PartFacts, evaluate
-from passports.metrics.queries import building_figures, status_masses
-from passports.models import (
-    PASSPORT_FIELDS,
-    Building,
-    Component,
-    ComponentEvent,
-    ComponentHazard,
-    ComponentMaterial,
-    Material,
-)
+from passports.metrics.component import ComponentFacts
+from passports.metrics.component import MaterialFacts
+from passports.metrics.component import PartFacts
+from passports.metrics.component import evaluate
+from passports.metrics.queries import building_figures
+from passports.metrics.queries import status_masses
+from passports.models import PASSPORT_FIELDS
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentEvent
+from passports.models import ComponentHazard
+from passports.models import ComponentMaterial
+from passports.models import Material
 from passports.models.buildings import BUILDING_FIELDS
 
 SCHEMA_VERSION = "1.0"

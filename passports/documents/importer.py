@@ -17,26 +17,31 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.errors import Conflict, Forbidden, ServiceError
+from app.errors import Conflict
+from app.errors import Forbidden
+from app.errors import ServiceError
 from app.extensions import db
-from app.schema_fields import NUL_MESSAGE, has_nul
-from passports.documents.export import BUILDING_FIELDS, EVENT_COLUMNS, parse_datetime
+from app.schema_fields import NUL_MESSAGE
+from app.schema_fields import has_nul
+from passports.documents.export import BUILDING_FIELDS
+from passports.documents.export import EVENT_COLUMNS
+from passports.documents.export import parse_datetime
 from passports.documents.validation import schema_errors
-from passports.gs1 import is_valid_gtin, normalize_gtin
+from passports.gs1 import is_valid_gtin
+from passports.gs1 import normalize_gtin
 from passports.lineage import lineage_cycles
-from passports.models import (
-    PASSPORT_FIELDS,
-    Building,
-    Component,
-    ComponentEvent,
-    ComponentHazard,
-    ComponentMaterial,
-    Material,
-)
+from passports.models import PASSPORT_FIELDS
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentEvent
+from passports.models import ComponentHazard
+from passports.models import ComponentMaterial
+from passports.models import Material
 from passports.permissions import can_create_building
 from passports.qr import tag_url
 from passports.services import register_building
-from passports.services.components import taken_gtin_serials, unique_tags
+from passports.services.components import taken_gtin_serials
+from passports.services.components import unique_tags
 
 FRACTION_TOLERANCE = 1e-6
 MAX_COMPONENTS = 100_000

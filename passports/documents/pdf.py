@@ -8,25 +8,26 @@ Every page carries the building, the generation time and "page n of m".
 """
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether
+from reportlab.platypus import Spacer
+from reportlab.platypus import Table
+from reportlab.platypus import TableStyle
 
-from passports.documents.pdfkit import (
-    CONTENT_WIDTH,
-    LINE,
-    carbon_text,
-    completeness_drawing,
-    data_table,
-    families_drawing,
-    fit,
-    fonts,
-    kpi_table,
-    mass_text,
-    paragraph,
-    render_pdf,
-    score_text,
-    unit_text,
-    words,
-)
+from passports.documents.pdfkit import CONTENT_WIDTH
+from passports.documents.pdfkit import LINE
+from passports.documents.pdfkit import carbon_text
+from passports.documents.pdfkit import completeness_drawing
+from passports.documents.pdfkit import data_table
+from passports.documents.pdfkit import families_drawing
+from passports.documents.pdfkit import fit
+from passports.documents.pdfkit import fonts
+from passports.documents.pdfkit import kpi_table
+from passports.documents.pdfkit import mass_text
+from passports.documents.pdfkit import paragraph
+from passports.documents.pdfkit import render_pdf
+from passports.documents.pdfkit import score_text
+from passports.documents.pdfkit import unit_text
+from passports.documents.pdfkit import words
 from passports.tags import format_tag
 
 TABLE_FONT_SIZE = 7

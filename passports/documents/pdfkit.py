@@ -12,7 +12,9 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import Rect
+from reportlab.graphics.shapes import String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -20,25 +22,23 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    LongTable,
-    PageTemplate,
-    Paragraph,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import BaseDocTemplate
+from reportlab.platypus import Frame
+from reportlab.platypus import LongTable
+from reportlab.platypus import PageTemplate
+from reportlab.platypus import Paragraph
+from reportlab.platypus import Table
+from reportlab.platypus import TableStyle
 
-from app.templating import kg, label, unit
-from passports.documents.charts import (
-    DEFAULT_COLOUR,
-    FAMILY_COLOURS,
-    GRID,
-    INK,
-    MUTED,
-    QUALITY_COLOURS,
-)
+from app.templating import kg
+from app.templating import label
+from app.templating import unit
+from passports.documents.charts import DEFAULT_COLOUR
+from passports.documents.charts import FAMILY_COLOURS
+from passports.documents.charts import GRID
+from passports.documents.charts import INK
+from passports.documents.charts import MUTED
+from passports.documents.charts import QUALITY_COLOURS
 
 FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",

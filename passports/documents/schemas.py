@@ -3,9 +3,15 @@
 The passport document itself is described by its JSON Schema (`passports/schema/`), not here.
 """
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+from marshmallow import validates
 
-from app.schema_fields import Id, InputSchema, UtcDateTime
+from app.schema_fields import Id
+from app.schema_fields import InputSchema
+from app.schema_fields import UtcDateTime
 from passports.schemas import BuildingSchema
 
 

@@ -5,15 +5,20 @@ read the building may read its snapshots and compare them. Comparing versions of
 buildings is refused with 422.
 """
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
+from sqlalchemy import select
 
-from app.errors import Forbidden, ServiceError
+from app.errors import Forbidden
+from app.errors import ServiceError
 from app.extensions import db
 from passports.documents.diff import diff_documents
-from passports.documents.export import SCHEMA_VERSION, build_document, iso_datetime
+from passports.documents.export import SCHEMA_VERSION
+from passports.documents.export import build_document
+from passports.documents.export import iso_datetime
 from passports.documents.models import PassportSnapshot
 from passports.models import Building
-from passports.permissions import building_for, can_write_building
+from passports.permissions import building_for
+from passports.permissions import can_write_building
 
 CURRENT = "current"
 MAX_ID = 2**31 - 1  # ids past an integer column cannot exist: 404, not a database error

@@ -7,6 +7,8 @@ building's components keyed by external id or IFC GUID (pipeline.py). A dry run 
 a commit writes everything in one transaction or nothing.
 """
 
-from passports.imports.models import IMPORT_KINDS, ImportRun, MaterialMapping
+from passports.imports.models import IMPORT_KINDS
+from passports.imports.models import ImportRun
+from passports.imports.models import MaterialMapping
 
 __all__ = ["IMPORT_KINDS", "ImportRun", "MaterialMapping"]

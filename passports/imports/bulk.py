@@ -4,7 +4,10 @@ Every row is completed with the columns' Python-side defaults first (the ORM wou
 COPY does not), so all rows have the same columns and go to the database in one statement.
 """
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -77,7 +80,9 @@ def insert_components(
 ) -> list[int]:
     """Insert new components, then their material and hazard rows, joined by tag; returns the
     new components' ids."""
-    from passports.models import Component, ComponentHazard, ComponentMaterial
+    from passports.models import Component
+    from passports.models import ComponentHazard
+    from passports.models import ComponentMaterial
 
     table = Component.__table__
     numbers = reserve_ids(table, len(rows))

@@ -9,7 +9,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from passports.models import CATEGORIES, CONNECTION_TYPES, HAZARD_KINDS, UNITS
+from passports.models import CATEGORIES
+from passports.models import CONNECTION_TYPES
+from passports.models import HAZARD_KINDS
+from passports.models import UNITS
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from typing import BinaryIO
 from flask import current_app
 
 from app.errors import ServiceError
-from app.storage import atomic_write, ensure_folder
+from app.storage import atomic_write
+from app.storage import ensure_folder
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")

@@ -16,10 +16,13 @@ other physical elements (furniture, MEP) are counted in the report as not import
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 
-from passports.imports.files import ImportRejected, StoredFile
-from passports.imports.ifc_elements import category_of, materials_of
+from passports.imports.files import ImportRejected
+from passports.imports.files import StoredFile
+from passports.imports.ifc_elements import category_of
+from passports.imports.ifc_elements import materials_of
 from passports.imports.report import ImportReport
 from passports.imports.rows import SourceRow
 

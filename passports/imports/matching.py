@@ -10,7 +10,8 @@ Names that match nothing get suggestions, the close matches among names and alia
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from sqlalchemy import select
 

@@ -1,19 +1,23 @@
 """Tables of the import feature: remembered material mappings and the record of past imports."""
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON
+from sqlalchemy import CheckConstraint
+from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from app.auth.models import Organisation, User, _in
+from app.auth.models import Organisation
+from app.auth.models import User
+from app.auth.models import _in
 from app.extensions import db
-from app.models import CreatedMixin, TimestampMixin
-from passports.models import Building, Material
+from app.models import CreatedMixin
+from app.models import TimestampMixin
+from passports.models import Building
+from passports.models import Material
 
 IMPORT_KINDS = ("csv", "xlsx", "ifc")
 

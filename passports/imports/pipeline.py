@@ -8,7 +8,9 @@ the batch is written with the component services' bulk path and flushed.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from itertools import islice
 
 from marshmallow import ValidationError
@@ -21,23 +23,26 @@ from app.audit.values import id_ranges
 from app.errors import Conflict
 from app.extensions import db
 from passports.gs1 import normalize_gtin
-from passports.imports.bulk import insert_components, refresh_statistics
+from passports.imports.bulk import insert_components
+from passports.imports.bulk import refresh_statistics
 from passports.imports.diff import changes as changed_fields
 from passports.imports.files import StoredFile
 from passports.imports.matching import MaterialMatcher
 from passports.imports.models import ImportRun
-from passports.imports.report import MAX_LISTED, ImportReport, schema_messages, short_message
+from passports.imports.report import MAX_LISTED
+from passports.imports.report import ImportReport
+from passports.imports.report import schema_messages
+from passports.imports.report import short_message
 from passports.imports.rows import SourceRow
 from passports.imports.values import complete_shares
-from passports.mass import Part, derive_mass
+from passports.mass import Part
+from passports.mass import derive_mass
 from passports.models import Component
 from passports.schemas import ComponentCreateSchema
-from passports.services.components import (
-    apply_component_changes,
-    component_values,
-    taken_gtin_serials,
-    unique_tags,
-)
+from passports.services.components import apply_component_changes
+from passports.services.components import component_values
+from passports.services.components import taken_gtin_serials
+from passports.services.components import unique_tags
 
 BATCH = 500
 Progress = Callable[[str, int, int], None]

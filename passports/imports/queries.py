@@ -1,11 +1,13 @@
 """Reads of the import feature: past imports of a building, an organisation's mappings."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.errors import Forbidden
 from app.extensions import db
-from passports.imports.models import ImportRun, MaterialMapping
+from passports.imports.models import ImportRun
+from passports.imports.models import MaterialMapping
 from passports.models import Material
 
 

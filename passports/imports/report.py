@@ -6,8 +6,10 @@ column ("Row 14, column 'quantity': must be greater than 0"); long lists are cap
 full count kept.
 """
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
 
 MAX_LISTED = 500
 _MESSAGES = {

@@ -5,10 +5,12 @@ materials, which are still names with shares, and the conversion problems found 
 pipeline (services.py) resolves the materials, validates with the schema and plans the write.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from passports.imports import values
-from passports.models import COMPONENT_STATUSES, UNITS
+from passports.models import COMPONENT_STATUSES
+from passports.models import UNITS
 
 
 @dataclass

@@ -2,10 +2,14 @@
 
 from flask_smorest.error_handler import ErrorSchema
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
+from marshmallow import fields
+from marshmallow import validate
 
 from app.pagination import PageArgs
-from app.schema_fields import Id, InputSchema, UtcDateTime
+from app.schema_fields import Id
+from app.schema_fields import InputSchema
+from app.schema_fields import UtcDateTime
 
 
 class ImportFormSchema(InputSchema):

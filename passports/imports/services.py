@@ -11,12 +11,15 @@ from sqlalchemy import select
 
 from app.errors import UnknownReference
 from app.extensions import db
-from passports.imports.files import ImportRejected, StoredFile
+from passports.imports.files import ImportRejected
+from passports.imports.files import StoredFile
 from passports.imports.matching import material_key
 from passports.imports.models import MaterialMapping
-from passports.imports.pipeline import Pipeline, Progress
+from passports.imports.pipeline import Pipeline
+from passports.imports.pipeline import Progress
 from passports.imports.report import ImportReport
-from passports.models import Building, Material
+from passports.models import Building
+from passports.models import Material
 
 
 def run_import(

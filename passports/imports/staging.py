@@ -20,13 +20,12 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.storage import (
-    ensure_folder,
-    insufficient_storage,
-    storage_refused,
-    write_bytes,
-)
-from passports.imports.files import StoredFile, store_upload
+from app.storage import ensure_folder
+from app.storage import insufficient_storage
+from app.storage import storage_refused
+from app.storage import write_bytes
+from passports.imports.files import StoredFile
+from passports.imports.files import store_upload
 from passports.photos import upload_dir
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")

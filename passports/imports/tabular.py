@@ -9,13 +9,19 @@ name or the quantity; rows are numbered as a spreadsheet shows them (the header 
 import csv
 import io
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
-from passports.imports.columns import BY_FIELD, REQUIRED, match_header
-from passports.imports.files import ImportRejected, StoredFile, text_encoding
+from passports.imports.columns import BY_FIELD
+from passports.imports.columns import REQUIRED
+from passports.imports.columns import match_header
+from passports.imports.files import ImportRejected
+from passports.imports.files import StoredFile
+from passports.imports.files import text_encoding
 from passports.imports.report import ImportReport
-from passports.imports.rows import SourceRow, convert_cells
+from passports.imports.rows import SourceRow
+from passports.imports.rows import convert_cells
 
 HEADER_SEARCH_ROWS = 10
 Progress = Callable[[int, int], None]

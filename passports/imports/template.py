@@ -13,7 +13,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from passports.imports.columns import COLUMNS
-from passports.models import CATEGORIES, CONDITION_GRADES, CONNECTION_TYPES, UNITS, Material
+from passports.models import CATEGORIES
+from passports.models import CONDITION_GRADES
+from passports.models import CONNECTION_TYPES
+from passports.models import UNITS
+from passports.models import Material
 
 TEMPLATE_ROWS = 2000  # rows of the sheet that get the drop-down lists
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,7 +40,9 @@ def _condition_labels() -> list[str]:
 def template_xlsx() -> bytes:
     """The Excel template with documentation and drop-down lists."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment
+    from openpyxl.styles import Font
+    from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 

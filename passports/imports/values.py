@@ -6,10 +6,13 @@ Each parser returns the typed value or raises `ValueError` with a message meant 
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 from passports.imports.columns import fold
-from passports.models import CATEGORIES, CONNECTION_TYPES, HAZARD_KINDS
+from passports.models import CATEGORIES
+from passports.models import CONNECTION_TYPES
+from passports.models import HAZARD_KINDS
 
 UNIT_SYNONYMS = {
     "pcs": (

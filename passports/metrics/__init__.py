@@ -11,28 +11,25 @@
 for a building; both touch the database and are imported where needed, not from here.
 """
 
-from passports.metrics.carbon import (
-    DEFAULT_TRANSPORT_KGCO2E_PER_TKM,
-    co2_avoided_kg,
-    embodied_carbon_kg,
-    parts_carbon_kg,
-    transport_kg,
-)
-from passports.metrics.circularity import (
-    EFFICIENCY_DEFAULT,
-    end_of_life,
-    mci_terms,
-    utility,
-)
-from passports.metrics.component import (
-    ComponentFacts,
-    ComponentMetrics,
-    MaterialFacts,
-    PartFacts,
-    evaluate,
-)
-from passports.metrics.disassembly import disassembly_score, harmonic_mean
-from passports.metrics.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
+from passports.metrics.carbon import DEFAULT_TRANSPORT_KGCO2E_PER_TKM
+from passports.metrics.carbon import co2_avoided_kg
+from passports.metrics.carbon import embodied_carbon_kg
+from passports.metrics.carbon import parts_carbon_kg
+from passports.metrics.carbon import transport_kg
+from passports.metrics.circularity import EFFICIENCY_DEFAULT
+from passports.metrics.circularity import end_of_life
+from passports.metrics.circularity import mci_terms
+from passports.metrics.circularity import utility
+from passports.metrics.component import ComponentFacts
+from passports.metrics.component import ComponentMetrics
+from passports.metrics.component import MaterialFacts
+from passports.metrics.component import PartFacts
+from passports.metrics.component import evaluate
+from passports.metrics.disassembly import disassembly_score
+from passports.metrics.disassembly import harmonic_mean
+from passports.metrics.geo import EARTH_RADIUS_KM
+from passports.metrics.geo import bounding_box
+from passports.metrics.geo import haversine_km
 
 __all__ = [
     "DEFAULT_TRANSPORT_KGCO2E_PER_TKM",

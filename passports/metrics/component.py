@@ -20,7 +20,9 @@ scored, with defaults, but cannot weigh in a building's mass-weighted figures wi
 from dataclasses import dataclass
 
 from passports.metrics.carbon import parts_carbon_kg
-from passports.metrics.circularity import end_of_life, mci_terms, utility
+from passports.metrics.circularity import end_of_life
+from passports.metrics.circularity import mci_terms
+from passports.metrics.circularity import utility
 from passports.metrics.disassembly import disassembly_score
 
 

@@ -14,10 +14,14 @@ Archived components are left out, as everywhere in the passport.
 
 from collections.abc import Iterable
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.extensions import db
-from passports.models import Component, ComponentMaterial, Material
+from passports.models import Component
+from passports.models import ComponentMaterial
+from passports.models import Material
 
 # The sums a building's figures are made from. Any group of buildings adds them up, so its
 # means are weighted by mass exactly as one building's are.

@@ -15,15 +15,26 @@ columns) are scored in bulk by `recompute_components`, run by `flask dashboard r
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 
-from sqlalchemy import func, inspect, select, update
-from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
+from sqlalchemy import func
+from sqlalchemy import inspect
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
+from sqlalchemy.orm.attributes import get_history
 
 from app.database import listen_once
 from app.extensions import db
-from passports.metrics.component import ComponentFacts, MaterialFacts, PartFacts, evaluate
-from passports.models import Component, ComponentHazard, ComponentMaterial, Material
+from passports.metrics.component import ComponentFacts
+from passports.metrics.component import MaterialFacts
+from passports.metrics.component import PartFacts
+from passports.metrics.component import evaluate
+from passports.models import Component
+from passports.models import ComponentHazard
+from passports.models import ComponentMaterial
+from passports.models import Material
 
 # The component fields that feed its metrics (mass and materials via their own rows too).
 INPUT_ATTRIBUTES = (

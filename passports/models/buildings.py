@@ -1,22 +1,26 @@
 """Buildings and the access their owners grant to other organisations."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Date
+from sqlalchemy import DateTime
+from sqlalchemy import Float
+from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from app.auth.models import Organisation, User, _in
+from app.auth.models import Organisation
+from app.auth.models import User
+from app.auth.models import _in
 from app.extensions import db
-from app.models import CreatedMixin, TimestampMixin
+from app.models import CreatedMixin
+from app.models import TimestampMixin
 from passports.models.vocab import BUILDING_STATUSES
 
 # What a passport records about its building: the passport document carries these, and the

@@ -2,35 +2,33 @@
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    true,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean
+from sqlalchemy import CheckConstraint
+from sqlalchemy import DateTime
+from sqlalchemy import Float
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy import true
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from app.auth.models import _in
 from app.extensions import db
 from app.models import TimestampMixin
 from passports.models.buildings import Building
 from passports.models.library import Material
-from passports.models.vocab import (
-    ACCESSIBILITY,
-    COMPONENT_STATUSES,
-    EDGE_ENCLOSURES,
-    HAZARD_KINDS,
-    INTERSECTIONS,
-    METRICS_QUALITIES,
-    UNITS,
-)
+from passports.models.vocab import ACCESSIBILITY
+from passports.models.vocab import COMPONENT_STATUSES
+from passports.models.vocab import EDGE_ENCLOSURES
+from passports.models.vocab import HAZARD_KINDS
+from passports.models.vocab import INTERSECTIONS
+from passports.models.vocab import METRICS_QUALITIES
+from passports.models.vocab import UNITS
 
 # The passport fields of a component: what its passport records, in the order the passport
 # document lists them. The document exports them, an import copies them back, the create and

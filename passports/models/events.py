@@ -2,28 +2,33 @@
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    event,
-    false,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean
+from sqlalchemy import CheckConstraint
+from sqlalchemy import DateTime
+from sqlalchemy import Float
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
+from sqlalchemy import false
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from app.auth.models import Organisation, User, _in
+from app.auth.models import Organisation
+from app.auth.models import User
+from app.auth.models import _in
 from app.extensions import db
-from app.models import StoredFileMixin, utcnow
+from app.models import StoredFileMixin
+from app.models import utcnow
 from passports.models.buildings import Building
 from passports.models.components import Component
-from passports.models.vocab import ALL_EVENT_KINDS, COMPONENT_STATUSES, DISPOSAL_ROUTES
+from passports.models.vocab import ALL_EVENT_KINDS
+from passports.models.vocab import COMPONENT_STATUSES
+from passports.models.vocab import DISPOSAL_ROUTES
 
 
 class ComponentEvent(db.Model):

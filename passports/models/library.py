@@ -1,7 +1,12 @@
 """The material library."""
 
-from sqlalchemy import CheckConstraint, Float, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Float
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
 from app.auth.models import _in
 from app.extensions import db

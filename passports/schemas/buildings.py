@@ -1,14 +1,21 @@
 """Schemas for buildings, their overview and access grants."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+from marshmallow import validates_schema
 
 from app.pagination import PageArgs
-from app.schema_fields import Id, InputSchema, StrictFloat, UtcDateTime
-from passports.models import (
-    BUILDING_STATUSES,
-    USE_TYPES,
-)
-from passports.schemas.common import _positive, _text, _year
+from app.schema_fields import Id
+from app.schema_fields import InputSchema
+from app.schema_fields import StrictFloat
+from app.schema_fields import UtcDateTime
+from passports.models import BUILDING_STATUSES
+from passports.models import USE_TYPES
+from passports.schemas.common import _positive
+from passports.schemas.common import _text
+from passports.schemas.common import _year
 
 
 class BuildingSchema(Schema):

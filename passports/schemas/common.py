@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from marshmallow import fields, validate
+from marshmallow import fields
+from marshmallow import validate
 
 from app.schema_fields import AT_MOST_AMOUNT
 

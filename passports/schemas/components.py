@@ -1,22 +1,35 @@
 """Schemas for components and their materials and hazards."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+from marshmallow import validates
+from marshmallow import validates_schema
 
 from app.pagination import PageArgs
-from app.schema_fields import Id, InputSchema, StrictFloat, UtcDateTime, Whole
+from app.schema_fields import Id
+from app.schema_fields import InputSchema
+from app.schema_fields import StrictFloat
+from app.schema_fields import UtcDateTime
+from app.schema_fields import Whole
 from passports.gs1 import is_valid_gtin
 from passports.lifecycle import allowed_next
-from passports.models import (
-    CATEGORIES,
-    COMPONENT_STATUSES,
-    CONDITION_GRADES,
-    CONNECTION_TYPES,
-    HAZARD_KINDS,
-    UNITS,
-)
-from passports.models.vocab import ACCESSIBILITY, EDGE_ENCLOSURES, INTERSECTIONS
+from passports.models import CATEGORIES
+from passports.models import COMPONENT_STATUSES
+from passports.models import CONDITION_GRADES
+from passports.models import CONNECTION_TYPES
+from passports.models import HAZARD_KINDS
+from passports.models import UNITS
+from passports.models.vocab import ACCESSIBILITY
+from passports.models.vocab import EDGE_ENCLOSURES
+from passports.models.vocab import INTERSECTIONS
 from passports.qr import tag_url
-from passports.schemas.common import FRACTION_TOLERANCE, _fraction, _positive, _text, _year
+from passports.schemas.common import FRACTION_TOLERANCE
+from passports.schemas.common import _fraction
+from passports.schemas.common import _positive
+from passports.schemas.common import _text
+from passports.schemas.common import _year
 from passports.tags import format_tag
 
 GTIN_ERROR = "Not a valid GTIN (8, 12, 13 or 14 digits with check digit)."

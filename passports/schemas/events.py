@@ -1,13 +1,24 @@
 """Schemas for the chain of custody: recording events and showing the timeline."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from flask import url_for
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+from marshmallow import validates
+from marshmallow import validates_schema
 
-from app.schema_fields import Id, InputSchema, StrictFloat, UtcDateTime
-from passports.models import DISPOSAL_ROUTES, EVENT_KINDS
+from app.schema_fields import Id
+from app.schema_fields import InputSchema
+from app.schema_fields import StrictFloat
+from app.schema_fields import UtcDateTime
+from passports.models import DISPOSAL_ROUTES
+from passports.models import EVENT_KINDS
 from passports.schemas.common import _text
 
 # What each kind needs beyond its name.

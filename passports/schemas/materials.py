@@ -1,14 +1,22 @@
 """Schemas for the material library."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+from marshmallow import validates
 
 from app.pagination import PageArgs
-from app.schema_fields import InputSchema, StrictFloat
-from passports.cpv import CPV_CODE, CPV_FORMAT, cpv_label, is_valid_cpv
-from passports.models import (
-    MATERIAL_FAMILIES,
-)
-from passports.schemas.common import _carbon, _positive, _text
+from app.schema_fields import InputSchema
+from app.schema_fields import StrictFloat
+from passports.cpv import CPV_CODE
+from passports.cpv import CPV_FORMAT
+from passports.cpv import cpv_label
+from passports.cpv import is_valid_cpv
+from passports.models import MATERIAL_FAMILIES
+from passports.schemas.common import _carbon
+from passports.schemas.common import _positive
+from passports.schemas.common import _text
 
 
 class MaterialSchema(Schema):

@@ -1,28 +1,24 @@
 """Writes to passports. Services flush and never commit: the request or command commits."""
 
-from passports.services.buildings import (
-    archive_building,
-    grant_access,
-    register_building,
-    restore_building,
-    revoke_access,
-    update_building,
-)
-from passports.services.components import (
-    archive_component,
-    change_status,
-    clear_hazard,
-    create_component,
-    unique_tag,
-    update_component,
-)
-from passports.services.events import (
-    find_replay,
-    record_event,
-    record_system_event,
-    request_fingerprint,
-)
-from passports.services.materials import create_material, load_material_library, update_material
+from passports.services.buildings import archive_building
+from passports.services.buildings import grant_access
+from passports.services.buildings import register_building
+from passports.services.buildings import restore_building
+from passports.services.buildings import revoke_access
+from passports.services.buildings import update_building
+from passports.services.components import archive_component
+from passports.services.components import change_status
+from passports.services.components import clear_hazard
+from passports.services.components import create_component
+from passports.services.components import unique_tag
+from passports.services.components import update_component
+from passports.services.events import find_replay
+from passports.services.events import record_event
+from passports.services.events import record_system_event
+from passports.services.events import request_fingerprint
+from passports.services.materials import create_material
+from passports.services.materials import load_material_library
+from passports.services.materials import update_material
 
 __all__ = [
     "archive_building",

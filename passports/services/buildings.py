@@ -6,10 +6,14 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.auth.models import Organisation
-from app.errors import ConflictingInput, Forbidden, UnknownReference
+from app.errors import ConflictingInput
+from app.errors import Forbidden
+from app.errors import UnknownReference
 from app.extensions import db
-from app.models import stamp_once, utcnow
-from passports.models import Building, BuildingAccess
+from app.models import stamp_once
+from app.models import utcnow
+from passports.models import Building
+from passports.models import BuildingAccess
 
 
 def register_building(user, data: dict) -> Building:

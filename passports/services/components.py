@@ -1,23 +1,27 @@
 """Writes to components: registration, edits, lifecycle and archive."""
 
 from marshmallow import ValidationError
-from sqlalchemy import select, true
+from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict, ConflictingInput, UnknownReference
+from app.errors import Conflict
+from app.errors import ConflictingInput
+from app.errors import UnknownReference
 from app.extensions import db
-from app.models import stamp_once, utcnow
-from passports.gs1 import gtin_serial_taken_message, normalize_gtin
+from app.models import stamp_once
+from app.models import utcnow
+from passports.gs1 import gtin_serial_taken_message
+from passports.gs1 import normalize_gtin
 from passports.lifecycle import transition_error
-from passports.mass import Part, derive_mass
-from passports.models import (
-    RECORDED_FIELDS,
-    Building,
-    Component,
-    ComponentHazard,
-    ComponentMaterial,
-    Material,
-)
+from passports.mass import Part
+from passports.mass import derive_mass
+from passports.models import RECORDED_FIELDS
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentHazard
+from passports.models import ComponentMaterial
+from passports.models import Material
 from passports.services.events import record_system_event
 from passports.tags import new_tag
 

@@ -6,18 +6,21 @@ import json
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from app.errors import Conflict, ServiceError
+from app.errors import Conflict
+from app.errors import ServiceError
 from app.extensions import db
 from passports.hazards import uncleared_hazards
-from passports.lifecycle import (
-    DISTURBING_EVENTS,
-    allowed_events,
-    event_outcome,
-    events_for,
-)
-from passports.models import Building, Component, ComponentEvent, EventPhoto
+from passports.lifecycle import DISTURBING_EVENTS
+from passports.lifecycle import allowed_events
+from passports.lifecycle import event_outcome
+from passports.lifecycle import events_for
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentEvent
+from passports.models import EventPhoto
 from passports.permissions import can_read_building
-from passports.photos import PreparedPhoto, new_name
+from passports.photos import PreparedPhoto
+from passports.photos import new_name
 
 HAZARD_NOT_CLEARED = (
     "This component contains {hazards}, not cleared: it cannot be {kind} before a clearance "

@@ -2,17 +2,15 @@
 
 from flask import Blueprint
 
-from passports.models import (
-    BUILDING_STATUSES,
-    CATEGORIES,
-    COMPONENT_STATUSES,
-    CONDITION_GRADES,
-    CONNECTION_TYPES,
-    HAZARD_KINDS,
-    MATERIAL_FAMILIES,
-    UNITS,
-    USE_TYPES,
-)
+from passports.models import BUILDING_STATUSES
+from passports.models import CATEGORIES
+from passports.models import COMPONENT_STATUSES
+from passports.models import CONDITION_GRADES
+from passports.models import CONNECTION_TYPES
+from passports.models import HAZARD_KINDS
+from passports.models import MATERIAL_FAMILIES
+from passports.models import UNITS
+from passports.models import USE_TYPES
 
 bp = Blueprint("passports", __name__, template_folder="../templates")
 
@@ -35,14 +33,12 @@ def _choices():
 
 
 # The page modules register their routes on bp.
-from passports.views import (  # noqa: E402, F401
-    buildings,
-    components,
-    documents,
-    hazards,
-    imports,
-    labels,
-    materials,
-    scan,
-    scanner,
-)
+from passports.views import buildings  # noqa: E402, F401
+from passports.views import components  # noqa: E402, F401
+from passports.views import documents  # noqa: E402, F401
+from passports.views import hazards  # noqa: E402, F401
+from passports.views import imports  # noqa: E402, F401
+from passports.views import labels  # noqa: E402, F401
+from passports.views import materials  # noqa: E402, F401
+from passports.views import scan  # noqa: E402, F401
+from passports.views import scanner  # noqa: E402, F401

@@ -2,21 +2,34 @@
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.auth.models import Organisation
 from app.errors import Forbidden
 from app.extensions import db
-from app.forms import form_data, load_form
+from app.forms import form_data
+from app.forms import load_form
 from app.pagination import paginate_page
-from app.views import form_errors, owned_or_404, render_form, saved
-from passports import queries, services
+from app.views import form_errors
+from app.views import owned_or_404
+from app.views import render_form
+from app.views import saved
+from passports import queries
+from passports import services
 from passports.models import BuildingAccess
-from passports.permissions import building_for, can_create_building, can_write_building
-from passports.schemas import BuildingCreateSchema, BuildingUpdateSchema
+from passports.permissions import building_for
+from passports.permissions import can_create_building
+from passports.permissions import can_write_building
+from passports.schemas import BuildingCreateSchema
+from passports.schemas import BuildingUpdateSchema
 from passports.views import bp
 
 

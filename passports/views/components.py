@@ -1,19 +1,34 @@
 """Pages for components: list, register, passport, edit, lifecycle, archive."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.extensions import db
-from app.forms import form_data, load_form
+from app.forms import form_data
+from app.forms import load_form
 from app.pagination import paginate_page
-from app.views import form_errors, render_form, saved
-from passports import queries, services
+from app.views import form_errors
+from app.views import render_form
+from app.views import saved
+from passports import queries
+from passports import services
 from passports.lifecycle import allowed_next
-from passports.models import CATEGORIES, COMPONENT_STATUSES, Material
-from passports.permissions import building_for, can_write_building, component_for
-from passports.schemas import ComponentCreateSchema, ComponentUpdateSchema
+from passports.models import CATEGORIES
+from passports.models import COMPONENT_STATUSES
+from passports.models import Material
+from passports.permissions import building_for
+from passports.permissions import can_write_building
+from passports.permissions import component_for
+from passports.schemas import ComponentCreateSchema
+from passports.schemas import ComponentUpdateSchema
 from passports.views import bp
 
 MATERIAL_ROWS = 4

@@ -5,29 +5,36 @@ Readers of a building see its documents and versions; writers (its owners) freez
 The building page shows the figures through the template globals defined here.
 """
 
-from flask import Response, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Response
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 
 from app.errors import ServiceError
 from app.extensions import db
 from app.forms import load_form
 from app.pagination import paginate_page
-from app.views import download, form_errors, render_form, saved
+from app.views import download
+from app.views import form_errors
+from app.views import render_form
+from app.views import saved
 from passports.documents import snapshots as versions
-from passports.documents.charts import (
-    STATUS_COLOURS,
-    bar_chart,
-    completeness_chart,
-    family_chart,
-    mass_text,
-    score_scale,
-    words,
-)
-from passports.documents.export import build_document, passport_filename
+from passports.documents.charts import STATUS_COLOURS
+from passports.documents.charts import bar_chart
+from passports.documents.charts import completeness_chart
+from passports.documents.charts import family_chart
+from passports.documents.charts import mass_text
+from passports.documents.charts import score_scale
+from passports.documents.charts import words
+from passports.documents.export import build_document
+from passports.documents.export import passport_filename
 from passports.documents.pdf import render_passport_pdf
 from passports.documents.schemas import SnapshotCreateSchema
 from passports.metrics.queries import building_figures
-from passports.permissions import building_for, can_write_building
+from passports.permissions import building_for
+from passports.permissions import can_write_building
 from passports.views import bp
 
 

@@ -1,12 +1,19 @@
 """Pages for hazardous substances: record a clearance (survey, removal certificate) so that the
 component may be offered for reuse."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 from marshmallow import ValidationError
 
 from app.extensions import db
-from app.forms import form_data, load_form
+from app.forms import form_data
+from app.forms import load_form
 from app.redirects import safe_next
 from passports import services
 from passports.lifecycle import allowed_next

@@ -6,21 +6,33 @@ without JS) → the preview (counts, numbered errors, unmatched materials with a
 → confirm → the import runs again from the staged file, in one transaction → its report.
 """
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 from marshmallow import ValidationError
 
 from app.errors import ServiceError
 from app.extensions import db
 from app.pagination import paginate_page
-from app.views import download, owned_or_404
+from app.views import download
+from app.views import owned_or_404
 from passports.imports import queries
 from passports.imports import services as imports
 from passports.imports.columns import COLUMNS
 from passports.imports.jobs import start_job
 from passports.imports.models import ImportRun
-from passports.imports.staging import create_stage, find_stage
-from passports.imports.template import XLSX_MIMETYPE, template_csv, template_xlsx
+from passports.imports.staging import create_stage
+from passports.imports.staging import find_stage
+from passports.imports.template import XLSX_MIMETYPE
+from passports.imports.template import template_csv
+from passports.imports.template import template_xlsx
 from passports.permissions import building_for
 from passports.views import bp
 

@@ -14,16 +14,30 @@ import hashlib
 import re
 import unicodedata
 
-from flask import Response, abort, render_template, request
-from flask_login import current_user, login_required
-from sqlalchemy import distinct, func, select
+from flask import Response
+from flask import abort
+from flask import render_template
+from flask import request
+from flask_login import current_user
+from flask_login import login_required
+from sqlalchemy import distinct
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.extensions import db
 from passports import queries
-from passports.labels import LAYOUTS, LabelData, render_labels
-from passports.models import CATEGORIES, COMPONENT_STATUSES, Component
+from passports.labels import LAYOUTS
+from passports.labels import LabelData
+from passports.labels import render_labels
+from passports.models import CATEGORIES
+from passports.models import COMPONENT_STATUSES
+from passports.models import Component
 from passports.permissions import building_for
-from passports.qr import RENDER_VERSION, box_size_for, qr_png, qr_svg, tag_url
+from passports.qr import RENDER_VERSION
+from passports.qr import box_size_for
+from passports.qr import qr_png
+from passports.qr import qr_svg
+from passports.qr import tag_url
 from passports.tags import normalize_tag
 from passports.views import bp
 

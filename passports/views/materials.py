@@ -1,16 +1,26 @@
 """Pages for the material library (admins edit)."""
 
-from flask import abort, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 
 from app.errors import Forbidden
 from app.extensions import db
-from app.forms import form_data, load_form
+from app.forms import form_data
+from app.forms import load_form
 from app.pagination import paginate_page
-from app.views import form_errors, render_form, saved
-from passports import queries, services
-from passports.models import MATERIAL_FAMILIES, Material
-from passports.schemas import MaterialCreateSchema, MaterialUpdateSchema
+from app.views import form_errors
+from app.views import render_form
+from app.views import saved
+from passports import queries
+from passports import services
+from passports.models import MATERIAL_FAMILIES
+from passports.models import Material
+from passports.schemas import MaterialCreateSchema
+from passports.schemas import MaterialUpdateSchema
 from passports.views import bp
 
 

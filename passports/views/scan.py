@@ -1,42 +1,45 @@
 """The tag URL printed on every label: `/t/<tag>` for people and programs, GS1 Digital Link
 forms that resolve to it, event recording from the scan page, and event photos."""
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
-from app.errors import ServiceError, wants_json
+from app.errors import ServiceError
+from app.errors import wants_json
 from app.extensions import db
 from app.forms import flatten_errors
 from app.urls import external_url
 from passports import queries
-from passports.lifecycle import allowed_events, events_for
-from passports.models import (
-    DISMANTLING_GUIDE,
-    DISPOSAL_ROUTES,
-    Component,
-    ComponentEvent,
-    ComponentMaterial,
-    EventPhoto,
-)
-from passports.permissions import can_read_building, can_record_events, can_write_building
+from passports.lifecycle import allowed_events
+from passports.lifecycle import events_for
+from passports.models import DISMANTLING_GUIDE
+from passports.models import DISPOSAL_ROUTES
+from passports.models import Component
+from passports.models import ComponentEvent
+from passports.models import ComponentMaterial
+from passports.models import EventPhoto
+from passports.permissions import can_read_building
+from passports.permissions import can_record_events
+from passports.permissions import can_write_building
 from passports.photos import upload_dir
 from passports.qr import tag_url
 from passports.recording import record_from_request
-from passports.schemas import ComponentSchema, EventSchema
-from passports.tags import format_tag, normalize_tag
+from passports.schemas import ComponentSchema
+from passports.schemas import EventSchema
+from passports.tags import format_tag
+from passports.tags import normalize_tag
 from passports.views import bp
 
 TIMELINE_LENGTH = 50

@@ -9,16 +9,27 @@ photo. The page needs no login: the `/t/<tag>` page it leads to decides what the
 see.
 """
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
 from sqlalchemy import select
 from werkzeug.http import HTTP_STATUS_CODES
 
 from app.errors import error_payload
-from app.extensions import db, limiter
-from passports import queries, scanning
-from passports.images import configure_pillow, pixel_budget
+from app.extensions import db
+from app.extensions import limiter
+from passports import queries
+from passports import scanning
+from passports.images import configure_pillow
+from passports.images import pixel_budget
 from passports.models import Component
-from passports.scanning import ImageTooLarge, ScanError, TagLink, TooManyPixelsToScan
+from passports.scanning import ImageTooLarge
+from passports.scanning import ScanError
+from passports.scanning import TagLink
+from passports.scanning import TooManyPixelsToScan
 from passports.tags import format_tag
 from passports.views import bp
 

@@ -21,17 +21,20 @@ For a longer hunt: MPX_FUZZ_SEED=<n> picks other examples, MPX_FUZZ_EXAMPLES=<n>
 """
 
 import os
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from app import create_app
 from app.auth.models import ApiToken
-from app.auth.services import hash_token, issue_token
+from app.auth.services import hash_token
+from app.auth.services import issue_token
 from app.extensions import db
 from app.schema_fields import MAX_ID
 from marketplace import alerts

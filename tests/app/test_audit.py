@@ -6,25 +6,33 @@ import io
 import json
 import math
 import re
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.audit.services import record
-from app.audit.values import MAX_VALUE_CHARS, fields, id_ranges
+from app.audit.values import MAX_VALUE_CHARS
+from app.audit.values import fields
+from app.audit.values import id_ranges
 from app.auth import services as accounts
-from app.auth.models import ApiToken, User
+from app.auth.models import ApiToken
+from app.auth.models import User
 from app.auth.passwords import hash_password
 from app.errors import Conflict
 from app.extensions import csrf
 from marketplace import services as exchange
 from passports import services as passport_services
-from passports.models import Building, ComponentEvent
+from passports.models import Building
+from passports.models import ComponentEvent
 from tests.conftest import PASSWORD
-from tests.passports.imports.conftest import CSV_HEADER, multipart, wait_until_done
+from tests.passports.imports.conftest import CSV_HEADER
+from tests.passports.imports.conftest import multipart
+from tests.passports.imports.conftest import wait_until_done
 
 WALLS = CSV_HEADER + (
     "W-1,Brick wall,external_wall,00,12.5,m3,Common clay brick,4\n"

@@ -1,8 +1,10 @@
 """Accounts: login pages, argon2 hashes, API tokens stored hashed, rate limits."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from app.auth.models import ApiToken, User
+from app.auth.models import ApiToken
+from app.auth.models import User
 from app.auth.services import hash_token
 from tests.conftest import PASSWORD
 

@@ -8,13 +8,22 @@ import os
 import shutil
 import struct
 import zipfile
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from datetime import timezone
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import JSON, create_engine, func, select, text, update
+from sqlalchemy import JSON
+from sqlalchemy import create_engine
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy import update
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.elements import Null
 
@@ -26,9 +35,12 @@ from app.extensions import db as _db
 from marketplace import search
 from marketplace.models import Listing
 from passports import services as passport_services
-from passports.models import Building, Component
-from tests.conftest import BACKEND, _migrate
-from tests.passports.imports.conftest import CSV_HEADER, multipart
+from passports.models import Building
+from passports.models import Component
+from tests.conftest import BACKEND
+from tests.conftest import _migrate
+from tests.passports.imports.conftest import CSV_HEADER
+from tests.passports.imports.conftest import multipart
 
 CSV = CSV_HEADER + (
     'W-1,Brick wall,external_wall,00,12.5,m3,"Common clay brick 85%; Lime mortar 15%",4\n'
@@ -414,7 +426,8 @@ def other_backend(database_template, tmp_path):
         _migrate(uri)
         yield uri
         return
-    from tests.pg import pg_bindir, throwaway_cluster
+    from tests.pg import pg_bindir
+    from tests.pg import throwaway_cluster
 
     try:
         pg_bindir()

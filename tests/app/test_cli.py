@@ -2,7 +2,8 @@
 
 from sqlalchemy import select
 
-from app.auth.models import Organisation, User
+from app.auth.models import Organisation
+from app.auth.models import User
 from app.auth.passwords import verify_password
 
 

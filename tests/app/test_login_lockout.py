@@ -7,7 +7,8 @@ import redis
 from app import create_app
 from app.extensions import db
 from tests.conftest import PASSWORD
-from tests.redis_server import redis_binary, throwaway_redis
+from tests.redis_server import redis_binary
+from tests.redis_server import throwaway_redis
 
 
 def _token_attempt(client, email: str, password: str, address: str | None = None, **kwargs):

@@ -12,7 +12,8 @@ from flask import g
 from flask_login import AnonymousUserMixin
 from sqlalchemy import event
 
-from app.logs import JsonFormatter, TextFormatter
+from app.logs import JsonFormatter
+from app.logs import TextFormatter
 
 
 @contextmanager

@@ -15,8 +15,11 @@ from app import create_app
 from app.auth import services as accounts
 from app.extensions import db
 from passports import services as passport_services
-from tests.conftest import BrowserClient, _migrate
-from tests.pg import pg_bindir, pg_ctl, throwaway_cluster
+from tests.conftest import BrowserClient
+from tests.conftest import _migrate
+from tests.pg import pg_bindir
+from tests.pg import pg_ctl
+from tests.pg import throwaway_cluster
 
 JSON = {"Accept": "application/json"}
 OUTAGE_PG_PORT = 5447
@@ -195,7 +198,8 @@ def test_sqlite_database_gone_gives_503_then_recovers(tmp_path):
 
 def test_only_connection_errors_are_503(app, client):
     """A lost connection or a full pool is a 503; a statement error (a bug) stays a 500."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import ProgrammingError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     raised = {

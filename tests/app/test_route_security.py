@@ -11,7 +11,9 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
 
 # Endpoint -> why an anonymous caller may use it.
 PUBLIC = {

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import BACKEND, PASSWORD
-from tests.redis_server import free_port, redis_binary, throwaway_redis
+from tests.conftest import BACKEND
+from tests.conftest import PASSWORD
+from tests.redis_server import free_port
+from tests.redis_server import redis_binary
+from tests.redis_server import throwaway_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

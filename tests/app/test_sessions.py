@@ -4,7 +4,8 @@ before stop working, copied ones included; password changes follow the account r
 import pytest
 from sqlalchemy import select
 
-from app.auth.models import ApiToken, User
+from app.auth.models import ApiToken
+from app.auth.models import User
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase"

@@ -1,6 +1,8 @@
 """API tokens may be given an end: after it they authenticate nothing."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from sqlalchemy import select
 

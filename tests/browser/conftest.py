@@ -18,8 +18,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
-from sqlalchemy import func, select
+from PIL import Image
+from PIL import ImageDraw
+from PIL import ImageFilter
+from sqlalchemy import func
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from passports import services
@@ -76,7 +79,8 @@ def browser():
     """One headless Chromium for the session."""
     if SKIP_REASON:
         pytest.skip(f"browser tests skipped: {SKIP_REASON}")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+    from playwright.sync_api import sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
     playwright = sync_playwright().start()
@@ -178,7 +182,8 @@ def site(db, make_user, make_building, make_component):
 @pytest.fixture
 def events_of(db):
     """Read a component's events from the database as the server committed them."""
-    from passports.models import ComponentEvent, EventPhoto
+    from passports.models import ComponentEvent
+    from passports.models import EventPhoto
 
     def read(component_id: int) -> list[dict]:
         db.session.rollback()  # end this thread's transaction: see what the server wrote

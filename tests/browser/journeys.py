@@ -18,10 +18,14 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import zxingcpp
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
+from PIL import ImageDraw
+from PIL import ImageFilter
 
 from passports.imports.columns import COLUMNS
-from passports.labels import LabelData, label_positions, render_labels
+from passports.labels import LabelData
+from passports.labels import label_positions
+from passports.labels import render_labels
 from tests.browser.conftest import ARTIFACTS
 
 DESKTOP = {"width": 1280, "height": 900}

@@ -17,7 +17,8 @@ person takes is taken in the browser.
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from types import SimpleNamespace
 
 import openpyxl
@@ -25,24 +26,28 @@ import pytest
 from sqlalchemy import select
 
 from marketplace import services as exchange
-from marketplace.models import Listing, Reservation
+from marketplace.models import Listing
+from marketplace.models import Reservation
 from passports import services as passports
 from passports.labels import LabelData
-from passports.models import Building, Component
+from passports.models import Building
+from passports.models import Component
 from passports.qr import tag_url
 from passports.services import record_event
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, site_photo
-from tests.browser.journeys import (
-    DESKTOP,
-    Journey,
-    Watch,
-    camera_scene,
-    label_picture,
-    pdf_pages,
-    qr_texts,
-    sheet_csv,
-    write_y4m,
-)
+from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM_ARGS
+from tests.browser.conftest import PHONE
+from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import site_photo
+from tests.browser.journeys import DESKTOP
+from tests.browser.journeys import Journey
+from tests.browser.journeys import Watch
+from tests.browser.journeys import camera_scene
+from tests.browser.journeys import label_picture
+from tests.browser.journeys import pdf_pages
+from tests.browser.journeys import qr_texts
+from tests.browser.journeys import sheet_csv
+from tests.browser.journeys import write_y4m
 from tests.conftest import PASSWORD
 
 sync_api = pytest.importorskip(

@@ -2,7 +2,9 @@
 kind of event, and the scanner with and without the browser's BarcodeDetector."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
@@ -11,7 +13,8 @@ from app.extensions import db
 from passports import services
 from passports.models import Component
 from passports.qr import tag_url
-from tests.browser.conftest import label_photo, site_photo
+from tests.browser.conftest import label_photo
+from tests.browser.conftest import site_photo
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="browser tests skipped: the playwright package is not installed"

@@ -12,9 +12,13 @@ from sqlalchemy import select
 
 from app.extensions import db as _db
 from dashboard import services as dashboard_services
-from dashboard.models import BuildingActivity, BuildingMetricPart, BuildingMetrics
-from passports import services, synthetic
-from passports.metrics.queries import SUMS, building_figures
+from dashboard.models import BuildingActivity
+from dashboard.models import BuildingMetricPart
+from dashboard.models import BuildingMetrics
+from passports import services
+from passports import synthetic
+from passports.metrics.queries import SUMS
+from passports.metrics.queries import building_figures
 from passports.models import Building
 
 HOSPITAL = (55.7128, 12.5385)

@@ -7,9 +7,11 @@ import smtplib
 import socket
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from marketplace.models import Notification, SavedSearch
+from marketplace.models import Notification
+from marketplace.models import SavedSearch
 
 
 @pytest.fixture

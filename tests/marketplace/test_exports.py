@@ -4,7 +4,8 @@ injection defused, the search export following the search, and reservations as O
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 import openpyxl
 import pytest

@@ -5,13 +5,16 @@ publish is committed."""
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from marketplace.models import Listing, Notification, SavedSearch
+from marketplace.models import Listing
+from marketplace.models import Notification
+from marketplace.models import SavedSearch
 from passports.models import Component
 
 

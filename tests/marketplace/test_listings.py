@@ -1,13 +1,17 @@
 """Listings through the API and the CLI: create, validate, hazards and clearances, future stock,
 withdraw, who may act, `flask exchange expire` and `flask exchange demo`."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from marketplace.models import Listing, Reservation
-from passports.models import Building, Component
+from marketplace.models import Listing
+from marketplace.models import Reservation
+from passports.models import Building
+from passports.models import Component
 
 
 @pytest.fixture

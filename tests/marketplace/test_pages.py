@@ -3,13 +3,19 @@ past a hazard once it is cleared, withdraw, and a reservation from request to co
 the passports arriving in the buyer's building."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from marketplace.models import Listing, Notification, Reservation, SavedSearch
-from passports.models import Building, Component, ComponentHazard
+from marketplace.models import Listing
+from marketplace.models import Notification
+from marketplace.models import Reservation
+from marketplace.models import SavedSearch
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentHazard
 from tests.conftest import PASSWORD
 
 

@@ -4,10 +4,14 @@ passport following the material on collection."""
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from marketplace.models import Listing, Reservation
-from passports.models import Building, Component, ComponentEvent
+from marketplace.models import Listing
+from marketplace.models import Reservation
+from passports.models import Building
+from passports.models import Component
+from passports.models import ComponentEvent
 
 
 @pytest.fixture
@@ -246,7 +250,8 @@ def test_collecting_everything_into_the_buyers_storage(
 def test_future_stock_is_reserved_ahead_but_collected_only_when_it_comes_down(
     client, db, seller, buyer, make_lot, make_building, make_listing, token_for
 ):
-    from datetime import date, timedelta
+    from datetime import date
+    from datetime import timedelta
 
     demolition = date.today() + timedelta(days=90)
     hospital = make_building(seller, status="demolition_planned", planned_date=demolition)

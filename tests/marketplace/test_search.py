@@ -3,7 +3,8 @@ reflect the other filters, every sort, pagination, distance, provenance, CO2, ba
 who may search. Expected figures are worked out by hand in the comments."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import update

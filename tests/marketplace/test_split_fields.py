@@ -4,7 +4,9 @@ amounts, none of the fields that name one physical item, the rest as they are.""
 import pytest
 
 from marketplace.transfer import split_component
-from passports.models import AMOUNT_FIELDS, IDENTITY_FIELDS, PASSPORT_FIELDS
+from passports.models import AMOUNT_FIELDS
+from passports.models import IDENTITY_FIELDS
+from passports.models import PASSPORT_FIELDS
 from tests.passports.test_passport_fields import lot_with_every_field
 
 

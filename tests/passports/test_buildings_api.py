@@ -1,7 +1,8 @@
 """Buildings through the REST API: create, read, edit, archive, list, the overview summary."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from passports.models import Building
 

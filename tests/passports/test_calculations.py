@@ -7,10 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from passports.gs1 import gtin_check_digit, is_valid_gtin
-from passports.lifecycle import allowed_next, transition_error
-from passports.mass import Part, derive_mass, split_by_material
-from passports.tags import ALPHABET, BITS, format_tag, new_tag, normalize_tag
+from passports.gs1 import gtin_check_digit
+from passports.gs1 import is_valid_gtin
+from passports.lifecycle import allowed_next
+from passports.lifecycle import transition_error
+from passports.mass import Part
+from passports.mass import derive_mass
+from passports.mass import split_by_material
+from passports.tags import ALPHABET
+from passports.tags import BITS
+from passports.tags import format_tag
+from passports.tags import new_tag
+from passports.tags import normalize_tag
 
 
 def test_mass_from_volume_of_a_single_material():

@@ -1,9 +1,11 @@
 """Components through the REST API: tags, derived mass, validation, lifecycle, archive."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from passports.models import Component, ComponentMaterial
+from passports.models import Component
+from passports.models import ComponentMaterial
 from passports.tags import ALPHABET
 
 

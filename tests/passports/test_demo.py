@@ -1,11 +1,13 @@
 """`flask demo load` builds a believable world; `flask demo generate` bulk-inserts passports."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from app.auth.models import User
 from passports.demo import DEMO_PASSWORD
-from passports.models import Building, Component
+from passports.models import Building
+from passports.models import Component
 
 
 def test_demo_load_builds_the_world_and_prints_logins(runner, db, client):

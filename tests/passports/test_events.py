@@ -5,10 +5,14 @@ import threading
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select, update
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 
 from app.storage import upload_root
-from passports.models import Component, ComponentEvent, EventPhoto
+from passports.models import Component
+from passports.models import ComponentEvent
+from passports.models import EventPhoto
 
 
 @pytest.fixture

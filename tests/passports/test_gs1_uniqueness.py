@@ -5,7 +5,8 @@ padding, by any organisation and through any way in, is refused with 409."""
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from passports import services
-from passports.models import Component, ComponentEvent
+from passports.models import Component
+from passports.models import ComponentEvent
 from tests.conftest import PASSWORD
 
 

@@ -3,9 +3,12 @@ already in the database never holds a worker when the history is read."""
 
 import time
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 
-from passports.models import Building, Component
+from passports.models import Building
+from passports.models import Component
 
 
 def _document(client, headers, building_id):

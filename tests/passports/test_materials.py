@@ -1,10 +1,12 @@
 """The material library: loaded from the curated CSV, searchable, edited by admins only."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from passports.cpv import cpv_codes
-from passports.models import MATERIAL_FAMILIES, Material
+from passports.models import MATERIAL_FAMILIES
+from passports.models import Material
 
 NEW = {
     "slug": "rammed-earth",

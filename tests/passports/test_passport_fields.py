@@ -7,11 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from passports.models import (
-    PASSPORT_FIELDS,
-    RECORDED_FIELDS,
-    Component,
-)
+from passports.models import PASSPORT_FIELDS
+from passports.models import RECORDED_FIELDS
+from passports.models import Component
 from passports.services import create_component
 
 SCHEMA = json.loads(

@@ -23,16 +23,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from app.auth import services as accounts
-from app.auth.models import ApiToken, Organisation, User
+from app.auth.models import ApiToken
+from app.auth.models import Organisation
+from app.auth.models import User
 from passports import services
-from passports.models import Building, BuildingAccess, Component, ComponentMaterial, Material
+from passports.models import Building
+from passports.models import BuildingAccess
+from passports.models import Component
+from passports.models import ComponentMaterial
+from passports.models import Material
 
 ROLES = ("admin", "owner", "contractor", "buyer")
 RELATIONS = ("own", "other", "granted", "expired", "revoked")

@@ -14,10 +14,12 @@ from io import BytesIO
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from PIL import Image, ImageDraw
+from PIL import Image
+from PIL import ImageDraw
 
 from passports import services
-from passports.labels import LAYOUTS, label_positions
+from passports.labels import LAYOUTS
+from passports.labels import label_positions
 from passports.tags import format_tag
 
 BASE = "https://mpx.test"  # TestingConfig.PUBLIC_BASE_URL

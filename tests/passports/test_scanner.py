@@ -13,30 +13,28 @@ from functools import lru_cache
 
 import pytest
 import zxingcpp
-from PIL import Image, ImageFilter
+from PIL import Image
+from PIL import ImageFilter
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from passports import scanning
-from passports.qr import qr_png, tag_url
-from passports.scanning import (
-    ImageTooLarge,
-    TagLink,
-    UnreadableImage,
-    decode_tag_from_image,
-    load_photo,
-    read_codes,
-    tag_link,
-)
+from passports.qr import qr_png
+from passports.qr import tag_url
+from passports.scanning import ImageTooLarge
+from passports.scanning import TagLink
+from passports.scanning import UnreadableImage
+from passports.scanning import decode_tag_from_image
+from passports.scanning import load_photo
+from passports.scanning import read_codes
+from passports.scanning import tag_link
 from passports.tags import format_tag
-from passports.views.scanner import (
-    MAX_FRAME_BYTES,
-    NO_CODE,
-    NO_FRAME,
-    NOT_OURS,
-    UNREADABLE,
-    UNREADABLE_FRAME,
-)
+from passports.views.scanner import MAX_FRAME_BYTES
+from passports.views.scanner import NO_CODE
+from passports.views.scanner import NO_FRAME
+from passports.views.scanner import NOT_OURS
+from passports.views.scanner import UNREADABLE
+from passports.views.scanner import UNREADABLE_FRAME
 
 PHONE = (4032, 3024)
 ORIENTATION = 0x0112

@@ -12,10 +12,13 @@ import subprocess
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from passports.imports.models import ImportRun
-from passports.models import Component, ComponentEvent, EventPhoto
+from passports.models import Component
+from passports.models import ComponentEvent
+from passports.models import EventPhoto
 
 DISK_BYTES = 256 * 1024
 ROOM_LEFT = 24 * 1024

@@ -5,7 +5,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from passports.models import Building, Component
+from passports.models import Building
+from passports.models import Component
 
 
 @pytest.fixture

@@ -6,12 +6,16 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from passports.imports.models import ImportRun, MaterialMapping
-from passports.models import Component, ComponentHazard, ComponentMaterial
+from passports.imports.models import ImportRun
+from passports.imports.models import MaterialMapping
+from passports.models import Component
+from passports.models import ComponentHazard
+from passports.models import ComponentMaterial
 
 SHARED = Path(os.environ.get("MPX_SHARED_DIR") or Path(__file__).resolve().parents[4] / "shared")
 SAMPLES = SHARED / "samples" / "ifc"

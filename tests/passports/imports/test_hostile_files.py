@@ -11,7 +11,9 @@ import ifcopenshell.guid
 import openpyxl
 import pytest
 
-from tests.passports.imports.conftest import CSV_HEADER, multipart, wait_until_done
+from tests.passports.imports.conftest import CSV_HEADER
+from tests.passports.imports.conftest import multipart
+from tests.passports.imports.conftest import wait_until_done
 
 LAUGHS = (
     '<!DOCTYPE lolz [<!ENTITY lol "lol">'

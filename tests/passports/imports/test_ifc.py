@@ -4,7 +4,8 @@ real sample files (ArchiCAD, Revit, Tekla, IfcOpenHouse) for breadth."""
 import pytest
 from sqlalchemy import select
 
-from passports.models import Component, Material
+from passports.models import Component
+from passports.models import Material
 from tests.passports.imports.conftest import sample
 
 api = pytest.importorskip("ifcopenshell.api")

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from passports.imports.staging import staging_root
-from tests.passports.imports.conftest import CSV_HEADER, multipart, wait_until_done
+from tests.passports.imports.conftest import CSV_HEADER
+from tests.passports.imports.conftest import multipart
+from tests.passports.imports.conftest import wait_until_done
 
 GOOD = CSV_HEADER + (
     'W-1,Brick wall,external_wall,00,12.5,m3,"Common clay brick 85%; Lime mortar 15%",4\n'

@@ -5,30 +5,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from passports.metrics import (
-    co2_avoided_kg,
-    disassembly_score,
-    embodied_carbon_kg,
-    harmonic_mean,
-    mci_terms,
-    parts_carbon_kg,
-    transport_kg,
-    utility,
-)
-from passports.metrics.circularity import (
-    RECYCLING_BY_FAMILY,
-    default_reuse_fraction,
-    end_of_life,
-    family_recycling_rate,
-)
-from passports.metrics.disassembly import (
-    ACCESSIBILITY_SCORES,
-    CONNECTION_SCORES,
-    EDGE_ENCLOSURE_SCORES,
-    INTERSECTION_SCORES,
-)
+from passports.metrics import co2_avoided_kg
+from passports.metrics import disassembly_score
+from passports.metrics import embodied_carbon_kg
+from passports.metrics import harmonic_mean
+from passports.metrics import mci_terms
+from passports.metrics import parts_carbon_kg
+from passports.metrics import transport_kg
+from passports.metrics import utility
+from passports.metrics.circularity import RECYCLING_BY_FAMILY
+from passports.metrics.circularity import default_reuse_fraction
+from passports.metrics.circularity import end_of_life
+from passports.metrics.circularity import family_recycling_rate
+from passports.metrics.disassembly import ACCESSIBILITY_SCORES
+from passports.metrics.disassembly import CONNECTION_SCORES
+from passports.metrics.disassembly import EDGE_ENCLOSURE_SCORES
+from passports.metrics.disassembly import INTERSECTION_SCORES
 from passports.models import MATERIAL_FAMILIES
-from passports.models.vocab import ACCESSIBILITY, CONNECTION_TYPES, EDGE_ENCLOSURES, INTERSECTIONS
+from passports.models.vocab import ACCESSIBILITY
+from passports.models.vocab import CONNECTION_TYPES
+from passports.models.vocab import EDGE_ENCLOSURES
+from passports.models.vocab import INTERSECTIONS
 
 fraction = st.floats(min_value=0, max_value=1, allow_nan=False)
 

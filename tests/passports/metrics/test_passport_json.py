@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
-from sqlalchemy import func, select, update
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 
 from app.auth.models import ORG_KINDS
-from passports.models import Building, Component, vocab
+from passports.models import Building
+from passports.models import Component
+from passports.models import vocab
 from passports.tags import new_tag
 
 SCHEMA = json.loads(

@@ -4,7 +4,8 @@ aggregates them by mass; missing data is counted, never a crash."""
 import pytest
 from sqlalchemy import select
 
-from passports.models import Component, Material
+from passports.models import Component
+from passports.models import Material
 
 
 @pytest.fixture
