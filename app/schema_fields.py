@@ -1,7 +1,7 @@
 """Marshmallow fields and bases the library lacks: floats the database can multiply and a
 Float that refuses strings (like Integer(strict=True)), ids that fit an integer column, nested
-inputs loaded whole in a PATCH, timestamps that say they are UTC, and input schemas that
-refuse NUL characters."""
+inputs loaded whole in a PATCH, timestamps that say they are UTC, input schemas that
+refuse NUL characters, and output schemas that take their fields from the model."""
 
 import numbers
 from collections.abc import Mapping
@@ -12,6 +12,9 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import pre_load
 from marshmallow import validate
+from marshmallow_sqlalchemy import ModelConverter
+from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
+from sqlalchemy import DateTime
 
 # The largest value of an INTEGER column (PostgreSQL int4): a larger id cannot exist.
 MAX_ID = 2**31 - 1
@@ -105,3 +108,21 @@ class InputSchema(Schema):
             if errors:
                 raise ValidationError(errors)
         return data
+
+
+class _Converter(ModelConverter):
+    """Columns to fields as marshmallow-sqlalchemy maps them, timestamps marked UTC."""
+
+    SQLA_TYPE_MAPPING = {**ModelConverter.SQLA_TYPE_MAPPING, DateTime: UtcDateTime}
+
+
+class ModelSchema(SQLAlchemyAutoSchema):
+    """Base of the output schemas that show stored objects: each column's type and whether it
+    may be null come from the model, where they are declared once. A subclass names the
+    columns the API shows in `Meta.fields` (with `class Meta(ModelSchema.Meta)`), and
+    declares only what is not a column (related names, derived values, nested objects)."""
+
+    class Meta:
+        include_fk = True
+        load_instance = False
+        model_converter = _Converter

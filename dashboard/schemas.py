@@ -6,6 +6,8 @@ from marshmallow import fields
 from app.schema_fields import Id
 from app.schema_fields import InputSchema
 from app.schema_fields import UtcDateTime
+from passports.schemas.buildings import FamilyMassSchema
+from passports.schemas.buildings import StatusCountSchema
 
 
 class OrganisationArgs(InputSchema):
@@ -28,20 +30,16 @@ class CitySchema(Schema):
     )
 
 
-class FamilySchema(Schema):
+class FamilySchema(FamilyMassSchema):
     """Mass and embodied carbon of one material family."""
 
-    family = fields.String()
     component_count = fields.Integer()
-    mass_kg = fields.Float()
     carbon_a1a3_kg = fields.Float()
 
 
-class LifecycleSchema(Schema):
-    """Components in one lifecycle status."""
+class LifecycleSchema(StatusCountSchema):
+    """Components in one lifecycle status, and their mass."""
 
-    status = fields.String()
-    count = fields.Integer()
     mass_kg = fields.Float()
 
 
@@ -82,18 +80,23 @@ class KindSchema(Schema):
     events = fields.Integer()
 
 
-class BuildingRowSchema(Schema):
-    """A building of the scope that the caller may read."""
+class FiguresSchema(Schema):
+    """The figures of a building or of a scope, as passports.metrics.queries.figures gives them."""
 
-    id = fields.Integer()
-    name = fields.String()
-    city = fields.String()
-    status = fields.String()
     component_count = fields.Integer()
     mass_kg = fields.Float()
     carbon_a1a3_kg = fields.Float()
     mci = fields.Float(allow_none=True)
     disassembly_score = fields.Float(allow_none=True)
+
+
+class BuildingRowSchema(FiguresSchema):
+    """A building of the scope that the caller may read, with its figures."""
+
+    id = fields.Integer()
+    name = fields.String()
+    city = fields.String()
+    status = fields.String()
 
 
 class ScopeSchema(Schema):
@@ -115,18 +118,13 @@ class BuildingCountsSchema(Schema):
     not_summarised = fields.Integer()
 
 
-class DashboardSchema(Schema):
+class DashboardSchema(FiguresSchema):
     """An organisation's or a city's progress: urban mine, lifecycle, CO2 avoided, activity."""
 
     scope = fields.Nested(ScopeSchema)
     generated_at = UtcDateTime()
     buildings = fields.Nested(BuildingCountsSchema)
-    component_count = fields.Integer()
-    mass_kg = fields.Float()
     components_without_mass = fields.Integer()
-    carbon_a1a3_kg = fields.Float()
-    mci = fields.Float(allow_none=True)
-    disassembly_score = fields.Float(allow_none=True)
     completeness = fields.Nested(CompletenessSchema)
     unscored_components = fields.Integer()
     urban_mine = fields.List(fields.Nested(FamilySchema))

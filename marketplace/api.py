@@ -15,7 +15,6 @@ from marketplace import alerts
 from marketplace import exports
 from marketplace import queries
 from marketplace import services
-from marketplace import transfer
 from marketplace.models import Listing
 from marketplace.models import Reservation
 from marketplace.permissions import listing_for
@@ -32,6 +31,8 @@ from marketplace.schemas import ReservationCreateSchema
 from marketplace.schemas import ReservationSchema
 from marketplace.schemas import SearchSchema
 from marketplace.schemas import StatusConflictSchema
+from marketplace.services.steps import STEPS
+from marketplace.services.steps import take_step
 from passports.permissions import building_for
 
 blp = Blueprint("exchange_api", __name__, description="The exchange: listings and reservations")
@@ -239,52 +240,21 @@ def reservation_ocds(reservation_id):
     return response
 
 
-@blp.route("/reservations/<int:reservation_id>/accept", methods=["POST"])
-@api_login_required
-@blp.response(200, ReservationSchema)
-@blp.alt_response(409, schema=StatusConflictSchema, description=_WRONG_STATUS)
-def accept(reservation_id):
-    """The seller accepts a request."""
-    reservation = services.accept_reservation(
-        reservation_for(current_user, reservation_id, as_seller=True)
-    )
-    db.session.commit()
-    return reservation
+def _step_route(step: str) -> None:
+    """POST /reservations/<id>/<step>: the step as marketplace.services.steps defines it."""
+
+    def take(reservation_id):
+        reservation = take_step(current_user, reservation_id, step)
+        db.session.commit()
+        return reservation
+
+    take.__name__ = take.__qualname__ = step
+    take.__doc__ = STEPS[step].summary
+    view = blp.alt_response(409, schema=StatusConflictSchema, description=_WRONG_STATUS)(take)
+    view = blp.response(200, ReservationSchema)(view)
+    view = api_login_required(view)
+    blp.route(f"/reservations/<int:reservation_id>/{step}", methods=["POST"])(view)
 
 
-@blp.route("/reservations/<int:reservation_id>/reject", methods=["POST"])
-@api_login_required
-@blp.response(200, ReservationSchema)
-@blp.alt_response(409, schema=StatusConflictSchema, description=_WRONG_STATUS)
-def reject(reservation_id):
-    """The seller rejects a request; the quantity is offered again."""
-    reservation = services.reject_reservation(
-        reservation_for(current_user, reservation_id, as_seller=True)
-    )
-    db.session.commit()
-    return reservation
-
-
-@blp.route("/reservations/<int:reservation_id>/cancel", methods=["POST"])
-@api_login_required
-@blp.response(200, ReservationSchema)
-@blp.alt_response(409, schema=StatusConflictSchema, description=_WRONG_STATUS)
-def cancel(reservation_id):
-    """The buyer cancels; the quantity is offered again."""
-    reservation = services.cancel_reservation(
-        reservation_for(current_user, reservation_id, as_buyer=True)
-    )
-    db.session.commit()
-    return reservation
-
-
-@blp.route("/reservations/<int:reservation_id>/collect", methods=["POST"])
-@api_login_required
-@blp.response(200, ReservationSchema)
-@blp.alt_response(409, schema=StatusConflictSchema, description=_WRONG_STATUS)
-def collect(reservation_id):
-    """The seller hands over: the components move to the buyer with their passports."""
-    reservation = reservation_for(current_user, reservation_id, as_seller=True)
-    transfer.collect_reservation(reservation, current_user)
-    db.session.commit()
-    return reservation
+for _step in STEPS:
+    _step_route(_step)

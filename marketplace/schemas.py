@@ -13,10 +13,15 @@ from app.pagination import envelope
 from app.schema_fields import AT_MOST_AMOUNT
 from app.schema_fields import Id
 from app.schema_fields import InputSchema
+from app.schema_fields import ModelSchema
 from app.schema_fields import Number
 from app.schema_fields import StrictFloat
-from app.schema_fields import UtcDateTime
 from marketplace.models import PRICE_BASES
+from marketplace.models import Listing
+from marketplace.models import Notification
+from marketplace.models import Reservation
+from marketplace.models import ReservationComponent
+from marketplace.models import SavedSearch
 from passports.cpv import CPV_CODE
 from passports.cpv import CPV_FORMAT
 from passports.cpv import cpv_label
@@ -41,33 +46,44 @@ class ProvenanceSchema(Schema):
     )
 
 
-class ListingSchema(Schema):
+class ListingSchema(ModelSchema):
     """A listing as buyers see it."""
 
-    id = fields.Integer()
-    title = fields.String()
-    description = fields.String()
-    cpv_code = fields.String()
+    class Meta(ModelSchema.Meta):
+        model = Listing
+        fields = (
+            "id",
+            "title",
+            "description",
+            "cpv_code",
+            "cpv_label",
+            "quantity",
+            "quantity_available",
+            "unit",
+            "price_eur",
+            "price_basis",
+            "available_from",
+            "available_until",
+            "future_stock",
+            "pickup_address",
+            "pickup_latitude",
+            "pickup_longitude",
+            "condition",
+            "evidence",
+            "status",
+            "city",
+            "material_family",
+            "materials",
+            "manufacturer",
+            "mass_kg",
+            "co2_avoided_kg",
+            "seller",
+            "published_at",
+            "url",
+        )
+
     cpv_label = fields.Function(lambda obj: cpv_label(obj.cpv_code))
-    quantity = fields.Float()
-    quantity_available = fields.Float()
-    unit = fields.String()
-    price_eur = fields.Float(allow_none=True)
-    price_basis = fields.String()
-    available_from = fields.Date(allow_none=True)
-    available_until = fields.Date(allow_none=True)
-    future_stock = fields.Boolean()
-    pickup_address = fields.String()
-    pickup_latitude = fields.Float(allow_none=True)
-    pickup_longitude = fields.Float(allow_none=True)
-    condition = fields.Integer(allow_none=True)
-    evidence = fields.String()
-    status = fields.String()
-    city = fields.String()
-    material_family = fields.String(allow_none=True)
     materials = fields.String(attribute="materials_text")
-    manufacturer = fields.String()
-    mass_kg = fields.Float(allow_none=True)
     co2_avoided_kg = fields.Float(
         allow_none=True,
         metadata={
@@ -75,12 +91,20 @@ class ListingSchema(Schema):
         },
     )
     seller = fields.Function(lambda obj: obj.organisation.name)
-    published_at = UtcDateTime(allow_none=True)
     url = fields.Function(lambda obj: url_for("exchange.listing_detail", listing_id=obj.id))
 
 
 class SearchResultSchema(ListingSchema):
     """A listing in search results, with distance, provenance and CO2 avoided from here."""
+
+    class Meta(ListingSchema.Meta):
+        fields = (
+            *ListingSchema.Meta.fields,
+            "distance_km",
+            "co2_avoided_here_kg",
+            "relevance",
+            "provenance",
+        )
 
     distance_km = fields.Float(allow_none=True)
     co2_avoided_here_kg = fields.Float(
@@ -205,34 +229,47 @@ class HazardConflictSchema(ErrorSchema):
     hazards = fields.List(fields.String(), metadata={"description": "The uncleared hazards."})
 
 
-class MovedComponentSchema(Schema):
+class MovedComponentSchema(ModelSchema):
     """A component a collected reservation handed over, and how much of it."""
 
-    component_id = fields.Integer()
+    class Meta(ModelSchema.Meta):
+        model = ReservationComponent
+        fields = ("component_id", "tag", "quantity")
+
     tag = fields.Function(lambda m: m.component.tag)
-    quantity = fields.Float()
 
 
-class ReservationSchema(Schema):
+class ReservationSchema(ModelSchema):
     """A reservation as buyer and seller see it."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
+    class Meta(ModelSchema.Meta):
+        model = Reservation
+        fields = (
+            "id",
+            "listing_id",
+            "listing_title",
+            "unit",
+            "quantity",
+            "needed_by",
+            "destination_building_id",
+            "status",
+            "buyer",
+            "buyer_organisation",
+            "seller",
+            "distance_km",
+            "co2_avoided_kg",
+            "message",
+            "created_at",
+            "decided_at",
+            "collected_at",
+            "moved_components",
+        )
+
     listing_title = fields.Function(lambda r: r.listing.title)
     unit = fields.Function(lambda r: r.listing.unit)
-    quantity = fields.Float()
-    needed_by = fields.Date(allow_none=True)
-    destination_building_id = fields.Integer(allow_none=True)
-    status = fields.String()
     buyer = fields.Function(lambda r: r.buyer.email)
     buyer_organisation = fields.Function(lambda r: r.buyer_organisation.name)
     seller = fields.Function(lambda r: r.listing.organisation.name)
-    distance_km = fields.Float(allow_none=True)
-    co2_avoided_kg = fields.Float(allow_none=True)
-    message = fields.String()
-    created_at = UtcDateTime()
-    decided_at = UtcDateTime(allow_none=True)
-    collected_at = UtcDateTime(allow_none=True)
     moved_components = fields.List(
         fields.Nested(MovedComponentSchema),
         attribute="moved",
@@ -258,28 +295,35 @@ class SavedSearchCreateSchema(InputSchema):
     )
 
 
-class SavedSearchSchema(Schema):
+class SavedSearchSchema(ModelSchema):
     """A saved search as its owner sees it."""
 
-    id = fields.Integer()
-    name = fields.String()
+    class Meta(ModelSchema.Meta):
+        model = SavedSearch
+        fields = ("id", "name", "params", "created_at", "url")
+
     params = fields.Dict()
-    created_at = UtcDateTime()
     url = fields.Function(lambda obj: url_for("exchange.search", **obj.params))
 
 
-class NotificationSchema(Schema):
+class NotificationSchema(ModelSchema):
     """A message in the inbox."""
 
-    id = fields.Integer()
-    kind = fields.String()
-    message = fields.String()
-    listing_id = fields.Integer(allow_none=True)
-    reservation_id = fields.Integer(allow_none=True)
-    saved_search_id = fields.Integer(allow_none=True)
-    created_at = UtcDateTime()
-    read_at = UtcDateTime(allow_none=True)
-    emailed_at = UtcDateTime(allow_none=True)
+    class Meta(ModelSchema.Meta):
+        model = Notification
+        fields = (
+            "id",
+            "kind",
+            "message",
+            "listing_id",
+            "reservation_id",
+            "saved_search_id",
+            "created_at",
+            "read_at",
+            "emailed_at",
+            "listing_url",
+        )
+
     listing_url = fields.Function(
         lambda obj: (
             url_for("exchange.listing_detail", listing_id=obj.listing_id)

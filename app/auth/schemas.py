@@ -4,8 +4,11 @@ from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
+from app.auth.models import ApiToken
+from app.auth.models import User
 from app.auth.passwords import MAX_PASSWORD_LENGTH
 from app.schema_fields import InputSchema
+from app.schema_fields import ModelSchema
 from app.schema_fields import UtcDateTime
 
 # The longest life a token may be given: a token that must live longer is one never to expire.
@@ -63,24 +66,21 @@ class TokenIssuedSchema(Schema):
     expires_at = UtcDateTime(allow_none=True)
 
 
-class TokenSchema(Schema):
+class TokenSchema(ModelSchema):
     """A token as listed: never its clear text."""
 
-    id = fields.Integer()
-    name = fields.String()
-    prefix = fields.String()
-    created_at = UtcDateTime()
-    revoked_at = UtcDateTime(allow_none=True)
-    expires_at = UtcDateTime(allow_none=True)
+    class Meta(ModelSchema.Meta):
+        model = ApiToken
+        fields = ("id", "name", "prefix", "created_at", "revoked_at", "expires_at", "active")
+
     active = fields.Boolean(metadata={"description": "Neither revoked nor expired."})
 
 
-class UserSchema(Schema):
+class UserSchema(ModelSchema):
     """The current user."""
 
-    id = fields.Integer()
-    email = fields.String()
-    name = fields.String()
-    role = fields.String()
-    organisation_id = fields.Integer()
+    class Meta(ModelSchema.Meta):
+        model = User
+        fields = ("id", "email", "name", "role", "organisation_id", "organisation")
+
     organisation = fields.Function(lambda u: u.organisation.name)

@@ -23,7 +23,6 @@ from app.pagination import paginate_page
 from app.redirects import safe_next
 from app.templating import unit
 from marketplace import services
-from marketplace import transfer
 from marketplace.models import RESERVATION_STATUSES
 from marketplace.models import Listing
 from marketplace.models import Reservation
@@ -34,6 +33,7 @@ from marketplace.permissions import reservation_for
 from marketplace.permissions import reservation_roles
 from marketplace.permissions import seller_side
 from marketplace.schemas import ReservationCreateSchema
+from marketplace.services.steps import take_step
 from marketplace.views import bp
 from marketplace.views.listings import listing_context
 from passports.permissions import can_read_building
@@ -148,59 +148,34 @@ def reservation_detail(reservation_id: int):
     )
 
 
-def _act(reservation_id: int, action: str):
-    side = {"accept": "seller", "reject": "seller", "collect": "seller", "cancel": "buyer"}[action]
-    reservation = reservation_for(
-        current_user, reservation_id, as_seller=side == "seller", as_buyer=side == "buyer"
-    )
-    default = url_for("exchange.reservation_detail", reservation_id=reservation.id)
+# What the page says once a step is taken (collect names where the passports went).
+STEP_MESSAGES = {
+    "accept": "Accepted: the buyer can collect.",
+    "reject": "Rejected: the quantity is on offer again.",
+    "cancel": "Cancelled: the quantity is on offer again.",
+    "collect": "Collected: {count} component passport(s) moved to {place}.",
+}
+
+
+@bp.route(
+    "/exchange/reservations/<int:reservation_id>/<any(accept, reject, cancel, collect):step>",
+    methods=["POST"],
+)
+@login_required
+def reservation_step(reservation_id: int, step: str):
+    """Take a step of the reservation (accept, reject, cancel, collect) as the side that may."""
     try:
-        if action == "collect":
-            moved = transfer.collect_reservation(reservation, current_user)
-            place = (
-                reservation.destination.name
-                if reservation.destination
-                else f"{reservation.buyer_organisation.name} storage"
-            )
-            message = f"Collected: {len(moved)} component passport(s) moved to {place}."
-        else:
-            getattr(services, f"{action}_reservation")(reservation)
-            message = {
-                "accept": "Accepted: the buyer can collect.",
-                "reject": "Rejected: the quantity is on offer again.",
-                "cancel": "Cancelled: the quantity is on offer again.",
-            }[action]
+        reservation = take_step(current_user, reservation_id, step)
+        place = (
+            reservation.destination.name
+            if reservation.destination
+            else f"{reservation.buyer_organisation.name} storage"
+        )
+        message = STEP_MESSAGES[step].format(count=len(reservation.moved), place=place)
         db.session.commit()
         flash(message, "success")
     except Conflict as exc:
         db.session.rollback()
         flash(exc.message, "error")
+    default = url_for("exchange.reservation_detail", reservation_id=reservation_id)
     return redirect(safe_next(request.form.get("next"), default), 303)
-
-
-@bp.route("/exchange/reservations/<int:reservation_id>/accept", methods=["POST"])
-@login_required
-def reservation_accept(reservation_id: int):
-    """The seller accepts a request."""
-    return _act(reservation_id, "accept")
-
-
-@bp.route("/exchange/reservations/<int:reservation_id>/reject", methods=["POST"])
-@login_required
-def reservation_reject(reservation_id: int):
-    """The seller rejects a request; the quantity is offered again."""
-    return _act(reservation_id, "reject")
-
-
-@bp.route("/exchange/reservations/<int:reservation_id>/cancel", methods=["POST"])
-@login_required
-def reservation_cancel(reservation_id: int):
-    """The buyer cancels; the quantity is offered again."""
-    return _act(reservation_id, "cancel")
-
-
-@bp.route("/exchange/reservations/<int:reservation_id>/collect", methods=["POST"])
-@login_required
-def reservation_collect(reservation_id: int):
-    """The seller hands over: the components move to the buyer with their passports."""
-    return _act(reservation_id, "collect")

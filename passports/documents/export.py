@@ -34,6 +34,7 @@ from passports.metrics.component import PartFacts
 from passports.metrics.component import evaluate
 from passports.metrics.queries import building_figures
 from passports.metrics.queries import status_masses
+from passports.models import EVENT_FIELDS
 from passports.models import PASSPORT_FIELDS
 from passports.models import Building
 from passports.models import Component
@@ -56,20 +57,12 @@ METHODS = {
     "carbon": "Embodied carbon A1-A3 (EN 15978), Σ mass × factor of each material from the "
     "material library (ICE v2 unless cited otherwise), in kgCO2e.",
 }
+# A passport document's events: what happened, without the ids that only mean something here.
 EVENT_COLUMNS = (
     "kind",
-    "occurred_at",
     "status_before",
     "status_after",
-    "condition",
-    "location",
-    "from_location",
-    "to_location",
-    "distance_km",
-    "disposal_route",
-    "latitude",
-    "longitude",
-    "notes",
+    *(name for name in EVENT_FIELDS if name != "building_id"),
 )
 
 

@@ -11,7 +11,8 @@ from marshmallow import validates
 
 from app.schema_fields import Id
 from app.schema_fields import InputSchema
-from app.schema_fields import UtcDateTime
+from app.schema_fields import ModelSchema
+from passports.documents.models import PassportSnapshot
 from passports.schemas import BuildingSchema
 
 
@@ -27,23 +28,32 @@ class SnapshotCreateSchema(InputSchema):
             raise ValidationError("Give the version a label, e.g. “as built”.")
 
 
-class SnapshotSchema(Schema):
+class SnapshotSchema(ModelSchema):
     """A frozen passport version, without its document."""
 
-    id = fields.Integer()
-    building_id = fields.Integer()
-    label = fields.String()
-    note = fields.String()
-    created_at = UtcDateTime()
+    class Meta(ModelSchema.Meta):
+        model = PassportSnapshot
+        fields = (
+            "id",
+            "building_id",
+            "label",
+            "note",
+            "created_at",
+            "created_by",
+            "schema_version",
+            "component_count",
+            "total_mass_kg",
+            "mci",
+        )
+
     created_by = fields.Function(lambda s: s.created_by.email if s.created_by else None)
-    schema_version = fields.String()
-    component_count = fields.Integer()
-    total_mass_kg = fields.Float()
-    mci = fields.Float(allow_none=True)
 
 
 class SnapshotDetailSchema(SnapshotSchema):
     """A frozen passport version with its document (schema 1.0)."""
+
+    class Meta(SnapshotSchema.Meta):
+        fields = (*SnapshotSchema.Meta.fields, "document")
 
     document = fields.Raw()
 

@@ -9,7 +9,9 @@ from marshmallow import validate
 from app.pagination import PageArgs
 from app.schema_fields import Id
 from app.schema_fields import InputSchema
-from app.schema_fields import UtcDateTime
+from app.schema_fields import ModelSchema
+from passports.imports.models import ImportRun
+from passports.imports.models import MaterialMapping
 
 
 class ImportFormSchema(InputSchema):
@@ -113,27 +115,33 @@ class ImportFailedSchema(ErrorSchema):
     report = fields.Nested(ImportReportSchema, metadata={"description": "The whole report."})
 
 
-class ImportRunSchema(Schema):
+class ImportRunSchema(ModelSchema):
     """A committed import."""
 
-    id = fields.Integer()
-    building_id = fields.Integer()
-    user_id = fields.Integer(allow_none=True)
-    filename = fields.String()
-    kind = fields.String()
-    sha256 = fields.String()
-    created_count = fields.Integer()
-    updated_count = fields.Integer()
-    unchanged_count = fields.Integer()
-    created_at = UtcDateTime()
+    class Meta(ModelSchema.Meta):
+        model = ImportRun
+        fields = (
+            "id",
+            "building_id",
+            "user_id",
+            "filename",
+            "kind",
+            "sha256",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "created_at",
+            "report",
+        )
+
     report = fields.Nested(ImportReportSchema)
 
 
 class ImportRunListSchema(ImportRunSchema):
     """A committed import, without its report."""
 
-    class Meta:
-        exclude = ("report",)
+    class Meta(ImportRunSchema.Meta):
+        fields = tuple(name for name in ImportRunSchema.Meta.fields if name != "report")
 
 
 class TemplateArgs(InputSchema):
@@ -142,16 +150,22 @@ class TemplateArgs(InputSchema):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(("csv", "xlsx")))
 
 
-class MappingSchema(Schema):
+class MappingSchema(ModelSchema):
     """A remembered answer: this source name means that library material."""
 
-    id = fields.Integer()
-    organisation_id = fields.Integer()
-    source_name = fields.String()
-    material_id = fields.Integer()
+    class Meta(ModelSchema.Meta):
+        model = MaterialMapping
+        fields = (
+            "id",
+            "organisation_id",
+            "source_name",
+            "material_id",
+            "material_name",
+            "created_at",
+            "updated_at",
+        )
+
     material_name = fields.Function(lambda m: m.material.name)
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
 
 
 class MappingCreateSchema(InputSchema):

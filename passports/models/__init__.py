@@ -9,6 +9,7 @@ from passports.models.components import RECORDED_FIELDS
 from passports.models.components import Component
 from passports.models.components import ComponentHazard
 from passports.models.components import ComponentMaterial
+from passports.models.events import EVENT_FIELDS
 from passports.models.events import ComponentEvent
 from passports.models.events import EventPhoto
 from passports.models.library import Material
@@ -38,6 +39,7 @@ __all__ = [
     "CONNECTION_TYPES",
     "DISMANTLING_GUIDE",
     "DISPOSAL_ROUTES",
+    "EVENT_FIELDS",
     "EVENT_KINDS",
     "HAZARD_KINDS",
     "MATERIAL_FAMILIES",

@@ -30,6 +30,22 @@ from passports.models.vocab import ALL_EVENT_KINDS
 from passports.models.vocab import COMPONENT_STATUSES
 from passports.models.vocab import DISPOSAL_ROUTES
 
+# What an event records besides its kind and the status it moved the component between: a
+# request may give these, the API shows them, and a passport document carries them.
+EVENT_FIELDS = (
+    "occurred_at",
+    "condition",
+    "location",
+    "from_location",
+    "to_location",
+    "distance_km",
+    "building_id",
+    "disposal_route",
+    "latitude",
+    "longitude",
+    "notes",
+)
+
 
 class ComponentEvent(db.Model):
     """Something that happened to a component: who, when, what, where. Never changed."""

@@ -9,35 +9,31 @@ from marshmallow import validates_schema
 from app.pagination import PageArgs
 from app.schema_fields import Id
 from app.schema_fields import InputSchema
+from app.schema_fields import ModelSchema
 from app.schema_fields import StrictFloat
-from app.schema_fields import UtcDateTime
 from passports.models import BUILDING_STATUSES
 from passports.models import USE_TYPES
+from passports.models import Building
+from passports.models import BuildingAccess
+from passports.models.buildings import BUILDING_FIELDS
 from passports.schemas.common import _positive
 from passports.schemas.common import _text
 from passports.schemas.common import _year
 
 
-class BuildingSchema(Schema):
+class BuildingSchema(ModelSchema):
     """A building as the API shows it."""
 
-    id = fields.Integer()
-    organisation_id = fields.Integer()
+    class Meta(ModelSchema.Meta):
+        model = Building
+        fields = (
+            *("id", "organisation_id", "organisation"),
+            *BUILDING_FIELDS,
+            *("archived", "created_at", "updated_at"),
+        )
+
     organisation = fields.Function(lambda b: b.organisation.name)
-    name = fields.String()
-    address = fields.String()
-    city = fields.String()
-    country = fields.String()
-    latitude = fields.Float(allow_none=True)
-    longitude = fields.Float(allow_none=True)
-    year_built = fields.Integer(allow_none=True)
-    gross_floor_area_m2 = fields.Float(allow_none=True)
-    use_type = fields.String()
-    status = fields.String()
-    planned_date = fields.Date(allow_none=True)
     archived = fields.Function(lambda b: b.archived_at is not None)
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
 
 
 class BuildingCreateSchema(InputSchema):
@@ -122,15 +118,15 @@ class BuildingSummarySchema(Schema):
     hazardous = fields.List(fields.Nested(HazardRowSchema))
 
 
-class GrantSchema(Schema):
+class GrantSchema(ModelSchema):
     """An access grant as shown."""
 
-    id = fields.Integer()
-    organisation_id = fields.Integer()
+    class Meta(ModelSchema.Meta):
+        model = BuildingAccess
+        fields = ("id", "organisation_id", "organisation", "expires_on", "revoked", "created_at")
+
     organisation = fields.Function(lambda g: g.organisation.name)
-    expires_on = fields.Date(allow_none=True)
     revoked = fields.Function(lambda g: g.revoked_at is not None)
-    created_at = UtcDateTime()
 
 
 class GrantCreateSchema(InputSchema):

@@ -1,6 +1,5 @@
 """Schemas for components and their materials and hazards."""
 
-from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
@@ -10,6 +9,7 @@ from marshmallow import validates_schema
 from app.pagination import PageArgs
 from app.schema_fields import Id
 from app.schema_fields import InputSchema
+from app.schema_fields import ModelSchema
 from app.schema_fields import StrictFloat
 from app.schema_fields import UtcDateTime
 from app.schema_fields import Whole
@@ -20,7 +20,10 @@ from passports.models import COMPONENT_STATUSES
 from passports.models import CONDITION_GRADES
 from passports.models import CONNECTION_TYPES
 from passports.models import HAZARD_KINDS
+from passports.models import PASSPORT_FIELDS
 from passports.models import UNITS
+from passports.models import Component
+from passports.models import ComponentMaterial
 from passports.models.vocab import ACCESSIBILITY
 from passports.models.vocab import EDGE_ENCLOSURES
 from passports.models.vocab import INTERSECTIONS
@@ -44,14 +47,15 @@ class MaterialShareSchema(InputSchema):
     )
 
 
-class MaterialShareOutSchema(Schema):
+class MaterialShareOutSchema(ModelSchema):
     """A material of a component with the mass it accounts for."""
 
-    material_id = fields.Integer()
+    class Meta(ModelSchema.Meta):
+        model = ComponentMaterial
+        fields = ("material_id", "name", "family", "fraction", "mass_kg")
+
     name = fields.Function(lambda cm: cm.material.name)
     family = fields.Function(lambda cm: cm.material.family)
-    fraction = fields.Float()
-    mass_kg = fields.Float(allow_none=True)
 
 
 class HazardSchema(InputSchema):
@@ -74,50 +78,24 @@ def _tag_url(component) -> str:
     return tag_url(component.tag)
 
 
-class ComponentSchema(Schema):
+class ComponentSchema(ModelSchema):
     """A component and its passport data."""
 
-    id = fields.Integer()
-    building_id = fields.Integer()
-    tag = fields.String()
+    class Meta(ModelSchema.Meta):
+        model = Component
+        fields = (
+            *("id", "building_id", "tag", "tag_display", "tag_url", "origin_tag_url"),
+            *PASSPORT_FIELDS,
+            *("materials", "condition_label", "hazards", "allowed_next", "metrics"),
+            *("archived", "created_at", "updated_at"),
+        )
+
     tag_display = fields.Function(lambda c: format_tag(c.tag))
     tag_url = fields.Function(_tag_url)
-    name = fields.String()
-    category = fields.String()
-    storey = fields.String()
-    quantity = fields.Float()
-    unit = fields.String()
-    volume_m3 = fields.Float(allow_none=True)
-    mass_kg = fields.Float(allow_none=True)
-    mass_source = fields.String()
-    mass_derivation = fields.String()
     materials = fields.List(fields.Nested(MaterialShareOutSchema))
-    condition = fields.Integer(allow_none=True)
     condition_label = fields.Function(lambda c: CONDITION_GRADES.get(c.condition))
-    connection_type = fields.String(allow_none=True)
     hazards = fields.List(fields.Nested(HazardSchema))
-    install_year = fields.Integer(allow_none=True)
-    service_life_years = fields.Integer(allow_none=True)
-    recycled_content = fields.Float()
-    reused_content = fields.Float()
-    manufacturer = fields.String()
-    gtin = fields.String(allow_none=True)
-    serial_number = fields.String(allow_none=True)
-    ifc_guid = fields.String(allow_none=True)
-    ifc_class = fields.String(allow_none=True)
-    external_id = fields.String(allow_none=True)
-    import_source = fields.String(allow_none=True)
-    data_complete = fields.Boolean()
-    description = fields.String()
-    status = fields.String()
     allowed_next = fields.Function(lambda c: list(allowed_next(c.status)))
-    reuse_cycles = fields.Integer()
-    eol_reuse_fraction = fields.Float(allow_none=True)
-    eol_recycle_fraction = fields.Float(allow_none=True)
-    accessibility = fields.String(allow_none=True)
-    intersections = fields.String(allow_none=True)
-    edge_enclosure = fields.String(allow_none=True)
-    origin_tag_url = fields.String(allow_none=True)
     metrics = fields.Function(
         lambda c: {
             "mci": c.mci,
@@ -132,8 +110,6 @@ class ComponentSchema(Schema):
         },
     )
     archived = fields.Function(lambda c: c.archived_at is not None)
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
 
 
 class ComponentCreateSchema(InputSchema):

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
@@ -15,10 +14,13 @@ from marshmallow import validates_schema
 
 from app.schema_fields import Id
 from app.schema_fields import InputSchema
+from app.schema_fields import ModelSchema
 from app.schema_fields import StrictFloat
-from app.schema_fields import UtcDateTime
 from passports.models import DISPOSAL_ROUTES
+from passports.models import EVENT_FIELDS
 from passports.models import EVENT_KINDS
+from passports.models import ComponentEvent
+from passports.models import EventPhoto
 from passports.schemas.common import _text
 
 # What each kind needs beyond its name.
@@ -81,38 +83,29 @@ class EventConflictSchema(ErrorSchema):
     current_status = fields.String()
 
 
-class EventPhotoSchema(Schema):
+class EventPhotoSchema(ModelSchema):
     """A photo of an event."""
 
-    id = fields.Integer()
+    class Meta(ModelSchema.Meta):
+        model = EventPhoto
+        fields = ("id", "url", "content_type", "width", "height")
+
     url = fields.Function(lambda p: url_for("passports.photo", photo_id=p.id))
-    content_type = fields.String()
-    width = fields.Integer()
-    height = fields.Integer()
 
 
-class EventSchema(Schema):
+class EventSchema(ModelSchema):
     """An event of the timeline."""
 
-    id = fields.Integer()
-    component_id = fields.Integer()
-    kind = fields.String()
-    occurred_at = UtcDateTime()
-    recorded_at = UtcDateTime()
+    class Meta(ModelSchema.Meta):
+        model = ComponentEvent
+        fields = (
+            *("id", "component_id", "kind", "status_before", "status_after", "recorded_at"),
+            *EVENT_FIELDS,
+            *("user", "organisation", "imported", "photos"),
+        )
+
     user = fields.Function(lambda e: e.user.name or e.user.email if e.user else None)
     organisation = fields.Function(lambda e: e.organisation.name if e.organisation else None)
-    status_before = fields.String()
-    status_after = fields.String()
-    condition = fields.Integer(allow_none=True)
-    location = fields.String()
-    from_location = fields.String()
-    to_location = fields.String()
-    distance_km = fields.Float(allow_none=True)
-    building_id = fields.Integer(allow_none=True)
-    disposal_route = fields.String(allow_none=True)
-    latitude = fields.Float(allow_none=True)
-    longitude = fields.Float(allow_none=True)
-    notes = fields.String()
     imported = fields.Boolean(
         metadata={
             "description": "Recorded on another instance and brought in with an imported "

@@ -1,6 +1,5 @@
 """Schemas for the material library."""
 
-from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
@@ -8,32 +7,42 @@ from marshmallow import validates
 
 from app.pagination import PageArgs
 from app.schema_fields import InputSchema
+from app.schema_fields import ModelSchema
 from app.schema_fields import StrictFloat
 from passports.cpv import CPV_CODE
 from passports.cpv import CPV_FORMAT
 from passports.cpv import cpv_label
 from passports.cpv import is_valid_cpv
 from passports.models import MATERIAL_FAMILIES
+from passports.models import Material
 from passports.schemas.common import _carbon
 from passports.schemas.common import _positive
 from passports.schemas.common import _text
 
 
-class MaterialSchema(Schema):
+class MaterialSchema(ModelSchema):
     """A material of the library."""
 
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
-    family = fields.String()
-    density_kg_m3 = fields.Float()
+    class Meta(ModelSchema.Meta):
+        model = Material
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "family",
+            "density_kg_m3",
+            "carbon_a1a3",
+            "carbon_source",
+            "cpv_code",
+            "cpv_label",
+            "reference_service_life_years",
+            "reprocessing_kgco2e_per_kg",
+            "reprocessing_source",
+            "aliases",
+        )
+
     carbon_a1a3 = fields.Float(metadata={"description": "kgCO2e/kg, A1-A3"})
-    carbon_source = fields.String()
-    cpv_code = fields.String()
     cpv_label = fields.Function(lambda m: cpv_label(m.cpv_code))
-    reference_service_life_years = fields.Integer(allow_none=True)
-    reprocessing_kgco2e_per_kg = fields.Float()
-    reprocessing_source = fields.String()
     aliases = fields.Function(lambda m: [a for a in m.aliases.split(";") if a])
 
 

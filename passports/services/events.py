@@ -14,6 +14,7 @@ from passports.lifecycle import DISTURBING_EVENTS
 from passports.lifecycle import allowed_events
 from passports.lifecycle import event_outcome
 from passports.lifecycle import events_for
+from passports.models import EVENT_FIELDS
 from passports.models import Building
 from passports.models import Component
 from passports.models import ComponentEvent
@@ -25,19 +26,6 @@ from passports.photos import new_name
 HAZARD_NOT_CLEARED = (
     "This component contains {hazards}, not cleared: it cannot be {kind} before a clearance "
     "(survey, removal certificate) is recorded."
-)
-_EVENT_FIELDS = (
-    "occurred_at",
-    "condition",
-    "location",
-    "from_location",
-    "to_location",
-    "distance_km",
-    "building_id",
-    "disposal_route",
-    "latitude",
-    "longitude",
-    "notes",
 )
 
 
@@ -114,7 +102,7 @@ def record_event(
         status_after=after,
         idempotency_key=idempotency_key,
         request_hash=fingerprint,
-        **{k: data[k] for k in _EVENT_FIELDS if k in data},
+        **{k: data[k] for k in EVENT_FIELDS if k in data},
     )
     if kind == "inspected":
         component.condition = data["condition"]
