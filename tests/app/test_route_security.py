@@ -88,6 +88,7 @@ def demo(app, runner, db):
         "photo_id": 1,
         "run_id": 1,
         "stage_id": "no-such-stage",
+        "step": "accept",
         "city": first("SELECT city FROM buildings ORDER BY id LIMIT 1"),
         "fmt": "csv",
         "gtin": "08712345000011",
