@@ -7,7 +7,11 @@ PORT   ?= 5000
 PYTEST ?= $(BIN)/python -m pytest -n auto
 export FLASK_APP := app
 
-.PHONY: install run serve test test-sqlite test-postgres bench lint format clean
+.PHONY: install run serve test test-sqlite test-postgres bench lint format clean messages translations
+
+# The app's catalogues (app/translations/<language>/LC_MESSAGES), compiled for Babel to read.
+CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+SOURCES    := app passports marketplace dashboard
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +19,17 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed translations
+
+translations: $(CATALOGUES:.po=.mo)
+
+%.mo: %.po $(BIN)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+## make messages: extract the texts to translate and merge them into every catalogue
+messages: $(BIN)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o app/translations/messages.pot $(SOURCES)
+	$(BIN)/pybabel -q update --no-fuzzy-matching -i app/translations/messages.pot -d app/translations
 
 ## make run: virtualenv, migrations, demo data, then serve on http://127.0.0.1:$(PORT)
 run: install

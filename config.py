@@ -33,6 +33,11 @@ class Config:
     # GS1 company prefix used to build GIAI asset identifiers (GS1 Digital Link /8004/<giai>).
     GS1_COMPANY_PREFIX = _env("GS1_COMPANY_PREFIX", "0871234")
 
+    # The language of a visitor whose browser asks for none that the app ships, and the time
+    # zone of times shown to a user who has not chosen one (app/i18n.py).
+    DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "en")
+    BABEL_DEFAULT_TIMEZONE = _env("DEFAULT_TIMEZONE", "UTC")
+
     API_TITLE = "Material Passport Exchange API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

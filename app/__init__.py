@@ -84,6 +84,7 @@ def register_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the bare extension objects to this app."""
+    from app import i18n
     from app.auth import session as login_session
     from app.database import configure_engine
     from app.database import engine_options
@@ -106,6 +107,7 @@ def register_extensions(app: Flask) -> None:
     login_session.register(login_manager)
     csrf.init_app(app)
     limiter.init_app(app)
+    i18n.init_app(app)
     api.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config.get("PG_RANDOM_PAGE_COST"))

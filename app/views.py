@@ -11,12 +11,17 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
 from app.errors import Conflict
 from app.extensions import db
+from app.i18n import SESSION_KEY
+from app.i18n import supported
+from app.redirects import safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -29,6 +34,20 @@ def index():
             return redirect(url_for("passports.building_list"))
         return redirect(url_for("exchange.search"))
     return render_template("index.html")
+
+
+@bp.route("/language", methods=["POST"])
+def choose_language():
+    """The header's language switcher: kept in the session (visitors too) and, for a user,
+    saved as their choice; back to the page it was used on."""
+    code = supported(request.form.get("locale"))
+    if code is None:
+        abort(422)
+    session[SESSION_KEY] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("core.index")), 303)
 
 
 def owned_or_404(model, ident: int, **parent):

@@ -9,12 +9,16 @@ import os
 import re
 import shutil
 from itertools import count
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+import app as app_package
 from app import create_app
 from app.auth import passwords
 from app.auth import services as accounts
@@ -37,6 +41,22 @@ def _fast_password_hashing():
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     passwords._hasher = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """The catalogues compiled as `make install` compiles them, so pytest alone sees them too
+    (each worker writes a file of its own and moves it in place)."""
+    for po_path in Path(app_package.__file__).parent.glob("translations/*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as source:
+            catalogue = read_po(source)
+        partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}")
+        with partial.open("wb") as target:
+            write_mo(target, catalogue)
+        partial.replace(mo_path)
 
 
 def _migrate(uri: str) -> None:

@@ -58,6 +58,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Part of every session and remember-me cookie: logout, a password change and "log out
     # everywhere" increase it, so every cookie issued before stops working.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The language and time zone the user chose (app/i18n.py); None follows the browser and
+    # the instance's default.
+    locale: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 # Endpoint -> why an anonymous caller may use it.
 PUBLIC = {
+    "core.choose_language": "the language switcher: visitors choose a language too",
     "core.index": "the landing page",
     "auth.login": "the login form",
     "auth_api.create_token": "exchanging credentials for a token",

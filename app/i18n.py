@@ -1,0 +1,91 @@
+"""The languages the app speaks, and how a request gets its language and time zone.
+
+The language is the user's saved choice, else the one chosen with the header's switcher (kept
+in the session, so it works for visitors too), else the browser's `Accept-Language`, else the
+instance's `DEFAULT_LOCALE`. The API follows `Accept-Language` alone: a token has no session
+and a client asks for its language on each request."""
+
+from babel import Locale
+from flask import Flask
+from flask import request
+from flask import session
+from flask_babel import Babel
+from flask_babel import get_locale
+from flask_login import current_user
+
+# Catalogue name: the language's own name, as the switcher shows it.
+LANGUAGES = {
+    "en": "English",
+    "nl": "Nederlands",
+    "da": "Dansk",
+    "de": "Deutsch",
+    "ja": "日本語",
+    "zh_Hans": "简体中文",
+}
+# Accept-Language asks for languages by their primary tag ("zh-CN", "zh"): simplified
+# Chinese is the Chinese this app ships.
+_BY_TAG = {code.split("_")[0]: code for code in LANGUAGES}
+SESSION_KEY = "locale"
+
+babel = Babel()
+
+
+def supported(code: str | None) -> str | None:
+    """The shipped catalogue a language code names ("zh-CN" → "zh_Hans"), or None."""
+    if not code:
+        return None
+    code = code.replace("-", "_")
+    if code in LANGUAGES:
+        return code
+    return _BY_TAG.get(code.split("_")[0].lower())
+
+
+def _from_browser() -> str | None:
+    best = request.accept_languages.best_match(list(_BY_TAG), default=None)
+    return _BY_TAG.get(best) if best else None
+
+
+def select_locale() -> str:
+    """The language of this request (see the module's docstring for the order)."""
+    if not request:
+        return supported(_default()) or "en"
+    if request.path.startswith("/api/"):
+        return _from_browser() or supported(_default()) or "en"
+    user_choice = getattr(current_user, "locale", None) if current_user else None
+    return (
+        supported(user_choice)
+        or supported(session.get(SESSION_KEY))
+        or _from_browser()
+        or supported(_default())
+        or "en"
+    )
+
+
+def select_timezone() -> str | None:
+    """The user's time zone when saved, else the instance's (BABEL_DEFAULT_TIMEZONE)."""
+    if request and current_user and getattr(current_user, "timezone", None):
+        return current_user.timezone
+    return None
+
+
+def _default() -> str:
+    from flask import current_app
+
+    return current_app.config.get("DEFAULT_LOCALE", "en")
+
+
+def html_lang() -> str:
+    """The language of the page as HTML's lang attribute wants it ("zh-Hans")."""
+    return str(get_locale() or "en").replace("_", "-")
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, as Babel knows it."""
+    return LANGUAGES.get(code) or Locale.parse(code).display_name
+
+
+def init_app(app: Flask) -> None:
+    """Bind Babel: its catalogues, the selectors, and what templates need."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LOCALE", "en"))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.globals.update(html_lang=html_lang, LANGUAGES=LANGUAGES)

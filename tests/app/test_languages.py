@@ -1,0 +1,113 @@
+"""Languages: the page's language follows the user's choice, the switcher (visitors too), the
+browser and the instance default, in that order; <html lang> says which; the API follows
+Accept-Language. Every text extracted from the code has a translation in every catalogue."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+
+from app.i18n import LANGUAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ("app", "passports", "marketplace", "dashboard")
+
+
+def _lang(response) -> str:
+    match = re.search(r'<html lang="([^"]+)"', response.get_data(as_text=True))
+    assert match, "no <html lang>"
+    return match.group(1)
+
+
+def test_the_browser_language_is_used_when_nothing_was_chosen(client):
+    assert _lang(client.get("/login")) == "en"
+    page = client.get("/login", headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"})
+    assert _lang(page) == "nl"
+    assert "Taal" in page.get_data(as_text=True)
+    assert _lang(client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"})) == "zh-Hans"
+    assert _lang(client.get("/login", headers={"Accept-Language": "fr-FR"})) == "en"
+
+
+def test_the_instance_default_serves_browsers_asking_for_other_languages(app, client):
+    app.config["DEFAULT_LOCALE"] = "da"
+    assert _lang(client.get("/login", headers={"Accept-Language": "fr"})) == "da"
+
+
+def test_a_visitor_switches_language_and_comes_back_to_the_page(client):
+    response = client.submit(
+        "/language", {"locale": "ja", "next": "/login?next=/buildings"}, page="/login"
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/login?next=/buildings"
+    page = client.get("/login", headers={"Accept-Language": "de"})
+    assert _lang(page) == "ja"
+    assert "言語" in page.get_data(as_text=True)
+
+
+def test_the_switcher_refuses_an_unknown_language_and_an_outside_address(client):
+    assert client.submit("/language", {"locale": "xx"}, page="/login").status_code == 422
+    response = client.submit(
+        "/language", {"locale": "de", "next": "https://evil.example/"}, page="/login"
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_a_users_choice_is_saved_and_follows_them_to_a_new_session(
+    app, client, make_user, login, db
+):
+    user = make_user("owner")
+    login(user)
+    client.submit("/language", {"locale": "de", "next": "/buildings"}, page="/buildings")
+    db.session.refresh(user)
+    assert user.locale == "de"
+
+    fresh = app.test_client()
+    login_page = fresh.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.get_data(as_text=True))
+    fresh.post(
+        "/login",
+        data={"email": user.email, "password": "correct horse battery", "csrf_token": token[1]},
+    )
+    page = fresh.get("/buildings", headers={"Accept-Language": "ja"})
+    assert _lang(page) == "de"
+    assert "Sprache" in page.get_data(as_text=True)
+
+
+def test_every_text_has_a_translation_in_every_shipped_language(tmp_path):
+    template = tmp_path / "messages.pot"
+    babel_cfg, sources = str(ROOT / "babel.cfg"), [str(ROOT / name) for name in SOURCES]
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", babel_cfg, "-o", str(template), *sources]
+    )
+    with template.open("rb") as source:
+        wanted = {message.id for message in read_po(source) if message.id}
+    assert wanted, "nothing extracted"
+    missing = {}
+    for code in LANGUAGES:
+        with (ROOT / "app" / "translations" / code / "LC_MESSAGES" / "messages.po").open(
+            "rb"
+        ) as source:
+            catalogue = read_po(source)
+        translated = {
+            message.id
+            for message in catalogue
+            if message.id
+            and not message.fuzzy
+            and all(message.string if isinstance(message.string, tuple) else [message.string])
+        }
+        gaps = sorted(str(m) for m in wanted - translated)
+        if gaps:
+            missing[code] = gaps[:20] + ([f"... {len(gaps) - 20} more"] if len(gaps) > 20 else [])
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(("header", "expected"), [("ja", "ja"), ("da-DK", "da"), (None, "en")])
+def test_api_errors_follow_accept_language(client, header, expected):
+    from app.i18n import select_locale
+
+    with client.application.test_request_context(
+        "/api/v1/buildings", headers={"Accept-Language": header} if header else {}
+    ):
+        assert select_locale() == expected
