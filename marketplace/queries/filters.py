@@ -108,6 +108,7 @@ def search_conditions(args: dict, today: date) -> dict[str, list[ColumnElement[b
 
 
 def facet_columns() -> dict[str, ColumnElement]:
+    """The column each facet counts by, as SQL."""
     return {
         "cpv_division": func.substr(Listing.cpv_code, 1, 2),
         "material_family": Listing.material_family,
