@@ -16,6 +16,10 @@ from flask import jsonify
 from sqlalchemy import select
 
 BARE_PATH = "/bench/bare/<tag>"
+# The two routes compared, their paths for a tag, and the answer asked for.
+ROUTES = ("scan", "bare")
+PATHS = {"scan": "/t/{}", "bare": "/bench/bare/{}"}
+JSON_HEADERS = {"Accept": "application/json"}
 
 
 def bare_lookup(tag: str):

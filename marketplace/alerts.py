@@ -29,7 +29,7 @@ from marketplace import search
 from marketplace.models import Listing
 from marketplace.models import Notification
 from marketplace.models import SavedSearch
-from marketplace.queries import _conditions
+from marketplace.queries import search_conditions
 from marketplace.schemas import ListingQueryArgs
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def delete_saved_search(saved: SavedSearch) -> None:
 def matches(saved: SavedSearch, listing: Listing) -> bool:
     """True when the listing would be in the saved search's results."""
     args = ListingQueryArgs().load(saved.params)
-    groups = _conditions(args, listing.published_at.date())
+    groups = search_conditions(args, listing.published_at.date())
     conditions = [c for conds in groups.values() for c in conds]
     stmt = select(func.count(Listing.id)).where(Listing.id == listing.id, *conditions)
     stmt, _ = search.apply_match(stmt, args.get("q") or "")

@@ -6,6 +6,7 @@ bp = Blueprint("exchange", __name__, template_folder="../templates")
 
 # The page modules register their routes on bp.
 from marketplace.views import inbox  # noqa: E402, F401
+from marketplace.views import listing_form  # noqa: E402, F401
 from marketplace.views import listings  # noqa: E402, F401
 from marketplace.views import reservations  # noqa: E402, F401
 from marketplace.views import search  # noqa: E402, F401

@@ -23,34 +23,15 @@ from passports.imports.files import ImportRejected
 from passports.imports.files import StoredFile
 from passports.imports.ifc_elements import category_of
 from passports.imports.ifc_elements import materials_of
+from passports.imports.ifc_quantities import TO_SI
+from passports.imports.ifc_quantities import ModelContext
+from passports.imports.ifc_quantities import set_quantities
+from passports.imports.ifc_quantities import unit_label
 from passports.imports.report import ImportReport
 from passports.imports.rows import SourceRow
 
 _FILE_SCHEMA = re.compile(rb"FILE_SCHEMA\s*\(\s*\(\s*'([^']*)'", re.I)
 _TRAILER = b"END-ISO-10303-21;"
-QTO_SET = re.compile(r"^(BaseQuantities|Qto_\w*BaseQuantities)$")
-VOLUME_NAMES = ("NetVolume", "GrossVolume", "Volume")
-AREA_NAMES = (
-    "NetSideArea",
-    "NetArea",
-    "GrossSideArea",
-    "GrossArea",
-    "Area",
-    "NetSurfaceArea",
-    "GrossSurfaceArea",
-)
-LENGTH_NAMES = ("Length", "NetLength", "GrossLength")
-WEIGHT_NAMES = ("NetWeight", "GrossWeight", "Weight")
-LINEAR = ("IfcBeam", "IfcColumn", "IfcMember", "IfcRailing", "IfcPile")
-COUNTED = ("IfcDoor", "IfcWindow")
-_UNIT_TYPES = {
-    "IfcQuantityVolume": "VOLUMEUNIT",
-    "IfcQuantityArea": "AREAUNIT",
-    "IfcQuantityLength": "LENGTHUNIT",
-    "IfcQuantityWeight": "MASSUNIT",
-}
-# ifcopenshell scales masses to grams, the unprefixed SI name of the unit; we store kilograms.
-_TO_SI = {"VOLUMEUNIT": 1.0, "AREAUNIT": 1.0, "LENGTHUNIT": 1.0, "MASSUNIT": 0.001}
 Progress = Callable[[int, int], None]
 
 
@@ -114,47 +95,12 @@ def _short(exc: Exception) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
-class _Context:
-    """What is looked up once per model: unit scales and storey names."""
-
-    def __init__(self, model, schema: str):
-        import ifcopenshell.util.unit as unit
-
-        self.unit = unit
-        self.schema = schema
-        self.base = "IfcBuiltElement" if schema == "IFC4X3" else "IfcBuildingElement"
-        self.scales = {
-            kind: unit.calculate_unit_scale(model, kind) * _TO_SI[kind] for kind in _TO_SI
-        }
-        self.storeys: dict[int, str] = {}
-
-    def scale(self, quantity) -> float:
-        """The factor from a quantity's unit (its own, or the project's) to m, m², m³ or kg."""
-        kind = _UNIT_TYPES[quantity.is_a()]
-        own = getattr(quantity, "Unit", None)
-        if own is not None:
-            return self.unit.get_unit_scale(own) * _TO_SI[kind]
-        return self.scales[kind]
-
-
-def _unit_label(model, kind: str) -> str:
-    import ifcopenshell.util.unit as unit
-
-    found = unit.get_project_unit(model, kind)
-    if found is None:
-        return "SI (not declared)"
-    try:
-        return unit.get_unit_symbol(found) or str(getattr(found, "Name", "?")).lower()
-    except Exception:  # conversion-based units without a known symbol
-        return str(getattr(found, "Name", found.is_a())).lower()
-
-
 def read_ifc(
     stored: StoredFile, report: ImportReport, progress: Progress | None = None
 ) -> Iterator[SourceRow]:
     """Yield a row for every building element of the model."""
     model, schema = open_model(stored.path)
-    context = _Context(model, schema)
+    context = ModelContext(model, schema)
     elements = model.by_type(context.base)
     report.not_imported.update(
         e.is_a()
@@ -164,7 +110,7 @@ def read_ifc(
     report.ifc.update(
         schema=model.schema,
         elements=len(elements),
-        units={k.removesuffix("UNIT").lower(): _unit_label(model, k) for k in _TO_SI},
+        units={k.removesuffix("UNIT").lower(): unit_label(model, k) for k in TO_SI},
         storeys=[_storey_label(s) for s in model.by_type("IfcBuildingStorey")],
     )
     estimates = 0
@@ -189,7 +135,7 @@ def _storey_label(storey) -> str:
     return "Storey"
 
 
-def _storey(element, context: _Context) -> str:
+def _storey(element, context: ModelContext) -> str:
     """The storey an element is in, walking up what it is part of (its container, assembly,
     nest or host). The walk is our own, not `get_container`: a model whose relations go round
     in a circle would send that into endless recursion; here it is refused."""
@@ -209,7 +155,7 @@ def _storey(element, context: _Context) -> str:
     return ""
 
 
-def _element_row(element, context: _Context) -> SourceRow:
+def _element_row(element, context: ModelContext) -> SourceRow:
     import ifcopenshell.util.element as util
 
     cls = element.is_a()
@@ -249,62 +195,10 @@ def _element_row(element, context: _Context) -> SourceRow:
         row.data["description"] = " ".join(notes)
         return row
     row.materials, row.estimate, void = materials_of(element)
-    _set_quantities(row, element, context, void, notes)
+    set_quantities(row, element, context, void, notes)
     if row.estimate:
         notes.append("Material shares are an estimate (equal split).")
     if row.proxy:
         notes.append("A generic IFC proxy: check its category.")
     row.data["description"] = " ".join(notes)
     return row
-
-
-def _quantities(element, context: _Context) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for rel in getattr(element, "IsDefinedBy", ()) or ():
-        if not rel.is_a("IfcRelDefinesByProperties"):
-            continue
-        qto = rel.RelatingPropertyDefinition
-        if not qto.is_a("IfcElementQuantity") or not QTO_SET.match(qto.Name or ""):
-            continue
-        for quantity in qto.Quantities:
-            if quantity.is_a() not in _UNIT_TYPES or quantity.Name in values:
-                continue
-            raw = quantity[3]
-            if isinstance(raw, int | float) and raw > 0:
-                values[quantity.Name] = float(raw) * context.scale(quantity)
-    return values
-
-
-def _first(values: dict[str, float], names: tuple[str, ...]) -> float | None:
-    return next((values[n] for n in names if n in values), None)
-
-
-def _set_quantities(row: SourceRow, element, context: _Context, void: float, notes) -> None:
-    values = _quantities(element, context)
-    volume = _first(values, VOLUME_NAMES)
-    area = _first(values, AREA_NAMES)
-    length = _first(values, LENGTH_NAMES)
-    weight = _first(values, WEIGHT_NAMES)
-    if volume is not None and void > 0:
-        notes.append(f"Air layers ({void:.0%} of {volume:.4g} m³) are left out of the volume.")
-        volume *= 1 - void
-    data = row.data
-    data["volume_m3"] = None
-    if weight is not None:
-        data["mass_kg"] = weight
-    linear = element.is_a() in LINEAR
-    measures = [("m", length), ("m2", area)] if linear else [("m2", area), ("m", length)]
-    if any(element.is_a(c) for c in COUNTED):
-        data.update(quantity=1.0, unit="pcs", volume_m3=volume)
-    elif volume is not None:
-        data.update(quantity=volume, unit="m3")
-    elif next((v for _, v in measures if v is not None), None) is not None:
-        unit, amount = next((u, v) for u, v in measures if v is not None)
-        data.update(quantity=amount, unit=unit)
-    elif weight is not None:
-        data.update(quantity=weight, unit="kg")
-    else:
-        data.update(quantity=1.0, unit="pcs")
-    if volume is None and area is None and length is None and weight is None:
-        row.no_quantities = True
-        notes.append("The model gives no quantities for it.")

@@ -1,6 +1,6 @@
 """Writes of the import feature: running an import, and saving material mappings.
 
-`run_import` is the one pipeline behind the pages, the API and the CLI (see pipeline.py): every
+`run_import` is the one pipeline behind the pages, the API and the CLI (see pipeline/): every
 row is validated with ComponentCreateSchema, the same rules as a component registered by hand,
 and written with the component services' own bulk path (same mass derivation, same tags). Like
 every service it flushes and never commits; the caller rolls back when the report has errors.

@@ -1,18 +1,14 @@
-"""Writes to components: registration, edits, lifecycle and archive."""
+"""Writes to components: registration, edits, lifecycle and archive (the checks they pass, and
+tags, are in component_checks)."""
 
 from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy import true
-from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict
 from app.errors import ConflictingInput
 from app.errors import UnknownReference
 from app.extensions import db
 from app.models import stamp_once
 from app.models import utcnow
-from passports.gs1 import gtin_serial_taken_message
-from passports.gs1 import normalize_gtin
 from passports.lifecycle import transition_error
 from passports.mass import Part
 from passports.mass import derive_mass
@@ -22,16 +18,15 @@ from passports.models import Component
 from passports.models import ComponentHazard
 from passports.models import ComponentMaterial
 from passports.models import Material
+from passports.services.component_checks import as_stored
+from passports.services.component_checks import check_external_id
+from passports.services.component_checks import check_feedstock
+from passports.services.component_checks import check_gtin_serial
+from passports.services.component_checks import flush_components
+from passports.services.component_checks import taken_gtin_serials  # noqa: F401
+from passports.services.component_checks import unique_tag
+from passports.services.component_checks import unique_tags  # noqa: F401
 from passports.services.events import record_system_event
-from passports.tags import new_tag
-
-
-def _stored(data: dict) -> dict:
-    """Validated data as columns store it: a GTIN as 14 digits, so no other zero padding can
-    register the same GTIN and serial again."""
-    if data.get("gtin") is not None:
-        return {**data, "gtin": normalize_gtin(data["gtin"])}
-    return data
 
 
 def _materials_by_id(shares: list[dict]) -> dict[int, Material]:
@@ -77,115 +72,6 @@ def _recompute_mass(component: Component, given_mass: float | None) -> None:
         cm.mass_kg = part_mass
 
 
-def _check_feedstock(component: Component) -> None:
-    if (component.recycled_content or 0) + (component.reused_content or 0) > 1 + 1e-6:
-        raise ValidationError(
-            {"reused_content": ["Recycled and reused content together cannot exceed 1."]}
-        )
-    if (component.eol_reuse_fraction or 0) + (component.eol_recycle_fraction or 0) > 1 + 1e-6:
-        raise ValidationError(
-            {"eol_recycle_fraction": ["End-of-life reuse and recycling cannot exceed 1."]}
-        )
-
-
-def _check_external_id(component: Component) -> None:
-    if component.external_id is None:
-        return
-    taken = select(Component.id).where(
-        Component.building_id == component.building.id,
-        Component.external_id == component.external_id,
-        Component.id != component.id if component.id is not None else true(),
-    )
-    if db.session.scalar(taken) is not None:
-        raise ValidationError(
-            {"external_id": ["Another component of this building has this external id."]}
-        )
-
-
-def taken_gtin_serials(
-    organisation_id: int, pairs, *, ignore: tuple[int, ...] = ()
-) -> dict[tuple[str, str], tuple[int, str]]:
-    """The (GTIN, serial) pairs already registered to another component, each with that
-    component's id and the message to answer. The tag is named only when the component belongs
-    to `organisation_id` (the registering one): a refusal never discloses another's."""
-    wanted = {(g, s) for g, s in pairs if g and s}
-    taken: dict[tuple[str, str], tuple[int, str]] = {}
-    items = sorted(wanted)
-    for start in range(0, len(items), 500):
-        chunk = items[start : start + 500]
-        # No autoflush: the component being checked may carry the very values in question.
-        with db.session.no_autoflush:
-            rows = db.session.execute(
-                select(
-                    Component.id,
-                    Component.gtin,
-                    Component.serial_number,
-                    Component.tag,
-                    Building.organisation_id,
-                )
-                .join(Building, Building.id == Component.building_id)
-                .where(
-                    Component.gtin.in_({g for g, _ in chunk}),
-                    Component.serial_number.in_({s for _, s in chunk}),
-                )
-            ).all()
-        for cid, gtin, serial, tag, owner_id in rows:
-            if (gtin, serial) in wanted and cid not in ignore:
-                visible = tag if owner_id == organisation_id else None
-                taken[(gtin, serial)] = (cid, gtin_serial_taken_message(gtin, serial, visible))
-    return taken
-
-
-GTIN_SERIAL_RACE = (
-    "This GTIN and serial number were registered by another request a moment ago; "
-    "nothing was saved."
-)
-
-
-def _check_gtin_serial(component: Component, data: dict | None = None) -> None:
-    """409 when the component's GTIN and serial (after `data`, an edit) are taken."""
-    data = _stored(data or {})
-    pair = (
-        data.get("gtin", component.gtin),
-        data.get("serial_number", component.serial_number),
-    )
-    ignore = (component.id,) if component.id is not None else ()
-    taken = taken_gtin_serials(component.building.organisation_id, [pair], ignore=ignore)
-    if pair in taken:
-        message = taken[pair][1]
-        raise Conflict(message, errors={"serial_number": [message]})
-
-
-def flush_components(building: Building) -> None:
-    """Flush new or changed components; a GTIN and serial registered meanwhile by another
-    request (the unique constraint) answers 409 like the check before it."""
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        if "gtin" not in str(exc.orig).lower():
-            raise
-        message = GTIN_SERIAL_RACE
-        raise Conflict(message, errors={"serial_number": [message]}) from exc
-
-
-def unique_tag() -> str:
-    """A tag no component has had; collisions at 60 bits are rare, but never reused."""
-    while True:
-        tag = new_tag()
-        if db.session.scalar(select(Component.id).where(Component.tag == tag)) is None:
-            return tag
-
-
-def unique_tags(count: int) -> list[str]:
-    """`count` distinct tags no component has had, checked with one query per 500 tags."""
-    tags: list[str] = []
-    while len(tags) < count:
-        fresh = {new_tag() for _ in range(min(count - len(tags), 500))} - set(tags)
-        taken = set(db.session.scalars(select(Component.tag).where(Component.tag.in_(fresh))))
-        tags.extend(fresh - taken)
-    return tags
-
-
 def build_component(
     building: Building, data: dict, *, tag: str, materials: dict[int, Material] | None = None
 ) -> Component:
@@ -195,7 +81,7 @@ def build_component(
     """
     if building.archived_at is not None:
         raise ValidationError({"building": ["The building is archived."]})
-    data = _stored(data)
+    data = as_stored(data)
     component = Component(
         building=building,
         tag=tag,
@@ -207,7 +93,7 @@ def build_component(
     for key in RECORDED_FIELDS:
         if key in data:
             setattr(component, key, data[key])
-    _check_feedstock(component)
+    check_feedstock(component)
     _set_materials(component, data.get("materials", []), materials)
     component.hazards = [
         ComponentHazard(kind=h["kind"], notes=h.get("notes", "")) for h in data.get("hazards", [])
@@ -233,7 +119,7 @@ def component_values(
     """
     if building.archived_at is not None:
         raise ValidationError({"building": ["The building is archived."]})
-    data = _stored(data)
+    data = as_stored(data)
     values = _Values(
         building_id=building.id,
         tag=tag,
@@ -243,7 +129,7 @@ def component_values(
         reuse_cycles=0,
     )
     values.update((key, data[key]) for key in RECORDED_FIELDS if key in data)
-    _check_feedstock(values)
+    check_feedstock(values)
     shares = data.get("materials", [])
     parts = [
         Part(m.name, s["fraction"], m.density_kg_m3)
@@ -269,8 +155,8 @@ def component_values(
 def create_component(building: Building, data: dict) -> Component:
     """Register a component in a building, give it a tag and work out its mass."""
     component = build_component(building, data, tag=unique_tag(), materials=None)
-    _check_external_id(component)
-    _check_gtin_serial(component)
+    check_external_id(component)
+    check_gtin_serial(component)
     db.session.add(component)
     flush_components(building)
     return component
@@ -280,10 +166,10 @@ def update_component(component: Component, data: dict, actor=None) -> Component:
     """Edit a component; a status change must follow the lifecycle and is logged."""
     if "gtin" in data or "serial_number" in data:
         # Before the changes: applying them loads materials, which would flush them early.
-        _check_gtin_serial(component, data)
+        check_gtin_serial(component, data)
     apply_component_changes(component, data, actor)
     if "external_id" in data:
-        _check_external_id(component)
+        check_external_id(component)
     flush_components(component.building)
     return component
 
@@ -292,13 +178,13 @@ def apply_component_changes(
     component: Component, data: dict, actor=None, *, materials: dict[int, Material] | None = None
 ) -> None:
     """Apply validated changes and recompute the mass, without flushing (bulk imports flush)."""
-    data = _stored(data)
+    data = as_stored(data)
     if "status" in data:
         change_status(component, data["status"], actor)
     for key in RECORDED_FIELDS:
         if key in data:
             setattr(component, key, data[key])
-    _check_feedstock(component)
+    check_feedstock(component)
     if "materials" in data:
         _set_materials(component, data["materials"], materials)
     if "hazards" in data:

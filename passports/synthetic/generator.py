@@ -1,36 +1,16 @@
-"""Synthetic passports at scale, for benchmarks: bulk writes below the ORM.
-
-Rows are built in Python as tuples and written a batch at a time: with COPY FROM STDIN
-(psycopg's `Cursor.copy`) on PostgreSQL; elsewhere with a Core `insert(Model.__table__)`,
-compiled once per batch and run with the driver's executemany. Both use the session's own
-connection, inside its transaction: the caller's `db.session.commit()` keeps everything and
-a failure leaves nothing. Ids are assigned here, so component materials and hazards are
-written in the same pass without reading anything back.
-
-Everything but the tags is reproducible from `seed`. Tags come from the operating system's
-random source like the app's own (`passports.tags.new_tag`), so running the generator twice
-with the same seed never tries to reuse a tag. They are not checked against the database:
-with 60 random bits, writing a million tags next to a million others collides with a chance
-of about one in a million (n * m / 2**60), and the unique constraint then fails the whole
-run, which rolls back, rather than letting a duplicate through. Duplicates within a batch
-are removed before writing all the same, since that is free.
-"""
+"""Generating the synthetic buildings and components: cities, storeys, names and hazards drawn
+from `seed`, random tags from the operating system, ids assigned here, rows written in
+batches with the fastest writer of the database."""
 
 import base64
 import random
 import secrets
 from collections.abc import Callable
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from operator import itemgetter
 
-from sqlalchemy import Table
 from sqlalchemy import func
-from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 from app.auth.models import Organisation
 from app.extensions import db
@@ -43,6 +23,7 @@ from passports.models import ComponentHazard
 from passports.models import ComponentMaterial
 from passports.models import Material
 from passports.models.buildings import BUILDING_FIELDS
+from passports.synthetic.writers import bulk_writer
 from passports.tags import ALPHABET
 from passports.tags import LENGTH
 
@@ -83,11 +64,7 @@ NAMES = {
 }
 HAZARD_SHARE = 0.02
 HAZARDS = ("asbestos", "pcb", "lead")
-# SQLite's page cache for the generating connection, in KiB (the default is 2 MB). The
-# random tags put every insert into the tag index on a random page; a larger cache spills
-# fewer of them. Measured on 1M components: 64 MB saves 5% for 60 MB more RSS; 256 MB saves
-# no more and costs 270 MB. Memory is only taken as pages are used.
-SQLITE_CACHE_KIB = 64 * 1024
+
 
 BUILDING_COLUMNS = (
     "id",
@@ -122,11 +99,10 @@ COMPONENT_COLUMNS = (
 LINK_COLUMNS = ("id", "component_id", "material_id", "position", "fraction", "mass_kg")
 HAZARD_COLUMNS = ("id", "component_id", "kind", "notes")
 
+
 # 15 random bytes are 24 base32 symbols, two tags; RFC 4648 symbols map one to one onto ours.
 _RFC4648 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _TO_TAG_ALPHABET = bytes.maketrans(_RFC4648, ALPHABET.encode("ascii"))
-
-Writer = Callable[[Table, tuple[str, ...], list[tuple]], None]
 
 
 def _random_tags(count: int) -> list[str]:
@@ -143,119 +119,6 @@ def _random_tags(count: int) -> list[str]:
 
 def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
-
-
-def _core_writer(table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """One executemany of a Core INSERT on the session's connection."""
-    db.session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
-
-
-def _python_defaults(table: Table, columns: tuple[str, ...]) -> tuple[tuple, tuple]:
-    """Names and values of the Python-side defaults of the columns not written.
-
-    A Core INSERT fills them in by itself; COPY only knows the server's defaults, so a new
-    NOT NULL column with `default=` on the model would otherwise fail only on PostgreSQL.
-    """
-    names, values = [], []
-    for column in table.columns:
-        default = column.default
-        if column.name in columns or default is None:
-            continue
-        if default.is_scalar:
-            values.append(default.arg)
-        elif default.is_callable:
-            values.append(default.arg(None))
-        else:  # SQL expressions and sequences run on the server anyway
-            continue
-        names.append(column.name)
-    return tuple(names), tuple(values)
-
-
-def _executemany_writer(connection) -> Writer:
-    """A writer that runs a compiled Core INSERT with the driver's executemany.
-
-    The statement is `insert(table)` compiled once per batch; the rows go to the driver as
-    tuples. Only the columns whose type converts values for the driver (dates and times on
-    SQLite) are converted, once per distinct value. This skips the per-row parameter handling
-    of a Core executemany, which costs more than SQLite's own work.
-    """
-    dialect = connection.dialect
-
-    def write(table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        extra_columns, extra_values = _python_defaults(table, columns)
-        names = columns + extra_columns
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
-        in_statement_order = itemgetter(*(names.index(key) for key in compiled.positiontup))
-        conversions = []
-        for i, name in enumerate(names):
-            impl = table.c[name].type.dialect_impl(dialect)
-            if (convert := impl.bind_processor(dialect)) is not None:
-                conversions.append((i, convert, {}))
-
-        def parameters(row: tuple) -> tuple:
-            values = list(row + extra_values)
-            for i, convert, seen in conversions:
-                value = values[i]
-                try:
-                    values[i] = seen[value]
-                except KeyError:
-                    values[i] = seen[value] = convert(value)
-            return in_statement_order(values)
-
-        connection.exec_driver_sql(compiled.string, [parameters(row) for row in rows])
-
-    return write
-
-
-def _copy_writer(driver_connection) -> Writer:
-    """A writer that streams rows with COPY FROM STDIN on the session's psycopg connection.
-
-    Driver errors are raised as SQLAlchemy's (IntegrityError for a duplicate tag...), as
-    from the other writers.
-    """
-    import psycopg
-    from psycopg import sql
-
-    def write(table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        extra_columns, extra_values = _python_defaults(table, columns)
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table.name),
-            sql.SQL(", ").join(map(sql.Identifier, columns + extra_columns)),
-        )
-        try:
-            with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-                if extra_values:
-                    for row in rows:
-                        copy.write_row(row + extra_values)
-                else:
-                    for row in rows:
-                        copy.write_row(row)
-        except psycopg.Error as exc:
-            raise DBAPIError.instance(
-                statement.as_string(driver_connection), None, exc, psycopg.Error
-            ) from exc
-
-    return write
-
-
-@contextmanager
-def _bulk_writer() -> Iterator[Writer]:
-    """The fastest way to write rows on the session's connection, in its transaction."""
-    connection = db.session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        yield _copy_writer(connection.connection.driver_connection)
-        return
-    if dialect != "sqlite":
-        yield _core_writer
-        return
-    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield _executemany_writer(connection)
-    finally:
-        # Restored on success and failure: the connection goes back to the pool.
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _building_of(buildings: int, components: int) -> Callable[[int], int]:
@@ -300,7 +163,7 @@ def generate(
     first_component = component_id = _next_id(Component)
     link_id = _next_id(ComponentMaterial)
     hazard_id = _next_id(ComponentHazard)
-    with _bulk_writer() as write:
+    with bulk_writer() as write:
         write(
             Building.__table__,
             BUILDING_COLUMNS,

@@ -1,16 +1,13 @@
-"""Reads of the exchange: the search with its filters, facets and sorts, and listing lookups."""
+"""The exchange search itself: one page of listings in the chosen order, with the total and the
+facet counts, each listing with its distance, transport carbon and provenance."""
 
-import math
 from datetime import date
-from functools import cache
 
 from flask import current_app
-from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import null
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.orm import joinedload
@@ -20,111 +17,16 @@ from app.extensions import db
 from marketplace import search
 from marketplace.models import Listing
 from marketplace.models import ListingComponent
-from passports.cpv import cpv_codes
-from passports.metrics import EARTH_RADIUS_KM
-from passports.metrics import bounding_box
+from marketplace.queries.filters import FACET_LIMIT
+from marketplace.queries.filters import FACETS
+from marketplace.queries.filters import distance_km
+from marketplace.queries.filters import division_label
+from marketplace.queries.filters import facet_columns
+from marketplace.queries.filters import search_conditions
+from marketplace.queries.listings import provenance
 from passports.metrics import haversine_km
 from passports.metrics import transport_kg
 from passports.models import Component
-
-FACETS = ("cpv_division", "material_family", "condition", "city")
-FACET_LIMIT = 20
-
-
-@cache
-def _division_labels() -> dict[str, str]:
-    labels: dict[str, str] = {}
-    # Codes sorted, so the shortest code of a division comes first: its own label where the
-    # subset has it (44000000), else its broadest code there (03410000 Wood).
-    for code, label in sorted(cpv_codes().items()):
-        labels.setdefault(code[:2], label)
-    return labels
-
-
-def division_label(division: str) -> str:
-    """The label of a CPV division (its first two digits), e.g. 44 → Construction structures…"""
-    return _division_labels().get(division, division)
-
-
-def cpv_prefix(code: str) -> str:
-    """The significant digits of a CPV code or prefix: 44111000-1 → 44111, 4411 → 4411.
-
-    Trailing zeros of an 8-digit code only fill it up: 44111000 (Building materials) is the
-    category 44111, whose codes (44111100 Bricks…) it must match. At least the division stays.
-    """
-    digits = code.split("-", 1)[0]
-    return digits.rstrip("0").ljust(2, "0") if len(digits) == 8 else digits
-
-
-def distance_km(lat: float, lon: float) -> ColumnElement[float]:
-    """SQL haversine distance from a point to each listing's pickup location, in km."""
-    # The searcher's cosine is worked out here: a smaller expression to compile and to run.
-    sin_dlat = func.sin(func.radians(Listing.pickup_latitude - lat) / 2)
-    sin_dlon = func.sin(func.radians(Listing.pickup_longitude - lon) / 2)
-    a = sin_dlat * sin_dlat + (
-        math.cos(math.radians(lat))
-        * func.cos(func.radians(Listing.pickup_latitude))
-        * sin_dlon
-        * sin_dlon
-    )
-    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
-
-
-def _conditions(args: dict, today: date) -> dict[str, list[ColumnElement[bool]]]:
-    """Filter conditions grouped by the facet they belong to ('' for the others)."""
-    groups: dict[str, list] = {
-        "": [
-            Listing.status == "published",
-            or_(Listing.available_until.is_(None), Listing.available_until >= today),
-        ],
-        "cpv_division": [],
-        "material_family": [],
-        "condition": [],
-        "city": [],
-    }
-    common = groups[""]
-    if args.get("cpv"):
-        groups["cpv_division"].append(Listing.cpv_code.like(cpv_prefix(args["cpv"]) + "%"))
-    if args.get("material_family"):
-        groups["material_family"].append(Listing.material_family == args["material_family"])
-    if args.get("condition_min"):
-        groups["condition"].append(Listing.condition >= args["condition_min"])
-    if args.get("city"):
-        groups["city"].append(func.lower(Listing.city) == args["city"].strip().lower())
-    if args.get("min_quantity"):
-        common.append(Listing.quantity_available >= args["min_quantity"])
-    if args.get("available_by"):
-        common.append(
-            or_(Listing.available_from.is_(None), Listing.available_from <= args["available_by"])
-        )
-    if args.get("free"):
-        common.append(Listing.price_basis == "free")
-    if args.get("max_price") is not None:
-        common.append(
-            or_(
-                Listing.price_basis == "free",
-                and_(Listing.price_basis == "fixed", Listing.price_eur <= args["max_price"]),
-            )
-        )
-    if args.get("radius_km") is not None:
-        lat, lon, radius = args["lat"], args["lon"], args["radius_km"]
-        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
-        # The box is what an index can find; the haversine then trims its corners.
-        common += [
-            Listing.pickup_latitude.between(min_lat, max_lat),
-            Listing.pickup_longitude.between(min_lon, max_lon),
-            distance_km(lat, lon) <= radius,
-        ]
-    return groups
-
-
-def _facet_columns() -> dict[str, ColumnElement]:
-    return {
-        "cpv_division": func.substr(Listing.cpv_code, 1, 2),
-        "material_family": Listing.material_family,
-        "condition": Listing.condition,
-        "city": Listing.city,
-    }
 
 
 def _search(groups: dict, query: str, sort: str, point, offset: int, limit: int):
@@ -139,7 +41,7 @@ def _search(groups: dict, query: str, sort: str, point, offset: int, limit: int)
     """
     active = [name for name in FACETS if groups[name]]
     every = and_(*(c for name in active for c in groups[name])) if active else None
-    keys = list(_facet_columns().values()) + [
+    keys = list(facet_columns().values()) + [
         case((and_(*groups[name]), 1), else_=0) for name in active
     ]
     stmt, rank = search.apply_match(select(Listing.id.label("id")).where(*groups[""]), query)
@@ -231,7 +133,7 @@ def _facet_items(name: str, counts: dict) -> list[dict]:
 
 def search_listings(args: dict, page: int = 1, per_page: int = 20) -> dict:
     """Published listings matching the filters, sorted and paginated, with facet counts."""
-    groups = _conditions(args, date.today())
+    groups = search_conditions(args, date.today())
     query = args.get("q") or ""
     point = (args["lat"], args["lon"]) if args.get("lat") is not None else None
     sort = args.get("sort", "relevance")
@@ -275,49 +177,3 @@ def search_listings(args: dict, page: int = 1, per_page: int = 20) -> dict:
         listing.provenance = provenance(listing)
         result["items"].append(listing)
     return result
-
-
-def provenance(listing: Listing) -> dict:
-    """The origin building and the passports of the components in the lot."""
-    from passports.qr import tag_url
-
-    b = listing.building
-    return {
-        "building_id": b.id,
-        "building": b.name,
-        "city": b.city,
-        "country": b.country,
-        "year_built": b.year_built,
-        "owner": listing.organisation.name,
-        "components": [
-            {
-                "id": i.component.id,
-                "tag": i.component.tag,
-                "name": i.component.name,
-                "tag_url": tag_url(i.component.tag),
-            }
-            for i in listing.items
-        ],
-    }
-
-
-# A listing in these states is on the exchange, or was, and anyone signed in may read it.
-PUBLIC_STATUSES = ("published", "sold_out", "expired")
-
-
-def visible_listing(user, listing_id: int) -> Listing | None:
-    """A listing the user may see: on the exchange, or their own organisation's."""
-    listing = db.session.get(Listing, listing_id)
-    if listing is None:
-        return None
-    if listing.status in PUBLIC_STATUSES:
-        return listing
-    own = user.is_authenticated and (
-        user.role == "admin" or user.organisation_id == listing.organisation_id
-    )
-    return listing if own else None
-
-
-def components_of(listing: Listing) -> list[Component]:
-    """The components still in a listing."""
-    return [item.component for item in listing.items]

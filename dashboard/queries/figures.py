@@ -1,26 +1,8 @@
-"""The dashboards of an organisation and of a city, summed in SQL from the per-building
-aggregates (`dashboard.models`) and the exchange's collected reservations.
+"""The figures of a dashboard for a scope, summed in SQL: the urban mine, lifecycle, averages,
+CO2 avoided through the exchange, activity per month, and the largest buildings."""
 
-What each figure means:
-- buildings with passports: live buildings in scope with at least one live component;
-- the urban mine: the mass of the passports' components by material family (archived
-  components left out), with its embodied carbon A1-A3;
-- lifecycle: count and mass of components in each status, from installed to reinstalled;
-- average MCI and disassembly score: mass-weighted over every component with a mass, exactly
-  as for one building (Σ score·M / Σ M over the whole scope);
-- CO2 avoided to date: the sum over collected reservations (the exchange's transactions) of the
-  CO2 avoided each recorded when it was reserved (new A1-A3 of the mass, less reprocessing and
-  the A4 transport of the distance to its destination). A transaction counts for the scope when
-  the material left one of its buildings (harvested) or arrived at one (received); the headline
-  counts each transaction once;
-- activity: events recorded in the passports of the scope's components, per month.
-"""
-
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement
-from sqlalchemy import and_
 from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -31,9 +13,7 @@ from app.models import utcnow
 from dashboard.models import BuildingActivity
 from dashboard.models import BuildingMetricPart
 from dashboard.models import BuildingMetrics
-from dashboard.permissions import city_is_open
-from dashboard.permissions import own_part
-from dashboard.permissions import sees_whole_city
+from dashboard.queries.scopes import Scope
 from marketplace.models import Listing
 from marketplace.models import Reservation
 from passports.metrics.queries import SUMS
@@ -46,112 +26,6 @@ from passports.permissions import readable_buildings
 TOP_BUILDINGS = 25
 TOP_BUILDING_FIGURES = ("component_count", "mass_kg", "carbon_a1a3_kg", "mci", "disassembly_score")
 ACTIVITY_MONTHS = 12
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which buildings a dashboard covers."""
-
-    kind: str  # organisation | city
-    name: str
-    condition: ColumnElement[bool]
-    organisation_id: int | None = None
-    cities: tuple[str, ...] = ()
-    # A city the user may not see whole: only their organisation's part of it.
-    own_organisation_only: bool = False
-
-
-def organisation_scope(organisation) -> Scope:
-    """The live buildings of an organisation."""
-    return Scope(
-        "organisation",
-        organisation.name,
-        and_(Building.organisation_id == organisation.id, Building.archived_at.is_(None)),
-        organisation_id=organisation.id,
-    )
-
-
-def _open_cities() -> set[str]:
-    """The cities (case-folded) whose aggregates may be shown whole (dashboard.permissions)."""
-    has_passport = (
-        select(Component.id)
-        .where(Component.building_id == Building.id, Component.archived_at.is_(None))
-        .exists()
-    )
-    rows = db.session.execute(
-        select(Building.city, Building.organisation_id, func.count(Building.id))
-        .where(Building.archived_at.is_(None), Building.city != "", has_passport)
-        .group_by(Building.city, Building.organisation_id)
-    ).all()
-    buildings: dict[str, int] = {}
-    organisations: dict[str, set[int]] = {}
-    for city, organisation_id, count in rows:
-        key = city.casefold()
-        buildings[key] = buildings.get(key, 0) + count
-        organisations.setdefault(key, set()).add(organisation_id)
-    return {key for key, n in buildings.items() if city_is_open(n, len(organisations[key]))}
-
-
-def city_names(user) -> list[dict]:
-    """Cities with live buildings that the user may see, with their number of buildings and
-    mass: the whole city where it is open to them, else their organisation's part of it."""
-    open_keys = _open_cities()
-    spellings = db.session.scalars(
-        select(Building.city).distinct().where(Building.archived_at.is_(None), Building.city != "")
-    ).all()
-    whole = [s for s in spellings if sees_whole_city(user, s.casefold() in open_keys)]
-    rows = db.session.execute(
-        select(
-            Building.city,
-            func.count(Building.id),
-            func.coalesce(func.sum(BuildingMetrics.mass_kg), 0.0),
-        )
-        .outerjoin(BuildingMetrics, BuildingMetrics.building_id == Building.id)
-        .where(
-            Building.archived_at.is_(None),
-            Building.city != "",
-            or_(Building.city.in_(whole), own_part(user)),
-        )
-        .group_by(Building.city)
-        .order_by(Building.city)
-    ).all()
-    merged: dict[str, dict] = {}
-    for city, count, mass in rows:
-        key = city.casefold()
-        row = merged.setdefault(
-            key,
-            {
-                "city": city,
-                "buildings": 0,
-                "mass_kg": 0.0,
-                "spellings": [],
-                "own_organisation_only": not sees_whole_city(user, key in open_keys),
-            },
-        )
-        row["buildings"] += count
-        row["mass_kg"] += float(mass)
-        row["spellings"].append(city)
-    return sorted(merged.values(), key=lambda r: r["city"].casefold())
-
-
-def city_scope(name: str, user) -> Scope | None:
-    """The live buildings of a city that the user may see (matched without regard to case):
-    all of them, or only their organisation's; None if there are none."""
-    wanted = name.strip().casefold()
-    for row in city_names(user):
-        if row["city"].casefold() == wanted:
-            spellings = tuple(row["spellings"])
-            conditions = [Building.city.in_(spellings), Building.archived_at.is_(None)]
-            if row["own_organisation_only"]:
-                conditions.append(own_part(user))
-            return Scope(
-                "city",
-                row["city"],
-                and_(*conditions),
-                cities=spellings,
-                own_organisation_only=row["own_organisation_only"],
-            )
-    return None
 
 
 def _months(count: int, today: date | None = None) -> list[str]:

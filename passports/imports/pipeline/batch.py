@@ -1,36 +1,17 @@
-"""The import pipeline: rows in, validated and planned in batches, written unless a dry run.
-
-Each batch of rows has its materials resolved (once per distinct name), is validated with
-ComponentCreateSchema, de-duplicated on its key, matched to the building's components by
-external id or IFC GUID (one query per batch), and counted as a create, an update or no
-change. Unless it is a dry run, or an error has been found (the caller will roll back anyway),
-the batch is written with the component services' bulk path and flushed.
-"""
+"""Planning one batch of an import: each row is validated, its materials resolved, its key and its
+GTIN and serial checked against the file and the organisation, and matched to the building's
+components (one query per batch) as a create, an update or no change."""
 
 from collections import defaultdict
-from collections.abc import Callable
-from collections.abc import Iterable
-from collections.abc import Iterator
-from itertools import islice
 
 from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.audit import services as audit
-from app.audit.values import id_ranges
-from app.errors import Conflict
 from app.extensions import db
 from passports.gs1 import normalize_gtin
-from passports.imports.bulk import insert_components
-from passports.imports.bulk import refresh_statistics
 from passports.imports.diff import changes as changed_fields
-from passports.imports.files import StoredFile
-from passports.imports.matching import MaterialMatcher
-from passports.imports.models import ImportRun
 from passports.imports.report import MAX_LISTED
-from passports.imports.report import ImportReport
 from passports.imports.report import schema_messages
 from passports.imports.report import short_message
 from passports.imports.rows import SourceRow
@@ -38,132 +19,16 @@ from passports.imports.values import complete_shares
 from passports.mass import Part
 from passports.mass import derive_mass
 from passports.models import Component
-from passports.schemas import ComponentCreateSchema
-from passports.services.components import apply_component_changes
-from passports.services.components import component_values
 from passports.services.components import taken_gtin_serials
-from passports.services.components import unique_tags
-
-BATCH = 500
-Progress = Callable[[str, int, int], None]
-
-
-def _batched(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _gtin_serial(data: dict) -> tuple[str | None, str | None]:
     return normalize_gtin(data.get("gtin")), data.get("serial_number")
 
 
-class Pipeline:
-    """One import of one file into one building."""
+class BatchPlanning:
+    """The pipeline's planning of a batch, with the row errors and warnings it reports."""
 
-    def __init__(self, building, stored: StoredFile, user, dry_run: bool, progress):
-        self.building = building
-        self.stored = stored
-        self.user = user
-        self.kind = stored.kind
-        self.progress = progress or (lambda phase, done, total: None)
-        self.report = ImportReport(
-            stored.filename, stored.kind, stored.size, stored.sha256, dry_run=dry_run
-        )
-        self.matcher = MaterialMatcher.for_organisation(building.organisation_id)
-        self.schema = ComponentCreateSchema()
-        self.seen: dict[tuple[str, str], str] = {}
-        self.gtin_serials: dict[tuple[str, str], str] = {}
-        self.inserted, self.analyze_at = 0, 2 * BATCH
-        self.created_ids: list[int] = []
-        # Keys the building already uses; when it has none, no row can match an existing
-        # component except through the file itself, which `seen` catches: no lookups then.
-        self.keyed = {
-            field: db.session.scalar(
-                select(Component.id)
-                .where(Component.building_id == building.id, getattr(Component, field).isnot(None))
-                .limit(1)
-            )
-            is not None
-            for field in ("external_id", "ifc_guid")
-        }
-
-    def _rows(self) -> Iterator[SourceRow]:
-        def reading(done, total):
-            self.progress("reading", done, total)
-
-        if self.kind == "ifc":
-            from passports.imports.ifc import read_ifc
-
-            self.progress("opening the model", 0, 0)
-            return read_ifc(self.stored, self.report, reading)
-        from passports.imports.tabular import read_tabular
-
-        return read_tabular(self.stored, self.report, reading)
-
-    def run(self) -> ImportReport:
-        """Read every row, plan (and unless a dry run, write) them; the report says what."""
-        for batch in _batched(self._rows(), BATCH):
-            self._batch(batch)
-        report = self.report
-        report.unmatched = [u.as_dict() for u in self.matcher.unmatched_report()]
-        if report.unmatched:
-            report.warn(
-                f"{len(report.unmatched)} material name(s) match nothing in the library: those "
-                "components come in without materials, flagged incomplete, until you map them."
-            )
-        if report.rows == 0 and report.ok:
-            report.error(
-                "The file has no component rows."
-                if self.kind != "ifc"
-                else "The model has no building elements."
-            )
-        if report.ok and not report.dry_run:
-            self.progress("saving", 1, 1)
-            run = ImportRun(
-                building=self.building,
-                user=self.user,
-                filename=report.filename,
-                kind=self.kind,
-                sha256=report.sha256,
-                created_count=report.created,
-                updated_count=report.updated,
-                unchanged_count=report.unchanged,
-                report={},
-            )
-            db.session.add(run)
-            db.session.flush()
-            report.committed, report.import_id = True, run.id
-            run.report = report.as_dict()
-            db.session.flush()
-            self._audit(run)
-        return report
-
-    def _audit(self, run: ImportRun) -> None:
-        """One audit entry for the components the bulk insert wrote below the ORM (updates
-        go through the ORM and are logged one by one)."""
-        report = self.report
-        audit.record(
-            "create",
-            "import_job",
-            run.id,
-            after={
-                "import_run_id": run.id,
-                "building_id": self.building.id,
-                "filename": report.filename,
-                "kind": self.kind,
-                "sha256": report.sha256,
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "skipped": report.skipped,
-                "created_component_ids": id_ranges(self.created_ids),
-            },
-            actor=self.user,
-        )
-
-    # ------------------------------------------------------------ one batch
     def _batch(self, batch: list[SourceRow]) -> None:
         report = self.report
         valid: list[tuple[SourceRow, dict]] = []
@@ -350,46 +215,3 @@ class Pipeline:
         volume = data["quantity"] if data["unit"] == "m3" else data.get("volume_m3")
         for (material, fraction), mass in zip(shares, result.parts_kg, strict=True):
             report.add_material(material, volume * fraction if volume else None, mass)
-
-    def _write(self, creates, updates) -> None:
-        try:
-            self._insert(creates)
-            self._update(updates)
-            db.session.flush()
-        except IntegrityError as exc:
-            raise Conflict(
-                "The building's components changed while importing (another import?). "
-                "Nothing was written; try again."
-            ) from exc
-
-    def _insert(self, creates) -> None:
-        materials = self.matcher.materials
-        rows, material_rows, hazard_rows = [], {}, {}
-        for (source, data), tag in zip(creates, unique_tags(len(creates)), strict=True):
-            try:
-                values, material_rows[tag], hazard_rows[tag] = component_values(
-                    self.building, data, tag=tag, materials=materials
-                )
-            except ValidationError as exc:
-                self._error(
-                    source, None, "; ".join(short_message(m) for m in schema_messages(exc.messages))
-                )
-                continue
-            rows.append(values)
-        if not rows:
-            return
-        self.created_ids += insert_components(rows, material_rows, hazard_rows)
-        self.inserted += len(rows)
-        if self.inserted >= self.analyze_at:
-            refresh_statistics(Component.__table__)
-            self.analyze_at *= 4
-
-    def _update(self, updates) -> None:
-        materials = self.matcher.materials
-        for source, component, changes in updates:
-            try:
-                apply_component_changes(component, changes, self.user, materials=materials)
-            except ValidationError as exc:
-                for field, found in exc.messages.items():
-                    for text in schema_messages(found):
-                        self._error(source, field, short_message(text))

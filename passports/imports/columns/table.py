@@ -1,12 +1,6 @@
-"""The columns of a component spreadsheet: names, synonyms, documentation and examples.
+"""The table of spreadsheet columns: each field's synonyms, documentation and examples, and
+the fields a row must have."""
 
-One table drives the header matching, the template's header and its documentation sheet, so
-they cannot drift apart. Headers are matched after folding case, accents, spaces and
-punctuation, and after dropping a unit hint in brackets ("Volume (m³)" is "volume").
-"""
-
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from passports.models import CATEGORIES
@@ -275,33 +269,9 @@ COLUMNS: tuple[Column, ...] = (
         ("installed", "installed", "to_harvest"),
     ),
 )
+
+
 BY_FIELD = {c.field: c for c in COLUMNS}
+
+
 REQUIRED = tuple(c.field for c in COLUMNS if c.required)
-
-
-def fold(text: str) -> str:
-    """Case, accent and punctuation folded form: 'Hoeveelheid (m³)' → 'hoeveelheid m3'."""
-    text = unicodedata.normalize("NFKD", str(text)).casefold()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
-
-
-_SYNONYMS: dict[str, str] = {}
-for _column in COLUMNS:
-    for _name in (_column.field, *_column.synonyms):
-        _SYNONYMS.setdefault(fold(_name).replace(" ", ""), _column.field)
-
-
-def match_header(header: str) -> str | None:
-    """The field a header names, or None when it names none."""
-    folded = fold(header)
-    candidates = [folded]
-    without_brackets = fold(re.sub(r"[(\[{].*?[)\]}]", " ", str(header)))
-    candidates.append(without_brackets)
-    # "Quantity m3", "Mass kg": a trailing unit word says the unit, not the column.
-    candidates.append(re.sub(r" (m|m2|m3|kg|t|pcs|ton|mm|%|pct)$", "", without_brackets))
-    for candidate in candidates:
-        field = _SYNONYMS.get(candidate.replace(" ", ""))
-        if field:
-            return field
-    return None
