@@ -47,7 +47,7 @@ def choose_language():
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    return redirect(safe_next(request.form.get("next"), url_for("core.index")), 303)
+    return redirect(safe_next(request.form.get("return_to"), url_for("core.index")), 303)
 
 
 def owned_or_404(model, ident: int, **parent):

@@ -37,7 +37,7 @@ def test_the_instance_default_serves_browsers_asking_for_other_languages(app, cl
 
 def test_a_visitor_switches_language_and_comes_back_to_the_page(client):
     response = client.submit(
-        "/language", {"locale": "ja", "next": "/login?next=/buildings"}, page="/login"
+        "/language", {"locale": "ja", "return_to": "/login?next=/buildings"}, page="/login"
     )
     assert response.status_code == 303
     assert response.headers["Location"] == "/login?next=/buildings"
@@ -49,7 +49,7 @@ def test_a_visitor_switches_language_and_comes_back_to_the_page(client):
 def test_the_switcher_refuses_an_unknown_language_and_an_outside_address(client):
     assert client.submit("/language", {"locale": "xx"}, page="/login").status_code == 422
     response = client.submit(
-        "/language", {"locale": "de", "next": "https://evil.example/"}, page="/login"
+        "/language", {"locale": "de", "return_to": "https://evil.example/"}, page="/login"
     )
     assert response.headers["Location"] == "/"
 
@@ -59,7 +59,7 @@ def test_a_users_choice_is_saved_and_follows_them_to_a_new_session(
 ):
     user = make_user("owner")
     login(user)
-    client.submit("/language", {"locale": "de", "next": "/buildings"}, page="/buildings")
+    client.submit("/language", {"locale": "de", "return_to": "/buildings"}, page="/buildings")
     db.session.refresh(user)
     assert user.locale == "de"
 
