@@ -144,7 +144,7 @@ def log_in():
         tab.goto("/login")
         tab.fill("#email", user.email)
         tab.fill("#password", PASSWORD)
-        tab.click("form button[type=submit]")
+        tab.click("main form button[type=submit]")
         tab.wait_for_url(lambda url: not url.endswith("/login"))
 
     return do

@@ -117,7 +117,7 @@ def log_in(page, journey: Journey, person) -> None:
     page.fill("#email", person.email)
     page.fill("#password", PASSWORD)
     journey.shot(page, "login")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: not url.endswith("/login"))
     expect(page.locator(".topbar .who")).to_contain_text(person.email)
 
