@@ -60,9 +60,27 @@ class BuildingCreateSchema(InputSchema):
     planned_date = fields.Date(allow_none=True)
     organisation_id = Id(metadata={"description": "Admins only: the owning organisation."})
 
+    # What _coordinates_together checks, stated in the document (not for an edit, which may
+    # move one of them).
+    json_schema_rules = {
+        "anyOf": [
+            {
+                "required": ["latitude", "longitude"],
+                "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"}},
+            },
+            {
+                "properties": {
+                    "latitude": {"not": {"type": "number"}},
+                    "longitude": {"not": {"type": "number"}},
+                }
+            },
+        ],
+        "description": "latitude and longitude come together (both numbers, or neither).",
+    }
+
     @validates_schema
     def _coordinates_together(self, data, partial=None, **_):
-        if not partial and ("latitude" in data) != ("longitude" in data):
+        if not partial and (data.get("latitude") is None) != (data.get("longitude") is None):
             raise ValidationError("Give latitude and longitude together.", "latitude")
 
 

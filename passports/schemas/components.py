@@ -8,6 +8,7 @@ from marshmallow import validates
 from marshmallow import validates_schema
 
 from app.pagination import PageArgs
+from app.schema_fields import NOT_BLANK
 from app.schema_fields import Id
 from app.schema_fields import InputSchema
 from app.schema_fields import StrictFloat
@@ -67,7 +68,13 @@ class HazardSchema(InputSchema):
 class ClearanceSchema(InputSchema):
     """Evidence that a hazard was removed or found safe."""
 
-    note = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    note = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=3, max=2000),
+            validate.Regexp(NOT_BLANK, error="Say what was done, not only spaces."),
+        ],
+    )
 
 
 def _tag_url(component) -> str:

@@ -46,7 +46,8 @@ def _apply_building(building: Building, data: dict) -> None:
     for key, value in data.items():
         setattr(building, key, value)
     if (building.latitude is None) != (building.longitude is None):
-        raise ValidationError({"latitude": ["Give latitude and longitude together."]})
+        # The request alone was checked by the schema: an edit meets a stored coordinate.
+        raise ConflictingInput({"latitude": ["Give latitude and longitude together."]})
     if (
         building.status in ("renovation_planned", "demolition_planned")
         and not building.planned_date

@@ -78,12 +78,13 @@ def _recompute_mass(component: Component, given_mass: float | None) -> None:
 
 
 def _check_feedstock(component: Component) -> None:
+    # The request alone was checked by the schema; here an edit meets the stored values.
     if (component.recycled_content or 0) + (component.reused_content or 0) > 1 + 1e-6:
-        raise ValidationError(
+        raise ConflictingInput(
             {"reused_content": ["Recycled and reused content together cannot exceed 1."]}
         )
     if (component.eol_reuse_fraction or 0) + (component.eol_recycle_fraction or 0) > 1 + 1e-6:
-        raise ValidationError(
+        raise ConflictingInput(
             {"eol_recycle_fraction": ["End-of-life reuse and recycling cannot exceed 1."]}
         )
 
@@ -97,7 +98,7 @@ def _check_external_id(component: Component) -> None:
         Component.id != component.id if component.id is not None else true(),
     )
     if db.session.scalar(taken) is not None:
-        raise ValidationError(
+        raise ConflictingInput(
             {"external_id": ["Another component of this building has this external id."]}
         )
 
@@ -194,7 +195,7 @@ def build_component(
     `materials` maps material ids to rows already loaded, so bulk imports look them up once.
     """
     if building.archived_at is not None:
-        raise ValidationError({"building": ["The building is archived."]})
+        raise ConflictingInput({"building": ["The building is archived."]})
     data = _stored(data)
     component = Component(
         building=building,
@@ -232,7 +233,7 @@ def component_values(
     objects, so a bulk import can insert thousands of rows at once.
     """
     if building.archived_at is not None:
-        raise ValidationError({"building": ["The building is archived."]})
+        raise ConflictingInput({"building": ["The building is archived."]})
     data = _stored(data)
     values = _Values(
         building_id=building.id,
@@ -321,7 +322,8 @@ def change_status(component: Component, target: str, actor=None) -> Component:
     """Move a component along its lifecycle, refusing any step that is not allowed."""
     error = transition_error(component.status, target)
     if error:
-        raise ValidationError({"status": [error]})
+        # The step depends on the status stored now: a conflict, not malformed input.
+        raise ConflictingInput({"status": [error]})
     if target != component.status:
         before = component.status
         component.status = target
