@@ -48,7 +48,9 @@ def _components(building: Building, ids: list[int], listing: Listing | None = No
         if c is None or c.building_id != building.id or c.archived_at is not None:
             errors[i] = [f"Component {cid} is not in this building."]
         elif c.status not in LISTABLE:
-            conflicts[i] = [f"Component {cid} is {c.status.replace('_', ' ')} and cannot be listed."]
+            conflicts[i] = [
+                f"Component {cid} is {c.status.replace('_', ' ')} and cannot be listed."
+            ]
     if conflicts and not errors:
         raise ConflictingInput({"component_ids": conflicts})
     if errors:
@@ -136,9 +138,7 @@ def create_listing(user, building: Building, data: dict) -> Listing:
     if not listing.cpv_code:
         listing.cpv_code = default_cpv(components)
         if not listing.cpv_code:
-            raise ConflictingInput(
-                {"cpv_code": ["No material to take a CPV code from: give one."]}
-            )
+            raise ConflictingInput({"cpv_code": ["No material to take a CPV code from: give one."]})
     _defaults(listing, building)
     summarise(listing, components)
     listing.quantity_available = 0.0

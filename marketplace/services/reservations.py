@@ -2,7 +2,6 @@
 reject and cancel; the quantity goes back to the listing when a claim ends."""
 
 from flask import current_app
-from marshmallow import ValidationError
 from sqlalchemy import update
 
 from app.audit import services as audit

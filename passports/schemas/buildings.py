@@ -16,6 +16,8 @@ from passports.models import USE_TYPES
 from passports.schemas.common import _positive
 from passports.schemas.common import _text
 from passports.schemas.common import _year
+from passports.services.buildings import PLANNED_DATE_NEEDED
+from passports.services.buildings import PLANNED_STATUSES
 
 
 class BuildingSchema(Schema):
@@ -63,6 +65,21 @@ class BuildingCreateSchema(InputSchema):
     # What _coordinates_together checks, stated in the document (not for an edit, which may
     # move one of them).
     json_schema_rules = {
+        "allOf": [
+            {
+                "anyOf": [
+                    {
+                        "required": ["planned_date"],
+                        "properties": {"planned_date": {"type": "string"}},
+                    },
+                    {
+                        "properties": {
+                            "status": {"not": {"enum": list(PLANNED_STATUSES)}},
+                        }
+                    },
+                ]
+            }
+        ],
         "anyOf": [
             {
                 "required": ["latitude", "longitude"],
@@ -75,13 +92,16 @@ class BuildingCreateSchema(InputSchema):
                 }
             },
         ],
-        "description": "latitude and longitude come together (both numbers, or neither).",
+        "description": "latitude and longitude come together (both numbers, or neither); a "
+        "planned status needs its planned_date.",
     }
 
     @validates_schema
     def _coordinates_together(self, data, partial=None, **_):
         if not partial and (data.get("latitude") is None) != (data.get("longitude") is None):
             raise ValidationError("Give latitude and longitude together.", "latitude")
+        if not partial and data.get("status") in PLANNED_STATUSES and not data.get("planned_date"):
+            raise ValidationError(PLANNED_DATE_NEEDED, "planned_date")
 
 
 class BuildingQueryArgs(PageArgs):
