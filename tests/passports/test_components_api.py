@@ -179,7 +179,7 @@ def test_status_follows_the_lifecycle(client, db, building, headers, make_compon
         assert moved.status_code == 200, (status, moved.json)
     assert client.patch(url, headers=headers, json={"status": "disposed"}).status_code == 200
     final = client.patch(url, headers=headers, json={"status": "installed"})
-    assert final.status_code == 422 and "final state" in final.json["errors"]["status"][0]
+    assert final.status_code == 409 and "final state" in final.json["errors"]["status"][0]
     db.session.rollback()
     assert db.session.get(Component, component.id).status == "disposed"
 
