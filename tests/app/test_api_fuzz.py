@@ -179,6 +179,9 @@ def map_case(context, case):
     if "file" in body and context.operation.path.endswith("/imports"):
         body["file"] = WALLS_CSV
         return case
+    if "occurred_at" in body and context.operation.path.endswith("/events"):
+        body["occurred_at"] = "2024-05-01T12:00:00+02:00"  # not ahead of the server's clock
+        return case
     if "Component" not in str(context.operation.definition.raw.get("requestBody", "")):
         return case
     if isinstance(body.get("materials"), list) and body["materials"]:
