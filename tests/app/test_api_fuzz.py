@@ -13,8 +13,9 @@ uses, with their tokens, in a shorter fuzzing phase: the permission paths must a
 documented too.
 
 Checks (schemathesis defaults): no 5xx; status codes, content types, headers and bodies as
-documented; schema-valid input accepted (or refused for a documented reason: 401, 403, 404,
-409, 422); invalid input refused with a 4xx; an operation refuses a missing or a bad token;
+documented; schema-valid input accepted, or refused for a reason that depends on stored state
+(401, 403, 404, 409, 429) but never with a 422 (positive_data_acceptance); schema-invalid input
+refused (negative_data_rejection); an operation refuses a missing or a bad token;
 unsupported methods answer 405 with `Allow`.
 
 For a longer hunt: MPX_FUZZ_SEED=<n> picks other examples, MPX_FUZZ_EXAMPLES=<n> more of them.
