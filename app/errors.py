@@ -134,6 +134,7 @@ def handle_service_error(exc: ServiceError):
         404: "Not Found",
         409: "Conflict",
         413: "Payload Too Large",
+        415: "Unsupported Media Type",
         422: "Unprocessable Entity",
         503: "Service Unavailable",
         507: "Insufficient Storage",

@@ -23,6 +23,9 @@ MAX_ID = 2**31 - 1
 MAX_AMOUNT = 1e9
 AT_MOST_AMOUNT = validate.Range(max=MAX_AMOUNT, error=f"At most {MAX_AMOUNT:,.0f}.")
 NUL_MESSAGE = "Must not contain NUL characters."
+# The document's pattern for a text without NUL; NOT_BLANK also wants one visible character.
+NUL_FREE = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*\S[^\x00]*$"
 
 
 class Number(fields.Float):

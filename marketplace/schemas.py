@@ -22,8 +22,8 @@ from marketplace.models import Notification
 from marketplace.models import Reservation
 from marketplace.models import ReservationComponent
 from marketplace.models import SavedSearch
-from passports.cpv import CPV_CODE
-from passports.cpv import CPV_FORMAT
+from passports.cpv import CPV_CONSTRUCTION
+from passports.cpv import cpv_codes
 from passports.cpv import cpv_label
 from passports.models import MATERIAL_FAMILIES
 
@@ -127,8 +127,11 @@ class ListingCreateSchema(InputSchema):
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(validate=validate.Length(max=5000))
     cpv_code = fields.String(
-        validate=validate.Regexp(rf"^({CPV_CODE})?$", error=CPV_FORMAT),
-        metadata={"description": "With its check digit; defaults from the main material."},
+        validate=validate.OneOf(("", *cpv_codes()), error=CPV_CONSTRUCTION),
+        metadata={
+            "description": "A CPV 2008 code of construction products or works, with its check "
+            "digit (the enum lists them); empty or left out, it comes from the main material."
+        },
     )
     price_eur = StrictFloat(allow_none=True, validate=[validate.Range(min=0), AT_MOST_AMOUNT])
     price_basis = fields.String(validate=validate.OneOf(PRICE_BASES))
@@ -139,6 +142,43 @@ class ListingCreateSchema(InputSchema):
     pickup_longitude = StrictFloat(allow_none=True, validate=validate.Range(min=-180, max=180))
     condition = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, 5))
     evidence = fields.String(validate=validate.Length(max=5000))
+
+    # Stated in the document, checked by marketplace.services.listings (422): a fixed price
+    # needs its amount; pickup coordinates come together. The availability window, and future
+    # stock's start at the building's planned date, meet stored values: a 409 if broken.
+    json_schema_rules = {
+        "allOf": [
+            {
+                "anyOf": [
+                    {"required": ["price_eur"], "properties": {"price_eur": {"type": "number"}}},
+                    {
+                        "required": ["price_basis"],
+                        "properties": {"price_basis": {"enum": ["free", "on_request"]}},
+                    },
+                ]
+            },
+            {
+                "anyOf": [
+                    {
+                        "required": ["pickup_latitude", "pickup_longitude"],
+                        "properties": {
+                            "pickup_latitude": {"type": "number"},
+                            "pickup_longitude": {"type": "number"},
+                        },
+                    },
+                    {
+                        "properties": {
+                            "pickup_latitude": {"not": {"type": "number"}},
+                            "pickup_longitude": {"not": {"type": "number"}},
+                        }
+                    },
+                ]
+            },
+        ],
+        "description": "A fixed price (the default basis) needs price_eur; pickup_latitude and "
+        "pickup_longitude come together. available_until before available_from, or future "
+        "stock available before the building's planned date, is a 409.",
+    }
 
 
 class ListingUpdateSchema(ListingCreateSchema):
@@ -168,6 +208,23 @@ class ListingQueryArgs(InputSchema):
     city = fields.String(validate=validate.Length(max=120))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
 
+    # What _geo below checks, stated in the document: lat and lon come together, and a radius
+    # or the distance sort needs them.
+    json_schema_rules = {
+        "anyOf": [
+            {"required": ["lat", "lon"]},
+            {
+                "properties": {
+                    "lat": {"not": {}},
+                    "lon": {"not": {}},
+                    "radius_km": {"not": {}},
+                    "sort": {"not": {"enum": ["distance"]}},
+                }
+            },
+        ],
+        "description": "lat and lon come together; radius_km and sort=distance need them.",
+    }
+
     @validates_schema(skip_on_field_errors=False)
     def _geo(self, data, **_):
         errors = {}
@@ -184,6 +241,11 @@ class ListingQueryArgs(InputSchema):
 
 class ListingSearchArgs(ListingQueryArgs, PageArgs):
     """Search of the exchange, with its page."""
+
+    # One exploded object parameter in the document (the same `?q=…&lat=…` URL), so that the
+    # rules across lat, lon, radius_km and sort can be stated; page and per_page stay apart.
+    query_object = "search"
+    query_object_schema = ListingQueryArgs
 
 
 class FacetSchema(Schema):

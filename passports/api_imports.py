@@ -19,6 +19,7 @@ from app.extensions import db
 from app.pagination import paginated
 from passports.imports import queries
 from passports.imports import services as imports
+from passports.imports.files import MEDIA_TYPES
 from passports.imports.files import store_upload
 from passports.imports.models import ImportRun
 from passports.imports.report import error_lines
@@ -64,9 +65,21 @@ def import_failed(body: dict) -> ServiceError:
 @blp.route("/buildings/<int:building_id>/imports", methods=["POST"])
 @api_login_required
 @blp.arguments(ImportFileSchema, location="files")
+@blp.doc(
+    requestBody={
+        "content": {
+            "multipart/form-data": {"encoding": {"file": {"contentType": ", ".join(MEDIA_TYPES)}}}
+        }
+    }
+)
 @blp.response(200, ImportReportSchema, description="Dry run: what the import would do.")
 @blp.alt_response(201, schema=ImportReportSchema, description="The components were written.")
 @blp.alt_response(413, schema=ErrorSchema, description="The file is over the limit for its kind.")
+@blp.alt_response(
+    415,
+    schema=ErrorSchema,
+    description="Not a CSV file, an XLSX workbook or an IFC model (by its content).",
+)
 @blp.alt_response(
     422, schema=ImportFailedSchema, description="Row/column errors and the report; nothing written."
 )

@@ -17,6 +17,7 @@ def cpv_codes() -> dict[str, str]:
 # The shape of a code with its check digit; whether it is one of ours is is_valid_cpv's answer.
 CPV_CODE = r"[0-9]{8}-[0-9]"
 CPV_FORMAT = "A CPV code with its check digit, e.g. 44111100-2."
+CPV_CONSTRUCTION = "Not a CPV code for construction products or works."
 
 
 def is_valid_cpv(code: str) -> bool:

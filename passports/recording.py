@@ -30,6 +30,11 @@ def _read_payload() -> tuple[dict, list[bytes]]:
     ):
         schema = EventCreateSchema()
         fields = form_data(schema, request.form)
+        # A form has no null: a client (and the document's multipart body) sends "null".
+        fields = {
+            name: None if value == "null" and schema.fields[name].allow_none else value
+            for name, value in fields.items()
+        }
         unknown = set(request.form) - set(schema.fields) - {"csrf_token"}
         if unknown:
             raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})

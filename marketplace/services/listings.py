@@ -9,7 +9,9 @@ from sqlalchemy import update
 from app.audit import services as audit
 from app.audit.values import id_ranges
 from app.errors import Conflict
+from app.errors import ConflictingInput
 from app.errors import Forbidden
+from app.errors import UnknownReference
 from app.extensions import db
 from app.models import utcnow
 from marketplace import search
@@ -29,6 +31,7 @@ from marketplace.services.rules import listable_statuses
 from marketplace.services.rules import listing_defaults
 from marketplace.services.rules import offered_elsewhere
 from marketplace.services.rules import unresolved_hazards
+from passports.cpv import CPV_CONSTRUCTION
 from passports.cpv import is_valid_cpv
 from passports.metrics import co2_avoided_kg
 from passports.models import Building
@@ -39,18 +42,23 @@ from passports.permissions import can_write_building
 def _components(building: Building, ids: list[int], listing: Listing | None = None):
     rows = db.session.scalars(select(Component).where(Component.id.in_(ids))).all()
     found = {c.id: c for c in rows}
-    errors = {}
+    errors, conflicts = {}, {}
     for i, cid in enumerate(ids):
         c = found.get(cid)
         if c is None or c.building_id != building.id or c.archived_at is not None:
             errors[i] = [f"Component {cid} is not in this building."]
         elif c.status not in LISTABLE:
-            errors[i] = [f"Component {cid} is {c.status.replace('_', ' ')} and cannot be listed."]
+            conflicts[i] = [
+                f"Component {cid} is {c.status.replace('_', ' ')} and cannot be listed."
+            ]
+    if conflicts and not errors:
+        raise ConflictingInput({"component_ids": conflicts})
     if errors:
-        raise ValidationError({"component_ids": errors})
+        # Ids are checked against what is stored: unknown here is a 404, as for a path id.
+        raise UnknownReference({"component_ids": errors})
     allowed = listable_statuses(building)
     if any(found[i].status not in allowed for i in ids):
-        raise ValidationError(
+        raise ConflictingInput(
             {
                 "component_ids": [
                     "Installed components can only be listed as future stock of a building due for "
@@ -62,7 +70,7 @@ def _components(building: Building, ids: list[int], listing: Listing | None = No
         offered_elsewhere(listing).where(ListingComponent.component_id.in_(ids))
     ).all()
     if taken:
-        raise ValidationError(
+        raise ConflictingInput(
             {
                 "component_ids": [
                     f"Already offered in another listing: {', '.join(map(str, sorted(taken)))}."
@@ -71,7 +79,7 @@ def _components(building: Building, ids: list[int], listing: Listing | None = No
         )
     units = {found[i].unit for i in ids}
     if len(units) > 1:
-        raise ValidationError(
+        raise ConflictingInput(
             {"component_ids": ["A lot is made of components of one kind: they must share a unit."]}
         )
     return [found[i] for i in ids]
@@ -130,11 +138,11 @@ def create_listing(user, building: Building, data: dict) -> Listing:
     if not listing.cpv_code:
         listing.cpv_code = default_cpv(components)
         if not listing.cpv_code:
-            raise ValidationError({"cpv_code": ["No material to take a CPV code from: give one."]})
+            raise ConflictingInput({"cpv_code": ["No material to take a CPV code from: give one."]})
     _defaults(listing, building)
     summarise(listing, components)
     listing.quantity_available = 0.0
-    _check(listing)
+    _check(listing, edit=False)
     db.session.add(listing)
     db.session.flush()
     search.index_listing(listing)
@@ -154,31 +162,37 @@ def _defaults(listing: Listing, building: Building) -> None:
         listing.price_eur = None
 
 
-def _check(listing: Listing) -> None:
-    errors = {}
+def _check(listing: Listing, *, edit: bool) -> None:
+    # A rule of the request alone is a 422 (the document states it: ListingCreateSchema); one
+    # met only with stored values (an edit's other fields, the building's planned date, the
+    # defaults taken from it) is a 409 naming the conflict.
+    errors, conflicts = {}, {}
+    in_request = conflicts if edit else errors
     if not is_valid_cpv(listing.cpv_code or ""):
-        errors["cpv_code"] = ["Not a CPV code for construction products or works."]
+        errors["cpv_code"] = [CPV_CONSTRUCTION]
     if listing.price_basis == "fixed" and listing.price_eur is None:
-        errors["price_eur"] = ["Give a price per unit, or choose free or on request."]
+        in_request["price_eur"] = ["Give a price per unit, or choose free or on request."]
     if (
         listing.available_from
         and listing.available_until
         and listing.available_until < listing.available_from
     ):
-        errors["available_until"] = ["Ends before it starts."]
+        conflicts["available_until"] = ["Ends before it starts."]
     if (
         listing.future_stock
         and listing.building.planned_date
         and listing.available_from
         and (listing.available_from < listing.building.planned_date)
     ):
-        errors["available_from"] = [
+        conflicts["available_from"] = [
             f"Future stock is available from the planned date, {listing.building.planned_date}."
         ]
     if (listing.pickup_latitude is None) != (listing.pickup_longitude is None):
-        errors["pickup_latitude"] = ["Give latitude and longitude together."]
+        in_request["pickup_latitude"] = ["Give latitude and longitude together."]
     if errors:
         raise ValidationError(errors)
+    if conflicts:
+        raise ConflictingInput(conflicts)
 
 
 def update_listing(listing: Listing, data: dict) -> Listing:
@@ -194,7 +208,7 @@ def update_listing(listing: Listing, data: dict) -> Listing:
         _set_components(listing, components)
         summarise(listing, components)
     _defaults(listing, listing.building)
-    _check(listing)
+    _check(listing, edit=True)
     db.session.flush()
     search.index_listing(listing)
     return listing
@@ -216,7 +230,7 @@ def publish_listing(listing: Listing, actor) -> Listing:
             extra={"hazards": blocking},
         )
     if listing.available_until and listing.available_until < date.today():
-        raise ValidationError({"available_until": ["The availability window has ended."]})
+        raise ConflictingInput({"available_until": ["The availability window has ended."]})
     from passports.services import change_status
 
     for item in listing.items:

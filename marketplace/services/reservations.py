@@ -2,13 +2,14 @@
 reject and cancel; the quantity goes back to the listing when a claim ends."""
 
 from flask import current_app
-from marshmallow import ValidationError
 from sqlalchemy import update
 
 from app.audit import services as audit
 from app.errors import Conflict
+from app.errors import ConflictingInput
 from app.errors import Forbidden
 from app.errors import ServiceError
+from app.errors import UnknownReference
 from app.extensions import db
 from app.models import utcnow
 from marketplace.models import Listing
@@ -21,7 +22,8 @@ from passports.models import Building
 
 def _whole(listing: Listing, quantity: float) -> None:
     if listing.unit == "pcs" and abs(quantity - round(quantity)) > EPSILON:
-        raise ValidationError({"quantity": ["Pieces are reserved in whole numbers."]})
+        # The listing's unit decides: a conflict with the stored lot, not malformed input.
+        raise ConflictingInput({"quantity": ["Pieces are reserved in whole numbers."]})
 
 
 def reservation_co2(listing: Listing, quantity: float, distance_km: float | None) -> float | None:
@@ -54,7 +56,7 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
         if destination is None or (
             destination.organisation_id != user.organisation_id and user.role != "admin"
         ):
-            raise ValidationError(
+            raise UnknownReference(
                 {"destination_building_id": ["Choose a building of your own organisation."]}
             )
     # The conditional update is the guard: it only succeeds while enough is left, in one

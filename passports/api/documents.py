@@ -24,6 +24,7 @@ from passports.documents.schemas import ImportResultSchema
 from passports.documents.schemas import SnapshotCreateSchema
 from passports.documents.schemas import SnapshotDetailSchema
 from passports.documents.schemas import SnapshotSchema
+from passports.documents.validation import openapi_schema
 from passports.documents.validation import passport_schema
 from passports.permissions import building_for
 
@@ -64,7 +65,13 @@ def passport_json_schema():
 
 @blp.route("/passports/import", methods=["POST"])
 @api_login_required
-@blp.doc(requestBody={"required": True, **_DOCUMENT})
+@blp.doc(
+    requestBody={
+        "required": True,
+        "description": _DOCUMENT["description"],
+        "content": {"application/json": {"schema": openapi_schema()}},
+    }
+)
 @blp.response(201, ImportResultSchema)
 @blp.alt_response(
     422, schema=ErrorSchema, description="Not valid against the schema: errors by JSON path."

@@ -54,3 +54,42 @@ def schema_errors(document) -> dict[str, list[str]]:
             break
         errors.setdefault(error.json_path, []).append(_short(error.message))
     return dict(sorted(errors.items()))
+
+
+def openapi_schema() -> dict:
+    """The passport's JSON Schema in the OpenAPI 3.0 subset the API document speaks: its
+    definitions inlined, `type: [x, "null"]` as `nullable`, `const` as a one-value enum and a
+    numeric `exclusiveMinimum` as a minimum that excludes itself. It says the same thing."""
+    schema = passport_schema()
+    return _to_openapi30(schema, schema["$defs"])
+
+
+def _to_openapi30(node, definitions: dict):
+    if isinstance(node, list):
+        return [_to_openapi30(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _to_openapi30(definitions[node["$ref"].rsplit("/", 1)[1]], definitions)
+    out = {}
+    for key, value in node.items():
+        if key in ("$schema", "$id", "$defs"):
+            continue
+        if key == "properties":
+            out[key] = {name: _to_openapi30(sub, definitions) for name, sub in value.items()}
+        elif key == "type" and isinstance(value, list):
+            types = [t for t in value if t != "null"]
+            if len(types) == 1:
+                out["type"] = types[0]
+            else:
+                out["anyOf"] = [{"type": t} for t in types]
+            if "null" in value:
+                out["nullable"] = True
+        elif key == "const":
+            out["enum"] = [value]
+        elif key == "exclusiveMinimum" and not isinstance(value, bool):
+            out["minimum"] = value
+            out["exclusiveMinimum"] = True
+        else:
+            out[key] = _to_openapi30(value, definitions)
+    return out

@@ -39,6 +39,14 @@ MAX_XLSX_RATIO = 200
 MAX_XLSX_MEMBERS = 10_000
 _TEXT_ENCODINGS = ("utf-8-sig", "cp1252")
 SUPPORTED = "a CSV file, an Excel workbook (.xlsx) or an IFC model (.ifc)"
+# The media types an import reads (the document declares them for the `file` part); a file of
+# another kind is refused with 415 Unsupported Media Type, whatever name or type it was sent as.
+MEDIA_TYPES = (
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/x-step",
+)
+UNSUPPORTED = 415
 
 
 class ImportRejected(ServiceError):
@@ -83,24 +91,26 @@ def sniff(head: bytes, path: Path | None = None) -> str:
             )
         raise ImportRejected(
             "This is an old Excel (.xls) or other Office file. Save it as .xlsx or CSV and "
-            "upload it again."
+            "upload it again.",
+            code=UNSUPPORTED,
         )
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "xlsx"  # checked as a workbook, or refused with its real nature, by check_xlsx
     for signature, what in _SIGNATURES:
         if head.startswith(signature):
-            raise ImportRejected(f"This is {what}, not {SUPPORTED}.")
+            raise ImportRejected(f"This is {what}, not {SUPPORTED}.", code=UNSUPPORTED)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"ISO-10303-21"):
         return "ifc"
     if text[:5].lower() == b"<?xml" or text[:1] == b"<":
         raise ImportRejected(
-            f"This is an XML or HTML file (ifcXML is not supported), not {SUPPORTED}."
+            f"This is an XML or HTML file (ifcXML is not supported), not {SUPPORTED}.",
+            code=UNSUPPORTED,
         )
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "csv"
     if b"\x00" in head:
-        raise ImportRejected(f"This is a binary file, not {SUPPORTED}.")
+        raise ImportRejected(f"This is a binary file, not {SUPPORTED}.", code=UNSUPPORTED)
     return "csv"
 
 

@@ -13,6 +13,10 @@ from app.schema_fields import ModelSchema
 from passports.imports.models import ImportRun
 from passports.imports.models import MaterialMapping
 
+# Source names are compared by their letters and digits (passports.imports.matching): a name
+# needs one, and no NUL.
+NAMED = r"^[^\x00]*[0-9A-Za-z][^\x00]*$"
+
 
 class ImportFormSchema(InputSchema):
     """The form fields of an import, beside its file (`dry_run` may also be a query argument)."""
@@ -171,7 +175,14 @@ class MappingSchema(ModelSchema):
 class MappingCreateSchema(InputSchema):
     """Remember a source name for the organisation (an existing one is re-pointed)."""
 
-    source_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    source_name = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=200),
+            validate.Regexp(NAMED, error="Give the name as it appears in the file."),
+        ],
+        metadata={"description": "Names are compared by their letters and digits (A-Z, 0-9)."},
+    )
     material_id = Id(required=True)
     organisation_id = Id(metadata={"description": "Admins only: another organisation's mappings."})
 

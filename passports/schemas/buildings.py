@@ -19,6 +19,8 @@ from passports.models.buildings import BUILDING_FIELDS
 from passports.schemas.common import _positive
 from passports.schemas.common import _text
 from passports.schemas.common import _year
+from passports.services.buildings import PLANNED_DATE_NEEDED
+from passports.services.buildings import PLANNED_STATUSES
 
 
 class BuildingSchema(ModelSchema):
@@ -56,10 +58,46 @@ class BuildingCreateSchema(InputSchema):
     planned_date = fields.Date(allow_none=True)
     organisation_id = Id(metadata={"description": "Admins only: the owning organisation."})
 
+    # What _coordinates_together checks, stated in the document (not for an edit, which may
+    # move one of them).
+    json_schema_rules = {
+        "allOf": [
+            {
+                "anyOf": [
+                    {
+                        "required": ["planned_date"],
+                        "properties": {"planned_date": {"type": "string"}},
+                    },
+                    {
+                        "properties": {
+                            "status": {"not": {"enum": list(PLANNED_STATUSES)}},
+                        }
+                    },
+                ]
+            }
+        ],
+        "anyOf": [
+            {
+                "required": ["latitude", "longitude"],
+                "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"}},
+            },
+            {
+                "properties": {
+                    "latitude": {"not": {"type": "number"}},
+                    "longitude": {"not": {"type": "number"}},
+                }
+            },
+        ],
+        "description": "latitude and longitude come together (both numbers, or neither); a "
+        "planned status needs its planned_date.",
+    }
+
     @validates_schema
     def _coordinates_together(self, data, partial=None, **_):
-        if not partial and ("latitude" in data) != ("longitude" in data):
+        if not partial and (data.get("latitude") is None) != (data.get("longitude") is None):
             raise ValidationError("Give latitude and longitude together.", "latitude")
+        if not partial and data.get("status") in PLANNED_STATUSES and not data.get("planned_date"):
+            raise ValidationError(PLANNED_DATE_NEEDED, "planned_date")
 
 
 class BuildingQueryArgs(PageArgs):

@@ -7,6 +7,7 @@ from marshmallow import validates
 from marshmallow import validates_schema
 
 from app.pagination import PageArgs
+from app.schema_fields import NOT_BLANK
 from app.schema_fields import Id
 from app.schema_fields import InputSchema
 from app.schema_fields import ModelSchema
@@ -71,7 +72,13 @@ class HazardSchema(InputSchema):
 class ClearanceSchema(InputSchema):
     """Evidence that a hazard was removed or found safe."""
 
-    note = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    note = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=3, max=2000),
+            validate.Regexp(NOT_BLANK, error="Say what was done, not only spaces."),
+        ],
+    )
 
 
 def _tag_url(component) -> str:
@@ -130,7 +137,10 @@ class ComponentCreateSchema(InputSchema):
         validate=_positive,
         metadata={"description": "Total mass; derived when left out."},
     )
-    materials = fields.List(Whole(MaterialShareSchema))
+    materials = fields.List(
+        Whole(MaterialShareSchema),
+        metadata={"description": "Distinct materials whose fractions sum to 1 (± 1e-6)."},
+    )
     condition = fields.Integer(
         strict=True,
         allow_none=True,
@@ -143,8 +153,12 @@ class ComponentCreateSchema(InputSchema):
     service_life_years = fields.Integer(
         strict=True, allow_none=True, validate=validate.Range(min=1, max=500)
     )
-    recycled_content = StrictFloat(validate=_fraction)
-    reused_content = StrictFloat(validate=_fraction)
+    recycled_content = StrictFloat(
+        validate=_fraction, metadata={"description": "With reused_content, at most 1."}
+    )
+    reused_content = StrictFloat(
+        validate=_fraction, metadata={"description": "With recycled_content, at most 1."}
+    )
     manufacturer = _text(200)
     gtin = fields.String(
         allow_none=True,
@@ -182,7 +196,8 @@ class ComponentCreateSchema(InputSchema):
         validate=_fraction,
         metadata={
             "description": "C_U of the MCI: share to be reused at end of use; derived from "
-            "the connection, condition and hazards when left out."
+            "the connection, condition and hazards when left out. With "
+            "eol_recycle_fraction, at most 1."
         },
     )
     eol_recycle_fraction = StrictFloat(

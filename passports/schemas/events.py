@@ -31,6 +31,36 @@ REQUIRED_BY_KIND = {
     "disposed": ("disposal_route",),
 }
 CLOCK_SKEW = timedelta(minutes=10)
+# How the document types a value that is there (not null, not blank) for REQUIRED_BY_KIND.
+_PRESENT = {
+    "condition": {"type": "integer"},
+    "location": {"type": "string", "pattern": r"\S"},
+    "from_location": {"type": "string", "pattern": r"\S"},
+    "to_location": {"type": "string", "pattern": r"\S"},
+    "distance_km": {"type": "number"},
+    "disposal_route": {"type": "string"},
+}
+
+
+def _kind_rules() -> dict:
+    """REQUIRED_BY_KIND as JSON Schema: for each kind, either another kind or its fields."""
+    return {
+        "allOf": [
+            {
+                "anyOf": [
+                    {"properties": {"kind": {"not": {"enum": [kind]}}}},
+                    {
+                        "required": list(names),
+                        "properties": {name: _PRESENT[name] for name in names},
+                    },
+                ]
+            }
+            for kind, names in REQUIRED_BY_KIND.items()
+        ],
+        "description": "Each kind's fields: inspected needs condition; stored, location; "
+        "transported, from_location, to_location and distance_km; disposed, disposal_route. "
+        "In a multipart form an empty value or `null` is no value.",
+    }
 
 
 class EventCreateSchema(InputSchema):
@@ -41,7 +71,8 @@ class EventCreateSchema(InputSchema):
         timezone=UTC,
         metadata={
             "description": "When it happened; without an offset, UTC. Defaults to now. "
-            "Offline phones send the time the event was captured."
+            "Offline phones send the time the event was captured. Not more than 10 minutes "
+            "ahead of the server's clock (a 422 otherwise)."
         },
     )
     condition = fields.Integer(
@@ -60,6 +91,8 @@ class EventCreateSchema(InputSchema):
     longitude = StrictFloat(allow_none=True, validate=validate.Range(min=-180, max=180))
     notes = _text(2000)
 
+    json_schema_rules = _kind_rules()
+
     @validates("occurred_at")
     def _not_in_future(self, value, **_):
         if value > datetime.now(UTC).replace(tzinfo=None) + CLOCK_SKEW:
@@ -70,7 +103,7 @@ class EventCreateSchema(InputSchema):
         missing = {
             name: [f"Required for a {data['kind']} event."]
             for name in REQUIRED_BY_KIND.get(data.get("kind"), ())
-            if data.get(name) in (None, "")
+            if data.get(name) is None or str(data[name]).strip() == ""
         }
         if missing:
             raise ValidationError(missing)

@@ -42,16 +42,19 @@ def update_building(building: Building, data: dict) -> Building:
     return building
 
 
+PLANNED_STATUSES = ("renovation_planned", "demolition_planned")
+PLANNED_DATE_NEEDED = "A planned status needs a planned date."
+
+
 def _apply_building(building: Building, data: dict) -> None:
     for key, value in data.items():
         setattr(building, key, value)
     if (building.latitude is None) != (building.longitude is None):
-        raise ValidationError({"latitude": ["Give latitude and longitude together."]})
-    if (
-        building.status in ("renovation_planned", "demolition_planned")
-        and not building.planned_date
-    ):
-        raise ValidationError({"planned_date": ["A planned status needs a planned date."]})
+        # The request alone was checked by the schema: an edit meets a stored coordinate.
+        raise ConflictingInput({"latitude": ["Give latitude and longitude together."]})
+    if building.status in PLANNED_STATUSES and not building.planned_date:
+        # The request alone was checked by the schema: an edit meets the stored status/date.
+        raise ConflictingInput({"planned_date": [PLANNED_DATE_NEEDED]})
 
 
 def archive_building(building: Building) -> Building:

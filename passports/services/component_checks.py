@@ -2,12 +2,12 @@
 1, an external id unique in its building, a GTIN and serial registered once (checked before the
 flush, and held by the unique constraint at it), and tags no component has had."""
 
-from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy import true
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict
+from app.errors import ConflictingInput
 from app.extensions import db
 from passports.gs1 import gtin_serial_taken_message
 from passports.gs1 import normalize_gtin
@@ -26,12 +26,13 @@ def as_stored(data: dict) -> dict:
 
 def check_feedstock(component: Component) -> None:
     """Refuse recycled plus reused content, or end-of-life reuse plus recycling, above 1."""
+    # The request alone was checked by the schema; here an edit meets the stored values.
     if (component.recycled_content or 0) + (component.reused_content or 0) > 1 + 1e-6:
-        raise ValidationError(
+        raise ConflictingInput(
             {"reused_content": ["Recycled and reused content together cannot exceed 1."]}
         )
     if (component.eol_reuse_fraction or 0) + (component.eol_recycle_fraction or 0) > 1 + 1e-6:
-        raise ValidationError(
+        raise ConflictingInput(
             {"eol_recycle_fraction": ["End-of-life reuse and recycling cannot exceed 1."]}
         )
 
@@ -46,7 +47,7 @@ def check_external_id(component: Component) -> None:
         Component.id != component.id if component.id is not None else true(),
     )
     if db.session.scalar(taken) is not None:
-        raise ValidationError(
+        raise ConflictingInput(
             {"external_id": ["Another component of this building has this external id."]}
         )
 

@@ -80,7 +80,7 @@ def build_component(
     `materials` maps material ids to rows already loaded, so bulk imports look them up once.
     """
     if building.archived_at is not None:
-        raise ValidationError({"building": ["The building is archived."]})
+        raise ConflictingInput({"building": ["The building is archived."]})
     data = as_stored(data)
     component = Component(
         building=building,
@@ -118,7 +118,7 @@ def component_values(
     objects, so a bulk import can insert thousands of rows at once.
     """
     if building.archived_at is not None:
-        raise ValidationError({"building": ["The building is archived."]})
+        raise ConflictingInput({"building": ["The building is archived."]})
     data = as_stored(data)
     values = _Values(
         building_id=building.id,
@@ -207,7 +207,8 @@ def change_status(component: Component, target: str, actor=None) -> Component:
     """Move a component along its lifecycle, refusing any step that is not allowed."""
     error = transition_error(component.status, target)
     if error:
-        raise ValidationError({"status": [error]})
+        # The step depends on the status stored now: a conflict, not malformed input.
+        raise ConflictingInput({"status": [error]})
     if target != component.status:
         before = component.status
         component.status = target

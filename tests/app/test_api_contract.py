@@ -183,3 +183,88 @@ def test_the_exchange_is_one_word_in_urls_endpoints_and_the_cli(app, runner):
     assert {"exchange", "exchange_api", "exchange_alerts_api"} <= set(app.blueprints)
     result = runner.invoke(args=["exchange", "--help"])
     assert result.exit_code == 0 and "expire" in result.output
+
+
+# ------------------------------------------ the document says what validation enforces
+def _spec(client) -> dict:
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+def test_a_clearance_note_of_spaces_is_refused_and_the_document_says_so(world):
+    client, headers, _, wall = world
+    pattern = _spec(client)["components"]["schemas"]["Clearance"]["properties"]["note"]["pattern"]
+    assert "\\S" in pattern
+    hazard = wall.hazards[0].id
+    url = f"/api/v1/components/{wall.id}/hazards/{hazard}/clearance"
+    refused = client.post(url, json={"note": "     "}, headers=headers)
+    assert refused.status_code == 422 and "note" in refused.get_json()["errors"]["json"]
+
+
+def test_input_texts_say_they_hold_no_nul(client):
+    building = _spec(client)["components"]["schemas"]["BuildingCreate"]["properties"]
+    assert building["name"]["pattern"] == "^[^\\x00]*$"
+
+
+def test_coordinates_come_together_in_the_document_and_the_api(world):
+    client, headers, _, _ = world
+    rules = _spec(client)["components"]["schemas"]["BuildingCreate"]["anyOf"]
+    assert rules[0]["required"] == ["latitude", "longitude"]
+    half = client.post(
+        "/api/v1/buildings",
+        json={"name": "Hall", "latitude": 52.0, "longitude": None},
+        headers=headers,
+    )
+    assert half.status_code == 422 and "latitude" in half.get_json()["errors"]["json"]
+
+
+def test_the_search_is_one_exploded_object_parameter_with_its_rules(world):
+    client, headers, _, _ = world
+    parameters = _spec(client)["paths"]["/api/v1/listings"]["get"]["parameters"]
+    search = next(p for p in parameters if p["name"] == "search")
+    assert (search["in"], search["style"], search["explode"]) == ("query", "form", True)
+    query = _spec(client)["components"]["schemas"]["ListingQueryArgs"]
+    assert query["anyOf"][0] == {"required": ["lat", "lon"]}
+    # The URL is the same as ever: lat and lon as arguments of their own.
+    assert client.get("/api/v1/listings?lat=52&lon=6", headers=headers).status_code == 200
+    assert client.get("/api/v1/listings?lat=52", headers=headers).status_code == 422
+
+
+def test_an_event_form_may_send_null_for_a_number(world):
+    client, headers, _, wall = world
+    response = client.post(
+        f"/api/v1/components/{wall.id}/events",
+        data={"kind": "note", "distance_km": "null", "latitude": "null", "longitude": "null"},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["distance_km"] is None
+
+
+def test_each_event_kind_states_its_required_fields(client):
+    rules = _spec(client)["components"]["schemas"]["EventCreate"]["allOf"]
+    stored = next(
+        r for r in rules if r["anyOf"][0]["properties"]["kind"]["not"]["enum"] == ["stored"]
+    )
+    assert stored["anyOf"][1]["required"] == ["location"]
+
+
+def test_a_lifecycle_step_the_stored_status_refuses_is_a_409(world):
+    client, headers, _, wall = world
+    response = client.patch(
+        f"/api/v1/components/{wall.id}", json={"status": "listed"}, headers=headers
+    )
+    assert response.status_code == 409 and "status" in response.get_json()["errors"]
+
+
+def test_the_passport_import_documents_the_passport_schema(client):
+    body = _spec(client)["paths"]["/api/v1/passports/import"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert schema["properties"]["schema_version"] == {"enum": ["1.0"]}
+    assert "$defs" not in str(schema) and "$ref" not in str(schema)
+
+
+def test_an_import_declares_its_media_types(client):
+    upload = _spec(client)["paths"]["/api/v1/buildings/{building_id}/imports"]["post"]
+    encoding = upload["requestBody"]["content"]["multipart/form-data"]["encoding"]
+    assert "text/csv" in encoding["file"]["contentType"]
+    assert "415" in upload["responses"]

@@ -72,7 +72,6 @@ def test_create_a_listing_through_the_api(client, db, owner, make_lot, token_for
         ({"price_basis": "barter"}, "price_basis"),
         ({"condition": 0}, "condition"),
         ({"pickup_latitude": 91.0, "pickup_longitude": 6.0}, "pickup_latitude"),
-        ({"available_from": "2027-05-01", "available_until": "2027-04-01"}, "available_until"),
         ({"colour": "red"}, "colour"),
         ({"component_ids": []}, "component_ids"),
         ({"title": ""}, "title"),
@@ -120,16 +119,17 @@ def test_components_must_be_of_the_building_listable_and_of_one_unit(
     _other, foreign = make_lot(owner)
     metres = make_component(building, unit="m", quantity=5.0, status="in_storage")
     headers = token_for(owner)
-    for ids in ([foreign[0].id], [parts[0].id, metres.id], [999999]):
+    # Ids not of this building are unknown here (404); a lot of mixed units conflicts (409).
+    for ids, status in (([foreign[0].id], 404), ([parts[0].id, metres.id], 409), ([999999], 404)):
         response = create(
             client, headers, building.id, title="Mixed", component_ids=ids, price_basis="free"
         )
-        assert response.status_code == 422 and "component_ids" in field_errors(response)
+        assert response.status_code == status and "component_ids" in field_errors(response)
     installed = make_component(building)  # in a building in use: harvest first
     response = create(
         client, headers, building.id, title="Wall", component_ids=[installed.id], price_basis="free"
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "future stock" in str(field_errors(response)["component_ids"])
 
 
@@ -139,7 +139,7 @@ def test_a_component_is_offered_in_one_open_listing_only(client, owner, make_lot
     body = {"title": "Doors", "component_ids": [parts[0].id], "price_basis": "free"}
     assert create(client, headers, building.id, **body).status_code == 201
     again = create(client, headers, building.id, **body)
-    assert again.status_code == 422 and "Already offered" in str(again.json["errors"])
+    assert again.status_code == 409 and "Already offered" in str(again.json["errors"])
 
 
 def test_hazard_blocks_publishing_until_cleared(client, db, owner, make_lot, token_for):
@@ -194,7 +194,8 @@ def test_future_stock_from_a_building_due_for_demolition(
         component_ids=[c.id for c in bricks],
         available_from=(planned - timedelta(days=1)).isoformat(),
     )
-    assert early.status_code == 422 and "available_from" in field_errors(early)
+    # It meets the building's stored planned date: a 409 naming the conflict.
+    assert early.status_code == 409 and "available_from" in field_errors(early)
     body = create(
         client,
         headers,
@@ -330,3 +331,21 @@ def test_flask_exchange_demo_puts_the_demo_world_on_the_exchange(runner, db):
     assert again.exit_code == 0 and "already loaded" in again.output
     assert db.session.scalar(select(func.count(Listing.id))) == len(listings)
     assert db.session.scalar(select(func.count(Reservation.id))) == 1
+
+
+def test_a_window_that_ends_before_it_starts_is_a_409_and_saves_nothing(
+    client, db, owner, make_lot, token_for
+):
+    building, parts = make_lot(owner)
+    window = {"available_from": "2027-05-01", "available_until": "2027-04-01"}
+    response = create(
+        client,
+        token_for(owner),
+        building.id,
+        title="Oak doors",
+        component_ids=[parts[0].id],
+        price_basis="free",
+        **window,
+    )
+    assert response.status_code == 409 and "available_until" in field_errors(response)
+    assert db.session.scalar(select(func.count(Listing.id))) == 0

@@ -105,7 +105,6 @@ def test_too_large_a_reservation_is_409_with_the_quantity_left(
         ({"quantity": -3}, "quantity"),
         ({"quantity": 0}, "quantity"),
         ({"quantity": "3"}, "quantity"),
-        ({"quantity": 2.5}, "quantity"),
         ({"quantity": 2, "colour": "red"}, "colour"),
     ],
 )
@@ -264,3 +263,16 @@ def test_future_stock_is_reserved_ahead_but_collected_only_when_it_comes_down(
     early = client.post(f"/api/v1/reservations/{r['id']}/collect", headers=sh)
     assert early.status_code == 409 and early.json["available_from"] == demolition.isoformat()
     assert fresh(db, Reservation, r["id"]).status == "accepted"
+
+
+def test_pieces_are_reserved_in_whole_numbers_a_409_of_the_lots_unit(
+    client, db, seller, buyer, make_listing, token_for
+):
+    listing = make_listing(seller)
+    response = client.post(
+        f"/api/v1/listings/{listing.id}/reservations",
+        headers=token_for(buyer),
+        json={"quantity": 2.5},
+    )
+    assert response.status_code == 409 and "quantity" in response.json["errors"]
+    assert fresh(db, Listing, listing.id).quantity_available == 40

@@ -101,7 +101,7 @@ def test_refused_upload_shows_the_reason(login, owner, building, row_counts):
     client = login(owner)
     before = row_counts()
     response = _upload(client, building, b"%PDF-1.4 not a sheet", "components.csv")
-    assert response.status_code == 422
+    assert response.status_code == 415
     assert "This is a PDF document" in response.get_data(as_text=True)
     assert row_counts() == before
 

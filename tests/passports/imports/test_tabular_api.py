@@ -309,7 +309,7 @@ def test_component_api_shows_and_guards_external_id(client, auth, building, post
         headers=auth,
         json={"name": "Other", "quantity": 1.0, "unit": "pcs", "external_id": "W-1"},
     )
-    assert clash.status_code == 422
+    assert clash.status_code == 409  # another stored component has it
     assert "external_id" in clash.get_json()["errors"]
 
 
