@@ -41,10 +41,13 @@ SMTP_TIMEOUT_S = 10
 def clean_params(params: dict) -> dict:
     """Search arguments checked like a search and stored as JSON (dates as ISO strings);
     empty values are dropped. Field errors are raised under `params`."""
+    given = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in params.items()
+        if v is not None and v != ""
+    }
     try:
-        clean = ListingQueryArgs().load(
-            {k: v for k, v in params.items() if v is not None and v != ""}
-        )
+        clean = ListingQueryArgs().load(given)
     except ValidationError as exc:
         raise ValidationError({"params": exc.messages}) from exc
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in clean.items()}

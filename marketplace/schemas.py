@@ -16,6 +16,7 @@ from app.schema_fields import InputSchema
 from app.schema_fields import ModelSchema
 from app.schema_fields import Number
 from app.schema_fields import StrictFloat
+from app.schema_fields import as_json_values
 from marketplace.models import PRICE_BASES
 from marketplace.models import Listing
 from marketplace.models import Notification
@@ -248,6 +249,10 @@ class ListingSearchArgs(ListingQueryArgs, PageArgs):
     query_object_schema = ListingQueryArgs
 
 
+# The search's arguments in a JSON body (a saved search): the same fields and rules.
+SavedSearchParamsSchema = as_json_values(ListingQueryArgs, "SavedSearchParamsSchema")
+
+
 class FacetSchema(Schema):
     """A facet value and how many results have it."""
 
@@ -346,13 +351,12 @@ class SavedSearchCreateSchema(InputSchema):
     """A search to keep: a name and the query arguments of GET /api/v1/listings."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    params = fields.Dict(
-        keys=fields.String(),
+    params = fields.Nested(
+        SavedSearchParamsSchema,
         required=True,
         metadata={
-            "description": "The arguments of GET /api/v1/listings (q, cpv, material_family, "
-            "condition_min, min_quantity, available_by, lat, lon, radius_km, "
-            "max_price, free, city, sort), checked like a search."
+            "description": "The arguments of GET /api/v1/listings, as JSON values, checked "
+            "like a search."
         },
     )
 

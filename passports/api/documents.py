@@ -17,6 +17,7 @@ from passports.documents import snapshots as passport_versions
 from passports.documents.export import build_document
 from passports.documents.export import gc_paused
 from passports.documents.export import passport_filename
+from passports.documents.importer import RULES_BEYOND_THE_SCHEMA
 from passports.documents.importer import import_passport
 from passports.documents.schemas import CompareArgs
 from passports.documents.schemas import ComparisonSchema
@@ -68,7 +69,7 @@ def passport_json_schema():
 @blp.doc(
     requestBody={
         "required": True,
-        "description": _DOCUMENT["description"],
+        "description": f"{_DOCUMENT['description']} {RULES_BEYOND_THE_SCHEMA}",
         "content": {"application/json": {"schema": openapi_schema()}},
     }
 )

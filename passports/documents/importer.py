@@ -47,6 +47,17 @@ FRACTION_TOLERANCE = 1e-6
 MAX_COMPONENTS = 100_000
 # An event's fields copied as they are; its time is parsed from ISO 8601.
 EVENT_COPIED = tuple(name for name in EVENT_COLUMNS if name != "occurred_at")
+# What an import checks beyond the JSON Schema, which cannot state rules across fields or items
+# (a 422 with the JSON path of each error); the API document says it in these words.
+RULES_BEYOND_THE_SCHEMA = (
+    "Beyond the JSON Schema, an import checks: dates and times are real ones; latitude and "
+    "longitude come together; a planned status has its planned date; tags and external ids "
+    "appear once; split_from_tag names another component of the document, with no circle; "
+    "recycled plus reused content, and end-of-life reuse plus recycling, are at most 1; "
+    "material slugs are in this instance's library and each component's shares sum to 1; at "
+    f"most {MAX_COMPONENTS:,} components. Breaking any is a 422 naming its JSON path; a GTIN "
+    "and serial number registered here already is a 409."
+)
 
 
 @dataclass
