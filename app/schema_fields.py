@@ -22,6 +22,8 @@ MAX_ID = 2**31 - 1
 # products of such amounts stay far from overflowing a double.
 MAX_AMOUNT = 1e9
 AT_MOST_AMOUNT = validate.Range(max=MAX_AMOUNT, error=f"At most {MAX_AMOUNT:,.0f}.")
+# An amount that must be there: above 0 and at most MAX_AMOUNT.
+POSITIVE_AMOUNT = [validate.Range(min=0, min_inclusive=False), AT_MOST_AMOUNT]
 NUL_MESSAGE = "Must not contain NUL characters."
 # The document's pattern for a text without NUL; NOT_BLANK also wants one visible character.
 NUL_FREE = r"^[^\x00]*$"

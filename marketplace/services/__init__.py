@@ -2,16 +2,17 @@
 commits. A reservation changes the listing and the reservation together or not at all.
 
 - rules: the rules every listing obeys, asked by the pages, the API, the CLI and the demo;
-- listings: create, edit, publish (and tell saved searches), withdraw and expire listings;
+- listings: create and edit listings;
+- lifecycle: publish a listing (and tell saved searches), withdraw and expire listings;
 - reservations: reserve a quantity, and accept, reject or cancel a reservation."""
 
+from marketplace.services.lifecycle import expire_listings  # noqa: F401
+from marketplace.services.lifecycle import publish_and_notify  # noqa: F401
+from marketplace.services.lifecycle import publish_listing  # noqa: F401
+from marketplace.services.lifecycle import withdraw_listing  # noqa: F401
 from marketplace.services.listings import create_listing  # noqa: F401
-from marketplace.services.listings import expire_listings  # noqa: F401
-from marketplace.services.listings import publish_and_notify  # noqa: F401
-from marketplace.services.listings import publish_listing  # noqa: F401
 from marketplace.services.listings import summarise  # noqa: F401
 from marketplace.services.listings import update_listing  # noqa: F401
-from marketplace.services.listings import withdraw_listing  # noqa: F401
 from marketplace.services.reservations import accept_reservation  # noqa: F401
 from marketplace.services.reservations import cancel_reservation  # noqa: F401
 from marketplace.services.reservations import expect_status  # noqa: F401

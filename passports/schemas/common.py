@@ -5,10 +5,10 @@ from datetime import date
 from marshmallow import fields
 from marshmallow import validate
 
-from app.schema_fields import AT_MOST_AMOUNT
+from app.schema_fields import POSITIVE_AMOUNT
 
 FRACTION_TOLERANCE = 1e-6
-_positive = [validate.Range(min=0, min_inclusive=False), AT_MOST_AMOUNT]
+_positive = POSITIVE_AMOUNT
 # kgCO2e per kg: the library's highest is about 10; a thousand leaves room for any material.
 _carbon = validate.Range(min=0, max=1000)
 _fraction = validate.Range(min=0, max=1)

@@ -1,0 +1,98 @@
+"""Listings as buyers and sellers see them, and where a lot comes from."""
+
+from flask import url_for
+from marshmallow import Schema
+from marshmallow import fields
+
+from app.schema_fields import ModelSchema
+from marketplace.models import Listing
+from passports.cpv import cpv_label
+
+
+class ProvenanceSchema(Schema):
+    """Where a lot comes from."""
+
+    building_id = fields.Integer()
+    building = fields.String()
+    city = fields.String()
+    country = fields.String()
+    year_built = fields.Integer(allow_none=True)
+    owner = fields.String()
+    components = fields.List(
+        fields.Dict(),
+        metadata={"description": "Each component: id, tag, name, tag_url (its passport)."},
+    )
+
+
+class ListingSchema(ModelSchema):
+    """A listing as buyers see it."""
+
+    class Meta(ModelSchema.Meta):
+        model = Listing
+        fields = (
+            "id",
+            "title",
+            "description",
+            "cpv_code",
+            "cpv_label",
+            "quantity",
+            "quantity_available",
+            "unit",
+            "price_eur",
+            "price_basis",
+            "available_from",
+            "available_until",
+            "future_stock",
+            "pickup_address",
+            "pickup_latitude",
+            "pickup_longitude",
+            "condition",
+            "evidence",
+            "status",
+            "city",
+            "material_family",
+            "materials",
+            "manufacturer",
+            "mass_kg",
+            "co2_avoided_kg",
+            "seller",
+            "published_at",
+            "url",
+        )
+
+    cpv_label = fields.Function(lambda obj: cpv_label(obj.cpv_code))
+    materials = fields.String(attribute="materials_text")
+    co2_avoided_kg = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "A1-A3 of the same mass made new minus reprocessing, before transport."
+        },
+    )
+    seller = fields.Function(lambda obj: obj.organisation.name)
+    url = fields.Function(lambda obj: url_for("exchange.listing_detail", listing_id=obj.id))
+
+
+class SearchResultSchema(ListingSchema):
+    """A listing in search results, with distance, provenance and CO2 avoided from here."""
+
+    class Meta(ListingSchema.Meta):
+        fields = (
+            *ListingSchema.Meta.fields,
+            "distance_km",
+            "co2_avoided_here_kg",
+            "relevance",
+            "provenance",
+        )
+
+    distance_km = fields.Float(allow_none=True)
+    co2_avoided_here_kg = fields.Float(
+        allow_none=True, metadata={"description": "CO2 avoided less transport over distance_km."}
+    )
+    relevance = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "The text match score (higher is better) when sorted by relevance; "
+            "null for the other sorts."
+        },
+    )
+    provenance = fields.Nested(ProvenanceSchema)

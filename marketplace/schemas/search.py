@@ -1,0 +1,100 @@
+"""The exchange's search: its arguments (in a query or, for a saved search, as JSON), its
+facets and its results."""
+
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+from marshmallow import validates_schema
+
+from app.pagination import PageArgs
+from app.pagination import envelope
+from app.schema_fields import POSITIVE_AMOUNT
+from app.schema_fields import InputSchema
+from app.schema_fields import Number
+from app.schema_fields import as_json_values
+from marketplace.schemas.listings import SearchResultSchema
+from passports.models import MATERIAL_FAMILIES
+
+SORTS = ("relevance", "distance", "available_from", "co2_avoided", "newest")
+
+
+class ListingQueryArgs(InputSchema):
+    """Search of the exchange."""
+
+    q = fields.String(validate=validate.Length(max=200))
+    cpv = fields.String(
+        validate=validate.Regexp(r"^\d{1,8}(-\d)?$", error="A CPV code or its first digits."),
+        metadata={
+            "description": "A CPV code (44111000, 44111000-1) or its first digits (4411):"
+            " every code under it matches."
+        },
+    )
+    material_family = fields.String(validate=validate.OneOf(MATERIAL_FAMILIES))
+    condition_min = fields.Integer(validate=validate.Range(1, 5))
+    min_quantity = Number(validate=POSITIVE_AMOUNT)
+    available_by = fields.Date()
+    lat = Number(validate=validate.Range(min=-90, max=90))
+    lon = Number(validate=validate.Range(min=-180, max=180))
+    radius_km = Number(validate=validate.Range(min=0, max=20000, min_inclusive=False))
+    max_price = Number(validate=validate.Range(min=0))
+    free = fields.Boolean()
+    city = fields.String(validate=validate.Length(max=120))
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+
+    # What _geo below checks, stated in the document: lat and lon come together, and a radius
+    # or the distance sort needs them.
+    json_schema_rules = {
+        "anyOf": [
+            {"required": ["lat", "lon"]},
+            {
+                "properties": {
+                    "lat": {"not": {}},
+                    "lon": {"not": {}},
+                    "radius_km": {"not": {}},
+                    "sort": {"not": {"enum": ["distance"]}},
+                }
+            },
+        ],
+        "description": "lat and lon come together; radius_km and sort=distance need them.",
+    }
+
+    @validates_schema(skip_on_field_errors=False)
+    def _geo(self, data, **_):
+        errors = {}
+        if ("lat" in data) != ("lon" in data):
+            missing = "lat" if "lat" not in data else "lon"
+            errors[missing] = ["Give latitude and longitude together."]
+        if "radius_km" in data and ("lat" not in data or "lon" not in data):
+            errors["radius_km"] = ["A radius needs a latitude and longitude to measure from."]
+        if data.get("sort") == "distance" and ("lat" not in data or "lon" not in data):
+            errors["sort"] = ["Sorting by distance needs a latitude and longitude."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ListingSearchArgs(ListingQueryArgs, PageArgs):
+    """Search of the exchange, with its page."""
+
+    # One exploded object parameter in the document (the same `?q=…&lat=…` URL), so that the
+    # rules across lat, lon, radius_km and sort can be stated; page and per_page stay apart.
+    query_object = "search"
+    query_object_schema = ListingQueryArgs
+
+
+# The search's arguments in a JSON body (a saved search): the same fields and rules.
+SavedSearchParamsSchema = as_json_values(ListingQueryArgs, "SavedSearchParamsSchema")
+
+
+class FacetSchema(Schema):
+    """A facet value and how many results have it."""
+
+    value = fields.Raw()
+    label = fields.String()
+    count = fields.Integer()
+
+
+class SearchSchema(envelope(SearchResultSchema)):
+    """Search results with facet counts: the envelope of every list, and the facets."""
+
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetSchema)))
