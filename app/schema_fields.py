@@ -163,9 +163,11 @@ class _Converter(ModelConverter):
 
 class ModelSchema(SQLAlchemyAutoSchema):
     """Base of the output schemas that show stored objects: each column's type and whether it
-    may be null come from the model, where they are declared once. A subclass names the
-    columns the API shows in `Meta.fields` (with `class Meta(ModelSchema.Meta)`), and
-    declares only what is not a column (related names, derived values, nested objects)."""
+    may be null come from the model, where they are declared once. A subclass (with
+    `class Meta(ModelSchema.Meta)`) names its model and either the columns the API shows
+    (`fields`) or those it keeps private (`exclude`), and declares only what is not a column
+    (related names, derived values, nested objects). tests/app/test_api_contract.py pins what
+    each one shows, so a new column is never published by accident."""
 
     class Meta:
         include_fk = True

@@ -42,18 +42,7 @@ class NotificationSchema(ModelSchema):
 
     class Meta(ModelSchema.Meta):
         model = Notification
-        fields = (
-            "id",
-            "kind",
-            "message",
-            "listing_id",
-            "reservation_id",
-            "saved_search_id",
-            "created_at",
-            "read_at",
-            "emailed_at",
-            "listing_url",
-        )
+        exclude = ("user_id",)
 
     listing_url = fields.Function(
         lambda obj: (

@@ -29,35 +29,14 @@ class ListingSchema(ModelSchema):
 
     class Meta(ModelSchema.Meta):
         model = Listing
-        fields = (
-            "id",
-            "title",
-            "description",
-            "cpv_code",
-            "cpv_label",
-            "quantity",
-            "quantity_available",
-            "unit",
-            "price_eur",
-            "price_basis",
-            "available_from",
-            "available_until",
-            "future_stock",
-            "pickup_address",
-            "pickup_latitude",
-            "pickup_longitude",
-            "condition",
-            "evidence",
-            "status",
-            "city",
-            "material_family",
-            "materials",
-            "manufacturer",
-            "mass_kg",
-            "co2_avoided_kg",
-            "seller",
-            "published_at",
-            "url",
+        exclude = (
+            "organisation_id",
+            "building_id",
+            "created_by_id",
+            "materials_text",
+            "search_vector",
+            "updated_at",
+            "created_at",
         )
 
     cpv_label = fields.Function(lambda obj: cpv_label(obj.cpv_code))
@@ -74,15 +53,6 @@ class ListingSchema(ModelSchema):
 
 class SearchResultSchema(ListingSchema):
     """A listing in search results, with distance, provenance and CO2 avoided from here."""
-
-    class Meta(ListingSchema.Meta):
-        fields = (
-            *ListingSchema.Meta.fields,
-            "distance_km",
-            "co2_avoided_here_kg",
-            "relevance",
-            "provenance",
-        )
 
     distance_km = fields.Float(allow_none=True)
     co2_avoided_here_kg = fields.Float(

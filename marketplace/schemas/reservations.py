@@ -57,26 +57,7 @@ class ReservationSchema(ModelSchema):
 
     class Meta(ModelSchema.Meta):
         model = Reservation
-        fields = (
-            "id",
-            "listing_id",
-            "listing_title",
-            "unit",
-            "quantity",
-            "needed_by",
-            "destination_building_id",
-            "status",
-            "buyer",
-            "buyer_organisation",
-            "seller",
-            "distance_km",
-            "co2_avoided_kg",
-            "message",
-            "created_at",
-            "decided_at",
-            "collected_at",
-            "moved_components",
-        )
+        exclude = ("buyer_id", "buyer_organisation_id", "updated_at")
 
     listing_title = fields.Function(lambda r: r.listing.title)
     unit = fields.Function(lambda r: r.listing.unit)

@@ -33,18 +33,7 @@ class SnapshotSchema(ModelSchema):
 
     class Meta(ModelSchema.Meta):
         model = PassportSnapshot
-        fields = (
-            "id",
-            "building_id",
-            "label",
-            "note",
-            "created_at",
-            "created_by",
-            "schema_version",
-            "component_count",
-            "total_mass_kg",
-            "mci",
-        )
+        exclude = ("created_by_id", "document")
 
     created_by = fields.Function(lambda s: s.created_by.email if s.created_by else None)
 
@@ -53,7 +42,7 @@ class SnapshotDetailSchema(SnapshotSchema):
     """A frozen passport version with its document (schema 1.0)."""
 
     class Meta(SnapshotSchema.Meta):
-        fields = (*SnapshotSchema.Meta.fields, "document")
+        exclude = ("created_by_id",)
 
     document = fields.Raw()
 

@@ -124,19 +124,6 @@ class ImportRunSchema(ModelSchema):
 
     class Meta(ModelSchema.Meta):
         model = ImportRun
-        fields = (
-            "id",
-            "building_id",
-            "user_id",
-            "filename",
-            "kind",
-            "sha256",
-            "created_count",
-            "updated_count",
-            "unchanged_count",
-            "created_at",
-            "report",
-        )
 
     report = fields.Nested(ImportReportSchema)
 
@@ -145,7 +132,7 @@ class ImportRunListSchema(ImportRunSchema):
     """A committed import, without its report."""
 
     class Meta(ImportRunSchema.Meta):
-        fields = tuple(name for name in ImportRunSchema.Meta.fields if name != "report")
+        exclude = ("report",)
 
 
 class TemplateArgs(InputSchema):
@@ -159,15 +146,7 @@ class MappingSchema(ModelSchema):
 
     class Meta(ModelSchema.Meta):
         model = MaterialMapping
-        fields = (
-            "id",
-            "organisation_id",
-            "source_name",
-            "material_id",
-            "material_name",
-            "created_at",
-            "updated_at",
-        )
+        exclude = ("source_key", "created_by_id")
 
     material_name = fields.Function(lambda m: m.material.name)
 

@@ -25,21 +25,7 @@ class MaterialSchema(ModelSchema):
 
     class Meta(ModelSchema.Meta):
         model = Material
-        fields = (
-            "id",
-            "slug",
-            "name",
-            "family",
-            "density_kg_m3",
-            "carbon_a1a3",
-            "carbon_source",
-            "cpv_code",
-            "cpv_label",
-            "reference_service_life_years",
-            "reprocessing_kgco2e_per_kg",
-            "reprocessing_source",
-            "aliases",
-        )
+        exclude = ("updated_at", "created_at")
 
     carbon_a1a3 = fields.Float(metadata={"description": "kgCO2e/kg, A1-A3"})
     cpv_label = fields.Function(lambda m: cpv_label(m.cpv_code))

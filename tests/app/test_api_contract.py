@@ -268,3 +268,94 @@ def test_an_import_declares_its_media_types(client):
     encoding = upload["requestBody"]["content"]["multipart/form-data"]["encoding"]
     assert "text/csv" in encoding["file"]["contentType"]
     assert "415" in upload["responses"]
+
+
+# What each output schema of a stored object shows: a new column is published only when
+# it is added here too, on purpose (passwords, token hashes, search vectors never).
+SHOWN = {
+    "BuildingSchema": (
+        "address archived city country created_at gross_floor_area_m2 id latitude longitude "
+        "name organisation organisation_id planned_date status updated_at use_type year_built"
+    ),
+    "ComponentSchema": (
+        "accessibility allowed_next archived building_id category condition condition_label "
+        "connection_type created_at data_complete description edge_enclosure "
+        "eol_recycle_fraction eol_reuse_fraction external_id gtin hazards id ifc_class "
+        "ifc_guid import_source install_year intersections manufacturer mass_derivation "
+        "mass_kg mass_source materials metrics name origin_tag_url quantity recycled_content "
+        "reuse_cycles reused_content serial_number service_life_years status storey tag "
+        "tag_display tag_url unit updated_at volume_m3"
+    ),
+    "EventPhotoSchema": ("content_type height id url width"),
+    "EventSchema": (
+        "building_id component_id condition disposal_route distance_km from_location id "
+        "imported kind latitude location longitude notes occurred_at organisation photos "
+        "recorded_at status_after status_before to_location user"
+    ),
+    "GrantSchema": ("created_at expires_on id organisation organisation_id revoked"),
+    "ImportRunListSchema": (
+        "building_id created_at created_count filename id kind sha256 unchanged_count "
+        "updated_count user_id"
+    ),
+    "ImportRunSchema": (
+        "building_id created_at created_count filename id kind report sha256 unchanged_count "
+        "updated_count user_id"
+    ),
+    "ListingSchema": (
+        "available_from available_until city co2_avoided_kg condition cpv_code cpv_label "
+        "description evidence future_stock id manufacturer mass_kg material_family materials "
+        "pickup_address pickup_latitude pickup_longitude price_basis price_eur published_at "
+        "quantity quantity_available seller status title unit url"
+    ),
+    "MappingSchema": (
+        "created_at id material_id material_name organisation_id source_name updated_at"
+    ),
+    "MaterialSchema": (
+        "aliases carbon_a1a3 carbon_source cpv_code cpv_label density_kg_m3 family id name "
+        "reference_service_life_years reprocessing_kgco2e_per_kg reprocessing_source slug"
+    ),
+    "MaterialShareOutSchema": ("family fraction mass_kg material_id name"),
+    "MovedComponentSchema": ("component_id quantity tag"),
+    "NotificationSchema": (
+        "created_at emailed_at id kind listing_id listing_url message read_at reservation_id "
+        "saved_search_id"
+    ),
+    "ReservationSchema": (
+        "buyer buyer_organisation co2_avoided_kg collected_at created_at decided_at "
+        "destination_building_id distance_km id listing_id listing_title message "
+        "moved_components needed_by quantity seller status unit"
+    ),
+    "SavedSearchSchema": ("created_at id name params url"),
+    "SearchResultSchema": (
+        "available_from available_until city co2_avoided_here_kg co2_avoided_kg condition "
+        "cpv_code cpv_label description distance_km evidence future_stock id manufacturer "
+        "mass_kg material_family materials pickup_address pickup_latitude pickup_longitude "
+        "price_basis price_eur provenance published_at quantity quantity_available relevance "
+        "seller status title unit url"
+    ),
+    "SnapshotDetailSchema": (
+        "building_id component_count created_at created_by document id label mci note "
+        "schema_version total_mass_kg"
+    ),
+    "SnapshotSchema": (
+        "building_id component_count created_at created_by id label mci note schema_version "
+        "total_mass_kg"
+    ),
+    "TokenSchema": ("active created_at expires_at id name prefix revoked_at"),
+    "UserSchema": ("email id name organisation organisation_id role"),
+}
+
+
+def _model_schemas(base):
+    for schema in base.__subclasses__():
+        yield schema
+        yield from _model_schemas(schema)
+
+
+def test_each_output_schema_shows_exactly_the_fields_decided_for_it(app):
+    from app.schema_fields import ModelSchema
+
+    shown = {schema.__name__: set(schema().fields) for schema in _model_schemas(ModelSchema)}
+    assert shown.keys() == SHOWN.keys()
+    for name, names in SHOWN.items():
+        assert shown[name] == set(names.split()), name
