@@ -5,7 +5,6 @@ in the session, so it works for visitors too), else the browser's `Accept-Langua
 instance's `DEFAULT_LOCALE`. The API follows `Accept-Language` alone: a token has no session
 and a client asks for its language on each request."""
 
-from babel import Locale
 from flask import Flask
 from flask import request
 from flask import session
@@ -77,11 +76,6 @@ def _default() -> str:
 def html_lang() -> str:
     """The language of the page as HTML's lang attribute wants it ("zh-Hans")."""
     return str(get_locale() or "en").replace("_", "-")
-
-
-def language_name(code: str) -> str:
-    """A language's name in that language, as Babel knows it."""
-    return LANGUAGES.get(code) or Locale.parse(code).display_name
 
 
 def init_app(app: Flask) -> None:

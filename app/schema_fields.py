@@ -64,6 +64,13 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class StrictInteger(fields.Integer):
+    """A JSON integer only: "5" as a string is a type error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+
 def as_json_values(schema: type[Schema], name: str) -> type[Schema]:
     """The same arguments given as JSON values rather than as query text: numbers as JSON
     numbers, booleans as true or false. Each field keeps its validators, default and
@@ -86,13 +93,6 @@ def as_json_values(schema: type[Schema], name: str) -> type[Schema]:
             allow_none=field.allow_none,
         )
     return type(name, (schema,), {"__doc__": schema.__doc__, **strict})
-
-
-class StrictInteger(fields.Integer):
-    """A JSON integer only: "5" as a string is a type error."""
-
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
 
 
 class Id(fields.Integer):

@@ -166,12 +166,14 @@ def reservation_step(reservation_id: int, step: str):
     """Take a step of the reservation (accept, reject, cancel, collect) as the side that may."""
     try:
         reservation = take_step(current_user, reservation_id, step)
-        place = (
-            reservation.destination.name
-            if reservation.destination
-            else f"{reservation.buyer_organisation.name} storage"
-        )
-        message = STEP_MESSAGES[step].format(count=len(reservation.moved), place=place)
+        message = STEP_MESSAGES[step]
+        if step == "collect":
+            place = (
+                reservation.destination.name
+                if reservation.destination
+                else f"{reservation.buyer_organisation.name} storage"
+            )
+            message = message.format(count=len(reservation.moved), place=place)
         db.session.commit()
         flash(message, "success")
     except Conflict as exc:

@@ -17,7 +17,9 @@ scored, with defaults, but cannot weigh in a building's mass-weighted figures wi
 "full" when nothing was defaulted; "defaults" otherwise.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from passports.metrics.carbon import parts_carbon_kg
 from passports.metrics.circularity import end_of_life
@@ -62,6 +64,34 @@ class ComponentFacts:
     intersections: str | None = None
     edge_enclosure: str | None = None
     hazardous: bool = False
+
+
+# The recorded inputs of ComponentFacts, named as the component's columns and as its fields
+# in a passport document: an ORM component, a row and a document entry all give them.
+INPUT_FIELDS = (
+    "mass_kg",
+    "recycled_content",
+    "reused_content",
+    "reuse_cycles",
+    "eol_reuse_fraction",
+    "eol_recycle_fraction",
+    "service_life_years",
+    "condition",
+    "connection_type",
+    "accessibility",
+    "intersections",
+    "edge_enclosure",
+)
+
+
+def facts_of(values: Mapping[str, Any], parts, *, hazardous: bool) -> ComponentFacts:
+    """A component's facts from its recorded inputs by name (INPUT_FIELDS), its material
+    parts and whether a hazard is uncleared; an unrecorded content or cycle count is 0."""
+    given = {name: values[name] for name in INPUT_FIELDS}
+    given["recycled_content"] = given["recycled_content"] or 0.0
+    given["reused_content"] = given["reused_content"] or 0.0
+    given["reuse_cycles"] = given["reuse_cycles"] or 0
+    return ComponentFacts(parts=tuple(parts), hazardous=hazardous, **given)
 
 
 @dataclass(frozen=True)

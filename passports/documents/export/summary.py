@@ -5,10 +5,10 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from app.extensions import db
-from passports.metrics.component import ComponentFacts
 from passports.metrics.component import MaterialFacts
 from passports.metrics.component import PartFacts
 from passports.metrics.component import evaluate
+from passports.metrics.component import facts_of
 from passports.metrics.queries import building_figures
 from passports.metrics.queries import status_masses
 from passports.models import Building
@@ -72,28 +72,13 @@ def unscored_to_defaults(components: list[dict]) -> None:
         for m in db.session.scalars(select(Material))
     }
     for c in missing:
-        result = evaluate(
-            ComponentFacts(
-                mass_kg=c["mass_kg"],
-                parts=tuple(
-                    PartFacts(library[m["slug"]], m["fraction"], m["mass_kg"])
-                    for m in c["materials"]
-                    if m["slug"] in library
-                ),
-                recycled_content=c["recycled_content"],
-                reused_content=c["reused_content"],
-                reuse_cycles=c["reuse_cycles"],
-                eol_reuse_fraction=c["eol_reuse_fraction"],
-                eol_recycle_fraction=c["eol_recycle_fraction"],
-                service_life_years=c["service_life_years"],
-                condition=c["condition"],
-                connection_type=c["connection_type"],
-                accessibility=c["accessibility"],
-                intersections=c["intersections"],
-                edge_enclosure=c["edge_enclosure"],
-                hazardous=any(h["cleared_at"] is None for h in c["hazards"]),
-            )
+        parts = (
+            PartFacts(library[m["slug"]], m["fraction"], m["mass_kg"])
+            for m in c["materials"]
+            if m["slug"] in library
         )
+        hazardous = any(h["cleared_at"] is None for h in c["hazards"])
+        result = evaluate(facts_of(c, parts, hazardous=hazardous))
         c["metrics"] = {
             "mci": result.mci,
             "disassembly_score": result.disassembly_score,

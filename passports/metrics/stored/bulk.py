@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from app.extensions import db
-from passports.metrics.component import ComponentFacts
+from passports.metrics.component import INPUT_FIELDS
 from passports.metrics.component import MaterialFacts
 from passports.metrics.component import PartFacts
 from passports.metrics.component import evaluate
+from passports.metrics.component import facts_of
 from passports.metrics.stored.hook import material_facts
 from passports.models import Component
 from passports.models import ComponentHazard
@@ -51,42 +52,13 @@ def _batch_results(ids: tuple[int, int], library: dict[int, MaterialFacts]) -> l
         )
     )
     rows = db.session.execute(
-        select(
-            Component.id,
-            Component.mass_kg,
-            Component.recycled_content,
-            Component.reused_content,
-            Component.reuse_cycles,
-            Component.eol_reuse_fraction,
-            Component.eol_recycle_fraction,
-            Component.service_life_years,
-            Component.condition,
-            Component.connection_type,
-            Component.accessibility,
-            Component.intersections,
-            Component.edge_enclosure,
-        ).where(*in_range)
+        select(Component.id, *(getattr(Component, name) for name in INPUT_FIELDS)).where(*in_range)
     )
     out = []
-    for cid, mass, f_r, f_u, cycles, c_u, c_r, life, cond, conn, acc, inter, edge in rows:
-        result = evaluate(
-            ComponentFacts(
-                mass_kg=mass,
-                parts=tuple(parts.get(cid, ())),
-                recycled_content=f_r or 0.0,
-                reused_content=f_u or 0.0,
-                reuse_cycles=cycles or 0,
-                eol_reuse_fraction=c_u,
-                eol_recycle_fraction=c_r,
-                service_life_years=life,
-                condition=cond,
-                connection_type=conn,
-                accessibility=acc,
-                intersections=inter,
-                edge_enclosure=edge,
-                hazardous=cid in hazardous,
-            )
-        )
+    for row in rows:
+        values = row._mapping
+        cid = values["id"]
+        result = evaluate(facts_of(values, parts.get(cid, ()), hazardous=cid in hazardous))
         out.append(
             (result.mci, result.disassembly_score, result.carbon_a1a3_kg, result.quality, cid)
         )

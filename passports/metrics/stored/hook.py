@@ -12,10 +12,12 @@ from sqlalchemy.orm.attributes import get_history
 
 from app.database import listen_once
 from app.extensions import db
+from passports.metrics.component import INPUT_FIELDS
 from passports.metrics.component import ComponentFacts
 from passports.metrics.component import MaterialFacts
 from passports.metrics.component import PartFacts
 from passports.metrics.component import evaluate
+from passports.metrics.component import facts_of
 from passports.models import Component
 from passports.models import ComponentHazard
 from passports.models import ComponentMaterial
@@ -58,20 +60,9 @@ def component_facts(
         material = material_of(cm)
         if material is not None:
             parts.append(PartFacts(material_facts(material), cm.fraction, cm.mass_kg))
-    return ComponentFacts(
-        mass_kg=component.mass_kg,
-        parts=tuple(parts),
-        recycled_content=component.recycled_content or 0.0,
-        reused_content=component.reused_content or 0.0,
-        reuse_cycles=component.reuse_cycles or 0,
-        eol_reuse_fraction=component.eol_reuse_fraction,
-        eol_recycle_fraction=component.eol_recycle_fraction,
-        service_life_years=component.service_life_years,
-        condition=component.condition,
-        connection_type=component.connection_type,
-        accessibility=component.accessibility,
-        intersections=component.intersections,
-        edge_enclosure=component.edge_enclosure,
+    return facts_of(
+        {name: getattr(component, name) for name in INPUT_FIELDS},
+        parts,
         hazardous=any(h.cleared_at is None for h in component.hazards),
     )
 
