@@ -25,6 +25,9 @@ LANGUAGES = {
 # Chinese is the Chinese this app ships.
 _BY_TAG = {code.split("_")[0]: code for code in LANGUAGES}
 SESSION_KEY = "locale"
+# The words people read for stored values ("demolition_planned" → "Demolition planned"): each
+# package registers its own vocabulary with words(), marked with lazy_gettext.
+_WORDS: dict = {}
 
 babel = Babel()
 
@@ -71,6 +74,26 @@ def _default() -> str:
     from flask import current_app
 
     return current_app.config.get("DEFAULT_LOCALE", "en")
+
+
+def words(mapping: dict) -> None:
+    """Register the words for stored values (codes, statuses, kinds): {value: lazy_gettext(...)}."""
+    _WORDS.update(mapping)
+
+
+def word(value) -> str:
+    """A stored value as people read it, in the page's language. A value no package named is
+    shown in words as it is (snake_case to a capitalised phrase)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text in _WORDS:
+        return str(_WORDS[text])
+    return text.replace("_", " ").capitalize()
+
+
+def known_words() -> dict:
+    return dict(_WORDS)
 
 
 def html_lang() -> str:

@@ -23,8 +23,10 @@ def number(value: float | None, digits: int = 2) -> str:
 
 
 def label(value: str | None) -> str:
-    """snake_case to words: demolition_planned → Demolition planned."""
-    return (value or "").replace("_", " ").capitalize()
+    """A stored value in words, in the page's language: demolition_planned → Demolition planned."""
+    from app.i18n import word
+
+    return word(value)
 
 
 def options(values, labelled: bool = True) -> list[tuple[str, str]]:
