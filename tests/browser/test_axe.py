@@ -1,0 +1,288 @@
+"""axe-core over every page of every role, in English and Japanese, on a desktop and a phone.
+
+The demo world (`flask demo load`, `flask exchange demo`) gives every role something to see. For
+each role, language and width, a person logs in and opens every page their menu and their data
+lead to, and every form in its empty state and after submitting it empty (its errors shown);
+axe-core (vendored in tests/browser/vendor, for the tests only) checks each against WCAG 2.1
+A and AA. A violation fails the test with the page, the rule and the elements.
+
+`test_every_page_of_the_app_is_checked` keeps the list honest: every HTML page the app serves is
+in it, or named in NOT_PAGES with the reason it is not a page a person reads.
+"""
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401  (the browser fixture uses them)
+from tests.browser.conftest import PHONE
+from tests.browser.conftest import TIMEOUT_MS
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 900}
+DEMO_PASSWORD = "demo-passport-2026"
+PEOPLE = {
+    "owner": "owner@brummen.example",
+    "contractor": "contractor@demontage.example",
+    "buyer": "buyer@kk.example",
+    "admin": "admin@mpx.example",
+}
+# Endpoints answered by something other than a page for people to read.
+NOT_PAGES = {
+    "passports.gs1_serial": "redirects to the component's page",
+    "passports.gs1_giai": "redirects to the component's page",
+    "passports.tag_lookup": "redirects to the tag's page",
+    "passports.tag_qr_png": "an image",
+    "passports.tag_qr_svg": "an image",
+    "passports.label_pdf": "a PDF (its text is tested in the label tests)",
+    "passports.passport_pdf": "a PDF",
+    "passports.passport_version_pdf": "a PDF",
+    "passports.photo": "an image",
+    "passports.import_status": "JSON for the progress bar",
+    "passports.import_template": "a spreadsheet",
+    "dashboard.city_csv": "a CSV file",
+    "dashboard.city_pdf": "a PDF",
+    "dashboard.organisation_csv": "a CSV file",
+    "dashboard.organisation_pdf": "a PDF",
+    "exchange.export_search": "a CSV or XLSX file",
+    "exchange.listing_export": "a CSV or XLSX file",
+    "health.healthz": "JSON for load balancers",
+    "health.readyz": "JSON for load balancers",
+    "api-docs.openapi_json": "JSON",
+    "static": "files",
+    "api-docs.openapi_swagger_ui": "Swagger UI, a third-party page for developers (named in the "
+    "accessibility statement)",
+}
+
+
+@pytest.fixture
+def world(app, db, runner):
+    """The demo world, and the ids of what each role's pages show."""
+    from marketplace.models import Listing
+    from marketplace.models import Reservation
+    from passports.documents.snapshots import freeze_snapshot
+    from passports.models import Building
+    from passports.models import Component
+    from passports.models import Material
+
+    for command in (["demo", "load"], ["exchange", "demo"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+    town_hall = db.session.scalar(select(Building).where(Building.name == "Brummen Town Hall"))
+    component = db.session.scalar(
+        select(Component).where(Component.building_id == town_hall.id).order_by(Component.id)
+    )
+    from app.auth.models import User
+
+    owner = db.session.scalar(select(User).where(User.email == PEOPLE["owner"]))
+    snapshot = freeze_snapshot(town_hall, owner, "As built")
+    listing = db.session.scalar(select(Listing).where(Listing.status == "published"))
+    reservation = db.session.scalar(select(Reservation).order_by(Reservation.id))
+    values = SimpleNamespace(
+        building=town_hall.id,
+        city=town_hall.city,
+        component=component.id,
+        tag=component.tag,
+        snapshot=snapshot.id,
+        listing=listing.id,
+        reservation=reservation.id,
+        material=db.session.scalar(select(Material.id).order_by(Material.id)),
+    )
+    db.session.commit()
+    return values
+
+
+def pages_of(role: str, w) -> list[tuple[str, str, bool]]:
+    """(what, path, also submit it empty) for the pages a role opens."""
+    everyone = [
+        ("home", "/", False),
+        ("buildings", "/buildings", False),
+        ("exchange search", "/exchange", False),
+        ("exchange search with results", "/exchange?q=brick", False),
+        ("listing", f"/exchange/listings/{w.listing}", False),
+        ("materials", "/materials", False),
+        ("dashboard", "/dashboard/", False),
+        ("inbox", "/inbox", False),
+        ("tokens", "/account/tokens", True),
+        ("password", "/account/password", True),
+        ("accessibility statement", "/accessibility", False),
+        ("privacy notice", "/privacy", False),
+        ("not found", "/buildings/999999", False),
+    ]
+    building = [
+        ("building", f"/buildings/{w.building}", False),
+        ("components", f"/buildings/{w.building}/components", False),
+        ("component", f"/components/{w.component}", False),
+        ("passport", f"/buildings/{w.building}/passport", False),
+        ("scan page", f"/t/{w.tag}", False),
+        ("scanner", "/scan", False),
+    ]
+    owner = [
+        ("new building", "/buildings/new", True),
+        ("edit building", f"/buildings/{w.building}/edit", False),
+        ("new component", f"/buildings/{w.building}/components/new", True),
+        ("edit component", f"/components/{w.component}/edit", False),
+        ("import", f"/buildings/{w.building}/imports", True),
+        ("labels", f"/buildings/{w.building}/labels", False),
+        ("new listing", f"/buildings/{w.building}/listings/new", True),
+        ("edit listing", f"/exchange/listings/{w.listing}/edit", False),
+        ("versions", f"/buildings/{w.building}/versions", False),
+        ("version", f"/passport-versions/{w.snapshot}", False),
+        ("compare versions", f"/buildings/{w.building}/versions/compare", False),
+        ("column mappings", "/imports/mappings", False),
+        ("organisation dashboard", "/dashboard/organisation", False),
+        ("reservations", "/exchange/reservations", False),
+        ("reservation", f"/exchange/reservations/{w.reservation}", False),
+        ("saved searches", "/exchange/saved-searches", False),
+    ]
+    buyer = [
+        ("reservations", "/exchange/reservations", False),
+        ("reservation", f"/exchange/reservations/{w.reservation}", False),
+        ("saved searches", "/exchange/saved-searches", False),
+        ("organisation dashboard", "/dashboard/organisation", False),
+        ("city dashboard", f"/dashboard/cities/{w.city}", False),
+    ]
+    admin = owner + [
+        ("audit log", "/admin/audit", False),
+        ("audit log filtered", "/admin/audit?table=components", False),
+        ("city dashboard", f"/dashboard/cities/{w.city}", False),
+        ("new material", "/materials/new", True),
+        ("edit material", f"/materials/{w.material}/edit", False),
+    ]
+    return {
+        "owner": everyone + building + owner,
+        "contractor": everyone + building,
+        "buyer": everyone + buyer,
+        "admin": everyone + building + admin,
+    }[role]
+
+
+def _import_states(page, w) -> list[tuple[str, str]]:
+    """An owner imports a spreadsheet: a file with a bad row (the preview with its errors), then a
+    good file (the preview, then the run's report). Returns the pages reached."""
+    from tests.browser.journeys import sheet_csv
+    from tests.browser.test_journeys import SPREADSHEET
+
+    reached = []
+    bad = [{**SPREADSHEET[0], "quantity": "lots"}, {**SPREADSHEET[1], "unit": "bushel"}]
+    for what, rows in (("import preview with errors", bad), ("import preview", SPREADSHEET)):
+        page.goto(f"/buildings/{w.building}/imports")
+        page.set_input_files(
+            "#file", files=[{"name": "inventory.csv", "mimeType": "text/csv", "buffer": sheet_csv(rows)}]
+        )
+        page.click("main form button[type=submit]")
+        page.wait_for_selector(".import-progress", state="detached")
+        page.wait_for_load_state()
+        reached.append((what, page.url))
+    page.click(".confirm-box form button[type=submit]")
+    page.wait_for_selector(".import-progress", state="detached")
+    page.wait_for_url("**/imports/runs/*")
+    reached.append(("import report", page.url))
+    return reached
+
+
+def _audit(page) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+    )
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "where": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+
+
+def _submit_empty(page) -> bool:
+    """Submit the page's main form with nothing filled in (browser checks off), as a person who
+    pressed the button too early: the page answers with its errors."""
+    form = page.locator("main form:has(button[type=submit])").first
+    if not form.count():
+        return False
+    form.evaluate("f => { f.noValidate = true; }")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").last.click()
+    return True
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("language", ["en", "ja"])
+@pytest.mark.parametrize("role", sorted(PEOPLE))
+def test_no_wcag_violation_on_any_page(browser, live_server, world, role, language, width):
+    viewport = DESKTOP if width == "desktop" else PHONE
+    context = browser.new_context(
+        base_url=live_server,
+        viewport=viewport,
+        locale={"en": "en-GB", "ja": "ja-JP"}[language],
+        extra_http_headers={"Accept-Language": language},
+        timezone_id="Europe/Amsterdam",
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    found, checked = {}, 0
+    try:
+        page.goto("/login")
+        violations = _audit(page)
+        checked += 1
+        if violations:
+            found["login"] = violations
+        page.fill("#email", PEOPLE[role])
+        page.fill("#password", "not the password")
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        if violations := _audit(page):
+            found["login with a wrong password"] = violations
+        checked += 1
+        page.fill("#email", PEOPLE[role])
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_url(lambda url: not url.endswith("/login"))
+        if role in ("owner", "admin"):
+            for what, url in _import_states(page, world):
+                page.goto(url)
+                if violations := _audit(page):
+                    found[f"{what} ({url})"] = violations
+                checked += 1
+        for what, path, submit in pages_of(role, world):
+            page.goto(path)
+            if violations := _audit(page):
+                found[f"{what} ({path})"] = violations
+            checked += 1
+            if submit and _submit_empty(page):
+                if violations := _audit(page):
+                    found[f"{what} with errors ({path})"] = violations
+                checked += 1
+    finally:
+        context.close()
+    assert checked > 10
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_every_page_of_the_app_is_checked(app, world):
+    paths = {path.split("?")[0] for role in PEOPLE for _, path, _ in pages_of(role, world)}
+    paths |= {"/login", "/buildings/1/imports/stage", "/buildings/1/imports/runs/1"}
+    adapter = app.url_map.bind("localhost")
+    checked = set()
+    for path in paths:
+        try:
+            endpoint, _ = adapter.match(path, method="GET")
+        except Exception:  # noqa: BLE001 - the not-found page
+            continue
+        checked.add(endpoint)
+    pages = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.rule.startswith("/api/v1")
+    }
+    missing = pages - checked - set(NOT_PAGES)
+    assert not missing, f"pages axe does not check: {sorted(missing)}"
