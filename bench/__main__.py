@@ -3,7 +3,8 @@
 Runs the selected benchmarks on SQLite and PostgreSQL (a throwaway cluster from tests.pg),
 prints progress on stderr, a table and details on stdout, and writes bench/results/latest.json.
 `generate` leaves a database of a million components that `overview-scale` and `scan` reuse;
-`labels` and `images` (a worker's peak memory for an oversized image on `/scan`) do not depend
+`labels`, `languages` (Japanese against English page renders) and `images` (a worker's
+peak memory for an oversized image on `/scan`) do not depend
 on the database kind and run once. `mixed` (a minute of
 scans, searches and event writes against gunicorn as in production) and `faults` (PostgreSQL
 restarted under load, a full upload disk) run on PostgreSQL only, on one database of their own.
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from bench import bench_images
 from bench import bench_labels
+from bench import bench_languages
 from bench import faults
 from bench import generate
 from bench import mixed
@@ -49,6 +51,7 @@ BENCHMARKS = (
     "overview-scale",
     "scan",
     "labels",
+    "languages",
     "images",
     "mixed",
     "faults",
@@ -174,6 +177,16 @@ def run_labels(settings: Settings) -> list[Result]:
         return [_failure("labels", "sqlite", exc)]
 
 
+def run_languages(settings: Settings) -> list[Result]:
+    """Japanese against English page renders (bench.bench_languages), on SQLite only."""
+    try:
+        load = os.getloadavg()[0]
+        rows = [Result(**row) for row in bench_languages.run(settings.quick)]
+        return _with_load(rows, load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("languages", "sqlite", exc)]
+
+
 def run_images(settings: Settings) -> list[Result]:
     """The image budget benchmark (bench.bench_images): each case in a worker of its own."""
     try:
@@ -225,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         server = PostgresServer(stack)
         if "labels" in args.only:
             results += run_labels(settings)
+        if "languages" in args.only:
+            results += run_languages(settings)
         if "images" in args.only:
             results += run_images(settings)
         for db in args.db:
