@@ -1,10 +1,50 @@
 """The dashboard as CSV: one measure per row (section, item, measure, value, unit), ready for a
-spreadsheet or a city's progress reporting."""
+spreadsheet or a city's progress reporting.
+
+The file is for people, so its header and its words are in the reader's language: sections,
+items, measures, status and material family names, and count units ("buildings"). What a
+spreadsheet computes with stays the same in every language: values are plain numbers (a point
+for decimals, no grouping), times ISO 8601 in UTC, months "YYYY-MM", units of measure as codes
+(kg, kgCO2e, 0-1), names of buildings and cities as recorded. Machines read the same figures
+from the API (GET /api/v1/dashboard/...), whose keys stay English.
+"""
 
 import csv
 import io
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.i18n import word
+
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+HEADER = (_l("Section"), _l("Item"), _l("Measure"), _l("Value"), _l("Unit"))
+# Sections.
+SCOPE = _l("Scope")
+SUMMARY = _l("Summary")
+CO2_AVOIDED = _l("CO2 avoided")
+COMPLETENESS = _l("Data completeness")
+URBAN_MINE = _l("Urban mine")
+LIFECYCLE = _l("Lifecycle")
+ACTIVITY = _l("Activity")
+BUILDING = _l("Building")
+# Items and measures.
+BUILDINGS = _l("Buildings")
+COMPONENTS = _l("Components")
+MASS = _l("Mass")
+CARBON = _l("Embodied carbon A1-A3")
+MCI = _l("Material Circularity Indicator")
+DISASSEMBLY = _l("Disassembly score")
+TOTAL = _l("Total")
+MEAN = _l("Mass-weighted mean")
+EVENTS = _l("Events")
+QUALITIES = {"full": _l("Full data"), "defaults": _l("Defaults"), "none": _l("No material")}
+# Count units (units of measure stay codes).
+UNIT_BUILDINGS = _l("buildings")
+UNIT_COMPONENTS = _l("components")
+UNIT_RESERVATIONS = _l("reservations")
+UNIT_EVENTS = _l("events")
 
 
 def _cell(value) -> str:
@@ -18,65 +58,78 @@ def _cell(value) -> str:
 
 
 def dashboard_rows(data: dict) -> list[tuple]:
-    """(section, item, measure, value, unit) rows of a dashboard."""
+    """(section, item, measure, value, unit) rows of a dashboard, in the reader's language."""
     scope, co2 = data["scope"], data["co2_avoided"]
+    kind = _("City") if scope["kind"] == "city" else _("Organisation")
     rows = [
-        ("scope", scope["kind"], "name", scope["name"], ""),
+        (SCOPE, kind, _("Name"), scope["name"], ""),
         (
-            "scope",
-            scope["kind"],
-            "own_organisation_only",
-            "yes" if scope.get("own_organisation_only") else "no",
+            SCOPE,
+            kind,
+            _("Own organisation only"),
+            _("yes") if scope.get("own_organisation_only") else _("no"),
             "",
         ),
-        ("scope", scope["kind"], "generated_at", data["generated_at"].isoformat() + "Z", ""),
-        ("summary", "buildings", "in scope", data["buildings"]["in_scope"], "buildings"),
+        (SCOPE, kind, _("Generated at"), data["generated_at"].isoformat() + "Z", "UTC"),
+        (SUMMARY, BUILDINGS, _("In scope"), data["buildings"]["in_scope"], UNIT_BUILDINGS),
         (
-            "summary",
-            "buildings",
-            "with passports",
+            SUMMARY,
+            BUILDINGS,
+            _("With passports"),
             data["buildings"]["with_passports"],
-            "buildings",
+            UNIT_BUILDINGS,
         ),
-        ("summary", "components", "count", data["component_count"], "components"),
-        ("summary", "components", "without mass", data["components_without_mass"], "components"),
-        ("summary", "mass", "total", data["mass_kg"], "kg"),
-        ("summary", "embodied carbon A1-A3", "total", data["carbon_a1a3_kg"], "kgCO2e"),
-        ("summary", "material circularity indicator", "mass-weighted mean", data["mci"], "0-1"),
-        ("summary", "disassembly score", "mass-weighted mean", data["disassembly_score"], "0.1-1"),
-        ("co2 avoided", "to date", "total", co2["total_kg"], "kgCO2e"),
-        ("co2 avoided", "to date", "transactions", co2["total_transactions"], "reservations"),
-        ("co2 avoided", "harvested from scope", "total", co2["harvested_kg"], "kgCO2e"),
-        ("co2 avoided", "received in scope", "total", co2["received_kg"], "kgCO2e"),
+        (SUMMARY, COMPONENTS, _("Count"), data["component_count"], UNIT_COMPONENTS),
+        (
+            SUMMARY,
+            COMPONENTS,
+            _("Without mass"),
+            data["components_without_mass"],
+            UNIT_COMPONENTS,
+        ),
+        (SUMMARY, MASS, TOTAL, data["mass_kg"], "kg"),
+        (SUMMARY, CARBON, TOTAL, data["carbon_a1a3_kg"], "kgCO2e"),
+        (SUMMARY, MCI, MEAN, data["mci"], "0-1"),
+        (SUMMARY, DISASSEMBLY, MEAN, data["disassembly_score"], "0.1-1"),
+        (CO2_AVOIDED, _("To date"), TOTAL, co2["total_kg"], "kgCO2e"),
+        (
+            CO2_AVOIDED,
+            _("To date"),
+            _("Transactions"),
+            co2["total_transactions"],
+            UNIT_RESERVATIONS,
+        ),
+        (CO2_AVOIDED, _("Harvested from scope"), TOTAL, co2["harvested_kg"], "kgCO2e"),
+        (CO2_AVOIDED, _("Received in scope"), TOTAL, co2["received_kg"], "kgCO2e"),
     ]
     c = data["completeness"]
-    for name in ("full", "defaults", "none"):
-        rows.append(("data completeness", name, "mass", c[f"{name}_kg"], "kg"))
-        rows.append(("data completeness", name, "share of mass", c[f"{name}_share"], "0-1"))
+    for name, quality in QUALITIES.items():
+        rows.append((COMPLETENESS, quality, MASS, c[f"{name}_kg"], "kg"))
+        rows.append((COMPLETENESS, quality, _("Share of the mass"), c[f"{name}_share"], "0-1"))
     for r in data["urban_mine"]:
-        rows.append(("urban mine", r["family"], "mass", r["mass_kg"], "kg"))
-        rows.append(
-            ("urban mine", r["family"], "embodied carbon A1-A3", r["carbon_a1a3_kg"], "kgCO2e")
-        )
+        family = word(r["family"])
+        rows.append((URBAN_MINE, family, MASS, r["mass_kg"], "kg"))
+        rows.append((URBAN_MINE, family, CARBON, r["carbon_a1a3_kg"], "kgCO2e"))
     for r in data["lifecycle"]:
-        rows.append(("lifecycle", r["status"], "components", r["count"], "components"))
-        rows.append(("lifecycle", r["status"], "mass", r["mass_kg"], "kg"))
+        status = word(r["status"])
+        rows.append((LIFECYCLE, status, COMPONENTS, r["count"], UNIT_COMPONENTS))
+        rows.append((LIFECYCLE, status, MASS, r["mass_kg"], "kg"))
     for r in data["activity"]:
-        rows.append(("activity", r["month"], "events", r["events"], "events"))
+        rows.append((ACTIVITY, r["month"], EVENTS, r["events"], UNIT_EVENTS))
     for b in data["top_buildings"]:
         item = f"{b['name']} (#{b['id']})"
-        rows.append(("building", item, "mass", b["mass_kg"], "kg"))
-        rows.append(("building", item, "material circularity indicator", b["mci"], "0-1"))
-        rows.append(("building", item, "disassembly score", b["disassembly_score"], "0.1-1"))
-        rows.append(("building", item, "embodied carbon A1-A3", b["carbon_a1a3_kg"], "kgCO2e"))
+        rows.append((BUILDING, item, MASS, b["mass_kg"], "kg"))
+        rows.append((BUILDING, item, MCI, b["mci"], "0-1"))
+        rows.append((BUILDING, item, DISASSEMBLY, b["disassembly_score"], "0.1-1"))
+        rows.append((BUILDING, item, CARBON, b["carbon_a1a3_kg"], "kgCO2e"))
     return rows
 
 
 def dashboard_csv(data: dict) -> str:
-    """The dashboard as CSV text (UTF-8, with a header row)."""
+    """The dashboard as CSV text, with a header row and a BOM (so spreadsheets read UTF-8)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(("section", "item", "measure", "value", "unit"))
+    writer.writerow([str(h) for h in HEADER])
     for row in dashboard_rows(data):
         writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
+    return "\ufeff" + out.getvalue()
