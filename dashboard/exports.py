@@ -13,38 +13,15 @@ import csv
 import io
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.i18n import word
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
-HEADER = (_l("Section"), _l("Item"), _l("Measure"), _l("Value"), _l("Unit"))
-# Sections.
-SCOPE = _l("Scope")
-SUMMARY = _l("Summary")
-CO2_AVOIDED = _l("CO2 avoided")
-COMPLETENESS = _l("Data completeness")
-URBAN_MINE = _l("Urban mine")
-LIFECYCLE = _l("Lifecycle")
-ACTIVITY = _l("Activity")
-BUILDING = _l("Building")
-# Items and measures.
-BUILDINGS = _l("Buildings")
-COMPONENTS = _l("Components")
-MASS = _l("Mass")
-CARBON = _l("Embodied carbon A1-A3")
-MCI = _l("Material Circularity Indicator")
-DISASSEMBLY = _l("Disassembly score")
-TOTAL = _l("Total")
-MEAN = _l("Mass-weighted mean")
-EVENTS = _l("Events")
-QUALITIES = {"full": _l("Full data"), "defaults": _l("Defaults"), "none": _l("No material")}
-# Count units (units of measure stay codes).
-UNIT_BUILDINGS = _l("buildings")
-UNIT_COMPONENTS = _l("components")
-UNIT_RESERVATIONS = _l("reservations")
-UNIT_EVENTS = _l("events")
+
+def header() -> list[str]:
+    """The header row, in the reader's language."""
+    return [_("Section"), _("Item"), _("Measure"), _("Value"), _("Unit")]
 
 
 def _cell(value) -> str:
@@ -60,68 +37,82 @@ def _cell(value) -> str:
 def dashboard_rows(data: dict) -> list[tuple]:
     """(section, item, measure, value, unit) rows of a dashboard, in the reader's language."""
     scope, co2 = data["scope"], data["co2_avoided"]
+    # Words used on many rows (gettext at export time: the reader's language).
+    buildings, components, mass = _("Buildings"), _("Components"), _("Mass")
+    carbon, mci, disassembly = (
+        _("Embodied carbon A1-A3"),
+        _("Material Circularity Indicator"),
+        _("Disassembly score"),
+    )
+    total, mean, co2_avoided = _("Total"), _("Mass-weighted mean"), _("CO2 avoided")
+    # Count units are words; units of measure (kg, kgCO2e, 0-1) are codes.
+    n_buildings, n_components = _("buildings"), _("components")
+    section = _("Scope")
     kind = _("City") if scope["kind"] == "city" else _("Organisation")
+    own_part = _("yes") if scope.get("own_organisation_only") else _("no")
     rows = [
-        (SCOPE, kind, _("Name"), scope["name"], ""),
+        (section, kind, _("Name"), scope["name"], ""),
+        (section, kind, _("Own organisation only"), own_part, ""),
+        (section, kind, _("Generated at"), data["generated_at"].isoformat() + "Z", "UTC"),
+    ]
+    section = _("Summary")
+    rows += [
+        (section, buildings, _("In scope"), data["buildings"]["in_scope"], n_buildings),
         (
-            SCOPE,
-            kind,
-            _("Own organisation only"),
-            _("yes") if scope.get("own_organisation_only") else _("no"),
-            "",
-        ),
-        (SCOPE, kind, _("Generated at"), data["generated_at"].isoformat() + "Z", "UTC"),
-        (SUMMARY, BUILDINGS, _("In scope"), data["buildings"]["in_scope"], UNIT_BUILDINGS),
-        (
-            SUMMARY,
-            BUILDINGS,
+            section,
+            buildings,
             _("With passports"),
             data["buildings"]["with_passports"],
-            UNIT_BUILDINGS,
+            n_buildings,
         ),
-        (SUMMARY, COMPONENTS, _("Count"), data["component_count"], UNIT_COMPONENTS),
+        (section, components, _("Count"), data["component_count"], n_components),
         (
-            SUMMARY,
-            COMPONENTS,
+            section,
+            components,
             _("Without mass"),
             data["components_without_mass"],
-            UNIT_COMPONENTS,
+            n_components,
         ),
-        (SUMMARY, MASS, TOTAL, data["mass_kg"], "kg"),
-        (SUMMARY, CARBON, TOTAL, data["carbon_a1a3_kg"], "kgCO2e"),
-        (SUMMARY, MCI, MEAN, data["mci"], "0-1"),
-        (SUMMARY, DISASSEMBLY, MEAN, data["disassembly_score"], "0.1-1"),
-        (CO2_AVOIDED, _("To date"), TOTAL, co2["total_kg"], "kgCO2e"),
+        (section, mass, total, data["mass_kg"], "kg"),
+        (section, carbon, total, data["carbon_a1a3_kg"], "kgCO2e"),
+        (section, mci, mean, data["mci"], "0-1"),
+        (section, disassembly, mean, data["disassembly_score"], "0.1-1"),
+        (co2_avoided, _("To date"), total, co2["total_kg"], "kgCO2e"),
         (
-            CO2_AVOIDED,
+            co2_avoided,
             _("To date"),
             _("Transactions"),
             co2["total_transactions"],
-            UNIT_RESERVATIONS,
+            _("reservations"),
         ),
-        (CO2_AVOIDED, _("Harvested from scope"), TOTAL, co2["harvested_kg"], "kgCO2e"),
-        (CO2_AVOIDED, _("Received in scope"), TOTAL, co2["received_kg"], "kgCO2e"),
+        (co2_avoided, _("Harvested from scope"), total, co2["harvested_kg"], "kgCO2e"),
+        (co2_avoided, _("Received in scope"), total, co2["received_kg"], "kgCO2e"),
     ]
-    c = data["completeness"]
-    for name, quality in QUALITIES.items():
-        rows.append((COMPLETENESS, quality, MASS, c[f"{name}_kg"], "kg"))
-        rows.append((COMPLETENESS, quality, _("Share of the mass"), c[f"{name}_share"], "0-1"))
+    c, section = data["completeness"], _("Data completeness")
+    qualities = {"full": _("Full data"), "defaults": _("Defaults"), "none": _("No material")}
+    for name, quality in qualities.items():
+        rows.append((section, quality, mass, c[f"{name}_kg"], "kg"))
+        rows.append((section, quality, _("Share of the mass"), c[f"{name}_share"], "0-1"))
+    section = _("Urban mine")
     for r in data["urban_mine"]:
         family = word(r["family"])
-        rows.append((URBAN_MINE, family, MASS, r["mass_kg"], "kg"))
-        rows.append((URBAN_MINE, family, CARBON, r["carbon_a1a3_kg"], "kgCO2e"))
+        rows.append((section, family, mass, r["mass_kg"], "kg"))
+        rows.append((section, family, carbon, r["carbon_a1a3_kg"], "kgCO2e"))
+    section = _("Lifecycle")
     for r in data["lifecycle"]:
         status = word(r["status"])
-        rows.append((LIFECYCLE, status, COMPONENTS, r["count"], UNIT_COMPONENTS))
-        rows.append((LIFECYCLE, status, MASS, r["mass_kg"], "kg"))
+        rows.append((section, status, components, r["count"], n_components))
+        rows.append((section, status, mass, r["mass_kg"], "kg"))
+    section = _("Activity")
     for r in data["activity"]:
-        rows.append((ACTIVITY, r["month"], EVENTS, r["events"], UNIT_EVENTS))
+        rows.append((section, r["month"], _("Events"), r["events"], _("events")))
+    section = _("Building")
     for b in data["top_buildings"]:
         item = f"{b['name']} (#{b['id']})"
-        rows.append((BUILDING, item, MASS, b["mass_kg"], "kg"))
-        rows.append((BUILDING, item, MCI, b["mci"], "0-1"))
-        rows.append((BUILDING, item, DISASSEMBLY, b["disassembly_score"], "0.1-1"))
-        rows.append((BUILDING, item, CARBON, b["carbon_a1a3_kg"], "kgCO2e"))
+        rows.append((section, item, mass, b["mass_kg"], "kg"))
+        rows.append((section, item, mci, b["mci"], "0-1"))
+        rows.append((section, item, disassembly, b["disassembly_score"], "0.1-1"))
+        rows.append((section, item, carbon, b["carbon_a1a3_kg"], "kgCO2e"))
     return rows
 
 
@@ -129,7 +120,7 @@ def dashboard_csv(data: dict) -> str:
     """The dashboard as CSV text, with a header row and a BOM (so spreadsheets read UTF-8)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([str(h) for h in HEADER])
+    writer.writerow(header())
     for row in dashboard_rows(data):
         writer.writerow([_cell(v) for v in row])
     return "\ufeff" + out.getvalue()

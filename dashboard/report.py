@@ -7,9 +7,7 @@ Every text is in the reader's language (the figures formatted as the pages forma
 the documents' fonts, which carry Japanese and Chinese glyphs.
 """
 
-from flask_babel import format_percent
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether
@@ -35,37 +33,34 @@ from passports.documents.pdfkit import render_pdf
 from passports.documents.pdfkit import score_text
 from passports.documents.pdfkit import words
 
-METHOD_NOTES = (
-    _l(
-        "Mass: as recorded in each component's passport, or derived from its volume and the "
-        "densities of its materials. Components without a mass are counted, not weighted."
-    ),
-    _l(
-        "Embodied carbon A1-A3 (EN 15978): mass × factor of each material from the library "
-        "(ICE v2, Hammond & Jones 2011, unless the library cites another source)."
-    ),
-    _l(
-        "Material Circularity Indicator: Ellen MacArthur Foundation (2015, rev. 2019), per "
-        "component with E_F = E_C = 0.75; end-of-life fractions recorded or derived from the "
-        "connection, condition and hazards; averaged by mass."
-    ),
-    _l(
-        "Disassembly score: after the DGBC detachability index (2021), harmonic mean of "
-        "connection type, accessibility, intersections and edge enclosure (0.1-1); averaged by "
-        "mass."
-    ),
-    _l(
-        "CO2 avoided: for each collected reservation on the exchange, the new A1-A3 of the "
-        "reused mass less reprocessing and transport (A4) to its destination, recorded when "
-        "reserved."
-    ),
-)
 
-
-OWN_PART_ONLY = _l(
-    "Too few buildings or organisations have passports in this city to show its figures "
-    "without revealing one owner's: these are your organisation's buildings in it only."
-)
+def method_notes() -> list[str]:
+    """How each figure is made, in the reader's language."""
+    return [
+        _(
+            "Mass: as recorded in each component's passport, or derived from its volume and the "
+            "densities of its materials. Components without a mass are counted, not weighted."
+        ),
+        _(
+            "Embodied carbon A1-A3 (EN 15978): mass × factor of each material from the library "
+            "(ICE v2, Hammond & Jones 2011, unless the library cites another source)."
+        ),
+        _(
+            "Material Circularity Indicator: Ellen MacArthur Foundation (2015, rev. 2019), per "
+            "component with E_F = E_C = 0.75; end-of-life fractions recorded or derived from "
+            "the connection, condition and hazards; averaged by mass."
+        ),
+        _(
+            "Disassembly score: after the DGBC detachability index (2021), harmonic mean of "
+            "connection type, accessibility, intersections and edge enclosure (0.1-1); averaged "
+            "by mass."
+        ),
+        _(
+            "CO2 avoided: for each collected reservation on the exchange, the new A1-A3 of the "
+            "reused mass less reprocessing and transport (A4) to its destination, recorded when "
+            "reserved."
+        ),
+    ]
 
 
 def _count(value: int) -> str:
@@ -87,8 +82,8 @@ def _kpis(data: dict) -> Table:
                 count=_count(reuses),
             ),
         ),
-        (score_text(data["mci"]), _("average MCI (by mass), 0-1")),
-        (score_text(data["disassembly_score"]), _("average disassembly score (by mass), 0.1-1")),
+        (score_text(data["mci"]), _("average MCI (by mass)")),
+        (score_text(data["disassembly_score"]), _("average disassembly score (by mass)")),
         (carbon_text(data["carbon_a1a3_kg"]), _("embodied carbon A1-A3 in stock")),
     ]
     return kpi_table(cells, per_row=3)
@@ -98,9 +93,9 @@ def _completeness_note(c: dict) -> str:
     shares = _(
         "Share of the mass whose figures rest on recorded data: %(full)s; on documented "
         "defaults: %(defaults)s; with no material: %(none)s.",
-        full=format_percent(c["full_share"]),
-        defaults=format_percent(c["defaults_share"]),
-        none=format_percent(c["none_share"]),
+        full=texts.percent(c["full_share"]),
+        defaults=texts.percent(c["defaults_share"]),
+        none=texts.percent(c["none_share"]),
     )
     count = c["components_without_mass"]
     missing = ngettext(
@@ -124,26 +119,23 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
         paragraph(_("City dashboard") if city else _("Organisation dashboard"), "kicker"),
         paragraph(title, "title"),
         paragraph(
-            _("Figures as of %(time)s.", time=generated)
-            + " "
-            + ngettext(
-                "%(count)s building in scope,",
-                "%(count)s buildings in scope,",
-                in_scope,
-                count=_count(in_scope),
-            )
-            + " "
-            + ngettext(
-                "%(count)s component in their passports.",
-                "%(count)s components in their passports.",
-                components,
-                count=_count(components),
+            " ".join(
+                (
+                    _("Figures as of %(time)s.", time=generated),
+                    _("Buildings covered: %(count)s.", count=_count(in_scope)),
+                    _("Components in their passports: %(count)s.", count=_count(components)),
+                )
             ),
             "small",
         ),
     ]
     if scope.get("own_organisation_only"):
-        story.append(paragraph(str(OWN_PART_ONLY), "small"))
+        own_part = _(
+            "Too few buildings or organisations have passports in this city to show its "
+            "figures without revealing one owner's: these are your organisation's buildings in "
+            "it only."
+        )
+        story.append(paragraph(own_part, "small"))
     story += [
         Spacer(1, 8),
         _kpis(data),
@@ -155,7 +147,7 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
         paragraph(_completeness_note(c), "small"),
     ]
     story += [
-        paragraph(str(texts.URBAN_MINE), "h2"),
+        paragraph(texts.chart_name("urban_mine"), "h2"),
         families_drawing(data["urban_mine"]),
     ]
     life = [
@@ -192,7 +184,7 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
                     carbon_text(co2["received_kg"]),
                 ],
                 [
-                    _("In all (each reuse once)"),
+                    _("In all, each reuse once"),
                     _count(co2["total_transactions"]),
                     carbon_text(co2["total_kg"]),
                 ],
@@ -234,6 +226,13 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
         story += [
             paragraph(_("Largest buildings"), "h2"),
             paragraph(note, "small"),
+            paragraph(
+                _(
+                    "Comp.: components; DS: disassembly score (0.1-1); A1-A3: embodied "
+                    "carbon of modules A1-A3."
+                ),
+                "small",
+            ),
             Spacer(1, 3),
             data_table(
                 [
@@ -251,18 +250,9 @@ def render_dashboard_pdf(data: dict, *, base_url: str) -> bytes:
                 right=(2, 3, 4, 5, 6),
             ),
         ]
-        story.append(
-            paragraph(
-                _(
-                    "Comp.: components; DS: disassembly score (0.1-1); A1-A3: embodied "
-                    "carbon of modules A1-A3."
-                ),
-                "small",
-            )
-        )
     story.append(paragraph(_("How the figures are made"), "h2"))
-    for note in METHOD_NOTES:
-        story += [paragraph(str(note), "small"), Spacer(1, 2)]
+    for note in method_notes():
+        story += [paragraph(note, "small"), Spacer(1, 2)]
     footer = _(
         "Material Passport Exchange · %(url)s · generated %(time)s", url=base_url, time=generated
     )

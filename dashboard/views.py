@@ -13,11 +13,11 @@ from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
-from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from app.templating import number
 from app.urls import public_base_url
 from app.views import download
 from dashboard import queries
@@ -54,9 +54,8 @@ def _scale_name(name: str, value: float | None) -> str:
 def dashboard_charts(data: dict) -> dict:
     """The SVG charts of a dashboard (their figures are in the page's tables as well)."""
     life = data["lifecycle"]
-    number = current_app.jinja_env.filters["number"]
     return {
-        "urban_mine": family_chart(data["urban_mine"], label=str(texts.URBAN_MINE)),
+        "urban_mine": family_chart(data["urban_mine"], label=texts.chart_name("urban_mine")),
         "lifecycle": bar_chart(
             [
                 (
@@ -66,14 +65,16 @@ def dashboard_charts(data: dict) -> dict:
                 )
                 for r in life
             ],
-            label=str(texts.LIFECYCLE),
+            label=texts.chart_name("lifecycle"),
             colours=STATUS_COLOURS,
             keys=[r["status"] for r in life],
         ),
-        "completeness": completeness_chart(data["completeness"], label=str(texts.COMPLETENESS)),
+        "completeness": completeness_chart(
+            data["completeness"], label=texts.chart_name("completeness")
+        ),
         "activity": column_chart(
             [(texts.month_name(r["month"], short=True), r["events"]) for r in data["activity"]],
-            label=str(texts.ACTIVITY),
+            label=texts.chart_name("activity"),
         ),
         "mci": score_scale(
             data["mci"],
@@ -94,7 +95,7 @@ def _page(data: dict, exports: dict):
         exports=exports,
         as_of=texts.as_of(data["generated_at"]),
         month_name=texts.month_name,
-        percent=format_percent,
+        percent=texts.percent,
     )
 
 
