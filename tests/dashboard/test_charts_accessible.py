@@ -286,3 +286,13 @@ def test_the_dashboard_in_dutch_and_japanese(app, client, db, owner, town_hall, 
     assert "Data completeness" not in text and "How the figures are made" not in text
     if _prints_japanese(app, ja):
         assert "データの完全性" in text and "数値の算出方法" in text
+
+
+def test_the_api_keeps_its_keys_and_answers_in_the_callers_language(client, db, owner, token_for):
+    headers = {**token_for(owner), "Accept-Language": "de"}
+    missing = client.get("/api/v1/dashboard/cities/Atlantis", headers=headers)
+    assert missing.status_code == 404
+    assert {"code", "status", "message", "errors"} <= set(missing.json)  # the one error shape
+    assert missing.json["message"] == "Keine Gebäude in dieser Stadt."
+    figures = client.get("/api/v1/dashboard/organisation", headers=headers).json
+    assert {"urban_mine", "lifecycle", "co2_avoided"} <= set(figures)
