@@ -1,5 +1,6 @@
 """REST API of the dashboards: a city's aggregates and an organisation's progress."""
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest import abort
@@ -32,7 +33,7 @@ def city_dashboard(city):
     its buildings listed only where the caller may read them."""
     scope = queries.city_scope(city, current_user)
     if scope is None:
-        abort(404, message="No buildings in this city.")
+        abort(404, message=_("No buildings in this city."))
     return queries.dashboard_data(scope, current_user)
 
 

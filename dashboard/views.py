@@ -1,6 +1,7 @@
 """Dashboard pages: an organisation's and a city's progress, with CSV and PDF exports.
 
-Who sees what is decided in `dashboard.permissions`. Charts are SVG drawn on the server.
+Who sees what is decided in `dashboard.permissions`. Charts are SVG drawn on the server; each
+has a name a screen reader reads, and the page shows its figures in a table too.
 """
 
 import re
@@ -9,14 +10,18 @@ import unicodedata
 from flask import Blueprint
 from flask import Response
 from flask import abort
+from flask import current_app
 from flask import render_template
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
+from app.templating import number
 from app.urls import public_base_url
 from app.views import download
 from dashboard import queries
+from dashboard import texts
 from dashboard.exports import dashboard_csv
 from dashboard.permissions import organisation_for
 from dashboard.report import render_dashboard_pdf
@@ -38,33 +43,59 @@ def _building_reuse_impact(building) -> dict:
     return queries.building_reuse_impact(building.id)
 
 
+def _scale_name(name: str, value: float | None) -> str:
+    """A score scale's name with its reading, for whoever cannot see the marker."""
+    if value is None:
+        return _("%(name)s: not known yet", name=name)
+    score = current_app.jinja_env.filters["score"]
+    return _("%(name)s: %(value)s on a scale from 0 to 1", name=name, value=score(value))
+
+
 def dashboard_charts(data: dict) -> dict:
-    """The SVG charts of a dashboard."""
+    """The SVG charts of a dashboard (their figures are in the page's tables as well)."""
     life = data["lifecycle"]
     return {
-        "urban_mine": family_chart(data["urban_mine"], label="Urban mine: mass by material family"),
+        "urban_mine": family_chart(data["urban_mine"], label=texts.chart_name("urban_mine")),
         "lifecycle": bar_chart(
             [
-                (words(r["status"]), r["mass_kg"], f"{mass_text(r['mass_kg'])} · {r['count']:,}")
+                (
+                    words(r["status"]),
+                    r["mass_kg"],
+                    f"{mass_text(r['mass_kg'])} · {number(r['count'], 0)}",
+                )
                 for r in life
             ],
-            label="Mass (and number of components) in each lifecycle status",
+            label=texts.chart_name("lifecycle"),
             colours=STATUS_COLOURS,
             keys=[r["status"] for r in life],
         ),
-        "completeness": completeness_chart(data["completeness"]),
-        "activity": column_chart(
-            [(r["month"][2:].replace("-", "/"), r["events"]) for r in data["activity"]],
-            label="Events recorded per month",
+        "completeness": completeness_chart(
+            data["completeness"], label=texts.chart_name("completeness")
         ),
-        "mci": score_scale(data["mci"], label="Average Material Circularity Indicator"),
-        "disassembly": score_scale(data["disassembly_score"], label="Average disassembly score"),
+        "activity": column_chart(
+            [(texts.month_name(r["month"], short=True), r["events"]) for r in data["activity"]],
+            label=texts.chart_name("activity"),
+        ),
+        "mci": score_scale(
+            data["mci"],
+            label=_scale_name(_("Average Material Circularity Indicator (by mass)"), data["mci"]),
+        ),
+        "disassembly": score_scale(
+            data["disassembly_score"],
+            label=_scale_name(_("Average disassembly score (by mass)"), data["disassembly_score"]),
+        ),
     }
 
 
 def _page(data: dict, exports: dict):
     return render_template(
-        "dashboard/dashboard.html", d=data, charts=dashboard_charts(data), exports=exports
+        "dashboard/dashboard.html",
+        d=data,
+        charts=dashboard_charts(data),
+        exports=exports,
+        as_of=texts.as_of(data["generated_at"]),
+        month_name=texts.month_name,
+        percent=texts.percent,
     )
 
 

@@ -76,7 +76,7 @@ def test_in_a_closed_city_each_organisation_sees_only_its_part(
     page = client.get("/dashboard/cities/Zutphen").get_data(as_text=True)
     csv = client.get("/dashboard/cities/Zutphen/export.csv").get_data(as_text=True)
     assert "your organisation’s buildings in Zutphen only" in page
-    assert "own_organisation_only,yes" in csv and "8000" not in csv
+    assert "Own organisation only,yes" in csv and "8000" not in csv
     admin = make_user("admin")
     whole = api(client, token_for, admin, "/api/v1/dashboard/cities/Zutphen").json
     assert whole["mass_kg"] == pytest.approx(8000.0)

@@ -254,12 +254,12 @@ def test_pages_and_exports(client, db, seller, hospital, login, make_building):
         _csp_clean(html)
     exported = client.get("/dashboard/cities/København/export.csv")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
-    assert rows[0] == ["section", "item", "measure", "value", "unit"]
+    rows = list(csv.reader(io.StringIO(exported.get_data().decode("utf-8-sig"))))
+    assert rows[0] == ["Section", "Item", "Measure", "Value", "Unit"]
     table = {(r[0], r[1], r[2]): r[3] for r in rows[1:]}
-    assert table[("scope", "city", "name")] == "København"
-    assert float(table[("urban mine", "masonry", "mass")]) == pytest.approx(275_000)
-    assert ("lifecycle", "reinstalled", "mass") in table
+    assert table[("Scope", "City", "Name")] == "København"
+    assert float(table[("Urban mine", "Masonry", "Mass")]) == pytest.approx(275_000)
+    assert ("Lifecycle", "Reinstalled", "Mass") in table
     assert not any(r[1].startswith("=") for r in rows)  # no formula reaches a spreadsheet
     report = client.get("/dashboard/cities/København/report.pdf")
     assert report.status_code == 200 and report.mimetype == "application/pdf"
