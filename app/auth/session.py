@@ -3,11 +3,13 @@
 from flask import current_app
 from flask import g
 from flask import request
+from flask_babel import gettext
 from flask_login import LoginManager
 from flask_login import login_user
 
 from app.auth.models import User
 from app.extensions import db
+from app.messages import N_
 
 
 def load_user(user_id: str) -> User | None:
@@ -59,5 +61,7 @@ def register(manager: LoginManager) -> None:
     manager.user_loader(load_user)
     manager.request_loader(load_user_from_request)
     manager.login_view = "auth.login"
-    manager.login_message = "Please log in to see this page."
+    # Flask-Login flashes it through localize_callback, in the page's language.
+    manager.login_message = N_("Please log in to see this page.")
     manager.login_message_category = "info"
+    manager.localize_callback = gettext

@@ -362,14 +362,14 @@ def test_filters_on_the_api_and_the_page(client, db, owner, admin, token_for, lo
     html = client.get(f"/admin/audit?entity=buildings&entity_id={second['id']}").get_data(
         as_text=True
     )
-    assert html.count("buildings #") == 2 and "North" not in html
+    assert html.count("Building #") == 2 and "North" not in html
     assert "Ede" in html and "1 field changed" in html and owner.email in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert not re.search(r"\son[a-z]+\s*=", html) and not re.search(r"\sstyle\s*=", html)
     updates = client.get("/admin/audit?entity=buildings&action=update").get_data(as_text=True)
-    assert updates.count("buildings #") == 1
+    assert updates.count("Building #") == 1
     refused = client.get("/admin/audit?since=someday")
-    assert refused.status_code == 400 and "buildings #" not in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Building #" not in refused.get_data(as_text=True)
 
 
 def test_openapi_documents_the_audit_list(client):
