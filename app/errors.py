@@ -137,8 +137,7 @@ DESCRIPTIONS = {
         "administrator of your organisation."
     ),
     404: _l(
-        "There is nothing at this address. The link may be out of date, or the address "
-        "mistyped."
+        "There is nothing at this address. The link may be out of date, or the address mistyped."
     ),
     405: _l("This address does not take this kind of request."),
     409: _l("This cannot be done in the current state."),
@@ -321,9 +320,7 @@ def handle_database_error(exc: Exception):
         cause[0] if cause else "",
     )
     code, name = 503, ServiceUnavailable().name
-    message = _(
-        "The database is unavailable at the moment. Please try again in a few seconds."
-    )
+    message = _("The database is unavailable at the moment. Please try again in a few seconds.")
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
     if wants_json():
         return _render(code, name, message, None, headers)

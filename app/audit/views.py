@@ -10,8 +10,8 @@ from flask import Blueprint
 from flask import current_app
 from flask import render_template
 from flask import request
-from flask_babel import gettext as _
 from flask_babel import get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 from markupsafe import Markup

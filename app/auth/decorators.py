@@ -9,8 +9,8 @@ from flask_login import current_user
 from flask_smorest import abort
 
 from app.auth.session import bearer_authenticated
-from app.i18n import word
 from app.extensions import csrf
+from app.i18n import word
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import gettext
 from flask_login import LoginManager
 from flask_login import login_user
+from werkzeug.local import LocalProxy
 
 from app.auth.models import User
 from app.extensions import db
@@ -33,6 +34,11 @@ def renew_login(user: User) -> None:
     """After the user's session generation moved on (a password change), log this browser in
     again with fresh cookies, remembered if it was before; every other browser stays out."""
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    # The user itself, never the `current_user` proxy: Flask-Login would keep the proxy as the
+    # request's user, and the next look at current_user (a translated flash message asks who
+    # is logged in for their language) would resolve it forever.
+    if isinstance(user, LocalProxy):
+        user = user._get_current_object()
     login_user(user, remember=remembered)
 
 
