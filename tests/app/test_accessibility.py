@@ -27,7 +27,8 @@ def test_the_menu_is_a_real_button_and_shown_without_script(client, login, make_
     head = html.split("</head>", 1)[0]
     assert '<script src="/static/js/menu.js"></script>' in head
     assert '<script src="/static/js/forms.js" defer></script>' in head
-    for name in ("menu.js", "forms.js"):
+    assert '<script src="/static/js/scroll-boxes.js" defer></script>' in head
+    for name in ("menu.js", "forms.js", "scroll-boxes.js"):
         with client.get(f"/static/js/{name}") as script:
             assert script.status_code == 200
     with client.get("/static/js/menu.js") as script:
