@@ -101,6 +101,16 @@ class Config:
     CITY_MIN_ORGANISATIONS = int(_env("CITY_MIN_ORGANISATIONS", "2"))
     # Freight factor for CO2 avoided (kgCO2e per tonne-km); see passports/metrics.py.
     TRANSPORT_KGCO2E_PER_TKM = float(_env("TRANSPORT_KGCO2E_PER_TKM", "0.107"))
+    # Who runs this instance and how people reach them: named on the accessibility statement
+    # (/accessibility) and the privacy notice (/privacy). Each contact is an email address or
+    # a web address; the accessibility and privacy contacts default to SUPPORT_EMAIL.
+    OPERATOR_NAME = _env("OPERATOR_NAME")
+    SUPPORT_EMAIL = _env("SUPPORT_EMAIL", "support@mpx.example")
+    ACCESSIBILITY_CONTACT = _env("ACCESSIBILITY_CONTACT")
+    PRIVACY_CONTACT = _env("PRIVACY_CONTACT")
+    # The page of the body that enforces the accessibility law where the instance runs
+    # (Directive (EU) 2016/2102, article 9), linked from the statement when set.
+    ACCESSIBILITY_ENFORCEMENT_URL = _env("ACCESSIBILITY_ENFORCEMENT_URL")
     # Outgoing mail for saved-search alerts; without MAIL_SERVER only the in-app inbox is used.
     MAIL_SERVER = _env("MAIL_SERVER")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))

@@ -4,6 +4,8 @@ from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
 
+from app.messages import localize
+
 
 def _convert(field: fields.Field, raw: str):
     value = raw.strip()
@@ -46,14 +48,16 @@ def form_data(
 
 
 def flatten_errors(messages: dict, prefix: str = "") -> dict[str, list[str]]:
-    """Nested marshmallow errors as {"materials-0-fraction": [...]} for form fields."""
+    """Nested marshmallow errors as {"materials-0-fraction": [...]} for form fields, in the
+    reader's language (app.messages)."""
     flat: dict[str, list[str]] = {}
     for key, value in messages.items():
         name = f"{prefix}-{key}" if prefix else str(key)
         if isinstance(value, dict):
             flat.update(flatten_errors(value, name))
         else:
-            flat.setdefault(name, []).extend(value if isinstance(value, list) else [str(value)])
+            texts = value if isinstance(value, list) else [value]
+            flat.setdefault(name, []).extend(localize([str(text) for text in texts]))
     return flat
 
 

@@ -5,12 +5,22 @@ in the session, so it works for visitors too), else the browser's `Accept-Langua
 instance's `DEFAULT_LOCALE`. The API follows `Accept-Language` alone: a token has no session
 and a client asks for its language on each request."""
 
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+
 from flask import Flask
+from flask import g
 from flask import request
 from flask import session
 from flask_babel import Babel
+from flask_babel import format_date
+from flask_babel import format_datetime
 from flask_babel import get_locale
+from flask_babel import to_user_timezone
 from flask_login import current_user
+
+from app.messages import localize
 
 # Catalogue name: the language's own name, as the switcher shows it.
 LANGUAGES = {
@@ -53,7 +63,7 @@ def select_locale() -> str:
         return supported(_default()) or "en"
     if request.path.startswith("/api/"):
         return _from_browser() or supported(_default()) or "en"
-    user_choice = getattr(current_user, "locale", None) if current_user else None
+    user_choice = getattr(current_user, "locale", None) if _user_known() else None
     return (
         supported(user_choice)
         or supported(session.get(SESSION_KEY))
@@ -65,9 +75,15 @@ def select_locale() -> str:
 
 def select_timezone() -> str | None:
     """The user's time zone when saved, else the instance's (BABEL_DEFAULT_TIMEZONE)."""
-    if request and current_user and getattr(current_user, "timezone", None):
+    if request and _user_known() and getattr(current_user, "timezone", None):
         return current_user.timezone
     return None
+
+
+def _user_known() -> bool:
+    """False while the database is unreachable (app.errors' outage page): asking who is
+    logged in would query it again."""
+    return not g.get("database_unavailable") and bool(current_user)
 
 
 def _default() -> str:
@@ -92,6 +108,12 @@ def word(value) -> str:
     return text.replace("_", " ").capitalize()
 
 
+def registered_word(key: str) -> str | None:
+    """The word registered for a key, in the page's language, or None when none is."""
+    text = _WORDS.get(key)
+    return None if text is None else str(text)
+
+
 def known_words() -> dict:
     return dict(_WORDS)
 
@@ -106,3 +128,32 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LOCALE", "en"))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(html_lang=html_lang, LANGUAGES=LANGUAGES)
+    # Field errors in the reader's language, whichever view put them on the page.
+    app.jinja_env.filters.update(localized=localize)
+    # Times for people until app.templating's own `datetime` and `date` filters replace these
+    # (its register step runs later and wins).
+    app.jinja_env.filters.setdefault("datetime", _datetime_text)
+    app.jinja_env.filters.setdefault("date", _date_text)
+
+
+def _aware(value: datetime) -> datetime:
+    # Stored timestamps are naive UTC (app.models).
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _datetime_text(value: datetime | None, seconds: bool = False) -> str:
+    """A stored moment in the user's time zone, in the page's language, with the zone."""
+    if value is None:
+        return "–"
+    moment = _aware(value)
+    text = format_datetime(moment, "medium" if seconds else "short")
+    return f"{text} {format_datetime(moment, 'zzz')}"
+
+
+def _date_text(value: date | datetime | None) -> str:
+    """A day in the page's language (a timestamp gives its day in the user's zone)."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return format_date(to_user_timezone(_aware(value)).date(), "medium")
+    return format_date(value, "medium")

@@ -22,6 +22,9 @@ from collections.abc import Mapping
 from flask import Flask
 from flask import Request as FlaskRequest
 from flask import current_app
+from flask import request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -58,6 +61,15 @@ def body_limit(endpoint: str | None, config: Mapping) -> int:
     """The largest body, in bytes, that a request to `endpoint` may send."""
     limit = BODY_LIMITS.get(endpoint or "")
     return limit(config) if limit else config["MAX_BODY_BYTES"]
+
+
+def too_large_message() -> str:
+    """What a person reads when a request is refused for its size: the largest it may be."""
+    megabytes = body_limit(request.endpoint, current_app.config) / (1024 * 1024)
+    return _(
+        "What you sent is larger than this address accepts: at most %(size)s MB.",
+        size=format_decimal(megabytes, format="#,##0.#"),
+    )
 
 
 class Request(FlaskRequest):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.errors import ServiceError
 
@@ -33,13 +34,28 @@ def storage_refused(exc: OSError) -> bool:
     return exc.errno in _NO_ROOM
 
 
-def insufficient_storage(what: str = "the upload") -> ServiceError:
-    """The 507 error for a write the disk refused."""
-    return ServiceError(
-        f"The server has no room to store {what} right now; nothing was kept. "
-        "Try again later or tell the administrator.",
-        code=507,
+def _no_room_message(what: str) -> str:
+    """The 507 message for what could not be stored, a whole sentence per thing."""
+    if what == "the photo":
+        return _(
+            "The server has no room to store the photo right now; nothing was kept. "
+            "Try again later or tell the administrator."
+        )
+    if what == "the file":
+        return _(
+            "The server has no room to store the file right now; nothing was kept. "
+            "Try again later or tell the administrator."
+        )
+    return _(
+        "The server has no room to store the upload right now; nothing was kept. "
+        "Try again later or tell the administrator."
     )
+
+
+def insufficient_storage(what: str = "the upload") -> ServiceError:
+    """The 507 error for a write the disk refused; `what` is "the photo", "the file" or "the
+    upload" (each has its own sentence in the catalogue)."""
+    return ServiceError(_no_room_message(what), code=507)
 
 
 def ensure_folder(path: Path, what: str = "the upload") -> Path:

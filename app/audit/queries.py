@@ -1,8 +1,10 @@
 """Reading the audit log: filtered, newest first, and each entry as field-by-field changes."""
 
+from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from datetime import tzinfo
 
 from sqlalchemy import Select
 from sqlalchemy import func
@@ -22,8 +24,10 @@ def entries_query(
     action: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    zone: tzinfo | None = None,
 ) -> Select:
-    """Audit entries matching the filters, newest first."""
+    """Audit entries matching the filters, newest first. `since` and `until` are days in
+    `zone` (the page's reader's), in UTC by default (the API)."""
     stmt = select(AuditEntry)
     if entity:
         stmt = stmt.where(AuditEntry.entity == entity.strip())
@@ -40,11 +44,24 @@ def entries_query(
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if since:
-        stmt = stmt.where(AuditEntry.at >= datetime.combine(since, datetime.min.time()))
+        stmt = stmt.where(AuditEntry.at >= _start_of(since, zone))
     if until:
-        end = datetime.combine(until + timedelta(days=1), datetime.min.time())
-        stmt = stmt.where(AuditEntry.at < end)
+        stmt = stmt.where(AuditEntry.at < _start_of(until + timedelta(days=1), zone))
     return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def _start_of(day: date, zone: tzinfo | None) -> datetime:
+    """The first moment of a day in a time zone, as naive UTC (how `at` is stored)."""
+    start = datetime.combine(day, datetime.min.time())
+    if zone is None:
+        return start
+    return _localized(start, zone).astimezone(UTC).replace(tzinfo=None)
+
+
+def _localized(moment: datetime, zone: tzinfo) -> datetime:
+    # pytz zones (Flask-Babel's) attach with localize(); zoneinfo ones with replace().
+    localize = getattr(zone, "localize", None)
+    return localize(moment) if localize else moment.replace(tzinfo=zone)
 
 
 def entity_names() -> list[str]:

@@ -1,6 +1,7 @@
 """REST endpoints for authentication: issue, list and revoke API tokens; change the password;
 log out everywhere."""
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import logout_user
 from flask_smorest import Blueprint
@@ -42,7 +43,7 @@ def create_token(credentials):
     except AccountLocked as locked:
         abort(429, message=locked.message, headers={"Retry-After": str(locked.retry_after)})
     if user is None:
-        abort(401, message="Wrong email or password.")
+        abort(401, message=_("Wrong email or password."))
     set_actor(user)  # no session login here: the token's owner is the one writing
     token, clear = services.issue_token(
         user, credentials.get("name", "API"), credentials.get("expires_in_days")
@@ -73,7 +74,7 @@ def revoke_token(token_id):
     """Revoke one of the current user's tokens."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
-        abort(404, message="No such token.")
+        abort(404, message=_("No such token."))
     services.revoke_token(token)
     db.session.commit()
 

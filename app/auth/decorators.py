@@ -4,11 +4,13 @@ from functools import wraps
 
 from flask import current_app
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import abort
 
 from app.auth.session import bearer_authenticated
 from app.extensions import csrf
+from app.i18n import word
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -21,7 +23,7 @@ def api_login_required(view):
         if not current_user.is_authenticated:
             abort(
                 401,
-                message="Authentication required: send Authorization: Bearer <token>.",
+                message=_("Authentication required: send Authorization: Bearer <token>."),
                 headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
         if request.method not in _SAFE_METHODS and not bearer_authenticated():
@@ -38,7 +40,13 @@ def roles_required(*roles: str):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if current_user.role != "admin" and current_user.role not in roles:
-                abort(403, message=f"This needs one of the roles: {', '.join(roles)}.")
+                abort(
+                    403,
+                    message=_(
+                        "This needs one of the roles: %(roles)s.",
+                        roles=", ".join(word(role) for role in roles),
+                    ),
+                )
             return view(*args, **kwargs)
 
         return wrapper

@@ -33,6 +33,7 @@ import time
 from flask import current_app
 from flask import has_request_context
 from flask import request
+from flask_babel import ngettext
 from limits import parse
 
 from app.extensions import limiter
@@ -53,9 +54,10 @@ class AccountLocked(Exception):
     def message(self) -> str:
         """What the person at the login form reads."""
         minutes = max(1, math.ceil(self.retry_after / 60))
-        return (
-            "Too many failed logins for this account. "
-            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        return ngettext(
+            "Too many failed logins for this account. Try again in %(num)d minute.",
+            "Too many failed logins for this account. Try again in %(num)d minutes.",
+            minutes,
         )
 
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint
 from sqlalchemy import DateTime
@@ -13,12 +14,26 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from app.extensions import db
+from app.i18n import words
 from app.models import CreatedMixin
 from app.models import TimestampMixin
 from app.models import utcnow
 
 ROLES = ("admin", "owner", "contractor", "buyer")
 ORG_KINDS = ("municipality", "company", "contractor", "dealer")
+# The roles and kinds of organisation as people read them (the `label` filter). "contractor"
+# is both, and one word serves.
+words(
+    {
+        "admin": _l("Administrator"),
+        "owner": _l("Owner"),
+        "contractor": _l("Contractor"),
+        "buyer": _l("Buyer"),
+        "municipality": _l("Municipality"),
+        "company": _l("Company"),
+        "dealer": _l("Dealer"),
+    }
+)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -3,22 +3,21 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
+from flask_babel import gettext as _
 
 _hasher = PasswordHasher()
 
 MIN_PASSWORD_LENGTH = 8
 # Longer than anyone types, short enough that hashing it costs nothing unusual.
 MAX_PASSWORD_LENGTH = 1000
-TOO_SHORT = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-TOO_LONG = f"Use at most {MAX_PASSWORD_LENGTH} characters."
 
 
 def password_problems(password: str) -> list[str]:
     """What is wrong with a new password (account creation and password change), or []."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        return [TOO_SHORT]
+        return [_("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)]
     if len(password) > MAX_PASSWORD_LENGTH:
-        return [TOO_LONG]
+        return [_("Use at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)]
     return []
 
 

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func
 from sqlalchemy import select
@@ -23,7 +24,6 @@ from app.models import stamp_once
 from app.models import utcnow
 
 TOKEN_PREFIX = "mpx_"
-WRONG_CURRENT_PASSWORD = "The current password is not correct."
 # Verifying against a real hash keeps the timing of "unknown email" like "wrong password".
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
@@ -37,11 +37,15 @@ def create_organisation(name: str, kind: str) -> Organisation:
     """Register an organisation; names are unique."""
     name = name.strip()
     if kind not in ORG_KINDS:
-        raise ValidationError({"kind": [f"Must be one of: {', '.join(ORG_KINDS)}."]})
+        raise ValidationError(
+            {"kind": [_("Must be one of: %(choices)s.", choices=", ".join(ORG_KINDS))]}
+        )
     if not name:
-        raise ValidationError({"name": ["Name is required."]})
+        raise ValidationError({"name": [_("Name is required.")]})
     if find_organisation(name):
-        raise ValidationError({"name": [f"An organisation named {name!r} already exists."]})
+        raise ValidationError(
+            {"name": [_("An organisation named “%(name)s” already exists.", name=name)]}
+        )
     org = Organisation(name=name, kind=kind)
     db.session.add(org)
     db.session.flush()
@@ -62,11 +66,11 @@ def create_user(
     email = email.strip().lower()
     errors: dict[str, list[str]] = {}
     if "@" not in email:
-        errors["email"] = ["Not a valid email address."]
+        errors["email"] = [_("Not a valid email address.")]
     elif db.session.scalar(select(User).where(User.email == email)):
-        errors["email"] = ["A user with this email already exists."]
+        errors["email"] = [_("A user with this email already exists.")]
     if role not in ROLES:
-        errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
+        errors["role"] = [_("Must be one of: %(choices)s.", choices=", ".join(ROLES))]
     if problems := password_problems(password):
         errors["password"] = problems
     if errors:
@@ -121,7 +125,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     errors: dict[str, list[str]] = {}
     checked = _check_credentials(user.email, current_password or "")
     if checked is None or checked.id != user.id:
-        errors["current_password"] = [WRONG_CURRENT_PASSWORD]
+        errors["current_password"] = [_("The current password is not correct.")]
     if problems := password_problems(new_password):
         errors["new_password"] = problems
     if errors:

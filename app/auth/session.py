@@ -3,11 +3,14 @@
 from flask import current_app
 from flask import g
 from flask import request
+from flask_babel import gettext
 from flask_login import LoginManager
 from flask_login import login_user
+from werkzeug.local import LocalProxy
 
 from app.auth.models import User
 from app.extensions import db
+from app.messages import N_
 
 
 def load_user(user_id: str) -> User | None:
@@ -31,6 +34,11 @@ def renew_login(user: User) -> None:
     """After the user's session generation moved on (a password change), log this browser in
     again with fresh cookies, remembered if it was before; every other browser stays out."""
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    # The user itself, never the `current_user` proxy: Flask-Login would keep the proxy as the
+    # request's user, and the next look at current_user (a translated flash message asks who
+    # is logged in for their language) would resolve it forever.
+    if isinstance(user, LocalProxy):
+        user = user._get_current_object()
     login_user(user, remember=remembered)
 
 
@@ -59,5 +67,7 @@ def register(manager: LoginManager) -> None:
     manager.user_loader(load_user)
     manager.request_loader(load_user_from_request)
     manager.login_view = "auth.login"
-    manager.login_message = "Please log in to see this page."
+    # Flask-Login flashes it through localize_callback, in the page's language.
+    manager.login_message = N_("Please log in to see this page.")
     manager.login_message_category = "info"
+    manager.localize_callback = gettext

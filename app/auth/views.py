@@ -7,6 +7,8 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
@@ -24,6 +26,7 @@ from app.extensions import db
 from app.extensions import limiter
 from app.forms import form_data
 from app.forms import load_form
+from app.messages import localize
 from app.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -43,11 +46,11 @@ def login():
         except AccountLocked as locked:
             return _locked_page(email, locked)
         if user is None:
-            errors["password"] = ["Wrong email or password."]
+            errors["password"] = [_("Wrong email or password.")]
         else:
             login_user(user, remember=bool(request.form.get("remember")))
             db.session.commit()
-            flash(f"Welcome, {user.name or user.email}.", "success")
+            flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
             return redirect(safe_next(request.args.get("next"), url_for("core.index")))
     status = 401 if errors else 200
     return render_template("auth/login.html", email=email, errors=errors), status
@@ -68,7 +71,7 @@ def logout():
         services.end_sessions(current_user)
         db.session.commit()
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("core.index"))
 
 
@@ -82,7 +85,7 @@ def password():
         form = request.form
         try:
             if form.get("new_password", "") != form.get("confirm_password", ""):
-                raise ValidationError({"confirm_password": ["The two new passwords differ."]})
+                raise ValidationError({"confirm_password": [_("The two new passwords differ.")]})
             services.change_password(
                 current_user, form.get("current_password", ""), form.get("new_password", "")
             )
@@ -94,12 +97,14 @@ def password():
             return page, 429, {"Retry-After": str(locked.retry_after)}
         except ValidationError as exc:
             db.session.rollback()
-            return render_template("auth/password.html", errors=exc.messages), 422
+            return render_template("auth/password.html", errors=localize(exc.messages)), 422
         renew_login(current_user)
         db.session.commit()
         flash(
-            "Your password is changed. Every other browser is logged out; "
-            "your API tokens keep working.",
+            _(
+                "Your password is changed. Every other browser is logged out; "
+                "your API tokens keep working."
+            ),
             "success",
         )
         return redirect(url_for("auth.password"), 303)
@@ -114,8 +119,11 @@ def logout_everywhere():
     db.session.commit()
     logout_user()
     flash(
-        f"You are logged out on every browser and device; {revoked} API "
-        f"token{'s' if revoked != 1 else ''} revoked.",
+        ngettext(
+            "You are logged out on every browser and device; %(num)d API token revoked.",
+            "You are logged out on every browser and device; %(num)d API tokens revoked.",
+            revoked,
+        ),
         "info",
     )
     return redirect(url_for("auth.login"), 303)
@@ -154,5 +162,5 @@ def revoke(token_id: int):
         abort(404)
     services.revoke_token(token)
     db.session.commit()
-    flash(f"Token {token.prefix}… revoked.", "info")
+    flash(_("Token %(prefix)s… revoked.", prefix=token.prefix), "info")
     return redirect(url_for("auth.tokens"))

@@ -362,14 +362,14 @@ def test_filters_on_the_api_and_the_page(client, db, owner, admin, token_for, lo
     html = client.get(f"/admin/audit?entity=buildings&entity_id={second['id']}").get_data(
         as_text=True
     )
-    assert html.count("buildings #") == 2 and "North" not in html
+    assert html.count("Building #") == 2 and "North" not in html
     assert "Ede" in html and "1 field changed" in html and owner.email in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert not re.search(r"\son[a-z]+\s*=", html) and not re.search(r"\sstyle\s*=", html)
     updates = client.get("/admin/audit?entity=buildings&action=update").get_data(as_text=True)
-    assert updates.count("buildings #") == 1
+    assert updates.count("Building #") == 1
     refused = client.get("/admin/audit?since=someday")
-    assert refused.status_code == 400 and "buildings #" not in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Building #" not in refused.get_data(as_text=True)
 
 
 def test_openapi_documents_the_audit_list(client):
@@ -461,3 +461,54 @@ def test_values_are_stored_json_safe_and_bounded():
 def test_record_refuses_unknown_actions(db):
     with pytest.raises(ValueError):
         record("upsert", "buildings", 1)
+
+
+def test_the_page_speaks_in_peoples_words(client, db, owner, admin, token_for, login):
+    created = client.post(
+        "/api/v1/buildings", headers=token_for(owner), json={"name": "Town hall", "country": "NL"}
+    ).json
+    client.patch(
+        f"/api/v1/buildings/{created['id']}",
+        headers=token_for(owner),
+        json={"status": "demolition_planned"},
+    )
+    login(admin)
+    html = client.get("/admin/audit", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    # The record type is a list of kinds of record in words; its values stay the table names.
+    select = re.search(r'<select id="entity" name="entity"[^>]*>(.*?)</select>', html, re.S)
+    assert select and '<option value="components" >Bouwdeel</option>' in select.group(1)
+    assert '<option value="buildings" >Gebouw</option>' in select.group(1)
+    # Every filter has a label people see (none hidden for screen readers only).
+    for name in ("entity", "entity_id", "actor", "action", "since", "until"):
+        label = re.search(rf'<label for="{name}"[^>]*>', html).group(0)
+        assert "sr-only" not in label, name
+    assert '<label for="since">Vanaf (datum)</label>' in html
+    # Actions, record types and times as people read them.
+    assert ">Gewijzigd</span>" in html and ">Aangemaakt</span>" in html
+    assert f"Gebouw #{created['id']}" in html
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", html)  # no ISO timestamps
+    assert "UTC" in html  # the reader's zone is named with each time
+    assert "1 veld gewijzigd" in html
+    # A filter by record type in words still sends the table name.
+    filtered = client.get("/admin/audit?entity=buildings&action=update").get_data(as_text=True)
+    assert '<option value="buildings" selected>' in filtered
+
+
+def test_the_page_filters_days_in_the_readers_time_zone(client, db, owner, admin, token_for, login):
+    client.post(
+        "/api/v1/buildings", headers=token_for(owner), json={"name": "Late", "country": "JP"}
+    )
+    entry = entries(db, "buildings")[-1]
+    db.session.execute(
+        AuditEntry.__table__.update()
+        .where(AuditEntry.id == entry.id)
+        .values(at=entry.at.replace(year=2026, month=3, day=1, hour=20, minute=0))
+    )
+    db.session.commit()
+    admin.timezone = "Asia/Tokyo"  # 20:00 UTC on 1 March is 05:00 on 2 March in Tokyo
+    db.session.commit()
+    login(admin)
+    on_second = client.get("/admin/audit?entity=buildings&since=2026-03-02&until=2026-03-02")
+    assert "Building #" in on_second.get_data(as_text=True)
+    on_first = client.get("/admin/audit?entity=buildings&since=2026-03-01&until=2026-03-01")
+    assert "Building #" not in on_first.get_data(as_text=True)

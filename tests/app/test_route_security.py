@@ -19,6 +19,8 @@ from sqlalchemy import text
 PUBLIC = {
     "core.choose_language": "the language switcher: visitors choose a language too",
     "core.index": "the landing page",
+    "core.accessibility": "the accessibility statement: the law wants it public",
+    "core.privacy": "the privacy notice: people read it before they have an account",
     "auth.login": "the login form",
     "auth_api.create_token": "exchanging credentials for a token",
     "api-docs.openapi_json": "the API description",
