@@ -4,6 +4,8 @@ from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
 
+from app.schema_fields import read_form_number
+
 
 def _convert(field: fields.Field, raw: str):
     value = raw.strip()
@@ -13,10 +15,8 @@ def _convert(field: fields.Field, raw: str):
         except ValueError:
             return value
     if isinstance(field, fields.Float):
-        try:
-            return float(value.replace(",", "."))
-        except ValueError:
-            return value
+        # In the user's language ("12,5" in Dutch); what is no number there carries its message.
+        return read_form_number(value)
     if isinstance(field, fields.Boolean):
         return value.lower() in ("1", "true", "on", "yes")
     return value
