@@ -113,8 +113,11 @@ def main(argv: list[str]) -> int:
     print(f"wrote {len(rows)} of {len(vocabulary)} CPV codes to {OUTPUT_CSV}")
     orphans = sorted(translated_codes() - {code for code, _ in rows})
     if orphans:
-        print(f"{TRANSLATIONS_CSV.name} translates codes no longer in the subset: "
-              + ", ".join(orphans), file=sys.stderr)
+        print(
+            f"{TRANSLATIONS_CSV.name} translates codes no longer in the subset: "
+            + ", ".join(orphans),
+            file=sys.stderr,
+        )
         return 1
     return 0
 

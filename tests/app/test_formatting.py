@@ -37,7 +37,6 @@ def speaking(app):
             refresh()  # Babel keeps a language per application context, which the test shares.
             yield
 
-
     return enter
 
 
@@ -203,9 +202,7 @@ def test_an_unknown_value_is_the_word_unknown_never_zero(speaking, language, wor
     ("language", "shown"),
     [("en", "1234.5"), ("nl", "1234,5"), ("de", "1234,5"), ("ja", "1234.5")],
 )
-def test_a_stored_number_goes_back_into_a_field_as_the_reader_types_it(
-    speaking, language, shown
-):
+def test_a_stored_number_goes_back_into_a_field_as_the_reader_types_it(speaking, language, shown):
     with speaking(language):
         assert input_number(1234.5) == shown
         assert read_number(input_number(1234.5), "nl" if "," in shown else "en") == 1234.5
