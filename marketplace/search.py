@@ -26,6 +26,7 @@ separate words, appears anywhere in one.
 import re
 import unicodedata
 
+from flask import g
 from sqlalchemy import ColumnElement
 from sqlalchemy import Float
 from sqlalchemy import Select
@@ -148,7 +149,14 @@ def reindex_all() -> int:
 
 
 def _library() -> list[tuple[str, list[str], list[str]]]:
-    """(English name folded as indexed, folded terms, their words) of every library material."""
+    """(English name folded as indexed, folded terms, their words) of every library material,
+    read once per request (publishing a listing checks every saved search with it)."""
+    if "mpx_material_terms" not in g:
+        g.mpx_material_terms = _read_library()
+    return g.mpx_material_terms
+
+
+def _read_library() -> list[tuple[str, list[str], list[str]]]:
     entries = []
     for material in db.session.scalars(select(Material).order_by(Material.id)):
         folded = list(dict.fromkeys(fold(term).strip() for term in material.terms()))
