@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 from marshmallow import fields
 
 from app.messages import localize
+from app.schema_fields import read_form_number
 
 
 def _convert(field: fields.Field, raw: str):
@@ -15,10 +16,8 @@ def _convert(field: fields.Field, raw: str):
         except ValueError:
             return value
     if isinstance(field, fields.Float):
-        try:
-            return float(value.replace(",", "."))
-        except ValueError:
-            return value
+        # In the user's language ("12,5" in Dutch); what is no number there carries its message.
+        return read_form_number(value)
     if isinstance(field, fields.Boolean):
         return value.lower() in ("1", "true", "on", "yes")
     return value

@@ -1,12 +1,22 @@
 """Marshmallow fields and bases the library lacks: floats the database can multiply and a
 Float that refuses strings (like Integer(strict=True)), ids that fit an integer column, nested
 inputs loaded whole in a PATCH, timestamps that say they are UTC, input schemas that
-refuse NUL characters, and output schemas that take their fields from the model."""
+refuse NUL characters, output schemas that take their fields from the model, and the one
+reading of a number typed into an HTML form in the user's language (`read_form_number`)."""
 
+import math
 import numbers
+import re
 from collections.abc import Mapping
 from datetime import UTC
+from decimal import Decimal
+from decimal import InvalidOperation
 
+from babel import Locale
+from babel.numbers import NumberFormatError
+from babel.numbers import format_decimal
+from babel.numbers import parse_decimal
+from flask_babel import gettext as _
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
@@ -30,13 +40,95 @@ NUL_FREE = r"^[^\x00]*$"
 NOT_BLANK = r"^[^\x00]*\S[^\x00]*$"
 
 
+class Unparsed(str):
+    """What a person typed into a form's number field that is no number in their language,
+    with the message saying why: the schema's number field refuses it with that message."""
+
+    message: str
+
+    def __new__(cls, text: str, message: str):
+        self = super().__new__(cls, text)
+        self.message = message
+        return self
+
+
+# A number as JSON, Python and an HTML number input write it: a dot for decimals, no grouping.
+_DOT_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# A decimal comma and nothing else ("12,5"), read as such where the comma is not a decimal sign.
+_COMMA_DECIMAL = re.compile(r"[+-]?\d*,\d+")
+# Spaces that group thousands ("1 234,5", with a no-break or thin space too).
+_SPACE_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?!\d))")
+
+
+def read_number(text: str, locale: Locale | str) -> float:
+    """A number typed into a form, read in the user's language; a ValueError with the message
+    for the person when it is no number or can be read two ways.
+
+    The language's own writing comes first, checked strictly by Babel (grouping included):
+    "12,5" and "1.234,5" in Dutch, Danish and German; "1,234.5" in English, Japanese and
+    Chinese. What is not valid there is still read when only one reading is possible: a dot
+    for decimals as the app's own fields, browsers and devices send it ("52.09000", "1.5"),
+    and a decimal comma where the language groups with commas ("12,5" in English). A text
+    valid both ways with different values ("1.234" in Dutch: 1234, or 1.234 as a dot-decimal)
+    is refused with both readings, so no number is ever silently taken for another."""
+    locale = Locale.parse(locale)
+    typed = _SPACE_GROUPS.sub("", text.strip())
+    try:
+        value = parse_decimal(typed, locale=locale, strict=True)
+    except (NumberFormatError, InvalidOperation, ValueError):
+        value = None
+    dotted = Decimal(typed) if _DOT_DECIMAL.fullmatch(typed) else None
+    if value is None:
+        if dotted is not None:
+            value = dotted
+        elif _COMMA_DECIMAL.fullmatch(typed):
+            value = Decimal(typed.replace(",", "."))
+    elif dotted is not None and dotted != value:
+        raise ValueError(
+            _(
+                "Is “%(text)s” %(first)s or %(second)s? Write the number without a thousands "
+                "separator: %(first)s or %(second)s.",
+                text=text.strip(),
+                first=format_decimal(value, format="0.##########", locale=locale),
+                second=format_decimal(dotted, format="0.##########", locale=locale),
+            )
+        )
+    number = float(value) if value is not None and value.is_finite() else math.nan
+    if not math.isfinite(number):
+        raise ValueError(
+            _(
+                "Enter a number, for example %(example)s.",
+                example=format_decimal(Decimal("1234.5"), format="0.0", locale=locale),
+            )
+        )
+    return number
+
+
+def read_form_number(text: str) -> float | Unparsed:
+    """A number typed into an HTML form, in the request's language (see `read_number`); what
+    cannot be read comes back as `Unparsed`, which the schema's number field refuses with the
+    message. The JSON API never comes here: its numbers are JSON numbers (StrictFloat)."""
+    from app.templating import format_locale
+
+    try:
+        return read_number(text, format_locale())
+    except ValueError as exc:
+        return Unparsed(text, str(exc))
+
+
 class Number(fields.Float):
     """A float that is never so close to zero (5e-324) that products of it underflow, which
     PostgreSQL refuses as an error where Python quietly gives 0: below `SMALLEST` it is 0. A
     field that must be above 0 therefore starts at `SMALLEST`, and the document says so
-    (app.openapi). NaN and infinity are refused (marshmallow's default)."""
+    (app.openapi). NaN and infinity are refused (marshmallow's default). A form's number that
+    could not be read (`Unparsed`) is refused with the message that says why."""
 
     SMALLEST = 1e-9
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, Unparsed):
+            raise ValidationError(value.message)
+        return super()._deserialize(value, attr, data, **kwargs)
 
     def _validated(self, value):
         value = super()._validated(value)

@@ -14,11 +14,19 @@ as `normalize` requires.
 Relevance weighs a title match above the materials and manufacturer, and those above the
 description: tsvector weights A/B/C with `ts_rank` on PostgreSQL, `bm25` column weights on
 SQLite. Scores differ between the databases; the order of clear cases does not.
+
+A word of the query that names a material of the library, in any shipped language, also finds
+the listings of that material (`material_phrases`): listings carry their materials' English
+names, and "baksteen", "mursten", "Ziegel", "レンガ" and "砖" all name the common clay brick.
+A word names a material when it is one of the material's names or aliases, begins one of their
+words (as every query word matches as a prefix), or, for Japanese and Chinese, which do not
+separate words, appears anywhere in one.
 """
 
 import re
 import unicodedata
 
+from flask import g
 from sqlalchemy import ColumnElement
 from sqlalchemy import Float
 from sqlalchemy import Select
@@ -32,6 +40,7 @@ from sqlalchemy import text
 
 from app.extensions import db
 from marketplace.models import Listing
+from passports.models import Material
 
 MAX_TERMS = 8
 _fts = table("listing_search", column("rowid"))
@@ -52,6 +61,10 @@ _DOUBLE = (
 )
 _TRANSLATE = str.maketrans(_SINGLE[0], _SINGLE[1]) | {ord(a): b for a, b in _DOUBLE}
 _WORD = re.compile(r"[^\W_]+")
+# Scripts written without spaces between words (CJK, kana, Hangul, half-width kana).
+_UNSPACED = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
+# A shorter Latin word names no material by its beginning alone ("be", "st").
+MIN_MATERIAL_PREFIX = 3
 # SQLite bm25 weights, in the column order of listing_search.
 _BM25 = "bm25(listing_search, 10.0, 1.0, 4.0, 4.0)"
 
@@ -135,20 +148,79 @@ def reindex_all() -> int:
     ).rowcount
 
 
+def _library() -> list[tuple[str, list[str], list[str]]]:
+    """(English name folded as indexed, folded terms, their words) of every library material,
+    read once per request (publishing a listing checks every saved search with it)."""
+    if "mpx_material_terms" not in g:
+        g.mpx_material_terms = _read_library()
+    return g.mpx_material_terms
+
+
+def _read_library() -> list[tuple[str, list[str], list[str]]]:
+    entries = []
+    for material in db.session.scalars(select(Material).order_by(Material.id)):
+        folded = list(dict.fromkeys(fold(term).strip() for term in material.terms()))
+        words = [word for term in folded for word in _WORD.findall(term)]
+        entries.append((" ".join(_WORD.findall(fold(material.name))), folded, words))
+    return entries
+
+
+def _names(word: str, folded_terms: list[str], term_words: list[str]) -> bool:
+    if word in folded_terms:
+        return True
+    if _UNSPACED.search(word):
+        return any(word in term for term in folded_terms)
+    return len(word) >= MIN_MATERIAL_PREFIX and any(w.startswith(word) for w in term_words)
+
+
+def material_phrases(words: list[str]) -> list[list[str]]:
+    """For each folded query word, the English names (folded, as listings index them) of the
+    library materials the word names in any shipped language: "baksteen" → ["common clay
+    brick"]; an empty list for a word that names no material."""
+    if not words:
+        return []
+    library = _library()
+    return [
+        [name for name, folded, term_words in library if name and _names(w, folded, term_words)]
+        for w in words
+    ]
+
+
+def _fts_query(words: list[str], phrases: list[list[str]]) -> str:
+    """The FTS5 query: every word as a prefix, or any material it names as a phrase."""
+    groups = []
+    for word, names in zip(words, phrases, strict=True):
+        options = [f'"{word}"*', *(f'"{name}"' for name in names)]
+        groups.append("(" + " OR ".join(options) + ")")
+    return " AND ".join(groups)
+
+
+def _pg_tsquery(words: list[str], phrases: list[list[str]]):
+    """The PostgreSQL tsquery: every word as a prefix, or any material it names as a phrase."""
+    query = None
+    for word, names in zip(words, phrases, strict=True):
+        option = func.to_tsquery("simple", f"{word}:*")
+        for name in names:
+            option = option.op("||")(func.phraseto_tsquery("simple", name))
+        query = option if query is None else query.op("&&")(option)
+    return query
+
+
 def apply_match(stmt: Select, query: str) -> tuple[Select, ColumnElement[float]]:
     """Restrict a select of listings to those matching the query; also return a relevance
     score (higher is better, 0 without a query)."""
     words = terms(query)
     if not words:
         return stmt, literal(0.0)
+    phrases = material_phrases(words)
     if _dialect() == "postgresql":
-        tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))
+        tsquery = _pg_tsquery(words, phrases)
         return (
             stmt.where(Listing.search_vector.op("@@")(tsquery)),
             func.ts_rank(Listing.search_vector, tsquery),
         )
     condition = text("listing_search MATCH :fts_query").bindparams(
-        fts_query=" ".join(f'"{w}"*' for w in words)
+        fts_query=_fts_query(words, phrases)
     )
     # bm25 is lower for better matches; negated so both databases sort descending.
     hits = (

@@ -17,6 +17,10 @@ its English label. The output is written next to this script as ``cpv_constructi
 (UTF-8, header ``code,label``, sorted by code, ``\\n`` line endings), so the same input always
 gives the same file. The script stops with an error if ``materials.csv`` uses a code that is
 not in the official list.
+
+The labels in the app's other languages are kept by hand in ``cpv_translations.csv`` (its
+header says for which codes and from what source); the script reports a translated code that
+the new subset no longer holds, so that no translation is left pointing at nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MATERIALS_CSV = HERE / "materials.csv"
 OUTPUT_CSV = HERE / "cpv_construction.csv"
+TRANSLATIONS_CSV = HERE / "cpv_translations.csv"
 
 #: Code prefixes kept in the subset, with what each covers in CPV 2008.
 PREFIXES: tuple[tuple[str, str], ...] = (
@@ -89,6 +94,15 @@ def write_subset(rows: list[tuple[str, str]], path: Path = OUTPUT_CSV) -> None:
         writer.writerows(rows)
 
 
+def translated_codes(path: Path = TRANSLATIONS_CSV) -> set[str]:
+    """The codes ``cpv_translations.csv`` carries labels for (empty if it does not exist)."""
+    if not path.exists():
+        return set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = (line for line in fh if not line.startswith("#"))
+        return {row["code"] for row in csv.DictReader(lines)}
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(f"usage: {Path(argv[0]).name} /path/to/cpv_en.json", file=sys.stderr)
@@ -97,6 +111,14 @@ def main(argv: list[str]) -> int:
     rows = select_codes(vocabulary, material_codes())
     write_subset(rows)
     print(f"wrote {len(rows)} of {len(vocabulary)} CPV codes to {OUTPUT_CSV}")
+    orphans = sorted(translated_codes() - {code for code, _ in rows})
+    if orphans:
+        print(
+            f"{TRANSLATIONS_CSV.name} translates codes no longer in the subset: "
+            + ", ".join(orphans),
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -1,10 +1,13 @@
 """Matching material names from files to the library, and remembering the owner's answers.
 
 A name matches a material when, with case, accents, spaces and punctuation folded away, it
-equals the material's name, slug or one of its aliases (which include the names IFC exporters
-use). ArchiCAD appends ids to names ("Stahlbeton 65690"), so a trailing number is tried
-without. An organisation's own mapping ("CONCRETE/FAKTOR" is precast concrete) comes first.
-Names that match nothing get suggestions, the close matches among names and aliases.
+equals the material's name in any shipped language, its slug or one of its aliases (which
+include the words of every shipped language and the names IFC exporters use): "Ziegel",
+"baksteen", "mursten", "レンガ" and "砖" are all the common clay brick. Letters of every script
+count (Japanese and Chinese names too); ø, æ, ß and the like are spelled out as the exchange's
+search spells them. ArchiCAD appends ids to names ("Stahlbeton 65690"), so a trailing number
+is tried without. An organisation's own mapping ("CONCRETE/FAKTOR" is precast concrete) comes
+first. Names that match nothing get suggestions, the close matches among names and aliases.
 """
 
 import difflib
@@ -19,14 +22,35 @@ from app.extensions import db
 from passports.imports.models import MaterialMapping
 from passports.models import Material
 
-# Layers of air are part of a wall's volume but not of its material.
-VOID = re.compile(r"\b(air|luft|lucht|cavity|spouw|hohlraum|luchtspouw|void|vide)\b", re.I)
+# Layers of air are part of a wall's volume but not of its material (Japanese and Chinese
+# words have no word boundaries, so they are looked for anywhere in the name).
+VOID = re.compile(
+    r"\b(air|luft|lucht|cavity|spouw|hohlraum|luchtspouw|void|vide|luftlag|hulrum)\b"
+    r"|空気層|中空層|空気|空气层|空腔|空气",
+    re.I,
+)
+# Letters that NFKD leaves whole, spelled out as marketplace.search.fold spells them.
+_SPELLED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ı": "i", "ħ": "h", "ŧ": "t"}) | {
+    ord("æ"): "ae",
+    ord("œ"): "oe",
+    ord("ß"): "ss",
+    ord("þ"): "th",
+}
+_NOT_A_LETTER = re.compile(r"[\W_]+")
 
 
 def material_key(name: str) -> str:
-    """The folded form names are compared in: 'Masonry - Brick' → 'masonrybrick'."""
-    text = unicodedata.normalize("NFKD", str(name)).casefold()
-    return re.sub(r"[^0-9a-z]", "", "".join(ch for ch in text if not unicodedata.combining(ch)))
+    """The folded form names are compared in: 'Masonry - Brick' → 'masonrybrick', 'Blødstrøgen
+    mursten' → 'blodstrogenmursten', 'レンガ' → 'レンカ' (voicing marks fold like accents)."""
+    text = material_key_words(str(name)).translate(_SPELLED)
+    return _NOT_A_LETTER.sub("", text)
+
+
+def _legacy_key(name: str) -> str:
+    # How keys were folded before names in every language matched (ASCII letters and digits
+    # only): an organisation's mappings saved then are still found under it.
+    text = material_key_words(str(name))
+    return re.sub(r"[^0-9a-z]", "", text)
 
 
 def _loose_keys(name: str) -> list[str]:
@@ -71,8 +95,7 @@ class MaterialMatcher:
         self.index: dict[str, Material] = {}
         self._labels: dict[str, Material] = {}
         for material in sorted(materials, key=lambda m: m.id):
-            names = [material.name, material.slug, *material.aliases.split(";")]
-            for name in names:
+            for name in material.terms():
                 key = material_key(name)
                 if key:
                     self.index.setdefault(key, material)
@@ -100,8 +123,11 @@ class MaterialMatcher:
             return self._cache[name]
         key = material_key(name)
         found = None
+        legacy = _legacy_key(name)
         if key in self.mappings:
             found = self.materials[self.mappings[key]]
+        elif legacy and legacy in self.mappings:
+            found = self.materials[self.mappings[legacy]]
         else:
             found = self.index.get(key)
             for loose in _loose_keys(name):
@@ -126,7 +152,7 @@ class MaterialMatcher:
         ("Leichtbeton" and "beton"), so compound and translated names still find a candidate.
         """
         text = re.sub(r"[\s_#-]*\d{3,}\s*$", "", material_key_words(str(name)).strip())
-        words = {w for w in re.split(r"[^0-9a-z]+", text) if len(w) >= 4}
+        words = {w for w in _NOT_A_LETTER.split(text) if _long_enough(w)}
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(text)
         scores: dict[int, float] = {}
@@ -134,7 +160,7 @@ class MaterialMatcher:
             matcher.set_seq1(label)
             score = matcher.ratio()
             label_words = {
-                w for w in re.split(r"[^0-9a-z]+", material_key_words(label)) if len(w) >= 4
+                w for w in _NOT_A_LETTER.split(material_key_words(label)) if _long_enough(w)
             }
             if any(a in b or b in a for a in words for b in label_words):
                 score += 0.3
@@ -149,6 +175,11 @@ class MaterialMatcher:
         for entry in entries:
             entry.suggestions = self.suggest(entry.name)
         return entries
+
+
+def _long_enough(word: str) -> bool:
+    # Four letters make a word worth comparing; two Chinese or Japanese characters do.
+    return len(word) >= (2 if any(ord(ch) > 0x2E80 for ch in word) else 4)
 
 
 def material_key_words(text: str) -> str:

@@ -1,5 +1,9 @@
-"""The material library."""
+"""The material library: each material with its name in every shipped language and the
+words people use for it (aliases), by which imports and the exchange's search find it."""
 
+from flask import has_request_context
+from flask_babel import get_locale
+from sqlalchemy import JSON
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Float
 from sqlalchemy import Integer
@@ -37,3 +41,18 @@ class Material(TimestampMixin, db.Model):
     reprocessing_kgco2e_per_kg: Mapped[float] = mapped_column(Float, default=0.0)
     reprocessing_source: Mapped[str] = mapped_column(Text, default="")
     aliases: Mapped[str] = mapped_column(Text, default="")
+    # The name in each shipped language but English ({"nl": "Baksteen", "ja": "レンガ"});
+    # `name` is the English one, and the one the API and stored texts use.
+    names: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    @property
+    def local_name(self) -> str:
+        """The name in the page's language where the library has it, else the English name."""
+        locale = str(get_locale() or "en") if has_request_context() else "en"
+        return (self.names or {}).get(locale) or self.name
+
+    def terms(self) -> list[str]:
+        """Every word the material is known by: its names in every language, its slug and its
+        aliases (imports and the exchange's search match these)."""
+        names = [self.name, *(self.names or {}).values(), self.slug]
+        return [*names, *(a for a in (self.aliases or "").split(";") if a.strip())]

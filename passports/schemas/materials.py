@@ -30,6 +30,15 @@ class MaterialSchema(ModelSchema):
     carbon_a1a3 = fields.Float(metadata={"description": "kgCO2e/kg, A1-A3"})
     cpv_label = fields.Function(lambda m: cpv_label(m.cpv_code))
     aliases = fields.Function(lambda m: [a for a in m.aliases.split(";") if a])
+    names = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "The name in each shipped language but English (nl, da, de, ja, "
+            "zh_Hans); `name` is the English one. Imports and the exchange's search match "
+            "these and the aliases."
+        },
+    )
 
 
 class MaterialCreateSchema(InputSchema):

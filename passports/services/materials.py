@@ -10,6 +10,7 @@ from app.extensions import db
 from passports.models import Material
 
 MATERIALS_CSV = Path(__file__).resolve().parents[1] / "data" / "materials.csv"
+NAMES_CSV = MATERIALS_CSV.with_name("material_names.csv")
 
 
 def create_material(data: dict) -> Material:
@@ -43,12 +44,44 @@ def _apply_material(material: Material, data: dict) -> None:
         setattr(material, key, value)
 
 
-def load_material_library(path: Path = MATERIALS_CSV) -> tuple[int, int]:
-    """Insert or refresh the curated library from its CSV; returns (added, updated)."""
+def read_material_names(path: Path = NAMES_CSV) -> dict[str, tuple[dict, list[str]]]:
+    """The library's names and words in the other shipped languages, by slug: ({locale: name},
+    [names and aliases of every language]). Lines starting with # document the file."""
+    found: dict[str, tuple[dict, list[str]]] = {}
+    if not path.exists():
+        return found
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = (line for line in fh if not line.startswith("#"))
+        for row in csv.DictReader(lines):
+            names, words = found.setdefault(row["slug"], ({}, []))
+            names[row["locale"]] = row["name"].strip()
+            words.append(row["name"])
+            words.extend(row["aliases"].split(";"))
+    return found
+
+
+def _merged_aliases(*groups) -> str:
+    """Aliases as stored: lower case, each once, in the order given, joined by ";"."""
+    seen: dict[str, None] = {}
+    for group in groups:
+        for alias in group:
+            alias = alias.strip().lower()
+            if alias:
+                seen.setdefault(alias, None)
+    return ";".join(seen)
+
+
+def load_material_library(
+    path: Path = MATERIALS_CSV, names_path: Path = NAMES_CSV
+) -> tuple[int, int]:
+    """Insert or refresh the curated library from its CSV, with each material's names and
+    words in the other shipped languages (material_names.csv); returns (added, updated)."""
     existing = {m.slug: m for m in db.session.scalars(select(Material))}
+    translated = read_material_names(names_path)
     added = updated = 0
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
+            names, words = translated.get(row["slug"], ({}, []))
             values = {
                 "name": row["name"],
                 "family": row["family"],
@@ -61,7 +94,8 @@ def load_material_library(path: Path = MATERIALS_CSV) -> tuple[int, int]:
                 else None,
                 "reprocessing_kgco2e_per_kg": float(row["reprocessing_kgco2e_per_kg"] or 0),
                 "reprocessing_source": row["reprocessing_source"],
-                "aliases": row["aliases"].lower(),
+                "aliases": _merged_aliases(row["aliases"].split(";"), words),
+                "names": names,
             }
             material = existing.get(row["slug"])
             if material is None:

@@ -312,7 +312,7 @@ SHOWN = {
     ),
     "MaterialSchema": (
         "aliases carbon_a1a3 carbon_source cpv_code cpv_label density_kg_m3 family id name "
-        "reference_service_life_years reprocessing_kgco2e_per_kg reprocessing_source slug"
+        "names reference_service_life_years reprocessing_kgco2e_per_kg reprocessing_source slug"
     ),
     "MaterialShareOutSchema": ("family fraction mass_kg material_id name"),
     "MovedComponentSchema": ("component_id quantity tag"),
