@@ -15,11 +15,11 @@ from marshmallow import ValidationError
 from app.extensions import db
 from app.forms import form_data
 from app.forms import load_form
-from app.i18n import word
 from app.redirects import safe_next
 from passports import services
 from passports.permissions import component_for
 from passports.schemas import ClearanceSchema
+from passports.services.events import HAZARDS_IN_TEXT
 from passports.views import bp
 from passports.views.components import detail_context
 
@@ -44,6 +44,7 @@ def hazard_clear(component_id: int, hazard_id: int):
             **detail_context(component),
             clearance={"hazard_id": hazard_id, "errors": exc.messages, "values": request.form},
         ), 422
-    flash(_("Clearance recorded for %(substance)s.", substance=word(hazard.kind)), "success")
+    substance = HAZARDS_IN_TEXT.get(hazard.kind, hazard.kind)
+    flash(_("Clearance recorded for %(substance)s.", substance=substance), "success")
     default = url_for("passports.component_detail", component_id=component.id) + "#hazards"
     return redirect(safe_next(request.form.get("next"), default), 303)
