@@ -1,6 +1,8 @@
 """GS1 identifiers: GTIN check digits (GS1 General Specifications, section 7.9) and the one
 stored form of a GTIN."""
 
+from flask_babel import gettext as _
+
 from passports.tags import format_tag
 
 
@@ -31,12 +33,17 @@ def normalize_gtin(value: str | None) -> str | None:
 
 
 # A second component with a GTIN and serial that are taken: the tag only when the user may see it.
-GTIN_SERIAL_TAKEN = "GTIN {gtin} with serial {serial} is already registered to component {tag}."
-GTIN_SERIAL_TAKEN_ELSEWHERE = "GTIN {gtin} with serial {serial} is already registered."
 
 
 def gtin_serial_taken_message(gtin: str, serial: str, tag: str | None = None) -> str:
     """Why a GTIN and serial number cannot be registered again (the tag only if it may be seen)."""
     if tag is None:
-        return GTIN_SERIAL_TAKEN_ELSEWHERE.format(gtin=gtin, serial=serial)
-    return GTIN_SERIAL_TAKEN.format(gtin=gtin, serial=serial, tag=format_tag(tag))
+        return _(
+            "GTIN %(gtin)s with serial %(serial)s is already registered.", gtin=gtin, serial=serial
+        )
+    return _(
+        "GTIN %(gtin)s with serial %(serial)s is already registered to component %(tag)s.",
+        gtin=gtin,
+        serial=serial,
+        tag=format_tag(tag),
+    )

@@ -1,5 +1,8 @@
 """The component lifecycle: which status may follow which."""
 
+from flask_babel import gettext as _
+
+from app.i18n import word
 from passports.hazards import uncleared_hazards
 from passports.models import COMPONENT_STATUSES
 from passports.models import STATUS_CHAIN
@@ -19,13 +22,24 @@ def allowed_next(status: str) -> tuple[str, ...]:
 def transition_error(current: str, target: str) -> str | None:
     """Why `current` may not move to `target`, or None when it may."""
     if target not in COMPONENT_STATUSES:
-        return f"Unknown status {target!r}."
+        return _("Unknown status %(status)s.", status=repr(target))
     if target == current:
         return None
     if target in allowed_next(current):
         return None
-    allowed = ", ".join(allowed_next(current)) or "none (final state)"
-    return f"Cannot move from {current} to {target}. Allowed next: {allowed}."
+    following = allowed_next(current)
+    if not following:
+        return _(
+            "Cannot move from “%(current)s” to “%(target)s”: “%(current)s” is a final state.",
+            current=word(current),
+            target=word(target),
+        )
+    return _(
+        "Cannot move from “%(current)s” to “%(target)s”. Allowed next: %(allowed)s.",
+        current=word(current),
+        target=word(target),
+        allowed=", ".join(word(s) for s in following),
+    )
 
 
 # What each on-site event does: the statuses it may be recorded in, and the status it leads to

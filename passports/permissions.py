@@ -6,18 +6,22 @@
 - buyer: no private passport data of others; reads (never writes) their own organisation's
   buildings, where collected materials arrive.
 Reading what one may not see answers 404 (existence is private); writing what one may read
-but not change answers 403.
+but not change answers 403. The 404 says that the building exists but is another
+organisation's only to a user who may know it exists anyway (`may_know_building`).
 """
 
 from datetime import date
 
-from flask import abort
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement
 from sqlalchemy import exists
 from sqlalchemy import false
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
+from werkzeug.exceptions import NotFound
 
 from app.errors import Forbidden
 from app.extensions import db
@@ -85,13 +89,114 @@ def can_create_building(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.role in ("owner", "admin")
 
 
+# Other packages that make a building known beyond its owners (the exchange, which names the
+# origin building of a published lot) register a check here: check(user, building) -> bool.
+_KNOWN_BY = "passports.building_known_by"
+# Components in these statuses are on the exchange, where their building is named.
+_ON_THE_EXCHANGE = ("listed", "reserved")
+
+
+def on_building_known(app, check) -> None:
+    """Register `check(user, building) -> bool`: True when the package shows this building to
+    the user (so a refusal may say that it exists)."""
+    app.extensions.setdefault(_KNOWN_BY, []).append(check)
+
+
+def may_know_building(user, building: Building) -> bool:
+    """True when the user may know that this building exists though they cannot open it: it
+    is their own organisation's, their organisation once had access to it, its components are
+    offered on the exchange, or another package shows it to them."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == "admin" or building.organisation_id == user.organisation_id:
+        return True
+    if any(g.organisation_id == user.organisation_id for g in building.grants):
+        return True
+    offered = db.session.scalar(
+        select(Component.id)
+        .where(
+            Component.building_id == building.id,
+            Component.archived_at.is_(None),
+            Component.status.in_(_ON_THE_EXCHANGE),
+        )
+        .limit(1)
+    )
+    if offered is not None:
+        return True
+    return any(check(user, building) for check in current_app.extensions.get(_KNOWN_BY, ()))
+
+
+class BuildingNotFound(NotFound):
+    """404 for a building (or a component of one) the user may not open. `building` is set
+    only when the user may know that it exists (see `may_know_building`); otherwise the answer
+    reads as for any missing building, so it discloses nothing."""
+
+    def __init__(
+        self,
+        building: Building | None = None,
+        *,
+        own: bool = False,
+        access_ended=None,
+        component: bool = False,
+    ):
+        self.building = building
+        self.own = own
+        self.access_ended = access_ended
+        self.component = component
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        """Why the page cannot be shown, in the reader's language."""
+        if self.building is None:
+            if self.component:
+                return _(
+                    "There is no component at this address that you can open. The link may "
+                    "be mistyped, or the component may have been removed."
+                )
+            return _(
+                "There is no building at this address that you can open. The link may be "
+                "mistyped, or the building may have been removed."
+            )
+        if self.own:
+            return _(
+                "This building belongs to your organisation, but your role does not open its "
+                "passport: contractors read a passport through an access grant."
+            )
+        if self.access_ended:
+            return _(
+                "This building belongs to another organisation. Your organisation's access "
+                "to its passport ended on %(date)s; ask its owner to grant it again.",
+                date=format_date(self.access_ended),
+            )
+        return _(
+            "This building belongs to another organisation: its passport is open to its "
+            "owners and to the organisations they grant access."
+        )
+
+
+def _not_found(user, building: Building | None, *, component: bool = False) -> BuildingNotFound:
+    if building is None or not may_know_building(user, building):
+        return BuildingNotFound(component=component)
+    if building.organisation_id == user.organisation_id:
+        return BuildingNotFound(building, own=True, component=component)
+    today = date.today()
+    ended = [
+        g.revoked_at.date() if g.revoked_at else g.expires_on
+        for g in building.grants
+        if g.organisation_id == user.organisation_id and not g.is_active_on(today)
+    ]
+    return BuildingNotFound(
+        building, access_ended=max((d for d in ended if d), default=None), component=component
+    )
+
+
 def building_for(user, building_id: int, *, write: bool = False) -> Building:
     """Load a building the user may read (404 otherwise), and may write when asked (403)."""
     building = db.session.get(Building, building_id)
     if building is None or not can_read_building(user, building):
-        abort(404)
+        raise _not_found(user, building)
     if write and not can_write_building(user, building):
-        raise Forbidden("You may read this building but not change it.")
+        raise Forbidden(_("You may read this building but not change it."))
     return building
 
 
@@ -99,7 +204,10 @@ def component_for(user, component_id: int, *, write: bool = False) -> Component:
     """Load a component through its building's permissions."""
     component = db.session.get(Component, component_id)
     if component is None:
-        abort(404)
+        raise _not_found(user, None, component=True)
+    building = component.building
+    if not can_read_building(user, building):
+        raise _not_found(user, building, component=True)
     building_for(user, component.building_id, write=write)
     return component
 

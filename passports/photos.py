@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from PIL import Image
 from PIL import ImageOps
@@ -28,7 +29,14 @@ FORMATS = {
     "WEBP": ("image/webp", "webp"),
 }
 MAX_SIDE = 2560
-TOO_MANY_PIXELS = "This photo has more than {mp} megapixels. Take it again at a lower resolution."
+
+
+def too_many_pixels(megapixels: int) -> str:
+    """Why a photo is refused for its size in pixels, in the reader's language."""
+    return _(
+        "This photo has more than %(megapixels)s megapixels. Take it again at a lower resolution.",
+        megapixels=megapixels,
+    )
 
 
 @dataclass(frozen=True)
@@ -53,10 +61,15 @@ def prepare_photo(raw: bytes, index: int = 0) -> PreparedPhoto:
     limit = current_app.config["MAX_PHOTO_BYTES"]
     if len(raw) > limit:
         raise ServiceError(
-            f"Photo {index + 1} is larger than {limit // (1024 * 1024)} MB.", code=413
+            _(
+                "Photo %(number)d is larger than %(size)d MB.",
+                number=index + 1,
+                size=limit // (1024 * 1024),
+            ),
+            code=413,
         )
     if not raw:
-        raise ValidationError({"photos": {index: ["The file is empty."]}})
+        raise ValidationError({"photos": {index: [_("The file is empty.")]}})
     budget = pixel_budget()
     try:
         with warnings.catch_warnings():
@@ -69,9 +82,7 @@ def prepare_photo(raw: bytes, index: int = 0) -> PreparedPhoto:
                 image.load()
                 image = ImageOps.exif_transpose(image)
     except TooManyPixels as exc:
-        raise ValidationError(
-            {"photos": {index: [TOO_MANY_PIXELS.format(mp=exc.megapixels)]}}
-        ) from exc
+        raise ValidationError({"photos": {index: [too_many_pixels(exc.megapixels)]}}) from exc
     except (
         UnidentifiedImageError,
         OSError,
@@ -80,9 +91,9 @@ def prepare_photo(raw: bytes, index: int = 0) -> PreparedPhoto:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
-        raise ValidationError({"photos": {index: ["Not a readable image."]}}) from exc
+        raise ValidationError({"photos": {index: [_("Not a readable image.")]}}) from exc
     if kind not in FORMATS:
-        raise ValidationError({"photos": {index: ["Use a JPEG, PNG or WebP image."]}})
+        raise ValidationError({"photos": {index: [_("Use a JPEG, PNG or WebP image.")]}})
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if kind == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")

@@ -3,6 +3,8 @@ validate, keep photos off the disk until the row exists, commit once, honour Ide
 
 from flask import current_app
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -37,31 +39,41 @@ def _read_payload() -> tuple[dict, list[bytes]]:
         }
         unknown = set(request.form) - set(schema.fields) - {"csrf_token"}
         if unknown:
-            raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+            raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
         # Read at most one byte past the limit: enough to refuse, never the whole upload.
         limit = current_app.config["MAX_PHOTO_BYTES"] + 1
         files = [f.stream.read(limit) for f in request.files.getlist("photos") if f.filename]
         return fields, files
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ValidationError({"_schema": ["Send a JSON object or a multipart form."]})
+        raise ValidationError({"_schema": [_("Send a JSON object or a multipart form.")]})
     return body, []
 
 
 def record_from_request(component: Component, user) -> tuple[ComponentEvent, bool]:
     """Record the event in this request; returns (event, replayed)."""
     if not can_record_events(user, component.building):
-        raise Forbidden("You may read this passport but not record events on it.")
+        raise Forbidden(_("You may read this passport but not record events on it."))
     key = (request.headers.get("Idempotency-Key") or "").strip() or None
     if key is not None and len(key) > MAX_KEY_LENGTH:
-        raise ValidationError({"Idempotency-Key": [f"At most {MAX_KEY_LENGTH} characters."]})
+        raise ValidationError(
+            {"Idempotency-Key": [_("At most %(num)d characters.", num=MAX_KEY_LENGTH)]}
+        )
     if key is not None and has_nul(key):
         raise ValidationError({"Idempotency-Key": [NUL_MESSAGE]})
     raw, files = _read_payload()
     data = EventCreateSchema().load(raw)
     if len(files) > current_app.config["MAX_PHOTOS_PER_EVENT"]:
         raise ValidationError(
-            {"photos": [f"At most {current_app.config['MAX_PHOTOS_PER_EVENT']} photos per event."]}
+            {
+                "photos": [
+                    ngettext(
+                        "At most %(num)d photo per event.",
+                        "At most %(num)d photos per event.",
+                        current_app.config["MAX_PHOTOS_PER_EVENT"],
+                    )
+                ]
+            }
         )
     photos = [prepare_photo(blob, i) for i, blob in enumerate(files)]
     fingerprint = services.request_fingerprint({**data, "component": component.id}, photos)

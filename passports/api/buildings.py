@@ -1,5 +1,6 @@
 """Buildings, their passport overview and the contractor organisations granted access."""
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import abort
 
@@ -36,7 +37,7 @@ def list_buildings(args):
 def create_building(data):
     """Register a building for the caller's organisation."""
     if not can_create_building(current_user):
-        abort(403, message="Only owners and admins register buildings.")
+        abort(403, message=_("Only owners and admins register buildings."))
     building = services.register_building(current_user, data)
     db.session.commit()
     return building
@@ -108,6 +109,6 @@ def revoke_grant(building_id, grant_id):
     building = building_for(current_user, building_id, write=True)
     grant = db.session.get(BuildingAccess, grant_id)
     if grant is None or grant.building_id != building.id:
-        abort(404, message="No such grant.")
+        abort(404, message=_("No such grant."))
     services.revoke_access(grant)
     db.session.commit()

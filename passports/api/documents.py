@@ -5,6 +5,7 @@ import json
 
 from flask import Response
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
@@ -81,7 +82,9 @@ def import_passport_document():
     """Recreate a building from a passport document, for the caller's organisation."""
     document = request.get_json(silent=True)
     if document is None:
-        abort(400, message="Send the passport document as JSON (Content-Type: application/json).")
+        abort(
+            400, message=_("Send the passport document as JSON (Content-Type: application/json).")
+        )
     result = import_passport(current_user, document)
     db.session.commit()
     return {

@@ -1,5 +1,6 @@
 """The chain of custody: a component's events, recording one, and hazard clearances."""
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
@@ -88,7 +89,7 @@ def clear_hazard(data, component_id, hazard_id):
     component = component_for(current_user, component_id, write=True)
     hazard = next((h for h in component.hazards if h.id == hazard_id), None)
     if hazard is None:
-        abort(404, message="No such hazard on this component.")
+        abort(404, message=_("No such hazard on this component."))
     services.clear_hazard(hazard, current_user, data["note"])
     db.session.commit()
     return hazard

@@ -1,5 +1,7 @@
 """Schemas for buildings, their overview and access grants."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
@@ -46,7 +48,7 @@ class BuildingCreateSchema(InputSchema):
     city = _text(120)
     country = fields.String(
         validate=validate.Regexp(
-            r"^([A-Z]{2})?$", error="Use the two-letter ISO 3166 code, e.g. NL or DK."
+            r"^([A-Z]{2})?$", error=_l("Use the two-letter ISO 3166 code, e.g. NL or DK.")
         )
     )
     latitude = StrictFloat(allow_none=True, validate=validate.Range(min=-90, max=90))
@@ -93,11 +95,11 @@ class BuildingCreateSchema(InputSchema):
     }
 
     @validates_schema
-    def _coordinates_together(self, data, partial=None, **_):
+    def _coordinates_together(self, data, partial=None, **_kwargs):
         if not partial and (data.get("latitude") is None) != (data.get("longitude") is None):
-            raise ValidationError("Give latitude and longitude together.", "latitude")
+            raise ValidationError(_("Give latitude and longitude together."), "latitude")
         if not partial and data.get("status") in PLANNED_STATUSES and not data.get("planned_date"):
-            raise ValidationError(PLANNED_DATE_NEEDED, "planned_date")
+            raise ValidationError(str(PLANNED_DATE_NEEDED), "planned_date")
 
 
 class BuildingQueryArgs(PageArgs):

@@ -1,5 +1,8 @@
 """Schemas for components and their materials and hazards."""
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
@@ -36,7 +39,7 @@ from passports.schemas.common import _text
 from passports.schemas.common import _year
 from passports.tags import format_tag
 
-GTIN_ERROR = "Not a valid GTIN (8, 12, 13 or 14 digits with check digit)."
+GTIN_ERROR = _l("Not a valid GTIN (8, 12, 13 or 14 digits with check digit).")
 
 
 class MaterialShareSchema(InputSchema):
@@ -76,7 +79,7 @@ class ClearanceSchema(InputSchema):
         required=True,
         validate=[
             validate.Length(min=3, max=2000),
-            validate.Regexp(NOT_BLANK, error="Say what was done, not only spaces."),
+            validate.Regexp(NOT_BLANK, error=_l("Say what was done, not only spaces.")),
         ],
     )
 
@@ -168,18 +171,20 @@ class ComponentCreateSchema(InputSchema):
     serial_number = fields.String(
         allow_none=True,
         validate=validate.Regexp(
-            r"^[!-~]{1,20}$", error="Up to 20 printable characters (GS1 AI 21)."
+            r"^[!-~]{1,20}$", error=_l("Up to 20 printable characters (GS1 AI 21).")
         ),
     )
     ifc_guid = fields.String(
         allow_none=True,
         validate=validate.Regexp(
-            r"^[0-9A-Za-z_$]{22}$", error="An IFC GlobalId has 22 characters."
+            r"^[0-9A-Za-z_$]{22}$", error=_l("An IFC GlobalId has 22 characters.")
         ),
     )
     ifc_class = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^Ifc[A-Za-z0-9]{1,61}$", error="An IFC class, e.g. IfcWall."),
+        validate=validate.Regexp(
+            r"^Ifc[A-Za-z0-9]{1,61}$", error=_l("An IFC class, e.g. IfcWall.")
+        ),
     )
     external_id = fields.String(
         allow_none=True,
@@ -225,34 +230,38 @@ class ComponentCreateSchema(InputSchema):
     )
 
     @validates("gtin")
-    def _gtin(self, value, **_):
+    def _gtin(self, value, **_kwargs):
         if value is not None and not is_valid_gtin(value):
-            raise ValidationError(GTIN_ERROR)
+            raise ValidationError(str(GTIN_ERROR))
 
     @validates_schema
-    def _shares(self, data, **_):
+    def _shares(self, data, **_kwargs):
         materials = data.get("materials")
         if materials:
             total = sum(m["fraction"] for m in materials)
             if abs(total - 1.0) > FRACTION_TOLERANCE:
                 raise ValidationError(
-                    f"Material fractions must sum to 1 (they sum to {total:.6g}).", "materials"
+                    _(
+                        "Material fractions must sum to 1 (they sum to %(total)s).",
+                        total=format_decimal(round(total, 6)),
+                    ),
+                    "materials",
                 )
             ids = [m["material_id"] for m in materials]
             if len(set(ids)) != len(ids):
-                raise ValidationError("Each material may appear once.", "materials")
+                raise ValidationError(_("Each material may appear once."), "materials")
         end_of_life = (data.get("eol_reuse_fraction") or 0) + (
             data.get("eol_recycle_fraction") or 0
         )
         if end_of_life > 1 + FRACTION_TOLERANCE:
             raise ValidationError(
-                "End-of-life reuse and recycling fractions together cannot exceed 1.",
+                _("End-of-life reuse and recycling fractions together cannot exceed 1."),
                 "eol_recycle_fraction",
             )
         feedstock = data.get("recycled_content", 0) + data.get("reused_content", 0)
         if feedstock > 1 + FRACTION_TOLERANCE:
             raise ValidationError(
-                "Recycled and reused content together cannot exceed 1.", "reused_content"
+                _("Recycled and reused content together cannot exceed 1."), "reused_content"
             )
 
 

@@ -5,6 +5,8 @@ from datetime import datetime
 from datetime import timedelta
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import ValidationError
 from marshmallow import fields
@@ -29,6 +31,13 @@ REQUIRED_BY_KIND = {
     "stored": ("location",),
     "transported": ("from_location", "to_location", "distance_km"),
     "disposed": ("disposal_route",),
+}
+# The message for a field a kind needs, one sentence per kind.
+REQUIRED_MESSAGES = {
+    "inspected": _l("Required for an inspected event."),
+    "stored": _l("Required for a stored event."),
+    "transported": _l("Required for a transported event."),
+    "disposed": _l("Required for a disposed event."),
 }
 CLOCK_SKEW = timedelta(minutes=10)
 # How the document types a value that is there (not null, not blank) for REQUIRED_BY_KIND.
@@ -94,14 +103,14 @@ class EventCreateSchema(InputSchema):
     json_schema_rules = _kind_rules()
 
     @validates("occurred_at")
-    def _not_in_future(self, value, **_):
+    def _not_in_future(self, value, **_kwargs):
         if value > datetime.now(UTC).replace(tzinfo=None) + CLOCK_SKEW:
-            raise ValidationError("Cannot be in the future.")
+            raise ValidationError(_("Cannot be in the future."))
 
     @validates_schema
-    def _required_by_kind(self, data, **_):
+    def _required_by_kind(self, data, **_kwargs):
         missing = {
-            name: [f"Required for a {data['kind']} event."]
+            name: [str(REQUIRED_MESSAGES[data["kind"]])]
             for name in REQUIRED_BY_KIND.get(data.get("kind"), ())
             if data.get(name) is None or str(data[name]).strip() == ""
         }

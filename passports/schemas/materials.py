@@ -1,5 +1,7 @@
 """Schemas for the material library."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
@@ -49,7 +51,7 @@ class MaterialCreateSchema(InputSchema):
         validate=[
             validate.Length(max=80),
             validate.Regexp(
-                r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase letters, digits and hyphens."
+                r"^[a-z0-9]+(-[a-z0-9]+)*$", error=_l("Use lowercase letters, digits and hyphens.")
             ),
         ],
     )
@@ -71,9 +73,9 @@ class MaterialCreateSchema(InputSchema):
     aliases = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
 
     @validates("cpv_code")
-    def _cpv(self, value: str, **_):
+    def _cpv(self, value: str, **_kwargs):
         if not is_valid_cpv(value):
-            raise ValidationError("Not a CPV code for construction products or works.")
+            raise ValidationError(_("Not a CPV code for construction products or works."))
 
 
 class MaterialQueryArgs(PageArgs):

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -21,10 +23,10 @@ def register_building(user, data: dict) -> Building:
     data = dict(data)
     org_id = data.pop("organisation_id", None)
     if org_id is not None and user.role != "admin" and org_id != user.organisation_id:
-        raise Forbidden("You can only register buildings for your own organisation.")
+        raise Forbidden(_("You can only register buildings for your own organisation."))
     org_id = org_id or user.organisation_id
     if db.session.get(Organisation, org_id) is None:
-        raise UnknownReference({"organisation_id": ["Unknown organisation."]})
+        raise UnknownReference({"organisation_id": [_("Unknown organisation.")]})
     building = Building(organisation_id=org_id)
     _apply_building(building, data)
     db.session.add(building)
@@ -36,14 +38,14 @@ def update_building(building: Building, data: dict) -> Building:
     """Edit a building's fields."""
     data = dict(data)
     if "organisation_id" in data:
-        raise ValidationError({"organisation_id": ["Ownership cannot be changed here."]})
+        raise ValidationError({"organisation_id": [_("Ownership cannot be changed here.")]})
     _apply_building(building, data)
     db.session.flush()
     return building
 
 
 PLANNED_STATUSES = ("renovation_planned", "demolition_planned")
-PLANNED_DATE_NEEDED = "A planned status needs a planned date."
+PLANNED_DATE_NEEDED = _l("A planned status needs a planned date.")
 
 
 def _apply_building(building: Building, data: dict) -> None:
@@ -51,10 +53,10 @@ def _apply_building(building: Building, data: dict) -> None:
         setattr(building, key, value)
     if (building.latitude is None) != (building.longitude is None):
         # The request alone was checked by the schema: an edit meets a stored coordinate.
-        raise ConflictingInput({"latitude": ["Give latitude and longitude together."]})
+        raise ConflictingInput({"latitude": [_("Give latitude and longitude together.")]})
     if building.status in PLANNED_STATUSES and not building.planned_date:
         # The request alone was checked by the schema: an edit meets the stored status/date.
-        raise ConflictingInput({"planned_date": [PLANNED_DATE_NEEDED]})
+        raise ConflictingInput({"planned_date": [str(PLANNED_DATE_NEEDED)]})
 
 
 def archive_building(building: Building) -> Building:
@@ -75,11 +77,11 @@ def grant_access(
     """Let another organisation (a contractor, usually) read this building's passport."""
     org = db.session.get(Organisation, organisation_id)
     if org is None:
-        raise UnknownReference({"organisation_id": ["Unknown organisation."]})
+        raise UnknownReference({"organisation_id": [_("Unknown organisation.")]})
     if org.id == building.organisation_id:
-        raise ConflictingInput({"organisation_id": ["The owner already has access."]})
+        raise ConflictingInput({"organisation_id": [_("The owner already has access.")]})
     if expires_on is not None and expires_on < date.today():
-        raise ValidationError({"expires_on": ["The expiry date is in the past."]})
+        raise ValidationError({"expires_on": [_("The expiry date is in the past.")]})
     grant = db.session.scalar(
         select(BuildingAccess).where(
             BuildingAccess.building_id == building.id, BuildingAccess.organisation_id == org.id

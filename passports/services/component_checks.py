@@ -2,6 +2,8 @@
 1, an external id unique in its building, a GTIN and serial registered once (checked before the
 flush, and held by the unique constraint at it), and tags no component has had."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy import true
 from sqlalchemy.exc import IntegrityError
@@ -29,11 +31,11 @@ def check_feedstock(component: Component) -> None:
     # The request alone was checked by the schema; here an edit meets the stored values.
     if (component.recycled_content or 0) + (component.reused_content or 0) > 1 + 1e-6:
         raise ConflictingInput(
-            {"reused_content": ["Recycled and reused content together cannot exceed 1."]}
+            {"reused_content": [_("Recycled and reused content together cannot exceed 1.")]}
         )
     if (component.eol_reuse_fraction or 0) + (component.eol_recycle_fraction or 0) > 1 + 1e-6:
         raise ConflictingInput(
-            {"eol_recycle_fraction": ["End-of-life reuse and recycling cannot exceed 1."]}
+            {"eol_recycle_fraction": [_("End-of-life reuse and recycling cannot exceed 1.")]}
         )
 
 
@@ -48,7 +50,7 @@ def check_external_id(component: Component) -> None:
     )
     if db.session.scalar(taken) is not None:
         raise ConflictingInput(
-            {"external_id": ["Another component of this building has this external id."]}
+            {"external_id": [_("Another component of this building has this external id.")]}
         )
 
 
@@ -86,7 +88,7 @@ def taken_gtin_serials(
     return taken
 
 
-GTIN_SERIAL_RACE = (
+GTIN_SERIAL_RACE = _l(
     "This GTIN and serial number were registered by another request a moment ago; "
     "nothing was saved."
 )
@@ -114,7 +116,7 @@ def flush_components(building: Building) -> None:
     except IntegrityError as exc:
         if "gtin" not in str(exc.orig).lower():
             raise
-        message = GTIN_SERIAL_RACE
+        message = str(GTIN_SERIAL_RACE)
         raise Conflict(message, errors={"serial_number": [message]}) from exc
 
 

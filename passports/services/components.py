@@ -1,6 +1,7 @@
 """Writes to components: registration, edits, lifecycle and archive (the checks they pass, and
 tags, are in component_checks)."""
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -33,7 +34,7 @@ def _materials_by_id(shares: list[dict]) -> dict[int, Material]:
     ids = [s["material_id"] for s in shares]
     found = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(ids)))}
     errors = {
-        i: {"material_id": [f"Unknown material {s['material_id']}."]}
+        i: {"material_id": [_("Unknown material %(id)s.", id=s["material_id"])]}
         for i, s in enumerate(shares)
         if s["material_id"] not in found
     }
@@ -80,7 +81,7 @@ def build_component(
     `materials` maps material ids to rows already loaded, so bulk imports look them up once.
     """
     if building.archived_at is not None:
-        raise ConflictingInput({"building": ["The building is archived."]})
+        raise ConflictingInput({"building": [_("The building is archived.")]})
     data = as_stored(data)
     component = Component(
         building=building,
@@ -118,7 +119,7 @@ def component_values(
     objects, so a bulk import can insert thousands of rows at once.
     """
     if building.archived_at is not None:
-        raise ConflictingInput({"building": ["The building is archived."]})
+        raise ConflictingInput({"building": [_("The building is archived.")]})
     data = as_stored(data)
     values = _Values(
         building_id=building.id,
@@ -225,9 +226,9 @@ def archive_component(component: Component) -> Component:
 def clear_hazard(hazard: ComponentHazard, user, note: str) -> ComponentHazard:
     """Record that a hazard was removed or found safe, with the evidence (survey, certificate)."""
     if not note.strip():
-        raise ValidationError({"note": ["Say what clears it: a survey, a removal certificate."]})
+        raise ValidationError({"note": [_("Say what clears it: a survey, a removal certificate.")]})
     if hazard.cleared_at is not None:
-        raise ConflictingInput({"note": ["This hazard was already cleared."]})
+        raise ConflictingInput({"note": [_("This hazard was already cleared.")]})
     hazard.cleared_at = utcnow()
     hazard.cleared_by_id = user.id
     hazard.clearance_note = note.strip()[:2000]

@@ -3,12 +3,15 @@
 import hashlib
 import json
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.errors import Conflict
 from app.errors import ServiceError
 from app.extensions import db
+from app.i18n import word
 from passports.hazards import uncleared_hazards
 from passports.lifecycle import DISTURBING_EVENTS
 from passports.lifecycle import allowed_events
@@ -23,10 +26,56 @@ from passports.permissions import can_read_building
 from passports.photos import PreparedPhoto
 from passports.photos import new_name
 
-HAZARD_NOT_CLEARED = (
-    "This component contains {hazards}, not cleared: it cannot be {kind} before a clearance "
-    "(survey, removal certificate) is recorded."
-)
+# Sentences per kind of event (never "a" + kind): a component's status refuses the event ...
+NOT_IN_THIS_STATUS = {
+    "inspected": _l(
+        "A component that is “%(status)s” cannot be inspected. Allowed now: %(allowed)s."
+    ),
+    "dismantled": _l(
+        "A component that is “%(status)s” cannot be dismantled. Allowed now: %(allowed)s."
+    ),
+    "stored": _l("A component that is “%(status)s” cannot be stored. Allowed now: %(allowed)s."),
+    "transported": _l(
+        "A component that is “%(status)s” cannot be transported. Allowed now: %(allowed)s."
+    ),
+    "reinstalled": _l(
+        "A component that is “%(status)s” cannot be reinstalled. Allowed now: %(allowed)s."
+    ),
+    "disposed": _l(
+        "A component that is “%(status)s” cannot be disposed of. Allowed now: %(allowed)s."
+    ),
+    "note": _l("A component that is “%(status)s” takes no note. Allowed now: %(allowed)s."),
+}
+# ... or an uncleared hazard does (for the events that disturb the component).
+HAZARD_NOT_CLEARED = {
+    "dismantled": _l(
+        "This component contains %(hazards)s, not cleared: it cannot be dismantled before a "
+        "clearance (survey, removal certificate) is recorded."
+    ),
+    "transported": _l(
+        "This component contains %(hazards)s, not cleared: it cannot be transported before a "
+        "clearance (survey, removal certificate) is recorded."
+    ),
+    "stored": _l(
+        "This component contains %(hazards)s, not cleared: it cannot be stored before a "
+        "clearance (survey, removal certificate) is recorded."
+    ),
+    "reinstalled": _l(
+        "This component contains %(hazards)s, not cleared: it cannot be reinstalled before a "
+        "clearance (survey, removal certificate) is recorded."
+    ),
+}
+# Substances as they read inside a sentence ("contains asbestos, lead").
+HAZARDS_IN_TEXT = {
+    "asbestos": _l("asbestos"),
+    "pcb": _l("PCB"),
+    "lead": _l("lead"),
+    "other": _l("another hazardous substance"),
+}
+
+
+def _hazard_text(kinds) -> str:
+    return _(", ").join(str(HAZARDS_IN_TEXT.get(k, k)) for k in kinds)
 
 
 def request_fingerprint(data: dict, photos: list[PreparedPhoto]) -> str:
@@ -47,9 +96,9 @@ def find_replay(user, key: str, fingerprint: str) -> ComponentEvent | None:
     )
     if existing is not None and existing.request_hash != fingerprint:
         raise ServiceError(
-            "This Idempotency-Key was already used for a different event.",
+            _("This Idempotency-Key was already used for a different event."),
             code=422,
-            errors={"Idempotency-Key": ["Reused with other content."]},
+            errors={"Idempotency-Key": [_("Reused with other content.")]},
         )
     return existing
 
@@ -71,17 +120,18 @@ def record_event(
     except ValueError:
         allowed = allowed_events(before)
         raise Conflict(
-            f"A component that is {before.replace('_', ' ')} cannot be {kind}. "
-            f"Allowed now: {', '.join(allowed) or 'nothing'}.",
+            str(NOT_IN_THIS_STATUS[kind])
+            % {
+                "status": word(before),
+                "allowed": _(", ").join(word(k) for k in allowed) or _("nothing"),
+            },
             extra={"allowed": list(allowed), "current_status": before},
         ) from None
     hazards = uncleared_hazards(component) if kind in DISTURBING_EVENTS else []
     if hazards:
         kinds = list(dict.fromkeys(h.kind for h in hazards))
         raise Conflict(
-            HAZARD_NOT_CLEARED.format(
-                kind=kind, hazards=", ".join(k.upper() if k == "pcb" else k for k in kinds)
-            ),
+            str(HAZARD_NOT_CLEARED[kind]) % {"hazards": _hazard_text(kinds)},
             extra={
                 "reason": "hazard_not_cleared",
                 "hazards": kinds,
@@ -92,7 +142,7 @@ def record_event(
     if target is not None:
         building = db.session.get(Building, target)
         if building is None or not can_read_building(user, building):
-            raise ValidationError({"building_id": ["Unknown building."]})
+            raise ValidationError({"building_id": [_("Unknown building.")]})
     event = ComponentEvent(
         component=component,
         kind=kind,

@@ -3,6 +3,7 @@
 import csv
 from pathlib import Path
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ NAMES_CSV = MATERIALS_CSV.with_name("material_names.csv")
 def create_material(data: dict) -> Material:
     """Add a material to the library; slugs are unique."""
     if db.session.scalar(select(Material.id).where(Material.slug == data["slug"])):
-        raise ValidationError({"slug": ["A material with this slug already exists."]})
+        raise ValidationError({"slug": [_("A material with this slug already exists.")]})
     material = Material()
     _apply_material(material, data)
     db.session.add(material)
@@ -31,7 +32,7 @@ def update_material(material: Material, data: dict) -> Material:
         and data["slug"] != material.slug
         and db.session.scalar(select(Material.id).where(Material.slug == data["slug"]))
     ):
-        raise ValidationError({"slug": ["A material with this slug already exists."]})
+        raise ValidationError({"slug": [_("A material with this slug already exists.")]})
     _apply_material(material, data)
     db.session.flush()
     return material

@@ -7,6 +7,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -61,10 +62,10 @@ def _building_form(building=None):
             )
             if building is None:
                 building = services.register_building(current_user, data)
-                message = "Building registered."
+                message = _("Building registered.")
             else:
                 services.update_building(building, data)
-                message = "Building saved."
+                message = _("Building saved.")
             return saved(message, url_for("passports.building_detail", building_id=building.id))
     return render_form("passports/building_form.html", errors, building=building, values=values)
 
@@ -74,7 +75,7 @@ def _building_form(building=None):
 def building_create():
     """Register a building."""
     if not can_create_building(current_user):
-        raise Forbidden("Only building owners register buildings.")
+        raise Forbidden(_("Only building owners register buildings."))
     return _building_form()
 
 
@@ -115,7 +116,7 @@ def building_archive(building_id: int):
     building = building_for(current_user, building_id, write=True)
     services.archive_building(building)
     db.session.commit()
-    flash(f"{building.name} archived.", "info")
+    flash(_("%(name)s archived.", name=building.name), "info")
     return redirect(url_for("passports.building_list"))
 
 
@@ -133,9 +134,12 @@ def grant_create(building_id: int):
         expires_on = date.fromisoformat(expires) if expires else None
         grant = services.grant_access(building, org_id, current_user, expires_on)
         db.session.commit()
-        flash(f"{grant.organisation.name} can now read this passport.", "success")
+        flash(
+            _("%(organisation)s can now read this passport.", organisation=grant.organisation.name),
+            "success",
+        )
     except ValueError:
-        flash("The expiry date is not a valid date.", "error")
+        flash(_("The expiry date is not a valid date."), "error")
     except ValidationError as exc:
         db.session.rollback()
         flash(" ".join(m for msgs in exc.messages.values() for m in msgs), "error")
@@ -150,5 +154,5 @@ def grant_revoke(building_id: int, grant_id: int):
     grant = owned_or_404(BuildingAccess, grant_id, building_id=building.id)
     services.revoke_access(grant)
     db.session.commit()
-    flash(f"Access for {grant.organisation.name} revoked.", "info")
+    flash(_("Access for %(organisation)s revoked.", organisation=grant.organisation.name), "info")
     return redirect(url_for("passports.building_detail", building_id=building.id) + "#access")

@@ -6,6 +6,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.forms import form_data
 from app.forms import load_form
+from app.i18n import word
 from app.pagination import paginate_page
 from app.views import form_errors
 from app.views import render_form
@@ -29,6 +31,7 @@ from passports.permissions import can_write_building
 from passports.permissions import component_for
 from passports.schemas import ComponentCreateSchema
 from passports.schemas import ComponentUpdateSchema
+from passports.tags import format_tag
 from passports.views import bp
 
 MATERIAL_ROWS = 4
@@ -51,7 +54,7 @@ def component_list(building_id: int):
         None,
         *COMPONENT_STATUSES,
     ):
-        abort(400, "Unknown category or status.")
+        abort(400, _("Unknown category or status."))
     page = paginate_page(queries.components_query(building.id, **args))
     return render_template(
         "passports/component_list.html",
@@ -93,10 +96,10 @@ def _component_form(building, component=None):
             data = load_form(schema, data)
             if component is None:
                 component = services.create_component(building, data)
-                message = f"Component registered with tag {component.tag}."
+                message = _("Component registered with tag %(tag)s.", tag=format_tag(component.tag))
             else:
                 services.update_component(component, data, current_user)
-                message = "Component saved."
+                message = _("Component saved.")
             return saved(message, url_for("passports.component_detail", component_id=component.id))
     else:
         values = _component_values(component)
@@ -137,18 +140,27 @@ def component_create(building_id: int):
     return _component_form(building_for(current_user, building_id, write=True))
 
 
+# Events shown on a component's page; the scan page has the whole timeline.
+RECENT_EVENTS = 10
+
+
+def detail_context(component) -> dict:
+    """What the component's page shows: its passport, the next statuses and recent history."""
+    return {
+        "c": component,
+        "building": component.building,
+        "writable": can_write_building(current_user, component.building),
+        "next_statuses": allowed_next(component.status),
+        "events": db.session.scalars(queries.events_query(component).limit(RECENT_EVENTS)).all(),
+    }
+
+
 @bp.route("/components/<int:component_id>")
 @login_required
 def component_detail(component_id: int):
     """A component's passport."""
     component = component_for(current_user, component_id)
-    return render_template(
-        "passports/component_detail.html",
-        c=component,
-        building=component.building,
-        writable=can_write_building(current_user, component.building),
-        next_statuses=allowed_next(component.status),
-    )
+    return render_template("passports/component_detail.html", **detail_context(component))
 
 
 @bp.route("/components/<int:component_id>/edit", methods=["GET", "POST"])
@@ -167,7 +179,7 @@ def component_status(component_id: int):
     try:
         services.change_status(component, request.form.get("status", ""), current_user)
         db.session.commit()
-        flash(f"Status is now {component.status.replace('_', ' ')}.", "success")
+        flash(_("Status is now: %(status)s.", status=word(component.status)), "success")
     except ValidationError as exc:
         db.session.rollback()
         flash(" ".join(exc.messages["status"]), "error")
@@ -181,5 +193,5 @@ def component_archive(component_id: int):
     component = component_for(current_user, component_id, write=True)
     services.archive_component(component)
     db.session.commit()
-    flash(f"{component.name} archived; its tag stays reserved.", "info")
+    flash(_("%(name)s archived; its tag stays reserved.", name=component.name), "info")
     return redirect(url_for("passports.component_list", building_id=component.building_id))

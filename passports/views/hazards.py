@@ -7,6 +7,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -16,10 +17,11 @@ from app.forms import form_data
 from app.forms import load_form
 from app.redirects import safe_next
 from passports import services
-from passports.lifecycle import allowed_next
 from passports.permissions import component_for
 from passports.schemas import ClearanceSchema
+from passports.services.events import HAZARDS_IN_TEXT
 from passports.views import bp
+from passports.views.components import detail_context
 
 
 @bp.route("/components/<int:component_id>/hazards/<int:hazard_id>/clearance", methods=["POST"])
@@ -39,13 +41,10 @@ def hazard_clear(component_id: int, hazard_id: int):
         db.session.rollback()
         return render_template(
             "passports/component_detail.html",
-            c=component,
-            building=component.building,
-            writable=True,
-            next_statuses=allowed_next(component.status),
+            **detail_context(component),
             clearance={"hazard_id": hazard_id, "errors": exc.messages, "values": request.form},
         ), 422
-    kind = hazard.kind.upper() if hazard.kind == "pcb" else hazard.kind
-    flash(f"Clearance recorded for {kind}.", "success")
+    substance = HAZARDS_IN_TEXT.get(hazard.kind, hazard.kind)
+    flash(_("Clearance recorded for %(substance)s.", substance=substance), "success")
     default = url_for("passports.component_detail", component_id=component.id) + "#hazards"
     return redirect(safe_next(request.form.get("next"), default), 303)

@@ -4,6 +4,7 @@ from flask import abort
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
@@ -30,14 +31,14 @@ def material_list():
     """The material library."""
     q, family = request.args.get("q", ""), request.args.get("family") or None
     if family not in (None, *MATERIAL_FAMILIES):
-        abort(400, "Unknown material family.")
+        abort(400, _("Unknown material family."))
     page = paginate_page(queries.materials_query(q or None, family), per_page=100)
     return render_template("passports/material_list.html", page=page, q=q, family=family)
 
 
 def _material_form(material=None):
     if current_user.role != "admin":
-        raise Forbidden("Only admins edit the material library.")
+        raise Forbidden(_("Only admins edit the material library."))
     schema = MaterialUpdateSchema(partial=True) if material else MaterialCreateSchema()
     errors = {}
     if request.method == "POST":
@@ -51,7 +52,7 @@ def _material_form(material=None):
                 material = services.create_material(data)
             else:
                 services.update_material(material, data)
-            message = f"Material {material.name} saved."
+            message = _("Material %(name)s saved.", name=material.name)
             return saved(message, url_for("passports.material_list", q=material.slug))
     else:
         values = (

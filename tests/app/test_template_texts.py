@@ -25,6 +25,8 @@ SAME_IN_EVERY_LANGUAGE = {
     "GTIN", "GIAI", "CPV", "MCI", "URL", "GS1", "ID", "OpenAPI", "Swagger", "UI", "ISO", "L7160",
     "kg", "t", "m", "m²", "m³", "mm", "km", "h", "e", "g", "ICE", "GLN", "EPD", "SVG", "PNG",
     "Excel", "DD", "MM", "YYYY", "UTC",
+    # Passports: a GUID, units of density and carbon, EN 15804 modules, the tag's pattern.
+    "GUID", "kg/m³", "kgCO₂e/kg", "A1–A3", "A1-A3", "XXXX-XXXX-XXXX",
 }
 
 

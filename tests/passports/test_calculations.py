@@ -87,7 +87,7 @@ def test_lifecycle_chain_and_disposal():
     assert allowed_next("disposed") == ()
     assert transition_error("installed", "to_harvest") is None
     assert transition_error("listed", "disposed") is None
-    assert "Allowed next: to_harvest, disposed" in transition_error("installed", "listed")
+    assert "Allowed next: To harvest, Disposed of." in transition_error("installed", "listed")
     assert "final state" in transition_error("disposed", "installed")
     assert transition_error("installed", "melted").startswith("Unknown status")
 

@@ -165,7 +165,7 @@ def test_status_follows_the_lifecycle(client, db, building, headers, make_compon
     url = f"/api/v1/components/{component.id}"
     refused = client.patch(url, headers=headers, json={"status": "listed"})
     assert refused.status_code == 409  # the step depends on the stored status
-    assert "Allowed next: to_harvest, disposed" in refused.json["errors"]["status"][0]
+    assert "Allowed next: To harvest, Disposed of." in refused.json["errors"]["status"][0]
     for status in (
         "to_harvest",
         "harvested",

@@ -185,7 +185,7 @@ def test_status_change_from_the_component_page(
     refused = client.submit(
         f"/components/{component.id}/status", {"status": "listed"}, page=page, follow_redirects=True
     )
-    assert "Cannot move from to_harvest to listed" in refused.get_data(as_text=True)
+    assert "Cannot move from “To harvest” to “Listed”" in refused.get_data(as_text=True)
     db.session.rollback()
     assert db.session.get(Component, component.id).status == "to_harvest"
 

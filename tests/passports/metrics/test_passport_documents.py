@@ -158,7 +158,7 @@ def test_freezing_viewing_and_comparing_versions(
     page = client.get(
         f"/buildings/{building.id}/versions/compare?from={first.json['id']}&to={second['id']}"
     ).get_data(as_text=True)
-    assert "What changed" in page and "New stair" in page and "eol reuse fraction" in page
+    assert "What changed" in page and "New stair" in page and "End-of-life reuse share" in page
     _csp_clean(page)
     view = client.get(f"/passport-versions/{first.json['id']}").get_data(as_text=True)
     assert "Frozen version" in view and "As built" in view and "New stair" not in view
