@@ -345,6 +345,31 @@ def test_scanner_without_a_live_camera_reads_a_photo_of_the_label(
     shot(page, "scanner-tag-page")
 
 
+def test_without_a_camera_the_tag_is_typed_with_the_keyboard_alone(
+    page, context, site, live_server
+):
+    """The scanner needs no camera and no mouse: the typed tag is a labelled field that the
+    Tab key reaches, and what the page says about the camera is in a live region."""
+    brick = site.component(name="Facing brick, west")
+    context.add_init_script(NO_CAMERA)
+    page.goto("/scan")
+    expect(page.locator("#scanner")).to_have_attribute("data-camera", "no")
+    for status in ("#camera-status", "#photo-status"):
+        expect(page.locator(status)).to_have_attribute("aria-live", "polite")
+    field = page.get_by_label("Tag", exact=True)
+    expect(field).to_be_visible()
+    expect(field).to_have_accessible_description(re.compile("twelve characters"))
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == "tag":
+            break
+    expect(field).to_be_focused()
+    page.keyboard.type(f"{brick.tag[:4]} {brick.tag[4:8]} {brick.tag[8:]}".lower())
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/t/{brick.tag}")
+    expect(page.locator("h1")).to_have_text("Facing brick, west")
+
+
 FAKE_CAMERA = """
 window.__codes = [];
 window.BarcodeDetector = class {

@@ -573,7 +573,7 @@
         }
         await store.remove(entry.id);
         if (form) {
-          // "Saved on this phone…" is no longer true.
+          // The note that it waits on this phone is no longer true.
           form.querySelectorAll('.form-message.flash-info').forEach((node) => node.remove());
         }
         await changed();
