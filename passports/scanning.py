@@ -11,7 +11,7 @@ decoded in full for the first look.
 Everything here is pure: bytes in, texts or tags out. Bad input never raises anything but
 `UnreadableImage`, `ImageTooLarge` or `TooManyPixelsToScan` (the header declares more pixels
 than the budget: checked before anything is decoded), all `ScanError`s with a message for
-people.
+people, in the language of the request (English outside one).
 """
 
 import re
@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from urllib.parse import urlsplit
 
 import zxingcpp
+from flask_babel import gettext as _
 from PIL import Image
 from PIL import ImageOps
 
@@ -61,8 +62,8 @@ class TooManyPixelsToScan(ScanError):
     """The image declares more pixels than the budget: refused before it is decoded."""
 
     def __init__(self, budget: int):
-        super().__init__(f"The photo has more than {budget // 1_000_000} megapixels.")
         self.megapixels = budget // 1_000_000
+        super().__init__(_("The photo has more than %(mp)d megapixels.", mp=self.megapixels))
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def load_photo(
 ) -> Image.Image:
     """The photo upright, in greyscale, its longest side at most `max_side` pixels."""
     if not raw:
-        raise UnreadableImage("The file is empty.")
+        raise UnreadableImage(_("The file is empty."))
     try:
         with warnings.catch_warnings():
             # A small file that unpacks to hundreds of megapixels is refused, not decoded.
@@ -97,7 +98,7 @@ def load_photo(
     except Exception as exc:
         # Image parsers meet hostile bytes here; whatever they raise (UnidentifiedImageError,
         # OSError, SyntaxError, struct.error, DecompressionBomb*...) means "not readable".
-        raise UnreadableImage("This file is not a photo we can read.") from exc
+        raise UnreadableImage(_("This file is not a photo we can read.")) from exc
     if max(grey.size) > max_side:
         grey.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
     return grey
@@ -117,7 +118,7 @@ def read_codes(
 ) -> list[str]:
     """The texts of all QR codes in the photo, in the order found (empty if there are none)."""
     if max_bytes is not None and len(raw) > max_bytes:
-        raise ImageTooLarge(f"The photo is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise ImageTooLarge(_("The photo is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
     image = load_photo(raw, SECOND_SIDE, max_pixels)
     first = image.copy()
     first.thumbnail((FIRST_SIDE, FIRST_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)

@@ -15,6 +15,9 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import get_translations
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -32,23 +35,8 @@ from passports.scanning import TagLink
 from passports.scanning import TooManyPixelsToScan
 from passports.tags import format_tag
 from passports.views import bp
+from passports.views.scan import event_form_texts
 
-NO_PHOTO = "Choose or take a photo of the label first."
-NO_CODE = (
-    "No QR code found in the photo. Hold the phone closer, make sure the label is sharp and "
-    "well lit, or type the tag."
-)
-NOT_OURS = "This QR code is not a Material Passport tag."
-UNKNOWN_TAG = "This is a Material Passport tag, but no component has the tag {tag}."
-UNREADABLE = "This file is not a photo we can read. Take a photo of the label (JPEG or PNG)."
-TOO_LARGE = "The photo is larger than {mb} MB. Take it again at a lower resolution."
-NO_FRAME = "Send the camera picture as the `frame` field (JPEG or PNG)."
-UNREADABLE_FRAME = "This camera picture is not an image we can read."
-FRAME_TOO_LARGE = "A camera picture may be at most {mb} MB: send it smaller."
-TOO_MANY_PIXELS = (
-    "This photo has more than {mp} megapixels. Take it again at a lower resolution, "
-    "or type the tag."
-)
 DEFAULT_RATE_LIMIT = "60 per minute"
 # The live camera sends a frame about every 700 ms, one at a time: some 85 a minute.
 DEFAULT_FRAME_RATE_LIMIT = "150 per minute"
@@ -70,8 +58,60 @@ def _frame_rate_limit() -> str:
     return current_app.config.get("SCAN_FRAME_RATE_LIMIT", DEFAULT_FRAME_RATE_LIMIT)
 
 
+def _no_code() -> str:
+    return _(
+        "No QR code found in the photo. Hold the phone closer, make sure the label is sharp and "
+        "well lit, or type the tag."
+    )
+
+
+def _not_ours() -> str:
+    return _("This QR code is not a Material Passport tag.")
+
+
+def _unknown_tag(link: TagLink) -> str:
+    return _(
+        "This is a Material Passport tag, but no component has the tag %(tag)s.", tag=_shown(link)
+    )
+
+
+def _too_many_pixels(megapixels: int) -> str:
+    return _(
+        "This photo has more than %(mp)d megapixels. Take it again at a lower resolution, "
+        "or type the tag.",
+        mp=megapixels,
+    )
+
+
+def scanner_texts() -> dict:
+    """What scanner.js says (camera, photo, status lines), in the page's language: raw
+    catalogue texts, the script fills in `%(text)s`."""
+    t = get_translations()
+    return {
+        "reading_photo": t.gettext("Reading the photo…"),
+        "expired": t.gettext("This page has expired. Reload it to scan again."),
+        "not_ours": t.gettext("This QR code is not a Material Passport tag (it reads “%(text)s”)."),
+        "point": t.gettext("Point the camera at a Material Passport label."),
+        "found": t.gettext("Tag found, opening its passport…"),
+        "offline": t.gettext("No connection: the camera picture cannot be read. Trying again…"),
+        "starting": t.gettext("Starting the camera…"),
+        "denied": t.gettext(
+            "The camera is not allowed for this site. Take a photo of the label instead."
+        ),
+        "failed": t.gettext("The camera could not be started. Take a photo of the label instead."),
+        "running": t.gettext(
+            "Point the camera at the label. The page opens as soon as it reads a tag."
+        ),
+    }
+
+
 def _page(message: str | None = None, status: int = 200, detail: str | None = None):
-    return render_template("passports/scanner.html", message=message, detail=detail), status
+    texts = {"scanner": scanner_texts()}
+    if current_user.is_authenticated:
+        texts["events"] = event_form_texts()  # the outbox of events waiting to be sent
+    return render_template(
+        "passports/scanner.html", message=message, detail=detail, texts=texts
+    ), status
 
 
 def _resolve(link: TagLink) -> str | None:
@@ -109,26 +149,33 @@ def scanner_photo():
     """Decode a photo of a label and go to the tag's page (303), or say what went wrong."""
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
-        return _page(NO_PHOTO, 422)
+        return _page(_("Choose or take a photo of the label first."), 422)
     limit = current_app.config["MAX_PHOTO_BYTES"]
     # Read one byte past the limit: enough to know, without holding a huge upload in memory.
     raw = upload.stream.read(limit + 1)
     try:
         texts = scanning.read_codes(raw, max_bytes=limit, max_pixels=pixel_budget())
     except ImageTooLarge:
-        return _page(TOO_LARGE.format(mb=limit // (1024 * 1024)), 413)
+        message = _(
+            "The photo is larger than %(mb)d MB. Take it again at a lower resolution.",
+            mb=limit // (1024 * 1024),
+        )
+        return _page(message, 413)
     except TooManyPixelsToScan as exc:
-        return _page(TOO_MANY_PIXELS.format(mp=exc.megapixels), 422)
+        return _page(_too_many_pixels(exc.megapixels), 422)
     except ScanError:
-        return _page(UNREADABLE, 422)
+        message = _(
+            "This file is not a photo we can read. Take a photo of the label (JPEG or PNG)."
+        )
+        return _page(message, 422)
     if not texts:
-        return _page(NO_CODE, 422)
+        return _page(_no_code(), 422)
     tag, link = _lookup(texts)
     if tag is not None:
         return redirect(url_for("passports.scan", raw=tag), 303)
     if link is not None:
-        return _page(UNKNOWN_TAG.format(tag=_shown(link)), 422)
-    return _page(NOT_OURS, 422, detail=texts[0])
+        return _page(_unknown_tag(link), 422)
+    return _page(_not_ours(), 422, detail=texts[0])
 
 
 def _frame_refused(status: int, reason: str, message: str, **extra):
@@ -153,18 +200,22 @@ def scanner_frame():
     """
     upload = request.files.get("frame")
     if upload is None:
-        return _frame_refused(422, "no_frame", NO_FRAME, errors={"frame": [NO_FRAME]})
+        message = _("Send the camera picture as the `frame` field (JPEG or PNG).")
+        return _frame_refused(422, "no_frame", message, errors={"frame": [message]})
     raw = upload.stream.read(MAX_FRAME_BYTES + 1)
     try:
         texts = scanning.read_codes(raw, max_bytes=MAX_FRAME_BYTES, max_pixels=pixel_budget())
     except ImageTooLarge:
-        message = FRAME_TOO_LARGE.format(mb=MAX_FRAME_BYTES // (1024 * 1024))
+        message = _(
+            "A camera picture may be at most %(mb)d MB: send it smaller.",
+            mb=MAX_FRAME_BYTES // (1024 * 1024),
+        )
         return _frame_refused(413, "too_large", message)
     except TooManyPixelsToScan as exc:
-        message = TOO_MANY_PIXELS.format(mp=exc.megapixels)
-        return _frame_refused(422, "too_many_pixels", message)
+        return _frame_refused(422, "too_many_pixels", _too_many_pixels(exc.megapixels))
     except ScanError:
-        return _frame_refused(422, "unreadable", UNREADABLE_FRAME)
+        message = _("This camera picture is not an image we can read.")
+        return _frame_refused(422, "unreadable", message)
     if not texts:
         response = current_app.response_class(status=204)
         response.headers["Cache-Control"] = "no-store"
@@ -177,5 +228,5 @@ def scanner_frame():
         response.headers["Cache-Control"] = "no-store"
         return response
     if link is not None:
-        return _frame_refused(422, "unknown_tag", UNKNOWN_TAG.format(tag=_shown(link)))
-    return _frame_refused(422, "not_ours", NOT_OURS, text=texts[0][:200])
+        return _frame_refused(422, "unknown_tag", _unknown_tag(link))
+    return _frame_refused(422, "not_ours", _not_ours(), text=texts[0][:200])

@@ -1,5 +1,6 @@
 """The scan pages on a phone, in Chromium: the offline outbox, retries, the fields that follow the
-kind of event, and the scanner with and without the browser's BarcodeDetector."""
+kind of event, errors that replace what an earlier submission said, the scanner with and without
+the browser's BarcodeDetector, and the scripts speaking the page's language."""
 
 import re
 from datetime import UTC
@@ -15,6 +16,7 @@ from passports.models import Component
 from passports.qr import tag_url
 from tests.browser.conftest import label_photo
 from tests.browser.conftest import site_photo
+from tests.conftest import PASSWORD
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="browser tests skipped: the playwright package is not installed"
@@ -50,7 +52,7 @@ def test_online_event_is_sent_at_once_and_shown_in_the_history(page, site, log_i
     assert headers["accept"] == "application/json"
     assert headers["x-csrftoken"]
     assert headers["idempotency-key"]
-    expect(page.locator(".flash-success")).to_have_text("Recorded: dismantled.")
+    expect(page.locator(".flash-success")).to_have_text("Recorded: Dismantled.")
     expect(page.locator("#timeline .event").first).to_contain_text("Dismantled")
     expect(page.locator("#timeline .event .photos img")).to_have_count(1)
     expect(page.locator(".scan-head .badge")).to_have_text("Harvested")
@@ -169,7 +171,7 @@ def test_fields_follow_the_kind_of_event(page, site, log_in, shot):
     page.fill("#from_location", "Raadhuis Brummen")
     page.fill("#to_location", "Depot Zutphen, rack B4")
     page.click(SUBMIT)
-    expect(page.locator("#distance_km-error")).to_have_text("Required for a transported event.")
+    expect(page.locator("#distance_km-error")).to_have_text("Required for this kind of event.")
     expect(page.locator("#distance_km")).to_be_focused()
     shot(page, "scan-transported-fields")
     expect(page.locator(OUTBOX_ITEMS)).to_have_count(0)
@@ -178,6 +180,53 @@ def test_fields_follow_the_kind_of_event(page, site, log_in, shot):
     expect(page.locator("#location")).to_be_visible()
     for selector in transport:
         expect(page.locator(selector)).to_be_hidden()
+
+
+def test_the_form_asks_for_the_kind_first_and_a_new_error_replaces_an_old_success(
+    page, site, log_in, shot
+):
+    """No dead end: nothing required is out of sight, and an error is not read under a stale
+    "Recorded" line."""
+    brick = site.component(name="Facing brick, south")
+    log_in(page, site.contractor)
+    page.goto(f"/t/{brick.tag}")
+    kind = page.get_by_label("What happened")
+    # The kind comes first, visible, labelled and required; nothing is chosen for the user.
+    expect(kind).to_be_visible()
+    expect(kind).to_have_value("")
+    expect(kind).to_have_attribute("required", "")
+    # Every required control is visible, or disabled (a field of another kind: never sent).
+    for control in page.locator("#event-form [required]").all():
+        assert control.is_visible() or control.is_disabled()
+
+    page.click(SUBMIT)
+    expect(page.locator("#event-form [role=alert]")).to_contain_text("The event was not recorded")
+    expect(page.locator("#kind-error")).to_have_text("Choose what happened.")
+    expect(kind).to_be_focused()
+
+    # Choosing a kind shows its fields, marked required, and says what to fill in.
+    page.select_option("#kind", "inspected")
+    condition = page.get_by_label("Condition found")
+    expect(condition).to_be_visible()
+    expect(condition).to_have_attribute("required", "")
+    expect(page.locator("label[for=condition] .req")).to_have_text("*")
+    expect(page.locator("#kind-hint")).to_have_text("Inspected: fill in Condition found.")
+    expect(page.locator("#kind-error")).to_have_count(0)  # an error from before is gone
+    page.select_option("#condition", "4")
+    page.click(SUBMIT)
+    expect(page.locator(".flash-success")).to_have_text("Recorded: Inspected.")
+
+    # The next submission fails: the success line goes, the error is announced at the form,
+    # and the focus is on the field to fix.
+    page.select_option("#kind", "inspected")
+    page.click(SUBMIT)
+    alert = page.locator("#event-form [role=alert]")
+    expect(alert).to_contain_text("The event was not recorded")
+    expect(page.locator(".flash-success")).to_have_count(0)
+    expect(condition).to_be_focused()
+    expect(condition).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#condition-error")).to_have_text("Required for this kind of event.")
+    shot(page, "scan-error-replaces-success")
 
 
 def test_a_refused_event_is_explained_at_the_form_and_not_queued(page, site, log_in, events_of):
@@ -296,6 +345,31 @@ def test_scanner_without_a_live_camera_reads_a_photo_of_the_label(
     shot(page, "scanner-tag-page")
 
 
+def test_without_a_camera_the_tag_is_typed_with_the_keyboard_alone(
+    page, context, site, live_server
+):
+    """The scanner needs no camera and no mouse: the typed tag is a labelled field that the
+    Tab key reaches, and what the page says about the camera is in a live region."""
+    brick = site.component(name="Facing brick, west")
+    context.add_init_script(NO_CAMERA)
+    page.goto("/scan")
+    expect(page.locator("#scanner")).to_have_attribute("data-camera", "no")
+    for status in ("#camera-status", "#photo-status"):
+        expect(page.locator(status)).to_have_attribute("aria-live", "polite")
+    field = page.get_by_label("Tag", exact=True)
+    expect(field).to_be_visible()
+    expect(field).to_have_accessible_description(re.compile("twelve characters"))
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == "tag":
+            break
+    expect(field).to_be_focused()
+    page.keyboard.type(f"{brick.tag[:4]} {brick.tag[4:8]} {brick.tag[8:]}".lower())
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/t/{brick.tag}")
+    expect(page.locator("h1")).to_have_text("Facing brick, west")
+
+
 FAKE_CAMERA = """
 window.__codes = [];
 window.BarcodeDetector = class {
@@ -342,3 +416,60 @@ def test_scanner_with_a_camera_opens_the_tag_it_sees(page, context, site, live_s
     page.evaluate("url => window.__codes.push([{rawValue: url}])", label)
     page.wait_for_url(f"{live_server}/t/{printed}")  # same path, this origin
     expect(page.locator("h1")).to_have_text("Facing brick, north")
+
+
+def test_the_scripts_speak_the_page_language(browser, live_server, site, shot):
+    """A phone set to Japanese: what scanner.js and event-form.js say comes in Japanese,
+    counts in its plural forms, times with Intl."""
+    ctx = browser.new_context(
+        base_url=live_server,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+    )
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.add_init_script(FAKE_CAMERA)
+        page.goto("/scan")
+        expect(page.locator("html")).to_have_attribute("lang", "ja")
+        expect(page.locator("#photo-title")).to_have_text("カメラで読み取れない場合は写真を撮影")
+        page.click("#camera-start")
+        page.evaluate("window.__codes.push([{rawValue: 'https://example.com/menu'}])")
+        expect(page.locator("#camera-status")).to_have_text(
+            "この QR コードはマテリアルパスポートのタグではありません"
+            "（内容：「https://example.com/menu」）。"
+        )
+        shot(page, "scanner-ja")
+
+        brick = site.component(name="化粧れんが 北面")
+        page.goto("/login")
+        page.fill("#email", site.contractor.email)
+        page.fill("#password", PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_url(lambda url: not url.endswith("/login"))
+        page.goto(f"/t/{brick.tag}")
+        ctx.set_offline(True)
+        page.select_option("#kind", "dismantled")
+        page.set_input_files("#photos", files=[_photo(), _photo("brick-2.jpg")])
+        page.click(SUBMIT)
+        item = page.locator(OUTBOX_ITEMS)
+        waiting = re.compile(r"^送信待ち： .+ · 化粧れんが 北面 — \d\d:\d\d に記録")
+        expect(item).to_contain_text(waiting)
+        expect(item).to_contain_text("写真 2 枚")
+        expect(page.locator("#outbox h3")).to_have_text("送信トレイ · この端末に 1 件")
+        expect(page.locator("#event-form .flash")).to_have_text(
+            "接続がないため、この端末に保存しました。接続が戻りしだい送信します。"
+        )
+        shot(page, "scan-offline-outbox-ja")
+        ctx.set_offline(False)
+        expect(page.locator("#outbox .outbox-sent")).to_contain_text(
+            "✓ 送信待ちの記録を 1 件送信しました。"
+        )
+    finally:
+        ctx.close()
+    assert errors == []

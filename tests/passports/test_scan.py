@@ -1,6 +1,8 @@
 """The tag URL `/t/<tag>`: safe facts for everyone, the passport for users with access,
 JSON for programs, GS1 Digital Link forms, a friendly 404, and recording from the page."""
 
+import re
+
 import pytest
 
 from passports import services
@@ -200,3 +202,60 @@ def test_anonymous_post_is_sent_to_login_and_writes_nothing(client, site, db):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     db.session.rollback()
     assert db.session.get(Component, component.id).status == "installed"
+
+
+def test_the_event_form_shows_every_field_it_may_require_without_a_script(client, site, login):
+    """No hidden required field: the kind comes first (nothing chosen for the user), and each
+    kind's fields stand under its name, marked required, visible without JavaScript."""
+    _owner, contractor, _building, component = site
+    login(contractor)
+    html = client.get(f"/t/{component.tag}").get_data(as_text=True)
+    start = html.rindex("<form", 0, html.index('id="event-form"'))
+    form = html[start : html.index("</form>", start)]
+    assert form.index('id="kind"') < form.index("<fieldset")
+    assert re.search(r'<select id="kind" name="kind" required[^>]*>\s*<option value="">', form)
+    assert "Fields marked * are required." in form
+    assert " hidden" not in form  # a script hides the fields of other kinds, not the page
+    # Lead not cleared: inspected and disposed are offered, each with its required field.
+    for kind, name in (("inspected", "condition"), ("disposed", "disposal_route")):
+        group = re.search(
+            rf'<fieldset class="kind-fields" data-kinds="{kind}">(.*?)</fieldset>', form, re.S
+        )
+        assert group, kind
+        assert f"<legend>{kind.capitalize()}</legend>" in group.group(1)
+        assert re.search(
+            rf'<label for="{name}">[^<]+<span class="req" aria-hidden="true">\*</span>',
+            group.group(1),
+        )
+        assert re.search(rf'id="{name}" name="{name}" required', group.group(1))
+    assert 'data-kinds="transported"' not in form  # not allowed now: not shown
+
+
+def test_a_refused_form_says_so_at_the_form_and_focuses_the_first_field_in_error(
+    client, db, site, login
+):
+    owner, contractor, _building, component = site
+    login(contractor)
+    page = f"/t/{component.tag}"
+    response = client.submit(f"{page}/events", {"kind": "inspected"}, page=page)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = re.search(
+        r'<div class="flash flash-error form-message" role="alert"[^>]*>(.*?)</div>', html, re.S
+    )
+    assert summary and "The event was not recorded" in summary.group(1)
+    assert re.search(
+        r'<select id="condition" name="condition" required aria-invalid="true" '
+        r'aria-describedby="condition-error" autofocus>',
+        html,
+    )
+    assert html.count("autofocus") == 1
+    assert '<p class="field-error" id="condition-error">' in html
+    # A refusal of the event itself (not of a field) is said in the same place, which takes the
+    # focus.
+    response = client.submit(f"{page}/events", {"kind": "dismantled"}, page=page)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    summary = re.search(r'role="alert" id="event-errors" tabindex="-1" autofocus>([^<]*)<', html)
+    assert summary and "contains lead, not cleared" in summary.group(1)
+    assert html.count("autofocus") == 1

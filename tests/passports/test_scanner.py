@@ -6,6 +6,7 @@ the decoder has to turn it upright and scale it down before it reads the code.
 """
 
 import io
+import json
 import re
 import struct
 import zlib
@@ -30,11 +31,13 @@ from passports.scanning import read_codes
 from passports.scanning import tag_link
 from passports.tags import format_tag
 from passports.views.scanner import MAX_FRAME_BYTES
-from passports.views.scanner import NO_CODE
-from passports.views.scanner import NO_FRAME
-from passports.views.scanner import NOT_OURS
-from passports.views.scanner import UNREADABLE
-from passports.views.scanner import UNREADABLE_FRAME
+
+# What people read (in English: the test client asks for no language).
+NO_CODE = "No QR code found in the photo. Hold the phone closer, make sure the label is sharp"
+NO_FRAME = "Send the camera picture as the `frame` field (JPEG or PNG)."
+NOT_OURS = "This QR code is not a Material Passport tag."
+UNREADABLE = "This file is not a photo we can read. Take a photo of the label (JPEG or PNG)."
+UNREADABLE_FRAME = "This camera picture is not an image we can read."
 
 PHONE = (4032, 3024)
 ORIENTATION = 0x0112
@@ -132,10 +135,11 @@ def test_scan_page_offers_camera_photo_and_typed_tag_without_login(client):
 
 @pytest.mark.parametrize("path", ["/scan", "/t/{tag}"])
 def test_pages_follow_the_content_security_policy(client, login, owner, component, path):
-    """No inline scripts, event handlers or style attributes: script-src 'self' holds."""
+    """No inline scripts, event handlers or style attributes: script-src 'self' holds. (A JSON
+    data block, the scripts' texts, is data that no browser runs.)"""
     login(owner)
     html = client.get(path.format(tag=component.tag)).get_data(as_text=True)
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert not re.search(r'<script(?![^>]*\bsrc=)(?![^>]*type="application/json")[^>]*>', html)
     assert not re.search(r"\son[a-z]+\s*=", html)
     assert not re.search(r"\sstyle\s*=", html)
     assert "javascript:" not in html
@@ -518,3 +522,42 @@ def test_camera_frames_are_rate_limited(app, client, component):
 def test_scan_page_tells_scanner_js_where_to_send_frames(client):
     html = client.get("/scan").get_data(as_text=True)
     assert 'data-frame-url="/scan/frame"' in html
+
+
+# ---------------------------------------------------------------- the scripts' words
+
+
+def _texts(html: str) -> dict:
+    """What the page hands its scripts to say (the JSON data block)."""
+    block = re.search(r'<script type="application/json" id="mpx-texts">(.*?)</script>', html, re.S)
+    return json.loads(block.group(1))
+
+
+def test_the_scripts_get_their_words_in_the_page_language(client, login, owner, component):
+    """scanner.js and event-form.js hold no English: the page gives them their texts, with the
+    plural forms of its language by CLDR category (for Intl.PluralRules)."""
+    html = client.get("/scan", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert '<html lang="ja">' in html
+    texts = _texts(html)
+    assert set(texts) == {"scanner"}  # a visitor has no outbox
+    assert texts["scanner"]["found"] == "タグを検出しました。パスポートを開いています…"
+    assert "%(text)s" in texts["scanner"]["not_ours"]  # filled in by the script
+
+    login(owner)
+    dutch = _texts(client.get("/scan", headers={"Accept-Language": "nl"}).get_data(as_text=True))
+    assert dutch["events"]["photos"] == {"one": "%(num)d foto", "other": "%(num)d foto's"}
+    page = client.get(f"/t/{component.tag}", headers={"Accept-Language": "ja"})
+    events = _texts(page.get_data(as_text=True))["events"]
+    assert events["photos"] == {"other": "写真 %(num)d 枚"}
+    assert events["recorded"] == "記録しました：%(kind)s。"
+    english = _texts(client.get(f"/t/{component.tag}").get_data(as_text=True))["events"]
+    assert english["sent"] == {
+        "one": "✓ Sent %(num)d waiting event.",
+        "other": "✓ Sent %(num)d waiting events.",
+    }
+    for name in ("scanner.js", "event-form.js"):
+        script = client.get(f"/static/js/{name}")
+        source = script.get_data(as_text=True)
+        script.close()
+        for english_text in ("Saved on this phone", "Waiting to send", "Point the camera"):
+            assert english_text not in source, (name, english_text)

@@ -2,8 +2,13 @@
  * The scan page's event form, enhanced: fields that follow the chosen kind, sending with fetch,
  * and an outbox that keeps events recorded without a connection until they can be sent.
  *
- * - Only the `.kind-field`s whose `data-kinds` list the selected kind are shown; the others are
- *   hidden and disabled, so they are neither sent nor validated.
+ * - The kind comes first and is required. Only the fieldsets whose `data-kinds` list the selected
+ *   kind are shown, and what they ask for is announced (`#kind-hint`, aria-live); the others are
+ *   hidden and disabled, so they are neither sent nor validated. Without JavaScript every
+ *   fieldset shows, each under its kind's name.
+ * - A submission that fails clears what an earlier one said (the success line at the top, the
+ *   "saved on this phone" note, the outbox's "sent" line), announces the error (role=alert) and
+ *   puts the focus on the first field in error.
  * - On submit the form goes to the REST API (`data-api-url`) as multipart, photos included,
  *   with the page's CSRF token and a fresh Idempotency-Key. 201: the page reloads to show the
  *   event in the history. 4xx: the server's message and field errors are shown next to the
@@ -21,6 +26,11 @@
  *   on the same phone neither sees nor sends them.
  *
  * Without JavaScript, or in a browser without fetch, the form posts to the page as before.
+ *
+ * The script holds no words: what it says comes from the page, translated on the server
+ * (`<script type="application/json" id="mpx-texts">`, its "events" texts). Placeholders
+ * (`%(name)s`) are filled here, numbers and times formatted with Intl in the page's language,
+ * and counted texts come in the language's plural forms, chosen with Intl.PluralRules.
  */
 (() => {
   'use strict';
@@ -31,17 +41,6 @@
   const FLUSH_EVERY_MS = 30000;
   const FIRST_RETRY_MS = 2000;
   const REQUEST_TIMEOUT_MS = 120000;
-  // Mirrors of the server's rules (config MAX_PHOTO_BYTES, MAX_PHOTOS_PER_EVENT and
-  // REQUIRED_BY_KIND in passports/schemas/events.py), checked before an event is queued so a
-  // mistake shows at once rather than after the phone is back online. The server decides.
-  const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
-  const MAX_PHOTOS = 8;
-  const REQUIRED_BY_KIND = {
-    inspected: ['condition'],
-    stored: ['location'],
-    transported: ['from_location', 'to_location', 'distance_km'],
-    disposed: ['disposal_route'],
-  };
   const FLASH_KEY = 'mpx-flash';
 
   const form = document.getElementById('event-form');
@@ -49,9 +48,76 @@
   if (!form && !outbox) {
     return;
   }
+  // Mirrors of the server's rules (config MAX_PHOTO_BYTES and MAX_PHOTOS_PER_EVENT, given by
+  // the form; REQUIRED_BY_KIND in passports/schemas/events.py, as the `required` attributes of
+  // each kind's fields), checked before an event is queued so a mistake shows at once rather
+  // than after the phone is back online. The server decides.
+  const MAX_PHOTO_MB = Number(form && form.dataset.maxPhotoMb) || 10;
+  const MAX_PHOTO_BYTES = MAX_PHOTO_MB * 1024 * 1024;
+  const MAX_PHOTOS = Number(form && form.dataset.maxPhotos) || 8;
   const user = String((form && form.dataset.user) || (outbox && outbox.dataset.user) || 'me');
   const pageTag = form ? form.dataset.tag : null;
   const canFetch = typeof window.fetch === 'function' && typeof window.FormData === 'function';
+
+  /* ---------------------------------------------------------------- words and numbers */
+
+  const LANG = document.documentElement.lang || undefined;
+  const TEXTS = (() => {
+    const node = document.getElementById('mpx-texts');
+    try {
+      return (node && JSON.parse(node.textContent).events) || {};
+    } catch (err) {
+      return {};
+    }
+  })();
+
+  function intl(make) {
+    try {
+      return make(LANG);
+    } catch (err) {
+      return make(undefined); // a language tag this browser does not know: its own language
+    }
+  }
+
+  const NUMBERS = intl((lang) => new Intl.NumberFormat(lang));
+  const PLURALS = intl((lang) => new Intl.PluralRules(lang));
+  const LISTS = typeof Intl.ListFormat === 'function'
+    ? intl((lang) => new Intl.ListFormat(lang, { type: 'conjunction' })) : null;
+  const TIME = intl((lang) => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }));
+  const DAY_TIME = intl((lang) => new Intl.DateTimeFormat(lang, {
+    day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
+  }));
+
+  /** Split a text at its `%(name)s` placeholders: the pieces, with values (text or nodes). */
+  function pieces(template, values) {
+    const parts = String(template || '').split(/%\((\w+)\)[sd]/);
+    return parts.map((part, i) => {
+      if (i % 2 === 0) {
+        return part;
+      }
+      const value = values ? values[part] : undefined;
+      if (value === undefined || value === null) {
+        return `%(${part})s`;
+      }
+      return typeof value === 'number' ? NUMBERS.format(value) : value;
+    }).filter((part) => part !== '');
+  }
+
+  /** The page's text for `key` with its placeholders filled: a string. */
+  function text(key, values) {
+    return pieces(TEXTS[key], values).map((part) => (part instanceof Node ? part.textContent : String(part))).join('');
+  }
+
+  /** The form of a counted text for n, in the page's language. */
+  function counted(key, n, values) {
+    const forms = TEXTS[key] || {};
+    const form = forms[PLURALS.select(n)] || forms.other || '';
+    return pieces(form, { ...values, num: n }).join('');
+  }
+
+  function listOf(items) {
+    return LISTS ? LISTS.format(items) : items.join(', ');
+  }
 
   /* ---------------------------------------------------------------- small helpers */
 
@@ -103,11 +169,7 @@
 
   function clock(ms) {
     const date = new Date(ms);
-    const time = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-    if (date.toDateString() === new Date().toDateString()) {
-      return time;
-    }
-    return `${date.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${time}`;
+    return (date.toDateString() === new Date().toDateString() ? TIME : DAY_TIME).format(date);
   }
 
   function csrfToken() {
@@ -136,7 +198,12 @@
     const control = form && form.elements[name];
     const id = control && control.id;
     const label = id ? document.querySelector(`label[for="${id}"]`) : null;
-    return label ? label.textContent.trim() : name.replace(/_/g, ' ');
+    if (!label) {
+      return name.replace(/_/g, ' ');
+    }
+    const words = label.cloneNode(true);
+    words.querySelectorAll('.req, [aria-hidden="true"]').forEach((mark) => mark.remove());
+    return words.textContent.trim();
   }
 
   /* ---------------------------------------------------------------- the outbox store */
@@ -303,7 +370,7 @@
         signal: controller ? controller.signal : undefined,
       });
     } catch (err) {
-      return { outcome: 'retry', status: 0, message: 'No connection.', errors: {} };
+      return { outcome: 'retry', status: 0, message: text('no_connection'), errors: {} };
     } finally {
       window.clearTimeout(timer);
     }
@@ -320,20 +387,22 @@
     if (status === 401) {
       return {
         outcome: 'blocked', status, errors,
-        message: 'You are logged out. Log in again, and the waiting events will be sent.',
+        message: text('logged_out'),
       };
     }
     if (status === 413) {
-      return { outcome: 'refused', status, errors, message: message || 'A photo is larger than 10 MB.' };
+      return {
+        outcome: 'refused', status, errors, message: message || text('a_photo_too_large', { mb: MAX_PHOTO_MB }),
+      };
     }
     // A 4xx from our API (it always answers JSON) is a verdict on the event. Anything else,
     // including a 4xx page from a proxy or a captive portal, is worth another try later.
     if (status >= 400 && status < 500 && body && status !== 408 && status !== 429) {
-      return { outcome: 'refused', status, errors, message: message || `Refused (${status}).` };
+      return { outcome: 'refused', status, errors, message: message || text('refused_status', { status: String(status) }) };
     }
     return {
       outcome: 'retry', status, errors: {},
-      message: status >= 500 ? `The server is unavailable (${status}).` : `Unexpected answer (${status}).`,
+      message: text(status >= 500 ? 'server_unavailable' : 'unexpected', { status: String(status) }),
     };
   }
 
@@ -365,11 +434,11 @@
   function itemView(entry) {
     const attention = isRefused(entry);
     const sending = entry.id === state.sendingId;
-    let label = 'Waiting to send:';
+    let label = text('waiting');
     if (attention) {
-      label = 'Refused:';
+      label = text('refused');
     } else if (sending) {
-      label = 'Sending:';
+      label = text('sending');
     }
     const photos = entry.photos.length;
     const item = el(
@@ -383,25 +452,27 @@
         { className: 'outbox-line' },
         el('strong', { className: 'outbox-state' }, label),
         ' ',
-        `${entry.kindLabel} · `,
-        el('a', { href: entry.pageUrl }, entry.name),
-        ` — captured ${clock(entry.capturedAt)}`,
-        photos ? el('span', { className: 'muted' }, ` · ${photos} photo${photos > 1 ? 's' : ''}`) : null,
+        pieces(TEXTS.item, {
+          kind: entry.kindLabel,
+          name: el('a', { href: entry.pageUrl }, entry.name),
+          time: clock(entry.capturedAt),
+        }),
+        photos ? el('span', { className: 'muted' }, ' · ', counted('photos', photos)) : null,
       ),
     );
     if (attention) {
       const details = messagesOf(entry.errors).filter((text) => text !== entry.message);
       item.append(
         el('p', { className: 'outbox-message', role: 'alert' }, [entry.message, ...details].join(' ')),
-        el('p', { className: 'help' }, 'It was not recorded and will not be sent again.'),
+        el('p', { className: 'help' }, text('not_sent_again')),
         el(
           'p',
           { className: 'outbox-actions' },
-          el('button', { type: 'button', className: 'button small secondary', 'data-action': 'discard', 'data-id': entry.id }, 'Dismiss'),
+          el('button', { type: 'button', className: 'button small secondary', 'data-action': 'discard', 'data-id': entry.id }, text('dismiss')),
         ),
       );
     } else if (entry.lastError && !sending) {
-      item.append(el('p', { className: 'outbox-note muted small' }, `Last try: ${entry.lastError}`));
+      item.append(el('p', { className: 'outbox-note muted small' }, text('last_try', { reason: entry.lastError })));
     }
     return item;
   }
@@ -416,7 +487,7 @@
       ({ own, others } = await mine());
     } catch (err) {
       outbox.hidden = false;
-      outbox.replaceChildren(el('p', { className: 'outbox-message' }, 'The outbox on this phone cannot be read.'));
+      outbox.replaceChildren(el('p', { className: 'outbox-message' }, text('outbox_unreadable')));
       return;
     }
     const pending = own.filter((entry) => !isRefused(entry)).length;
@@ -426,16 +497,14 @@
       view.push(el(
         'div',
         { className: 'outbox-head' },
-        el('h3', {}, `Outbox · ${own.length} event${own.length > 1 ? 's' : ''} on this phone`),
+        el('h3', {}, counted('outbox_title', own.length)),
         pending && !offline && !state.flushing
-          ? el('button', { type: 'button', className: 'button small secondary', 'data-action': 'flush' }, 'Send now')
+          ? el('button', { type: 'button', className: 'button small secondary', 'data-action': 'flush' }, text('send_now'))
           : null,
       ));
-      view.push(el('p', { className: 'help' }, offline
-        ? 'You are offline. Events are kept on this phone and sent when the connection is back.'
-        : 'Events are sent as soon as the connection allows.'));
+      view.push(el('p', { className: 'help' }, text(offline ? 'offline_help' : 'online_help')));
       if (store.volatile) {
-        view.push(el('p', { className: 'outbox-message' }, 'This browser cannot keep events after the page is closed: keep this page open until they are sent.'));
+        view.push(el('p', { className: 'outbox-message' }, text('volatile')));
       }
       view.push(el('ul', { className: 'outbox-list' }, own.map(itemView)));
     }
@@ -446,14 +515,14 @@
       view.push(el(
         'p',
         { className: 'outbox-sent', role: 'status' },
-        `✓ Sent ${state.sent} waiting event${state.sent > 1 ? 's' : ''}.`,
+        counted('sent', state.sent),
         state.sentHere
-          ? [' ', el('button', { type: 'button', className: 'link', 'data-action': 'reload' }, 'Show it in the history')]
+          ? [' ', el('button', { type: 'button', className: 'link', 'data-action': 'reload' }, text('show_in_history'))]
           : null,
       ));
     }
     if (others) {
-      view.push(el('p', { className: 'help' }, `${others} event${others > 1 ? 's' : ''} of another account wait${others > 1 ? '' : 's'} for it to log in on this phone.`));
+      view.push(el('p', { className: 'help' }, counted('others', others)));
     }
     outbox.replaceChildren(...view);
     outbox.classList.toggle('is-clear', own.length === 0);
@@ -504,8 +573,8 @@
         }
         await store.remove(entry.id);
         if (form) {
-          // "Saved on this phone…" is no longer true.
-          form.querySelectorAll('.js-message.flash-info').forEach((node) => node.remove());
+          // The note that it waits on this phone is no longer true.
+          form.querySelectorAll('.form-message.flash-info').forEach((node) => node.remove());
         }
         await changed();
       } else if (result.outcome === 'refused') {
@@ -535,7 +604,7 @@
     }
     state.flushing = withLock(sendQueued)
       .catch(() => {
-        state.banner = 'The outbox could not be sent. It will be tried again.';
+        state.banner = text('outbox_failed');
         scheduleRetry();
       })
       .finally(() => {
@@ -568,30 +637,89 @@
 
   /* ---------------------------------------------------------------- the form */
 
-  function applyKind() {
-    const kind = form.elements.kind ? form.elements.kind.value : '';
-    form.querySelectorAll('.kind-field[data-kinds]').forEach((field) => {
-      const kinds = field.getAttribute('data-kinds').split(/[\s,]+/);
+  function kindGroups() {
+    return Array.from(form.querySelectorAll('fieldset[data-kinds], .kind-field[data-kinds]'));
+  }
+
+  /** Show the fields of the chosen kind (and only those); say what they ask for. */
+  function applyKind(announce) {
+    const select = form.elements.kind;
+    const kind = select ? select.value : '';
+    const asked = [];
+    kindGroups().forEach((group) => {
+      const kinds = group.getAttribute('data-kinds').split(/[\s,]+/);
       const show = kinds.includes(kind);
-      field.hidden = !show;
-      field.querySelectorAll('input, select, textarea').forEach((control) => {
+      group.hidden = !show;
+      group.querySelectorAll('input, select, textarea').forEach((control) => {
         control.disabled = !show;
+        if (show) {
+          asked.push(labelOf(control.name));
+        }
       });
     });
+    const hint = document.getElementById('kind-hint');
+    if (hint && announce) {
+      const option = select && select.selectedOptions ? select.selectedOptions[0] : null;
+      hint.textContent = kind && asked.length
+        ? text('fill_in', { kind: option ? option.textContent.trim() : kind, fields: listOf(asked) })
+        : '';
+    }
+  }
+
+  /** A field's error goes once its value is changed: it is no longer what was refused. */
+  function clearFieldError(control) {
+    if (!control || !control.name || !control.hasAttribute('aria-invalid')) {
+      return;
+    }
+    const field = control.closest('.field');
+    if (field) {
+      field.classList.remove('has-error');
+      field.querySelectorAll('.field-error').forEach((node) => node.remove());
+    }
+    control.removeAttribute('aria-invalid');
+    const kept = (control.getAttribute('aria-describedby') || '').split(/\s+/)
+      .filter((id) => id && id !== `${control.name}-error`);
+    if (kept.length) {
+      control.setAttribute('aria-describedby', kept.join(' '));
+    } else {
+      control.removeAttribute('aria-describedby');
+    }
   }
 
   function clearErrors() {
-    form.querySelectorAll('.field-error, .js-message').forEach((node) => node.remove());
+    form.querySelectorAll('.field-error, .form-message').forEach((node) => node.remove());
     form.querySelectorAll('.has-error').forEach((node) => node.classList.remove('has-error'));
     form.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'));
+    // The messages are gone: so are the references to them (`<name>-error`).
+    form.querySelectorAll('[aria-describedby]').forEach((node) => {
+      const kept = node.getAttribute('aria-describedby').split(/\s+/)
+        .filter((id) => id && !id.endsWith('-error'));
+      if (kept.length) {
+        node.setAttribute('aria-describedby', kept.join(' '));
+      } else {
+        node.removeAttribute('aria-describedby');
+      }
+    });
   }
 
-  function formMessage(text, kind, extra) {
-    form.querySelectorAll('.js-message').forEach((node) => node.remove());
+  /** What an earlier submission said and is no longer true: "Recorded: …" at the top of the
+   * page, "saved on this phone" at the form, "sent" in the outbox. */
+  function clearStale() {
+    document.querySelectorAll('main > .flash-success').forEach((node) => node.remove());
+    form.querySelectorAll('.form-message').forEach((node) => node.remove());
+    if (state.sent) {
+      state.sent = 0;
+      state.sentHere = 0;
+      render();
+    }
+  }
+
+  function formMessage(message, kind, extra) {
+    form.querySelectorAll('.form-message').forEach((node) => node.remove());
     const box = el(
       'div',
-      { className: `flash flash-${kind} js-message`, role: kind === 'error' ? 'alert' : 'status' },
-      text,
+      { className: `flash flash-${kind} form-message`, role: kind === 'error' ? 'alert' : 'status' },
+      message,
       (extra || []).map((line) => [el('br'), line]),
     );
     form.prepend(box);
@@ -600,6 +728,7 @@
 
   function showErrors(message, errors) {
     clearErrors();
+    clearStale();
     const leftovers = [];
     let first = null;
     Object.entries(errors || {}).forEach(([name, value]) => {
@@ -609,17 +738,18 @@
         [control] = control; // a RadioNodeList
       }
       const field = control && control.closest('.field');
-      if (field && !field.hidden) {
+      if (field && !control.closest('[hidden]')) {
         field.classList.add('has-error');
         control.setAttribute('aria-invalid', 'true');
-        control.setAttribute('aria-describedby', `${name}-error`);
+        const described = control.getAttribute('aria-describedby');
+        control.setAttribute('aria-describedby', [described, `${name}-error`].filter(Boolean).join(' '));
         field.append(el('p', { className: 'field-error', id: `${name}-error` }, texts.join(' ')));
         first = first || control;
       } else {
         leftovers.push(name === '_schema' ? texts.join(' ') : `${labelOf(name)}: ${texts.join(' ')}`);
       }
     });
-    const box = formMessage(message || 'Please correct the highlighted fields.', 'error', leftovers);
+    const box = formMessage(message || text('correct'), 'error', leftovers);
     if (first) {
       first.focus();
     } else {
@@ -631,27 +761,32 @@
   function validate() {
     const errors = {};
     const kind = form.elements.kind ? form.elements.kind.value : '';
-    (REQUIRED_BY_KIND[kind] || []).forEach((name) => {
-      const control = form.elements[name];
-      if (control && !control.disabled && String(control.value).trim() === '') {
-        errors[name] = [`Required for a ${kind} event.`];
-      }
+    if (form.elements.kind && !kind) {
+      errors.kind = [text('choose_kind')];
+    }
+    // The fields this kind requires are the visible, enabled ones marked `required`.
+    kindGroups().forEach((group) => {
+      group.querySelectorAll('[required]').forEach((control) => {
+        if (!control.disabled && String(control.value).trim() === '') {
+          errors[control.name] = [text('required')];
+        }
+      });
     });
     const distance = form.elements.distance_km;
     if (distance && !distance.disabled && distance.value.trim() !== '' && !errors.distance_km) {
       const value = Number(distance.value.trim().replace(',', '.'));
       if (!Number.isFinite(value) || value < 0) {
-        errors.distance_km = ['Enter the distance in km, for example 12.5.'];
+        errors.distance_km = [text('distance', { example: 12.5 })];
       }
     }
     const input = form.elements.photos;
     const files = input && input.files ? Array.from(input.files) : [];
     if (files.length > MAX_PHOTOS) {
-      errors.photos = [`At most ${MAX_PHOTOS} photos per event.`];
+      errors.photos = [counted('too_many_photos', MAX_PHOTOS)];
     } else {
       const big = files.findIndex((file) => file.size > MAX_PHOTO_BYTES);
       if (big !== -1) {
-        errors.photos = [`Photo ${big + 1} is larger than 10 MB.`];
+        errors.photos = [text('photo_too_large', { position: big + 1, mb: MAX_PHOTO_MB })];
       }
     }
     return errors;
@@ -707,7 +842,7 @@
       button.dataset.label = button.textContent;
     }
     button.disabled = busy;
-    button.textContent = busy ? 'Sending…' : button.dataset.label;
+    button.textContent = busy ? (text('sending_button') || button.dataset.label) : button.dataset.label;
   }
 
   function reloadToTimeline(message) {
@@ -741,7 +876,7 @@
     state.sentHere = 0;
     await store.add(entry);
     form.reset();
-    applyKind();
+    applyKind(false);
     clearErrors();
     formMessage(why, 'info');
     await changed();
@@ -753,11 +888,12 @@
   async function submit() {
     const problems = validate();
     if (Object.keys(problems).length) {
-      showErrors('Please correct the highlighted fields.', problems);
+      showErrors(text('correct'), problems);
       return;
     }
+    clearStale();
     const entry = capture();
-    const offlineNote = 'Saved on this phone: no connection. It will be sent as soon as the connection is back.';
+    const offlineNote = text('offline_saved');
     if (navigator.onLine === false) {
       await keep(entry, offlineNote);
       return;
@@ -766,16 +902,16 @@
     await flush();
     const { own } = await mine();
     if (own.some((row) => row.state === 'pending')) {
-      await keep(entry, 'Saved on this phone behind the events still waiting. They are sent in order.');
+      await keep(entry, text('saved_behind'));
       return;
     }
     const result = await send(entry);
     if (result.outcome === 'sent') {
-      reloadToTimeline(`Recorded: ${entry.kindLabel.toLowerCase()}.`);
+      reloadToTimeline(text('recorded', { kind: entry.kindLabel }));
     } else if (result.outcome === 'retry') {
       state.failures += 1;
       await keep(entry, result.status
-        ? `Saved on this phone: ${result.message} It will be sent again shortly.`
+        ? text('saved_retry', { reason: result.message })
         : offlineNote);
     } else {
       showErrors(result.message, result.errors);
@@ -783,10 +919,11 @@
   }
 
   if (form) {
-    applyKind();
+    applyKind(false);
     if (form.elements.kind) {
-      form.elements.kind.addEventListener('change', applyKind);
+      form.elements.kind.addEventListener('change', () => applyKind(true));
     }
+    form.addEventListener('change', (event) => clearFieldError(event.target));
     if (canFetch && form.dataset.apiUrl) {
       let submitting = false;
       form.addEventListener('submit', async (event) => {
@@ -799,7 +936,8 @@
         try {
           await submit();
         } catch (err) {
-          formMessage('The event could not be saved on this phone. Try again, or check the storage settings of the browser.', 'error');
+          clearStale();
+          formMessage(text('not_saved'), 'error');
         } finally {
           submitting = false;
           setBusy(false);

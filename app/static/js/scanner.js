@@ -11,6 +11,10 @@
  * same path on this site. Where the camera is missing or refused, the camera part stays hidden
  * and the photo form (decoded on the server) comes first; the typed-tag form is always there.
  * Nothing here is needed for the page to work: both forms work without JavaScript.
+ *
+ * The script holds no words: what it says comes from the page, translated on the server
+ * (`<script type="application/json" id="mpx-texts">`, its "scanner" texts), with `%(name)s`
+ * filled in here.
  */
 (() => {
   'use strict';
@@ -19,7 +23,6 @@
   const SEND_EVERY_MS = 700; // server decoding: one frame at a time, at most this often
   const FRAME_SIDE = 960; // the longest side of a frame sent to the server, in pixels
   const OFFLINE_RETRY_MS = 3000;
-  const NOT_OURS = 'This QR code is not a Material Passport tag';
   // /t/<TAG>, and the GS1 Digital Link forms /01/<GTIN>/21/<serial> and /8004/<GIAI> that the
   // app resolves to a tag.
   const TAG_PATHS = [
@@ -43,6 +46,21 @@
   const photoStatus = document.getElementById('photo-status');
 
   const frameUrl = root.dataset.frameUrl || '';
+  const TEXTS = (() => {
+    const node = document.getElementById('mpx-texts');
+    try {
+      return (node && JSON.parse(node.textContent).scanner) || {};
+    } catch (err) {
+      return {};
+    }
+  })();
+
+  /** The page's text for `key`, its `%(name)s` placeholders filled from `values`. */
+  function text(key, values) {
+    return String(TEXTS[key] || '').replace(/%\((\w+)\)[sd]/g, (whole, name) => (
+      values && values[name] !== undefined ? String(values[name]) : whole
+    ));
+  }
 
   let stream = null;
   let detector = null;
@@ -57,10 +75,10 @@
   let session = 0; // bumped by stop(): an answer to an older session's frame is dropped
 
   /** The same-origin URL to open for a scanned text, or null if it is not one of our tags. */
-  function tagTarget(text) {
+  function tagTarget(scanned) {
     let url;
     try {
-      url = new URL(String(text || '').trim());
+      url = new URL(String(scanned || '').trim());
     } catch (err) {
       return null;
     }
@@ -101,7 +119,7 @@
       }
     });
     photoForm.addEventListener('submit', () => {
-      say(photoStatus, 'Reading the photo…', 'ok');
+      say(photoStatus, text('reading_photo'), 'ok');
       photoForm.classList.add('is-busy');
       if (photoSubmit) {
         photoSubmit.disabled = true;
@@ -186,17 +204,17 @@
     }
   }
 
-  function notOurs(text) {
-    say(cameraStatus, `${NOT_OURS} (it reads “${String(text).slice(0, 80)}”).`, 'error');
+  function notOurs(read) {
+    say(cameraStatus, text('not_ours', { text: String(read).slice(0, 80) }), 'error');
     window.clearTimeout(notOursTimer);
     notOursTimer = window.setTimeout(() => {
-      say(cameraStatus, 'Point the camera at a Material Passport label.', null);
+      say(cameraStatus, text('point'), null);
     }, 4000);
   }
 
   function openTag(target) {
     stop();
-    say(cameraStatus, 'Tag found, opening its passport…', 'ok');
+    say(cameraStatus, text('found'), 'ok');
     window.location.assign(target);
   }
 
@@ -271,7 +289,7 @@
     if (response.status === 400 || response.status === 403) {
       // The page's session token has expired: frames would be refused until it is reloaded.
       stop();
-      say(cameraStatus, 'This page has expired. Reload it to scan again.', 'error');
+      say(cameraStatus, text('expired'), 'error');
       return 0;
     }
     if (body.reason === 'not_ours') {
@@ -308,7 +326,7 @@
         }
         if (offline) {
           offline = false;
-          say(cameraStatus, 'Point the camera at a Material Passport label.', null);
+          say(cameraStatus, text('point'), null);
         }
         wait = await answer(response);
       }
@@ -317,7 +335,7 @@
         return;
       }
       offline = true;
-      say(cameraStatus, 'No connection: the camera picture cannot be read. Trying again…', 'error');
+      say(cameraStatus, text('offline'), 'error');
       wait = OFFLINE_RETRY_MS;
     }
     if (current()) {
@@ -331,7 +349,7 @@
     if (running) {
       return;
     }
-    say(cameraStatus, 'Starting the camera…', null);
+    say(cameraStatus, text('starting'), null);
     try {
       stream = await navigator.mediaDevices.getUserMedia({
         video: { facingMode: 'environment' },
@@ -346,9 +364,7 @@
     } catch (err) {
       stop();
       const denied = err && (err.name === 'NotAllowedError' || err.name === 'SecurityError');
-      showPhotoFirst(denied
-        ? 'The camera is not allowed for this site. Take a photo of the label instead.'
-        : 'The camera could not be started. Take a photo of the label instead.');
+      showPhotoFirst(text(denied ? 'denied' : 'failed'));
       return;
     }
     running = true;
@@ -356,7 +372,7 @@
     if (startButton) {
       startButton.hidden = true;
     }
-    say(cameraStatus, 'Point the camera at the label. The page opens as soon as it reads a tag.', null);
+    say(cameraStatus, text('running'), null);
     if (mode === 'device') {
       window.requestAnimationFrame(tick);
     } else {
