@@ -25,6 +25,7 @@ SAME_IN_EVERY_LANGUAGE = {
     "GTIN", "GIAI", "CPV", "MCI", "URL", "GS1", "ID", "OpenAPI", "Swagger", "UI", "ISO", "L7160",
     "kg", "t", "m", "m²", "m³", "mm", "km", "h", "e", "g", "ICE", "GLN", "EPD", "SVG", "PNG",
     "Excel", "DD", "MM", "YYYY", "UTC",
+    "GlobalId", "SHA-256",
 }
 
 
