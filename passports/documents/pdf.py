@@ -44,8 +44,8 @@ TABLE_FONT_SIZE = 7
 # The methods the document cites, by their key in it.
 METHOD_NAMES = {
     "mci": "MCI",
-    "disassembly": _l("Disassembly score"),
-    "carbon": _l("Embodied carbon"),
+    "disassembly": _l("Disassembly"),
+    "carbon": _l("Carbon"),
 }
 # Component table: (heading, width in points or None for the rest, right-aligned).
 COLUMNS = (
@@ -128,10 +128,10 @@ def _completeness(doc: dict) -> list:
                 "or lack a material."
             ),
             ngettext(
-                "%(num)s component has no mass and is not weighted.",
-                "%(num)s components have no mass and are not weighted.",
+                "%(count)s component has no mass and is not weighted.",
+                "%(count)s components have no mass and are not weighted.",
                 c["components_without_mass"],
-                num=count_text(c["components_without_mass"]),
+                count=count_text(c["components_without_mass"]),
             ),
         )
     )

@@ -47,6 +47,7 @@ FONT_DIRS = (
 # Vendored with the app (Apache-2.0, see app/static/fonts/wqy-microhei.COPYRIGHT): it has the
 # glyphs of simplified and traditional Chinese, Japanese kana and kanji, Hangul and Latin.
 CJK_FONT_FILE = Path(__file__).resolve().parents[3] / "app/static/fonts/wqy-microhei.ttf"
+CJK_FONT_NAME = "MPXDoc-CJK"
 CJK_LANGUAGES = ("ja", "zh")
 # Han (with its extensions and compatibility forms), kana, Hangul, CJK punctuation and the
 # full-width forms: text with any of these needs the CJK font.
@@ -100,8 +101,8 @@ def cjk_fonts() -> Fonts:
     """WenQuanYi Micro Hei for regular and bold text (it has no bold face: headings stand out
     by size and colour), embedded as a subset; tags keep the Latin monospaced font, as they are
     written in Latin letters and digits only."""
-    pdfmetrics.registerFont(TTFont("MPXDoc-CJK", str(CJK_FONT_FILE)))
-    return Fonts("MPXDoc-CJK", "MPXDoc-CJK", latin_fonts().mono)
+    pdfmetrics.registerFont(TTFont(CJK_FONT_NAME, str(CJK_FONT_FILE)))
+    return Fonts(CJK_FONT_NAME, CJK_FONT_NAME, latin_fonts().mono)
 
 
 def has_cjk(*texts) -> bool:
@@ -164,7 +165,11 @@ def styles() -> dict[str, ParagraphStyle]:
 
 @lru_cache(maxsize=4)
 def _styles(f: Fonts) -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle("body", fontName=f.regular, fontSize=9, leading=12, textColor=INK)
+    # Chinese and Japanese break between any two characters (Latin words are kept whole).
+    wrap = "CJK" if f.regular == CJK_FONT_NAME else None
+    body = ParagraphStyle(
+        "body", fontName=f.regular, fontSize=9, leading=12, textColor=INK, wordWrap=wrap
+    )
     return {
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5, textColor=MUTED),
@@ -290,7 +295,10 @@ def _switch_fonts(story, latin: Fonts, cjk: Fonts) -> None:
         style = getattr(item, "style", None)
         if hasattr(item, "frags") and isinstance(style, ParagraphStyle):
             item.style = ParagraphStyle(
-                style.name, parent=style, fontName=swap.get(style.fontName, style.fontName)
+                style.name,
+                parent=style,
+                fontName=swap.get(style.fontName, style.fontName),
+                wordWrap="CJK",
             )
             for frag in item.frags:
                 if getattr(frag, "fontName", None) in swap:
