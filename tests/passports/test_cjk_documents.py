@@ -109,9 +109,7 @@ def test_a_latin_sheet_read_in_japanese_is_set_in_the_cjk_font(
     assert response.status_code == 200 and CJK_FONT in response.data
 
 
-def test_the_passport_in_japanese_has_japanese_headings_and_names(
-    client, login, owner, yokohama
-):
+def test_the_passport_in_japanese_has_japanese_headings_and_names(client, login, owner, yokohama):
     building, _made = yokohama
     login(owner)
     response = client.get(
