@@ -16,6 +16,7 @@ from flask import Flask
 from flask_babel import force_locale
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.audit.actors import set_actor
 from app.auth.models import User
@@ -26,6 +27,13 @@ from passports.imports.staging import Stage
 from passports.models import Building
 
 log = logging.getLogger(__name__)
+# What a job is doing, as the progress page and the command line's bar say it.
+PHASES = {
+    "queued": _l("Waiting to start"),
+    "opening the model": _l("Opening the IFC model"),
+    "reading": _l("Reading and checking rows"),
+    "saving": _l("Saving the import"),
+}
 
 
 def claim_write_lock() -> None:

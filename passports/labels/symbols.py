@@ -133,21 +133,34 @@ def _generator_logs(ec_count: int) -> tuple[int | None, ...]:
     return tuple(base.LOG_TABLE[c] if c else None for c in poly[1:])
 
 
+@lru_cache(maxsize=1)
+def _products() -> np.ndarray:
+    """The multiplication table of GF(256) as `qrcode` defines the field (its log tables)."""
+    exp, log = base.EXP_TABLE, base.LOG_TABLE
+    table = np.zeros((256, 256), dtype=np.uint8)
+    for a in range(1, 256):
+        for b in range(1, 256):
+            table[a, b] = exp[(log[a] + log[b]) % 255]
+    return table
+
+
+@lru_cache(maxsize=64)
+def _generator(ec_count: int) -> np.ndarray:
+    """The generator polynomial's coefficients after the leading 1."""
+    exp = base.EXP_TABLE
+    return np.array([0 if g is None else exp[g] for g in _generator_logs(ec_count)], np.uint8)
+
+
 def _error_correction(block: bytes, ec_count: int) -> list[int]:
     """The Reed-Solomon codewords of a block: its remainder by the generator polynomial."""
-    logs = _generator_logs(ec_count)
-    exp, log = base.EXP_TABLE, base.LOG_TABLE
-    remainder = [0] * ec_count
+    products = _products()[:, _generator(ec_count)]  # row f: f × each coefficient
+    remainder = np.zeros(ec_count + 1, dtype=np.uint8)
     for byte in block:
-        factor = byte ^ remainder[0]
-        remainder = remainder[1:]
-        remainder.append(0)
-        if factor:
-            shift = log[factor]
-            for i, g in enumerate(logs):
-                if g is not None:
-                    remainder[i] ^= exp[(g + shift) % 255]
-    return remainder
+        factor = byte ^ int(remainder[0])
+        remainder[:-1] = remainder[1:]
+        remainder[-1] = 0
+        remainder[:-1] ^= products[factor]
+    return remainder[:-1].tolist()
 
 
 def codewords(version: int, data_list) -> list[int]:
@@ -205,9 +218,11 @@ def _finder_penalty(lines: np.ndarray) -> np.ndarray:
 def penalties(trials: np.ndarray) -> list[int]:
     """The penalty score of each symbol (no border) stacked on axis 0, as
     `qrcode.util.lost_point` counts it."""
-    count = trials.shape[1]
-    flipped = trials.transpose(0, 2, 1)
-    scores = _runs_penalty(trials) + _runs_penalty(flipped)
+    masks, count = trials.shape[0], trials.shape[1]
+    # Rows and columns alike: the symbols and their transposes, scored in one go.
+    lines = np.concatenate((trials, trials.transpose(0, 2, 1)))
+    by_line = _runs_penalty(lines) + _finder_penalty(lines)
+    scores = by_line[:masks] + by_line[masks:]
     corner = trials[:, :-1, :-1]
     blocks = (
         (corner == trials[:, 1:, :-1])
@@ -215,7 +230,6 @@ def penalties(trials: np.ndarray) -> list[int]:
         & (corner == trials[:, 1:, 1:])
     )
     scores = scores + 3 * blocks.sum(axis=(1, 2))
-    scores = scores + _finder_penalty(trials) + _finder_penalty(flipped)
     out = []
     for score, dark in zip(scores.tolist(), trials.sum(axis=(1, 2)).tolist(), strict=True):
         percent = float(dark) / (count**2)

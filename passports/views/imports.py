@@ -18,7 +18,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
@@ -32,6 +31,7 @@ from app.views import owned_or_404
 from passports.imports import queries
 from passports.imports import services as imports
 from passports.imports.columns import COLUMNS
+from passports.imports.jobs import PHASES
 from passports.imports.jobs import start_job
 from passports.imports.models import ImportRun
 from passports.imports.pipeline.lookalikes import CHOICES
@@ -42,13 +42,6 @@ from passports.imports.template import template_csv
 from passports.imports.template import template_xlsx
 from passports.permissions import building_for
 from passports.views import bp
-
-PHASES = {
-    "queued": _l("Waiting to start"),
-    "opening the model": _l("Opening the IFC model"),
-    "reading": _l("Reading and checking rows"),
-    "saving": _l("Saving the import"),
-}
 
 
 def _limits() -> dict:
