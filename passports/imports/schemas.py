@@ -15,9 +15,9 @@ from passports.imports.models import ImportRun
 from passports.imports.models import MaterialMapping
 from passports.imports.pipeline.lookalikes import CHOICES
 
-# Source names are compared by their letters and digits (passports.imports.matching): a name
-# needs one, and no NUL.
-NAMED = r"^[^\x00]*[0-9A-Za-z][^\x00]*$"
+# Source names are compared by their letters and digits (passports.imports.matching), in any
+# script ("Baksteen", "レンガ", "砖"): a name needs one, and no NUL.
+NAMED = r"^[^\x00]*[^\W_][^\x00]*$"
 
 
 class ImportFormSchema(InputSchema):
@@ -178,7 +178,7 @@ class MappingCreateSchema(InputSchema):
             validate.Length(min=1, max=200),
             validate.Regexp(NAMED, error=_l("Give the name as it appears in the file.")),
         ],
-        metadata={"description": "Names are compared by their letters and digits (A-Z, 0-9)."},
+        metadata={"description": "Names are compared by their letters and digits, in any script."},
     )
     material_id = Id(required=True)
     organisation_id = Id(metadata={"description": "Admins only: another organisation's mappings."})
