@@ -9,6 +9,10 @@ reader's language (headings, table headers, labels and number formats; the data 
 recorded), and set in the CJK font when it is in Japanese or Chinese or any of its data needs it.
 """
 
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -19,6 +23,7 @@ from reportlab.platypus import Table
 from reportlab.platypus import TableStyle
 
 from passports.documents.export import METHODS
+from passports.documents.export import parse_datetime
 from passports.documents.pdfkit import CONTENT_WIDTH
 from passports.documents.pdfkit import LINE
 from passports.documents.pdfkit import carbon_text
@@ -65,6 +70,18 @@ COLUMNS = (
 )
 
 
+def _day(text: str | None) -> str:
+    """An ISO date or time of the document as the reader's language writes the day."""
+    if not text:
+        return "–"
+    return format_date(parse_datetime(text) if "T" in text else date.fromisoformat(text))
+
+
+def _moment(text: str) -> str:
+    """An ISO time of the document in the reader's time zone and language."""
+    return format_datetime(parse_datetime(text), "medium")
+
+
 def _identity(doc: dict) -> Table:
     b, owner, s = doc["building"], doc["owner"], doc["summary"]
     place = ", ".join(x for x in (b["address"], b["city"], b["country"]) if x)
@@ -75,7 +92,7 @@ def _identity(doc: dict) -> Table:
             _("Year built"),
             str(b["year_built"] or "–"),
             _("Planned date"),
-            b["planned_date"] or "–",
+            _day(b["planned_date"]),
         ),
         (
             _("Floor area"),
@@ -85,7 +102,7 @@ def _identity(doc: dict) -> Table:
         ),
         (
             _("Passport generated"),
-            doc["generated_at"][:16].replace("T", " ") + " UTC",
+            _moment(doc["generated_at"]),
             _("Schema"),
             _("version %(version)s", version=doc["schema_version"]),
         ),
@@ -201,7 +218,7 @@ def _hazards(doc: dict) -> list:
                     format_tag(c["tag"]),
                     fit(c["storey"], f.regular, 7.5, 30 * mm),
                     "PCB" if h["kind"] == "pcb" else words(h["kind"]),
-                    _("cleared %(date)s", date=h["cleared_at"][:10])
+                    _("cleared %(date)s", date=_day(h["cleared_at"]))
                     if h["cleared_at"]
                     else _("not cleared"),
                 ]
@@ -313,7 +330,7 @@ def _render(doc: dict, version_note: str | None) -> bytes:
         "%(generator)s · %(url)s · generated %(date)s",
         generator=doc["generator"],
         url=doc["source"]["building_url"],
-        date=doc["generated_at"][:10],
+        date=_day(doc["generated_at"]),
     )
     return render_pdf(
         story,
