@@ -6,9 +6,13 @@
   emptied first, so the QR encoding itself is timed; the warm rate (cached symbol) is kept in
   the metrics. Target: at least 100 images per second.
 - `GET /buildings/<id>/labels.pdf?layout=l7160` for a building of 1,000 components (owner
-  logged in through the login form): wall time (target at most 10 s), then the same request
-  again under tracemalloc for the peak of Python allocations, and the growth of the process's
-  peak RSS (ru_maxrss) over the first request.
+  logged in through the login form): wall time (target at most 3.7 s, the figure of this sheet
+  before its codes were built with numpy), then the same request again under tracemalloc for
+  the peak of Python allocations, and the growth of the process's peak RSS (ru_maxrss) over the
+  first request.
+- The same sheet once the components have Japanese names (and the building and storeys too),
+  asked for in Japanese: the sheet is then set in WenQuanYi Micro Hei, embedded as a subset.
+  Target at most 3 s for the first such sheet of the process, the font's loading included.
 
 Runs on a temporary SQLite database, migrated in-process, with synthetic components. Run it
 alone with `python -m bench.bench_labels [--quick]`; `run(quick)` returns the result rows.
@@ -32,8 +36,19 @@ from bench.report import print_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 QR_TARGET_PER_S = 100.0
-PDF_TARGET_S = 10.0
+PDF_TARGET_S = 3.7
+PDF_JA_TARGET_S = 3.0
 PDF_LABELS = 1000
+JAPANESE_NAMES = (
+    "レンガ壁 北側",
+    "木製ドア",
+    "鉄骨梁 HEA 200",
+    "外壁タイル 南面",
+    "アルミサッシ窓",
+    "石膏ボード間仕切り",
+    "コンクリート床版 3階",
+    "屋根断熱材（グラスウール）",
+)
 
 
 def _log(message: str) -> None:
@@ -132,43 +147,69 @@ def bench_qr_route(app, count: int) -> dict:
     )
 
 
-def bench_pdf(app, building_id: int, email: str) -> dict:
+def _to_japanese(app, building_id: int) -> None:
+    """Give the building, its storeys and its components Japanese names."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from passports.models import Building
+    from passports.models import Component
+
+    with app.app_context():
+        db.session.get(Building, building_id).name = "横浜市庁舎（旧庁舎）"
+        components = db.session.scalars(
+            select(Component).where(Component.building_id == building_id).order_by(Component.id)
+        )
+        for i, component in enumerate(components):
+            component.name = f"{JAPANESE_NAMES[i % len(JAPANESE_NAMES)]} {i + 1}"
+            component.storey = f"{i % 7 + 1}階"
+        db.session.commit()
+        db.session.remove()
+
+
+def bench_pdf(app, building_id: int, email: str, language: str = "en") -> dict:
     """Wall time and peak memory of the L7160 PDF of every component of the building."""
     from passports.qr import _symbol
 
     client = app.test_client()
     login(client, email)
     path = f"/buildings/{building_id}/labels.pdf?layout=l7160"
+    headers = {"Accept-Language": language}
     _symbol.cache_clear()
     gc.collect()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    response = client.get(path)
+    response = client.get(path, headers=headers)
     wall_s = time.perf_counter() - start
     rss_growth_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
     if response.status_code != 200 or not response.data.startswith(b"%PDF"):
         raise RuntimeError(f"GET {path} answered {response.status_code}")
+    if language == "ja" and b"WenQuanYi" not in response.data:
+        raise RuntimeError("the Japanese sheet is not set in the CJK font")
     size = len(response.data)
 
     start = time.perf_counter()
-    client.get(path)
+    client.get(path, headers=headers)
     warm_s = time.perf_counter() - start
 
     _symbol.cache_clear()
     gc.collect()
     tracemalloc.start()
     try:
-        client.get(path)
+        client.get(path, headers=headers)
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    japanese = language == "ja"
+    target = PDF_JA_TARGET_S if japanese else PDF_TARGET_S
     result = row(
-        f"labels: {PDF_LABELS:,}-label L7160 PDF",
+        f"labels: {PDF_LABELS:,}-label L7160 PDF" + (", Japanese names" if japanese else ""),
         "sqlite",
-        f"{wall_s:.2f} s, peak {peak / 2**20:.0f} MB",
-        f"<= {PDF_TARGET_S:.0f} s",
-        wall_s <= PDF_TARGET_S,
+        f"{wall_s:.2f} s (warm {warm_s:.2f} s), peak {peak / 2**20:.0f} MB",
+        f"<= {target:g} s",
+        wall_s <= target,
         {
+            "language": language,
             "labels": PDF_LABELS,
             "pages": -(-PDF_LABELS // 21),
             "wall_s": wall_s,
@@ -185,7 +226,7 @@ def bench_pdf(app, building_id: int, email: str) -> dict:
 
 
 def run(quick: bool) -> list[dict]:
-    """All three figures; --quick times fewer QR images (the PDF stays at 1,000 labels)."""
+    """All four figures; --quick times fewer QR images (the PDFs stay at 1,000 labels)."""
     qr_count = 60 if quick else 300
     rows = []
     with tempfile.TemporaryDirectory(prefix="mpx-bench-labels-") as workdir:
@@ -200,6 +241,9 @@ def run(quick: bool) -> list[dict]:
             rows.append(bench_qr_route(app, qr_count))
             _log(f"{PDF_LABELS}-label L7160 PDF")
             rows.append(bench_pdf(app, building_id, email))
+            _log(f"{PDF_LABELS}-label L7160 PDF, Japanese names")
+            _to_japanese(app, building_id)
+            rows.append(bench_pdf(app, building_id, email, language="ja"))
         finally:
             from app.extensions import db
 

@@ -7,6 +7,8 @@ which case nothing is written. The import runs within the request: API clients w
 
 from flask import Response
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest import abort
@@ -55,7 +57,11 @@ def import_failed(body: dict) -> ServiceError:
     errors = {k: v for k, v in (("rows", rows), ("file", general)) if v}
     count = body["counts"]["errors"]
     return ServiceError(
-        f"The import has {count} error{'s' if count != 1 else ''}; nothing was written.",
+        ngettext(
+            "The import has %(num)d error; nothing was written.",
+            "The import has %(num)d errors; nothing was written.",
+            count,
+        ),
         code=422,
         errors=errors,
         extra={"report": body},
@@ -90,12 +96,19 @@ def create_import(files, building_id):
     """Import components from a CSV, XLSX or IFC file (multipart, field `file`)."""
     building = building_for(current_user, building_id, write=True)
     upload = files["file"]
-    dry_run = ImportFormSchema().load(request.form)["dry_run"]
+    form = ImportFormSchema().load(request.form)
+    dry_run = form["dry_run"]
     if "dry_run" in request.args:
         dry_run = ImportFormSchema().load({"dry_run": request.args["dry_run"]})["dry_run"]
     with scratch_folder() as folder:
         stored = store_upload(upload.stream, upload.filename or "upload", folder / "upload")
-        report = imports.run_import(building, stored, user=current_user, dry_run=dry_run)
+        report = imports.run_import(
+            building,
+            stored,
+            user=current_user,
+            dry_run=dry_run,
+            duplicates=form["duplicates"],
+        )
     body = report.as_dict()
     if not report.ok:
         db.session.rollback()
@@ -124,7 +137,7 @@ def get_import(building_id, import_id):
     building = building_for(current_user, building_id, write=True)
     run = db.session.get(ImportRun, import_id)
     if run is None or run.building_id != building.id:
-        abort(404, message="No such import.")
+        abort(404, message=_("No such import."))
     return run
 
 
@@ -175,7 +188,7 @@ def update_mapping(data, mapping_id):
     """Point a remembered name at another material."""
     mapping = queries.mapping_for(current_user, mapping_id)
     if mapping is None:
-        abort(404, message="No such mapping.")
+        abort(404, message=_("No such mapping."))
     imports.update_mapping(mapping, data["material_id"])
     db.session.commit()
     return mapping
@@ -188,6 +201,6 @@ def delete_mapping(mapping_id):
     """Forget a remembered name."""
     mapping = queries.mapping_for(current_user, mapping_id)
     if mapping is None:
-        abort(404, message="No such mapping.")
+        abort(404, message=_("No such mapping."))
     imports.delete_mapping(mapping)
     db.session.commit()

@@ -15,6 +15,7 @@ document is kept as its `origin_tag_url`, so a printed label can still be traced
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.errors import Conflict
@@ -84,7 +85,7 @@ class _Errors:
         """Refuse the document (422) if any error was noted."""
         if self.by_path:
             raise ServiceError(
-                "The passport document is not valid; nothing was imported.",
+                _("The passport document is not valid; nothing was imported."),
                 code=422,
                 errors=dict(sorted(self.by_path.items())),
             )
@@ -96,7 +97,10 @@ def _check_date(errors: _Errors, path: str, text: str | None, *, day: bool = Fal
     try:
         date.fromisoformat(text) if day else parse_datetime(text)
     except ValueError:
-        errors.add(path, f"{text!r} is not a real {'date' if day else 'date and time'}.")
+        if day:
+            errors.add(path, _("%(value)s is not a real date.", value=repr(text)))
+        else:
+            errors.add(path, _("%(value)s is not a real date and time.", value=repr(text)))
 
 
 def _check_semantics(document: dict, library: dict[str, Material]) -> None:
@@ -104,48 +108,59 @@ def _check_semantics(document: dict, library: dict[str, Material]) -> None:
     building = document["building"]
     _check_date(errors, "$.building.planned_date", building["planned_date"], day=True)
     if (building["latitude"] is None) != (building["longitude"] is None):
-        errors.add("$.building.latitude", "Give latitude and longitude together.")
+        errors.add("$.building.latitude", _("Give latitude and longitude together."))
     if (
         building["status"] in ("renovation_planned", "demolition_planned")
         and not building["planned_date"]
     ):
-        errors.add("$.building.planned_date", "A planned status needs a planned date.")
+        errors.add("$.building.planned_date", _("A planned status needs a planned date."))
     components = document["components"]
     if len(components) > MAX_COMPONENTS:
-        errors.add("$.components", f"At most {MAX_COMPONENTS} components per passport.")
+        errors.add(
+            "$.components", _("At most %(max)s components per passport.", max=MAX_COMPONENTS)
+        )
     tags = [c["tag"] for c in components]
     seen_tags: set[str] = set()
     seen_external: set[str] = set()
     for i, c in enumerate(components):
         at = f"$.components[{i}]"
         if c["tag"] in seen_tags:
-            errors.add(f"{at}.tag", "This tag appears twice in the document.")
+            errors.add(f"{at}.tag", _("This tag appears twice in the document."))
         seen_tags.add(c["tag"])
         if c["external_id"] is not None:
             if c["external_id"] in seen_external:
-                errors.add(f"{at}.external_id", "This external id appears twice.")
+                errors.add(f"{at}.external_id", _("This external id appears twice."))
             seen_external.add(c["external_id"])
         if c["split_from_tag"] is not None and (
             c["split_from_tag"] not in tags or c["split_from_tag"] == c["tag"]
         ):
-            errors.add(f"{at}.split_from_tag", "Not the tag of another component here.")
+            errors.add(f"{at}.split_from_tag", _("Not the tag of another component here."))
         if c["recycled_content"] + c["reused_content"] > 1 + FRACTION_TOLERANCE:
-            errors.add(f"{at}.reused_content", "Recycled and reused content exceed 1.")
+            errors.add(f"{at}.reused_content", _("Recycled and reused content exceed 1."))
         eol = (c["eol_reuse_fraction"] or 0) + (c["eol_recycle_fraction"] or 0)
         if eol > 1 + FRACTION_TOLERANCE:
-            errors.add(f"{at}.eol_recycle_fraction", "End-of-life reuse and recycling exceed 1.")
+            errors.add(f"{at}.eol_recycle_fraction", _("End-of-life reuse and recycling exceed 1."))
         if c["gtin"] is not None and not is_valid_gtin(c["gtin"]):
-            errors.add(f"{at}.gtin", "Not a valid GTIN (check digit).")
+            errors.add(f"{at}.gtin", _("Not a valid GTIN (check digit)."))
         slugs = [m["slug"] for m in c["materials"]]
         if len(set(slugs)) != len(slugs):
-            errors.add(f"{at}.materials", "Each material may appear once.")
+            errors.add(f"{at}.materials", _("Each material may appear once."))
         if c["materials"]:
             total = sum(m["fraction"] for m in c["materials"])
             if abs(total - 1.0) > FRACTION_TOLERANCE:
-                errors.add(f"{at}.materials", f"Fractions must sum to 1 (they sum to {total:.6g}).")
+                errors.add(
+                    f"{at}.materials",
+                    _(
+                        "Fractions must sum to 1 (they sum to %(total)s).",
+                        total=format(total, ".6g"),
+                    ),
+                )
         for j, m in enumerate(c["materials"]):
             if m["slug"] not in library:
-                errors.add(f"{at}.materials[{j}].slug", f"Unknown material {m['slug']!r}.")
+                errors.add(
+                    f"{at}.materials[{j}].slug",
+                    _("Unknown material %(slug)s.", slug=repr(m["slug"])),
+                )
         for j, h in enumerate(c["hazards"]):
             _check_date(errors, f"{at}.hazards[{j}].cleared_at", h["cleared_at"])
         for j, e in enumerate(c["events"]):
@@ -166,7 +181,10 @@ def _check_lineage(errors: _Errors, components: list[dict]) -> None:
         for tag in cycle:
             errors.add(
                 f"$.components[{index[tag]}].split_from_tag",
-                f"The components {', '.join(cycle)} are split from each other in a circle.",
+                _(
+                    "The components %(tags)s are split from each other in a circle.",
+                    tags=", ".join(cycle),
+                ),
             )
 
 
@@ -179,14 +197,18 @@ def _check_gtin_serials(user, components: list[dict]) -> None:
         pair = (normalize_gtin(c["gtin"]), c["serial_number"])
         if all(pair):
             if pair in pairs:
-                errors.add(f"$.components[{i}].serial_number", "This GTIN and serial appear twice.")
+                errors.add(
+                    f"$.components[{i}].serial_number", _("This GTIN and serial appear twice.")
+                )
             pairs.setdefault(pair, i)
     for pair, (_id, message) in taken_gtin_serials(user.organisation_id, pairs).items():
         errors.add(f"$.components[{pairs[pair]}].serial_number", message)
     if errors.by_path:
         raise Conflict(
-            "GTINs and serial numbers of the document are registered already; nothing was "
-            "imported.",
+            _(
+                "GTINs and serial numbers of the document are registered already; nothing was "
+                "imported."
+            ),
             errors=dict(sorted(errors.by_path.items())),
         )
 
@@ -203,13 +225,13 @@ def _free_tags(tags: list[str]) -> set[str]:
 def import_passport(user, document) -> ImportResult:
     """Validate a passport document and recreate its building for the user's organisation."""
     if not can_create_building(user):
-        raise Forbidden("Only owners and admins import passports.")
+        raise Forbidden(_("Only owners and admins import passports."))
     errors = schema_errors(document)
     if has_nul(document):
         errors.setdefault("$", []).append(NUL_MESSAGE)
     if errors:
         raise ServiceError(
-            "The passport document does not match schema 1.0; nothing was imported.",
+            _("The passport document does not match schema 1.0; nothing was imported."),
             code=422,
             errors=errors,
         )

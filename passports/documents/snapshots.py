@@ -5,6 +5,7 @@ read the building may read its snapshots and compare them. Comparing versions of
 buildings is refused with 422.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import select
 
@@ -27,7 +28,7 @@ MAX_ID = 2**31 - 1  # ids past an integer column cannot exist: 404, not a databa
 def freeze_snapshot(building: Building, user, label: str, note: str = "") -> PassportSnapshot:
     """Store the building's passport as it stands now, under a label ("as built", …)."""
     if not can_write_building(user, building):
-        raise Forbidden("Only the building's owners freeze passport versions.")
+        raise Forbidden(_("Only the building's owners freeze passport versions."))
     document = build_document(building)
     summary = document["summary"]
     snapshot = PassportSnapshot(
@@ -60,7 +61,7 @@ def snapshot_for(user, snapshot_id: int) -> PassportSnapshot:
     in_range = isinstance(snapshot_id, int) and 0 < snapshot_id <= MAX_ID
     snapshot = db.session.get(PassportSnapshot, snapshot_id) if in_range else None
     if snapshot is None:
-        raise ServiceError("No such passport version.", code=404)
+        raise ServiceError(_("No such passport version."), code=404)
     building_for(user, snapshot.building_id)
     return snapshot
 
@@ -70,7 +71,7 @@ def version_meta(snapshot: PassportSnapshot | None, building: Building) -> dict:
     if snapshot is None:
         return {
             "id": None,
-            "label": "Current passport",
+            "label": _("Current passport"),
             "created_at": None,
             "building_id": building.id,
         }
@@ -86,9 +87,9 @@ def _side(user, ref, building: Building | None):
     if ref == CURRENT:
         if building is None:
             raise ServiceError(
-                "Compare the current passport with a snapshot, not with itself.",
+                _("Compare the current passport with a snapshot, not with itself."),
                 code=422,
-                errors={"to": ["Name a snapshot on at least one side."]},
+                errors={"to": [_("Name a snapshot on at least one side.")]},
             )
         return None, building, build_document(building)
     snapshot = snapshot_for(user, ref)
@@ -102,9 +103,17 @@ def compare_versions(user, before_ref: int, after_ref: int | str) -> dict:
     after, after_building, after_doc = _side(user, after_ref, before_building)
     if before_building.id != after_building.id:
         raise ServiceError(
-            "These passport versions are of different buildings and cannot be compared.",
+            _("These passport versions are of different buildings and cannot be compared."),
             code=422,
-            errors={"to": [f"Version {after_ref} is not of building {before_building.id}."]},
+            errors={
+                "to": [
+                    _(
+                        "Version %(version)s is not of building %(building)s.",
+                        version=after_ref,
+                        building=before_building.id,
+                    )
+                ]
+            },
         )
     diff = diff_documents(before_doc, after_doc)
     return {

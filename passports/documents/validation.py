@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import fastjsonschema
+from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "passport.schema.json"
@@ -50,7 +51,9 @@ def schema_errors(document) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for count, error in enumerate(_validator().iter_errors(document)):
         if count >= MAX_ERRORS:
-            errors.setdefault("$", []).append(f"More than {MAX_ERRORS} errors; stopped here.")
+            errors.setdefault("$", []).append(
+                _("More than %(max)s errors; stopped here.", max=MAX_ERRORS)
+            )
             break
         errors.setdefault(error.json_path, []).append(_short(error.message))
     return dict(sorted(errors.items()))

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.errors import ServiceError
 from app.storage import atomic_write
@@ -22,23 +24,22 @@ from app.storage import ensure_folder
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _SIGNATURES = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"RIFF", "a media file"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
+    (b"%PDF", _l("a PDF document")),
+    (b"\x89PNG", _l("a PNG image")),
+    (b"\xff\xd8\xff", _l("a JPEG image")),
+    (b"GIF8", _l("a GIF image")),
+    (b"RIFF", _l("a media file")),
+    (b"\x1f\x8b", _l("a gzip archive")),
+    (b"Rar!", _l("a RAR archive")),
+    (b"7z\xbc\xaf", _l("a 7-Zip archive")),
+    (b"\x7fELF", _l("a program")),
+    (b"MZ", _l("a program")),
 )
 # Budget for what a workbook may unpack to, and the ratio beyond which a member is a bomb.
 MAX_XLSX_UNPACKED = 400 * 1024 * 1024
 MAX_XLSX_RATIO = 200
 MAX_XLSX_MEMBERS = 10_000
 _TEXT_ENCODINGS = ("utf-8-sig", "cp1252")
-SUPPORTED = "a CSV file, an Excel workbook (.xlsx) or an IFC model (.ifc)"
 # The media types an import reads (the document declares them for the `file` part); a file of
 # another kind is refused with 415 Unsupported Media Type, whatever name or type it was sent as.
 MEDIA_TYPES = (
@@ -47,6 +48,14 @@ MEDIA_TYPES = (
     "application/x-step",
 )
 UNSUPPORTED = 415
+
+
+def _not_supported(what: str) -> str:
+    """The refusal of a file of another kind: `what` it is ("a PDF document")."""
+    return _(
+        "This is %(what)s, not a CSV file, an Excel workbook (.xlsx) or an IFC model (.ifc).",
+        what=what,
+    )
 
 
 class ImportRejected(ServiceError):
@@ -82,35 +91,42 @@ def limit_for(kind: str) -> int:
 def sniff(head: bytes, path: Path | None = None) -> str:
     """The kind of file these first bytes begin (csv, xlsx or ifc), or ImportRejected."""
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-        raise ImportRejected("The file is empty.")
+        raise ImportRejected(_("The file is empty."))
     if head.startswith(_OLE):
         if path is not None and _is_encrypted_ole(path):
             raise ImportRejected(
-                "The workbook is password-protected (encrypted). Remove the password in Excel "
-                "(File › Info › Protect Workbook) and upload it again."
+                _(
+                    "The workbook is password-protected (encrypted). Remove the password in "
+                    "Excel (File › Info › Protect Workbook) and upload it again."
+                )
             )
         raise ImportRejected(
-            "This is an old Excel (.xls) or other Office file. Save it as .xlsx or CSV and "
-            "upload it again.",
+            _(
+                "This is an old Excel (.xls) or other Office file. Save it as .xlsx or CSV and "
+                "upload it again."
+            ),
             code=UNSUPPORTED,
         )
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "xlsx"  # checked as a workbook, or refused with its real nature, by check_xlsx
-    for signature, what in _SIGNATURES:
+    for signature, refusal in _SIGNATURES:
         if head.startswith(signature):
-            raise ImportRejected(f"This is {what}, not {SUPPORTED}.", code=UNSUPPORTED)
+            raise ImportRejected(_not_supported(str(refusal)), code=UNSUPPORTED)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"ISO-10303-21"):
         return "ifc"
     if text[:5].lower() == b"<?xml" or text[:1] == b"<":
         raise ImportRejected(
-            f"This is an XML or HTML file (ifcXML is not supported), not {SUPPORTED}.",
+            _not_supported(_("an XML or HTML file (ifcXML is not supported)")),
             code=UNSUPPORTED,
         )
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "csv"
     if b"\x00" in head:
-        raise ImportRejected(f"This is a binary file, not {SUPPORTED}.", code=UNSUPPORTED)
+        raise ImportRejected(
+            _not_supported(_("a binary file")),
+            code=UNSUPPORTED,
+        )
     return "csv"
 
 
@@ -127,29 +143,41 @@ def check_xlsx(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportRejected("The workbook is damaged: it is not a readable .xlsx file.") from exc
+        raise ImportRejected(
+            _("The workbook is damaged: it is not a readable .xlsx file.")
+        ) from exc
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names:
-        what = "a Word document" if "word/document.xml" in names else "a zip archive"
+        refusal = _not_supported(_("a zip archive"))
+        if "word/document.xml" in names:
+            refusal = _not_supported(_("a Word document"))
         if "ppt/presentation.xml" in names:
-            what = "a PowerPoint presentation"
+            refusal = _not_supported(_("a PowerPoint presentation"))
         if "content.xml" in names:
-            what = "an OpenDocument file (save it as .xlsx)"
-        raise ImportRejected(f"This is {what}, not {SUPPORTED}.")
+            refusal = _not_supported(_("an OpenDocument file (save it as .xlsx)"))
+        raise ImportRejected(refusal)
     if len(members) > MAX_XLSX_MEMBERS:
-        raise ImportRejected("The workbook has too many parts to be a spreadsheet (zip bomb?).")
+        raise ImportRejected(_("The workbook has too many parts to be a spreadsheet (zip bomb?)."))
     total = sum(m.file_size for m in members)
     if total > MAX_XLSX_UNPACKED:
         raise ImportRejected(
-            f"The workbook would unpack to {_mb(total)}, over the {_mb(MAX_XLSX_UNPACKED)} "
-            "allowed: it looks like a zip bomb."
+            _(
+                "The workbook would unpack to %(size)s, over the %(limit)s allowed: it looks "
+                "like a zip bomb.",
+                size=_mb(total),
+                limit=_mb(MAX_XLSX_UNPACKED),
+            )
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO:
             raise ImportRejected(
-                f"The workbook part {member.filename!r} is compressed {ratio:,.0f} to 1: "
-                "it looks like a zip bomb."
+                _(
+                    "The workbook part %(part)s is compressed %(ratio)s to 1: it looks like a "
+                    "zip bomb.",
+                    part=repr(member.filename),
+                    ratio=format(ratio, ",.0f"),
+                )
             )
 
 
@@ -170,8 +198,10 @@ def text_encoding(path: Path) -> str:
             continue
         return encoding
     raise ImportRejected(
-        "The CSV file's text encoding is not recognised: it is neither UTF-8 nor Windows-1252. "
-        "Save it as 'CSV UTF-8' and upload it again."
+        _(
+            "The CSV file's text encoding is not recognised: it is neither UTF-8 nor "
+            "Windows-1252. Save it as 'CSV UTF-8' and upload it again."
+        )
     )
 
 
@@ -207,8 +237,11 @@ def inspect_file(
     kind = sniff(head, path)
     limit = limit_for(kind)
     if size > limit:
-        label = "IFC models" if kind == "ifc" else "Spreadsheets"
-        raise ImportRejected(f"{label} may be up to {_mb(limit)}.", code=413)
+        if kind == "ifc":
+            refusal = _("IFC models may be up to %(limit)s.", limit=_mb(limit))
+        else:
+            refusal = _("Spreadsheets may be up to %(limit)s.", limit=_mb(limit))
+        raise ImportRejected(refusal, code=413)
     if kind == "xlsx":
         check_xlsx(path)
     if sha256 is None:

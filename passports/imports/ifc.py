@@ -19,6 +19,10 @@ import re
 from collections.abc import Callable
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from passports.imports.files import ImportRejected
 from passports.imports.files import StoredFile
 from passports.imports.ifc_elements import category_of
@@ -37,8 +41,8 @@ Progress = Callable[[int, int], None]
 
 # Far deeper than any real spatial structure (site, building, storey, space, assembly, part).
 MAX_STRUCTURE_DEPTH = 64
-STRUCTURE_CYCLE = (
-    "The IFC file is damaged: its spatial structure refers to itself in a circle ({ref}), "
+STRUCTURE_CYCLE = _l(
+    "The IFC file is damaged: its spatial structure refers to itself in a circle (%(ref)s), "
     "so its elements cannot be placed in a storey. Nothing was imported; export the model again."
 )
 
@@ -52,7 +56,7 @@ def check_header(path) -> str:
         tail = handle.read()
     match = _FILE_SCHEMA.search(head)
     if not head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"ISO-10303-21") or not match:
-        raise ImportRejected("The IFC file is garbled: its header has no FILE_SCHEMA.")
+        raise ImportRejected(_("The IFC file is garbled: its header has no FILE_SCHEMA."))
     declared = match.group(1).decode("ascii", "replace").strip().upper()
     schema = next(
         (
@@ -65,12 +69,17 @@ def check_header(path) -> str:
     )
     if schema is None:
         raise ImportRejected(
-            f"The IFC schema {declared or '(none)'} is not supported; use IFC2X3, IFC4 or IFC4X3."
+            _(
+                "The IFC schema %(schema)s is not supported; use IFC2X3, IFC4 or IFC4X3.",
+                schema=declared or "(none)",
+            )
         )
     if not tail.rstrip().endswith(_TRAILER):
         raise ImportRejected(
-            "The IFC file is truncated: it does not end with END-ISO-10303-21; "
-            "export or upload it again."
+            _(
+                "The IFC file is truncated: it does not end with END-ISO-10303-21; "
+                "export or upload it again."
+            )
         )
     return schema
 
@@ -84,10 +93,13 @@ def open_model(path):
         model = ifcopenshell.open(str(path))
     except Exception as exc:  # ifcopenshell raises RuntimeError, IOError or its own Error
         raise ImportRejected(
-            f"The IFC file could not be read: it is damaged or not valid STEP ({_short(exc)})."
+            _(
+                "The IFC file could not be read: it is damaged or not valid STEP (%(problem)s).",
+                problem=_short(exc),
+            )
         ) from exc
     if not model.by_type("IfcProject"):
-        raise ImportRejected("The IFC file is garbled: it has no IfcProject.")
+        raise ImportRejected(_("The IFC file is garbled: it has no IfcProject."))
     return model, schema
 
 
@@ -122,8 +134,13 @@ def read_ifc(
             progress(done, len(elements))
     if estimates:
         report.warn(
-            f"{estimates} element(s) list several materials without shares (IfcMaterialList or "
-            "profile sets): their materials were split equally, an estimate."
+            ngettext(
+                "%(num)d element lists several materials without shares (IfcMaterialList or "
+                "profile sets): its materials were split equally, an estimate.",
+                "%(num)d elements list several materials without shares (IfcMaterialList or "
+                "profile sets): their materials were split equally, an estimate.",
+                estimates,
+            )
         )
 
 
@@ -145,7 +162,7 @@ def _storey(element, context: ModelContext) -> str:
     node = element
     while node is not None:
         if node.id() in seen or len(seen) >= MAX_STRUCTURE_DEPTH:
-            raise ImportRejected(STRUCTURE_CYCLE.format(ref=f"#{node.id()} {node.is_a()}"))
+            raise ImportRejected(str(STRUCTURE_CYCLE) % {"ref": f"#{node.id()} {node.is_a()}"})
         seen.add(node.id())
         if node is not element and node.is_a("IfcBuildingStorey"):
             if node.id() not in context.storeys:

@@ -4,7 +4,8 @@ A job is a thread of this process with its own application context and database 
 state (phase, progress, report) lives in the stage's state.json, which any worker process can
 read, so the progress page and its JSON status work behind several workers. A preview is a dry
 run; a commit runs the whole import again from the staged file (never from what the browser
-sent back) in one transaction, and rolls it back if anything fails.
+sent back) in one transaction, and rolls it back if anything fails. The job speaks the language
+of the request that started it: its report's sentences are written in it.
 """
 
 import logging
@@ -12,6 +13,10 @@ import threading
 import time
 
 from flask import Flask
+from flask_babel import force_locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.audit.actors import set_actor
 from app.auth.models import User
@@ -22,6 +27,13 @@ from passports.imports.staging import Stage
 from passports.models import Building
 
 log = logging.getLogger(__name__)
+# What a job is doing, as the progress page and the command line's bar say it.
+PHASES = {
+    "queued": _l("Waiting to start"),
+    "opening the model": _l("Opening the IFC model"),
+    "reading": _l("Reading and checking rows"),
+    "saving": _l("Saving the import"),
+}
 
 
 def claim_write_lock() -> None:
@@ -30,8 +42,10 @@ def claim_write_lock() -> None:
         db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def start_job(app: Flask, stage: Stage, mode: str, user_id: int) -> bool:
-    """Start a preview or a commit of the stage; False when one is running or already ran."""
+def start_job(app: Flask, stage: Stage, mode: str, user_id: int, **options) -> bool:
+    """Start a preview or a commit of the stage; False when one is running or already ran.
+
+    `options` go to `run_import` (what to do with rows matching existing components)."""
     state = stage.state()
     if state.get("status") == "running" or state.get("committed"):
         return False
@@ -41,9 +55,10 @@ def start_job(app: Flask, stage: Stage, mode: str, user_id: int) -> bool:
     stage.save_state(
         status="running", mode=mode, phase="queued", done=0, total=0, generation=generation
     )
+    locale = str(get_locale() or "en")
     thread = threading.Thread(
         target=_run,
-        args=(app, stage, mode, user_id, generation),
+        args=(app, stage, mode, user_id, generation, locale, options),
         daemon=True,
         name=f"import-{stage.id[:8]}",
     )
@@ -51,8 +66,10 @@ def start_job(app: Flask, stage: Stage, mode: str, user_id: int) -> bool:
     return True
 
 
-def _run(app: Flask, stage: Stage, mode: str, user_id: int, generation: int) -> None:
-    with app.app_context():
+def _run(
+    app: Flask, stage: Stage, mode: str, user_id: int, generation: int, locale: str, options: dict
+) -> None:
+    with app.app_context(), force_locale(locale):
         last = [0.0]
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -75,7 +92,12 @@ def _run(app: Flask, stage: Stage, mode: str, user_id: int, generation: int) -> 
             if mode == "commit":
                 claim_write_lock()
             report = run_import(
-                building, stage.file, user=user, dry_run=mode != "commit", progress=progress
+                building,
+                stage.file,
+                user=user,
+                dry_run=mode != "commit",
+                progress=progress,
+                **options,
             )
             if report.committed:
                 db.session.commit()
@@ -98,7 +120,7 @@ def _run(app: Flask, stage: Stage, mode: str, user_id: int, generation: int) -> 
                 status="failed",
                 mode=mode,
                 generation=generation,
-                message="Something went wrong on our side; nothing was written.",
+                message=_("Something went wrong on our side; nothing was written."),
             )
         finally:
             db.session.remove()

@@ -1,5 +1,6 @@
 """Reads of the import feature: past imports of a building, an organisation's mappings."""
 
+from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -34,11 +35,11 @@ def mappings_query(organisation_id: int) -> Select:
 def mapping_organisation(user, requested: int | None) -> int:
     """The organisation whose mappings the user works on: their own; admins may pick any."""
     if user.role not in ("owner", "admin"):
-        raise Forbidden("Only owners and admins keep material mappings.")
+        raise Forbidden(_("Only owners and admins keep material mappings."))
     if requested is None or requested == user.organisation_id:
         return user.organisation_id
     if user.role != "admin":
-        raise Forbidden("You may only see your own organisation's mappings.")
+        raise Forbidden(_("You may only see your own organisation's mappings."))
     return requested
 
 

@@ -3,7 +3,9 @@
 It is the one answer of every channel: the API returns it as JSON, the pages render it, the
 CLI prints it, and a committed import keeps it. Errors are numbered and name their row and
 column ("Row 14, column 'quantity': must be greater than 0"); long lists are capped, with the
-full count kept.
+full count kept. Its sentences are in the language of whoever ran the import (the API's
+Accept-Language, the page's language for an upload, the instance's for the CLI); the column is
+named by its code, as the template's header writes it.
 """
 
 from collections import Counter
@@ -11,11 +13,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 MAX_LISTED = 500
-_MESSAGES = {
-    "Missing data for required field.": "a value is required",
-    "Field may not be null.": "a value is required",
-}
+# marshmallow's own words for a missing value, said as the end of a sentence.
+_REQUIRED = ("Missing data for required field.", "Field may not be null.")
+
+
+def _english() -> bool:
+    """True when the report is written in English: only there are a message's first letter
+    and full stop adjusted to sit after a colon (other languages keep their messages whole)."""
+    locale = get_locale()
+    return locale is None or locale.language == "en"
 
 
 @dataclass
@@ -30,20 +41,38 @@ class Problem:
 
     def text(self) -> str:
         """The problem as one sentence: where, then what."""
-        where = []
+        message, column, header = self.message, self.column, self.header
+        if header and column and header.strip().casefold() == column.casefold():
+            header = None
         if self.row is not None:
-            where.append(f"Row {self.row}")
-        elif self.ref:
-            where.append(self.ref)
-        if self.column:
-            label = f"{'column' if self.row is not None else 'field'} '{self.column}'"
-            if self.header and self.header.strip().casefold() != self.column.casefold():
-                label += f" ('{self.header}' in the file)"
-            where.append(label)
-        prefix = ", ".join(where)
-        if prefix:
-            return f"{prefix}: {self.message}"
-        return self.message[:1].upper() + self.message[1:]
+            if column and header:
+                return _(
+                    "Row %(row)s, column '%(column)s' ('%(header)s' in the file): %(message)s",
+                    row=self.row,
+                    column=column,
+                    header=header,
+                    message=message,
+                )
+            if column:
+                return _(
+                    "Row %(row)s, column '%(column)s': %(message)s",
+                    row=self.row,
+                    column=column,
+                    message=message,
+                )
+            return _("Row %(row)s: %(message)s", row=self.row, message=message)
+        if self.ref:
+            if column:
+                return _(
+                    "%(element)s, field '%(column)s': %(message)s",
+                    element=self.ref,
+                    column=column,
+                    message=message,
+                )
+            return _("%(element)s: %(message)s", element=self.ref, message=message)
+        if column:
+            return _("Field '%(column)s': %(message)s", column=column, message=message)
+        return message[:1].upper() + message[1:] if _english() else message
 
 
 @dataclass
@@ -78,6 +107,11 @@ class ImportReport:
     not_imported: Counter = field(default_factory=Counter)
     ifc: dict = field(default_factory=dict)
     import_id: int | None = None
+    # Rows without a key that look like components already in the building (lookalikes.py),
+    # and what was chosen for them: "update", "add", or None (not yet chosen).
+    duplicates: str | None = None
+    lookalike_count: int = 0
+    lookalike_rows: list[int] = field(default_factory=list)
 
     def error(self, message: str, *, row=None, column=None, ref=None, header=None) -> None:
         """Record an error; the import will write nothing."""
@@ -90,6 +124,19 @@ class ImportReport:
         self.warning_count += 1
         if len(self.warnings) < MAX_LISTED:
             self.warnings.append(Problem(message, row, column, ref, header))
+
+    def note_lookalike(self, row: int | None) -> None:
+        """Count a row that looks like a component already in the building."""
+        self.lookalike_count += 1
+        if row is not None and len(self.lookalike_rows) < MAX_LISTED:
+            self.lookalike_rows.append(row)
+
+    def lookalike_rows_text(self, shown: int = 20) -> str:
+        """The lookalike rows as people read them: "rows 2, 3, 5 …"."""
+        rows = ", ".join(str(r) for r in self.lookalike_rows[:shown])
+        if self.lookalike_count > shown:
+            rows += " …"
+        return ngettext("row %(rows)s", "rows %(rows)s", self.lookalike_count, rows=rows)
 
     @property
     def ok(self) -> bool:
@@ -159,6 +206,12 @@ class ImportReport:
             }
         else:
             body["columns"] = {"matched": self.columns, "ignored": self.ignored_columns}
+            body["duplicates"] = {
+                "count": self.lookalike_count,
+                "rows": self.lookalike_rows,
+                "rows_text": self.lookalike_rows_text() if self.lookalike_count else "",
+                "choice": self.duplicates,
+            }
         return body
 
 
@@ -179,8 +232,12 @@ def error_lines(report: dict) -> list[str]:
 
 
 def short_message(text: str) -> str:
-    """A schema message as the end of a sentence: 'Must be …' → 'must be …'."""
-    text = _MESSAGES.get(text, text)
+    """A schema message as the end of a sentence: 'Must be …' → 'must be …' (in English; in
+    other languages the message is kept as the schema words it)."""
+    if text in _REQUIRED or text == _("Missing data for required field."):
+        return _("a value is required")
+    if not _english():
+        return text
     return (text[:1].lower() + text[1:]).rstrip(".")
 
 

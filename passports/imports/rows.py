@@ -8,6 +8,8 @@ pipeline (services.py) resolves the materials, validates with the schema and pla
 from dataclasses import dataclass
 from dataclasses import field
 
+from flask_babel import gettext as _
+
 from passports.imports import values
 from passports.models import COMPONENT_STATUSES
 from passports.models import UNITS
@@ -36,20 +38,23 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-_UNIT_HINT = ", ".join(UNITS[:-1]) + " or " + UNITS[-1]
-
-
 def _unit(raw) -> str:
     unit = values.unit_of(raw)
     if unit is None:
-        raise ValueError(f"unknown unit {values.text(raw)!r}: use {_UNIT_HINT}")
+        raise ValueError(
+            _(
+                "unknown unit %(unit)s: use %(units)s",
+                unit=repr(values.text(raw)),
+                units=", ".join(UNITS),
+            )
+        )
     return unit
 
 
 def _volume(raw) -> float:
     number, unit = values.split_quantity(raw)
     if unit not in (None, "m3"):
-        raise ValueError(f"a volume is in m³, not {unit}")
+        raise ValueError(_("a volume is in m³, not %(unit)s", unit=unit))
     return number
 
 
@@ -108,8 +113,12 @@ def convert_cells(number: int, cells: dict, headers: dict[str, str]) -> SourceRo
                 source.problems.append(
                     (
                         "quantity",
-                        f"the unit after the number ({unit}) is not the unit column's "
-                        f"({data['unit']})",
+                        _(
+                            "the unit after the number (%(unit)s) is not the unit column's "
+                            "(%(column_unit)s)",
+                            unit=unit,
+                            column_unit=data["unit"],
+                        ),
                     )
                 )
     raw = cells.get("materials")

@@ -1,5 +1,6 @@
 """Schemas of the import API: the upload form, the report, past imports and material mappings."""
 
+from flask_babel import lazy_gettext as _l
 from flask_smorest.error_handler import ErrorSchema
 from flask_smorest.fields import Upload
 from marshmallow import Schema
@@ -12,10 +13,11 @@ from app.schema_fields import InputSchema
 from app.schema_fields import ModelSchema
 from passports.imports.models import ImportRun
 from passports.imports.models import MaterialMapping
+from passports.imports.pipeline.lookalikes import CHOICES
 
-# Source names are compared by their letters and digits (passports.imports.matching): a name
-# needs one, and no NUL.
-NAMED = r"^[^\x00]*[0-9A-Za-z][^\x00]*$"
+# Source names are compared by their letters and digits (passports.imports.matching), in any
+# script ("Baksteen", "レンガ", "砖"): a name needs one, and no NUL.
+NAMED = r"^[^\x00]*[^\W_][^\x00]*$"
 
 
 class ImportFormSchema(InputSchema):
@@ -24,6 +26,15 @@ class ImportFormSchema(InputSchema):
     dry_run = fields.Boolean(
         load_default=False,
         metadata={"description": "true: check and report, write nothing (answers 200)."},
+    )
+    duplicates = fields.String(
+        load_default=None,
+        validate=validate.OneOf(CHOICES),
+        metadata={
+            "description": "Spreadsheet rows without external_id that match a component of "
+            "the building by name, storey and quantity: `update` that component, or `add` a "
+            "new one. Without it they are added, and the report's `duplicates` lists them."
+        },
     )
 
 
@@ -105,6 +116,13 @@ class ImportReportSchema(Schema):
     unmatched_materials = fields.List(fields.Nested(UnmatchedSchema))
     materials = fields.List(fields.Nested(MaterialTotalSchema))
     columns = fields.Dict(metadata={"description": "CSV/XLSX: headers matched and ignored."})
+    duplicates = fields.Dict(
+        metadata={
+            "description": "CSV/XLSX: rows without external_id that match components of the "
+            "building by name, storey and quantity (`count`, `rows`), and the `choice` made "
+            "for them (update, add, or null)."
+        }
+    )
     ifc = fields.Dict(
         metadata={
             "description": "IFC: schema, units, storeys, counts by class, elements "
@@ -158,9 +176,9 @@ class MappingCreateSchema(InputSchema):
         required=True,
         validate=[
             validate.Length(min=1, max=200),
-            validate.Regexp(NAMED, error="Give the name as it appears in the file."),
+            validate.Regexp(NAMED, error=_l("Give the name as it appears in the file.")),
         ],
-        metadata={"description": "Names are compared by their letters and digits (A-Z, 0-9)."},
+        metadata={"description": "Names are compared by their letters and digits, in any script."},
     )
     material_id = Id(required=True)
     organisation_id = Id(metadata={"description": "Admins only: another organisation's mappings."})

@@ -6,6 +6,7 @@ and written with the component services' own bulk path (same mass derivation, sa
 every service it flushes and never commits; the caller rolls back when the report has errors.
 """
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -29,17 +30,20 @@ def run_import(
     user=None,
     dry_run: bool = True,
     progress: Progress | None = None,
+    duplicates: str | None = None,
 ) -> ImportReport:
     """Read, check and (unless a dry run) write a file's components into a building.
 
+    `duplicates` says what spreadsheet rows without a key that look like components already in
+    the building are: "update" them, "add" new ones, or None (added, and the report asks).
     Flushes only. When the report has errors the caller must roll back: nothing of a failed
     import may stay.
     """
     # The API passes Flask-Login's proxy; relationships and events need the user itself.
     user = user._get_current_object() if hasattr(user, "_get_current_object") else user
     if building.archived_at is not None:
-        raise ImportRejected("The building is archived; restore it before importing into it.")
-    return Pipeline(building, stored, user, dry_run, progress).run()
+        raise ImportRejected(_("The building is archived; restore it before importing into it."))
+    return Pipeline(building, stored, user, dry_run, progress, duplicates).run()
 
 
 def save_mapping(organisation_id: int, source_name: str, material_id: int, user=None):
@@ -47,9 +51,9 @@ def save_mapping(organisation_id: int, source_name: str, material_id: int, user=
     name = str(source_name).strip()[:200]
     key = material_key(name)
     if not key:
-        raise ValidationError({"source_name": ["Give the name as it appears in the file."]})
+        raise ValidationError({"source_name": [_("Give the name as it appears in the file.")]})
     if db.session.get(Material, material_id) is None:
-        raise UnknownReference({"material_id": [f"Unknown material {material_id}."]})
+        raise UnknownReference({"material_id": [_("Unknown material %(id)s.", id=material_id)]})
     mapping = db.session.scalar(
         select(MaterialMapping).where(
             MaterialMapping.organisation_id == organisation_id, MaterialMapping.source_key == key
@@ -71,7 +75,7 @@ def save_mapping(organisation_id: int, source_name: str, material_id: int, user=
 def update_mapping(mapping: MaterialMapping, material_id: int) -> MaterialMapping:
     """Point a remembered name at another material."""
     if db.session.get(Material, material_id) is None:
-        raise UnknownReference({"material_id": [f"Unknown material {material_id}."]})
+        raise UnknownReference({"material_id": [_("Unknown material %(id)s.", id=material_id)]})
     mapping.material_id = material_id
     db.session.flush()
     return mapping

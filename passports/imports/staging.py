@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.storage import ensure_folder
 from app.storage import insufficient_storage
@@ -79,7 +80,7 @@ class Stage:
         except (OSError, ValueError):
             state = {"status": "new"}
         if state.get("status") == "running" and time.time() - state.get("at", 0) > STALE_SECONDS:
-            state.update(status="failed", message="The import stopped unexpectedly; try again.")
+            state.update(status="failed", message=_("The import stopped unexpectedly; try again."))
         return state
 
     def save_state(self, **state) -> dict:

@@ -13,6 +13,9 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from passports.imports.columns import BY_FIELD
 from passports.imports.columns import REQUIRED
 from passports.imports.columns import match_header
@@ -48,17 +51,23 @@ def _csv_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, list
                     progress(raw.tell(), total)
                 yield number, cells
         except csv.Error as exc:
-            raise ImportRejected(f"The CSV file cannot be read after row {number}: {exc}.") from exc
+            raise ImportRejected(
+                _(
+                    "The CSV file cannot be read after row %(row)s: %(problem)s.",
+                    row=number,
+                    problem=exc,
+                )
+            ) from exc
         if progress:
             progress(total, total)
 
 
-XML_REFUSED = (
+XML_REFUSED = _l(
     "The workbook contains XML entity declarations or external references, which a "
     "spreadsheet does not need and which are refused. Save it again from your spreadsheet "
     "program as .xlsx."
 )
-DAMAGED = "The workbook is damaged or not a valid .xlsx file."
+DAMAGED = _l("The workbook is damaged or not a valid .xlsx file.")
 
 
 def _defused(exc: BaseException | None) -> bool:
@@ -79,7 +88,7 @@ def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, lis
     if not openpyxl.DEFUSEDXML:
         # openpyxl parses with defusedxml when it is installed and not switched off
         # (OPENPYXL_DEFUSEDXML=False): without it, no workbook is read.
-        raise ImportRejected("Spreadsheets cannot be read safely on this server: XLSX is off.")
+        raise ImportRejected(_("Spreadsheets cannot be read safely on this server: XLSX is off."))
     # A file object, not the path: openpyxl refuses paths without an .xlsx extension.
     handle = path.open("rb")
     try:
@@ -89,7 +98,7 @@ def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, lis
             book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         handle.close()
-        raise ImportRejected(XML_REFUSED if _defused(exc) else DAMAGED) from exc
+        raise ImportRejected(str(XML_REFUSED if _defused(exc) else DAMAGED)) from exc
     try:
         sheet = _component_sheet(book)
         total = sheet.max_row or 0
@@ -101,7 +110,7 @@ def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, lis
                 yield number, list(cells)
         except (SyntaxError, ValueError, KeyError, TypeError) as exc:
             # defusedxml's refusals are ValueErrors, ElementTree's ParseError a SyntaxError.
-            raise ImportRejected(XML_REFUSED if _defused(exc) else DAMAGED) from exc
+            raise ImportRejected(str(XML_REFUSED if _defused(exc) else DAMAGED)) from exc
         if progress:
             progress(total, total)
     finally:
@@ -149,13 +158,21 @@ def read_tabular(
             break
     if not fields:
         report.error(
-            "No header row found: the first row must name the columns, such as name, "
-            "quantity and unit. Download the template to see them."
+            _(
+                "No header row found: the first row must name the columns, such as name, "
+                "quantity and unit. Download the template to see them."
+            )
         )
         return
     missing = [f for f in REQUIRED if f not in headers]
     for field in missing:
-        report.error(f"Column '{field}' is missing; it is required. {BY_FIELD[field].description}")
+        report.error(
+            _(
+                "Column '%(column)s' is missing; it is required. %(help)s",
+                column=field,
+                help=BY_FIELD[field].description,
+            )
+        )
     if missing:
         return
     width = max(fields) + 1
@@ -175,9 +192,16 @@ def _use_header(cells: list, fields: dict[int, str], headers: dict, report) -> d
         field = fields.get(i)
         if field is None:
             report.ignored_columns.append(label)
-            report.warn(f"Column '{label}' is not one we know; it was ignored.")
+            report.warn(_("Column '%(column)s' is not one we know; it was ignored.", column=label))
         elif field in headers:
-            report.error(f"Columns '{headers[field]}' and '{label}' both mean '{field}'; keep one.")
+            report.error(
+                _(
+                    "Columns '%(first)s' and '%(second)s' both mean '%(field)s'; keep one.",
+                    first=headers[field],
+                    second=label,
+                    field=field,
+                )
+            )
         else:
             headers[field] = label
             report.columns[label] = field

@@ -4,11 +4,18 @@ The workbook has the Components sheet (header row, example rows, drop-down lists
 condition, material, category and connection type), a Columns sheet documenting every column,
 and a hidden Lists sheet the drop-downs read from. The CSV has the same header and examples.
 Both import as they are: the examples are valid components.
+
+The header row is made of the column codes (`name`, `quantity`, …), in every language: it is
+what the importer reads back, and what the errors of an import name. Everything else a person
+reads in the workbook (sheet names, the Columns sheet, the drop-downs' messages, the condition
+grades) is in the language of whoever downloads it.
 """
 
 import csv
 import io
+import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
@@ -34,7 +41,15 @@ def template_csv() -> bytes:
 
 
 def _condition_labels() -> list[str]:
-    return [f"{grade} - {label.split(':')[0]}" for grade, label in CONDITION_GRADES.items()]
+    """The grades as "4 - Good": the number first, which is what the importer reads."""
+    return [
+        f"{grade} - {re.split('[:：]', str(label))[0]}" for grade, label in CONDITION_GRADES.items()
+    ]
+
+
+def _sheet_name(text: str) -> str:
+    """A translated sheet name as Excel allows it: 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", " ", text)[:31]
 
 
 def template_xlsx() -> bytes:
@@ -49,7 +64,7 @@ def template_xlsx() -> bytes:
     materials = [m.name for m in db.session.scalars(select(Material).order_by(Material.name))]
     book = Workbook()
     sheet = book.active
-    sheet.title = "Components"
+    sheet.title = _sheet_name(_("Components"))
     bold = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor="1F5F4A")
     sheet.append([c.field for c in COLUMNS])
@@ -68,6 +83,7 @@ def template_xlsx() -> bytes:
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.field) + 4)
 
+    docs_title = _sheet_name(_("Columns"))
     lists = book.create_sheet("Lists")
     choices = {
         "unit": list(UNITS),
@@ -90,27 +106,38 @@ def template_xlsx() -> bytes:
             allow_blank=True,
             errorStyle="warning" if field == "materials" else "stop",
             showErrorMessage=True,
-            errorTitle=f"Unknown {field.replace('_', ' ')}",
-            error=f"Pick a value from the list (see the Columns sheet for {field}).",
+            errorTitle=_("Unknown value in %(column)s", column=field),
+            error=_(
+                "Pick a value from the list (see the %(sheet)s sheet for %(column)s).",
+                sheet=docs_title,
+                column=field,
+            ),
         )
         validation.add(f"{target}2:{target}{TEMPLATE_ROWS}")
         sheet.add_data_validation(validation)
     lists.sheet_state = "hidden"
 
-    docs = book.create_sheet("Columns", 1)
-    docs.append(["Column", "Required", "What to put in it", "Example"])
+    docs = book.create_sheet(docs_title, 1)
+    docs.append([_("Column"), _("Required"), _("What to put in it"), _("Example")])
     for cell in docs[1]:
         cell.font, cell.fill = bold, fill
     for column in COLUMNS:
         docs.append(
-            [column.field, "yes" if column.required else "", column.description, column.example[0]]
+            [
+                column.field,
+                _("yes") if column.required else "",
+                str(column.description),
+                column.example[0],
+            ]
         )
     docs.append([])
     docs.append(
         [
-            "Headers may also be in Dutch or German, in any case (Qty, Hoeveelheid, Menge, "
-            "Materiaal, Verdieping …). Importing the same file again updates the rows with "
-            "the same external_id."
+            _(
+                "Headers may also be in Dutch, Danish, German, Japanese or Chinese, in any case "
+                "(Qty, Hoeveelheid, Antal, Menge, 数量, Materiaal, Verdieping, 階 …). Importing "
+                "the same file again updates the rows with the same external_id."
+            )
         ]
     )
     for letter, width in zip("ABCD", (20, 10, 90, 36), strict=True):

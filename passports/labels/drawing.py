@@ -1,6 +1,10 @@
 """Drawing the labels into a PDF: the vector QR code with its quiet zone, the tag in readable
 groups, the name wrapped to its lines, the storey and the building, flipped onto reportlab's
-bottom-left origin."""
+bottom-left origin.
+
+A sheet is set in the documents' fonts (passports.documents.pdfkit): the CJK font for the whole
+sheet when the page is in Japanese or Chinese or any label has a Chinese, Japanese or Korean
+character, embedded as a subset, so names print and extract as they were typed."""
 
 from collections.abc import Iterable
 from io import BytesIO
@@ -12,14 +16,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from passports.documents.pdfkit import Fonts
 from passports.documents.pdfkit import fit
-from passports.documents.pdfkit import fonts as document_fonts
+from passports.documents.pdfkit import fonts_for
 from passports.labels.layouts import LAYOUTS
 from passports.labels.layouts import MM
 from passports.labels.layouts import Layout
 from passports.labels.layouts import label_positions
+from passports.labels.symbols import dark_runs
+from passports.labels.symbols import symbol
 from passports.qr import QUIET_ZONE
-from passports.qr import dark_runs
-from passports.qr import qr_width
 from passports.tags import format_tag
 
 _INK = Color(0, 0, 0)
@@ -64,18 +68,19 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> lis
     return lines
 
 
-def _draw_qr(canvas: Canvas, url: str, x: float, top: float, side: float) -> None:
-    """The QR code as one filled path of dark runs; (x, top) is its top-left corner in pt.
+def _draw_qr(canvas: Canvas, modules, x: float, top: float, side: float) -> None:
+    """The QR code (its modules, quiet zone included) as one filled path of dark runs; (x, top)
+    is its top-left corner in pt.
 
     The path is written in module units (integers) under a scaling transform: reportlab's
     own number formatting would dominate the run time of a large sheet run.
     """
-    module = side / qr_width(url)
+    module = side / modules.shape[0]
     canvas.saveState()
     canvas.translate(x, top)
     canvas.scale(module, -module)
     canvas.setFillColor(_INK)
-    canvas.addLiteral(" ".join(f"{c} {r} {n} 1 re" for r, c, n in dark_runs(url)) + " f")
+    canvas.addLiteral(" ".join(f"{c} {r} {n} 1 re" for r, c, n in dark_runs(modules)) + " f")
     canvas.restoreState()
 
 
@@ -88,10 +93,11 @@ def _draw_label(
     width, height, inset = spec.label_w * MM, spec.label_h * MM, spec.inset * MM
 
     side = height - 2 * inset  # the QR code, quiet zone included, as tall as the label allows
-    _draw_qr(canvas, label.url, left + inset, top - inset, side)
+    modules = symbol(label.url)
+    _draw_qr(canvas, modules, left + inset, top - inset, side)
 
     # The text column starts where the quiet zone ends and lines up with the dark symbol.
-    quiet = side * QUIET_ZONE / qr_width(label.url)
+    quiet = side * QUIET_ZONE / modules.shape[0]
     text_x = left + inset + side
     text_w = width - (text_x - left) - max(inset, 2 * MM)
     y = top - inset - quiet
@@ -139,13 +145,17 @@ def render_labels(
 ) -> bytes:
     """A PDF of the labels on the layout, skipping `start` used positions on the first sheet.
 
-    `labels` is consumed once, in order, so it may be a stream of database rows. `outline`
-    draws each label's edge, for a test print on plain paper held against a sheet.
+    `labels` may be a stream of database rows: it is read once, into a list of small tuples,
+    to choose the sheet's fonts before drawing. `outline` draws each label's edge, for a test
+    print on plain paper held against a sheet.
     """
     spec = LAYOUTS[layout] if isinstance(layout, str) else layout
     if not 0 <= start < spec.per_page:
         raise ValueError(f"start must be between 0 and {spec.per_page - 1} for {spec.key}")
-    fonts = document_fonts()
+    labels = list(labels)
+    fonts = fonts_for(
+        text for label in labels for text in (label.name, label.storey, label.building)
+    )
     positions = label_positions(spec)
     out = BytesIO()
     canvas = Canvas(out, pagesize=(spec.page_w * MM, spec.page_h * MM), pageCompression=1)

@@ -20,6 +20,8 @@ Layouts:
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 MM = 72 / 25.4
 
 
@@ -28,7 +30,7 @@ class Layout:
     """A label stock: page size and the grid of labels on it, all in millimetres."""
 
     key: str
-    title: str
+    title: str  # lazy: in the language of the page that lists it
     page_w: float
     page_h: float
     columns: int
@@ -86,19 +88,19 @@ def _avery_a4(
 LAYOUTS = {
     "l7160": _avery_a4(
         "l7160",
-        "Avery L7160 · A4, 21 labels of 63.5 × 38.1 mm",
+        _l("Avery L7160 · A4, 21 labels of 63.5 × 38.1 mm"),
         across=(3, 63.5, 7.2, 66.04),
         type_pt=(9.0, 7.5, 6.5),
     ),
     "l7163": _avery_a4(
         "l7163",
-        "Avery L7163 · A4, 14 labels of 99.1 × 38.1 mm",
+        _l("Avery L7163 · A4, 14 labels of 99.1 × 38.1 mm"),
         across=(2, 99.1, 4.65, 101.6),
         type_pt=(13.0, 10.0, 8.0),
     ),
     "roll62": Layout(
         key="roll62",
-        title="62 mm roll (Brother DK-22205) · one 62 × 40 mm label per page",
+        title=_l("62 mm roll (Brother DK-22205) · one 62 × 40 mm label per page"),
         page_w=62.0,
         page_h=40.0,
         columns=1,

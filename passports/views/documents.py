@@ -2,13 +2,17 @@
 and the comparison of two versions.
 
 Readers of a building see its documents and versions; writers (its owners) freeze versions.
-The building page shows the figures through the template globals defined here.
+The building page shows the figures through the template globals defined here. Pages and PDFs
+are in the reader's language; the document itself (its JSON) stays as it is.
 """
 
 from flask import Response
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_datetime
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
@@ -42,31 +46,34 @@ def passport_charts(summary: dict) -> dict:
     """The SVG charts of a passport summary: materials by mass, completeness, statuses."""
     statuses = [r for r in summary.get("by_status", []) if r["mass_kg"] > 0]
     return {
-        "families": family_chart(summary["mass_by_family"], label="Mass by material family"),
+        "families": family_chart(summary["mass_by_family"], label=_("Mass by material family")),
         "completeness": completeness_chart(summary["completeness"]),
         "statuses": bar_chart(
             [(words(r["status"]), r["mass_kg"], mass_text(r["mass_kg"])) for r in statuses],
-            label="Mass by lifecycle status",
+            label=_("Mass by lifecycle status"),
             colours=STATUS_COLOURS,
             keys=[r["status"] for r in statuses],
         ),
-        "mci": score_scale(summary["mci"], label="Material Circularity Indicator"),
-        "disassembly": score_scale(summary["disassembly_score"], label="Disassembly score"),
+        "mci": score_scale(summary["mci"], label=_("Material Circularity Indicator")),
+        "disassembly": score_scale(summary["disassembly_score"], label=_("Disassembly score")),
     }
 
 
 @bp.app_template_filter("score")
 def _score(value: float | None) -> str:
-    """A 0-1 score with two decimals, or a dash when unknown."""
-    return "–" if value is None else f"{value:.2f}"
+    """A 0-1 score with two decimals in the page's language, or a dash when unknown."""
+    return "–" if value is None else format_decimal(value, format="0.00")
 
 
 @bp.app_template_filter("carbon")
 def _carbon(value: float | None) -> str:
-    """Embodied or avoided carbon: kgCO2e below a tonne, tCO2e above."""
+    """Embodied or avoided carbon: kgCO2e below a tonne, tCO2e above (the number in the page's
+    language)."""
     if value is None:
         return "–"
-    return f"{value / 1000:,.1f} tCO2e" if abs(value) >= 1000 else f"{value:,.0f} kgCO2e"
+    if abs(value) >= 1000:
+        return f"{format_decimal(value / 1000, format='#,##0.0')} tCO2e"
+    return f"{format_decimal(value, format='#,##0')} kgCO2e"
 
 
 @bp.app_template_global("passport_figures")
@@ -130,7 +137,7 @@ def passport_versions(building_id: int):
                 building, current_user, data["label"], data.get("note", "")
             )
             return saved(
-                f"Passport frozen as “{snapshot.label}”.",
+                _("Passport frozen as “%(label)s”.", label=snapshot.label),
                 url_for("passports.passport_versions", building_id=building.id),
             )
     page = paginate_page(versions.snapshots_query(building.id), per_page=20)
@@ -157,7 +164,11 @@ def passport_version(snapshot_id: int):
 def passport_version_pdf(snapshot_id: int):
     """A frozen passport version as a PDF."""
     snapshot = versions.snapshot_for(current_user, snapshot_id)
-    note = f"Frozen version “{snapshot.label}” of {snapshot.created_at:%Y-%m-%d %H:%M} UTC."
+    note = _(
+        "Frozen version “%(label)s” of %(when)s.",
+        label=snapshot.label,
+        when=format_datetime(snapshot.created_at, "medium"),
+    )
     name = passport_filename(snapshot.building, "pdf", snapshot.created_at.date())
     return _pdf(snapshot.document, name.replace("passport-", f"passport-v{snapshot.id}-"), note)
 
@@ -175,13 +186,13 @@ def passport_compare(building_id: int):
     # isascii: str.isdigit() also takes "²", which int() cannot read.
     if not _number(before) or not (after == "current" or _number(after)):
         raise ServiceError(
-            "Choose two versions to compare.",
+            _("Choose two versions to compare."),
             code=422,
-            errors={"from": ["Choose a version."]},
+            errors={"from": [_("Choose a version.")]},
         )
     result = versions.compare_versions(
         current_user, int(before), after if after == "current" else int(after)
     )
     if result["building_id"] != building.id:
-        raise ServiceError("These versions are of another building.", code=422)
+        raise ServiceError(_("These versions are of another building."), code=422)
     return render_template("passports/passport/compare.html", building=building, d=result)

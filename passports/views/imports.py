@@ -4,6 +4,9 @@ The flow: upload → the file is staged on the server and a dry run starts in th
 the stage page shows progress (polling a JSON status with static JS, or refreshing itself
 without JS) → the preview (counts, numbered errors, unmatched materials with a mapping form)
 → confirm → the import runs again from the staged file, in one transaction → its report.
+When rows without an id look like components already in the building (the same inventory
+uploaded again), the preview says which and the confirmation asks whether to update those
+components or add the rows as new ones.
 """
 
 from flask import abort
@@ -14,6 +17,8 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -26,8 +31,10 @@ from app.views import owned_or_404
 from passports.imports import queries
 from passports.imports import services as imports
 from passports.imports.columns import COLUMNS
+from passports.imports.jobs import PHASES
 from passports.imports.jobs import start_job
 from passports.imports.models import ImportRun
+from passports.imports.pipeline.lookalikes import CHOICES
 from passports.imports.staging import create_stage
 from passports.imports.staging import find_stage
 from passports.imports.template import XLSX_MIMETYPE
@@ -35,13 +42,6 @@ from passports.imports.template import template_csv
 from passports.imports.template import template_xlsx
 from passports.permissions import building_for
 from passports.views import bp
-
-PHASES = {
-    "queued": "Waiting to start",
-    "opening the model": "Opening the IFC model",
-    "reading": "Reading and checking rows",
-    "saving": "Saving the import",
-}
 
 
 def _limits() -> dict:
@@ -78,7 +78,7 @@ def import_start(building_id: int):
     building = building_for(current_user, building_id, write=True)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _upload_page(building, "Choose a file to import.", 422)
+        return _upload_page(building, _("Choose a file to import."), 422)
     try:
         stage = create_stage(upload.stream, upload.filename, current_user.id, building.id)
     except ServiceError as exc:
@@ -91,7 +91,7 @@ def _stage_or_404(building_id: int, stage_id: str):
     building = building_for(current_user, building_id, write=True)
     stage = find_stage(stage_id, current_user.id, building.id)
     if stage is None:
-        abort(404, "This import has expired or does not exist; upload the file again.")
+        abort(404, _("This import has expired or does not exist; upload the file again."))
     return building, stage
 
 
@@ -102,7 +102,7 @@ def _status(building, stage) -> dict:
     return {
         "status": state.get("status"),
         "mode": state.get("mode"),
-        "phase": PHASES.get(state.get("phase"), state.get("phase") or ""),
+        "phase": str(PHASES.get(state.get("phase"), state.get("phase") or "")),
         "done": done,
         "total": total,
         "percent": percent,
@@ -167,14 +167,22 @@ def import_mappings(building_id: int, stage_id: str):
             imports.save_mapping(building.organisation_id, entry["name"], int(chosen), current_user)
         except (ValueError, ValidationError):
             db.session.rollback()
-            flash(f"Could not map {entry['name']!r}: unknown material.", "error")
+            flash(_("Could not map %(name)s: unknown material.", name=repr(entry["name"])), "error")
             return redirect(
                 url_for("passports.import_stage", building_id=building.id, stage_id=stage.id)
             )
         saved += 1
     db.session.commit()
     if saved:
-        flash(f"{saved} material name(s) remembered for {building.organisation.name}.", "info")
+        flash(
+            ngettext(
+                "%(num)d material name remembered for %(organisation)s.",
+                "%(num)d material names remembered for %(organisation)s.",
+                saved,
+                organisation=building.organisation.name,
+            ),
+            "info",
+        )
     start_job(current_app._get_current_object(), stage, "preview", current_user.id)
     return redirect(url_for("passports.import_stage", building_id=building.id, stage_id=stage.id))
 
@@ -182,14 +190,38 @@ def import_mappings(building_id: int, stage_id: str):
 @bp.route("/buildings/<int:building_id>/imports/<stage_id>/confirm", methods=["POST"])
 @login_required
 def import_confirm(building_id: int, stage_id: str):
-    """Write the import: it runs again from the staged file, all or nothing."""
+    """Write the import: it runs again from the staged file, all or nothing; rows that look
+    like components already in the building update them or are added, as chosen."""
     building, stage = _stage_or_404(building_id, stage_id)
     state = stage.state()
     report = state.get("report") or {}
+    duplicates = request.form.get("duplicates") or None
     if state.get("status") != "done" or not report.get("ok"):
-        flash("Fix the errors before importing.", "error")
-    elif not start_job(current_app._get_current_object(), stage, "commit", current_user.id):
-        flash("This import is already running or done.", "info")
+        flash(_("Fix the errors before importing."), "error")
+    elif (report.get("duplicates") or {}).get("count") and duplicates not in CHOICES:
+        flash(
+            _(
+                "Some rows match components already in this building: choose whether to "
+                "update those components or to add the rows as new ones."
+            ),
+            "error",
+        )
+        return redirect(
+            url_for(
+                "passports.import_stage",
+                building_id=building.id,
+                stage_id=stage.id,
+                _anchor="duplicates",
+            )
+        )
+    elif not start_job(
+        current_app._get_current_object(),
+        stage,
+        "commit",
+        current_user.id,
+        duplicates=duplicates if duplicates in CHOICES else None,
+    ):
+        flash(_("This import is already running or done."), "info")
     return redirect(url_for("passports.import_stage", building_id=building.id, stage_id=stage.id))
 
 
@@ -200,7 +232,7 @@ def import_discard(building_id: int, stage_id: str):
     building, stage = _stage_or_404(building_id, stage_id)
     if stage.state().get("status") != "running":
         stage.remove()
-        flash("The uploaded file was discarded; nothing was imported.", "info")
+        flash(_("The uploaded file was discarded; nothing was imported."), "info")
     return redirect(url_for("passports.building_detail", building_id=building.id))
 
 
@@ -253,14 +285,21 @@ def mapping_update(mapping_id: int):
     organisation = mapping.organisation_id
     if request.form.get("action") == "delete":
         imports.delete_mapping(mapping)
-        flash("Mapping removed: the next import will ask again.", "info")
+        flash(_("Mapping removed: the next import will ask again."), "info")
     else:
         try:
             imports.update_mapping(mapping, request.form.get("material_id", type=int) or 0)
         except ValidationError:
             db.session.rollback()
-            flash("Choose a material from the library.", "error")
+            flash(_("Choose a material from the library."), "error")
             return redirect(url_for("passports.mapping_list", organisation_id=organisation))
-        flash(f"{mapping.source_name!r} now means {mapping.material.name}.", "info")
+        flash(
+            _(
+                "%(name)s now means %(material)s.",
+                name=repr(mapping.source_name),
+                material=mapping.material.name,
+            ),
+            "info",
+        )
     db.session.commit()
     return redirect(url_for("passports.mapping_list", organisation_id=organisation))

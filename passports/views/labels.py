@@ -7,7 +7,9 @@
   typo in an embedding page shows up instead of printing at a surprising size. A tag's URL
   never changes, so the images are cached for a year and revalidated by ETag.
 - ``/buildings/<id>/labels`` is the form, and ``/buildings/<id>/labels.pdf`` the PDF, for
-  anyone who may read the building.
+  anyone who may read the building. A selection that cannot be printed (nothing matches, an id
+  that is not the building's, a typo) answers the form again, its choices kept, with what to
+  change (400 or 422).
 """
 
 import hashlib
@@ -18,6 +20,8 @@ from flask import Response
 from flask import abort
 from flask import render_template
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import distinct
@@ -67,7 +71,14 @@ def _qr_size() -> int:
         return QR_SIZE_DEFAULT
     size = _whole(raw)
     if size is None or not QR_SIZE_MIN <= size <= QR_SIZE_MAX:
-        abort(400, f"size must be a whole number of pixels from {QR_SIZE_MIN} to {QR_SIZE_MAX}.")
+        abort(
+            400,
+            _(
+                "size must be a whole number of pixels from %(min)s to %(max)s.",
+                min=QR_SIZE_MIN,
+                max=QR_SIZE_MAX,
+            ),
+        )
     return size
 
 
@@ -108,33 +119,62 @@ def _readable_building(building_id: int):
     return building_for(current_user, building_id)
 
 
+class SelectionProblem(Exception):
+    """A label selection that cannot be printed: the form is shown again with the message
+    beside the field (`field`) to change, and the HTTP status (400 or 422)."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 400):
+        super().__init__(message)
+        self.message, self.field, self.status = message, field, status
+
+
 def _ids(raw: str) -> list[int]:
     ids = [_whole(p.strip()) for p in raw.replace(";", ",").split(",") if p.strip()]
     if not all(i is not None and 0 < i <= _MAX_ID for i in ids):
-        abort(400, "Component ids must be whole numbers separated by commas, e.g. 12, 15, 31.")
+        raise SelectionProblem(
+            _("Component ids must be whole numbers separated by commas, e.g. 12, 15, 31."), "ids"
+        )
     if len(ids) > MAX_LABELS:
-        abort(400, f"Choose at most {MAX_LABELS} component ids.")
+        raise SelectionProblem(_("Choose at most %(max)s component ids.", max=MAX_LABELS), "ids")
     return sorted(set(ids))
 
 
 def _selection() -> dict:
-    """The label request read from the query string; 400 with a message when it cannot be."""
+    """The label request read from the query string; SelectionProblem when it cannot be."""
     args = request.args
     layout = args.get("layout", "l7160").strip().lower() or "l7160"
     if layout not in LAYOUTS:
-        abort(400, f"Unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}.")
+        raise SelectionProblem(
+            _(
+                "Unknown layout %(layout)s: choose one of %(layouts)s.",
+                layout=repr(layout),
+                layouts=", ".join(LAYOUTS),
+            ),
+            "layout",
+        )
     category = args.get("category", "").strip() or None
     status = args.get("status", "").strip() or None
     if category not in (None, *CATEGORIES):
-        abort(400, f"Unknown category {category!r}.")
+        raise SelectionProblem(
+            _("Unknown category %(category)s.", category=repr(category)), "category"
+        )
     if status not in (None, *COMPONENT_STATUSES):
-        abort(400, f"Unknown status {status!r}.")
+        raise SelectionProblem(_("Unknown status %(status)s.", status=repr(status)), "status")
     start = _whole(args.get("start", "").strip() or "0")
     per_page = LAYOUTS[layout].per_page
     if start is None or start >= per_page:
         if per_page == 1:
-            abort(400, "Skipping used positions applies to label sheets, not to a roll.")
-        abort(400, f"start is the number of used labels on the sheet: 0 to {per_page - 1}.")
+            raise SelectionProblem(
+                _("Skipping used positions applies to label sheets, not to a roll."), "start"
+            )
+        raise SelectionProblem(
+            _(
+                "Labels already used on the first sheet: 0 to %(last)s (start is the number of "
+                "used labels on the sheet).",
+                last=per_page - 1,
+            ),
+            "start",
+        )
     return {
         "layout": layout,
         "storey": args.get("storey") or None,
@@ -151,16 +191,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "building"
 
 
-@bp.route("/buildings/<int:building_id>/labels")
-@login_required
-def label_form(building_id: int):
-    """Choose the label stock and the components to print QR labels for."""
-    building = _readable_building(building_id)
+def _form(building, problem: SelectionProblem | None = None):
+    """The label form, with the user's choices; a problem shows its message above the form
+    and beside the field to change."""
     live = (Component.building_id == building.id, Component.archived_at.is_(None))
     storeys = db.session.scalars(
         select(distinct(Component.storey)).where(*live).order_by(Component.storey)
     ).all()
     count = db.session.scalar(select(func.count(Component.id)).where(*live))
+    errors = {problem.field: [problem.message]} if problem and problem.field else {}
     return render_template(
         "passports/labels_form.html",
         building=building,
@@ -168,14 +207,31 @@ def label_form(building_id: int):
         storeys=[s for s in storeys if s],
         count=count,
         args=request.args,
-    )
+        problem=problem,
+        errors=errors,
+    ), (problem.status if problem else 200)
+
+
+@bp.route("/buildings/<int:building_id>/labels")
+@login_required
+def label_form(building_id: int):
+    """Choose the label stock and the components to print QR labels for."""
+    return _form(_readable_building(building_id))
 
 
 @bp.route("/buildings/<int:building_id>/labels.pdf")
 @login_required
 def label_pdf(building_id: int):
-    """A PDF of QR labels for the selected components, on the chosen label stock."""
+    """A PDF of QR labels for the selected components, on the chosen label stock; the form
+    again, with the choices kept and what to change, when they cannot be printed."""
     building = _readable_building(building_id)
+    try:
+        return _label_pdf(building)
+    except SelectionProblem as problem:
+        return _form(building, problem)
+
+
+def _label_pdf(building) -> Response:
     sel = _selection()
     stmt = queries.components_query(
         building.id, storey=sel["storey"], category=sel["category"], status=sel["status"]
@@ -192,13 +248,36 @@ def label_pdf(building_id: int):
         )
         missing = [i for i in sel["ids"] if i not in found]
         if missing:
-            abort(422, f"No component of this building has id {', '.join(map(str, missing))}.")
+            raise SelectionProblem(
+                ngettext(
+                    "No component of this building has id %(ids)s.",
+                    "No component of this building has the ids %(ids)s.",
+                    len(missing),
+                    ids=", ".join(map(str, missing)),
+                ),
+                "ids",
+                422,
+            )
         stmt = stmt.where(Component.id.in_(sel["ids"]))
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     if not total:
-        abort(422, "No components match this selection: there are no labels to print.")
+        raise SelectionProblem(
+            _(
+                "No components match this selection: there are no labels to print. Widen it "
+                "(another storey, category or status, or none) and download again."
+            ),
+            status=422,
+        )
     if total > MAX_LABELS:
-        abort(422, f"{total} components match; print at most {MAX_LABELS} labels at a time.")
+        raise SelectionProblem(
+            _(
+                "%(count)s components match; print at most %(max)s labels at a time: narrow "
+                "the selection by storey, category or status.",
+                count=total,
+                max=MAX_LABELS,
+            ),
+            status=422,
+        )
 
     rows = stmt.with_only_columns(Component.tag, Component.name, Component.storey)
     with db.session.execute(rows.execution_options(yield_per=500)) as result:
@@ -207,7 +286,7 @@ def label_pdf(building_id: int):
             sel["layout"],
             start=sel["start"],
             outline=sel["outline"],
-            title=f"QR labels · {building.name}",
+            title=_("QR labels · %(building)s", building=building.name),
         )
     filename = f"labels-{_slug(building.name)}-{sel['layout']}.pdf"
     return Response(

@@ -27,6 +27,7 @@ SAME_IN_EVERY_LANGUAGE = {
     "Excel", "DD", "MM", "YYYY", "UTC",
     # Passports: a GUID, units of density and carbon, EN 15804 modules, the tag's pattern.
     "GUID", "kg/m³", "kgCO₂e/kg", "A1–A3", "A1-A3", "XXXX-XXXX-XXXX",
+    "GlobalId", "SHA-256",
 }
 
 

@@ -460,6 +460,58 @@ def test_bad_requests_answer_with_a_clear_message(
     assert message in response.get_data(as_text=True)
 
 
+def test_a_selection_matching_nothing_keeps_the_form_and_its_filters(client, login, owner, mixed):
+    building, _ = mixed
+    login(owner)
+    response = client.get(
+        f"/buildings/{building.id}/labels.pdf"
+        "?layout=l7163&start=3&storey=00+Ground&category=door&status=disposed&outline=1"
+    )
+    assert response.status_code == 422
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    # The labels form again, not an error page: the user changes a choice and downloads.
+    assert f'action="/buildings/{building.id}/labels.pdf"' in html
+    assert '<div class="flash flash-error" role="alert" id="label-problem">' in html
+    assert "No components match this selection" in html
+    assert '<option value="l7163" selected>' in html
+    assert '<option value="00 Ground" selected>' in html
+    assert '<option value="door" selected>' in html
+    assert '<option value="disposed" selected>' in html
+    assert 'name="start" type="number" min="0" max="20" step="1" value="3"' in html
+    assert 'name="outline" value="1" checked' in html
+
+
+def test_a_bad_id_is_shown_beside_its_field_with_what_was_typed(client, login, owner, mixed):
+    building, made = mixed
+    login(owner)
+    typed = f"{made['ground_door'].id}, {made['archived'].id}"
+    response = client.get(
+        f"/buildings/{building.id}/labels.pdf", query_string={"ids": typed, "storey": "01 First"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'value="{typed}"' in html and 'aria-invalid="true"' in html
+    message = f"No component of this building has id {made['archived'].id}."
+    assert f'<p class="field-error" id="ids-error">{message}</p>' in html
+    typo = client.get(f"/buildings/{building.id}/labels.pdf", query_string={"ids": "12;x"})
+    assert typo.status_code == 400
+    assert 'id="ids-error">Component ids must be whole numbers' in typo.get_data(as_text=True)
+
+
+def test_the_form_and_its_messages_follow_the_language(client, login, owner, mixed):
+    building, _ = mixed
+    login(owner)
+    form = client.get(f"/buildings/{building.id}/labels", headers={"Accept-Language": "nl"})
+    html = form.get_data(as_text=True)
+    assert "QR-labels printen" in html and "PDF downloaden" in html
+    nothing = client.get(
+        f"/buildings/{building.id}/labels.pdf?status=disposed", headers={"Accept-Language": "ja"}
+    )
+    assert nothing.status_code == 422
+    assert "この条件に合う部材がないため" in nothing.get_data(as_text=True)
+
+
 def test_ids_of_archived_or_other_buildings_components_are_refused(
     client, login, owner, mixed, make_building, make_component
 ):

@@ -15,16 +15,30 @@ from passports.models import Building
 
 SCHEMA_VERSION = "1.0"
 GENERATOR = "Material Passport Exchange"
+
+
+def N_(text: str) -> str:
+    """Mark a text for translation and keep it as it is: the document is in English, the
+    printed passport translates it (gettext of the same text)."""
+    return text
+
+
 METHODS = {
-    "mci": "Material Circularity Indicator, Ellen MacArthur Foundation (2015, rev. 2019); "
-    "E_F = E_C = 0.75; X = L/L_av against the main material's reference service life; "
-    "end-of-life fractions recorded or defaulted (passports/metrics/circularity.py); building "
-    "figure weighted by mass.",
-    "disassembly": "Disassembly score after the DGBC detachability index (Meetmethodiek "
-    "Losmaakbaarheid 2021): harmonic mean of connection type, accessibility, intersections and "
-    "edge enclosure, each 0.1-1.0; building figure weighted by mass.",
-    "carbon": "Embodied carbon A1-A3 (EN 15978), Σ mass × factor of each material from the "
-    "material library (ICE v2 unless cited otherwise), in kgCO2e.",
+    "mci": N_(
+        "Material Circularity Indicator, Ellen MacArthur Foundation (2015, rev. 2019); "
+        "E_F = E_C = 0.75; X = L/L_av against the main material's reference service life; "
+        "end-of-life fractions recorded or defaulted (passports/metrics/circularity.py); "
+        "building figure weighted by mass."
+    ),
+    "disassembly": N_(
+        "Disassembly score after the DGBC detachability index (Meetmethodiek "
+        "Losmaakbaarheid 2021): harmonic mean of connection type, accessibility, intersections "
+        "and edge enclosure, each 0.1-1.0; building figure weighted by mass."
+    ),
+    "carbon": N_(
+        "Embodied carbon A1-A3 (EN 15978), Σ mass × factor of each material from the "
+        "material library (ICE v2 unless cited otherwise), in kgCO2e."
+    ),
 }
 # A passport document's events: what happened, without the ids that only mean something here.
 EVENT_COLUMNS = (

@@ -1,9 +1,11 @@
-"""Shared pieces of the PDF documents (passports, dashboard reports): the page (A4 portrait,
-its margins, the running header and the footer with "page n of m"), fonts, paragraph styles,
-the key-figure and data tables, vector charts, and number formats.
+"""Shared pieces of the PDF documents (passports, label sheets, dashboard reports): the page
+(A4 portrait, its margins, the running header and the footer with "page n of m"), fonts,
+paragraph styles, the key-figure and data tables, vector charts, and number formats.
 
 DejaVu Sans Condensed is embedded when installed (it covers Łódź and København alike); the
-PDF base-14 fonts are the fallback.
+PDF base-14 fonts are the fallback. A document in Japanese or Chinese, or one that draws any
+Chinese, Japanese or Korean text, is set in WenQuanYi Micro Hei instead (vendored), embedded as a
+subset: no missing-glyph boxes, and text extracted from the PDF is the text that was drawn.
 
 - page: the page, fonts, styles, header and footer, and rendering;
 - tables: number formats, paragraphs and tables;
@@ -24,16 +26,25 @@ from passports.documents.pdfkit.page import LINE  # noqa: F401
 from passports.documents.pdfkit.page import MARGIN  # noqa: F401
 from passports.documents.pdfkit.page import PAGE_SIZE  # noqa: F401
 from passports.documents.pdfkit.page import Fonts  # noqa: F401
+from passports.documents.pdfkit.page import cjk_fonts  # noqa: F401
+from passports.documents.pdfkit.page import document_fonts  # noqa: F401
 from passports.documents.pdfkit.page import fit  # noqa: F401
 from passports.documents.pdfkit.page import fonts  # noqa: F401
+from passports.documents.pdfkit.page import fonts_for  # noqa: F401
+from passports.documents.pdfkit.page import has_cjk  # noqa: F401
+from passports.documents.pdfkit.page import latin_fonts  # noqa: F401
 from passports.documents.pdfkit.page import numbered_canvas  # noqa: F401
 from passports.documents.pdfkit.page import render_pdf  # noqa: F401
 from passports.documents.pdfkit.page import styles  # noqa: F401
+from passports.documents.pdfkit.page import texts_of  # noqa: F401
 from passports.documents.pdfkit.tables import carbon_text  # noqa: F401
+from passports.documents.pdfkit.tables import count_text  # noqa: F401
 from passports.documents.pdfkit.tables import data_table  # noqa: F401
 from passports.documents.pdfkit.tables import kpi_table  # noqa: F401
 from passports.documents.pdfkit.tables import mass_text  # noqa: F401
+from passports.documents.pdfkit.tables import number_text  # noqa: F401
 from passports.documents.pdfkit.tables import paragraph  # noqa: F401
+from passports.documents.pdfkit.tables import percent_text  # noqa: F401
 from passports.documents.pdfkit.tables import score_text  # noqa: F401
 from passports.documents.pdfkit.tables import unit_text  # noqa: F401
 from passports.documents.pdfkit.tables import words  # noqa: F401

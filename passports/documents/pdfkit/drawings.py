@@ -1,6 +1,9 @@
 """The vector charts of the PDF documents: bars, a stacked bar, data completeness, mass by
 material family and columns over time."""
 
+from flask_babel import format_decimal
+from flask_babel import format_percent
+from flask_babel import gettext as _
 from reportlab.graphics.shapes import Drawing
 from reportlab.graphics.shapes import Rect
 from reportlab.graphics.shapes import String
@@ -52,7 +55,7 @@ def bar_drawing(
     height = max(14.0, len(rows) * (bar_height + gap))
     drawing = Drawing(width, height)
     if not rows:
-        drawing.add(_text(0, 2, "No masses recorded yet."))
+        drawing.add(_text(0, 2, _("No masses recorded yet.")))
         return drawing
     plot_w = width - label_w - value_w
     top = max(max(v for _, v, _, _ in rows), 1e-12)
@@ -83,7 +86,7 @@ def stacked_drawing(segments: list[tuple[str, float, str]], width: float) -> Dra
     total = sum(max(0.0, v) for _, v, _ in segments)
     drawing.add(Rect(0, 16, width, 11, fillColor=colors.HexColor(GRID), strokeColor=None))
     x = 0.0
-    for _, value, colour in segments:
+    for _name, value, colour in segments:
         if total <= 0 or value <= 0:
             continue
         w = value / total * width
@@ -91,8 +94,8 @@ def stacked_drawing(segments: list[tuple[str, float, str]], width: float) -> Dra
         x += w
     lx = 0.0
     for name, value, colour in segments:
-        share = value / total * 100 if total > 0 else 0.0
-        text = f"{name} {share:.0f}%"
+        share = value / total if total > 0 else 0.0
+        text = f"{name} {format_percent(share, format='#,##0%')}"
         drawing.add(Rect(lx, 2, 7, 7, fillColor=colors.HexColor(colour), strokeColor=None))
         drawing.add(_text(lx + 10, 2.5, text, size=7.5))
         lx += 22 + pdfmetrics.stringWidth(text, f.regular, 7.5)
@@ -103,9 +106,9 @@ def completeness_drawing(completeness: dict) -> Drawing:
     """The mass on full data, on defaults and without a material, as one stacked bar."""
     return stacked_drawing(
         [
-            ("Full data", completeness["full_kg"], QUALITY_COLOURS["full"]),
-            ("Defaults", completeness["defaults_kg"], QUALITY_COLOURS["defaults"]),
-            ("No material", completeness["none_kg"], QUALITY_COLOURS["none"]),
+            (_("Full data"), completeness["full_kg"], QUALITY_COLOURS["full"]),
+            (_("Defaults"), completeness["defaults_kg"], QUALITY_COLOURS["defaults"]),
+            (_("No material"), completeness["none_kg"], QUALITY_COLOURS["none"]),
         ],
         CONTENT_WIDTH,
     )
@@ -129,7 +132,7 @@ def column_drawing(points: list[tuple[str, float]], width: float, height: float 
     """Vertical columns of (label, value), e.g. events per month."""
     drawing = Drawing(width, height)
     if not points:
-        drawing.add(_text(0, height / 2, "No activity yet."))
+        drawing.add(_text(0, height / 2, _("No activity yet.")))
         return drawing
     left, bottom = 26.0, 14.0
     plot_w, plot_h = width - left, height - bottom - 4
@@ -137,7 +140,14 @@ def column_drawing(points: list[tuple[str, float]], width: float, height: float 
     slot = plot_w / len(points)
     every = max(1, len(points) // 12)
     drawing.add(
-        _text(left - 4, bottom + plot_h - 6, f"{top:,.0f}", size=6.5, anchor="end", colour=MUTED)
+        _text(
+            left - 4,
+            bottom + plot_h - 6,
+            format_decimal(top, format="#,##0"),
+            size=6.5,
+            anchor="end",
+            colour=MUTED,
+        )
     )
     drawing.add(Rect(left, bottom, plot_w, 0.5, fillColor=colors.HexColor(GRID), strokeColor=None))
     for i, (name, value) in enumerate(points):

@@ -3,6 +3,8 @@ and the key-figure and data tables."""
 
 from xml.sax.saxutils import escape
 
+from flask_babel import format_decimal
+from flask_babel import format_percent
 from reportlab.lib import colors
 from reportlab.platypus import LongTable
 from reportlab.platypus import Paragraph
@@ -24,15 +26,33 @@ mass_text, unit_text, words = kg, unit, label
 
 
 def score_text(value: float | None) -> str:
-    """A 0-1 score with two decimals, or a dash."""
-    return "–" if value is None else f"{value:.2f}"
+    """A 0-1 score with two decimals in the document's language, or a dash."""
+    return "–" if value is None else format_decimal(value, format="0.00")
 
 
 def carbon_text(kg: float | None) -> str:
-    """kgCO2e below a tonne, tCO2e above."""
+    """kgCO2e below a tonne, tCO2e above, the number in the document's language."""
     if kg is None:
         return "–"
-    return f"{kg / 1000:,.1f} tCO2e" if abs(kg) >= 1000 else f"{kg:,.0f} kgCO2e"
+    if abs(kg) >= 1000:
+        return f"{format_decimal(kg / 1000, format='#,##0.0')} tCO2e"
+    return f"{format_decimal(kg, format='#,##0')} kgCO2e"
+
+
+def count_text(value: int | float) -> str:
+    """A count with the thousands separator of the document's language."""
+    return format_decimal(value, format="#,##0")
+
+
+def number_text(value: float | None) -> str:
+    """A quantity with up to two decimals, without trailing zeros: 12.5, 1,234 (in the
+    document's language)."""
+    return "–" if value is None else format_decimal(value, format="#,##0.##")
+
+
+def percent_text(share: float) -> str:
+    """A share of 1 as a whole per cent in the document's language: 0.42 → 42%."""
+    return format_percent(share, format="#,##0%")
 
 
 def paragraph(text: str, style: str = "body") -> Paragraph:

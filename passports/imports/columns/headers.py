@@ -8,10 +8,11 @@ from passports.imports.columns.table import COLUMNS
 
 
 def fold(text: str) -> str:
-    """Case, accent and punctuation folded form: 'Hoeveelheid (m³)' → 'hoeveelheid m3'."""
+    """Case, accent and punctuation folded form: 'Hoeveelheid (m³)' → 'hoeveelheid m3'.
+    Letters of other scripts are kept as they are: '数量（個）' → '数量 個'."""
     text = unicodedata.normalize("NFKD", str(text)).casefold()
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
 
 
 _SYNONYMS: dict[str, str] = {}
@@ -22,9 +23,10 @@ for _column in COLUMNS:
 
 def match_header(header: str) -> str | None:
     """The field a header names, or None when it names none."""
+    header = unicodedata.normalize("NFKC", str(header))  # full-width brackets too: （m³）
     folded = fold(header)
     candidates = [folded]
-    without_brackets = fold(re.sub(r"[(\[{].*?[)\]}]", " ", str(header)))
+    without_brackets = fold(re.sub(r"[(\[{].*?[)\]}]", " ", header))
     candidates.append(without_brackets)
     # "Quantity m3", "Mass kg": a trailing unit word says the unit, not the column.
     candidates.append(re.sub(r" (m|m2|m3|kg|t|pcs|ton|mm|%|pct)$", "", without_brackets))

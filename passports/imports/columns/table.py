@@ -3,6 +3,8 @@ the fields a row must have."""
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from passports.models import CATEGORIES
 from passports.models import CONNECTION_TYPES
 from passports.models import HAZARD_KINDS
@@ -15,7 +17,7 @@ class Column:
 
     field: str
     synonyms: tuple[str, ...]
-    description: str
+    description: str  # lazy: in the language of whoever reads it
     example: tuple[str, ...] = ("", "", "")
     required: bool = False
 
@@ -36,9 +38,15 @@ COLUMNS: tuple[Column, ...] = (
             "nummer",
             "kennung",
             "externe id",
+            "nummer id",
+            "番号",
+            "管理番号",
+            "编号",
         ),
-        "Your own id for the row. Importing the file again updates the component with this id "
-        "instead of adding a second one. Unique within the building.",
+        _l(
+            "Your own id for the row. Importing the file again updates the component with this "
+            "id instead of adding a second one. Unique within the building."
+        ),
         ("W-001", "W-002", "D-001"),
     ),
     Column(
@@ -55,15 +63,34 @@ COLUMNS: tuple[Column, ...] = (
             "bezeichnung",
             "benaming",
             "title",
+            "navn",
+            "betegnelse",
+            "名称",
+            "名前",
+            "部材名",
+            "品名",
+            "构件名称",
         ),
-        "What the component is, as people on site would call it.",
+        _l("What the component is, as people on site would call it."),
         ("Facade brick wall, north", "Steel beam HEA 200", "Oak entrance door"),
         required=True,
     ),
     Column(
         "category",
-        ("category", "categorie", "kategorie", "class", "klasse", "element type", "soort"),
-        "One of: " + ", ".join(CATEGORIES) + ".",
+        (
+            "category",
+            "categorie",
+            "kategorie",
+            "kategori",
+            "class",
+            "klasse",
+            "element type",
+            "soort",
+            "分類",
+            "種別",
+            "类别",
+        ),
+        _l("One of: %(values)s.", values=", ".join(CATEGORIES)),
         ("external_wall", "structure", "door"),
     ),
     Column(
@@ -81,8 +108,12 @@ COLUMNS: tuple[Column, ...] = (
             "ebene",
             "niveau",
             "verdieping niveau",
+            "階",
+            "階数",
+            "フロア",
+            "楼层",
         ),
-        "The storey or level the component is on.",
+        _l("The storey or level the component is on."),
         ("00 Ground floor", "01 First floor", "00 Ground floor"),
     ),
     Column(
@@ -99,31 +130,64 @@ COLUMNS: tuple[Column, ...] = (
             "number",
             "quantite",
             "cantidad",
+            "antal",
+            "mængde",
+            "数量",
         ),
-        "How much there is, a number greater than 0. Decimal commas are understood (12,5), and "
-        "so are thousands separators (1.234,5 or 1,234.5). A unit may follow (12,5 m²).",
+        _l(
+            "How much there is, a number greater than 0. Decimal commas are understood (12,5), "
+            "and so are thousands separators (1.234,5 or 1,234.5). A unit may follow (12,5 m²)."
+        ),
         ("38", "6,4", "1"),
         required=True,
     ),
     Column(
         "unit",
-        ("unit", "units", "eenheid", "einheit", "uom", "unit of measure", "maateenheid"),
-        "One of " + ", ".join(UNITS) + "; also understood: m², sqm, m³, cbm, stuks, st, stk, "
-        "each, ea, ton, tonne, lm, meter.",
+        (
+            "unit",
+            "units",
+            "eenheid",
+            "einheit",
+            "enhed",
+            "uom",
+            "unit of measure",
+            "maateenheid",
+            "単位",
+            "单位",
+        ),
+        _l(
+            "One of %(values)s; also understood: m², sqm, m³, cbm, stuks, st, stk, each, ea, "
+            "ton, tonne, lm, meter, 個, 本, 枚, 平米, 立米.",
+            values=", ".join(UNITS),
+        ),
         ("m3", "m", "pcs"),
         required=True,
     ),
     Column(
         "volume_m3",
-        ("volume", "volume m3", "inhoud", "volumen", "vol"),
-        "Total volume in m³, when the unit is not m3: used to work out the mass.",
+        ("volume", "volume m3", "inhoud", "volumen", "vol", "rumfang", "体積", "体积"),
+        _l("Total volume in m³, when the unit is not m3: used to work out the mass."),
         ("", "0,32", "0,1"),
     ),
     Column(
         "mass_kg",
-        ("mass", "mass kg", "weight", "gewicht", "masse", "massa", "weight kg"),
-        "Total mass in kg when it was weighed; otherwise it is worked out from the volume and "
-        "the materials' densities. A unit may follow (2,5 t).",
+        (
+            "mass",
+            "mass kg",
+            "weight",
+            "gewicht",
+            "masse",
+            "massa",
+            "weight kg",
+            "vægt",
+            "質量",
+            "重量",
+            "质量",
+        ),
+        _l(
+            "Total mass in kg when it was weighed; otherwise it is worked out from the volume "
+            "and the materials' densities. A unit may follow (2,5 t)."
+        ),
         ("", "", ""),
     ),
     Column(
@@ -138,16 +202,33 @@ COLUMNS: tuple[Column, ...] = (
             "material name",
             "materiau",
             "materiale",
+            "materialer",
+            "材料",
+            "材質",
+            "素材",
         ),
-        "Library material by name, slug or alias. Several as shares of volume: "
-        "'Common clay brick 85%; Lime mortar 15%'. Unknown names can be mapped once for your "
-        "organisation.",
+        _l(
+            "Library material by name, slug or alias. Several as shares of volume: "
+            "'Common clay brick 85%; Lime mortar 15%'. Unknown names can be mapped once for "
+            "your organisation."
+        ),
         ("Common clay brick 85%; Lime mortar 15%", "Structural steel section", "Sawn hardwood"),
     ),
     Column(
         "condition",
-        ("condition", "conditie", "staat", "zustand", "state", "toestand", "grade"),
-        "5 as new, 4 good, 3 fair, 2 poor, 1 unusable for reuse ('4' or '4 - Good').",
+        (
+            "condition",
+            "conditie",
+            "staat",
+            "zustand",
+            "state",
+            "toestand",
+            "grade",
+            "tilstand",
+            "状態",
+            "状况",
+        ),
+        _l("5 as new, 4 good, 3 fair, 2 poor, 1 unusable for reuse ('4' or '4 - Good')."),
         ("4", "3", "5"),
     ),
     Column(
@@ -161,8 +242,12 @@ COLUMNS: tuple[Column, ...] = (
             "joint",
             "fixing",
             "bevestiging",
+            "samling",
+            "接合",
+            "接合方法",
+            "连接方式",
         ),
-        "How it is fixed: " + ", ".join(CONNECTION_TYPES) + ".",
+        _l("How it is fixed: %(values)s.", values=", ".join(CONNECTION_TYPES)),
         ("lime_mortar", "bolted", "screwed"),
     ),
     Column(
@@ -175,8 +260,11 @@ COLUMNS: tuple[Column, ...] = (
             "schadstoffe",
             "gefahrstoffe",
             "hazardous",
+            "farlige stoffer",
+            "有害物質",
+            "有害物质",
         ),
-        "Hazardous substances, separated by ';': " + ", ".join(HAZARD_KINDS) + ".",
+        _l("Hazardous substances, separated by ';': %(values)s.", values=", ".join(HAZARD_KINDS)),
         ("", "", "lead"),
     ),
     Column(
@@ -190,8 +278,11 @@ COLUMNS: tuple[Column, ...] = (
             "baujahr",
             "jaar",
             "year",
+            "årstal",
+            "設置年",
+            "安装年份",
         ),
-        "Year the component was installed.",
+        _l("Year the component was installed."),
         ("1972", "1972", "1985"),
     ),
     Column(
@@ -204,46 +295,65 @@ COLUMNS: tuple[Column, ...] = (
             "nutzungsdauer",
             "lifespan",
             "life",
+            "levetid",
+            "耐用年数",
+            "使用寿命",
         ),
-        "Expected service life in years.",
+        _l("Expected service life in years."),
         ("150", "100", "40"),
     ),
     Column(
         "recycled_content",
         ("recycled content", "recycled", "gerecycled", "recycled share", "rezyklatanteil"),
-        "Share of recycled feedstock: 0.3 or 30%.",
+        _l("Share of recycled feedstock: 0.3 or 30%."),
         ("", "0,2", ""),
     ),
     Column(
         "reused_content",
         ("reused content", "reused", "hergebruikt", "hergebruik", "wiederverwendet"),
-        "Share of reused parts: 0.3 or 30%.",
+        _l("Share of reused parts: 0.3 or 30%."),
         ("", "", ""),
     ),
     Column(
         "manufacturer",
-        ("manufacturer", "fabrikant", "hersteller", "producer", "maker", "brand", "merk"),
-        "Who made it.",
+        (
+            "manufacturer",
+            "fabrikant",
+            "hersteller",
+            "producer",
+            "maker",
+            "brand",
+            "merk",
+            "producent",
+            "メーカー",
+            "製造者",
+            "制造商",
+        ),
+        _l("Who made it."),
         ("", "", ""),
     ),
-    Column("gtin", ("gtin", "ean", "barcode"), "GS1 GTIN with check digit, if any.", ("", "", "")),
+    Column(
+        "gtin", ("gtin", "ean", "barcode"), _l("GS1 GTIN with check digit, if any."), ("", "", "")
+    ),
     Column(
         "serial_number",
-        ("serial number", "serial", "serienummer", "seriennummer", "sn"),
-        "Serial number (up to 20 printable characters).",
+        ("serial number", "serial", "serienummer", "seriennummer", "sn", "シリアル番号", "序列号"),
+        _l("Serial number (up to 20 printable characters)."),
         ("", "", ""),
     ),
     Column(
         "ifc_guid",
         ("ifc guid", "guid", "globalid", "global id", "ifc globalid", "ifc id"),
-        "The IFC GlobalId (22 characters) when the component is in the BIM model; a row "
-        "without an external id is matched on it.",
+        _l(
+            "The IFC GlobalId (22 characters) when the component is in the BIM model; a row "
+            "without an external id is matched on it."
+        ),
         ("", "", ""),
     ),
     Column(
         "ifc_class",
         ("ifc class", "ifc type", "ifc entity", "entity"),
-        "The IFC class, e.g. IfcWall.",
+        _l("The IFC class, e.g. IfcWall."),
         ("", "", ""),
     ),
     Column(
@@ -258,14 +368,20 @@ COLUMNS: tuple[Column, ...] = (
             "bemerkungen",
             "comment",
             "comments",
+            "beskrivelse",
+            "bemærkninger",
+            "備考",
+            "説明",
+            "备注",
+            "说明",
         ),
-        "Anything else worth knowing, such as how to dismantle it.",
+        _l("Anything else worth knowing, such as how to dismantle it."),
         ("Lime mortar, bricks can be cleaned and reused.", "", ""),
     ),
     Column(
         "status",
         ("status", "lifecycle status"),
-        "installed (default) or to_harvest, …; an update must follow the lifecycle.",
+        _l("installed (default) or to_harvest, …; an update must follow the lifecycle."),
         ("installed", "installed", "to_harvest"),
     ),
 )

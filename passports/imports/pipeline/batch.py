@@ -1,9 +1,12 @@
 """Planning one batch of an import: each row is validated, its materials resolved, its key and its
 GTIN and serial checked against the file and the organisation, and matched to the building's
-components (one query per batch) as a create, an update or no change."""
+components (one query per batch) as a create, an update or no change. A spreadsheet row without
+a key that looks like a component already there is reported, and updates it or is added as
+chosen (lookalikes.py)."""
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,6 +14,8 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from passports.gs1 import normalize_gtin
 from passports.imports.diff import changes as changed_fields
+from passports.imports.pipeline.lookalikes import UPDATE
+from passports.imports.pipeline.lookalikes import load_components
 from passports.imports.report import MAX_LISTED
 from passports.imports.report import schema_messages
 from passports.imports.report import short_message
@@ -40,21 +45,25 @@ class BatchPlanning:
             if data is not None and self._first_time(source):
                 valid.append((source, data))
         existing = self._existing(valid)
+        lookalikes = self._lookalikes(valid, existing)
         taken = taken_gtin_serials(
             self.building.organisation_id,
             [_gtin_serial(d) for _, d in valid],
         )
         creates, updates = [], []
-        for source, data in valid:
-            component = existing.get(source.key) if source.key else None
+        for index, (source, data) in enumerate(valid):
+            component = existing.get(source.key) if source.key else lookalikes.get(index)
             if not self._gtin_serial_free(source, data, component, taken):
                 continue
             if component is not None and component.archived_at is not None:
                 report.skipped += 1
                 self._warn(
                     source,
-                    f"the component {component.tag} with this {source.key[0]} is "
-                    "archived; the row was skipped",
+                    _(
+                        "the component %(tag)s with this %(key)s is archived; the row was skipped",
+                        tag=component.tag,
+                        key=source.key[0],
+                    ),
                 )
                 continue
             if component is None:
@@ -71,7 +80,9 @@ class BatchPlanning:
             self._write(creates, updates)
 
     def _where(self, source: SourceRow) -> str:
-        return f"row {source.row}" if source.row is not None else source.ref or ""
+        if source.row is not None:
+            return _("row %(row)s", row=source.row)
+        return source.ref or ""
 
     def _error(self, source: SourceRow, field: str | None, message: str) -> None:
         self.report.error(
@@ -95,9 +106,16 @@ class BatchPlanning:
         field, value = source.key
         if self.kind == "ifc":
             self.report.skipped += 1
-            self._warn(source, f"GlobalId {value} appears twice in the model; kept the first")
+            self._warn(
+                source,
+                _("GlobalId %(guid)s appears twice in the model; kept the first", guid=value),
+            )
         else:
-            self._error(source, field, f"{value!r} is already used on {first}")
+            self._error(
+                source,
+                field,
+                _("%(value)s is already used on %(where)s", value=repr(value), where=first),
+            )
         return False
 
     def _gtin_serial_free(self, source: SourceRow, data: dict, component, taken) -> bool:
@@ -115,7 +133,12 @@ class BatchPlanning:
             self._error(
                 source,
                 "serial_number",
-                f"GTIN {pair[0]} with serial {pair[1]} is already used on {first}",
+                _(
+                    "GTIN %(gtin)s with serial %(serial)s is already used on %(where)s",
+                    gtin=pair[0],
+                    serial=pair[1],
+                    where=first,
+                ),
             )
             return False
         return True
@@ -151,10 +174,10 @@ class BatchPlanning:
             return False
         shares, estimate = complete_shares(source.materials)
         if estimate and source.row is not None:
-            self._warn(source, "materials without shares were split equally (an estimate)")
+            self._warn(source, _("materials without shares were split equally (an estimate)"))
         merged: dict[int, float] = defaultdict(float)
         unmatched = False
-        for (name, _), share in zip(source.materials, shares, strict=True):
+        for (name, _share), share in zip(source.materials, shares, strict=True):
             material = self.matcher.resolve(name)
             if material is None:
                 unmatched = True
@@ -169,9 +192,26 @@ class BatchPlanning:
             ]
         return unmatched
 
+    def _lookalikes(self, valid, existing) -> dict[int, Component]:
+        """Rows of the batch (by index) that update a lookalike component (the choice was
+        "update"); every lookalike row is noted in the report whatever the choice."""
+        if self.kind == "ifc":
+            return {}
+        for component in existing.values():
+            self.lookalikes.discard(component.id)
+        claimed: dict[int, int] = {}
+        for index, (source, data) in enumerate(valid):
+            if source.key is None and (component_id := self.lookalikes.claim(data)) is not None:
+                self.report.note_lookalike(source.row)
+                claimed[index] = component_id
+        if self.duplicates != UPDATE:
+            return {}
+        components = load_components(list(claimed.values()))
+        return {index: components[cid] for index, cid in claimed.items()}
+
     def _existing(self, valid) -> dict[tuple[str, str], Component]:
         keys: dict[str, list[str]] = defaultdict(list)
-        for source, _ in valid:
+        for source, _data in valid:
             if source.key:
                 keys[source.key[0]].append(source.key[1])
         found: dict[tuple[str, str], Component] = {}

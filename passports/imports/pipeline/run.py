@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from itertools import islice
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.audit import services as audit
@@ -15,6 +17,8 @@ from passports.imports.files import StoredFile
 from passports.imports.matching import MaterialMatcher
 from passports.imports.models import ImportRun
 from passports.imports.pipeline.batch import BatchPlanning
+from passports.imports.pipeline.lookalikes import CHOICES
+from passports.imports.pipeline.lookalikes import Lookalikes
 from passports.imports.pipeline.writing import BatchWriting
 from passports.imports.report import ImportReport
 from passports.imports.rows import SourceRow
@@ -34,15 +38,26 @@ def _batched(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
 class Pipeline(BatchPlanning, BatchWriting):
     """One import of one file into one building."""
 
-    def __init__(self, building, stored: StoredFile, user, dry_run: bool, progress):
+    def __init__(
+        self, building, stored: StoredFile, user, dry_run: bool, progress, duplicates=None
+    ):
+        if duplicates not in (None, *CHOICES):
+            raise ValueError(f"duplicates must be one of {CHOICES} or None")
         self.building = building
         self.stored = stored
         self.user = user
         self.kind = stored.kind
         self.progress = progress or (lambda phase, done, total: None)
         self.report = ImportReport(
-            stored.filename, stored.kind, stored.size, stored.sha256, dry_run=dry_run
+            stored.filename,
+            stored.kind,
+            stored.size,
+            stored.sha256,
+            dry_run=dry_run,
+            duplicates=duplicates,
         )
+        self.duplicates = duplicates
+        self.lookalikes = Lookalikes(building.id)
         self.matcher = MaterialMatcher.for_organisation(building.organisation_id)
         self.schema = ComponentCreateSchema()
         self.seen: dict[tuple[str, str], str] = {}
@@ -82,14 +97,32 @@ class Pipeline(BatchPlanning, BatchWriting):
         report.unmatched = [u.as_dict() for u in self.matcher.unmatched_report()]
         if report.unmatched:
             report.warn(
-                f"{len(report.unmatched)} material name(s) match nothing in the library: those "
-                "components come in without materials, flagged incomplete, until you map them."
+                ngettext(
+                    "%(num)d material name matches nothing in the library: those components "
+                    "come in without materials, flagged incomplete, until you map it.",
+                    "%(num)d material names match nothing in the library: those components "
+                    "come in without materials, flagged incomplete, until you map them.",
+                    len(report.unmatched),
+                )
+            )
+        if report.lookalike_count and self.duplicates is None:
+            report.warn(
+                ngettext(
+                    "%(num)d row matches a component already in this building by name, storey "
+                    "and quantity (%(rows)s): choose whether to update it or to add the row as a "
+                    "new component.",
+                    "%(num)d rows match components already in this building by name, storey and "
+                    "quantity (%(rows)s): choose whether to update them or to add the rows as new "
+                    "components.",
+                    report.lookalike_count,
+                    rows=report.lookalike_rows_text(),
+                )
             )
         if report.rows == 0 and report.ok:
             report.error(
-                "The file has no component rows."
+                _("The file has no component rows.")
                 if self.kind != "ifc"
-                else "The model has no building elements."
+                else _("The model has no building elements.")
             )
         if report.ok and not report.dry_run:
             self.progress("saving", 1, 1)

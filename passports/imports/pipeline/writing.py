@@ -1,6 +1,7 @@
 """Writing a planned batch: new components through the bulk insert, changes through the
 component services; a clash with a concurrent import is a conflict and nothing is written."""
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -26,8 +27,10 @@ class BatchWriting:
             db.session.flush()
         except IntegrityError as exc:
             raise Conflict(
-                "The building's components changed while importing (another import?). "
-                "Nothing was written; try again."
+                _(
+                    "The building's components changed while importing (another import?). "
+                    "Nothing was written; try again."
+                )
             ) from exc
 
     def _insert(self, creates) -> None:

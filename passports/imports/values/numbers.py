@@ -6,6 +6,8 @@ import re
 from datetime import date
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 UNIT_SYNONYMS = {
     "pcs": (
         "pcs",
@@ -28,6 +30,16 @@ UNIT_SYNONYMS = {
         "unit",
         "units",
         "stck",
+        "styk",
+        "個",
+        "本",
+        "枚",
+        "台",
+        "个",
+        "件",
+        "块",
+        "根",
+        "套",
     ),
     "m": (
         "m",
@@ -43,6 +55,9 @@ UNIT_SYNONYMS = {
         "running metre",
         "strekkende meter",
         "laufmeter",
+        "løbende meter",
+        "メートル",
+        "米",
     ),
     "m2": (
         "m2",
@@ -58,6 +73,12 @@ UNIT_SYNONYMS = {
         "square meter",
         "square meters",
         "vierkante meter",
+        "kvm",
+        "kvadratmeter",
+        "㎡",
+        "平米",
+        "平方メートル",
+        "平方米",
     ),
     "m3": (
         "m3",
@@ -72,9 +93,24 @@ UNIT_SYNONYMS = {
         "cubic meters",
         "kubieke meter",
         "kubikmeter",
+        "㎥",
+        "立米",
+        "立方メートル",
+        "立方米",
     ),
-    "kg": ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme"),
-    "t": ("t", "ton", "tons", "tonne", "tonnes", "metric ton", "metric tons"),
+    "kg": (
+        "kg",
+        "kgs",
+        "kilo",
+        "kilos",
+        "kilogram",
+        "kilograms",
+        "kilogramme",
+        "キログラム",
+        "公斤",
+        "千克",
+    ),
+    "t": ("t", "ton", "tons", "tonne", "tonnes", "metric ton", "metric tons", "トン", "吨"),
 }
 
 
@@ -100,7 +136,7 @@ def unit_of(text: str) -> str | None:
 def parse_number(value) -> float:
     """A finite number from a cell: 12,5 · 1.234,5 · 1,234.5 · 1 234,5 · 1e3."""
     if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
+        raise ValueError(_not_a_number(value))
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -116,10 +152,15 @@ def parse_number(value) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"not a number: {str(value).strip()!r}") from None
+            raise ValueError(_not_a_number(value)) from None
     if not math.isfinite(number):
-        raise ValueError(f"not a number: {str(value).strip()!r}")
+        raise ValueError(_not_a_number(value))
     return number
+
+
+def _not_a_number(value) -> str:
+    shown = value if isinstance(value, bool) else str(value).strip()
+    return _("not a number: %(value)s", value=repr(shown))
 
 
 def _grouped(text: str) -> bool:
@@ -134,13 +175,13 @@ def split_quantity(value) -> tuple[float, str | None]:
         return parse_number(value), None
     match = _NUMBER.match(str(value))
     if not match:
-        raise ValueError(f"not a number: {str(value).strip()!r}")
+        raise ValueError(_not_a_number(value))
     number, rest = match.groups()
     if not rest:
         return parse_number(number), None
     unit = unit_of(rest)
     if unit is None:
-        raise ValueError(f"not a number: {str(value).strip()!r}")
+        raise ValueError(_not_a_number(value))
     return parse_number(number), unit
 
 
@@ -150,12 +191,12 @@ def parse_mass(value) -> float:
         return parse_number(value)
     match = _NUMBER.match(str(value))
     if not match:
-        raise ValueError(f"not a number: {str(value).strip()!r}")
+        raise ValueError(_not_a_number(value))
     number, rest = match.groups()
     key = rest.casefold().rstrip(".")
     factor = MASS_TO_KG.get(unit_of(rest) or key) if rest else 1.0
     if factor is None:
-        raise ValueError(f"unknown mass unit {rest!r} (use kg, t or g)")
+        raise ValueError(_("unknown mass unit %(unit)s (use kg, t or g)", unit=repr(rest)))
     return parse_number(number) * factor
 
 
@@ -165,7 +206,7 @@ def parse_int(value) -> int:
         return value.year
     number = parse_number(value)
     if number != int(number):
-        raise ValueError(f"not a whole number: {value!r}")
+        raise ValueError(_("not a whole number: %(value)s", value=repr(value)))
     return int(number)
 
 

@@ -3,6 +3,8 @@ material lists with shares, and plain text cells."""
 
 import re
 
+from flask_babel import gettext as _
+
 from passports.imports.columns import fold
 from passports.imports.values.numbers import parse_number
 from passports.models import CATEGORIES
@@ -52,7 +54,7 @@ def parse_condition(value) -> int:
         return int(match.group(1))
     grade = CONDITION_WORDS.get(fold(text))
     if grade is None:
-        raise ValueError(f"unknown condition {text!r} (use 1 to 5, 5 as new)")
+        raise ValueError(_("unknown condition %(value)s (use 1 to 5, 5 as new)", value=repr(text)))
     return grade
 
 
