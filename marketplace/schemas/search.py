@@ -1,6 +1,7 @@
 """The exchange's search: its arguments (in a query or, for a saved search, as JSON), its
 facets and its results."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 from marshmallow import ValidationError

@@ -130,15 +130,16 @@ def _listing_form(building: Building, listing: Listing | None = None):
     else:
         values = _initial_values(building, listing)
     candidates, truncated, statuses, storeys = _candidates(building, _filters(), listing)
-    if listing is None and not candidates and not _filters():
+    if request.method == "GET" and listing is None and not candidates and not _filters():
         # Nothing to choose from: an empty form would be a dead end. Say what makes a
-        # component listable and where dismantling and storage are recorded.
+        # component listable and where dismantling and storage are recorded. (A form sent
+        # meanwhile still gets its answer on the form.)
         return render_template(
             "marketplace/listing_none.html",
             building=building,
             counts=services.unlisted_counts(building),
             future=services.offers_future_stock(building),
-        ), 422 if errors else 200
+        )
     return render_template(
         "marketplace/listing_form.html",
         building=building,

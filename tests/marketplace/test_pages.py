@@ -7,6 +7,7 @@ from datetime import date
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from marketplace.models import Listing
@@ -184,7 +185,8 @@ def test_future_stock_is_shown_plainly(
     client = browser(owner)
     url = f"/buildings/{hospital.id}/listings/new"
     form = client.get(url).get_data(as_text=True)
-    assert "Future stock." in form and f"the planned date ({planned.isoformat()})" in form
+    shown = format_date(planned, "medium", locale="en")  # dates are written for the reader
+    assert "Future stock." in form and f"the planned date ({shown})" in form
     response = client.submit(
         url,
         {
@@ -205,7 +207,7 @@ def test_future_stock_is_shown_plainly(
     )
     buyer_page = browser(make_user("buyer")).get(f"/exchange/listings/{listing.id}")
     html = buyer_page.get_data(as_text=True)
-    assert "future stock" in html and f"collected from {planned.isoformat()}" in html
+    assert "Future stock" in html and f"collected from {shown}" in html
     assert f'action="/exchange/listings/{listing.id}/reserve"' in html
 
 
@@ -377,5 +379,5 @@ def test_reservation_pages_filter_by_status(
         "/exchange/reservations?side=received&status=requested"
     ).get_data(as_text=True)
     empty = seller.get("/exchange/reservations?side=received&status=collected")
-    assert "No reservations received with status collected" in empty.get_data(as_text=True)
+    assert "No reservations received with the status “Collected”" in empty.get_data(as_text=True)
     assert seller.get("/exchange/reservations?status=lost").status_code == 400
