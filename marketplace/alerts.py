@@ -189,8 +189,9 @@ def _message(note: Notification, address: str, locale: str) -> EmailMessage:
             _("The listing: %(url)s", url=link),
             _("Your inbox: %(url)s", url=inbox),
         )
-    message["Content-Language"] = locale.replace("_", "-")
     message.set_content("\n\n".join(lines) + "\n")
+    # After the content: setting it clears every Content- header.
+    message["Content-Language"] = locale.replace("_", "-")
     return message
 
 

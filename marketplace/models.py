@@ -66,7 +66,7 @@ words(
         "collected": _l("Collected"),
         "accept": _l("Accept"),
         "reject": _l("Reject"),
-        "cancel": _l("Cancel"),
+        "cancel": _l("Cancel reservation"),
         "collect": _l("Mark collected"),
         "saved_search_match": _l("New match for a saved search"),
     }

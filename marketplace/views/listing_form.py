@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.forms import form_data
 from app.forms import load_form
+from app.i18n import word
 from marketplace import services
 from marketplace.models import PRICE_BASIS_WORDS
 from marketplace.models import Listing
@@ -139,6 +140,8 @@ def _listing_form(building: Building, listing: Listing | None = None):
             building=building,
             counts=services.unlisted_counts(building),
             future=services.offers_future_stock(building),
+            harvested=word("harvested"),
+            stored=word("in_storage"),
         )
     return render_template(
         "marketplace/listing_form.html",
