@@ -12,6 +12,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,14 +59,19 @@ FACET_TITLES = {
 _CPV_OFFERED_DIGITS = 5
 
 
-@cache
 def cpv_options() -> list[tuple[str, str]]:
-    """(code without check digit, "code – label") for the CPV choices of the search form."""
+    """(code without check digit, "code – label") for the CPV choices of the search form, with
+    the labels of the page's language where they are carried."""
+    return _cpv_options(str(get_locale() or "en"))
+
+
+@cache
+def _cpv_options(_locale: str) -> list[tuple[str, str]]:
     offered = []
-    for code, label in cpv_codes().items():
+    for code in cpv_codes():
         digits = code.split("-", 1)[0]
         if len(digits.rstrip("0")) <= _CPV_OFFERED_DIGITS:
-            offered.append((digits, f"{digits} – {label}"))
+            offered.append((digits, f"{digits} – {cpv_label(code)}"))
     return offered
 
 
@@ -74,9 +80,9 @@ def cpv_name(prefix: str) -> str:
     materials), or an empty string."""
     significant = queries.cpv_prefix(prefix)
     padded = significant.ljust(8, "0")
-    for code, label in cpv_codes().items():
+    for code in cpv_codes():
         if code.startswith(padded):
-            return label
+            return cpv_label(code)
     return ""
 
 
