@@ -10,6 +10,8 @@ from email.message import EmailMessage
 
 from flask import abort
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import Select
 from sqlalchemy import func
@@ -22,9 +24,11 @@ from app.audit.values import id_ranges
 from app.auth.models import User
 from app.errors import Conflict
 from app.extensions import db
+from app.i18n import supported
 from app.models import stamp_once
 from app.models import utcnow
 from app.urls import external_url
+from marketplace import messages
 from marketplace import search
 from marketplace.models import Listing
 from marketplace.models import Notification
@@ -34,7 +38,6 @@ from marketplace.schemas import ListingQueryArgs
 
 log = logging.getLogger(__name__)
 MAX_SAVED_SEARCHES = 50
-_UNITS = {"m2": "m²", "m3": "m³"}
 SMTP_TIMEOUT_S = 10
 
 
@@ -61,9 +64,12 @@ def save_search(user, name: str, params: dict) -> SavedSearch:
     )
     if count >= MAX_SAVED_SEARCHES:
         raise Conflict(
-            f"You can keep at most {MAX_SAVED_SEARCHES} saved searches; delete one first."
+            _(
+                "You can keep at most %(num)d saved searches; delete one first.",
+                num=MAX_SAVED_SEARCHES,
+            )
         )
-    saved = SavedSearch(user_id=user.id, name=name.strip()[:120] or "My search", params=stored)
+    saved = SavedSearch(user_id=user.id, name=name.strip()[:120] or _("My search"), params=stored)
     db.session.add(saved)
     db.session.flush()
     return saved
@@ -104,7 +110,7 @@ def matches(saved: SavedSearch, listing: Listing) -> bool:
     groups = search_conditions(args, listing.published_at.date())
     conditions = [c for conds in groups.values() for c in conds]
     stmt = select(func.count(Listing.id)).where(Listing.id == listing.id, *conditions)
-    stmt, _ = search.apply_match(stmt, args.get("q") or "")
+    stmt, _rank = search.apply_match(stmt, args.get("q") or "")
     return bool(db.session.scalar(stmt))
 
 
@@ -128,11 +134,10 @@ def notify_saved_searches(listing: Listing) -> list[Notification]:
         note = Notification(
             user_id=user.id,
             kind="saved_search_match",
+            params=messages.saved_search_match(saved, listing),
+            message="",
             listing_id=listing.id,
             saved_search_id=saved.id,
-            message=f"New on the exchange for “{saved.name}”: {listing.title} "
-            f"({listing.quantity:g} {_UNITS.get(listing.unit, listing.unit)}, "
-            f"{listing.city or 'no city'}).",
         )
         db.session.add(note)
         sent.append(note)
@@ -149,28 +154,44 @@ def email_notifications(notes: list[Notification]) -> None:
     server = current_app.config.get("MAIL_SERVER")
     if not server or not notes:
         return
-    addresses = dict(
-        db.session.execute(
-            select(User.id, User.email).where(User.id.in_({n.user_id for n in notes}))
-        ).all()
-    )
+    recipients = {
+        user_id: (email, locale)
+        for user_id, email, locale in db.session.execute(
+            select(User.id, User.email, User.locale).where(User.id.in_({n.user_id for n in notes}))
+        )
+    }
     try:
         with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=SMTP_TIMEOUT_S) as smtp:
             for note in notes:
-                smtp.send_message(_message(note, addresses[note.user_id]))
+                address, locale = recipients[note.user_id]
+                smtp.send_message(_message(note, address, recipient_locale(locale)))
                 note.emailed_at = utcnow()
     except (OSError, smtplib.SMTPException):
         log.warning("could not email saved-search notifications via %s", server, exc_info=True)
 
 
-def _message(note: Notification, address: str) -> EmailMessage:
+def recipient_locale(saved: str | None) -> str:
+    """The language an email is written in: the recipient's saved choice, else the
+    instance's DEFAULT_LOCALE (never the language of whoever caused it to be sent)."""
+    return supported(saved) or supported(current_app.config.get("DEFAULT_LOCALE")) or "en"
+
+
+def _message(note: Notification, address: str, locale: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = address
-    message["Subject"] = "Material Passport Exchange: a new listing matches your search"
     link = external_url("exchange.listing_detail", listing_id=note.listing_id)
     inbox = external_url("exchange.inbox")
-    message.set_content(f"{note.message}\n\n{link}\n\nYour inbox: {inbox}\n")
+    with force_locale(locale):
+        message["Subject"] = _("Material Passport Exchange: a new listing matches your search")
+        lines = (
+            note.text,
+            _("The listing: %(url)s", url=link),
+            _("Your inbox: %(url)s", url=inbox),
+        )
+    message.set_content("\n\n".join(lines) + "\n")
+    # After the content: setting it clears every Content- header.
+    message["Content-Language"] = locale.replace("_", "-")
     return message
 
 

@@ -63,8 +63,9 @@ def search_listings(args):
     description="Every listing the search finds (at most 10,000), streamed.",
 )
 def export_search_csv(args):
-    """The search's results as CSV: same query arguments as `GET /listings`, no paging."""
-    return exports.export_search(_unpaged(args), "csv")
+    """The search's results as CSV: same query arguments as `GET /listings`, no paging. Its
+    headers and words are English whatever `Accept-Language` asks: columns for programs."""
+    return exports.export_search(_unpaged(args), "csv", for_people=False)
 
 
 @blp.route("/listings/export.xlsx", methods=["GET"])
@@ -77,8 +78,9 @@ def export_search_csv(args):
     description="A workbook: the listings and an About sheet explaining the columns.",
 )
 def export_search_xlsx(args):
-    """The search's results as an XLSX workbook (at most 10,000 listings)."""
-    return exports.export_search(_unpaged(args), "xlsx")
+    """The search's results as an XLSX workbook (at most 10,000 listings), in the language
+    `Accept-Language` asks for."""
+    return exports.export_search(_unpaged(args), "xlsx", for_people=True)
 
 
 def _unpaged(args: dict) -> dict:
@@ -91,7 +93,7 @@ def _unpaged(args: dict) -> dict:
 @blp.response(200, _FILE, content_type="text/csv")
 def export_listing_csv(listing_id):
     """One listing as a CSV row with its procurement data."""
-    return exports.export_listing(listing_for(current_user, listing_id), "csv")
+    return exports.export_listing(listing_for(current_user, listing_id), "csv", for_people=False)
 
 
 @blp.route("/listings/<int:listing_id>/export.xlsx", methods=["GET"])
@@ -99,7 +101,7 @@ def export_listing_csv(listing_id):
 @blp.response(200, _FILE, content_type=exports.XLSX_MIME)
 def export_listing_xlsx(listing_id):
     """One listing as a workbook: the listing, its components and an About sheet."""
-    return exports.export_listing(listing_for(current_user, listing_id), "xlsx")
+    return exports.export_listing(listing_for(current_user, listing_id), "xlsx", for_people=True)
 
 
 @blp.route("/buildings/<int:building_id>/listings", methods=["POST"])
@@ -231,7 +233,7 @@ def get_reservation(reservation_id):
 def reservation_ocds(reservation_id):
     """An accepted (pending award) or collected (active award) reservation as OCDS 1.1."""
     reservation = reservation_for(current_user, reservation_id)
-    services.expect_status(reservation, "accepted", "collected", action="exported as an award")
+    services.expect_status(reservation, "accepted", "collected", action="award")
     uri = external_url("exchange_api.reservation_ocds", reservation_id=reservation.id)
     response = jsonify(exports.ocds_release_package(reservation, uri))
     response.headers["Content-Disposition"] = (

@@ -4,6 +4,7 @@ in-app inbox."""
 from datetime import date
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
@@ -24,6 +25,7 @@ from app.auth.models import Organisation
 from app.auth.models import User
 from app.auth.models import _in
 from app.extensions import db
+from app.i18n import words
 from app.models import CreatedMixin
 from app.models import StoredFileMixin
 from app.models import TimestampMixin
@@ -35,6 +37,40 @@ from passports.models.vocab import UNITS
 LISTING_STATUSES = ("draft", "published", "sold_out", "withdrawn", "expired")
 PRICE_BASES = ("fixed", "free", "on_request")
 RESERVATION_STATUSES = ("requested", "accepted", "rejected", "cancelled", "collected")
+# What a reservation's parties do to it (marketplace.services.steps), in the order it goes.
+RESERVATION_STEPS = ("accept", "reject", "cancel", "collect")
+# Each kind of inbox message is a code with parameters (Notification.params), written out in
+# the reader's language when read (marketplace.messages).
+NOTIFICATION_KINDS = ("saved_search_match",)
+
+# A price basis is said in words here rather than through app.i18n.words: "free" is also
+# one of the passports' accessibility levels ("Freely accessible"), and the registry is one
+# namespace.
+PRICE_BASIS_WORDS = {
+    "fixed": _l("Price per unit"),
+    "free": _l("Free of charge"),
+    "on_request": _l("Price on request"),
+}
+
+words(
+    {
+        "draft": _l("Draft"),
+        "published": _l("Published"),
+        "sold_out": _l("Sold out"),
+        "withdrawn": _l("Withdrawn"),
+        "expired": _l("Expired"),
+        "requested": _l("Requested"),
+        "accepted": _l("Accepted"),
+        "rejected": _l("Rejected"),
+        "cancelled": _l("Cancelled"),
+        "collected": _l("Collected"),
+        "accept": _l("Accept"),
+        "reject": _l("Reject"),
+        "cancel": _l("Cancel reservation"),
+        "collect": _l("Mark collected"),
+        "saved_search_match": _l("New match for a saved search"),
+    }
+)
 
 
 class Listing(TimestampMixin, db.Model):
@@ -222,7 +258,10 @@ class SavedSearch(CreatedMixin, db.Model):
 
 
 class Notification(CreatedMixin, db.Model):
-    """A message in a user's in-app inbox."""
+    """A message in a user's in-app inbox: a kind (a code) and its parameters, written out in
+    the language of whoever reads it. `message` holds the English text of a notification
+    stored before messages were codes (migration 0011 turned those it could read into
+    parameters); it is empty for every other."""
 
     __tablename__ = "notifications"
     __repr_attrs__ = ("id", "user_id", "kind")
@@ -231,9 +270,17 @@ class Notification(CreatedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(30))
-    message: Mapped[str] = mapped_column(String(500))
+    params: Mapped[dict | None] = mapped_column(JSON)
+    message: Mapped[str] = mapped_column(String(500), default="")
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"))
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"))
     saved_search_id: Mapped[int | None] = mapped_column(ForeignKey("saved_searches.id"))
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def text(self) -> str:
+        """The message in the current language (the request's, or one forced for an email)."""
+        from marketplace.messages import notification_text
+
+        return notification_text(self)

@@ -9,6 +9,7 @@ reservation with them: a list never shows what the detail would answer 404 to.
 """
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import exists
@@ -34,7 +35,7 @@ def listing_for(user, listing_id: int, *, write: bool = False) -> Listing:
     if listing is None:
         abort(404)
     if write and not can_write_building(user, listing.building):
-        raise Forbidden("Only the seller may change this listing.")
+        raise Forbidden(_("Only the seller may change this listing."))
     return listing
 
 
@@ -95,13 +96,13 @@ def reservation_for(
     if not (roles["seller"] or roles["buyer"]):
         abort(404)
     if as_seller and not roles["seller"]:
-        raise Forbidden("Only the seller may do this.")
+        raise Forbidden(_("Only the seller may do this."))
     if as_buyer and not roles["buyer"]:
-        raise Forbidden("Only the buyer may do this.")
+        raise Forbidden(_("Only the buyer may do this."))
     return reservation
 
 
 def require_buyer(user) -> None:
     """Buyers (procurement officers), owners and admins reserve stock; contractors do not."""
     if user.role not in BUYER_ROLES:
-        raise Forbidden("Reservations are made by buyers.")
+        raise Forbidden(_("Reservations are made by buyers and building owners."))

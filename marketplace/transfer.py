@@ -11,10 +11,15 @@ handed over" (an event's note is text anyone importing a passport can write).
 
 from datetime import date
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.errors import Conflict
 from app.extensions import db
+from app.i18n import supported
 from app.models import utcnow
 from marketplace.models import Reservation
 from marketplace.models import ReservationComponent
@@ -57,9 +62,12 @@ def buyer_storage(reservation: Reservation) -> Building:
         .order_by(Building.id)
     )
     if store is None:
+        # A stored name, which the organisation may change: in the instance's language.
+        with force_locale(supported(current_app.config.get("DEFAULT_LOCALE")) or "en"):
+            name = _("%(organisation)s storage", organisation=org.name)
         store = Building(
             organisation_id=org.id,
-            name=f"{org.name} storage",
+            name=name[:200],
             use_type="storage",
             status="in_use",
             city="",
@@ -145,12 +153,14 @@ def _move(component: Component, reservation: Reservation, destination: Building,
 
 def collect_reservation(reservation: Reservation, actor) -> list[Component]:
     """Hand over an accepted reservation; returns the components that moved."""
-    expect_status(reservation, "accepted", action="collected")
+    expect_status(reservation, "accepted", action="collect")
     listing = reservation.listing
     if listing.future_stock and listing.available_from and listing.available_from > date.today():
         raise Conflict(
-            f"Future stock: it can be collected from {listing.available_from}, when "
-            "the building comes down.",
+            _(
+                "Future stock: it can be collected from %(date)s, when the building comes down.",
+                date=format_date(listing.available_from),
+            ),
             extra={"available_from": str(listing.available_from)},
         )
     destination = reservation.destination or buyer_storage(reservation)

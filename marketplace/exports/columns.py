@@ -1,12 +1,20 @@
-"""The exported columns, defined once for CSV and XLSX, and the rows they are filled from."""
+"""The exported columns, defined once for CSV and XLSX, and the rows they are filled from.
+
+Headers and meanings are said in the export's language (see `sheets`). Columns meant for
+programs keep codes in every language: the CPV code, the unit and its UN/CEFACT code, the
+country, coordinates, dates, the condition grade, the price basis, numbers, tags and URLs.
+Columns in words (the condition, the CPV label, future stock's yes or no, and in the
+components sheet the category and status) follow the language."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import word
 from app.urls import external_url
 from marketplace import queries
 from marketplace.models import Listing
@@ -34,152 +42,189 @@ class Column:
     """One exported column: its header, width in characters, number format and meaning."""
 
     key: str
-    header: str
+    header: object  # a lazy string: said in the language of the export
     width: int
-    about: str
+    about: object
     number_format: str | None = None
     digits: int | None = None
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "Listing ID", 10, "The listing's number on the exchange."),
-    Column("title", "Title", 36, "The seller's title for the lot."),
+    Column("id", _l("Listing ID"), 10, _l("The listing's number on the exchange.")),
+    Column("title", _l("Title"), 36, _l("The seller's title for the lot.")),
     Column(
         "cpv_code",
-        "CPV code",
+        _l("CPV code"),
         12,
-        "Common Procurement Vocabulary (CPV 2008) code, with its check digit.",
+        _l("Common Procurement Vocabulary (CPV 2008) code, with its check digit."),
     ),
-    Column("cpv_label", "CPV label", 36, "The English label of the CPV code."),
-    Column("description", "Description", 48, "The seller's description of the lot."),
+    Column(
+        "cpv_label",
+        _l("CPV label"),
+        36,
+        _l("The CPV code in words (in English where no translation is carried)."),
+    ),
+    Column("description", _l("Description"), 48, _l("The seller's description of the lot.")),
     Column(
         "quantity_available",
-        "Quantity available",
+        _l("Quantity available"),
         12,
-        "What can still be reserved.",
+        _l("What can still be reserved."),
         "#,##0.###",
         3,
     ),
-    Column("quantity", "Lot quantity", 12, "The whole lot, reserved or not.", "#,##0.###", 3),
-    Column("unit", "Unit", 7, "Unit of the quantities: pcs, m, m2, m3, kg or t."),
+    Column(
+        "quantity", _l("Lot quantity"), 12, _l("The whole lot, reserved or not."), "#,##0.###", 3
+    ),
+    Column("unit", _l("Unit"), 7, _l("Unit of the quantities: pcs, m, m2, m3, kg or t.")),
     Column(
         "unit_code",
-        "UN/CEFACT unit",
+        _l("UN/CEFACT unit"),
         9,
-        "The unit as a UN/CEFACT Rec. 20 code (C62 piece, MTR, MTK, MTQ, KGM, TNE).",
+        _l("The unit as a UN/CEFACT Rec. 20 code (C62 piece, MTR, MTK, MTQ, KGM, TNE)."),
     ),
     Column(
-        "mass_kg", "Mass (kg)", 12, "Mass of the whole lot in kg, from the passports.", "#,##0", 1
+        "mass_kg",
+        _l("Mass (kg)"),
+        12,
+        _l("Mass of the whole lot in kg, from the passports."),
+        "#,##0",
+        1,
     ),
-    Column("materials", "Materials", 30, "Materials of the components."),
-    Column("pickup_address", "Pickup address", 34, "Where the lot is collected."),
-    Column("city", "City", 14, "City of the origin building (the search's city filter)."),
-    Column("country", "Country", 8, "ISO 3166 country code of the origin building."),
-    Column("latitude", "Latitude", 10, "Pickup location, WGS 84 decimal degrees.", "0.00000", 6),
-    Column("longitude", "Longitude", 10, "Pickup location, WGS 84 decimal degrees.", "0.00000", 6),
+    Column("materials", _l("Materials"), 30, _l("Materials of the components.")),
+    Column("pickup_address", _l("Pickup address"), 34, _l("Where the lot is collected.")),
+    Column("city", _l("City"), 14, _l("City of the origin building (the search's city filter).")),
+    Column("country", _l("Country"), 8, _l("ISO 3166 country code of the origin building.")),
+    Column(
+        "latitude", _l("Latitude"), 10, _l("Pickup location, WGS 84 decimal degrees."), "0.00000", 6
+    ),
+    Column(
+        "longitude",
+        _l("Longitude"),
+        10,
+        _l("Pickup location, WGS 84 decimal degrees."),
+        "0.00000",
+        6,
+    ),
     Column(
         "available_from",
-        "Available from",
+        _l("Available from"),
         12,
-        "First day of collection (empty: now).",
+        _l("First day of collection (empty: now)."),
         "yyyy-mm-dd",
     ),
     Column(
         "available_until",
-        "Available until",
+        _l("Available until"),
         12,
-        "Last day of collection (empty: open).",
+        _l("Last day of collection (empty: open)."),
         "yyyy-mm-dd",
     ),
     Column(
         "future_stock",
-        "Future stock",
+        _l("Future stock"),
         8,
-        "yes: still in a building due for demolition or "
-        "renovation, to be harvested by the available-from date; reservable ahead.",
+        _l(
+            "yes: still in a building due for demolition or renovation, to be harvested by the "
+            "available-from date; reservable ahead."
+        ),
     ),
     Column(
         "condition",
-        "Condition (1-5)",
+        _l("Condition (1-5)"),
         9,
-        "5 as new, 4 good, 3 fair, 2 poor, 1 unusable "
-        "for reuse: the worst grade of the components unless the seller set one.",
+        _l(
+            "5 as new, 4 good, 3 fair, 2 poor, 1 unusable "
+            "for reuse: the worst grade of the components unless the seller set one."
+        ),
     ),
-    Column("condition_text", "Condition", 30, "The condition grade in words."),
-    Column("price_basis", "Price basis", 11, "fixed (price per unit), free, or on request."),
+    Column("condition_text", _l("Condition"), 30, _l("The condition grade in words.")),
+    Column(
+        "price_basis",
+        _l("Price basis"),
+        11,
+        _l("A code: fixed (a price per unit), free, or on request."),
+    ),
     Column(
         "price_eur",
-        "Price per unit (EUR)",
+        _l("Price per unit (EUR)"),
         12,
-        "Price per unit in euros, excluding VAT; empty unless the price basis is fixed.",
+        _l("Price per unit in euros, excluding VAT; empty unless the price basis is fixed."),
         "#,##0.00",
         2,
     ),
-    Column("seller", "Seller", 24, "The organisation that owns the lot."),
+    Column("seller", _l("Seller"), 24, _l("The organisation that owns the lot.")),
     Column(
         "origin_building",
-        "Origin building",
+        _l("Origin building"),
         28,
-        "Provenance: the building the components come from.",
+        _l("Provenance: the building the components come from."),
     ),
-    Column("year_built", "Year built", 8, "Year the origin building was built."),
+    Column("year_built", _l("Year built"), 8, _l("Year the origin building was built.")),
     Column(
         "passports",
-        "Component passports",
+        _l("Component passports"),
         48,
-        "Provenance: the tag and passport URL of "
-        "each component in the lot; the passport holds its materials, condition and history.",
+        _l(
+            "Provenance: the tag and passport URL of "
+            "each component in the lot; the passport holds its materials, condition and history."
+        ),
     ),
     Column(
         "co2_avoided_kg",
-        "CO2e avoided (kg)",
+        _l("CO2e avoided (kg)"),
         12,
-        "Estimated kg CO2e avoided by reusing the "
-        "whole lot instead of buying new, before transport (see the CO2 method below).",
+        _l(
+            "Estimated kg CO2e avoided by reusing the "
+            "whole lot instead of buying new, before transport (see the CO2 method below)."
+        ),
         "#,##0",
         0,
     ),
     Column(
         "distance_km",
-        "Distance (km)",
+        _l("Distance (km)"),
         10,
-        "Great-circle distance from the point searched "
-        "from to the pickup location (search exports with lat and lon only).",
+        _l(
+            "Great-circle distance from the point searched "
+            "from to the pickup location (search exports with lat and lon only)."
+        ),
         "#,##0.0",
         1,
     ),
     Column(
         "co2_avoided_here_kg",
-        "CO2e avoided after transport (kg)",
+        _l("CO2e avoided after transport (kg)"),
         14,
-        "CO2e avoided less the transport of the whole lot over that distance.",
+        _l("CO2e avoided less the transport of the whole lot over that distance."),
         "#,##0",
         0,
     ),
-    Column("url", "Listing URL", 40, "The listing on the exchange."),
+    Column("url", _l("Listing URL"), 40, _l("The listing on the exchange.")),
 )
 COMPONENT_COLUMNS: tuple[Column, ...] = (
-    Column("tag", "Tag", 16, "The component's permanent tag (its QR code)."),
-    Column("name", "Component", 36, "Name in the passport."),
-    Column("category", "Category", 14, "Building element category."),
-    Column("storey", "Storey", 16, "Where it is (or was) in the origin building."),
-    Column("quantity", "Quantity", 10, "Quantity of this component.", "#,##0.###", 3),
-    Column("unit", "Unit", 7, "Unit of the quantity."),
-    Column("mass_kg", "Mass (kg)", 12, "Mass in kg.", "#,##0", 1),
-    Column("condition", "Condition (1-5)", 9, "Condition grade in the passport."),
-    Column("status", "Status", 12, "Lifecycle status."),
-    Column("passport_url", "Passport URL", 44, "The tag URL: the component's passport."),
+    Column("tag", _l("Tag"), 16, _l("The component's permanent tag (its QR code).")),
+    Column("name", _l("Component"), 36, _l("Name in the passport.")),
+    Column("category", _l("Category"), 14, _l("Building element category.")),
+    Column("storey", _l("Storey"), 16, _l("Where it is (or was) in the origin building.")),
+    Column("quantity", _l("Quantity"), 10, _l("Quantity of this component."), "#,##0.###", 3),
+    Column("unit", _l("Unit"), 7, _l("Unit of the quantity.")),
+    Column("mass_kg", _l("Mass (kg)"), 12, _l("Mass in kg."), "#,##0", 1),
+    Column("condition", _l("Condition (1-5)"), 9, _l("Condition grade in the passport.")),
+    Column("status", _l("Status"), 12, _l("Lifecycle status.")),
+    Column("passport_url", _l("Passport URL"), 44, _l("The tag URL: the component's passport.")),
 )
-CO2_METHOD = (
+CO2_METHOD = _l(
     "CO2e avoided = M x c(A1-A3) - M x c(reprocessing) - (M / 1000) x d x f(A4). "
     "M is the mass in kg from the component passports; c(A1-A3) the cradle-to-gate embodied "
     "carbon of making the material new (kg CO2e/kg, ICE v2 or the source cited in the material "
     "library); c(reprocessing) the carbon of preparing the reclaimed material for reuse (e.g. "
     "cleaning bricks); d the transport distance in km and f(A4) the freight factor, "
-    f"{DEFAULT_TRANSPORT_KGCO2E_PER_TKM} kg CO2e per tonne-km by default (DESNZ 2023, average "
-    "laden HGV; EN 15978 module A4). 'CO2e avoided' is before transport; 'after transport' "
-    "subtracts the A4 term for the distance from the point searched from. Estimates for "
-    "comparing lots, not a verified life cycle assessment."
+    "%(factor)s kg CO2e per tonne-km by default (DESNZ 2023, average laden HGV; EN 15978 "
+    "module A4). 'CO2e avoided' is before transport; 'after transport' subtracts the A4 term "
+    "for the distance from the point searched from. Estimates for comparing lots, not a "
+    "verified life cycle assessment.",
+    factor=DEFAULT_TRANSPORT_KGCO2E_PER_TKM,
 )
 
 
@@ -216,7 +261,7 @@ def listing_record(listing: Listing) -> dict:
         "available_until": listing.available_until,
         "future_stock": listing.future_stock,
         "condition": listing.condition,
-        "condition_text": CONDITION_GRADES.get(listing.condition, ""),
+        "condition_text": str(CONDITION_GRADES.get(listing.condition, "")),
         "price_basis": listing.price_basis.replace("_", " "),
         "price_eur": listing.price_eur if listing.price_basis == "fixed" else None,
         "seller": listing.organisation.name,
@@ -238,13 +283,13 @@ def component_records(listing: Listing) -> list[dict]:
         {
             "tag": c.tag,
             "name": c.name,
-            "category": c.category.replace("_", " "),
+            "category": word(c.category),
             "storey": c.storey,
             "quantity": c.quantity,
             "unit": c.unit,
             "mass_kg": c.mass_kg,
             "condition": c.condition,
-            "status": c.status.replace("_", " "),
+            "status": word(c.status),
             "passport_url": tag_url(c.tag),
         }
         for c in queries.components_of(listing)

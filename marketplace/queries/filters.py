@@ -13,6 +13,7 @@ from sqlalchemy import or_
 
 from marketplace.models import Listing
 from passports.cpv import cpv_codes
+from passports.cpv import cpv_label
 from passports.metrics import EARTH_RADIUS_KM
 from passports.metrics import bounding_box
 
@@ -21,18 +22,20 @@ FACET_LIMIT = 20
 
 
 @cache
-def _division_labels() -> dict[str, str]:
-    labels: dict[str, str] = {}
-    # Codes sorted, so the shortest code of a division comes first: its own label where the
+def _division_codes() -> dict[str, str]:
+    codes: dict[str, str] = {}
+    # Codes sorted, so the shortest code of a division comes first: its own code where the
     # subset has it (44000000), else its broadest code there (03410000 Wood).
-    for code, label in sorted(cpv_codes().items()):
-        labels.setdefault(code[:2], label)
-    return labels
+    for code in sorted(cpv_codes()):
+        codes.setdefault(code[:2], code)
+    return codes
 
 
 def division_label(division: str) -> str:
-    """The label of a CPV division (its first two digits), e.g. 44 → Construction structures…"""
-    return _division_labels().get(division, division)
+    """The label of a CPV division (its first two digits), e.g. 44 → Construction structures…,
+    in the request's language where the label is carried."""
+    code = _division_codes().get(division)
+    return (cpv_label(code) or division) if code else division
 
 
 def cpv_prefix(code: str) -> str:

@@ -4,6 +4,7 @@ facet counts, each listing with its distance, transport carbon and provenance.""
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import func
@@ -14,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import word
 from marketplace import search
 from marketplace.models import Listing
 from marketplace.models import ListingComponent
@@ -124,10 +126,13 @@ def _facet_items(name: str, counts: dict) -> list[dict]:
         items, running = [], 0
         for grade in sorted(counts, reverse=True):
             running += counts[grade]
-            items.append({"value": grade, "count": running, "label": f"{grade} or better"})
+            items.append(
+                {"value": grade, "count": running, "label": _("%(grade)s or better", grade=grade)}
+            )
         return items
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:FACET_LIMIT]
-    label = division_label if name == "cpv_division" else (lambda v: str(v).replace("_", " "))
+    # Labels are for people, in the request's language; `value` is the code to filter by.
+    label = {"cpv_division": division_label, "material_family": word}.get(name, str)
     return [{"value": value, "count": n, "label": label(value)} for value, n in ordered]
 
 

@@ -44,6 +44,18 @@ class NotificationSchema(ModelSchema):
         model = Notification
         exclude = ("user_id",)
 
+    message = fields.Function(
+        lambda obj: obj.text,
+        metadata={"description": "The message in the language Accept-Language asks for."},
+    )
+    params = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "What the message says, as data: with `kind`, a program's way to "
+            "read it (null for a message stored as text only)."
+        },
+    )
+
     listing_url = fields.Function(
         lambda obj: (
             url_for("exchange.listing_detail", listing_id=obj.listing_id)

@@ -1,6 +1,8 @@
 """The exchange's search: its arguments (in a query or, for a saved search, as JSON), its
 facets and its results."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
@@ -24,7 +26,7 @@ class ListingQueryArgs(InputSchema):
 
     q = fields.String(validate=validate.Length(max=200))
     cpv = fields.String(
-        validate=validate.Regexp(r"^\d{1,8}(-\d)?$", error="A CPV code or its first digits."),
+        validate=validate.Regexp(r"^\d{1,8}(-\d)?$", error=_l("A CPV code or its first digits.")),
         metadata={
             "description": "A CPV code (44111000, 44111000-1) or its first digits (4411):"
             " every code under it matches."
@@ -60,15 +62,15 @@ class ListingQueryArgs(InputSchema):
     }
 
     @validates_schema(skip_on_field_errors=False)
-    def _geo(self, data, **_):
+    def _geo(self, data, **_kwargs):
         errors = {}
         if ("lat" in data) != ("lon" in data):
             missing = "lat" if "lat" not in data else "lon"
-            errors[missing] = ["Give latitude and longitude together."]
+            errors[missing] = [_("Give latitude and longitude together.")]
         if "radius_km" in data and ("lat" not in data or "lon" not in data):
-            errors["radius_km"] = ["A radius needs a latitude and longitude to measure from."]
+            errors["radius_km"] = [_("A radius needs a latitude and longitude to measure from.")]
         if data.get("sort") == "distance" and ("lat" not in data or "lon" not in data):
-            errors["sort"] = ["Sorting by distance needs a latitude and longitude."]
+            errors["sort"] = [_("Sorting by distance needs a latitude and longitude.")]
         if errors:
             raise ValidationError(errors)
 

@@ -34,4 +34,5 @@ from marketplace.services.rules import listing_defaults  # noqa: F401
 from marketplace.services.rules import main_cpv  # noqa: F401
 from marketplace.services.rules import offered_elsewhere  # noqa: F401
 from marketplace.services.rules import offers_future_stock  # noqa: F401
+from marketplace.services.rules import unlisted_counts  # noqa: F401
 from marketplace.services.rules import unresolved_hazards  # noqa: F401

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -10,6 +11,7 @@ from app.audit.values import id_ranges
 from app.errors import Conflict
 from app.errors import ConflictingInput
 from app.extensions import db
+from app.i18n import word
 from app.models import utcnow
 from marketplace.alerts import notify_saved_searches
 from marketplace.models import Listing
@@ -23,19 +25,33 @@ def publish_listing(listing: Listing, actor) -> Listing:
     """Put a draft on the exchange; hazardous components need a clearance first. Pages and
     the API publish through `publish_and_notify`, which also tells saved searches."""
     if listing.status != "draft":
-        raise Conflict(f"Only a draft can be published; this listing is {listing.status}.")
-    blocking = [
-        f"{component.name} ({component.tag}): {h.kind}"
-        for component, hazards in unresolved_hazards(listing)
-        for h in hazards
-    ]
-    if blocking:
         raise Conflict(
-            "Clear these hazards before publishing: " + "; ".join(blocking) + ".",
-            extra={"hazards": blocking},
+            _(
+                "Only a draft can be published (this listing: %(status)s).",
+                status=word(listing.status),
+            )
+        )
+    open_hazards = [
+        (component, h) for component, hazards in unresolved_hazards(listing) for h in hazards
+    ]
+    if open_hazards:
+        # `hazards` stays as it was for programs (the kind's code); the message is in words.
+        raise Conflict(
+            _(
+                "Clear these hazards before publishing: %(hazards)s.",
+                hazards="; ".join(
+                    f"{component.name} ({component.tag}): {word(h.kind)}"
+                    for component, h in open_hazards
+                ),
+            ),
+            extra={
+                "hazards": [
+                    f"{component.name} ({component.tag}): {h.kind}" for component, h in open_hazards
+                ]
+            },
         )
     if listing.available_until and listing.available_until < date.today():
-        raise ConflictingInput({"available_until": ["The availability window has ended."]})
+        raise ConflictingInput({"available_until": [_("The availability window has ended.")]})
     from passports.services import change_status
 
     for item in listing.items:
@@ -63,14 +79,19 @@ def withdraw_listing(listing: Listing, actor=None) -> Listing:
     """Take a listing off the exchange; open requests are rejected, accepted ones must go.
     Its listed components go back to storage, so that they can be offered again."""
     if listing.status not in OPEN_LISTING:
-        raise Conflict(f"A {listing.status} listing cannot be withdrawn.")
+        raise Conflict(
+            _(
+                "This listing cannot be withdrawn (status: %(status)s).",
+                status=word(listing.status),
+            )
+        )
     active = db.session.scalars(
         select(Reservation).where(
             Reservation.listing_id == listing.id, Reservation.status.in_(("requested", "accepted"))
         )
     ).all()
     if any(r.status == "accepted" for r in active):
-        raise Conflict("Accepted reservations must be collected or cancelled first.")
+        raise Conflict(_("Accepted reservations must be collected or cancelled first."))
     for r in active:
         r.status, r.decided_at = "rejected", utcnow()
     from passports.services import record_system_event

@@ -1,5 +1,7 @@
 """Writes to listings: create and edit (the lifecycle that follows is in `lifecycle`)."""
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -8,6 +10,7 @@ from app.errors import ConflictingInput
 from app.errors import Forbidden
 from app.errors import UnknownReference
 from app.extensions import db
+from app.i18n import word
 from marketplace import search
 from marketplace.models import Listing
 from marketplace.models import ListingComponent
@@ -35,10 +38,14 @@ def _components(building: Building, ids: list[int], listing: Listing | None = No
     for i, cid in enumerate(ids):
         c = found.get(cid)
         if c is None or c.building_id != building.id or c.archived_at is not None:
-            errors[i] = [f"Component {cid} is not in this building."]
+            errors[i] = [_("Component %(id)s is not in this building.", id=cid)]
         elif c.status not in LISTABLE:
             conflicts[i] = [
-                f"Component {cid} is {c.status.replace('_', ' ')} and cannot be listed."
+                _(
+                    "Component %(id)s cannot be listed (status: %(status)s).",
+                    id=cid,
+                    status=word(c.status),
+                )
             ]
     if conflicts and not errors:
         raise ConflictingInput({"component_ids": conflicts})
@@ -50,8 +57,10 @@ def _components(building: Building, ids: list[int], listing: Listing | None = No
         raise ConflictingInput(
             {
                 "component_ids": [
-                    "Installed components can only be listed as future stock of a building due for "
-                    "demolition or renovation; harvest them first."
+                    _(
+                        "Installed components can only be listed as future stock of a building "
+                        "due for demolition or renovation; harvest them first."
+                    )
                 ]
             }
         )
@@ -62,14 +71,21 @@ def _components(building: Building, ids: list[int], listing: Listing | None = No
         raise ConflictingInput(
             {
                 "component_ids": [
-                    f"Already offered in another listing: {', '.join(map(str, sorted(taken)))}."
+                    _(
+                        "Already offered in another listing: %(ids)s.",
+                        ids=", ".join(map(str, sorted(taken))),
+                    )
                 ]
             }
         )
     units = {found[i].unit for i in ids}
     if len(units) > 1:
         raise ConflictingInput(
-            {"component_ids": ["A lot is made of components of one kind: they must share a unit."]}
+            {
+                "component_ids": [
+                    _("A lot is made of components of one kind: they must share a unit.")
+                ]
+            }
         )
     return [found[i] for i in ids]
 
@@ -110,7 +126,7 @@ def summarise(listing: Listing, components: list[Component]) -> None:
 def create_listing(user, building: Building, data: dict) -> Listing:
     """Offer components of one building as a lot (a draft until published)."""
     if not can_write_building(user, building):
-        raise Forbidden("Only the building's owners list its components.")
+        raise Forbidden(_("Only the building's owners list its components."))
     components = _components(building, data["component_ids"])
     listing = Listing(
         organisation_id=building.organisation_id,
@@ -127,7 +143,9 @@ def create_listing(user, building: Building, data: dict) -> Listing:
     if not listing.cpv_code:
         listing.cpv_code = default_cpv(components)
         if not listing.cpv_code:
-            raise ConflictingInput({"cpv_code": ["No material to take a CPV code from: give one."]})
+            raise ConflictingInput(
+                {"cpv_code": [_("No material to take a CPV code from: give one.")]}
+            )
     _defaults(listing, building)
     summarise(listing, components)
     listing.quantity_available = 0.0
@@ -160,13 +178,13 @@ def _check(listing: Listing, *, edit: bool) -> None:
     if not is_valid_cpv(listing.cpv_code or ""):
         errors["cpv_code"] = [CPV_CONSTRUCTION]
     if listing.price_basis == "fixed" and listing.price_eur is None:
-        in_request["price_eur"] = ["Give a price per unit, or choose free or on request."]
+        in_request["price_eur"] = [_("Give a price per unit, or choose free or on request.")]
     if (
         listing.available_from
         and listing.available_until
         and listing.available_until < listing.available_from
     ):
-        conflicts["available_until"] = ["Ends before it starts."]
+        conflicts["available_until"] = [_("Ends before it starts.")]
     if (
         listing.future_stock
         and listing.building.planned_date
@@ -174,10 +192,13 @@ def _check(listing: Listing, *, edit: bool) -> None:
         and (listing.available_from < listing.building.planned_date)
     ):
         conflicts["available_from"] = [
-            f"Future stock is available from the planned date, {listing.building.planned_date}."
+            _(
+                "Future stock is available from the planned date, %(date)s.",
+                date=format_date(listing.building.planned_date),
+            )
         ]
     if (listing.pickup_latitude is None) != (listing.pickup_longitude is None):
-        in_request["pickup_latitude"] = ["Give latitude and longitude together."]
+        in_request["pickup_latitude"] = [_("Give latitude and longitude together.")]
     if errors:
         raise ValidationError(errors)
     if conflicts:
@@ -188,7 +209,7 @@ def update_listing(listing: Listing, data: dict) -> Listing:
     """Edit a listing that is still open; its components can change only while a draft."""
     ensure_editable(listing)
     if "component_ids" in data and not components_editable(listing):
-        raise Conflict("The components of a published listing cannot change.")
+        raise Conflict(_("The components of a published listing cannot change."))
     for key in _LISTING_FIELDS:
         if key in data:
             setattr(listing, key, data[key])

@@ -2,6 +2,8 @@
 reject and cancel; the quantity goes back to the listing when a claim ends."""
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from app.audit import services as audit
@@ -11,7 +13,10 @@ from app.errors import Forbidden
 from app.errors import ServiceError
 from app.errors import UnknownReference
 from app.extensions import db
+from app.i18n import word
 from app.models import utcnow
+from app.templating import number
+from app.templating import unit
 from marketplace.models import Listing
 from marketplace.models import Reservation
 from marketplace.services.rules import EPSILON
@@ -23,7 +28,7 @@ from passports.models import Building
 def _whole(listing: Listing, quantity: float) -> None:
     if listing.unit == "pcs" and abs(quantity - round(quantity)) > EPSILON:
         # The listing's unit decides: a conflict with the stored lot, not malformed input.
-        raise ConflictingInput({"quantity": ["Pieces are reserved in whole numbers."]})
+        raise ConflictingInput({"quantity": [_("Pieces are reserved in whole numbers.")]})
 
 
 def reservation_co2(listing: Listing, quantity: float, distance_km: float | None) -> float | None:
@@ -40,14 +45,17 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
     """Claim a quantity; concurrent claims can never take more than is available."""
     listing = db.session.get(Listing, listing_id)
     if listing is None or listing.status == "draft":
-        raise ServiceError("No such listing.", code=404)
+        raise ServiceError(_("No such listing."), code=404)
     if listing.status != "published":
         raise Conflict(
-            f"This listing is {listing.status.replace('_', ' ')}.",
+            _(
+                "This listing cannot be reserved (status: %(status)s).",
+                status=word(listing.status),
+            ),
             extra={"quantity_available": 0.0, "unit": listing.unit},
         )
     if user.organisation_id == listing.organisation_id:
-        raise Forbidden("You cannot reserve your own organisation's listing.")
+        raise Forbidden(_("You cannot reserve your own organisation's listing."))
     quantity = data["quantity"]
     _whole(listing, quantity)
     destination = None
@@ -57,7 +65,7 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
             destination.organisation_id != user.organisation_id and user.role != "admin"
         ):
             raise UnknownReference(
-                {"destination_building_id": ["Choose a building of your own organisation."]}
+                {"destination_building_id": [_("Choose a building of your own organisation.")]}
             )
     # The conditional update is the guard: it only succeeds while enough is left, in one
     # statement, so two buyers can never both take the last bricks. The CHECK constraint on
@@ -76,7 +84,7 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
         db.session.refresh(listing)
         left = listing.quantity_available if listing.status == "published" else 0.0
         raise Conflict(
-            f"Only {left:g} {listing.unit} left.",
+            _("Only %(quantity)s %(unit)s left.", quantity=number(left), unit=unit(listing.unit)),
             extra={"quantity_available": left, "unit": listing.unit},
         )
     db.session.refresh(listing)
@@ -142,17 +150,29 @@ def _release(reservation: Reservation) -> None:
         listing.status = "published"
 
 
+# Why a step is refused, one whole sentence for each (the status is named in words).
+_REFUSED = {
+    "accept": _l("This reservation cannot be accepted (status: %(status)s)."),
+    "reject": _l("This reservation cannot be rejected (status: %(status)s)."),
+    "cancel": _l("This reservation cannot be cancelled (status: %(status)s)."),
+    "collect": _l("This reservation cannot be collected (status: %(status)s)."),
+    "award": _l("Only an accepted or collected reservation is an award (this one is: %(status)s)."),
+}
+
+
 def expect_status(reservation: Reservation, *states: str, action: str) -> None:
+    """Refuse (409) an action (a key of _REFUSED) that the reservation's status does not
+    allow; the answer carries the status as its code, `current_status`."""
     if reservation.status not in states:
         raise Conflict(
-            f"A {reservation.status} reservation cannot be {action}.",
+            str(_REFUSED[action]) % {"status": word(reservation.status)},
             extra={"current_status": reservation.status},
         )
 
 
 def accept_reservation(reservation: Reservation) -> Reservation:
     """The seller agrees to hand over the quantity."""
-    expect_status(reservation, "requested", action="accepted")
+    expect_status(reservation, "requested", action="accept")
     reservation.status, reservation.decided_at = "accepted", utcnow()
     db.session.flush()
     return reservation
@@ -160,7 +180,7 @@ def accept_reservation(reservation: Reservation) -> Reservation:
 
 def reject_reservation(reservation: Reservation) -> Reservation:
     """The seller declines; the quantity goes back on offer."""
-    expect_status(reservation, "requested", action="rejected")
+    expect_status(reservation, "requested", action="reject")
     _release(reservation)
     reservation.status, reservation.decided_at = "rejected", utcnow()
     db.session.flush()
@@ -169,7 +189,7 @@ def reject_reservation(reservation: Reservation) -> Reservation:
 
 def cancel_reservation(reservation: Reservation) -> Reservation:
     """The buyer withdraws; the quantity goes back on offer."""
-    expect_status(reservation, "requested", "accepted", action="cancelled")
+    expect_status(reservation, "requested", "accepted", action="cancel")
     _release(reservation)
     reservation.status, reservation.decided_at = "cancelled", utcnow()
     db.session.flush()

@@ -2,10 +2,14 @@
 what may be edited, and the hazards that stop it being published. Pages, the API, the CLI and
 the demo ask here."""
 
+from flask_babel import gettext as _
 from sqlalchemy import Select
+from sqlalchemy import func
 from sqlalchemy import select
 
 from app.errors import Conflict
+from app.extensions import db
+from app.i18n import word
 from marketplace.models import Listing
 from marketplace.models import ListingComponent
 from passports.hazards import uncleared_hazards
@@ -92,7 +96,12 @@ def is_editable(listing: Listing) -> bool:
 def ensure_editable(listing: Listing) -> None:
     """Refuse (409) to edit a listing that is no longer open to edits."""
     if not is_editable(listing):
-        raise Conflict(f"A {listing.status.replace('_', ' ')} listing cannot be edited.")
+        raise Conflict(
+            _(
+                "This listing can no longer be edited (status: %(status)s).",
+                status=word(listing.status),
+            )
+        )
 
 
 def components_editable(listing: Listing | None) -> bool:
@@ -107,3 +116,35 @@ def unresolved_hazards(listing: Listing) -> list[tuple[Component, list[Component
         for item in listing.items
         if (hazards := uncleared_hazards(item.component))
     ]
+
+
+def unlisted_counts(building: Building) -> dict[str, int]:
+    """What keeps a building's components off a new listing, for a page that says what to do:
+    how many are `offered` (in an open listing already), `waiting` (installed or to harvest,
+    where only harvested or stored components may be listed), `moved_on` (reserved,
+    transferred, reinstalled or disposed), `listable`, and the `total` (archived ones left
+    out)."""
+    alive = (Component.building_id == building.id, Component.archived_at.is_(None))
+    by_status = db.session.execute(
+        select(Component.status, func.count()).where(*alive).group_by(Component.status)
+    ).all()
+    offered = dict(
+        db.session.execute(
+            select(Component.status, func.count())
+            .where(*alive, Component.id.in_(offered_elsewhere()))
+            .group_by(Component.status)
+        ).all()
+    )
+    allowed = listable_statuses(building)
+    counts = {"listable": 0, "offered": 0, "waiting": 0, "moved_on": 0, "total": 0}
+    for status, n in by_status:
+        taken = offered.get(status, 0)
+        counts["total"] += n
+        counts["offered"] += taken
+        if status in allowed:
+            counts["listable"] += n - taken
+        elif status in LISTABLE:
+            counts["waiting"] += n - taken
+        else:
+            counts["moved_on"] += n - taken
+    return counts

@@ -8,6 +8,8 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -59,8 +61,12 @@ def saved_search_create():
         db.session.rollback()
         messages = flatten_errors(exc.messages)
         flash(
-            "This search cannot be saved: "
-            + "; ".join(f"{k.removeprefix('params-')}: {' '.join(v)}" for k, v in messages.items()),
+            _(
+                "This search cannot be saved: %(problems)s",
+                problems="; ".join(
+                    f"{k.removeprefix('params-')}: {' '.join(v)}" for k, v in messages.items()
+                ),
+            ),
             "error",
         )
         return redirect(back)
@@ -69,7 +75,10 @@ def saved_search_create():
         flash(exc.message, "error")
         return redirect(back)
     flash(
-        f"Search “{saved.name}” saved: new listings that match it will appear in your inbox.",
+        _(
+            "Search “%(name)s” saved: new listings that match it will appear in your inbox.",
+            name=saved.name,
+        ),
         "success",
     )
     return redirect(back)
@@ -91,7 +100,7 @@ def saved_search_delete(saved_search_id: int):
     name = saved.name
     alerts.delete_saved_search(saved)
     db.session.commit()
-    flash(f"Saved search “{name}” deleted.", "success")
+    flash(_("Saved search “%(name)s” deleted.", name=name), "success")
     return redirect(url_for("exchange.saved_searches"))
 
 
@@ -131,5 +140,8 @@ def inbox_read_all():
     """Mark every notification read."""
     count = alerts.mark_all_read(current_user)
     db.session.commit()
-    flash(f"{count} notification{'s' if count != 1 else ''} marked read.", "success")
+    flash(
+        ngettext("%(num)d notification marked read.", "%(num)d notifications marked read.", count),
+        "success",
+    )
     return redirect(url_for("exchange.inbox"))

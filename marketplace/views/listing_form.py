@@ -7,6 +7,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -17,7 +18,9 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.forms import form_data
 from app.forms import load_form
+from app.i18n import word
 from marketplace import services
+from marketplace.models import PRICE_BASIS_WORDS
 from marketplace.models import Listing
 from marketplace.permissions import listing_for
 from marketplace.schemas import ListingCreateSchema
@@ -60,7 +63,7 @@ def _candidates(building: Building, args: dict, listing: Listing | None):
 def _filters() -> dict:
     args = {k: v for k, v in request.args.items() if k in ("storey", "category", "status") and v}
     if args.get("category", CATEGORIES[0]) not in CATEGORIES:
-        abort(400, "Unknown category.")
+        abort(400, _("Unknown category."))
     return args
 
 
@@ -101,7 +104,7 @@ def _load(schema, data: dict) -> dict:
         loaded = load_form(schema, data)
     except ValidationError as exc:
         if none_ticked:
-            exc.messages["component_ids"] = ["Select at least one component."]
+            exc.messages["component_ids"] = [_("Select at least one component.")]
         raise
     return loaded
 
@@ -115,10 +118,10 @@ def _listing_form(building: Building, listing: Listing | None = None):
             data = _load(schema, data)
             if listing is None:
                 listing = services.create_listing(current_user, building, data)
-                message = "Draft saved. Check it, then publish it to put it on the exchange."
+                message = _("Draft saved. Check it, then publish it to put it on the exchange.")
             else:
                 services.update_listing(listing, data)
-                message = "Listing saved."
+                message = _("Listing saved.")
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("exchange.listing_detail", listing_id=listing.id), 303)
@@ -128,6 +131,18 @@ def _listing_form(building: Building, listing: Listing | None = None):
     else:
         values = _initial_values(building, listing)
     candidates, truncated, statuses, storeys = _candidates(building, _filters(), listing)
+    if request.method == "GET" and listing is None and not candidates and not _filters():
+        # Nothing to choose from: an empty form would be a dead end. Say what makes a
+        # component listable and where dismantling and storage are recorded. (A form sent
+        # meanwhile still gets its answer on the form.)
+        return render_template(
+            "marketplace/listing_none.html",
+            building=building,
+            counts=services.unlisted_counts(building),
+            future=services.offers_future_stock(building),
+            harvested=word("harvested"),
+            stored=word("in_storage"),
+        )
     return render_template(
         "marketplace/listing_form.html",
         building=building,
@@ -144,6 +159,7 @@ def _listing_form(building: Building, listing: Listing | None = None):
         editable_components=services.components_editable(listing),
         cpv_suggestions=cpv_suggestions(),
         conditions=CONDITION_GRADES,
+        price_bases=PRICE_BASIS_WORDS,
         future=services.offers_future_stock(building),
         categories=CATEGORIES,
         cpv_label=cpv_label,

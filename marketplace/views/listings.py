@@ -8,6 +8,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import EXCLUDE
@@ -140,7 +141,7 @@ def listing_publish(listing_id: int):
         return render_template(
             "marketplace/listing_detail.html", **listing_context(listing, problem=message)
         ), code
-    flash("Published: the listing is on the exchange.", "success")
+    flash(_("Published: the listing is on the exchange."), "success")
     return redirect(url_for("exchange.listing_detail", listing_id=listing.id), 303)
 
 
@@ -152,7 +153,7 @@ def listing_withdraw(listing_id: int):
     try:
         services.withdraw_listing(listing, current_user)
         db.session.commit()
-        flash("Withdrawn: the listing is no longer on the exchange.", "info")
+        flash(_("Withdrawn: the listing is no longer on the exchange."), "info")
     except Conflict as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -163,14 +164,15 @@ def listing_withdraw(listing_id: int):
 @bp.route("/exchange/listings/<int:listing_id>/export.<any(csv, xlsx):fmt>")
 @login_required
 def listing_export(listing_id: int, fmt: str):
-    """One listing for procurement, as CSV or XLSX."""
-    return exports.export_listing(listing_for(current_user, listing_id), fmt)
+    """One listing for procurement, as CSV or XLSX, in the reader's language."""
+    return exports.export_listing(listing_for(current_user, listing_id), fmt, for_people=True)
 
 
 @bp.route("/exchange/export.<any(csv, xlsx):fmt>")
 @login_required
 def export_search(fmt: str):
-    """The search page's results (same filters and order) as CSV or XLSX."""
+    """The search page's results (same filters and order) as CSV or XLSX, in the reader's
+    language."""
     raw = {k: v for k, v in request.args.items() if v.strip() != ""}
     args = ListingQueryArgs(unknown=EXCLUDE).load(raw)
-    return exports.export_search(args, fmt)
+    return exports.export_search(args, fmt, for_people=True)

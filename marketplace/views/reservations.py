@@ -8,6 +8,9 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -21,6 +24,7 @@ from app.forms import form_data
 from app.forms import load_form
 from app.pagination import paginate_page
 from app.redirects import safe_next
+from app.templating import number
 from app.templating import unit
 from marketplace import services
 from marketplace.models import RESERVATION_STATUSES
@@ -93,16 +97,23 @@ def listing_reserve(listing_id: int):
         listing = listing_for(current_user, listing_id)
         errors, problem = {}, exc.message
         if "quantity_available" in exc.extra:
-            left = f"{exc.extra['quantity_available']:g} {unit(listing.unit)}"
-            problem = f"Only {left} left: reserve that much or less."
-            errors = {"quantity": [f"At most {left}."]}
+            left = {
+                "quantity": number(exc.extra["quantity_available"]),
+                "unit": unit(listing.unit),
+            }
+            problem = _("Only %(quantity)s %(unit)s left: reserve that much or less.", **left)
+            errors = {"quantity": [_("At most %(quantity)s %(unit)s.", **left)]}
         return render_template(
             "marketplace/listing_detail.html",
             **listing_context(listing, values=values, errors=errors, problem=problem),
         ), 409
     flash(
-        f"Reserved {reservation.quantity:g} {listing.unit}: {listing.organisation.name} "
-        "has been asked to accept.",
+        _(
+            "Reserved %(quantity)s %(unit)s: %(organisation)s has been asked to accept.",
+            quantity=number(reservation.quantity),
+            unit=unit(listing.unit),
+            organisation=listing.organisation.name,
+        ),
         "success",
     )
     return redirect(url_for("exchange.reservation_detail", reservation_id=reservation.id), 303)
@@ -118,7 +129,7 @@ def reservation_list():
         side = "received" if counts["received"] and current_user.role != "buyer" else "made"
     status = request.args.get("status", "")
     if status and status not in RESERVATION_STATUSES:
-        abort(400, "Unknown status.")
+        abort(400, _("Unknown status."))
     stmt = _side_query(side)
     if status:
         stmt = stmt.where(Reservation.status == status)
@@ -150,11 +161,28 @@ def reservation_detail(reservation_id: int):
 
 # What the page says once a step is taken (collect names where the passports went).
 STEP_MESSAGES = {
-    "accept": "Accepted: the buyer can collect.",
-    "reject": "Rejected: the quantity is on offer again.",
-    "cancel": "Cancelled: the quantity is on offer again.",
-    "collect": "Collected: {count} component passport(s) moved to {place}.",
+    "accept": _l("Accepted: the buyer can collect."),
+    "reject": _l("Rejected: the quantity is on offer again."),
+    "cancel": _l("Cancelled: the quantity is on offer again."),
 }
+
+
+def _collected(reservation: Reservation) -> str:
+    """What the page says once collected: how many passports moved, and where."""
+    count = len(reservation.moved)
+    if reservation.destination:
+        return ngettext(
+            "Collected: %(num)d component passport moved to %(place)s.",
+            "Collected: %(num)d component passports moved to %(place)s.",
+            count,
+            place=reservation.destination.name,
+        )
+    return ngettext(
+        "Collected: %(num)d component passport moved to the storage of %(organisation)s.",
+        "Collected: %(num)d component passports moved to the storage of %(organisation)s.",
+        count,
+        organisation=reservation.buyer_organisation.name,
+    )
 
 
 @bp.route(
@@ -166,14 +194,7 @@ def reservation_step(reservation_id: int, step: str):
     """Take a step of the reservation (accept, reject, cancel, collect) as the side that may."""
     try:
         reservation = take_step(current_user, reservation_id, step)
-        message = STEP_MESSAGES[step]
-        if step == "collect":
-            place = (
-                reservation.destination.name
-                if reservation.destination
-                else f"{reservation.buyer_organisation.name} storage"
-            )
-            message = message.format(count=len(reservation.moved), place=place)
+        message = _collected(reservation) if step == "collect" else str(STEP_MESSAGES[step])
         db.session.commit()
         flash(message, "success")
     except Conflict as exc:

@@ -5,11 +5,16 @@ The page reads the same arguments as `GET /api/v1/listings` and checks them with
 schema; bad input re-renders the form with field messages and status 422.
 """
 
+from datetime import date
 from functools import cache
 
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login import login_required
 from marshmallow import ValidationError
@@ -17,6 +22,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.forms import flatten_errors
+from app.i18n import word
+from app.templating import number
 from marketplace import queries
 from marketplace.schemas import SORTS
 from marketplace.schemas import ListingQueryArgs
@@ -30,11 +37,11 @@ from passports.models import Building
 PER_PAGE = 20
 SEARCH_FIELDS = tuple(ListingQueryArgs().fields)
 SORT_LABELS = {
-    "relevance": "Relevance",
-    "distance": "Distance",
-    "available_from": "Available",
-    "co2_avoided": "CO₂ avoided",
-    "newest": "Newest",
+    "relevance": _l("Relevance"),
+    "distance": _l("Distance"),
+    "available_from": _l("Available"),
+    "co2_avoided": _l("CO₂ avoided"),
+    "newest": _l("Newest"),
 }
 FACET_PARAMS = {
     "cpv_division": "cpv",
@@ -43,23 +50,28 @@ FACET_PARAMS = {
     "city": "city",
 }
 FACET_TITLES = {
-    "cpv_division": "CPV division",
-    "material_family": "Material",
-    "condition": "Condition",
-    "city": "City",
+    "cpv_division": _l("CPV division"),
+    "material_family": _l("Material"),
+    "condition": _l("Condition"),
+    "city": _l("City"),
 }
 # CPV levels offered by name: divisions, groups, classes and categories (2 to 5 digits).
 _CPV_OFFERED_DIGITS = 5
 
 
-@cache
 def cpv_options() -> list[tuple[str, str]]:
-    """(code without check digit, "code – label") for the CPV choices of the search form."""
+    """(code without check digit, "code – label") for the CPV choices of the search form, with
+    the labels of the page's language where they are carried."""
+    return _cpv_options(str(get_locale() or "en"))
+
+
+@cache
+def _cpv_options(_locale: str) -> list[tuple[str, str]]:
     offered = []
-    for code, label in cpv_codes().items():
+    for code in cpv_codes():
         digits = code.split("-", 1)[0]
         if len(digits.rstrip("0")) <= _CPV_OFFERED_DIGITS:
-            offered.append((digits, f"{digits} – {label}"))
+            offered.append((digits, f"{digits} – {cpv_label(code)}"))
     return offered
 
 
@@ -68,9 +80,9 @@ def cpv_name(prefix: str) -> str:
     materials), or an empty string."""
     significant = queries.cpv_prefix(prefix)
     padded = significant.ljust(8, "0")
-    for code, label in cpv_codes().items():
+    for code in cpv_codes():
         if code.startswith(padded):
-            return label
+            return cpv_label(code)
     return ""
 
 
@@ -101,41 +113,55 @@ def home_building(user) -> Building | None:
 
 
 def summary(params: dict) -> list[str]:
-    """A search's arguments as short phrases for people (saved searches, the page head)."""
+    """A search's arguments as short phrases for people (saved searches, the page head), in
+    the page's language."""
     parts = []
     if params.get("q"):
-        parts.append(f"“{params['q']}”")
+        parts.append(_("“%(words)s”", words=params["q"]))
     if params.get("cpv"):
         name = cpv_name(str(params["cpv"]))
         parts.append(f"CPV {params['cpv']}" + (f" {name}" if name else ""))
     if params.get("material_family"):
-        parts.append(str(params["material_family"]).replace("_", " "))
+        parts.append(word(params["material_family"]))
     if params.get("condition_min"):
-        parts.append(f"condition {params['condition_min']} or better")
+        parts.append(_("condition %(grade)s or better", grade=params["condition_min"]))
     if params.get("min_quantity"):
-        parts.append(f"at least {_num(params['min_quantity'])} available")
+        parts.append(_("at least %(quantity)s available", quantity=_num(params["min_quantity"])))
     if params.get("available_by"):
-        parts.append(f"available by {params['available_by']}")
+        parts.append(_("available by %(date)s", date=_date(params["available_by"])))
     if params.get("radius_km"):
         parts.append(
-            f"within {_num(params['radius_km'])} km of "
-            f"{_num(params.get('lat'))}, {_num(params.get('lon'))}"
+            _(
+                "within %(radius)s km of %(lat)s, %(lon)s",
+                radius=_num(params["radius_km"]),
+                lat=_num(params.get("lat"), 6),
+                lon=_num(params.get("lon"), 6),
+            )
         )
     if params.get("max_price") not in (None, ""):
-        parts.append(f"at most € {_num(params['max_price'])} per unit")
+        parts.append(_("at most € %(price)s per unit", price=_num(params["max_price"])))
     if params.get("free") in (True, "true", "on", "1", "yes"):
-        parts.append("free only")
+        parts.append(_("free only"))
     if params.get("city"):
-        parts.append(f"in {params['city']}")
-    return parts or ["everything on the exchange"]
+        parts.append(_("in %(city)s", city=params["city"]))
+    return parts or [_("everything on the exchange")]
 
 
-def _num(value) -> str:
-    """A number as typed, shortened where it is one (52.090000 → 52.09)."""
+def _num(value, digits: int = 2) -> str:
+    """A number as typed, written for the reader (52.090000 → 52.09); what is not a number
+    is shown as typed."""
     try:
-        return f"{float(value):.6g}"
+        return number(float(value), digits)
     except (TypeError, ValueError):
         return str(value or "?")
+
+
+def _date(value) -> str:
+    """A date as typed (ISO), written for the reader; what is not a date is shown as typed."""
+    try:
+        return format_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _page_number() -> int:
@@ -167,7 +193,7 @@ def search():
         result=result,
         pages=pages,
         home=home,
-        sorts=[(s, SORT_LABELS[s]) for s in SORTS],
+        sorts=[(s, str(SORT_LABELS[s])) for s in SORTS],
         families=MATERIAL_FAMILIES,
         conditions=CONDITION_GRADES,
         cpv_options=cpv_options(),
@@ -195,7 +221,7 @@ def _facet_links(raw: dict, facets: dict) -> list[tuple[str, list[dict]]]:
                 text = item["label"]
             else:
                 active = current == value
-                text = item["label"].capitalize()
+                text = item["label"]
             links.append(
                 {
                     "text": text,
@@ -205,7 +231,7 @@ def _facet_links(raw: dict, facets: dict) -> list[tuple[str, list[dict]]]:
                 }
             )
         if links:
-            out.append((FACET_TITLES[name], links))
+            out.append((str(FACET_TITLES[name]), links))
     return out
 
 

@@ -110,7 +110,7 @@ def test_the_same_hazards_block_publishing_on_the_page_and_the_api(
     login(owner)
     new = text_of(client.get(f"/buildings/{building.id}/listings/new"))
     badges = re.findall(r'class="badge hazard"[^>]*>⚠ (\w+)<', new)  # the candidates' badges
-    assert badges == ["asbestos"]
+    assert badges == ["Asbestos"]
     listing_id = api_create(
         client, headers, building.id, component_ids=[asbestos.id, lead.id]
     ).json["id"]
@@ -121,8 +121,8 @@ def test_the_same_hazards_block_publishing_on_the_page_and_the_api(
     api = client.post(f"/api/v1/listings/{listing_id}/publish", headers=headers)
     page = client.submit(f"{here}/publish", page=here)
     assert api.status_code == page.status_code == 409
-    hazard = f"{asbestos.name} ({asbestos.tag}): asbestos"
-    expected = f"Clear these hazards before publishing: {hazard}."
+    hazard = f"{asbestos.name} ({asbestos.tag}): asbestos"  # the kind's code, for programs
+    expected = f"Clear these hazards before publishing: {asbestos.name} ({asbestos.tag}): Asbestos."
     assert api.json["message"] == expected and api.json["hazards"] == [hazard]
     assert expected in text_of(page)
     assert fresh(listing_id).status == "draft"
@@ -214,7 +214,8 @@ def test_a_closed_listing_cannot_be_edited_on_the_page_or_the_api(
     client, login, owner, token_for, closed_listing, status
 ):
     listing = closed_listing(status)
-    message = f"A {status.replace('_', ' ')} listing cannot be edited."
+    word = {"withdrawn": "Withdrawn", "sold_out": "Sold out"}[status]
+    message = f"This listing can no longer be edited (status: {word})."
     api = client.patch(
         f"/api/v1/listings/{listing.id}", headers=token_for(owner), json={"title": "New"}
     )

@@ -162,7 +162,7 @@ def test_hazard_blocks_publishing_until_cleared(client, db, owner, make_lot, tok
     ).json
     blocked = client.post(f"/api/v1/listings/{listing['id']}/publish", headers=headers)
     assert blocked.status_code == 409
-    assert len(blocked.json["hazards"]) == 2 and "asbestos" in blocked.json["message"]
+    assert len(blocked.json["hazards"]) == 2 and "Asbestos" in blocked.json["message"]
     assert fresh(db, Listing, listing["id"]).status == "draft"
     for part in parts:
         hazard = next(h for h in db.session.get(Component, part.id).hazards if h.kind == "asbestos")

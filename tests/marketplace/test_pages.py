@@ -7,6 +7,7 @@ from datetime import date
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from marketplace.models import Listing
@@ -111,6 +112,42 @@ def test_owner_lists_components_from_the_building_page(
     assert "Reclaimed oak doors" in client.get(f"/buildings/{building.id}").get_data(as_text=True)
 
 
+def test_a_building_with_nothing_listable_says_what_to_do_instead_of_an_empty_form(
+    browser, db, owner, make_building, make_component, make_listing, make_lot
+):
+    client = browser(owner)
+    # Nothing yet: add components or import an inventory.
+    empty = make_building(owner)
+    page = client.get(f"/buildings/{empty.id}/listings/new")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Nothing in this building can be listed yet" in html
+    assert 'name="component_ids"' not in html and 'id="title"' not in html  # no empty form
+    assert f'href="/buildings/{empty.id}/components/new"' in html
+    assert f'href="/buildings/{empty.id}/imports"' in html
+    # In use, its components still installed, one more offered already: the rule, the counts,
+    # and where dismantling and storage are recorded.
+    building = make_building(owner)
+    make_component(building, name="Brick wall", status="installed")
+    make_component(building, name="Roof tiles", status="to_harvest")
+    make_listing(owner, lot=make_lot(owner, building=building))
+    html = client.get(f"/buildings/{building.id}/listings/new").get_data(as_text=True)
+    assert 'name="component_ids"' not in html and 'id="title"' not in html
+    assert "Harvested" in html and "In storage" in html  # what makes a component listable
+    assert "one open listing at a time" in html
+    assert "clearance record" in html  # hazards stop publishing, not listing
+    assert "2 components are still installed or waiting to be harvested." in html
+    assert "1 component is already offered in an open listing" in html
+    assert f'href="/buildings/{building.id}/components"' in html  # the office's way
+    assert 'href="/scan"' in html  # the contractor's way, on site
+    assert "records that it was dismantled, then stored" in html
+    # Filters that match nothing keep the form: the building does have something to list.
+    stock = make_building(owner)
+    make_component(stock, name="Stored door", status="in_storage", category="door")
+    filtered = client.get(f"/buildings/{stock.id}/listings/new?category=roof")
+    assert 'id="title"' in filtered.get_data(as_text=True)
+    assert "No components can be listed with these filters." in filtered.get_data(as_text=True)
+
+
 def test_listing_form_shows_the_api_errors_next_to_the_fields(browser, db, owner, make_lot):
     building, parts = make_lot(owner)
     client = browser(owner)
@@ -184,7 +221,8 @@ def test_future_stock_is_shown_plainly(
     client = browser(owner)
     url = f"/buildings/{hospital.id}/listings/new"
     form = client.get(url).get_data(as_text=True)
-    assert "Future stock." in form and f"the planned date ({planned.isoformat()})" in form
+    shown = format_date(planned, "medium", locale="en")  # dates are written for the reader
+    assert "Future stock." in form and f"the planned date ({shown})" in form
     response = client.submit(
         url,
         {
@@ -205,7 +243,7 @@ def test_future_stock_is_shown_plainly(
     )
     buyer_page = browser(make_user("buyer")).get(f"/exchange/listings/{listing.id}")
     html = buyer_page.get_data(as_text=True)
-    assert "future stock" in html and f"collected from {planned.isoformat()}" in html
+    assert "Future stock" in html and f"collected from {shown}" in html
     assert f'action="/exchange/listings/{listing.id}/reserve"' in html
 
 
@@ -377,5 +415,5 @@ def test_reservation_pages_filter_by_status(
         "/exchange/reservations?side=received&status=requested"
     ).get_data(as_text=True)
     empty = seller.get("/exchange/reservations?side=received&status=collected")
-    assert "No reservations received with status collected" in empty.get_data(as_text=True)
+    assert "No reservations received with the status “Collected”" in empty.get_data(as_text=True)
     assert seller.get("/exchange/reservations?status=lost").status_code == 400
