@@ -29,6 +29,7 @@ class ImportFormSchema(InputSchema):
     )
     duplicates = fields.String(
         load_default=None,
+        allow_none=False,  # a form field is absent or one of the choices, never "null"
         validate=validate.OneOf(CHOICES),
         metadata={
             "description": "Spreadsheet rows without external_id that match a component of "
