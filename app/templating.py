@@ -29,6 +29,7 @@ from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import get_timezone
 from flask_babel import gettext as _
+from jinja2 import pass_context
 
 # Formatting data per page language where it is not the language's own (see the docstring).
 _FORMAT_AS = {"en": "en_GB"}
@@ -233,23 +234,42 @@ def options(values, labelled: bool = True) -> list[tuple[str, str]]:
     return [(value, label(value) if labelled else value) for value in values]
 
 
+def per_request(function):
+    """A filter Jinja must call on each render: its answer depends on the request's language and
+    time zone, so `'in_use'|label` may not be folded into the compiled template once, in the
+    language of the first request that compiled it."""
+
+    @pass_context
+    def in_this_request(_context, *args, **kwargs):
+        return function(*args, **kwargs)
+
+    in_this_request.__name__ = function.__name__
+    in_this_request.__doc__ = function.__doc__
+    return in_this_request
+
+
 def register(app: Flask) -> None:
     """Install filters and the shell context (each feature package adds its own filters)."""
     from app.redirects import safe_next
 
     app.jinja_env.filters.update(
-        kg=kg,
-        co2=co2,
-        number=number,
-        quantity=quantity,
-        unit=unit,
-        money=money,
-        percent=percent,
-        datetime=datetime_text,
-        date=date_text,
-        input_number=input_number,
-        label=label,
-        options=options,
+        {
+            name: per_request(function)
+            for name, function in dict(
+                kg=kg,
+                co2=co2,
+                number=number,
+                quantity=quantity,
+                unit=unit,
+                money=money,
+                percent=percent,
+                datetime=datetime_text,
+                date=date_text,
+                input_number=input_number,
+                label=label,
+                options=options,
+            ).items()
+        }
     )
     app.jinja_env.globals.update(today=date.today, safe_next=safe_next, unknown=unknown)
 

@@ -350,7 +350,7 @@ def test_contractor_scans_a_printed_label_with_the_phone_camera_and_records_the_
     chooser.value.set_files(files=[photo])
     journey.shot(phone, "dismantled-form")
     phone.click("#event-form button[type=submit]")
-    expect(phone.locator(".flash-success")).to_have_text("Recorded: dismantled.")
+    expect(phone.locator(".flash-success")).to_have_text("Recorded: Dismantled.")
     event = phone.locator("#timeline .event").first
     expect(event).to_contain_text("Dismantled")
     expect(event).to_contain_text("Taken down by hand; lime mortar cleaned off on site.")

@@ -110,7 +110,7 @@ def log_in(page, email: str) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     # The wrong password is announced, and focus is where the person fixes it.
-    expect(page.locator("[role=alert], .field-error").first).to_be_visible()  # TEMP
+    expect(page.locator("[role=alert]").first).to_be_visible()
     tab_to(page, "#password")
     page.keyboard.press("Control+A")
     page.keyboard.type(DEMO_PASSWORD)
