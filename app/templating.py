@@ -30,6 +30,7 @@ from flask_babel import get_locale
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from jinja2 import pass_context
+from jinja2.runtime import Context
 
 # Formatting data per page language where it is not the language's own (see the docstring).
 _FORMAT_AS = {"en": "en_GB"}
@@ -240,11 +241,16 @@ def per_request(function):
     language of the first request that compiled it."""
 
     @pass_context
-    def in_this_request(_context, *args, **kwargs):
+    def in_this_request(*args, **kwargs):
+        # Jinja passes its context first; Python code that takes the filter from
+        # `jinja_env.filters` (the dashboard's texts, the audit log) calls it without one.
+        if args and isinstance(args[0], Context):
+            args = args[1:]
         return function(*args, **kwargs)
 
     in_this_request.__name__ = function.__name__
     in_this_request.__doc__ = function.__doc__
+    in_this_request.__wrapped__ = function
     return in_this_request
 
 

@@ -210,7 +210,7 @@ def test_owner_registers_imports_prints_labels_and_lists_on_the_exchange(
     page.get_by_role("button", name="Upload and check").click()
     expect(page.locator("h1")).to_have_text("Preview: raadhuis.csv")  # after the progress page
     confirm = page.locator(".confirm-box")
-    expect(confirm).to_contain_text("3 components will be created and 0 updated")
+    expect(confirm).to_contain_text("3 components will be created · 0 updated")
     journey.shot(page, "import-preview")
     confirm.get_by_role("button", name="Import 3 components").click()
     expect(page.locator("h1")).to_have_text("Imported: raadhuis.csv")
@@ -500,7 +500,7 @@ def test_buyer_searches_within_a_radius_reserves_and_exports(people, db, exchang
     journey.shot(page, "reserve-form")
     page.get_by_role("button", name="Reserve").click()
     expect(page.locator(".flash-success")).to_have_text(
-        "Reserved 12 m3: Gemeente Brummen has been asked to accept."
+        "Reserved 12 m³: Gemeente Brummen has been asked to accept."
     )
     expect(page.locator("h1")).to_contain_text("12 m³")
     expect(page.locator(".page-head .badge")).to_have_text("Requested")
@@ -566,7 +566,7 @@ def test_owner_hands_over_and_the_buyer_finds_the_bricks_with_their_history(
     journey.shot(owner, "accepted")
     owner.get_by_role("button", name="Mark collected").click()
     expect(owner.locator(".flash-success")).to_have_text(
-        f"Collected: 1 component passport(s) moved to {story.school_name}."
+        f"Collected: 1 component passport moved to {story.school_name}."
     )
     expect(owner.locator("#moved")).to_contain_text("Facing brick, east facade")
     journey.shot(owner, "collected")

@@ -52,7 +52,7 @@ def test_a_409_for_more_than_is_left_answers_in_dutch_with_the_same_fields(
     dutch = client.post(url, headers={**headers, **DUTCH}, json={"quantity": 41})
     assert english.status_code == dutch.status_code == 409
     assert english.json["message"] == "Only 40 pcs left."
-    assert dutch.json["message"] == "Nog maar 40 pcs beschikbaar."
+    assert dutch.json["message"] == "Nog maar 40 st. beschikbaar."
     # What a program reads does not change with the language.
     machine = ("code", "status", "quantity_available", "unit", "errors")
     assert {k: dutch.json[k] for k in machine} == {k: english.json[k] for k in machine}
@@ -94,14 +94,14 @@ def test_an_inbox_message_is_stored_as_a_code_and_read_in_the_readers_language(
     api = client.get("/api/v1/notifications", headers={**token_for(buyer), **DUTCH}).json
     [item] = api["items"]
     assert item["message"] == (
-        f"Nieuw op de marktplaats voor „Deuren”: {listing.title} (12 pcs, {listing.city})."
+        f"Nieuw op de marktplaats voor „Deuren”: {listing.title} (12 st., {listing.city})."
     )
     assert item["kind"] == "saved_search_match" and item["params"]["quantity"] == 12.0
     buyer.locale = "ja"
     db.session.commit()
     login(buyer)
     page = client.get("/inbox").get_data(as_text=True)
-    assert f"「Deuren」に一致する新しい出品: {listing.title}（12 pcs、{listing.city}）。" in page
+    assert f"「Deuren」に一致する新しい出品: {listing.title}（12 個、{listing.city}）。" in page
     assert "受信箱" in page
 
 
@@ -177,7 +177,7 @@ def test_messages_stored_as_english_text_become_codes(app, db, runner, buyer):
         assert [n.text for n in notes] == [
             "Nieuw op de marktplaats voor „Bricks near Brummen”: Reclaimed facade bricks "
             "(275 t, Zutphen).",
-            "Nieuw op de marktplaats voor „Floors”: Oak boards (12.5 m²).",
+            "Nieuw op de marktplaats voor „Floors”: Oak boards (12,5 m²).",
             "Something else entirely.",  # unreadable: shown as it was stored
         ]
 

@@ -217,12 +217,15 @@ def test_the_event_form_shows_every_field_it_may_require_without_a_script(client
     assert "Fields marked * are required." in form
     assert " hidden" not in form  # a script hides the fields of other kinds, not the page
     # Lead not cleared: inspected and disposed are offered, each with its required field.
-    for kind, name in (("inspected", "condition"), ("disposed", "disposal_route")):
+    for kind, name, legend in (
+        ("inspected", "condition", "Inspected"),
+        ("disposed", "disposal_route", "Disposed of"),
+    ):
         group = re.search(
             rf'<fieldset class="kind-fields" data-kinds="{kind}">(.*?)</fieldset>', form, re.S
         )
         assert group, kind
-        assert f"<legend>{kind.capitalize()}</legend>" in group.group(1)
+        assert f"<legend>{legend}</legend>" in group.group(1)
         assert re.search(
             rf'<label for="{name}">[^<]+<span class="req" aria-hidden="true">\*</span>',
             group.group(1),

@@ -137,7 +137,7 @@ def test_component_edit_form_keeps_materials_and_hazards(
     login(owner)
     url = f"/components/{component.id}/edit"
     html = client.get(url).get_data(as_text=True)
-    assert 'name="materials-0-fraction" type="text" value="1.0"' in html
+    assert 'name="materials-0-fraction" type="text" value="1"' in html
     assert 'value="asbestos" selected' in html
 
 
