@@ -232,7 +232,7 @@ def test_a_status_is_said_in_words_not_only_in_colour(client, db, owner, town_ha
         if chart["label"].startswith("Mass (and number")
     )
     # Every coloured bar is labelled with its status.
-    for status in ("Installed", "In storage", "Reinstalled", "Disposed"):
+    for status in ("Installed", "In storage", "Reinstalled", "Disposed of"):
         assert status in life
     legend = next(
         texts

@@ -135,13 +135,16 @@ def test_formula_injection_is_defused(client, seller, buyer, make_listing, token
 
 
 def test_search_export_follows_the_search_and_ignores_paging(
-    client, db, seller, buyer, make_listing, make_lot, token_for
+    client, db, seller, buyer, make_listing, make_lot, token_for, material_id
 ):
     for i in range(3):
         make_listing(seller, lot=make_lot(seller), title=f"Oak door lot {i}")
+    # Of brick, not of the lot's default sawn hardwood: "oak" names sawn hardwood (an alias
+    # in the material library), so a search for oak finds every sawn hardwood listing.
+    brick = [{"material_id": material_id("common-clay-brick"), "fraction": 1.0}]
     bricks = make_listing(
         seller,
-        lot=make_lot(seller, unit="m3", quantity=8.0, name="Brick wall"),
+        lot=make_lot(seller, unit="m3", quantity=8.0, name="Brick wall", materials=brick),
         title="Yellow bricks",
         cpv_code="44111100-2",
     )
