@@ -150,9 +150,7 @@ def test_every_stored_value_a_page_shows_has_its_words_in_every_language(app):
             if code == "en":
                 continue
             with force_locale(code):
-                english = [
-                v for v in values - set(vocab.UNITS) if word(v) == in_english[v]
-            ]
+                english = [v for v in values - set(vocab.UNITS) if word(v) == in_english[v]]
             # Units and a few words written alike (PCB, aluminium, facade) may stay; no more.
             assert len(english) <= 6, (code, sorted(english))
 

@@ -21,13 +21,59 @@ HOLE = "\ue000"
 READ_ATTRIBUTES = {"title", "alt", "aria-label", "placeholder", "aria-description"}
 # Names and codes written the same in every language the app ships.
 SAME_IN_EVERY_LANGUAGE = {
-    "MPX", "API", "CSV", "XLSX", "IFC", "JSON", "QR", "PDF", "OCDS", "CO₂", "CO2", "CO2e",
-    "GTIN", "GIAI", "CPV", "MCI", "URL", "GS1", "ID", "OpenAPI", "Swagger", "UI", "ISO", "L7160",
-    "kg", "t", "m", "m²", "m³", "mm", "km", "h", "e", "g", "ICE", "GLN", "EPD", "SVG", "PNG",
-    "Excel", "DD", "MM", "YYYY", "UTC",
+    "MPX",
+    "API",
+    "CSV",
+    "XLSX",
+    "IFC",
+    "JSON",
+    "QR",
+    "PDF",
+    "OCDS",
+    "CO₂",
+    "CO2",
+    "CO2e",
+    "GTIN",
+    "GIAI",
+    "CPV",
+    "MCI",
+    "URL",
+    "GS1",
+    "ID",
+    "OpenAPI",
+    "Swagger",
+    "UI",
+    "ISO",
+    "L7160",
+    "kg",
+    "t",
+    "m",
+    "m²",
+    "m³",
+    "mm",
+    "km",
+    "h",
+    "e",
+    "g",
+    "ICE",
+    "GLN",
+    "EPD",
+    "SVG",
+    "PNG",
+    "Excel",
+    "DD",
+    "MM",
+    "YYYY",
+    "UTC",
     # Passports: a GUID, units of density and carbon, EN 15804 modules, the tag's pattern.
-    "GUID", "kg/m³", "kgCO₂e/kg", "A1–A3", "A1-A3", "XXXX-XXXX-XXXX",
-    "GlobalId", "SHA-256",
+    "GUID",
+    "kg/m³",
+    "kgCO₂e/kg",
+    "A1–A3",
+    "A1-A3",
+    "XXXX-XXXX-XXXX",
+    "GlobalId",
+    "SHA-256",
 }
 
 
@@ -48,8 +94,10 @@ def _words(text: str) -> list[str]:
     found = []
     for word in re.split(r"[\s" + HOLE + r"]+", text):
         word = word.strip(".,:;·()[]{}!?\"'–—-→←×/|*+=#%<>&")
-        if word and word not in SAME_IN_EVERY_LANGUAGE and any(
-            unicodedata.category(char).startswith("L") for char in word
+        if (
+            word
+            and word not in SAME_IN_EVERY_LANGUAGE
+            and any(unicodedata.category(char).startswith("L") for char in word)
         ):
             found.append(word)
     return found

@@ -79,7 +79,7 @@ def world(app, db, runner):
     from app.auth.models import User
 
     owner = db.session.scalar(select(User).where(User.email == PEOPLE["owner"]))
-    snapshot = freeze_snapshot(town_hall, owner, "As built")
+    snapshot = freeze_snapshot(town_hall, owner, "Oplevering 2026")
     listing = db.session.scalar(select(Listing).where(Listing.status == "published"))
     reservation = db.session.scalar(select(Reservation).order_by(Reservation.id))
     values = SimpleNamespace(
@@ -172,7 +172,8 @@ def _import_states(page, w) -> list[tuple[str, str]]:
     for what, rows in (("import preview with errors", bad), ("import preview", SPREADSHEET)):
         page.goto(f"/buildings/{w.building}/imports")
         page.set_input_files(
-            "#file", files=[{"name": "inventory.csv", "mimeType": "text/csv", "buffer": sheet_csv(rows)}]
+            "#file",
+            files=[{"name": "inventory.csv", "mimeType": "text/csv", "buffer": sheet_csv(rows)}],
         )
         page.click("main form button[type=submit]")
         page.wait_for_selector(".import-progress", state="detached")

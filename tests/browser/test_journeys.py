@@ -260,7 +260,9 @@ def test_owner_registers_imports_prints_labels_and_lists_on_the_exchange(
     page.fill("#evidence", "Mortar analysis 2025: lime-rich, no cement. Asbestos survey: none.")
     # Left empty, future stock takes the planned date (checked once saved, below).
     expect(page.locator("#available_from")).to_have_value("")
-    expect(page.locator("#available_from + .help")).to_contain_text(demolition.isoformat())
+    expect(page.locator("#available_from + .help")).to_contain_text(
+        f"{demolition.day} {demolition:%b %Y}"
+    )
     journey.shot(page, "listing-form")
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".flash-success")).to_contain_text("Draft saved.")

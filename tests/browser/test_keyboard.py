@@ -58,7 +58,9 @@ def keyboard_page(browser, live_server):
 
 
 def focused(page, selector: str) -> bool:
-    return page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
+    return page.evaluate(
+        "s => !!document.activeElement && document.activeElement.matches(s)", selector
+    )
 
 
 def tab_to(page, selector: str, backwards: bool = False) -> None:
