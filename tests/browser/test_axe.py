@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from passports.demo import DEMO_PASSWORD
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401  (the browser fixture uses them)
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import TIMEOUT_MS
@@ -24,7 +25,6 @@ from tests.browser.conftest import TIMEOUT_MS
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
-DEMO_PASSWORD = "demo-passport-2026"
 PEOPLE = {
     "owner": "owner@brummen.example",
     "contractor": "contractor@demontage.example",

@@ -7,34 +7,18 @@ reaches (hidden from the keyboard, or behind a menu that does not open) fails th
 page must also never scroll sideways at 320 px (WCAG 1.4.10), checked on every page visited.
 """
 
-from types import SimpleNamespace
-
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
+from passports.demo import DEMO_PASSWORD
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.test_axe import world  # noqa: F401  (the demo world fixture)
 
-DEMO_PASSWORD = "demo-passport-2026"
+# The tests take the imported `world` fixture as an argument.
+# ruff: noqa: F811
+
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 MAX_TABS = 120
-
-
-@pytest.fixture
-def world(app, db, runner):
-    from passports.models import Building
-    from passports.models import Component
-
-    for command in (["demo", "load"], ["exchange", "demo"]):
-        result = runner.invoke(args=command)
-        assert result.exit_code == 0, result.output
-    town_hall = db.session.scalar(select(Building).where(Building.name == "Brummen Town Hall"))
-    component = db.session.scalar(
-        select(Component).where(Component.building_id == town_hall.id).order_by(Component.id)
-    )
-    values = SimpleNamespace(building=town_hall.id, city=town_hall.city, tag=component.tag)
-    db.session.commit()
-    return values
 
 
 @pytest.fixture
