@@ -103,6 +103,23 @@ def test_every_text_has_a_translation_in_every_shipped_language(tmp_path):
     assert not missing, missing
 
 
+def test_every_catalogue_compiles_with_its_placeholders_intact():
+    """What `make install` compiles: a translation whose placeholders differ from its
+    message's breaks the build (and would raise KeyError on the page)."""
+    problems = {}
+    for code in LANGUAGES:
+        with (ROOT / "app" / "translations" / code / "LC_MESSAGES" / "messages.po").open(
+            "rb"
+        ) as source:
+            catalogue = read_po(source)
+        errors = [
+            f"{message.id!r}: {error}" for message, errs in catalogue.check() for error in errs
+        ]
+        if errors:
+            problems[code] = errors
+    assert not problems, problems
+
+
 @pytest.mark.parametrize(("header", "expected"), [("ja", "ja"), ("da-DK", "da"), (None, "en")])
 def test_api_errors_follow_accept_language(client, header, expected):
     from app.i18n import select_locale
