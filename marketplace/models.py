@@ -39,9 +39,26 @@ PRICE_BASES = ("fixed", "free", "on_request")
 RESERVATION_STATUSES = ("requested", "accepted", "rejected", "cancelled", "collected")
 # What a reservation's parties do to it (marketplace.services.steps), in the order it goes.
 RESERVATION_STEPS = ("accept", "reject", "cancel", "collect")
+# A buyer's wanted request: open until fulfilled, withdrawn by the buyer or past its date.
+WANTED_STATUSES = ("open", "fulfilled", "withdrawn", "expired")
 # Each kind of inbox message is a code with parameters (Notification.params), written out in
 # the reader's language when read (marketplace.messages).
-NOTIFICATION_KINDS = ("saved_search_match",)
+NOTIFICATION_KINDS = (
+    "saved_search_match",
+    # wanted requests: the buyer hears of matches and offers, the owner of demand
+    "wanted_match",
+    "wanted_demand",
+    "wanted_offer",
+    # each reservation step, told to the other side
+    "reservation_requested",
+    "reservation_accepted",
+    "reservation_rejected",
+    "reservation_cancelled",
+    "reservation_collected",
+    "bundle_part_replaced",
+    # a visitor asks for an account; the instance's admins hear of it
+    "account_requested",
+)
 
 # A price basis is said in words here rather than through app.i18n.words: "free" is also
 # one of the passports' accessibility levels ("Freely accessible"), and the registry is one
@@ -69,6 +86,8 @@ words(
         "cancel": _l("Cancel reservation"),
         "collect": _l("Mark collected"),
         "saved_search_match": _l("New match for a saved search"),
+        "open": _l("Open"),
+        "fulfilled": _l("Fulfilled"),
     }
 )
 
@@ -148,6 +167,18 @@ class Listing(TimestampMixin, db.Model):
     manufacturer: Mapped[str] = mapped_column(String(200), default="")
     mass_kg: Mapped[float | None] = mapped_column(Float)
     co2_avoided_kg: Mapped[float | None] = mapped_column(Float)
+    # One element's measures (mm) and mass, from the lot's components (one kind, so alike
+    # within the tolerance), and the lot's category, for search and matching (migration 0013).
+    category: Mapped[str | None] = mapped_column(String(24))
+    width_mm: Mapped[float | None] = mapped_column(Float)
+    height_mm: Mapped[float | None] = mapped_column(Float)
+    depth_mm: Mapped[float | None] = mapped_column(Float)
+    length_mm: Mapped[float | None] = mapped_column(Float)
+    unit_mass_kg: Mapped[float | None] = mapped_column(Float)
+    # The wanted request this lot was offered for, when an owner offered it from the request.
+    wanted_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wanted_requests.id"), index=True
+    )
     # PostgreSQL full-text search; SQLite uses the FTS5 table listing_search instead.
     search_vector = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
 
@@ -160,6 +191,7 @@ class Listing(TimestampMixin, db.Model):
     photos: Mapped[list["ListingPhoto"]] = relationship(
         back_populates="listing", order_by="ListingPhoto.id"
     )
+    wanted_request: Mapped["WantedRequest | None"] = relationship()
 
 
 class ListingComponent(db.Model):
@@ -216,6 +248,12 @@ class Reservation(TimestampMixin, db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     collected_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A part of a bundle (a lot gathered across sellers), and the rejected or cancelled part
+    # it replaced.
+    bundle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bundles.id", ondelete="CASCADE"), index=True
+    )
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"))
 
     listing: Mapped[Listing] = relationship()
     buyer: Mapped[User] = relationship()
@@ -275,6 +313,9 @@ class Notification(CreatedMixin, db.Model):
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"))
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"))
     saved_search_id: Mapped[int | None] = mapped_column(ForeignKey("saved_searches.id"))
+    wanted_request_id: Mapped[int | None] = mapped_column(ForeignKey("wanted_requests.id"))
+    bundle_id: Mapped[int | None] = mapped_column(ForeignKey("bundles.id"))
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -284,3 +325,110 @@ class Notification(CreatedMixin, db.Model):
         from marketplace.messages import notification_text
 
         return notification_text(self)
+
+
+class WantedRequest(TimestampMixin, db.Model):
+    """What a buyer's project needs: a kind of component, a quantity, measures with a
+    tolerance, a condition, a place with a radius, a date and a price limit."""
+
+    __tablename__ = "wanted_requests"
+    __repr_attrs__ = ("id", "title", "status")
+    __table_args__ = (
+        CheckConstraint(_in("status", WANTED_STATUSES), name="status"),
+        CheckConstraint(_in("unit", UNITS), name="unit"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("tolerance_mm >= 0", name="tolerance"),
+        CheckConstraint(
+            "(width_mm IS NULL OR width_mm > 0) AND (height_mm IS NULL OR height_mm > 0) AND "
+            "(depth_mm IS NULL OR depth_mm > 0) AND (length_mm IS NULL OR length_mm > 0)",
+            name="dimensions",
+        ),
+        CheckConstraint("max_price_eur IS NULL OR max_price_eur >= 0", name="price"),
+        CheckConstraint(
+            "condition_min IS NULL OR (condition_min BETWEEN 1 AND 5)", name="condition"
+        ),
+        CheckConstraint(
+            "material_family IS NULL OR " + _in("material_family", MATERIAL_FAMILIES),
+            name="family",
+        ),
+        CheckConstraint(
+            "radius_km IS NULL OR (latitude IS NOT NULL AND longitude IS NOT NULL)",
+            name="radius_needs_location",
+        ),
+        Index("ix_wanted_requests_status_needed_by", "status", "needed_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    cpv_prefix: Mapped[str | None] = mapped_column(String(10))
+    material_family: Mapped[str | None] = mapped_column(String(20))
+    quantity: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(4))
+    width_mm: Mapped[float | None] = mapped_column(Float)
+    height_mm: Mapped[float | None] = mapped_column(Float)
+    depth_mm: Mapped[float | None] = mapped_column(Float)
+    length_mm: Mapped[float | None] = mapped_column(Float)
+    tolerance_mm: Mapped[float] = mapped_column(Float, default=10.0)
+    condition_min: Mapped[int | None] = mapped_column(Integer)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    radius_km: Mapped[float | None] = mapped_column(Float)
+    needed_by: Mapped[date | None] = mapped_column(Date)
+    max_price_eur: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+
+class Bundle(TimestampMixin, db.Model):
+    """A lot gathered across sellers: one reservation per listing (its parts, Reservation.
+    bundle_id), reserved all together or not at all, for a request or a destination."""
+
+    __tablename__ = "bundles"
+    __repr_attrs__ = ("id", "buyer_organisation_id", "quantity")
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    buyer_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    wanted_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wanted_requests.id"), index=True
+    )
+    quantity: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(4))
+    # Where the lot goes: transport CO2 and distances are measured to here.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    destination_building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    needed_by: Mapped[date | None] = mapped_column(Date)
+    message: Mapped[str] = mapped_column(Text, default="")
+
+    buyer: Mapped[User] = relationship()
+    buyer_organisation: Mapped[Organisation] = relationship()
+    wanted_request: Mapped[WantedRequest | None] = relationship()
+    destination: Mapped[Building | None] = relationship()
+    parts: Mapped[list[Reservation]] = relationship(
+        order_by="Reservation.id", foreign_keys="Reservation.bundle_id", viewonly=True
+    )
+
+
+class AccountRequest(CreatedMixin, db.Model):
+    """A visitor's request for an account, for the instance's admins to act on."""
+
+    __tablename__ = "account_requests"
+    __repr_attrs__ = ("id", "email")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(12))
+    message: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str | None] = mapped_column(String(10))
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime)

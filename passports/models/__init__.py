@@ -3,6 +3,7 @@
 from passports.models.buildings import Building
 from passports.models.buildings import BuildingAccess
 from passports.models.components import AMOUNT_FIELDS
+from passports.models.components import DIMENSION_FIELDS
 from passports.models.components import IDENTITY_FIELDS
 from passports.models.components import PASSPORT_FIELDS
 from passports.models.components import RECORDED_FIELDS

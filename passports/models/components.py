@@ -30,6 +30,12 @@ from passports.models.vocab import INTERSECTIONS
 from passports.models.vocab import METRICS_QUALITIES
 from passports.models.vocab import UNITS
 
+# Measures are positive where given (a zero width is no measure).
+DIMENSION_FIELDS = ("width_mm", "height_mm", "depth_mm", "length_mm")
+DIMENSIONS_POSITIVE = " AND ".join(
+    f"({name} IS NULL OR {name} > 0)" for name in (*DIMENSION_FIELDS, "unit_mass_kg")
+)
+
 # The passport fields of a component: what its passport records, in the order the passport
 # document lists them. The document exports them, an import copies them back, the create and
 # update services take the recorded ones, a part split off a lot takes them over and the
@@ -91,6 +97,7 @@ class Component(TimestampMixin, db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("mass_kg IS NULL OR mass_kg >= 0", name="mass_not_negative"),
         CheckConstraint("condition IS NULL OR (condition BETWEEN 1 AND 5)", name="condition"),
+        CheckConstraint(DIMENSIONS_POSITIVE, name="dimensions"),
         CheckConstraint("recycled_content >= 0 AND recycled_content <= 1", name="recycled"),
         CheckConstraint("reused_content >= 0 AND reused_content <= 1", name="reused"),
         CheckConstraint("recycled_content + reused_content <= 1.000001", name="feedstock"),
@@ -155,6 +162,14 @@ class Component(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="installed")
     reuse_cycles: Mapped[int] = mapped_column(Integer, default=0)
+    # The measures a buyer specifies by, of one element of the lot, in millimetres: width,
+    # height and depth, or the length of a linear element (a beam, a pipe); and one element's
+    # mass. From IFC base quantities, an import's columns or the form (migration 0013).
+    width_mm: Mapped[float | None] = mapped_column(Float)
+    height_mm: Mapped[float | None] = mapped_column(Float)
+    depth_mm: Mapped[float | None] = mapped_column(Float)
+    length_mm: Mapped[float | None] = mapped_column(Float)
+    unit_mass_kg: Mapped[float | None] = mapped_column(Float)
     # Part of a lot split off when only some of it was collected: its history begins there.
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
