@@ -145,6 +145,25 @@ def notify_saved_searches(listing: Listing) -> list[Notification]:
     return sent
 
 
+def notify(user_ids, kind: str, params: dict, **about) -> list[Notification]:
+    """Put a message of `kind` (one of NOTIFICATION_KINDS, written out by
+    marketplace.messages) in each user's inbox, about what `about` names (listing_id,
+    reservation_id, wanted_request_id, bundle_id, building_id). Inactive users are skipped.
+    Returns the notifications for the caller to email with `email_notifications` once it
+    has committed."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return []
+    active = db.session.scalars(select(User.id).where(User.id.in_(ids), User.active)).all()
+    notes = [
+        Notification(user_id=user_id, kind=kind, params=params, message="", **about)
+        for user_id in sorted(active)
+    ]
+    db.session.add_all(notes)
+    db.session.flush()
+    return notes
+
+
 def email_notifications(notes: list[Notification]) -> None:
     """Email committed notifications when MAIL_SERVER is set, over one SMTP connection.
 
