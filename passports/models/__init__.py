@@ -30,6 +30,7 @@ from passports.models.vocab import USE_TYPES
 
 __all__ = [
     "AMOUNT_FIELDS",
+    "DIMENSION_FIELDS",
     "IDENTITY_FIELDS",
     "PASSPORT_FIELDS",
     "RECORDED_FIELDS",
