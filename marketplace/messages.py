@@ -50,3 +50,19 @@ def notification_text(note) -> str:
     if note.params is None or render is None:
         return note.message or ""
     return render(note.params)
+
+
+# Bundles: the seller of a listing chosen to replace a rejected or cancelled part.
+
+
+def _bundle_part_replaced(params: dict) -> str:
+    return _(
+        "%(buyer)s asks for %(quantity)s of “%(title)s” to replace a part of a lot gathered "
+        "from several sellers.",
+        buyer=params.get("buyer", ""),
+        quantity=f"{number(params.get('quantity'))} {unit(params.get('unit'))}".strip(),
+        title=params.get("title", ""),
+    )
+
+
+_TEXTS["bundle_part_replaced"] = _bundle_part_replaced

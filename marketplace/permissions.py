@@ -106,3 +106,35 @@ def require_buyer(user) -> None:
     """Buyers (procurement officers), owners and admins reserve stock; contractors do not."""
     if user.role not in BUYER_ROLES:
         raise Forbidden(_("Reservations are made by buyers and building owners."))
+
+
+# Bundles (lots gathered across sellers) are the buyer's: their organisation's buyer roles
+# and admins see them. Each seller sees only their own part, as an ordinary reservation.
+
+
+def bundle_side(user):
+    """SQL condition on Bundle: the user's organisation bought it (admins: every bundle)."""
+    from marketplace.models import Bundle
+
+    if not getattr(user, "is_authenticated", False) or user.role not in BUYER_ROLES:
+        return false()
+    if user.role == "admin":
+        return true()
+    return Bundle.buyer_organisation_id == user.organisation_id
+
+
+def bundles_for(user) -> Select:
+    """The bundles the user may see, newest first."""
+    from marketplace.models import Bundle
+
+    return select(Bundle).where(bundle_side(user)).order_by(Bundle.id.desc())
+
+
+def bundle_for(user, bundle_id: int):
+    """A bundle of the user's organisation (404 for anyone else's)."""
+    from marketplace.models import Bundle
+
+    bundle = db.session.scalar(select(Bundle).where(Bundle.id == bundle_id, bundle_side(user)))
+    if bundle is None:
+        abort(404)
+    return bundle

@@ -47,6 +47,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from marketplace.models import Listing
+from marketplace.models import Reservation
 from marketplace.models import WantedRequest
 from marketplace.queries.matching import listing_conditions
 from marketplace.services.rules import EPSILON
@@ -384,3 +385,41 @@ def proposals_for(
 def single_listing_covers(candidates: list[Candidate], quantity: float) -> bool:
     """Does one listing alone cover the quantity? (Bundles are proposed when none does.)"""
     return any(c.available >= quantity - EPSILON for c in candidates)
+
+
+# A bundle's parts.
+
+REPLACEABLE = ("rejected", "cancelled")
+ACTIVE = ("requested", "accepted", "collected")
+
+
+def replaceable(part: Reservation) -> bool:
+    """A rejected or cancelled part of a bundle that no part replaced yet."""
+    if part.bundle_id is None or part.status not in REPLACEABLE:
+        return False
+    return (
+        db.session.scalar(select(Reservation.id).where(Reservation.replaces_id == part.id).limit(1))
+        is None
+    )
+
+
+def proposals_view(wanted: WantedRequest) -> dict:
+    """The proposals for a request, with what the page and the API say around them."""
+    candidates = bundle_candidates(wanted)
+    limit = max_sellers()
+    return {
+        "wanted_request_id": wanted.id,
+        "quantity": wanted.quantity,
+        "unit": wanted.unit,
+        "max_sellers": limit,
+        "candidates": len(candidates),
+        "single_listing_covers": single_listing_covers(candidates, wanted.quantity),
+        "proposals": propose_bundles(
+            candidates,
+            wanted.quantity,
+            max_sellers=limit,
+            max_price=wanted.max_price_eur,
+            whole=wanted.unit == "pcs",
+            factor=current_app.config["TRANSPORT_KGCO2E_PER_TKM"],
+        ),
+    }

@@ -25,6 +25,7 @@ class ReservationCreateSchema(InputSchema):
 class QuantityConflictSchema(ErrorSchema):
     """409: not that much is left (or the listing is no longer offered)."""
 
+    listing_id = fields.Integer(metadata={"description": "The listing that has too little."})
     quantity_available = fields.Float()
     unit = fields.String()
 

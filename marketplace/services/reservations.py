@@ -41,8 +41,9 @@ def reservation_co2(listing: Listing, quantity: float, distance_km: float | None
     return listing.co2_avoided_kg * share - transport_kg(mass, distance_km or 0.0, factor)
 
 
-def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
-    """Claim a quantity; concurrent claims can never take more than is available."""
+def reservable(user, listing_id: int) -> Listing:
+    """A listing the user may reserve from: 404 when unknown or a draft, 409 when no longer
+    offered (nothing available), 403 for the user's own organisation's."""
     listing = db.session.get(Listing, listing_id)
     if listing is None or listing.status == "draft":
         raise ServiceError(_("No such listing."), code=404)
@@ -52,24 +53,20 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
                 "This listing cannot be reserved (status: %(status)s).",
                 status=word(listing.status),
             ),
-            extra={"quantity_available": 0.0, "unit": listing.unit},
+            extra={"listing_id": listing.id, "quantity_available": 0.0, "unit": listing.unit},
         )
     if user.organisation_id == listing.organisation_id:
         raise Forbidden(_("You cannot reserve your own organisation's listing."))
-    quantity = data["quantity"]
-    _whole(listing, quantity)
-    destination = None
-    if data.get("destination_building_id") is not None:
-        destination = db.session.get(Building, data["destination_building_id"])
-        if destination is None or (
-            destination.organisation_id != user.organisation_id and user.role != "admin"
-        ):
-            raise UnknownReference(
-                {"destination_building_id": [_("Choose a building of your own organisation.")]}
-            )
-    # The conditional update is the guard: it only succeeds while enough is left, in one
-    # statement, so two buyers can never both take the last bricks. The CHECK constraint on
-    # quantity_available is the backstop.
+    return listing
+
+
+def claim(listing: Listing, quantity: float) -> None:
+    """Take `quantity` off the listing, or raise Conflict (409) saying how much is left.
+
+    The conditional update is the guard: it only succeeds while enough is left, in one
+    statement, so two buyers can never both take the last bricks. The CHECK constraint on
+    quantity_available is the backstop. Every claim (a reservation, each part of a bundle)
+    goes through here."""
     taken = db.session.execute(
         update(Listing)
         .where(
@@ -85,14 +82,39 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
         left = listing.quantity_available if listing.status == "published" else 0.0
         raise Conflict(
             _("Only %(quantity)s %(unit)s left.", quantity=number(left), unit=unit(listing.unit)),
-            extra={"quantity_available": left, "unit": listing.unit},
+            extra={"listing_id": listing.id, "quantity_available": left, "unit": listing.unit},
         )
     db.session.refresh(listing)
     _log_quantity(listing, claimed=quantity)
     if listing.quantity_available <= EPSILON:
         listing.quantity_available = 0.0
         listing.status = "sold_out"
+
+
+def reserve_listing(
+    user, listing_id: int, data: dict, *, bundle=None, replaces: Reservation | None = None
+) -> Reservation:
+    """Claim a quantity; concurrent claims can never take more than is available. As a part
+    of a `bundle`, the distance is measured to the bundle's destination (and the part may
+    replace a rejected or cancelled one)."""
+    listing = reservable(user, listing_id)
+    quantity = data["quantity"]
+    _whole(listing, quantity)
+    destination = None
+    if data.get("destination_building_id") is not None:
+        destination = db.session.get(Building, data["destination_building_id"])
+        if destination is None or (
+            destination.organisation_id != user.organisation_id and user.role != "admin"
+        ):
+            raise UnknownReference(
+                {"destination_building_id": [_("Choose a building of your own organisation.")]}
+            )
+    claim(listing, quantity)
     distance = _distance(listing, destination)
+    if bundle is not None and bundle.latitude is not None and listing.pickup_latitude is not None:
+        distance = haversine_km(
+            listing.pickup_latitude, listing.pickup_longitude, bundle.latitude, bundle.longitude
+        )
     reservation = Reservation(
         listing=listing,
         buyer_id=user.id,
@@ -104,6 +126,8 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
         status="requested",
         distance_km=distance,
         co2_avoided_kg=reservation_co2(listing, quantity, distance),
+        bundle_id=bundle.id if bundle is not None else None,
+        replaces_id=replaces.id if replaces is not None else None,
     )
     db.session.add(reservation)
     db.session.flush()
@@ -157,6 +181,7 @@ _REFUSED = {
     "cancel": _l("This reservation cannot be cancelled (status: %(status)s)."),
     "collect": _l("This reservation cannot be collected (status: %(status)s)."),
     "award": _l("Only an accepted or collected reservation is an award (this one is: %(status)s)."),
+    "replace": _l("Only a rejected or cancelled part can be replaced (this one is: %(status)s)."),
 }
 
 
