@@ -101,6 +101,8 @@ class Config:
     CITY_MIN_ORGANISATIONS = int(_env("CITY_MIN_ORGANISATIONS", "2"))
     # Freight factor for CO2 avoided (kgCO2e per tonne-km); see passports/metrics.py.
     TRANSPORT_KGCO2E_PER_TKM = float(_env("TRANSPORT_KGCO2E_PER_TKM", "0.107"))
+    # A bundle (a lot gathered across sellers for one request) takes at most this many sellers.
+    BUNDLE_MAX_SELLERS = int(_env("BUNDLE_MAX_SELLERS", "5"))
     # Who runs this instance and how people reach them: named on the accessibility statement
     # (/accessibility) and the privacy notice (/privacy). Each contact is an email address or
     # a web address; the accessibility and privacy contacts default to SUPPORT_EMAIL.

@@ -4,7 +4,8 @@ single listing covers.
 `propose_bundles` is a pure function of the candidates (no database, no app): it returns the
 few best sets of listings from at most `max_sellers` sellers (a seller is the listing's
 organisation) that together cover the quantity, ranked by transport CO2 (tonnes × km to the
-request's location × the transport factor), then by the number of sellers, then by price.
+request's location × the transport factor), then by the number of sellers, then by how many
+parts have unknown figures, then by price.
 `bundle_candidates` and `proposals_for` are its query: the listings that meet the request
 (`marketplace.queries.matching.listing_conditions`, the one home of that rule), measured
 from the request's location.
@@ -116,9 +117,9 @@ class Part:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A bundle: its parts (cheapest in CO2 first) and totals. `transport_kg` is what the
-    ranking used (unknown figures estimated, see the module); `price_eur` is None when a part
-    is priced on request."""
+    """A bundle: its parts (cheapest in CO2 first) and totals. `transport_kg` and
+    `co2_avoided_kg` add up the parts whose figures are known; `unknown` counts the others;
+    `price_eur` is None when a part is priced on request."""
 
     parts: tuple[Part, ...]
     quantity: float
@@ -126,6 +127,7 @@ class Proposal:
     transport_kg: float
     co2_avoided_kg: float | None
     price_eur: float | None
+    unknown: int = 0
 
 
 def _mass(candidate: Candidate) -> float | None:
@@ -231,8 +233,10 @@ def propose_bundles(
             if t > EPSILON:
                 p = rows[k][2].price_eur
                 price = math.inf if p is None else price + p * t
-        ids = tuple(sorted(rows[k][2].listing_id for k, t in enumerate(taken) if t > EPSILON))
-        best.append(((cost, len(chosen), price, ids), taken))
+        used_rows = [rows[k][2] for k, t in enumerate(taken) if t > EPSILON]
+        unknown = sum(1 for c in used_rows if c.distance_km is None or _mass(c) is None)
+        ids = tuple(sorted(c.listing_id for c in used_rows))
+        best.append(((cost, len(chosen), unknown, price, ids), taken))
         best.sort(key=lambda b: (round(b[0][0] / _TIE_KG), *b[0][1:]))
         del best[limit:]
 
@@ -301,6 +305,7 @@ def _proposal(rows, taken: list[float], factor: float) -> Proposal:
         transport_kg=sum(p.transport_kg for p in parts if p.transport_kg is not None),
         co2_avoided_kg=sum(known_avoided) if known_avoided else None,
         price_eur=None if None in prices else round(sum(prices), 2),
+        unknown=sum(1 for p in parts if p.transport_kg is None),
     )
 
 

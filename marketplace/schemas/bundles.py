@@ -88,7 +88,10 @@ class ProposalSchema(Schema):
     parts = fields.List(fields.Nested(ProposalPartSchema))
     quantity = fields.Float()
     sellers = fields.Integer()
-    transport_kg = fields.Float(metadata={"description": "What the ranking minimised."})
+    transport_kg = fields.Float(metadata={"description": "Transport CO2e of the parts known."})
+    unknown = fields.Integer(
+        metadata={"description": "Parts without a known distance or mass (not in the totals)."}
+    )
     co2_avoided_kg = fields.Float(allow_none=True)
     price_eur = fields.Float(allow_none=True, metadata={"description": "Null: partly on request."})
 
