@@ -26,8 +26,8 @@ def test_every_list_takes_page_and_per_page_and_answers_the_envelope(client):
     lists = _list_operations(spec)
     # buildings, components, grants, materials, events, snapshots, imports, mappings, tokens,
     # listings (search) and a building's listings, reservations (mine and a listing's), saved
-    # searches, the inbox, cities and the audit log
-    assert len(lists) == 17, lists
+    # searches, the inbox, cities, the audit log and bundles
+    assert len(lists) == 18, lists
     for path in lists:
         parameters = {p["name"]: p for p in spec["paths"][path]["get"]["parameters"]}
         assert parameters["page"]["schema"]["minimum"] == 1, path
@@ -273,6 +273,15 @@ def test_an_import_declares_its_media_types(client):
 # What each output schema of a stored object shows: a new column is published only when
 # it is added here too, on purpose (passwords, token hashes, search vectors never).
 SHOWN = {
+    "BundlePartSchema": (
+        "bundle_id buyer buyer_organisation co2_avoided_kg collected_at created_at decided_at "
+        "destination_building_id distance_km id listing_id listing_title message "
+        "moved_components needed_by quantity replaceable replaces_id seller status unit"
+    ),
+    "BundleSchema": (
+        "buyer buyer_organisation created_at destination_building_id id latitude longitude "
+        "message needed_by parts quantity sellers unit wanted_request_id"
+    ),
     "BuildingSchema": (
         "address archived city country created_at gross_floor_area_m2 id latitude longitude "
         "name organisation organisation_id planned_date status updated_at use_type year_built"
@@ -321,9 +330,9 @@ SHOWN = {
         "reservation_id saved_search_id"
     ),
     "ReservationSchema": (
-        "buyer buyer_organisation co2_avoided_kg collected_at created_at decided_at "
+        "bundle_id buyer buyer_organisation co2_avoided_kg collected_at created_at decided_at "
         "destination_building_id distance_km id listing_id listing_title message "
-        "moved_components needed_by quantity seller status unit"
+        "moved_components needed_by quantity replaces_id seller status unit"
     ),
     "SavedSearchSchema": ("created_at id name params url"),
     "SearchResultSchema": (

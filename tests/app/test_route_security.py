@@ -88,6 +88,8 @@ def demo(app, runner, db):
         "mapping_id": 1,
         "notification_id": 1,
         "saved_search_id": 1,
+        "bundle_id": 1,
+        "wanted_id": 1,
         "photo_id": 1,
         "run_id": 1,
         "stage_id": "no-such-stage",
