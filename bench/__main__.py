@@ -29,6 +29,7 @@ from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
+from bench import bench_bundles
 from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
@@ -55,6 +56,7 @@ BENCHMARKS = (
     "images",
     "mixed",
     "faults",
+    "bundles",
 )
 PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan")
@@ -196,6 +198,15 @@ def run_images(settings: Settings) -> list[Result]:
         return [_failure("images", "-", exc)]
 
 
+def run_bundles(dbs: list[str], settings: Settings, workdir: Path, server) -> list[Result]:
+    """The bundle benchmarks (bench.bench_bundles): the proposal, then the race per database."""
+    try:
+        load = os.getloadavg()[0]
+        return _with_load(bench_bundles.run(dbs, settings.quick, workdir, server), load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("bundles", ",".join(dbs), exc)]
+
+
 def run_production(
     selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
 ) -> list[Result]:
@@ -242,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             results += run_languages(settings)
         if "images" in args.only:
             results += run_images(settings)
+        if "bundles" in args.only:
+            results += run_bundles(args.db, settings, workdir, server)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)
