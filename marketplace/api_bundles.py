@@ -3,7 +3,6 @@ request, reserving a bundle (all or nothing), its parts' states, replacing a rej
 and its procurement exports (OCDS, CSV, XLSX). A buyer sees only their organisation's
 bundles; each seller sees their own part as an ordinary reservation."""
 
-from flask import abort
 from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,10 +20,10 @@ from marketplace.exports import XLSX_MIME
 from marketplace.exports.bundles import awarded_parts
 from marketplace.exports.bundles import bundle_release_package
 from marketplace.exports.bundles import export_bundle
-from marketplace.models import WantedRequest
 from marketplace.permissions import bundle_for
 from marketplace.permissions import bundles_for
 from marketplace.permissions import require_buyer
+from marketplace.permissions import wanted_of_buyer
 from marketplace.queries.bundles import proposals_view
 from marketplace.schemas.bundles import BundleCreateSchema
 from marketplace.schemas.bundles import BundleSchema
@@ -41,16 +40,6 @@ blp = Blueprint(
 )
 csrf.exempt(blp)
 _FILE = {"type": "string", "format": "binary"}
-
-
-def wanted_of_buyer(user, wanted_id: int) -> WantedRequest:
-    """A wanted request of the user's organisation (404 for anyone else's)."""
-    wanted = db.session.get(WantedRequest, wanted_id)
-    if wanted is None or (
-        wanted.organisation_id != user.organisation_id and user.role != "admin"
-    ):
-        abort(404)
-    return wanted
 
 
 @blp.route("/wanted/<int:wanted_id>/bundles", methods=["GET"])

@@ -138,3 +138,15 @@ def bundle_for(user, bundle_id: int):
     if bundle is None:
         abort(404)
     return bundle
+
+
+def wanted_of_buyer(user, wanted_id: int):
+    """A wanted request of the user's organisation, to gather bundles for (404 otherwise)."""
+    from marketplace.models import WantedRequest
+
+    wanted = db.session.get(WantedRequest, wanted_id)
+    if wanted is None or (
+        wanted.organisation_id != user.organisation_id and user.role != "admin"
+    ):
+        abort(404)
+    return wanted
