@@ -327,3 +327,94 @@ def test_the_bundle_exports(client, db, buyer, token_for, seller_listing, make_u
     book = load_workbook(io.BytesIO(response.data))
     sheet = book.worksheets[0]
     assert sheet.max_row == 3 and book.worksheets[-1].title != "About"
+
+
+# ---------------------------------------------------------------------------------------
+# The pages.
+
+
+def test_the_pages_propose_reserve_show_and_replace(
+    client, db, buyer, login, make_user, seller_listing, make_wanted, token_for
+):
+    wanted = make_wanted(buyer, quantity=20)
+    a, b = seller_listing(12, lat=52.01), seller_listing(8, lat=52.02)
+    spare = seller_listing(9, lat=52.1)
+    login(buyer)
+    page = client.get(f"/exchange/wanted/{wanted.id}/bundles")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Reserve this bundle" in html and a.organisation.name in html and " km" in html
+    response = client.submit(
+        "/exchange/bundles",
+        {
+            "wanted_request_id": str(wanted.id),
+            "listing_id": [str(a.id), str(b.id)],
+            "quantity": ["12", "8"],
+            "message": "For the school",
+        },
+        page=f"/exchange/wanted/{wanted.id}/bundles",
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    bundle_id = db.session.scalar(select(Bundle.id))
+    assert response.headers["Location"].endswith(f"/exchange/bundles/{bundle_id}")
+    detail = client.get(f"/exchange/bundles/{bundle_id}").get_data(as_text=True)
+    assert a.title in detail and "Requested" in detail and "Replace this part" not in detail
+    assert f"/exchange/bundles/{bundle_id}/export.csv" in detail
+    assert str(bundle_id) in client.get("/exchange/bundles").get_data(as_text=True)
+    # The seller rejects one part; the buyer replaces it from the page.
+    part = db.session.scalar(
+        select(Reservation).where(Reservation.bundle_id == bundle_id, Reservation.listing_id == b.id)
+    )
+    seller = make_user("owner", org=b.organisation)
+    client.post(f"/api/v1/reservations/{part.id}/reject", headers=token_for(seller))
+    detail = client.get(f"/exchange/bundles/{bundle_id}").get_data(as_text=True)
+    assert "Replace this part" in detail
+    url = f"/exchange/bundles/{bundle_id}/parts/{part.id}/replace"
+    assert client.submit(url, {}, page=f"/exchange/bundles/{bundle_id}").status_code == 303
+    db.session.rollback()
+    assert db.session.scalar(
+        select(Reservation.listing_id).where(Reservation.replaces_id == part.id)
+    ) == spare.id
+    csv_text = client.get(f"/exchange/bundles/{bundle_id}/export.csv").get_data(as_text=True)
+    assert len(csv_text.strip().splitlines()) == 4
+    xlsx = client.get(f"/exchange/bundles/{bundle_id}/export.xlsx")
+    assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.data)).worksheets[0].max_row == 4
+
+
+def test_a_short_bundle_from_the_page_reserves_nothing(
+    client, db, buyer, login, seller_listing, make_wanted
+):
+    wanted = make_wanted(buyer, quantity=20)
+    a, b = seller_listing(12), seller_listing(8)
+    login(buyer)
+    response = client.submit(
+        "/exchange/bundles",
+        {"wanted_request_id": str(wanted.id), "listing_id": [str(a.id), str(b.id)], "quantity": ["12", "9"]},
+        page=f"/exchange/wanted/{wanted.id}/bundles",
+        follow_redirects=True,
+    )
+    assert "Nothing was reserved" in response.get_data(as_text=True)
+    assert counts(db) == (0, 0)
+
+
+def test_the_pages_in_japanese(client, buyer, login, seller_listing, make_wanted):
+    wanted = make_wanted(buyer, quantity=20)
+    seller_listing(12), seller_listing(8)
+    login(buyer)
+    page = client.get(f"/exchange/wanted/{wanted.id}/bundles", headers={"Accept-Language": "ja"})
+    assert page.status_code == 200
+
+
+def test_other_organisations_see_no_bundle_pages(
+    client, db, buyer, login, make_user, seller_listing, make_wanted, token_for
+):
+    wanted = make_wanted(buyer, quantity=20)
+    a = seller_listing(12)
+    made = client.post(
+        "/api/v1/bundles", headers=token_for(buyer), json=bundle_body((a.id, 5))
+    ).json
+    login(make_user("buyer"))
+    assert client.get(f"/exchange/bundles/{made['id']}").status_code == 404
+    assert client.get(f"/exchange/bundles/{made['id']}/export.csv").status_code == 404
+    assert client.get(f"/exchange/wanted/{wanted.id}/bundles").status_code == 404
+    assert "No bundles yet" in client.get("/exchange/bundles").get_data(as_text=True)
