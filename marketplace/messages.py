@@ -56,11 +56,12 @@ def notification_text(note) -> str:
 
 
 def _bundle_part_replaced(params: dict) -> str:
+    quantity = f"{number(params.get('quantity'))} {unit(params.get('unit'))}".strip()
     return _(
         "%(buyer)s asks for %(quantity)s of “%(title)s” to replace a part of a lot gathered "
         "from several sellers.",
         buyer=params.get("buyer", ""),
-        quantity=f"{number(params.get('quantity'))} {unit(params.get('unit'))}".strip(),
+        quantity=quantity,
         title=params.get("title", ""),
     )
 

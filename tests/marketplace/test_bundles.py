@@ -403,6 +403,7 @@ def test_the_pages_in_japanese(client, buyer, login, seller_listing, make_wanted
     login(buyer)
     page = client.get(f"/exchange/wanted/{wanted.id}/bundles", headers={"Accept-Language": "ja"})
     assert page.status_code == 200
+    assert "このバンドルを予約" in page.get_data(as_text=True)
 
 
 def test_other_organisations_see_no_bundle_pages(
