@@ -38,7 +38,8 @@ def random_candidates(rng: random.Random, n: int = CANDIDATES) -> list:
             listing_id=i,
             seller_id=rng.randint(1, n),
             available=float(rng.randint(1, 20)),
-            distance_km=rng.choice([None, rng.uniform(1, 300)]) if rng.random() < 0.1
+            distance_km=rng.choice([None, rng.uniform(1, 300)])
+            if rng.random() < 0.1
             else rng.uniform(1, 300),
             unit_mass_kg=rng.uniform(15, 45),
             price_eur=rng.choice([0.0, rng.uniform(10, 90), None]),
@@ -82,20 +83,35 @@ def _world(app, listings: int, tag: str, lat_step: float = 0.01):
     ids = []
     for k in range(listings):
         org = accounts.create_organisation(f"Seller {tag}{k}", "company")
-        owner = accounts.create_user(f"seller{tag}{k}@bench.example", "bench password 1", "owner", org)
+        owner = accounts.create_user(
+            f"seller{tag}{k}@bench.example", "bench password 1", "owner", org
+        )
         building = passports.register_building(
             owner,
-            {"name": f"School {k}", "city": "Zutphen", "country": "NL",
-             "latitude": 52.0 + k * lat_step, "longitude": 5.0 + (k % 7) * lat_step},
+            {
+                "name": f"School {k}",
+                "city": "Zutphen",
+                "country": "NL",
+                "latitude": 52.0 + k * lat_step,
+                "longitude": 5.0 + (k % 7) * lat_step,
+            },
         )
         component = passports.create_component(
             building,
-            {"name": "Door", "category": "door", "quantity": STOCK, "unit": "pcs",
-             "mass_kg": 25.0 * STOCK, "condition": 4, "status": "in_storage",
-             "materials": [{"material_id": material, "fraction": 1.0}]},
+            {
+                "name": "Door",
+                "category": "door",
+                "quantity": STOCK,
+                "unit": "pcs",
+                "mass_kg": 25.0 * STOCK,
+                "condition": 4,
+                "status": "in_storage",
+                "materials": [{"material_id": material, "fraction": 1.0}],
+            },
         )
         listing = services.create_listing(
-            owner, building,
+            owner,
+            building,
             {"component_ids": [component.id], "title": f"Doors {k}", "price_basis": "free"},
         )
         services.publish_listing(listing, owner)
@@ -141,8 +157,13 @@ def bench_query(app, db: str, quick: bool) -> Result:
     with app.app_context():
         _ids, buyers, _tokens = _world(app, CANDIDATES, "q", lat_step=0.03)
         wanted = WantedRequest(
-            organisation_id=buyers[0].organisation_id, created_by_id=buyers[0].id,
-            title="Doors", quantity=40.0, unit="pcs", latitude=52.3, longitude=5.1,
+            organisation_id=buyers[0].organisation_id,
+            created_by_id=buyers[0].id,
+            title="Doors",
+            quantity=40.0,
+            unit="pcs",
+            latitude=52.3,
+            longitude=5.1,
         )
         _db.session.add(wanted)
         _db.session.commit()
@@ -189,7 +210,9 @@ def bench_race(app, db: str) -> Result:
     def race(i):
         with app.test_client() as client:
             barrier.wait()
-            results[i] = client.post("/api/v1/bundles", headers=tokens[i % 10], json=bundle_of(i, ids))
+            results[i] = client.post(
+                "/api/v1/bundles", headers=tokens[i % 10], json=bundle_of(i, ids)
+            )
 
     start = time.perf_counter()
     threads = [threading.Thread(target=race, args=(i,)) for i in range(BUYERS)]
@@ -234,11 +257,7 @@ def bench_race(app, db: str) -> Result:
     if set(codes) - {201, 409}:
         problems.append(f"unexpected answers {dict(codes)}")
     ok = not problems
-    figure = (
-        f"{codes[201]} whole, {codes[409]} refused, 0 oversold"
-        if ok
-        else "; ".join(problems)
-    )
+    figure = f"{codes[201]} whole, {codes[409]} refused, 0 oversold" if ok else "; ".join(problems)
     return Result(
         "bundles race (50 threads, 10 listings)",
         db,

@@ -153,4 +153,3 @@ def bundle_csv(bundle_id):
 def bundle_xlsx(bundle_id):
     """The bundle's parts as a workbook, in the language Accept-Language asks."""
     return export_bundle(bundle_for(current_user, bundle_id), "xlsx", for_people=True)
-

@@ -145,8 +145,6 @@ def wanted_of_buyer(user, wanted_id: int):
     from marketplace.models import WantedRequest
 
     wanted = db.session.get(WantedRequest, wanted_id)
-    if wanted is None or (
-        wanted.organisation_id != user.organisation_id and user.role != "admin"
-    ):
+    if wanted is None or (wanted.organisation_id != user.organisation_id and user.role != "admin"):
         abort(404)
     return wanted

@@ -282,7 +282,7 @@ def propose_bundles(
 
 def _proposal(rows, taken: list[float], factor: float) -> Proposal:
     parts = []
-    for (cost, _available, c), amount in zip(rows, taken, strict=True):
+    for (_cost, _available, c), amount in zip(rows, taken, strict=True):
         if amount <= EPSILON:
             continue
         mass = _mass(c)

@@ -33,7 +33,6 @@ from marketplace.queries.bundles import candidate
 from marketplace.queries.bundles import max_sellers
 from marketplace.queries.bundles import propose_bundles
 from marketplace.queries.bundles import replaceable
-from marketplace.queries.matching import listing_conditions
 from marketplace.services.reservations import expect_status
 from marketplace.services.reservations import reservable
 from marketplace.services.reservations import reserve_listing
@@ -46,9 +45,7 @@ def _wanted(user, wanted_id: int | None) -> WantedRequest | None:
     if wanted_id is None:
         return None
     wanted = db.session.get(WantedRequest, wanted_id)
-    if wanted is None or (
-        wanted.organisation_id != user.organisation_id and user.role != "admin"
-    ):
+    if wanted is None or (wanted.organisation_id != user.organisation_id and user.role != "admin"):
         raise UnknownReference(
             {"wanted_request_id": [_("Choose a wanted request of your own organisation.")]}
         )
@@ -167,9 +164,7 @@ def _replacement_candidates(bundle: Bundle, part: Reservation) -> list:
     taken = tuple(p.listing_id for p in bundle.parts)
     if bundle.wanted_request is not None:
         candidates = bundle_candidates(bundle.wanted_request, exclude=taken)
-        return [
-            candidate(c.listing, bundle.latitude, bundle.longitude) for c in candidates
-        ]
+        return [candidate(c.listing, bundle.latitude, bundle.longitude) for c in candidates]
     old = part.listing
     listings = db.session.scalars(
         select(Listing)

@@ -117,7 +117,9 @@ def bundle_reserve():
 @login_required
 def bundle_list():
     """The bundles of the user's organisation, newest first."""
-    return render_template("marketplace/bundle_list.html", page=paginate_page(bundles_for(current_user)))
+    return render_template(
+        "marketplace/bundle_list.html", page=paginate_page(bundles_for(current_user))
+    )
 
 
 @bp.route("/exchange/bundles/<int:bundle_id>")

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from marketplace import services
+from marketplace.models import WantedRequest
 from passports import services as passport_services
 
 
@@ -88,3 +89,43 @@ def smtp_server():
     collector.port = port
     yield collector
     controller.stop()
+
+
+# Bundles (tests/marketplace/test_bundles.py, test_bundle_race.py): sellers' listings at given
+# places, and a buyer's wanted request written directly.
+
+
+@pytest.fixture
+def seller_listing(db, make_user, make_building, make_lot, make_listing):
+    """A published listing of `quantity` pieces (25 kg each) by a new seller (or `owner`),
+    collected at (lat, lon)."""
+
+    def build(quantity, lat=52.0, lon=5.0, owner=None, **fields):
+        owner = owner or make_user("owner")
+        building = make_building(owner, latitude=lat, longitude=lon)
+        lot = make_lot(owner, count=1, quantity=quantity, building=building)
+        return make_listing(owner, lot=lot, **fields)
+
+    return build
+
+
+@pytest.fixture
+def wanted_for(db):
+    """A buyer's open wanted request, written directly."""
+
+    def build(user, quantity=20.0, unit="pcs", lat=52.0, lon=5.0, **fields):
+        wanted = WantedRequest(
+            organisation_id=user.organisation_id,
+            created_by_id=user.id,
+            title="Interior doors for the school",
+            quantity=quantity,
+            unit=unit,
+            latitude=lat,
+            longitude=lon,
+            **fields,
+        )
+        db.session.add(wanted)
+        db.session.commit()
+        return wanted
+
+    return build

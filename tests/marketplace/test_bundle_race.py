@@ -11,7 +11,6 @@ from sqlalchemy import select
 from marketplace.models import Bundle
 from marketplace.models import Listing
 from marketplace.models import Reservation
-from tests.marketplace.bundle_fixtures import seller_listing  # noqa: F401
 
 LISTINGS = 10
 BUYERS = 50
@@ -21,7 +20,9 @@ STOCK = 9.0
 def bundle_of(i: int, ids: list[int]) -> dict:
     """Buyer i's bundle: three overlapping listings, 1 to 3 pieces each."""
     picks = sorted({ids[i % LISTINGS], ids[(i + 3) % LISTINGS], ids[(i + 7) % LISTINGS]})
-    return {"parts": [{"listing_id": lid, "quantity": 1 + (i + k) % 3} for k, lid in enumerate(picks)]}
+    return {
+        "parts": [{"listing_id": lid, "quantity": 1 + (i + k) % 3} for k, lid in enumerate(picks)]
+    }
 
 
 def run_race(app, headers: list[dict], ids: list[int]) -> list:
@@ -30,7 +31,9 @@ def run_race(app, headers: list[dict], ids: list[int]) -> list:
     def race(i):
         with app.test_client() as c:
             start.wait()
-            results[i] = c.post("/api/v1/bundles", headers=headers[i % len(headers)], json=bundle_of(i, ids))
+            results[i] = c.post(
+                "/api/v1/bundles", headers=headers[i % len(headers)], json=bundle_of(i, ids)
+            )
 
     threads = [threading.Thread(target=race, args=(i,)) for i in range(BUYERS)]
     for t in threads:
@@ -55,9 +58,10 @@ def check_outcome(db, results, ids: list[int]) -> Counter:
         assert reserved <= STOCK and listing.quantity_available == STOCK - reserved, lid
     made = {r.json["id"]: i for i, r in enumerate(results) if r.status_code == 201}
     assert db.session.scalar(select(func.count(Bundle.id))) == len(made)
-    assert db.session.scalar(
-        select(func.count(Reservation.id)).where(Reservation.bundle_id.is_(None))
-    ) == 0
+    assert (
+        db.session.scalar(select(func.count(Reservation.id)).where(Reservation.bundle_id.is_(None)))
+        == 0
+    )
     for bundle_id, i in made.items():
         asked = {(p["listing_id"], p["quantity"]) for p in bundle_of(i, ids)["parts"]}
         got = set(
