@@ -44,7 +44,28 @@ class BundleCreateSchema(InputSchema):
         fields.Nested(BundlePartInputSchema),
         required=True,
         validate=validate.Length(min=1, max=MAX_PARTS),
+        metadata={
+            "description": "Each listing once (a listing named twice is a 422), from at most "
+            "BUNDLE_MAX_SELLERS sellers (default 5), all in one unit."
+        },
     )
+
+    # What _check says of the coordinates, stated in the document.
+    json_schema_rules = {
+        "anyOf": [
+            {
+                "required": ["latitude", "longitude"],
+                "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"}},
+            },
+            {
+                "properties": {
+                    "latitude": {"not": {"type": "number"}},
+                    "longitude": {"not": {"type": "number"}},
+                }
+            },
+        ],
+        "description": "latitude and longitude come together (both numbers, or neither).",
+    }
 
     @validates_schema
     def _check(self, data, **_kwargs):
