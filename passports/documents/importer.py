@@ -61,6 +61,7 @@ RULES_BEYOND_THE_SCHEMA = (
     "and serial number registered here already is a 409."
 )
 
+
 @dataclass
 class ImportResult:
     """The building made from a document, and what happened to the tags."""

@@ -34,9 +34,7 @@ from passports.models.vocab import UNITS
 DIMENSION_FIELDS = ("width_mm", "height_mm", "depth_mm", "length_mm")
 # The measures with one element's mass: what a lot of one kind shares (within a tolerance).
 MEASURE_FIELDS = (*DIMENSION_FIELDS, "unit_mass_kg")
-DIMENSIONS_POSITIVE = " AND ".join(
-    f"({name} IS NULL OR {name} > 0)" for name in MEASURE_FIELDS
-)
+DIMENSIONS_POSITIVE = " AND ".join(f"({name} IS NULL OR {name} > 0)" for name in MEASURE_FIELDS)
 
 # The passport fields of a component: what its passport records, in the order the passport
 # document lists them. The document exports them, an import copies them back, the create and
