@@ -66,3 +66,78 @@ def test_a_model_in_millimetres_is_converted(post_import, db, building):
     by_guid = {c.ifc_guid: c for c in _components(db, building)}
     assert by_guid["1BuhdF00003p4oDpCnDJ4m"].length_mm == 2020.0
     assert by_guid["1CBNfY0004DZ4oDpWmD3am"].length_mm == 8300.0
+
+
+def test_csv_columns_in_mm_and_in_other_units_come_in_as_mm(post_import, components, building):
+    body = (
+        "external_id,name,category,quantity,unit,mass_kg,width_mm,height_cm,Depth (in),"
+        "length_m,unit_mass_kg\n"
+        'D-1,Oak door,door,20,pcs,700,830,"211,0",1.5,,\n'
+        'B-1,Glulam beam,structure,4,pcs,,,,,"6,5",95\n'
+        "S-1,Window sill,window,12,pcs,,83 cm,,,,2.5 kg\n"
+    )
+    response = post_import(body.encode())
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["columns"]["matched"] == {
+        "external_id": "external_id",
+        "name": "name",
+        "category": "category",
+        "quantity": "quantity",
+        "unit": "unit",
+        "mass_kg": "mass_kg",
+        "width_mm": "width_mm",
+        "height_cm": "height_mm",
+        "Depth (in)": "depth_mm",
+        "length_m": "length_mm",
+        "unit_mass_kg": "unit_mass_kg",
+    }
+    door, beam, sill = components(building.id)
+    assert _measures(door) == (830.0, 2110.0, pytest.approx(38.1), None)
+    assert door.unit_mass_kg == pytest.approx(35.0)  # 700 kg over 20 doors
+    assert _measures(beam) == (None, None, None, 6500.0)
+    assert (beam.unit_mass_kg, beam.mass_kg, beam.mass_source) == (95.0, 380.0, "unit_mass")
+    assert sill.width_mm == 830.0 and sill.unit_mass_kg == 2.5
+
+
+def test_xlsx_headers_name_their_unit(post_import, components, building):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (
+        ["Naam", "Aantal", "Eenheid", "Breedte (cm)", "Hoogte (m)", "Dikte", "Stukgewicht (t)"],
+        ["Binnendeur", 8, "st", 93, 2.115, 54, 0.048],
+    ):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    response = post_import(out.getvalue(), "deuren.xlsx")
+    assert response.status_code == 201, response.get_json()
+    [door] = components(building.id)
+    assert _measures(door) == (930.0, 2115.0, 54.0, None)
+    assert door.unit_mass_kg == pytest.approx(48.0)
+    assert door.mass_kg == pytest.approx(8 * 48.0)
+
+
+def test_a_bad_measure_is_an_error_on_its_row_and_nothing_is_written(post_import, row_counts):
+    before = row_counts()
+    body = (
+        "name,quantity,unit,width_mm,height_cm,unit_mass_kg\n"
+        "Door,1,pcs,830,211,30\n"
+        "Door,1,pcs,-830,211,30\n"
+        "Door,1,pcs,830,tall,30\n"
+        "Door,1,pcs,830,211,0\n"
+        "Door,1,pcs,83 furlongs,211,30\n"
+    )
+    response = post_import(body.encode())
+    assert response.status_code == 422
+    texts = [e["text"] for e in response.get_json()["report"]["errors"]]
+    assert "Row 3, column 'width_mm': must be greater than 0" in texts
+    assert any(
+        t.startswith("Row 4, column 'height_mm' ('height_cm' in the file): not a number")
+        for t in texts
+    ), texts
+    assert "Row 5, column 'unit_mass_kg': must be greater than 0" in texts
+    assert any(
+        t.startswith("Row 6, column 'width_mm': unknown length unit 'furlongs'") for t in texts
+    ), texts
+    assert row_counts() == before
