@@ -165,3 +165,22 @@ def test_the_form_takes_the_measures_and_the_page_shows_them(
 
     passport = client.get(f"/buildings/{building.id}/passport").get_data(as_text=True)
     assert "830 × 2,110 × 40 mm" in passport
+
+
+def test_the_passport_pdf_lists_the_measures(client, login, owner, building, material_id):
+    import pypdfium2 as pdfium
+
+    from app.extensions import db
+    from passports.services import create_component
+
+    create_component(building, oak_doors(material_id))
+    db.session.commit()
+    login(owner)
+    response = client.get(f"/buildings/{building.id}/passport.pdf")
+    assert response.status_code == 200
+    pdf = pdfium.PdfDocument(response.data)
+    try:
+        text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+    assert "830 × 2,110 × 40 mm" in text
