@@ -99,6 +99,9 @@ class Config:
     # of this many organisations, make them up; otherwise each user sees their own part.
     CITY_MIN_BUILDINGS = int(_env("CITY_MIN_BUILDINGS", "3"))
     CITY_MIN_ORGANISATIONS = int(_env("CITY_MIN_ORGANISATIONS", "2"))
+    # A lot is components of one kind: their measures (width, height, depth, length) may
+    # differ by at most this many millimetres (marketplace.services.rules.one_kind).
+    LOT_TOLERANCE_MM = float(_env("LOT_TOLERANCE_MM", "10"))
     # Freight factor for CO2 avoided (kgCO2e per tonne-km); see passports/metrics.py.
     TRANSPORT_KGCO2E_PER_TKM = float(_env("TRANSPORT_KGCO2E_PER_TKM", "0.107"))
     # A bundle (a lot gathered across sellers for one request) takes at most this many sellers.

@@ -133,6 +133,11 @@ class Listing(TimestampMixin, db.Model):
             "price_eur",
             "published_at",
             "co2_avoided_kg",
+            # A search by measures reads them here too (migration 0014_dims).
+            "width_mm",
+            "height_mm",
+            "depth_mm",
+            "length_mm",
             "id",
         ),
         Index("ix_listings_status_cpv", "status", "cpv_code"),

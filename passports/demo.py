@@ -57,6 +57,10 @@ _TYPES = {
     "condition": int,
     "install_year": int,
     "service_life_years": int,
+    "width_mm": float,
+    "height_mm": float,
+    "depth_mm": float,
+    "length_mm": float,
 }
 
 

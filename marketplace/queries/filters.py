@@ -12,6 +12,8 @@ from sqlalchemy import func
 from sqlalchemy import or_
 
 from marketplace.models import Listing
+from marketplace.schemas.search import DEFAULT_TOLERANCE_MM
+from marketplace.schemas.search import MEASURE_ARGS
 from passports.cpv import cpv_codes
 from passports.cpv import cpv_label
 from passports.metrics import EARTH_RADIUS_KM
@@ -98,6 +100,7 @@ def search_conditions(args: dict, today: date) -> dict[str, list[ColumnElement[b
                 and_(Listing.price_basis == "fixed", Listing.price_eur <= args["max_price"]),
             )
         )
+    common += measure_conditions(args)
     if args.get("radius_km") is not None:
         lat, lon, radius = args["lat"], args["lon"], args["radius_km"]
         min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
@@ -108,6 +111,21 @@ def search_conditions(args: dict, today: date) -> dict[str, list[ColumnElement[b
             distance_km(lat, lon) <= radius,
         ]
     return groups
+
+
+def measure_conditions(args: dict) -> list[ColumnElement[bool]]:
+    """A lot's measures within ± tolerance_mm (10 when left out) of those asked; a lot that
+    does not record an asked measure does not match."""
+    # Imported here: the matching module builds on this one (cpv_prefix, distance_km).
+    from marketplace.queries.matching import within
+
+    tolerance = args.get("tolerance_mm")
+    if tolerance is None:
+        tolerance = DEFAULT_TOLERANCE_MM
+    conditions: list[ColumnElement[bool]] = []
+    for name in MEASURE_ARGS:
+        conditions += within(getattr(Listing, name), args.get(name), tolerance)
+    return conditions
 
 
 def facet_columns() -> dict[str, ColumnElement]:

@@ -15,7 +15,16 @@ from passports.cpv import cpv_codes
 class ListingCreateSchema(InputSchema):
     """What an owner gives to offer components as a lot."""
 
-    component_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=5000))
+    component_ids = fields.List(
+        Id(),
+        required=True,
+        validate=validate.Length(min=1, max=5000),
+        metadata={
+            "description": "Components of one kind: one unit, one category, one main material "
+            "and measures within LOT_TOLERANCE_MM (10 mm by default) of each other; a 409 on "
+            "component_ids says what differs."
+        },
+    )
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(validate=validate.Length(max=5000))
     cpv_code = fields.String(

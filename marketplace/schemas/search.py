@@ -19,6 +19,16 @@ from marketplace.schemas.listings import SearchResultSchema
 from passports.models import MATERIAL_FAMILIES
 
 SORTS = ("relevance", "distance", "available_from", "co2_avoided", "newest")
+# The measures a search may ask for, each within ± tolerance_mm of the lot's.
+MEASURE_ARGS = ("width_mm", "height_mm", "depth_mm", "length_mm")
+DEFAULT_TOLERANCE_MM = 10.0
+
+
+def _measure(what: str) -> Number:
+    return Number(
+        validate=POSITIVE_AMOUNT,
+        metadata={"description": f"{what} of one element, in mm, within ± tolerance_mm."},
+    )
 
 
 class ListingQueryArgs(InputSchema):
@@ -43,10 +53,29 @@ class ListingQueryArgs(InputSchema):
     free = fields.Boolean()
     city = fields.String(validate=validate.Length(max=120))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+    width_mm = _measure("Width")
+    height_mm = _measure("Height")
+    depth_mm = _measure("Depth")
+    length_mm = _measure("Length")
+    tolerance_mm = Number(
+        validate=validate.Range(min=0, max=100000),
+        metadata={
+            "description": "How far a lot's measures may lie from those asked, in mm "
+            f"({DEFAULT_TOLERANCE_MM:g} when left out); needs a measure."
+        },
+    )
 
-    # What _geo below checks, stated in the document: lat and lon come together, and a radius
-    # or the distance sort needs them.
+    # What _geo and _measures below check, stated in the document: lat and lon come
+    # together, a radius or the distance sort needs them, a tolerance needs a measure.
     json_schema_rules = {
+        "allOf": [
+            {
+                "anyOf": [
+                    *({"required": [name]} for name in MEASURE_ARGS),
+                    {"properties": {"tolerance_mm": {"not": {}}}},
+                ],
+            }
+        ],
         "anyOf": [
             {"required": ["lat", "lon"]},
             {
@@ -58,7 +87,8 @@ class ListingQueryArgs(InputSchema):
                 }
             },
         ],
-        "description": "lat and lon come together; radius_km and sort=distance need them.",
+        "description": "lat and lon come together; radius_km and sort=distance need them; "
+        "tolerance_mm needs width_mm, height_mm, depth_mm or length_mm.",
     }
 
     @validates_schema(skip_on_field_errors=False)
@@ -71,6 +101,10 @@ class ListingQueryArgs(InputSchema):
             errors["radius_km"] = [_("A radius needs a latitude and longitude to measure from.")]
         if data.get("sort") == "distance" and ("lat" not in data or "lon" not in data):
             errors["sort"] = [_("Sorting by distance needs a latitude and longitude.")]
+        if "tolerance_mm" in data and not any(name in data for name in MEASURE_ARGS):
+            errors["tolerance_mm"] = [
+                _("A tolerance needs a width, height, depth or length to apply to.")
+            ]
         if errors:
             raise ValidationError(errors)
 

@@ -20,12 +20,14 @@ from marketplace.services.rules import LISTABLE
 from marketplace.services.rules import components_editable
 from marketplace.services.rules import default_cpv
 from marketplace.services.rules import ensure_editable
+from marketplace.services.rules import ensure_one_kind
 from marketplace.services.rules import listable_statuses
 from marketplace.services.rules import listing_defaults
 from marketplace.services.rules import offered_elsewhere
 from passports.cpv import CPV_CONSTRUCTION
 from passports.cpv import is_valid_cpv
 from passports.metrics import co2_avoided_kg
+from passports.models import MEASURE_FIELDS
 from passports.models import Building
 from passports.models import Component
 from passports.permissions import can_write_building
@@ -78,16 +80,9 @@ def _components(building: Building, ids: list[int], listing: Listing | None = No
                 ]
             }
         )
-    units = {found[i].unit for i in ids}
-    if len(units) > 1:
-        raise ConflictingInput(
-            {
-                "component_ids": [
-                    _("A lot is made of components of one kind: they must share a unit.")
-                ]
-            }
-        )
-    return [found[i] for i in ids]
+    components = [found[i] for i in ids]
+    ensure_one_kind(components)
+    return components
 
 
 def _set_components(listing: Listing, components: list[Component]) -> None:
@@ -98,9 +93,23 @@ def _set_components(listing: Listing, components: list[Component]) -> None:
     listing.future_stock = any(c.status not in HARVESTED for c in components)
 
 
+def _mean(values: list[tuple[float, float]]) -> float | None:
+    """The mean of (value, weight) pairs, to a tenth; None when there are none."""
+    total = sum(weight for _value, weight in values)
+    if not values or total <= 0:
+        return None
+    return round(sum(value * weight for value, weight in values) / total, 1)
+
+
 def summarise(listing: Listing, components: list[Component]) -> None:
-    """Derive quantity, mass, materials and the CO2 avoided estimate from the components."""
+    """Derive quantity, mass, materials, kind, measures and the CO2 avoided estimate from the
+    components (of one kind: rules.ensure_one_kind). A measure is the mean of the components
+    that record it, weighted by their quantity, so is one element's mass."""
     listing.unit = components[0].unit
+    listing.category = components[0].category
+    for name in MEASURE_FIELDS:
+        known = [(v, c.quantity) for c in components if (v := getattr(c, name)) is not None]
+        setattr(listing, name, _mean(known))
     listing.quantity = sum(c.quantity for c in components)
     listing.mass_kg = sum(c.mass_kg for c in components if c.mass_kg) or None
     by_family: dict[str, float] = {}

@@ -2,20 +2,25 @@
 what may be edited, and the hazards that stop it being published. Pages, the API, the CLI and
 the demo ask here."""
 
+from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy import select
 
 from app.errors import Conflict
+from app.errors import ConflictingInput
 from app.extensions import db
 from app.i18n import word
 from marketplace.models import Listing
 from marketplace.models import ListingComponent
 from passports.hazards import uncleared_hazards
+from passports.models import DIMENSION_FIELDS
 from passports.models import Building
 from passports.models import Component
 from passports.models import ComponentHazard
+from passports.models import Material
 
 # Components in these states can be offered; installed or to-harvest ones only as future
 # stock of a building that is due for demolition or renovation.
@@ -66,10 +71,113 @@ def offered_elsewhere(listing: Listing | None = None) -> Select:
     return stmt
 
 
+def main_material(component: Component) -> Material | None:
+    """A component's main material: the largest by mass, else by share; None without one."""
+    best = max(component.materials, key=lambda cm: cm.mass_kg or cm.fraction, default=None)
+    return best.material if best else None
+
+
 def main_cpv(component: Component) -> str | None:
     """The CPV code of a component's main material (by mass, else by share)."""
-    best = max(component.materials, key=lambda cm: cm.mass_kg or cm.fraction, default=None)
-    return best.material.cpv_code if best else None
+    material = main_material(component)
+    return material.cpv_code if material else None
+
+
+def lot_tolerance_mm() -> float:
+    """How far the measures of a lot's components may lie apart (config LOT_TOLERANCE_MM)."""
+    return float(current_app.config.get("LOT_TOLERANCE_MM", 10.0))
+
+
+def _spread_message(name: str, low: str, high: str, tolerance: str) -> str:
+    # Whole sentences per measure, so that each language can say it its own way.
+    texts = {
+        "width_mm": _(
+            "Their widths differ by more than %(tolerance)s mm: %(low)s and %(high)s mm.",
+            low=low,
+            high=high,
+            tolerance=tolerance,
+        ),
+        "height_mm": _(
+            "Their heights differ by more than %(tolerance)s mm: %(low)s and %(high)s mm.",
+            low=low,
+            high=high,
+            tolerance=tolerance,
+        ),
+        "depth_mm": _(
+            "Their depths differ by more than %(tolerance)s mm: %(low)s and %(high)s mm.",
+            low=low,
+            high=high,
+            tolerance=tolerance,
+        ),
+        "length_mm": _(
+            "Their lengths differ by more than %(tolerance)s mm: %(low)s and %(high)s mm.",
+            low=low,
+            high=high,
+            tolerance=tolerance,
+        ),
+    }
+    return texts[name]
+
+
+def lot_differences(components: list[Component]) -> list[str]:
+    """What keeps these components from being one lot, in words: a lot is components of one
+    kind, in one unit, of one category and one main material, with measures within
+    LOT_TOLERANCE_MM of each other. A material or measure not recorded on a component does
+    not set it apart (nothing says it differs); empty when they make one lot."""
+    found: list[str] = []
+    units = list(dict.fromkeys(c.unit for c in components))
+    if len(units) > 1:
+        found.append(
+            _(
+                "They are counted in different units: %(units)s.",
+                units=", ".join(word(u) for u in units),
+            )
+        )
+    categories = list(dict.fromkeys(c.category for c in components))
+    if len(categories) > 1:
+        found.append(
+            _(
+                "They are of different categories: %(categories)s.",
+                categories=", ".join(word(c) for c in categories),
+            )
+        )
+    materials = list(dict.fromkeys(m for c in components if (m := main_material(c))))
+    if len(materials) > 1:
+        found.append(
+            _(
+                "Their main materials differ: %(materials)s.",
+                materials=", ".join(m.local_name for m in materials),
+            )
+        )
+    tolerance = lot_tolerance_mm()
+    for name in DIMENSION_FIELDS:
+        known = [v for c in components if (v := getattr(c, name)) is not None]
+        if known and max(known) - min(known) > tolerance + EPSILON:
+            found.append(
+                _spread_message(
+                    name,
+                    format_decimal(min(known)),
+                    format_decimal(max(known)),
+                    format_decimal(tolerance),
+                )
+            )
+    return found
+
+
+def ensure_one_kind(components: list[Component]) -> None:
+    """Refuse (409 on component_ids) components that are not of one kind, saying what differs."""
+    differences = lot_differences(components)
+    if differences:
+        raise ConflictingInput(
+            {
+                "component_ids": [
+                    _(
+                        "A lot is made of components of one kind. %(differences)s",
+                        differences=" ".join(differences),
+                    )
+                ]
+            }
+        )
 
 
 def default_cpv(components: list[Component]) -> str | None:

@@ -27,6 +27,7 @@ from app.templating import number
 from marketplace import queries
 from marketplace.schemas import SORTS
 from marketplace.schemas import ListingQueryArgs
+from marketplace.schemas.search import DEFAULT_TOLERANCE_MM
 from marketplace.views import bp
 from passports.cpv import cpv_codes
 from passports.cpv import cpv_label
@@ -140,11 +141,33 @@ def summary(params: dict) -> list[str]:
         )
     if params.get("max_price") not in (None, ""):
         parts.append(_("at most € %(price)s per unit", price=_num(params["max_price"])))
+    parts += _measure_phrases(params)
     if params.get("free") in (True, "true", "on", "1", "yes"):
         parts.append(_("free only"))
     if params.get("city"):
         parts.append(_("in %(city)s", city=params["city"]))
     return parts or [_("everything on the exchange")]
+
+
+def _measure_phrases(params: dict) -> list[str]:
+    """The measures a search asks for, and their tolerance, as phrases."""
+    phrases = {
+        "width_mm": lambda mm: _("%(mm)s mm wide", mm=mm),
+        "height_mm": lambda mm: _("%(mm)s mm high", mm=mm),
+        "depth_mm": lambda mm: _("%(mm)s mm deep", mm=mm),
+        "length_mm": lambda mm: _("%(mm)s mm long", mm=mm),
+    }
+    parts = [
+        phrase(_num(params[name], 1))
+        for name, phrase in phrases.items()
+        if params.get(name) not in (None, "")
+    ]
+    if parts:
+        tolerance = params.get("tolerance_mm")
+        if tolerance in (None, ""):
+            tolerance = DEFAULT_TOLERANCE_MM
+        parts.append(_("± %(mm)s mm", mm=_num(tolerance, 1)))
+    return parts
 
 
 def _num(value, digits: int = 2) -> str:

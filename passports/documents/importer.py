@@ -31,6 +31,7 @@ from passports.documents.validation import schema_errors
 from passports.gs1 import is_valid_gtin
 from passports.gs1 import normalize_gtin
 from passports.lineage import lineage_cycles
+from passports.models import MEASURE_FIELDS
 from passports.models import PASSPORT_FIELDS
 from passports.models import Building
 from passports.models import Component
@@ -254,7 +255,8 @@ def import_passport(user, document) -> ImportResult:
         kept += tag == c["tag"]
         component = Component(building=building, tag=tag, split_from_id=None)
         for name in PASSPORT_FIELDS:
-            setattr(component, name, c[name])
+            # Documents written before the measures were passport fields lack them.
+            setattr(component, name, c.get(name) if name in MEASURE_FIELDS else c[name])
         component.gtin = normalize_gtin(c["gtin"])
         origin = c["origin_tag_url"] or c["tag_url"]
         component.origin_tag_url = None if origin == tag_url(tag) else origin

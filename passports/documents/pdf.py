@@ -43,6 +43,7 @@ from passports.documents.pdfkit import render_pdf
 from passports.documents.pdfkit import score_text
 from passports.documents.pdfkit import unit_text
 from passports.documents.pdfkit import words
+from passports.measures import measures
 from passports.tags import format_tag
 
 TABLE_FONT_SIZE = 7
@@ -236,6 +237,13 @@ def _hazards(doc: dict) -> list:
     return out
 
 
+def _name_with_measures(component: dict, font, width: float) -> str:
+    """The component's name and, on a line of its own where recorded, its measures."""
+    name = fit(component["name"], font, TABLE_FONT_SIZE, width)
+    size = measures(component)
+    return f"{name}\n{fit(size, font, TABLE_FONT_SIZE, width)}" if size else name
+
+
 def _component_table(doc: dict):
     f = fonts()
     fixed = sum(w for _h, w, _r in COLUMNS if w)
@@ -251,7 +259,7 @@ def _component_table(doc: dict):
         data.append(
             [
                 format_tag(c["tag"]),
-                fit(c["name"], f.regular, TABLE_FONT_SIZE, name_w),
+                _name_with_measures(c, f.regular, name_w),
                 fit(c["storey"], f.regular, TABLE_FONT_SIZE, storey_w),
                 f"{quantity} {unit_text(c['unit'])}",
                 mass_text(c["mass_kg"]),

@@ -27,6 +27,10 @@ def changes(component: Component, data: dict) -> dict:
             ]
         elif key == "mass_kg":
             same = _same(component.mass_kg if component.mass_source == "given" else None, value)
+        elif key == "unit_mass_kg":
+            # Worked out from the lot's mass for pieces, unless it gave the mass.
+            recorded = component.unit != "pcs" or component.mass_source == "unit_mass"
+            same = _same(component.unit_mass_kg if recorded else None, value)
         else:
             same = _same(getattr(component, key), value)
         if not same:

@@ -1,6 +1,11 @@
 """An IFC element's quantities in SI: BaseQuantities or Qto_*BaseQuantities, converted from the
 project's (or the quantity's own) units with ifcopenshell.util.unit, and the quantity and unit a
-component row gets from them (m³, m², m, pcs or kg)."""
+component row gets from them (m³, m², m, pcs or kg).
+
+Its measures in millimetres come from the same quantities (Width, Height, Depth, Length) and,
+for doors and windows, from their OverallWidth and OverallHeight (in the project's length unit),
+which win. The Width of a wall, slab, covering or plate is its thickness (Qto_WallBaseQuantities
+and the others define it so): it becomes the depth."""
 
 import re
 
@@ -27,6 +32,15 @@ _UNIT_TYPES = {
     "IfcQuantityLength": "LENGTHUNIT",
     "IfcQuantityWeight": "MASSUNIT",
 }
+# The quantity names each measure is read from, first found first.
+MEASURE_NAMES = {
+    "width_mm": ("Width",),
+    "height_mm": ("Height",),
+    "depth_mm": ("Depth",),
+    "length_mm": ("Length",),
+}
+# Elements whose Width quantity is a thickness.
+THICKNESS_IS_WIDTH = ("IfcWall", "IfcSlab", "IfcCovering", "IfcPlate", "IfcRoof")
 # ifcopenshell scales masses to grams, the unprefixed SI name of the unit; we store kilograms.
 TO_SI = {"VOLUMEUNIT": 1.0, "AREAUNIT": 1.0, "LENGTHUNIT": 1.0, "MASSUNIT": 0.001}
 
@@ -113,6 +127,32 @@ def set_quantities(row: SourceRow, element, context: ModelContext, void: float, 
         data.update(quantity=weight, unit="kg")
     else:
         data.update(quantity=1.0, unit="pcs")
+    data.update(measures_of(element, values, context))
     if volume is None and area is None and length is None and weight is None:
         row.no_quantities = True
         notes.append("The model gives no quantities for it.")
+
+
+def _mm(metres: float) -> float:
+    # A tenth of a millimetre: exports write 2.009999999999999 m for 2010 mm.
+    return round(metres * 1000.0, 1)
+
+
+def measures_of(element, values: dict[str, float], context: ModelContext) -> dict[str, float]:
+    """The element's measures in mm, from its quantities in metres (`values`) and its overall
+    width and height; only those the model gives."""
+    found = {
+        field: _mm(value)
+        for field, names in MEASURE_NAMES.items()
+        if (value := _first(values, names)) is not None
+    }
+    if any(element.is_a(c) for c in THICKNESS_IS_WIDTH) and "width_mm" in found:
+        found.setdefault("depth_mm", found.pop("width_mm"))
+        found.pop("width_mm", None)
+    if any(element.is_a(c) for c in COUNTED):
+        metre = context.scales["LENGTHUNIT"]
+        for field, attribute in (("width_mm", "OverallWidth"), ("height_mm", "OverallHeight")):
+            overall = getattr(element, attribute, None)
+            if isinstance(overall, int | float) and overall > 0:
+                found[field] = _mm(float(overall) * metre)
+    return found

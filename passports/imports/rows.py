@@ -11,7 +11,9 @@ from dataclasses import field
 from flask_babel import gettext as _
 
 from passports.imports import values
+from passports.imports.columns import header_unit
 from passports.models import COMPONENT_STATUSES
+from passports.models import DIMENSION_FIELDS
 from passports.models import UNITS
 
 
@@ -87,6 +89,24 @@ _PARSERS = {
 }
 
 
+def _measures(cells: dict, headers: dict[str, str], source: SourceRow) -> None:
+    """The measures in mm and one element's mass in kg, in the unit each header names."""
+    for name in (*DIMENSION_FIELDS, "unit_mass_kg"):
+        raw = cells.get(name)
+        if _blank(raw):
+            continue
+        header = headers.get(name, "")
+        try:
+            if name == "unit_mass_kg":
+                unit = header_unit(header, values.MASS_TO_KG) or "kg"
+                source.data[name] = values.parse_mass(raw, unit)
+            else:
+                unit = header_unit(header, values.LENGTH_TO_MM) or "mm"
+                source.data[name] = values.parse_length(raw, unit)
+        except ValueError as exc:
+            source.problems.append((name, str(exc)))
+
+
 def convert_cells(number: int, cells: dict, headers: dict[str, str]) -> SourceRow:
     """Turn a spreadsheet row ({field: cell}) into a SourceRow, noting what cannot be read."""
     source = SourceRow(data={}, row=number, headers=headers)
@@ -121,6 +141,7 @@ def convert_cells(number: int, cells: dict, headers: dict[str, str]) -> SourceRo
                         ),
                     )
                 )
+    _measures(cells, headers, source)
     raw = cells.get("materials")
     if not _blank(raw):
         source.materials_given = True

@@ -5,6 +5,7 @@ from passports.models.buildings import BuildingAccess
 from passports.models.components import AMOUNT_FIELDS
 from passports.models.components import DIMENSION_FIELDS
 from passports.models.components import IDENTITY_FIELDS
+from passports.models.components import MEASURE_FIELDS
 from passports.models.components import PASSPORT_FIELDS
 from passports.models.components import RECORDED_FIELDS
 from passports.models.components import Component
@@ -32,6 +33,7 @@ __all__ = [
     "AMOUNT_FIELDS",
     "DIMENSION_FIELDS",
     "IDENTITY_FIELDS",
+    "MEASURE_FIELDS",
     "PASSPORT_FIELDS",
     "RECORDED_FIELDS",
     "BUILDING_STATUSES",

@@ -32,9 +32,9 @@ from passports.models.vocab import UNITS
 
 # Measures are positive where given (a zero width is no measure).
 DIMENSION_FIELDS = ("width_mm", "height_mm", "depth_mm", "length_mm")
-DIMENSIONS_POSITIVE = " AND ".join(
-    f"({name} IS NULL OR {name} > 0)" for name in (*DIMENSION_FIELDS, "unit_mass_kg")
-)
+# The measures with one element's mass: what a lot of one kind shares (within a tolerance).
+MEASURE_FIELDS = (*DIMENSION_FIELDS, "unit_mass_kg")
+DIMENSIONS_POSITIVE = " AND ".join(f"({name} IS NULL OR {name} > 0)" for name in MEASURE_FIELDS)
 
 # The passport fields of a component: what its passport records, in the order the passport
 # document lists them. The document exports them, an import copies them back, the create and
@@ -48,7 +48,12 @@ PASSPORT_FIELDS = (
     "quantity",
     "unit",
     "volume_m3",
+    "width_mm",
+    "height_mm",
+    "depth_mm",
+    "length_mm",
     "mass_kg",
+    "unit_mass_kg",
     "mass_source",
     "mass_derivation",
     "condition",
@@ -76,6 +81,7 @@ PASSPORT_FIELDS = (
 )
 # Worked out by the services, never taken as given: the mass from quantities and densities
 # (a given mass goes in as its input), the status along the lifecycle, the cycles by transfers.
+# unit_mass_kg is recorded when given, and otherwise worked out with the mass (passports.mass).
 DERIVED_FIELDS = ("mass_kg", "mass_source", "mass_derivation", "status", "reuse_cycles")
 # What a person or an import records; the services accept these (import_source and
 # data_complete come from bulk imports only: the create and update schemas refuse them).

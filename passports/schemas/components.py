@@ -122,6 +122,11 @@ class ComponentSchema(ModelSchema):
     archived = fields.Function(lambda c: c.archived_at is not None)
 
 
+def _measure(description: str) -> StrictFloat:
+    """A measure of one element in millimetres: positive where given."""
+    return StrictFloat(allow_none=True, validate=_positive, metadata={"description": description})
+
+
 class ComponentCreateSchema(InputSchema):
     """What an owner gives to register a component."""
 
@@ -139,6 +144,19 @@ class ComponentCreateSchema(InputSchema):
         allow_none=True,
         validate=_positive,
         metadata={"description": "Total mass; derived when left out."},
+    )
+    width_mm = _measure("Width of one element, in mm.")
+    height_mm = _measure("Height of one element, in mm.")
+    depth_mm = _measure("Depth (thickness) of one element, in mm.")
+    length_mm = _measure("Length of one linear element (a beam, a pipe), in mm.")
+    unit_mass_kg = StrictFloat(
+        allow_none=True,
+        validate=_positive,
+        metadata={
+            "description": "Mass of one element, in kg. Worked out as mass_kg / quantity for "
+            "a lot counted in pieces when left out; with no mass_kg, a lot in pieces weighs "
+            "quantity × unit_mass_kg."
+        },
     )
     materials = fields.List(
         Whole(MaterialShareSchema),

@@ -61,12 +61,17 @@ def _set_materials(
     component.materials = rows
 
 
-def _recompute_mass(component: Component, given_mass: float | None) -> None:
+def _recompute_mass(
+    component: Component, given_mass: float | None, given_unit_mass: float | None
+) -> None:
     parts = [
         Part(cm.material.name, cm.fraction, cm.material.density_kg_m3) for cm in component.materials
     ]
-    result = derive_mass(component.quantity, component.unit, component.volume_m3, given_mass, parts)
+    result = derive_mass(
+        component.quantity, component.unit, component.volume_m3, given_mass, parts, given_unit_mass
+    )
     component.mass_kg = result.mass_kg
+    component.unit_mass_kg = result.unit_mass_kg
     component.mass_source = result.source
     component.mass_derivation = result.derivation
     for cm, part_mass in zip(component.materials, result.parts_kg, strict=True):
@@ -99,7 +104,7 @@ def build_component(
     component.hazards = [
         ComponentHazard(kind=h["kind"], notes=h.get("notes", "")) for h in data.get("hazards", [])
     ]
-    _recompute_mass(component, data.get("mass_kg"))
+    _recompute_mass(component, data.get("mass_kg"), data.get("unit_mass_kg"))
     return component
 
 
@@ -138,10 +143,18 @@ def component_values(
         for m in (materials[s["material_id"]],)
     ]
     result = derive_mass(
-        values["quantity"], values["unit"], values.get("volume_m3"), data.get("mass_kg"), parts
+        values["quantity"],
+        values["unit"],
+        values.get("volume_m3"),
+        data.get("mass_kg"),
+        parts,
+        data.get("unit_mass_kg"),
     )
     values.update(
-        mass_kg=result.mass_kg, mass_source=result.source, mass_derivation=result.derivation
+        mass_kg=result.mass_kg,
+        mass_source=result.source,
+        mass_derivation=result.derivation,
+        unit_mass_kg=result.unit_mass_kg,
     )
     material_rows = [
         {"material_id": s["material_id"], "position": i, "fraction": s["fraction"], "mass_kg": m}
@@ -180,6 +193,7 @@ def apply_component_changes(
 ) -> None:
     """Apply validated changes and recompute the mass, without flushing (bulk imports flush)."""
     data = as_stored(data)
+    before = (component.unit, component.mass_source)
     if "status" in data:
         change_status(component, data["status"], actor)
     for key in RECORDED_FIELDS:
@@ -198,10 +212,21 @@ def apply_component_changes(
         ]
     kept = component.mass_kg if component.mass_source == "given" else None
     given = data.get("mass_kg", kept)
-    _recompute_mass(component, given)
+    _recompute_mass(component, given, _given_unit_mass(component, data, before))
     if "data_complete" not in data and component.mass_kg is not None and component.materials:
         # Completed by hand after an import flagged it.
         component.data_complete = True
+
+
+def _given_unit_mass(component: Component, data: dict, before: tuple[str, str]) -> float | None:
+    """The unit mass an edit keeps as recorded: the one given now, or the one stored when it was
+    recorded (not worked out from the lot's mass, which is worked out again)."""
+    if "unit_mass_kg" in data:
+        return data["unit_mass_kg"]
+    unit, source = before
+    # Worked out only for pieces whose mass came from elsewhere than their unit mass.
+    recorded = unit != "pcs" or source == "unit_mass"
+    return component.unit_mass_kg if recorded else None
 
 
 def change_status(component: Component, target: str, actor=None) -> Component:

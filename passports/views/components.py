@@ -124,6 +124,9 @@ def _component_values(component) -> dict:
     }
     if component.mass_source != "given":
         values["mass_kg"] = ""
+    if component.unit == "pcs" and component.mass_source != "unit_mass":
+        # Worked out from the lot's mass (or given with it): the form shows what was recorded.
+        values["unit_mass_kg"] = ""
     for i, cm in enumerate(component.materials):
         values[f"materials-{i}-material_id"] = cm.material_id
         values[f"materials-{i}-fraction"] = cm.fraction

@@ -288,12 +288,12 @@ SHOWN = {
     ),
     "ComponentSchema": (
         "accessibility allowed_next archived building_id category condition condition_label "
-        "connection_type created_at data_complete description edge_enclosure "
-        "eol_recycle_fraction eol_reuse_fraction external_id gtin hazards id ifc_class "
-        "ifc_guid import_source install_year intersections manufacturer mass_derivation "
-        "mass_kg mass_source materials metrics name origin_tag_url quantity recycled_content "
-        "reuse_cycles reused_content serial_number service_life_years status storey tag "
-        "tag_display tag_url unit updated_at volume_m3"
+        "connection_type created_at data_complete depth_mm description edge_enclosure "
+        "eol_recycle_fraction eol_reuse_fraction external_id gtin hazards height_mm id "
+        "ifc_class ifc_guid import_source install_year intersections length_mm manufacturer "
+        "mass_derivation mass_kg mass_source materials metrics name origin_tag_url quantity "
+        "recycled_content reuse_cycles reused_content serial_number service_life_years status "
+        "storey tag tag_display tag_url unit unit_mass_kg updated_at volume_m3 width_mm"
     ),
     "EventPhotoSchema": ("content_type height id url width"),
     "EventSchema": (
@@ -311,10 +311,11 @@ SHOWN = {
         "updated_count user_id"
     ),
     "ListingSchema": (
-        "available_from available_until city co2_avoided_kg condition cpv_code cpv_label "
-        "description evidence future_stock id manufacturer mass_kg material_family materials "
-        "pickup_address pickup_latitude pickup_longitude price_basis price_eur published_at "
-        "quantity quantity_available seller status title unit url"
+        "available_from available_until category city co2_avoided_kg condition cpv_code "
+        "cpv_label depth_mm description evidence future_stock height_mm id length_mm "
+        "manufacturer mass_kg material_family materials pickup_address pickup_latitude "
+        "pickup_longitude price_basis price_eur published_at quantity quantity_available "
+        "seller status title unit unit_mass_kg url wanted_request_id width_mm"
     ),
     "MappingSchema": (
         "created_at id material_id material_name organisation_id source_name updated_at"
@@ -336,11 +337,12 @@ SHOWN = {
     ),
     "SavedSearchSchema": ("created_at id name params url"),
     "SearchResultSchema": (
-        "available_from available_until city co2_avoided_here_kg co2_avoided_kg condition "
-        "cpv_code cpv_label description distance_km evidence future_stock id manufacturer "
-        "mass_kg material_family materials pickup_address pickup_latitude pickup_longitude "
-        "price_basis price_eur provenance published_at quantity quantity_available relevance "
-        "seller status title unit url"
+        "available_from available_until category city co2_avoided_here_kg co2_avoided_kg "
+        "condition cpv_code cpv_label depth_mm description distance_km evidence future_stock "
+        "height_mm id length_mm manufacturer mass_kg material_family materials pickup_address "
+        "pickup_latitude pickup_longitude price_basis price_eur provenance published_at "
+        "quantity quantity_available relevance seller status title unit unit_mass_kg url "
+        "wanted_request_id width_mm"
     ),
     "SnapshotDetailSchema": (
         "building_id component_count created_at created_by document id label mci note "

@@ -45,6 +45,7 @@ from marketplace.models import Notification
 from passports import services as passport_services
 from passports.documents import snapshots
 from passports.documents.export import build_document
+from passports.gs1 import gtin_check_digit
 from passports.imports import services as imports
 
 EXAMPLES = int(os.environ.get("MPX_FUZZ_EXAMPLES", "25"))
@@ -218,6 +219,10 @@ def keep_rules(case):
         a, b = body.get(first), body.get(second)
         if isinstance(a, float | int) and isinstance(b, float | int) and a + b > 1:
             body[second] = max(0.0, 1.0 - a)
+    gtin = body.get("gtin")
+    if isinstance(gtin, str) and gtin.isascii() and gtin.isdigit() and len(gtin) > 1:
+        # "with its check digit", stated in words: a client sends a real GTIN.
+        body["gtin"] = gtin[:-1] + str(gtin_check_digit(gtin[:-1]))
     return case
 
 

@@ -9,6 +9,7 @@ punctuation, and after dropping a unit hint in brackets ("Volume (m³)" is "volu
 """
 
 from passports.imports.columns.headers import fold  # noqa: F401
+from passports.imports.columns.headers import header_unit  # noqa: F401
 from passports.imports.columns.headers import match_header  # noqa: F401
 from passports.imports.columns.table import BY_FIELD  # noqa: F401
 from passports.imports.columns.table import COLUMNS  # noqa: F401

@@ -35,3 +35,20 @@ def match_header(header: str) -> str | None:
         if field:
             return field
     return None
+
+
+def header_unit(header: str, units) -> str | None:
+    """The unit a header names among `units`, in brackets or as its last word:
+    'Width (cm)' → 'cm', 'height_m' → 'm', 'Breite [in]' → 'in', 'width' → None."""
+    header = unicodedata.normalize("NFKC", str(header))
+    for inside in re.findall(r"[(\[{]\s*(.*?)\s*[)\]}]", header):
+        key = inside.casefold().rstrip(".")
+        if key in units:
+            return key
+        folded = fold(inside)
+        if folded in units:
+            return folded
+    words = fold(header).split()
+    if len(words) > 1 and words[-1] in units:
+        return words[-1]
+    return None

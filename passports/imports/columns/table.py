@@ -22,6 +22,14 @@ class Column:
     required: bool = False
 
 
+# The units a measure's header may name ("width_cm", "Width (m)", "width (in)").
+MEASURE_HEADER_UNITS = ("mm", "cm", "m", "in", "inch", "inches", "ft")
+
+
+def _measure_synonyms(*words: str) -> tuple[str, ...]:
+    return (*words, *(f"{w} {u}" for w in words for u in MEASURE_HEADER_UNITS))
+
+
 COLUMNS: tuple[Column, ...] = (
     Column(
         "external_id",
@@ -189,6 +197,75 @@ COLUMNS: tuple[Column, ...] = (
             "and the materials' densities. A unit may follow (2,5 t)."
         ),
         ("", "", ""),
+    ),
+    Column(
+        "width_mm",
+        _measure_synonyms("width", "breedte", "breite", "bredde", "幅", "宽度", "宽"),
+        _l(
+            "Width of one element. In mm, or in the unit the header names "
+            "(width_cm, width (m), width (in)); a unit may follow the number (83 cm)."
+        ),
+        ("", "", "930"),
+    ),
+    Column(
+        "height_mm",
+        _measure_synonyms("height", "hoogte", "höhe", "hoehe", "højde", "高さ", "高度", "高"),
+        _l("Height of one element, in mm or the header's unit."),
+        ("", "", "2115"),
+    ),
+    Column(
+        "depth_mm",
+        _measure_synonyms(
+            "depth",
+            "thickness",
+            "diepte",
+            "dikte",
+            "tiefe",
+            "dicke",
+            "stärke",
+            "dybde",
+            "tykkelse",
+            "奥行",
+            "厚さ",
+            "厚度",
+            "深度",
+        ),
+        _l("Depth or thickness of one element, in mm or the header's unit."),
+        ("", "", "54"),
+    ),
+    Column(
+        "length_mm",
+        _measure_synonyms("length", "lengte", "länge", "laenge", "længde", "長さ", "长度"),
+        _l("Length of one linear element (a beam, a pipe), in mm or the header's unit."),
+        ("", "6000", ""),
+    ),
+    Column(
+        "unit_mass_kg",
+        (
+            "unit mass",
+            "unit weight",
+            "mass per piece",
+            "weight per piece",
+            "mass each",
+            "weight each",
+            "gewicht per stuk",
+            "stukgewicht",
+            "massa per stuk",
+            "stückgewicht",
+            "gewicht pro stück",
+            "vægt pr stk",
+            "単重",
+            "単位質量",
+            "单重",
+            "单件重量",
+            *(f"unit mass {u}" for u in ("kg", "t", "g")),
+            *(f"unit weight {u}" for u in ("kg", "t", "g")),
+        ),
+        _l(
+            "Mass of one element in kg (or the header's unit: unit_mass_t); worked out "
+            "from the mass of a lot in pieces when left out."
+        ),
+        ("", "", "48"),
     ),
     Column(
         "materials",

@@ -250,7 +250,12 @@ class BatchPlanning:
             return
         parts = [Part(m.name, f, m.density_kg_m3) for m, f in shares]
         result = derive_mass(
-            data["quantity"], data["unit"], data.get("volume_m3"), data.get("mass_kg"), parts
+            data["quantity"],
+            data["unit"],
+            data.get("volume_m3"),
+            data.get("mass_kg"),
+            parts,
+            data.get("unit_mass_kg"),
         )
         volume = data["quantity"] if data["unit"] == "m3" else data.get("volume_m3")
         for (material, fraction), mass in zip(shares, result.parts_kg, strict=True):

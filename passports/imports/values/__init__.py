@@ -7,9 +7,11 @@ Each parser returns the typed value or raises `ValueError` with a message meant 
 - words: condition grades, hazards, vocabulary labels, material lists and text.
 """
 
+from passports.imports.values.numbers import LENGTH_TO_MM  # noqa: F401
 from passports.imports.values.numbers import MASS_TO_KG  # noqa: F401
 from passports.imports.values.numbers import UNIT_SYNONYMS  # noqa: F401
 from passports.imports.values.numbers import parse_int  # noqa: F401
+from passports.imports.values.numbers import parse_length  # noqa: F401
 from passports.imports.values.numbers import parse_mass  # noqa: F401
 from passports.imports.values.numbers import parse_number  # noqa: F401
 from passports.imports.values.numbers import parse_share  # noqa: F401

@@ -185,18 +185,61 @@ def split_quantity(value) -> tuple[float, str | None]:
     return parse_number(number), unit
 
 
-def parse_mass(value) -> float:
-    """A mass in kg; a unit may follow the number (kg, t, ton, g)."""
+def parse_mass(value, unit: str = "kg") -> float:
+    """A mass in kg from a cell in `unit` (the header's); a unit may follow the number
+    (kg, t, ton, g) and wins."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return parse_number(value)
+        return parse_number(value) * MASS_TO_KG[unit]
     match = _NUMBER.match(str(value))
     if not match:
         raise ValueError(_not_a_number(value))
     number, rest = match.groups()
     key = rest.casefold().rstrip(".")
-    factor = MASS_TO_KG.get(unit_of(rest) or key) if rest else 1.0
+    factor = MASS_TO_KG.get(unit_of(rest) or key) if rest else MASS_TO_KG[unit]
     if factor is None:
         raise ValueError(_("unknown mass unit %(unit)s (use kg, t or g)", unit=repr(rest)))
+    return parse_number(number) * factor
+
+
+# Lengths as spreadsheets give them, to millimetres: in a header ("width (cm)", "height_m")
+# or after the number in a cell ("83 cm").
+LENGTH_TO_MM = {
+    "mm": 1.0,
+    "millimetre": 1.0,
+    "millimeter": 1.0,
+    "cm": 10.0,
+    "centimetre": 10.0,
+    "centimeter": 10.0,
+    "dm": 100.0,
+    "m": 1000.0,
+    "metre": 1000.0,
+    "meter": 1000.0,
+    "in": 25.4,
+    "inch": 25.4,
+    "inches": 25.4,
+    '"': 25.4,
+    "″": 25.4,
+    "ft": 304.8,
+    "feet": 304.8,
+    "foot": 304.8,
+    "'": 304.8,
+    "′": 304.8,
+}
+
+
+def parse_length(value, unit: str = "mm") -> float:
+    """A length in mm from a cell in `unit` (the header's); a unit may follow the number and
+    wins: '83 cm' → 830, '2,11' in a column of metres → 2110."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return parse_number(value) * LENGTH_TO_MM[unit]
+    match = _NUMBER.match(str(value))
+    if not match:
+        raise ValueError(_not_a_number(value))
+    number, rest = match.groups()
+    key = rest.casefold().rstrip(".") if rest else unit
+    factor = LENGTH_TO_MM.get(key)
+    if factor is None:
+        raise ValueError(_("unknown length unit %(unit)s (use mm, cm, m or in)", unit=repr(rest)))
     return parse_number(number) * factor
 
 
