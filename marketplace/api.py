@@ -173,6 +173,7 @@ def withdraw_listing(listing_id):
         listing_for(current_user, listing_id, write=True), current_user
     )
     db.session.commit()
+    alerts.email_pending()
     return listing
 
 
@@ -189,6 +190,7 @@ def reserve(data, listing_id):
     listing_for(current_user, listing_id)
     reservation = services.reserve_listing(current_user, listing_id, data)
     db.session.commit()
+    alerts.email_pending()
     return reservation
 
 
@@ -248,6 +250,7 @@ def _step_route(step: str) -> None:
     def take(reservation_id):
         reservation = take_step(current_user, reservation_id, step)
         db.session.commit()
+        alerts.email_pending()
         return reservation
 
     take.__name__ = take.__qualname__ = step

@@ -18,6 +18,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
 
+from app.auth.models import User
 from app.errors import Forbidden
 from app.extensions import db
 from marketplace.models import Listing
@@ -106,3 +107,30 @@ def require_buyer(user) -> None:
     """Buyers (procurement officers), owners and admins reserve stock; contractors do not."""
     if user.role not in BUYER_ROLES:
         raise Forbidden(_("Reservations are made by buyers and building owners."))
+
+
+# ------------------------------------------------------------------ who is told of a step
+def seller_recipients(listing: Listing) -> list[int]:
+    """Who hears of a request or a cancellation: the selling organisation's active owners
+    (the users who may accept, reject and hand over; admins act but are not told)."""
+    return db.session.scalars(
+        select(User.id).where(
+            User.organisation_id == listing.organisation_id,
+            User.role == "owner",
+            User.active,
+        )
+    ).all()
+
+
+def buyer_recipients(reservation: Reservation) -> list[int]:
+    """Who hears of an acceptance, a rejection or a collection: the user who reserved, and
+    the buyer organisation's procurement officers (role buyer), who follow its purchases
+    whoever placed them. The organisation's owners who did not reserve are not told."""
+    officers = db.session.scalars(
+        select(User.id).where(
+            User.organisation_id == reservation.buyer_organisation_id,
+            User.role == "buyer",
+            User.active,
+        )
+    ).all()
+    return [reservation.buyer_id, *officers]

@@ -17,8 +17,12 @@ from app.i18n import word
 from app.models import utcnow
 from app.templating import number
 from app.templating import unit
+from marketplace import messages
+from marketplace.alerts import notify
 from marketplace.models import Listing
 from marketplace.models import Reservation
+from marketplace.permissions import buyer_recipients
+from marketplace.permissions import seller_recipients
 from marketplace.services.rules import EPSILON
 from passports.metrics import haversine_km
 from passports.metrics import transport_kg
@@ -107,7 +111,32 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
     )
     db.session.add(reservation)
     db.session.flush()
+    tell_seller(reservation, "reservation_requested")
     return reservation
+
+
+def tell_seller(reservation: Reservation, kind: str) -> list:
+    """Put a message about this reservation step in the seller's inboxes (a request, a
+    cancellation); emailed by the edge once it has committed (`alerts.email_pending`)."""
+    return notify(
+        seller_recipients(reservation.listing),
+        kind,
+        messages.reservation_step(reservation),
+        listing_id=reservation.listing_id,
+        reservation_id=reservation.id,
+    )
+
+
+def tell_buyer(reservation: Reservation, kind: str) -> list:
+    """Put a message about this reservation step in the buyer's inboxes (an acceptance, a
+    rejection, a collection)."""
+    return notify(
+        buyer_recipients(reservation),
+        kind,
+        messages.reservation_step(reservation),
+        listing_id=reservation.listing_id,
+        reservation_id=reservation.id,
+    )
 
 
 def _distance(listing: Listing, destination: Building | None) -> float | None:
@@ -175,6 +204,7 @@ def accept_reservation(reservation: Reservation) -> Reservation:
     expect_status(reservation, "requested", action="accept")
     reservation.status, reservation.decided_at = "accepted", utcnow()
     db.session.flush()
+    tell_buyer(reservation, "reservation_accepted")
     return reservation
 
 
@@ -184,6 +214,7 @@ def reject_reservation(reservation: Reservation) -> Reservation:
     _release(reservation)
     reservation.status, reservation.decided_at = "rejected", utcnow()
     db.session.flush()
+    tell_buyer(reservation, "reservation_rejected")
     return reservation
 
 
@@ -193,4 +224,5 @@ def cancel_reservation(reservation: Reservation) -> Reservation:
     _release(reservation)
     reservation.status, reservation.decided_at = "cancelled", utcnow()
     db.session.flush()
+    tell_seller(reservation, "reservation_cancelled")
     return reservation

@@ -21,6 +21,7 @@ from app.extensions import db
 from marketplace import exports
 from marketplace import queries
 from marketplace import services
+from marketplace import alerts
 from marketplace.alerts import email_notifications
 from marketplace.models import Listing
 from marketplace.models import Reservation
@@ -153,6 +154,7 @@ def listing_withdraw(listing_id: int):
     try:
         services.withdraw_listing(listing, current_user)
         db.session.commit()
+        alerts.email_pending()
         flash(_("Withdrawn: the listing is no longer on the exchange."), "info")
     except Conflict as exc:
         db.session.rollback()

@@ -26,6 +26,7 @@ from app.pagination import paginate_page
 from app.redirects import safe_next
 from app.templating import number
 from app.templating import unit
+from marketplace import alerts
 from marketplace import services
 from marketplace.models import RESERVATION_STATUSES
 from marketplace.models import Listing
@@ -85,6 +86,7 @@ def listing_reserve(listing_id: int):
         data = load_form(schema, form_data(schema, request.form))
         reservation = services.reserve_listing(current_user, listing.id, data)
         db.session.commit()
+        alerts.email_pending()
     except ValidationError as exc:
         db.session.rollback()
         listing = listing_for(current_user, listing_id)
@@ -196,6 +198,7 @@ def reservation_step(reservation_id: int, step: str):
         reservation = take_step(current_user, reservation_id, step)
         message = _collected(reservation) if step == "collect" else str(STEP_MESSAGES[step])
         db.session.commit()
+        alerts.email_pending()
         flash(message, "success")
     except Conflict as exc:
         db.session.rollback()
