@@ -2,6 +2,7 @@
 reject and cancel; the quantity goes back to the listing when a claim ends."""
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
@@ -35,6 +36,26 @@ def _whole(listing: Listing, quantity: float) -> None:
         raise ConflictingInput({"quantity": [_("Pieces are reserved in whole numbers.")]})
 
 
+def _within_window(listing: Listing, needed_by) -> None:
+    """A lot is collected within its window: a need after the window closes cannot be met.
+    The window is the stored lot's, so the refusal is a conflict (409) naming it."""
+    if needed_by is None or listing.available_until is None or needed_by <= listing.available_until:
+        return
+    if listing.available_from:
+        message = _(
+            "This lot can be collected from %(start)s until %(end)s: a date needed after "
+            "%(end)s cannot be met.",
+            start=format_date(listing.available_from),
+            end=format_date(listing.available_until),
+        )
+    else:
+        message = _(
+            "This lot can be collected until %(end)s: a date needed after %(end)s cannot be met.",
+            end=format_date(listing.available_until),
+        )
+    raise ConflictingInput({"needed_by": [message]})
+
+
 def reservation_co2(listing: Listing, quantity: float, distance_km: float | None) -> float | None:
     """CO2 avoided by this share of the lot, less the transport to its destination."""
     if listing.co2_avoided_kg is None or not listing.mass_kg:
@@ -62,6 +83,7 @@ def reserve_listing(user, listing_id: int, data: dict) -> Reservation:
         raise Forbidden(_("You cannot reserve your own organisation's listing."))
     quantity = data["quantity"]
     _whole(listing, quantity)
+    _within_window(listing, data.get("needed_by"))
     destination = None
     if data.get("destination_building_id") is not None:
         destination = db.session.get(Building, data["destination_building_id"])

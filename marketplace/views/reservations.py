@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.errors import Conflict
+from app.errors import ConflictingInput
 from app.extensions import db
 from app.forms import form_data
 from app.forms import load_form
@@ -90,10 +91,12 @@ def listing_reserve(listing_id: int):
     except ValidationError as exc:
         db.session.rollback()
         listing = listing_for(current_user, listing_id)
+        # Malformed input is a 422; input the stored lot refuses (its window, its unit) a 409.
+        code = 409 if isinstance(exc, ConflictingInput) else 422
         return render_template(
             "marketplace/listing_detail.html",
             **listing_context(listing, values=values, errors=exc.messages),
-        ), 422
+        ), code
     except Conflict as exc:
         db.session.rollback()
         listing = listing_for(current_user, listing_id)
