@@ -22,12 +22,33 @@ from app.auth.models import User
 from app.errors import Forbidden
 from app.extensions import db
 from marketplace.models import Listing
+from marketplace.models import ListingComponent
 from marketplace.models import Reservation
 from marketplace.queries import visible_listing
 from passports.models import Building
+from passports.models import Component
 from passports.permissions import can_write_building
 
 BUYER_ROLES = ("buyer", "owner", "admin")
+
+
+# A published lot's components stay readable until they are collected (a collected part
+# leaves the lot and is read through its new owner's building).
+OFFERED_STATUSES = ("published", "sold_out")
+
+
+def offered_on_the_exchange() -> ColumnElement[bool]:
+    """SQL condition on Component: it is part of a published (or sold-out, not yet collected)
+    lot, so any logged-in user may read its passport, reduced (registered with
+    passports.permissions.on_offered at app setup)."""
+    return exists(
+        select(ListingComponent.id)
+        .join(Listing, Listing.id == ListingComponent.listing_id)
+        .where(
+            ListingComponent.component_id == Component.id,
+            Listing.status.in_(OFFERED_STATUSES),
+        )
+    )
 
 
 def listing_for(user, listing_id: int, *, write: bool = False) -> Listing:

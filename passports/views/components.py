@@ -29,10 +29,12 @@ from passports.models import Material
 from passports.permissions import building_for
 from passports.permissions import can_write_building
 from passports.permissions import component_for
+from passports.permissions import passport_for
 from passports.schemas import ComponentCreateSchema
 from passports.schemas import ComponentUpdateSchema
 from passports.tags import format_tag
 from passports.views import bp
+from passports.offered import reduced_events
 
 MATERIAL_ROWS = 4
 HAZARD_ROWS = 2
@@ -144,6 +146,19 @@ def component_create(building_id: int):
 RECENT_EVENTS = 10
 
 
+def offered_context(component) -> dict:
+    """What the page shows a reader of an offered component (passports.offered): the passport
+    without the owner's private notes, photos and names, and nothing to change."""
+    return {
+        "c": component,
+        "building": component.building,
+        "writable": False,
+        "reduced": True,
+        "next_statuses": (),
+        "events": reduced_events(component, RECENT_EVENTS),
+    }
+
+
 def detail_context(component) -> dict:
     """What the component's page shows: its passport, the next statuses and recent history."""
     return {
@@ -159,7 +174,9 @@ def detail_context(component) -> dict:
 @login_required
 def component_detail(component_id: int):
     """A component's passport."""
-    component = component_for(current_user, component_id)
+    component, full = passport_for(current_user, component_id)
+    if not full:
+        return render_template("passports/component_detail.html", **offered_context(component))
     return render_template("passports/component_detail.html", **detail_context(component))
 
 
