@@ -67,7 +67,8 @@ def listing_context(listing: Listing, **extra) -> dict:
     """Everything the listing page shows, for the viewer's side (seller, buyer or reader)."""
     seller = can_write_building(current_user, listing.building)
     can_reserve = (
-        current_user.role in BUYER_ROLES
+        current_user.is_authenticated
+        and current_user.role in BUYER_ROLES
         and listing.status == "published"
         and current_user.organisation_id != listing.organisation_id
     )
@@ -112,9 +113,10 @@ def listing_context(listing: Listing, **extra) -> dict:
 
 
 @bp.route("/exchange/listings/<int:listing_id>")
-@login_required
 def listing_detail(listing_id: int):
-    """A listing with its provenance, the component passports and how to reserve it."""
+    """A listing with its provenance, the component passports and how to reserve it. Open to
+    visitors for listings on the exchange (a draft stays its organisation's); reserving needs
+    an account."""
     listing = listing_for(current_user, listing_id)
     return render_template("marketplace/listing_detail.html", **listing_context(listing))
 

@@ -170,11 +170,11 @@ def _page_number() -> int:
 
 
 @bp.route("/exchange")
-@login_required
 def search():
-    """Search the exchange: text, CPV, material, condition, quantity, date, distance, price."""
+    """Search the exchange: text, CPV, material, condition, quantity, date, distance, price.
+    Open to visitors: what is on offer is public (reserving needs an account)."""
     raw = raw_search_args()
-    home = home_building(current_user)
+    home = home_building(current_user) if current_user.is_authenticated else None
     if home is not None and "lat" not in request.args and "lon" not in request.args:
         # Distances from the buyer's own building until they give another point.
         raw["lat"], raw["lon"] = f"{home.latitude:.5f}", f"{home.longitude:.5f}"
