@@ -81,12 +81,12 @@ def account_requests():
     )
 
 
-@bp.route("/exchange/account-requests/<int:request_id>/handled", methods=["POST"])
+@bp.route("/exchange/account-requests/<int:account_request_id>/handled", methods=["POST"])
 @login_required
-def account_request_handled(request_id: int):
+def account_request_handled(account_request_id: int):
     """Mark a request handled (the admin created the account, or declined)."""
     _require_admin()
-    account_request = db.get_or_404(AccountRequest, request_id)
+    account_request = db.get_or_404(AccountRequest, account_request_id)
     accounts.mark_handled(account_request)
     db.session.commit()
     flash(_("Marked handled: %(name)s.", name=account_request.name), "success")

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.errors import Conflict
-from app.errors import ConflictingInput
 from app.extensions import db
 from app.forms import form_data
 from app.forms import load_form
@@ -91,12 +90,12 @@ def listing_reserve(listing_id: int):
     except ValidationError as exc:
         db.session.rollback()
         listing = listing_for(current_user, listing_id)
-        # Malformed input is a 422; input the stored lot refuses (its window, its unit) a 409.
-        code = 409 if isinstance(exc, ConflictingInput) else 422
+        # The form's field errors, whether the input is malformed or the stored lot refuses
+        # it (its unit, its window: a 409 from the API), are shown on the form with a 422.
         return render_template(
             "marketplace/listing_detail.html",
             **listing_context(listing, values=values, errors=exc.messages),
-        ), code
+        ), 422
     except Conflict as exc:
         db.session.rollback()
         listing = listing_for(current_user, listing_id)

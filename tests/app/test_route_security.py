@@ -92,6 +92,7 @@ def demo(app, runner, db):
         "snapshot_id": 1,
         "mapping_id": 1,
         "notification_id": 1,
+        "account_request_id": 1,
         "saved_search_id": 1,
         "photo_id": 1,
         "run_id": 1,
