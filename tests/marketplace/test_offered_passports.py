@@ -134,3 +134,29 @@ def test_after_collection_access_follows_the_new_owner(client, token_for, world)
     mine = client.get(url, headers=buyer)
     assert mine.status_code == 200
     assert SECRETS[0] in mine.get_data(as_text=True)  # the new owner's, in full
+
+
+@pytest.mark.parametrize("role", ["buyer", "owner", "contractor", "admin"])
+def test_every_role_reads_an_offered_passport_and_changes_nothing(
+    client, token_for, make_user, world, role
+):
+    reader = make_user(role)
+    headers = token_for(reader)
+    door = world["door"]
+    read = client.get(f"/api/v1/components/{door}", headers=headers)
+    assert read.status_code == 200
+    if role == "admin":
+        assert SECRETS[0] in read.get_data(as_text=True)  # admins read every passport in full
+        return
+    no_secrets(read.get_data(as_text=True))
+    assert client.get(f"/api/v1/components/{world['hidden']}", headers=headers).status_code == 404
+    writes = [
+        client.patch(f"/api/v1/components/{door}", headers=headers, json={"name": "Mine"}),
+        client.delete(f"/api/v1/components/{door}", headers=headers),
+        client.post(
+            f"/api/v1/components/{door}/events",
+            headers=headers,
+            json={"kind": "inspected", "condition": 2},
+        ),
+    ]
+    assert [w.status_code for w in writes] == [404, 404, 404]
