@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from app.errors import Conflict
 from app.extensions import db
+from marketplace import alerts
 from marketplace import exports
 from marketplace import queries
 from marketplace import services
-from marketplace import alerts
 from marketplace.alerts import email_notifications
 from marketplace.models import Listing
 from marketplace.models import Reservation

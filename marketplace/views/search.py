@@ -16,7 +16,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_login import login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 

@@ -9,8 +9,8 @@ from app.pagination import paginated
 from passports import queries
 from passports import services
 from passports.api.blueprint import blp
-from passports.permissions import building_for
 from passports.offered import OfferedComponentSchema
+from passports.permissions import building_for
 from passports.permissions import component_for
 from passports.permissions import passport_for
 from passports.schemas import ComponentCreateSchema

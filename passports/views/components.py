@@ -26,6 +26,7 @@ from passports.lifecycle import allowed_next
 from passports.models import CATEGORIES
 from passports.models import COMPONENT_STATUSES
 from passports.models import Material
+from passports.offered import reduced_events
 from passports.permissions import building_for
 from passports.permissions import can_write_building
 from passports.permissions import component_for
@@ -34,7 +35,6 @@ from passports.schemas import ComponentCreateSchema
 from passports.schemas import ComponentUpdateSchema
 from passports.tags import format_tag
 from passports.views import bp
-from passports.offered import reduced_events
 
 MATERIAL_ROWS = 4
 HAZARD_ROWS = 2

@@ -42,9 +42,9 @@ from passports.models import EventPhoto
 from passports.offered import OfferedComponentSchema
 from passports.offered import reduced_events
 from passports.permissions import can_read_building
-from passports.permissions import is_offered
 from passports.permissions import can_record_events
 from passports.permissions import can_write_building
+from passports.permissions import is_offered
 from passports.photos import upload_dir
 from passports.qr import tag_url
 from passports.recording import record_from_request

@@ -18,7 +18,9 @@ def world(db, make_user, make_lot, make_listing):
         seller, count=1, quantity=10.0, hazards=[{"kind": "lead", "notes": SECRETS[0]}]
     )
     passport_services.clear_hazard(door.hazards[0], seller, SECRETS[1])
-    passport_services.record_event(door, seller, {"kind": "inspected", "condition": 4, "notes": SECRETS[2]})
+    passport_services.record_event(
+        door, seller, {"kind": "inspected", "condition": 4, "notes": SECRETS[2]}
+    )
     db.session.commit()
     _b, [hidden] = make_lot(seller, count=1, building=building, name="Unlisted sill")
     listing = make_listing(seller, lot=(building, [door]), title="Painted doors")
@@ -38,9 +40,7 @@ def no_secrets(text: str) -> None:
         assert secret not in text
 
 
-def test_a_buyer_of_another_organisation_reads_a_listed_passport(
-    client, login, token_for, world
-):
+def test_a_buyer_of_another_organisation_reads_a_listed_passport(client, login, token_for, world):
     login(world["buyer"])
     page = client.get(f"/components/{world['door']}")
     assert page.status_code == 200

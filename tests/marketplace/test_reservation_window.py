@@ -41,11 +41,14 @@ def test_a_need_after_the_window_is_refused_with_the_window(
         json={"quantity": 2, "needed_by": END.isoformat()},
     )
     assert ok.status_code == 201
-    assert client.post(
-        f"/api/v1/listings/{listing.id}/reservations",
-        headers=token_for(buyer),
-        json={"quantity": 1},
-    ).status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/listings/{listing.id}/reservations",
+            headers=token_for(buyer),
+            json={"quantity": 1},
+        ).status_code
+        == 201
+    )
 
 
 def test_the_page_shows_the_window_on_the_field(client, db, login, make_user, make_listing):

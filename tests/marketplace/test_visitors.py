@@ -93,7 +93,11 @@ def test_a_visitor_asks_for_an_account_and_the_admins_are_told(
     assert response.status_code == 303
     db.session.rollback()
     [stored] = db.session.scalars(select(AccountRequest)).all()
-    assert (stored.name, stored.email, stored.role) == ("Ada Visser", "ada@gemeente.example", "buyer")
+    assert (stored.name, stored.email, stored.role) == (
+        "Ada Visser",
+        "ada@gemeente.example",
+        "buyer",
+    )
     assert stored.handled_at is None
     notes = db.session.scalars(select(Notification)).all()
     assert [(n.user_id, n.kind) for n in notes] == [(admin.id, "account_requested")]
@@ -134,8 +138,9 @@ def test_a_request_needs_the_csrf_token(client, db):
 def test_requests_are_rate_limited_like_the_login(app, client):
     app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
     codes = [
-        client.submit("/exchange/account-request", {**ASKING, "email": f"a{i}@x.example"})
-        .status_code
+        client.submit(
+            "/exchange/account-request", {**ASKING, "email": f"a{i}@x.example"}
+        ).status_code
         for i in range(3)
     ]
     assert codes == [303, 303, 429]
@@ -149,9 +154,7 @@ def test_only_admins_see_and_handle_the_requests(client, db, login, make_user):
     for role in ("owner", "buyer", "contractor"):
         login(make_user(role))
         assert client.get("/exchange/account-requests").status_code == 403
-        handled = client.submit(
-            f"/exchange/account-requests/{stored.id}/handled", page="/exchange"
-        )
+        handled = client.submit(f"/exchange/account-requests/{stored.id}/handled", page="/exchange")
         assert handled.status_code == 403
         client.submit("/logout", page="/exchange")
     login(make_user("admin"))
