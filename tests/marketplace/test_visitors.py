@@ -37,6 +37,9 @@ def test_a_visitor_searches_and_reads_listings(client, on_offer):
     html = page.get_data(as_text=True)
     assert "Oak doors for visitors" in html and "Not yet on offer" not in html
     assert "Log in to reserve" in html and "/exchange/account-request" in html
+    # Nothing that needs an account: no download, no saved search, no inbox.
+    assert "/exchange/export." not in html and "/exchange/saved-searches" not in html
+    assert 'href="/inbox"' not in html
     detail = client.get(f"/exchange/listings/{on_offer['listing']}")
     assert detail.status_code == 200
     text = detail.get_data(as_text=True)
