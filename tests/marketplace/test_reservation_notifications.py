@@ -158,3 +158,31 @@ def test_an_email_is_in_the_recipients_language(
     reserve(client, {**token_for(buyer), "Accept-Language": "ja"}, listing.id, 2)
     [envelope] = smtp_server.messages
     assert b"Content-Language: nl" in envelope.content
+
+
+def test_a_notification_links_to_what_it_is_about_where_that_page_exists(app):
+    from flask import url_for
+
+    from marketplace import alerts
+    from marketplace.models import Notification as Note
+
+    with app.test_request_context():
+        about = alerts.link(Note(kind="reservation_accepted", reservation_id=7, listing_id=3))
+        assert about[0] == "/exchange/reservations/7" and about[2] == "View reservation"
+        assert alerts.link(Note(kind="saved_search_match", listing_id=3))[0] == (
+            "/exchange/listings/3"
+        )
+        # A kind this instance has no page for yet links the next thing it carries.
+        part = Note(kind="bundle_part_replaced", bundle_id=5, reservation_id=9)
+        expected = (
+            url_for("exchange.bundle_detail", bundle_id=5)
+            if "exchange.bundle_detail" in app.view_functions
+            else "/exchange/reservations/9"
+        )
+        assert alerts.link(part)[0] == expected
+        assert alerts.link(Note(kind="wanted_match")) is None
+        external = alerts.link(Note(kind="reservation_requested", reservation_id=7), external=True)
+        assert external[1] == "The reservation: https://mpx.test/exchange/reservations/7"
+        assert alerts.subject(Note(kind="no_such_kind")) == (
+            "Material Passport Exchange: a new message in your inbox"
+        )
