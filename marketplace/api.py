@@ -65,6 +65,7 @@ def open_to_visitors(view):
 
 @blp.route("/listings", methods=["GET"])
 @open_to_visitors
+@blp.doc(security=[{}, {"bearerAuth": []}])
 @blp.arguments(ListingSearchArgs, location="query", unknown=RAISE)
 @blp.response(200, SearchSchema)
 def search_listings(args):
@@ -150,6 +151,7 @@ def building_listings(args, building_id):
 
 @blp.route("/listings/<int:listing_id>", methods=["GET"])
 @open_to_visitors
+@blp.doc(security=[{}, {"bearerAuth": []}])
 @blp.response(200, ListingSchema)
 def get_listing(listing_id):
     """One listing: anyone may read a listing that is or was on the exchange; a draft only
