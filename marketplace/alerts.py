@@ -10,11 +10,14 @@ from email.message import EmailMessage
 
 from flask import abort
 from flask import current_app
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import Select
 from sqlalchemy import func
+from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import joinedload
@@ -145,12 +148,16 @@ def notify_saved_searches(listing: Listing) -> list[Notification]:
     return sent
 
 
+_OUTBOX = "marketplace.unsent_notifications"
+
+
 def notify(user_ids, kind: str, params: dict, **about) -> list[Notification]:
     """Put a message of `kind` (one of NOTIFICATION_KINDS, written out by
     marketplace.messages) in each user's inbox, about what `about` names (listing_id,
     reservation_id, wanted_request_id, bundle_id, building_id). Inactive users are skipped.
     Returns the notifications for the caller to email with `email_notifications` once it
-    has committed."""
+    has committed; they also wait in the session's outbox, which `email_pending` sends after
+    the commit (for edges whose service returns something else, such as a reservation)."""
     ids = sorted(set(user_ids))
     if not ids:
         return []
@@ -161,16 +168,30 @@ def notify(user_ids, kind: str, params: dict, **about) -> list[Notification]:
     ]
     db.session.add_all(notes)
     db.session.flush()
+    db.session.info.setdefault(_OUTBOX, []).extend(notes)
     return notes
+
+
+def email_pending() -> None:
+    """After the commit: email the notifications this session put in inboxes and has not
+    emailed yet (those of a rolled-back transaction are dropped), then commit when each was
+    emailed."""
+    waiting = db.session.info.pop(_OUTBOX, [])
+    notes = [n for n in waiting if inspect(n).persistent and n.emailed_at is None]
+    if notes:
+        email_notifications(notes)
+        db.session.commit()
 
 
 def email_notifications(notes: list[Notification]) -> None:
     """Email committed notifications when MAIL_SERVER is set, over one SMTP connection.
 
-    Called after the publish is committed, so a slow mail server never holds the database.
+    Called after the change is committed, so a slow mail server never holds the database.
     The inbox has the notifications anyway: a mail failure is logged and never fails anything.
+    A notification already emailed is not sent again.
     """
     server = current_app.config.get("MAIL_SERVER")
+    notes = [n for n in notes if n.emailed_at is None]
     if not server or not notes:
         return
     recipients = {
@@ -186,7 +207,7 @@ def email_notifications(notes: list[Notification]) -> None:
                 smtp.send_message(_message(note, address, recipient_locale(locale)))
                 note.emailed_at = utcnow()
     except (OSError, smtplib.SMTPException):
-        log.warning("could not email saved-search notifications via %s", server, exc_info=True)
+        log.warning("could not email notifications via %s", server, exc_info=True)
 
 
 def recipient_locale(saved: str | None) -> str:
@@ -195,17 +216,111 @@ def recipient_locale(saved: str | None) -> str:
     return supported(saved) or supported(current_app.config.get("DEFAULT_LOCALE")) or "en"
 
 
+# Each kind's email subject; any other kind has the generic one.
+_SUBJECTS = {
+    "saved_search_match": _l("Material Passport Exchange: a new listing matches your search"),
+    "reservation_requested": _l("Material Passport Exchange: a request to reserve your listing"),
+    "reservation_accepted": _l("Material Passport Exchange: your reservation was accepted"),
+    "reservation_rejected": _l("Material Passport Exchange: your reservation was declined"),
+    "reservation_cancelled": _l("Material Passport Exchange: a reservation was cancelled"),
+    "reservation_collected": _l("Material Passport Exchange: your reservation was collected"),
+    "account_requested": _l("Material Passport Exchange: someone asks for an account"),
+}
+_SUBJECT = _l("Material Passport Exchange: a new message in your inbox")
+
+# What a notification is about, and where that is: (the id it carries, the page's endpoint and
+# its URL argument, the line of the email and the inbox's button). A kind follows its own
+# order; any other kind links the first of these it carries.
+_ABOUT = {
+    "reservation": (
+        "reservation_id",
+        "exchange.reservation_detail",
+        _l("The reservation: %(url)s"),
+        _l("View reservation"),
+    ),
+    "bundle": ("bundle_id", "exchange.bundle_detail", _l("The bundle: %(url)s"), _l("View bundle")),
+    "wanted": (
+        "wanted_request_id",
+        "exchange.wanted_detail",
+        _l("The wanted request: %(url)s"),
+        _l("View wanted request"),
+    ),
+    "listing": (
+        "listing_id",
+        "exchange.listing_detail",
+        _l("The listing: %(url)s"),
+        _l("View listing"),
+    ),
+    "building": (
+        "building_id",
+        "passports.building_detail",
+        _l("The building: %(url)s"),
+        _l("View building"),
+    ),
+}
+_URL_ARGUMENT = {
+    "reservation_id": "reservation_id",
+    "bundle_id": "bundle_id",
+    "wanted_request_id": "wanted_id",
+    "listing_id": "listing_id",
+    "building_id": "building_id",
+}
+_LINKS_BY_KIND = {
+    "saved_search_match": ("listing",),
+    "reservation_requested": ("reservation", "listing"),
+    "reservation_accepted": ("reservation", "listing"),
+    "reservation_rejected": ("reservation", "listing"),
+    "reservation_cancelled": ("reservation", "listing"),
+    "reservation_collected": ("reservation", "listing"),
+    "bundle_part_replaced": ("bundle", "reservation"),
+}
+_DEFAULT_LINKS = ("reservation", "bundle", "wanted", "listing", "building")
+# Kinds about something that has no id on the notification: the page's endpoint.
+_PAGES = {
+    "account_requested": (
+        "exchange.account_requests",
+        _l("The account requests: %(url)s"),
+        _l("View account requests"),
+    ),
+}
+
+
+def subject(note: Notification) -> str:
+    """The email subject of a notification's kind, in the current language."""
+    return str(_SUBJECTS.get(note.kind, _SUBJECT))
+
+
+def link(note: Notification, external: bool = False) -> tuple[str, str, str] | None:
+    """Where a notification points: (url, the email's line, the inbox's button), or None.
+    The page must exist on this instance and the notification must carry its id."""
+    build = external_url if external else url_for
+    if note.kind in _PAGES:
+        endpoint, line, button = _PAGES[note.kind]
+        if endpoint in current_app.view_functions:
+            url = build(endpoint)
+            return url, str(line) % {"url": url}, str(button)
+        return None
+    for about in _LINKS_BY_KIND.get(note.kind, _DEFAULT_LINKS):
+        field, endpoint, line, button = _ABOUT[about]
+        value = getattr(note, field)
+        if value is None or endpoint not in current_app.view_functions:
+            continue
+        url = build(endpoint, **{_URL_ARGUMENT[field]: value})
+        return url, str(line) % {"url": url}, str(button)
+    return None
+
+
 def _message(note: Notification, address: str, locale: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = address
-    link = external_url("exchange.listing_detail", listing_id=note.listing_id)
     inbox = external_url("exchange.inbox")
     with force_locale(locale):
-        message["Subject"] = _("Material Passport Exchange: a new listing matches your search")
+        message["Subject"] = subject(note)
+        about = link(note, external=True)
         lines = (
             note.text,
-            _("The listing: %(url)s", url=link),
+            *((about[1],) if about else ()),
             _("Your inbox: %(url)s", url=inbox),
         )
     message.set_content("\n\n".join(lines) + "\n")

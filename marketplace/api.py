@@ -1,8 +1,13 @@
 """REST API of the exchange: listings, search, reservations, procurement exports."""
 
+from functools import wraps
+
 from flask import jsonify
+from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
+from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import RAISE
 
@@ -41,8 +46,26 @@ _FILE = {"type": "string", "format": "binary"}
 _WRONG_STATUS = "The reservation's status does not allow this."
 
 
+def open_to_visitors(view):
+    """A read anyone may make without an account (what is on offer is public); a caller who
+    sends credentials that do not hold is still refused (401), not served as a visitor."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.authorization is not None and not current_user.is_authenticated:
+            abort(
+                401,
+                message=_("Authentication required: send Authorization: Bearer <token>."),
+                headers={"WWW-Authenticate": 'Bearer realm="api"'},
+            )
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @blp.route("/listings", methods=["GET"])
-@api_login_required
+@open_to_visitors
+@blp.doc(security=[{}, {"bearerAuth": []}])
 @blp.arguments(ListingSearchArgs, location="query", unknown=RAISE)
 @blp.response(200, SearchSchema)
 def search_listings(args):
@@ -127,10 +150,12 @@ def building_listings(args, building_id):
 
 
 @blp.route("/listings/<int:listing_id>", methods=["GET"])
-@api_login_required
+@open_to_visitors
+@blp.doc(security=[{}, {"bearerAuth": []}])
 @blp.response(200, ListingSchema)
 def get_listing(listing_id):
-    """One listing."""
+    """One listing: anyone may read a listing that is or was on the exchange; a draft only
+    its organisation."""
     return listing_for(current_user, listing_id)
 
 
@@ -173,6 +198,7 @@ def withdraw_listing(listing_id):
         listing_for(current_user, listing_id, write=True), current_user
     )
     db.session.commit()
+    alerts.email_pending()
     return listing
 
 
@@ -189,6 +215,7 @@ def reserve(data, listing_id):
     listing_for(current_user, listing_id)
     reservation = services.reserve_listing(current_user, listing_id, data)
     db.session.commit()
+    alerts.email_pending()
     return reservation
 
 
@@ -248,6 +275,7 @@ def _step_route(step: str) -> None:
     def take(reservation_id):
         reservation = take_step(current_user, reservation_id, step)
         db.session.commit()
+        alerts.email_pending()
         return reservation
 
     take.__name__ = take.__qualname__ = step

@@ -71,6 +71,7 @@ def create_bundle(data):
     require_buyer(current_user)
     bundle = reserve_bundle(current_user, data)
     db.session.commit()
+    alerts.email_pending()
     return bundle
 
 
@@ -104,10 +105,9 @@ def replace_bundle_part(bundle_id, reservation_id):
     `replaces_id` names the old one), whose sellers are told."""
     require_buyer(current_user)
     bundle = bundle_for(current_user, bundle_id)
-    _new, notes = replace_part(current_user, bundle, reservation_id)
+    replace_part(current_user, bundle, reservation_id)
     db.session.commit()
-    alerts.email_notifications(notes)
-    db.session.commit()
+    alerts.email_pending()
     return bundle_for(current_user, bundle_id)
 
 

@@ -7,7 +7,9 @@ shown as it is."""
 
 from flask_babel import gettext as _
 
+from app.i18n import word
 from app.templating import number
+from app.templating import quantity
 from app.templating import unit
 
 
@@ -41,7 +43,97 @@ def _saved_search_match(params: dict) -> str:
     )
 
 
-_TEXTS = {"saved_search_match": _saved_search_match}
+# ------------------------------------------------------------------ reservation steps
+def reservation_step(reservation) -> dict:
+    """The parameters of a message about a reservation step: the lot's title, the quantity
+    and its unit, both organisations' names, as they were at the time."""
+    listing = reservation.listing
+    return {
+        "title": listing.title,
+        "quantity": reservation.quantity,
+        "unit": listing.unit,
+        "seller": listing.organisation.name if listing.organisation else "",
+        "buyer": reservation.buyer_organisation.name if reservation.buyer_organisation else "",
+    }
+
+
+def _step_values(params: dict) -> dict:
+    return {
+        "title": params.get("title", ""),
+        "quantity": quantity(params.get("quantity"), params.get("unit")),
+        "seller": params.get("seller", ""),
+        "buyer": params.get("buyer", ""),
+    }
+
+
+def _reservation_requested(params: dict) -> str:
+    return _(
+        "%(buyer)s asks to reserve %(quantity)s of “%(title)s”: accept or reject the request.",
+        **_step_values(params),
+    )
+
+
+def _reservation_accepted(params: dict) -> str:
+    return _(
+        "%(seller)s accepted your reservation of %(quantity)s of “%(title)s”: arrange the "
+        "collection with them.",
+        **_step_values(params),
+    )
+
+
+def _reservation_rejected(params: dict) -> str:
+    return _(
+        "%(seller)s declined your reservation of %(quantity)s of “%(title)s”.",
+        **_step_values(params),
+    )
+
+
+def _reservation_cancelled(params: dict) -> str:
+    return _(
+        "%(buyer)s cancelled the reservation of %(quantity)s of “%(title)s”: the quantity is on "
+        "offer again.",
+        **_step_values(params),
+    )
+
+
+def _reservation_collected(params: dict) -> str:
+    return _(
+        "Collected: %(quantity)s of “%(title)s” from %(seller)s; the component passports are now "
+        "your organisation's.",
+        **_step_values(params),
+    )
+
+
+# ------------------------------------------------------------------ account requests
+def account_requested(request) -> dict:
+    """The parameters of a "someone asks for an account" message for the admins."""
+    return {
+        "name": request.name,
+        "email": request.email,
+        "organisation": request.organisation_name,
+        "role": request.role,
+    }
+
+
+def _account_requested(params: dict) -> str:
+    return _(
+        "%(name)s (%(email)s) of %(organisation)s asks for an account as %(role)s.",
+        name=params.get("name", ""),
+        email=params.get("email", ""),
+        organisation=params.get("organisation", ""),
+        role=word(params.get("role", "")),
+    )
+
+
+_TEXTS = {
+    "saved_search_match": _saved_search_match,
+    "reservation_requested": _reservation_requested,
+    "reservation_accepted": _reservation_accepted,
+    "reservation_rejected": _reservation_rejected,
+    "reservation_cancelled": _reservation_cancelled,
+    "reservation_collected": _reservation_collected,
+    "account_requested": _account_requested,
+}
 
 
 def notification_text(note) -> str:

@@ -198,6 +198,31 @@ class Listing(TimestampMixin, db.Model):
     )
     wanted_request: Mapped["WantedRequest | None"] = relationship()
 
+    # What is left on offer, so that every figure of a card is about the same quantity.
+    @property
+    def share_left(self) -> float:
+        """The part of the lot still on offer (0 to 1); a draft counts whole."""
+        if self.status == "draft":
+            return 1.0
+        if not self.quantity:
+            return 0.0
+        return max(0.0, min(1.0, (self.quantity_available or 0.0) / self.quantity))
+
+    @property
+    def all_left(self) -> bool:
+        """True while nothing of the lot is reserved or gone."""
+        return self.share_left >= 1.0 - 1e-9
+
+    @property
+    def mass_left_kg(self) -> float | None:
+        """The mass of what is left on offer."""
+        return None if self.mass_kg is None else self.mass_kg * self.share_left
+
+    @property
+    def co2_avoided_left_kg(self) -> float | None:
+        """The CO2 that reusing what is left avoids, before transport."""
+        return None if self.co2_avoided_kg is None else self.co2_avoided_kg * self.share_left
+
 
 class ListingComponent(db.Model):
     """A component offered in a listing."""

@@ -18,15 +18,37 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
 
+from app.auth.models import User
 from app.errors import Forbidden
 from app.extensions import db
 from marketplace.models import Listing
+from marketplace.models import ListingComponent
 from marketplace.models import Reservation
 from marketplace.queries import visible_listing
 from passports.models import Building
+from passports.models import Component
 from passports.permissions import can_write_building
 
 BUYER_ROLES = ("buyer", "owner", "admin")
+
+
+# A published lot's components stay readable until they are collected (a collected part
+# leaves the lot and is read through its new owner's building).
+OFFERED_STATUSES = ("published", "sold_out")
+
+
+def offered_on_the_exchange() -> ColumnElement[bool]:
+    """SQL condition on Component: it is part of a published (or sold-out, not yet collected)
+    lot, so any logged-in user may read its passport, reduced (registered with
+    passports.permissions.on_offered at app setup)."""
+    return exists(
+        select(ListingComponent.id)
+        .join(Listing, Listing.id == ListingComponent.listing_id)
+        .where(
+            ListingComponent.component_id == Component.id,
+            Listing.status.in_(OFFERED_STATUSES),
+        )
+    )
 
 
 def listing_for(user, listing_id: int, *, write: bool = False) -> Listing:
@@ -148,3 +170,30 @@ def wanted_of_buyer(user, wanted_id: int):
     if wanted is None or (wanted.organisation_id != user.organisation_id and user.role != "admin"):
         abort(404)
     return wanted
+
+
+# ------------------------------------------------------------------ who is told of a step
+def seller_recipients(listing: Listing) -> list[int]:
+    """Who hears of a request or a cancellation: the selling organisation's active owners
+    (the users who may accept, reject and hand over; admins act but are not told)."""
+    return db.session.scalars(
+        select(User.id).where(
+            User.organisation_id == listing.organisation_id,
+            User.role == "owner",
+            User.active,
+        )
+    ).all()
+
+
+def buyer_recipients(reservation: Reservation) -> list[int]:
+    """Who hears of an acceptance, a rejection or a collection: the user who reserved, and
+    the buyer organisation's procurement officers (role buyer), who follow its purchases
+    whoever placed them. The organisation's owners who did not reserve are not told."""
+    officers = db.session.scalars(
+        select(User.id).where(
+            User.organisation_id == reservation.buyer_organisation_id,
+            User.role == "buyer",
+            User.active,
+        )
+    ).all()
+    return [reservation.buyer_id, *officers]

@@ -26,6 +26,7 @@ from marketplace.models import ReservationComponent
 from marketplace.services import EPSILON
 from marketplace.services import expect_status
 from marketplace.services import summarise
+from marketplace.services.reservations import tell_buyer
 from passports.lifecycle import status_path
 from passports.models import AMOUNT_FIELDS
 from passports.models import IDENTITY_FIELDS
@@ -195,4 +196,5 @@ def collect_reservation(reservation: Reservation, actor) -> list[Component]:
         listing.status = "sold_out"
     reservation.status, reservation.collected_at = "collected", utcnow()
     db.session.flush()
+    tell_buyer(reservation, "reservation_collected")
     return moved

@@ -212,6 +212,63 @@ def component_for(user, component_id: int, *, write: bool = False) -> Component:
     return component
 
 
+# ------------------------------------------------------------------ passports on offer
+# Other packages that offer components to everyone (the exchange, while a lot is published)
+# register an SQL condition on Component here: condition() -> ColumnElement[bool]. Such a
+# passport is readable by any logged-in user, in the reduced view: without the owner's
+# private notes (event notes, hazard and clearance notes), event photos, the names of the
+# people who recorded events, and the building's documents.
+_OFFERED = "passports.offered_conditions"
+
+
+def on_offered(app, condition) -> None:
+    """Register `condition() -> ColumnElement[bool]`, an SQL condition on Component that is
+    true while another package offers the component to every logged-in user."""
+    app.extensions.setdefault(_OFFERED, []).append(condition)
+
+
+def offered_components() -> ColumnElement[bool]:
+    """SQL condition on Component: some package offers it (its passport is readable, reduced,
+    by any logged-in user)."""
+    conditions = [condition() for condition in current_app.extensions.get(_OFFERED, ())]
+    return or_(*conditions) if conditions else false()
+
+
+def readable_components(user) -> ColumnElement[bool]:
+    """SQL condition on Component: the user may read its passport, in full (its building is
+    readable) or reduced (it is offered)."""
+    if not getattr(user, "is_authenticated", False):
+        return false()
+    return or_(
+        Component.building_id.in_(select(Building.id).where(readable_buildings(user))),
+        offered_components(),
+    )
+
+
+def is_offered(component: Component) -> bool:
+    """True while some package offers this component to every logged-in user."""
+    return (
+        db.session.scalar(
+            select(Component.id).where(Component.id == component.id, offered_components())
+        )
+        is not None
+    )
+
+
+def passport_for(user, component_id: int) -> tuple[Component, bool]:
+    """A component whose passport the user may read, and whether in full: (component, True)
+    through its building's permissions, (component, False) for the reduced view of an offered
+    component; 404 otherwise (as `component_for`)."""
+    component = db.session.get(Component, component_id)
+    if component is None:
+        raise _not_found(user, None, component=True)
+    if can_read_building(user, component.building):
+        return component, True
+    if getattr(user, "is_authenticated", False) and is_offered(component):
+        return component, False
+    raise _not_found(user, component.building, component=True)
+
+
 def can_record_events(user, building: Building) -> bool:
     """Owners of the building and contractors with an active grant log what happens on site."""
     return can_read_building(user, building) and user.role in ("admin", "owner", "contractor")

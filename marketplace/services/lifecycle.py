@@ -17,6 +17,7 @@ from marketplace.alerts import notify_saved_searches
 from marketplace.models import Listing
 from marketplace.models import Notification
 from marketplace.models import Reservation
+from marketplace.services.reservations import tell_buyer
 from marketplace.services.rules import OPEN_LISTING
 from marketplace.services.rules import unresolved_hazards
 
@@ -94,6 +95,7 @@ def withdraw_listing(listing: Listing, actor=None) -> Listing:
         raise Conflict(_("Accepted reservations must be collected or cancelled first."))
     for r in active:
         r.status, r.decided_at = "rejected", utcnow()
+        tell_buyer(r, "reservation_rejected")
     from passports.services import record_system_event
 
     for item in listing.items:

@@ -2,6 +2,7 @@
 reject and cancel; the quantity goes back to the listing when a claim ends."""
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
@@ -17,8 +18,12 @@ from app.i18n import word
 from app.models import utcnow
 from app.templating import number
 from app.templating import unit
+from marketplace import messages
+from marketplace.alerts import notify
 from marketplace.models import Listing
 from marketplace.models import Reservation
+from marketplace.permissions import buyer_recipients
+from marketplace.permissions import seller_recipients
 from marketplace.services.rules import EPSILON
 from passports.metrics import haversine_km
 from passports.metrics import transport_kg
@@ -29,6 +34,26 @@ def _whole(listing: Listing, quantity: float) -> None:
     if listing.unit == "pcs" and abs(quantity - round(quantity)) > EPSILON:
         # The listing's unit decides: a conflict with the stored lot, not malformed input.
         raise ConflictingInput({"quantity": [_("Pieces are reserved in whole numbers.")]})
+
+
+def _within_window(listing: Listing, needed_by) -> None:
+    """A lot is collected within its window: a need after the window closes cannot be met.
+    The window is the stored lot's, so the refusal is a conflict (409) naming it."""
+    if needed_by is None or listing.available_until is None or needed_by <= listing.available_until:
+        return
+    if listing.available_from:
+        message = _(
+            "This lot can be collected from %(start)s until %(end)s: a date needed after "
+            "%(end)s cannot be met.",
+            start=format_date(listing.available_from),
+            end=format_date(listing.available_until),
+        )
+    else:
+        message = _(
+            "This lot can be collected until %(end)s: a date needed after %(end)s cannot be met.",
+            end=format_date(listing.available_until),
+        )
+    raise ConflictingInput({"needed_by": [message]})
 
 
 def reservation_co2(listing: Listing, quantity: float, distance_km: float | None) -> float | None:
@@ -100,6 +125,7 @@ def reserve_listing(
     listing = reservable(user, listing_id)
     quantity = data["quantity"]
     _whole(listing, quantity)
+    _within_window(listing, data.get("needed_by"))
     destination = None
     if data.get("destination_building_id") is not None:
         destination = db.session.get(Building, data["destination_building_id"])
@@ -131,7 +157,32 @@ def reserve_listing(
     )
     db.session.add(reservation)
     db.session.flush()
+    tell_seller(reservation, "reservation_requested")
     return reservation
+
+
+def tell_seller(reservation: Reservation, kind: str) -> list:
+    """Put a message about this reservation step in the seller's inboxes (a request, a
+    cancellation); emailed by the edge once it has committed (`alerts.email_pending`)."""
+    return notify(
+        seller_recipients(reservation.listing),
+        kind,
+        messages.reservation_step(reservation),
+        listing_id=reservation.listing_id,
+        reservation_id=reservation.id,
+    )
+
+
+def tell_buyer(reservation: Reservation, kind: str) -> list:
+    """Put a message about this reservation step in the buyer's inboxes (an acceptance, a
+    rejection, a collection)."""
+    return notify(
+        buyer_recipients(reservation),
+        kind,
+        messages.reservation_step(reservation),
+        listing_id=reservation.listing_id,
+        reservation_id=reservation.id,
+    )
 
 
 def _distance(listing: Listing, destination: Building | None) -> float | None:
@@ -200,6 +251,7 @@ def accept_reservation(reservation: Reservation) -> Reservation:
     expect_status(reservation, "requested", action="accept")
     reservation.status, reservation.decided_at = "accepted", utcnow()
     db.session.flush()
+    tell_buyer(reservation, "reservation_accepted")
     return reservation
 
 
@@ -209,6 +261,7 @@ def reject_reservation(reservation: Reservation) -> Reservation:
     _release(reservation)
     reservation.status, reservation.decided_at = "rejected", utcnow()
     db.session.flush()
+    tell_buyer(reservation, "reservation_rejected")
     return reservation
 
 
@@ -218,4 +271,5 @@ def cancel_reservation(reservation: Reservation) -> Reservation:
     _release(reservation)
     reservation.status, reservation.decided_at = "cancelled", utcnow()
     db.session.flush()
+    tell_seller(reservation, "reservation_cancelled")
     return reservation

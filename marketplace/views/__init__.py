@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("exchange", __name__, template_folder="../templates")
 
 # The page modules register their routes on bp.
+from marketplace.views import accounts  # noqa: E402, F401
 from marketplace.views import bundles  # noqa: E402, F401
 from marketplace.views import inbox  # noqa: E402, F401
 from marketplace.views import listing_form  # noqa: E402, F401

@@ -92,6 +92,7 @@ def bundle_reserve():
     try:
         bundle = reserve_bundle(current_user, _form_bundle())
         db.session.commit()
+        alerts.email_pending()
     except ValidationError as exc:
         db.session.rollback()
         flash(_messages(exc.messages), "error")
@@ -143,14 +144,13 @@ def bundle_part_replace(bundle_id: int, reservation_id: int):
     require_buyer(current_user)
     bundle = bundle_for(current_user, bundle_id)
     try:
-        new, notes = replace_part(current_user, bundle, reservation_id)
+        new, _notes = replace_part(current_user, bundle, reservation_id)
         db.session.commit()
     except Conflict as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
-        alerts.email_notifications(notes)
-        db.session.commit()
+        alerts.email_pending()
         flash(
             ngettext(
                 "Replaced: %(num)d new part has been requested.",

@@ -122,6 +122,7 @@ def inbox():
         listings=listings,
         only_unread=only_unread,
         unread=_unread(),
+        note_link=alerts.link,
     )
 
 

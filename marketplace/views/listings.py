@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.errors import Conflict
 from app.extensions import db
+from marketplace import alerts
 from marketplace import exports
 from marketplace import queries
 from marketplace import services
@@ -66,7 +67,8 @@ def listing_context(listing: Listing, **extra) -> dict:
     """Everything the listing page shows, for the viewer's side (seller, buyer or reader)."""
     seller = can_write_building(current_user, listing.building)
     can_reserve = (
-        current_user.role in BUYER_ROLES
+        current_user.is_authenticated
+        and current_user.role in BUYER_ROLES
         and listing.status == "published"
         and current_user.organisation_id != listing.organisation_id
     )
@@ -111,9 +113,10 @@ def listing_context(listing: Listing, **extra) -> dict:
 
 
 @bp.route("/exchange/listings/<int:listing_id>")
-@login_required
 def listing_detail(listing_id: int):
-    """A listing with its provenance, the component passports and how to reserve it."""
+    """A listing with its provenance, the component passports and how to reserve it. Open to
+    visitors for listings on the exchange (a draft stays its organisation's); reserving needs
+    an account."""
     listing = listing_for(current_user, listing_id)
     return render_template("marketplace/listing_detail.html", **listing_context(listing))
 
@@ -153,6 +156,7 @@ def listing_withdraw(listing_id: int):
     try:
         services.withdraw_listing(listing, current_user)
         db.session.commit()
+        alerts.email_pending()
         flash(_("Withdrawn: the listing is no longer on the exchange."), "info")
     except Conflict as exc:
         db.session.rollback()

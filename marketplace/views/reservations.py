@@ -26,6 +26,7 @@ from app.pagination import paginate_page
 from app.redirects import safe_next
 from app.templating import number
 from app.templating import unit
+from marketplace import alerts
 from marketplace import services
 from marketplace.models import RESERVATION_STATUSES
 from marketplace.models import Listing
@@ -85,9 +86,12 @@ def listing_reserve(listing_id: int):
         data = load_form(schema, form_data(schema, request.form))
         reservation = services.reserve_listing(current_user, listing.id, data)
         db.session.commit()
+        alerts.email_pending()
     except ValidationError as exc:
         db.session.rollback()
         listing = listing_for(current_user, listing_id)
+        # The form's field errors, whether the input is malformed or the stored lot refuses
+        # it (its unit, its window: a 409 from the API), are shown on the form with a 422.
         return render_template(
             "marketplace/listing_detail.html",
             **listing_context(listing, values=values, errors=exc.messages),
@@ -196,6 +200,7 @@ def reservation_step(reservation_id: int, step: str):
         reservation = take_step(current_user, reservation_id, step)
         message = _collected(reservation) if step == "collect" else str(STEP_MESSAGES[step])
         db.session.commit()
+        alerts.email_pending()
         flash(message, "success")
     except Conflict as exc:
         db.session.rollback()

@@ -16,7 +16,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_login import login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -193,11 +192,11 @@ def _page_number() -> int:
 
 
 @bp.route("/exchange")
-@login_required
 def search():
-    """Search the exchange: text, CPV, material, condition, quantity, date, distance, price."""
+    """Search the exchange: text, CPV, material, condition, quantity, date, distance, price.
+    Open to visitors: what is on offer is public (reserving needs an account)."""
     raw = raw_search_args()
-    home = home_building(current_user)
+    home = home_building(current_user) if current_user.is_authenticated else None
     if home is not None and "lat" not in request.args and "lon" not in request.args:
         # Distances from the buyer's own building until they give another point.
         raw["lat"], raw["lon"] = f"{home.latitude:.5f}", f"{home.longitude:.5f}"

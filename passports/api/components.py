@@ -1,5 +1,6 @@
 """Components of a building: list, register, read, edit and archive."""
 
+from flask import jsonify
 from flask_login import current_user
 
 from app.auth.decorators import api_login_required
@@ -8,8 +9,10 @@ from app.pagination import paginated
 from passports import queries
 from passports import services
 from passports.api.blueprint import blp
+from passports.offered import OfferedComponentSchema
 from passports.permissions import building_for
 from passports.permissions import component_for
+from passports.permissions import passport_for
 from passports.schemas import ComponentCreateSchema
 from passports.schemas import ComponentQueryArgs
 from passports.schemas import ComponentSchema
@@ -40,8 +43,13 @@ def create_component(data, building_id):
 @api_login_required
 @blp.response(200, ComponentSchema)
 def get_component(component_id):
-    """One component's passport."""
-    return component_for(current_user, component_id)
+    """One component's passport. A component offered to every logged-in user (on a published
+    exchange lot) is shown to readers without access to its building in the reduced view:
+    hazards without their notes and clearance notes, no next statuses."""
+    component, full = passport_for(current_user, component_id)
+    if not full:
+        return jsonify(OfferedComponentSchema().dump(component))
+    return component
 
 
 @blp.route("/components/<int:component_id>", methods=["PATCH"])

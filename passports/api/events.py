@@ -11,7 +11,9 @@ from app.pagination import paginated
 from passports import queries
 from passports import services
 from passports.api.blueprint import blp
+from passports.offered import reduced_events
 from passports.permissions import component_for
+from passports.permissions import passport_for
 from passports.recording import record_from_request
 from passports.schemas import ClearanceSchema
 from passports.schemas import EventConflictSchema
@@ -24,8 +26,11 @@ from passports.schemas import HazardSchema
 @api_login_required
 @paginated(blp, EventSchema)
 def list_events(args, component_id):
-    """The component's chain of custody, newest first."""
-    component = component_for(current_user, component_id)
+    """The component's chain of custody, newest first. For a reader of an offered component
+    (see GET /components/{id}), without notes, photos and the recorders' names."""
+    component, full = passport_for(current_user, component_id)
+    if not full:
+        return reduced_events(component)
     return queries.events_query(component)
 
 

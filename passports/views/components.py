@@ -26,9 +26,11 @@ from passports.lifecycle import allowed_next
 from passports.models import CATEGORIES
 from passports.models import COMPONENT_STATUSES
 from passports.models import Material
+from passports.offered import reduced_events
 from passports.permissions import building_for
 from passports.permissions import can_write_building
 from passports.permissions import component_for
+from passports.permissions import passport_for
 from passports.schemas import ComponentCreateSchema
 from passports.schemas import ComponentUpdateSchema
 from passports.tags import format_tag
@@ -147,6 +149,19 @@ def component_create(building_id: int):
 RECENT_EVENTS = 10
 
 
+def offered_context(component) -> dict:
+    """What the page shows a reader of an offered component (passports.offered): the passport
+    without the owner's private notes, photos and names, and nothing to change."""
+    return {
+        "c": component,
+        "building": component.building,
+        "writable": False,
+        "reduced": True,
+        "next_statuses": (),
+        "events": reduced_events(component, RECENT_EVENTS),
+    }
+
+
 def detail_context(component) -> dict:
     """What the component's page shows: its passport, the next statuses and recent history."""
     return {
@@ -162,7 +177,9 @@ def detail_context(component) -> dict:
 @login_required
 def component_detail(component_id: int):
     """A component's passport."""
-    component = component_for(current_user, component_id)
+    component, full = passport_for(current_user, component_id)
+    if not full:
+        return render_template("passports/component_detail.html", **offered_context(component))
     return render_template("passports/component_detail.html", **detail_context(component))
 
 

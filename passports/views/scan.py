@@ -39,9 +39,12 @@ from passports.models import Component
 from passports.models import ComponentEvent
 from passports.models import ComponentMaterial
 from passports.models import EventPhoto
+from passports.offered import OfferedComponentSchema
+from passports.offered import reduced_events
 from passports.permissions import can_read_building
 from passports.permissions import can_record_events
 from passports.permissions import can_write_building
+from passports.permissions import is_offered
 from passports.photos import upload_dir
 from passports.qr import tag_url
 from passports.recording import record_from_request
@@ -51,6 +54,7 @@ from passports.schemas.events import REQUIRED_BY_KIND
 from passports.tags import format_tag
 from passports.tags import normalize_tag
 from passports.views import bp
+from passports.views.components import offered_context
 
 TIMELINE_LENGTH = 50
 # The fields each kind of event asks for, beyond the kind, notes and photos (shown in this order).
@@ -216,6 +220,8 @@ def scan(raw: str):
     if current_user.is_authenticated:
         component = _component_by_tag(tag)
         if not can_read_building(current_user, component.building):
+            if is_offered(component):
+                return _offered(component)
             component = None
     if wants_json():
         body = {**_public(facts), "access": "full" if component else "public"}
@@ -242,6 +248,22 @@ def scan(raw: str):
             open_hazard_names=listed(hazard_name(h["kind"]) for h in hazards if not h["cleared"]),
         )
     return _scan_page(component)
+
+
+def _offered(component: Component):
+    """A component offered to every logged-in user (on the exchange), for a reader without
+    access to its building: the reduced passport (passports.offered)."""
+    if wants_json():
+        body = {
+            **_public(queries.tag_facts(component.tag)),
+            "access": "offered",
+            "component": OfferedComponentSchema().dump(component),
+            "building": {"name": component.building.name, "city": component.building.city},
+            "allowed_events": [],
+            "events": EventSchema(many=True).dump(reduced_events(component, 20)),
+        }
+        return jsonify(body)
+    return render_template("passports/component_detail.html", **offered_context(component))
 
 
 def _form_fields(allowed) -> list[str]:

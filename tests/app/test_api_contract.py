@@ -355,6 +355,8 @@ SHOWN = {
     "TokenSchema": ("active created_at expires_at id name prefix revoked_at"),
     "UserSchema": ("email id name organisation organisation_id role"),
 }
+# The reduced passport of an offered component shows the same fields (its hazards without notes).
+SHOWN["OfferedComponentSchema"] = SHOWN["ComponentSchema"]
 
 
 def _model_schemas(base):

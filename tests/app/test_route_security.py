@@ -39,6 +39,11 @@ PUBLIC = {
     "passports.gs1_serial": "GS1 Digital Link redirect to the tag page",
     "passports.gs1_giai": "GS1 Digital Link redirect to the tag page",
     "auth.logout": "logging out (CSRF-protected; anonymous callers are just sent home)",
+    "exchange.search": "the exchange is open to visitors: what is on offer is public",
+    "exchange.listing_detail": "a listing on the exchange, open to visitors (a draft is a 404)",
+    "exchange_api.search_listings": "searching the exchange, open to visitors like its page",
+    "exchange_api.get_listing": "a listing on the exchange, open to visitors (a draft is a 404)",
+    "exchange.request_account": "a visitor asks for an account (CSRF-protected, rate-limited)",
 }
 # Endpoints that answer 404 to whoever may not read them, logged in or not: an <img> source
 # has no use for a redirect to the login page, and a 404 says nothing about what exists.
@@ -87,6 +92,7 @@ def demo(app, runner, db):
         "snapshot_id": 1,
         "mapping_id": 1,
         "notification_id": 1,
+        "account_request_id": 1,
         "saved_search_id": 1,
         "bundle_id": 1,
         "wanted_id": 1,
