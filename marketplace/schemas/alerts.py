@@ -37,6 +37,13 @@ class SavedSearchSchema(ModelSchema):
     url = fields.Function(lambda obj: url_for("exchange.search", **obj.params))
 
 
+def _link(note):
+    # Imported here: marketplace.alerts reads the search schemas, which this module is part of.
+    from marketplace.alerts import link
+
+    return link(note)
+
+
 class NotificationSchema(ModelSchema):
     """A message in the inbox."""
 
@@ -56,6 +63,13 @@ class NotificationSchema(ModelSchema):
         },
     )
 
+    url = fields.Function(
+        lambda obj: (found[0] if (found := _link(obj)) else None),
+        metadata={
+            "description": "The page the message is about (a reservation, bundle, listing, "
+            "wanted request or building), where this instance has it."
+        },
+    )
     listing_url = fields.Function(
         lambda obj: (
             url_for("exchange.listing_detail", listing_id=obj.listing_id)

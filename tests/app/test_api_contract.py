@@ -327,8 +327,8 @@ SHOWN = {
     "MaterialShareOutSchema": ("family fraction mass_kg material_id name"),
     "MovedComponentSchema": ("component_id quantity tag"),
     "NotificationSchema": (
-        "created_at emailed_at id kind listing_id listing_url message params read_at "
-        "reservation_id saved_search_id"
+        "building_id bundle_id created_at emailed_at id kind listing_id listing_url message "
+        "params read_at reservation_id saved_search_id url wanted_request_id"
     ),
     "ReservationSchema": (
         "bundle_id buyer buyer_organisation co2_avoided_kg collected_at created_at decided_at "
