@@ -11,6 +11,11 @@ On top of `flask demo load` (passports/demo.py):
   contractor records their dismantling (and storage) as events, and they are listed as stock.
 - Københavns Kommune (the demo buyer) has a school to build, Katrinedals Skole, and has asked
   for part of the bricks: one reservation, waiting for the hospital owner's answer.
+- The demand side: the school also needs 50 interior doors of about 925 × 2312 mm. The buyer
+  posts a wanted request; the hospital's owner sees it on the building page (its 40 ward doors
+  come out with the demolition), offers them and publishes the lot; no seller has 50, so the
+  buyer reserves a bundle across two sellers: Brummen's 24 oak doors and 26 of the ward doors.
+  A second request, for facing brick, is served by the hospital's bricks alone.
 """
 
 from datetime import date
@@ -24,12 +29,17 @@ from app.extensions import db
 from app.models import utcnow
 from marketplace import services
 from marketplace.models import Listing
+from marketplace.models import WantedRequest
+from marketplace.services.bundles import reserve_bundle
+from marketplace.services.wanted import make_offer
+from marketplace.services.wanted import post_wanted
 from passports import demo as passport_demo
 from passports import services as passport_services
 from passports.models import Building
 from passports.models import Component
 
 BRICKS_TITLE = "Yellow facing brick, 1962, lime mortar (4 facades)"
+DOORS_WANTED = "Interior doors for Katrinedals Skole, about 925 × 2312 mm"
 SCHOOL = "Katrinedals Skole"
 
 
@@ -189,6 +199,84 @@ def _school(admin: User, buyer: User) -> Building:
     return school
 
 
+def _demand(buyer: User, regionh: User, school: Building, doors: Listing) -> tuple:
+    """The school's wanted requests, the hospital's offer of its ward doors, and a bundle of
+    doors from two sellers."""
+    hospital = _building("Bispebjerg Ward Block K")
+    place = {
+        "location": "Katrinedalsvej 1, København",
+        "latitude": school.latitude,
+        "longitude": school.longitude,
+        "radius_km": 1000.0,
+    }
+    wanted_doors = post_wanted(
+        buyer,
+        {
+            "title": DOORS_WANTED,
+            "description": "Solid timber doors for the classrooms of the new wing; one door "
+            "leaf per opening, hinges welcome. We collect.",
+            "material_family": "timber",
+            "quantity": 50.0,
+            "unit": "pcs",
+            "width_mm": 925.0,
+            "height_mm": 2312.0,
+            "tolerance_mm": 10.0,
+            "condition_min": 3,
+            "needed_by": date(2027, 9, 30),
+            "max_price_eur": 120.0,
+            **place,
+        },
+    )
+    post_wanted(
+        buyer,
+        {
+            "title": "Yellow facing brick for the school's new wing",
+            "description": "Yellow facing brick to match the 1938 school, cleaned, on pallets.",
+            "cpv_prefix": "44111",
+            "material_family": "masonry",
+            "quantity": 40.0,
+            "unit": "m3",
+            "condition_min": 3,
+            "needed_by": date(2027, 10, 31),
+            **place,
+        },
+    )
+    ward_doors = _components(hospital, "Hardwood ward door%")
+    offer, _notes = make_offer(
+        regionh,
+        wanted_doors,
+        hospital,
+        {
+            "component_ids": [c.id for c in ward_doors],
+            "title": "Hardwood ward doors 920×2310, 1962",
+        },
+    )
+    services.update_listing(
+        offer,
+        {
+            "description": "40 solid hardwood doors of the 1962 wards, to be taken out before "
+            "the demolition. Offered for the Katrinedals Skole request.",
+            "price_basis": "fixed",
+            "price_eur": 60.0,
+        },
+    )
+    services.publish_and_notify(offer, regionh)
+    bundle = reserve_bundle(
+        buyer,
+        {
+            "wanted_request_id": wanted_doors.id,
+            "destination_building_id": school.id,
+            "needed_by": date(2027, 9, 30),
+            "message": "Doors for the classrooms of the new wing.",
+            "parts": [
+                {"listing_id": doors.id, "quantity": 24.0},
+                {"listing_id": offer.id, "quantity": 26.0},
+            ],
+        },
+    )
+    return wanted_doors, offer, bundle
+
+
 def load_exchange_demo() -> dict:
     """List the demo world's stock and make one reservation (idempotent)."""
     passport_demo.load_demo()
@@ -211,14 +299,26 @@ def load_exchange_demo() -> dict:
             "message": "For the new outer wall of Katrinedals Skole; we collect in weekly loads.",
         },
     )
+    wanted, offer, bundle = _demand(buyer, regionh, school, listings[2])
+    listings.append(offer)
     summary = [f"{li.status:<9} {li.title} ({li.quantity:g} {li.unit})" for li in listings]
     summary.append(
         f"requested {reservation.quantity:g} {bricks.unit} of bricks by "
         f"{buyer.email} for {school.name}"
     )
+    summary += [
+        f"wanted    {w.title} ({w.quantity:g} {w.unit})"
+        for w in db.session.scalars(select(WantedRequest).order_by(WantedRequest.id))
+    ]
+    summary.append(
+        f"bundle    {bundle.quantity:g} {bundle.unit} of doors from "
+        f"{len(bundle.parts)} sellers for {wanted.title}"
+    )
     return {
         "created": True,
         "listings": [li.id for li in listings],
-        "reservations": [reservation.id],
+        "reservations": [reservation.id, *(part.id for part in bundle.parts)],
+        "wanted_requests": [wanted.id],
+        "bundles": [bundle.id],
         "summary": summary,
     }
