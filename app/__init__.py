@@ -156,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     from dashboard import views as dashboard_views
     from marketplace import api as marketplace_api
     from marketplace import api_alerts as marketplace_api_alerts
+    from marketplace import api_wanted as marketplace_api_wanted
     from marketplace import views as marketplace_views
     from passports import api as passports_api
     from passports import api_imports as passports_api_imports
@@ -174,6 +175,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(marketplace_api.blp, url_prefix="/api/v1")
     api.register_blueprint(dashboard_api.blp, url_prefix="/api/v1")
     api.register_blueprint(marketplace_api_alerts.blp, url_prefix="/api/v1")
+    api.register_blueprint(marketplace_api_wanted.blp, url_prefix="/api/v1")
     api.register_blueprint(audit_api.blp, url_prefix="/api/v1")
 
 

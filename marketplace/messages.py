@@ -41,7 +41,91 @@ def _saved_search_match(params: dict) -> str:
     )
 
 
-_TEXTS = {"saved_search_match": _saved_search_match}
+def wanted_match(wanted, title: str, quantity, unit_code: str, city: str, future=False) -> dict:
+    """The parameters of "a listing (or a building due for demolition) matches your wanted
+    request"."""
+    return {
+        "request": wanted.title,
+        "title": title,
+        "quantity": quantity,
+        "unit": unit_code,
+        "city": city or "",
+        "future": bool(future),
+    }
+
+
+def wanted_demand(wanted, title: str) -> dict:
+    """The parameters of "a buyer wants components like those of your listing or building"."""
+    return {
+        "request": wanted.title,
+        "organisation": wanted.organisation.name,
+        "title": title,
+        "quantity": wanted.quantity,
+        "unit": wanted.unit,
+    }
+
+
+def wanted_offer(wanted, listing) -> dict:
+    """The parameters of "a seller offers a lot for your wanted request"."""
+    return {
+        "request": wanted.title,
+        "organisation": listing.organisation.name,
+        "title": listing.title,
+        "quantity": listing.quantity,
+        "unit": listing.unit,
+    }
+
+
+def _amount(params: dict) -> str:
+    return f"{number(params.get('quantity'))} {unit(params.get('unit'))}".strip()
+
+
+def _wanted_match(params: dict) -> str:
+    if params.get("future"):
+        return _(
+            "For your request “%(request)s”: %(quantity)s in %(title)s (%(city)s), "
+            "a building due for demolition.",
+            request=params.get("request", ""),
+            quantity=_amount(params),
+            title=params.get("title", ""),
+            city=params.get("city", ""),
+        )
+    return _(
+        "New on the exchange for your request “%(request)s”: %(title)s (%(quantity)s, %(city)s).",
+        request=params.get("request", ""),
+        title=params.get("title", ""),
+        quantity=_amount(params),
+        city=params.get("city", ""),
+    )
+
+
+def _wanted_demand(params: dict) -> str:
+    return _(
+        "%(organisation)s wants %(quantity)s: “%(request)s”. Components of %(title)s could "
+        "serve it.",
+        organisation=params.get("organisation", ""),
+        quantity=_amount(params),
+        request=params.get("request", ""),
+        title=params.get("title", ""),
+    )
+
+
+def _wanted_offer(params: dict) -> str:
+    return _(
+        "%(organisation)s offers %(title)s (%(quantity)s) for your request “%(request)s”.",
+        organisation=params.get("organisation", ""),
+        title=params.get("title", ""),
+        quantity=_amount(params),
+        request=params.get("request", ""),
+    )
+
+
+_TEXTS = {
+    "saved_search_match": _saved_search_match,
+    "wanted_match": _wanted_match,
+    "wanted_demand": _wanted_demand,
+    "wanted_offer": _wanted_offer,
+}
 
 
 def notification_text(note) -> str:

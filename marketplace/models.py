@@ -88,6 +88,9 @@ words(
         "saved_search_match": _l("New match for a saved search"),
         "open": _l("Open"),
         "fulfilled": _l("Fulfilled"),
+        "wanted_match": _l("A match for your wanted request"),
+        "wanted_demand": _l("A buyer wants components like yours"),
+        "wanted_offer": _l("An offer for your wanted request"),
     }
 )
 
