@@ -69,7 +69,7 @@ class WantedCreateSchema(InputSchema):
     needed_by = fields.Date(allow_none=True, metadata={"description": "Today or later."})
     max_price_eur = StrictFloat(allow_none=True, validate=validate.Range(min=0, max=1e9))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _check(self, data, partial=None, **kwargs):
         errors: dict[str, list[str]] = {}
         if data.get("needed_by") is not None and data["needed_by"] < date.today():

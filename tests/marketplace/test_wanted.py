@@ -67,6 +67,9 @@ def test_visitor_cannot_write(client, posted):
     assert client.patch(f"/api/v1/wanted/{wanted['id']}", json={"quantity": 3}).status_code == 401
     assert client.post(f"/api/v1/wanted/{wanted['id']}/withdraw").status_code == 401
     assert client.get(f"/api/v1/wanted/{wanted['id']}/matches").status_code == 401
+    assert client.get(f"/api/v1/wanted/{wanted['id']}/offers").status_code == 401
+    offer = {"building_id": 1, "component_ids": [1]}
+    assert client.post(f"/api/v1/wanted/{wanted['id']}/offers", json=offer).status_code == 401
 
 
 def test_another_organisation_cannot_manage(client, token_for, posted, make_user):
@@ -161,3 +164,75 @@ def test_expire_command(runner, db, posted):
     assert "Expired 1 wanted request" in result.output
     db.session.expire_all()
     assert db.session.get(WantedRequest, wanted["id"]).status == "expired"
+
+
+# ------------------------------------------------------------------ pages
+def test_pages_anyone_browses_and_reads(client, posted, buyer):
+    wanted = posted()
+    listed = client.get("/exchange/wanted?q=doors")
+    assert listed.status_code == 200
+    page = listed.get_data(as_text=True)
+    assert DOORS["title"] in page and buyer.organisation.name in page
+    detail = client.get(f"/exchange/wanted/{wanted['id']}")
+    assert detail.status_code == 200
+    assert buyer.organisation.name in detail.get_data(as_text=True)
+    # Posting and managing need an account.
+    assert client.get("/exchange/wanted/new").status_code == 302
+    assert client.get(f"/exchange/wanted/{wanted['id']}/edit").status_code == 302
+    assert client.get("/exchange/wanted?cpv=x").status_code == 422
+
+
+def test_page_post_edit_withdraw(client, db, login, buyer):
+    login(buyer)
+    form = {
+        "title": "Yellow facade bricks",
+        "material_family": "masonry",
+        "quantity": "275",
+        "unit": "t",
+        "tolerance_mm": "10",
+        "location": "Zutphen",
+        "latitude": "52.14",
+        "longitude": "6.20",
+        "radius_km": "50",
+    }
+    response = client.submit("/exchange/wanted/new", form)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    wanted = db.session.scalar(db.select(WantedRequest))
+    assert (wanted.quantity, wanted.unit, wanted.organisation_id) == (275, "t", buyer.organisation_id)
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "0 matches" in detail
+    url = f"/exchange/wanted/{wanted.id}"
+    edited = client.submit(url + "/edit", {**form, "quantity": "300"})
+    assert edited.status_code == 303
+    withdrawn = client.submit(url + "/withdraw", {}, page=url)
+    assert withdrawn.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(WantedRequest, wanted.id).status == "withdrawn"
+
+
+def test_page_bad_input_shows_field_messages(client, login, buyer):
+    login(buyer)
+    response = client.submit(
+        "/exchange/wanted/new",
+        {"title": "Doors", "quantity": "-3", "unit": "pcs", "width_mm": "-830",
+         "radius_km": "20", "needed_by": "2001-01-01"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for name in ("quantity", "width_mm", "radius_km", "needed_by"):
+        assert f'id="{name}-error"' in page, name
+
+
+def test_page_another_organisation_cannot_manage(client, login, posted, make_user):
+    wanted = posted()
+    login(make_user("buyer"))
+    url = f"/exchange/wanted/{wanted['id']}"
+    assert client.get(url).status_code == 200
+    assert client.get(url + "/edit").status_code == 403
+    assert client.submit(url + "/withdraw", {}, page=url).status_code == 403
+    assert "Withdraw" not in client.get(url).get_data(as_text=True)
+
+
+def test_contractor_may_not_post_page(client, login, make_user):
+    login(make_user("contractor"))
+    assert client.get("/exchange/wanted/new").status_code == 403
