@@ -39,6 +39,10 @@ PUBLIC = {
     "passports.gs1_serial": "GS1 Digital Link redirect to the tag page",
     "passports.gs1_giai": "GS1 Digital Link redirect to the tag page",
     "auth.logout": "logging out (CSRF-protected; anonymous callers are just sent home)",
+    "exchange.wanted_list": "wanted requests: browsed and searched by anyone (open ones)",
+    "exchange.wanted_detail": "a wanted request: read by anyone while open",
+    "exchange_wanted_api.list_wanted": "wanted requests: browsed and searched by anyone",
+    "exchange_wanted_api.get_wanted": "a wanted request: read by anyone while open",
 }
 # Endpoints that answer 404 to whoever may not read them, logged in or not: an <img> source
 # has no use for a redirect to the login page, and a 404 says nothing about what exists.
@@ -88,6 +92,7 @@ def demo(app, runner, db):
         "mapping_id": 1,
         "notification_id": 1,
         "saved_search_id": 1,
+        "wanted_id": 1,
         "photo_id": 1,
         "run_id": 1,
         "stage_id": "no-such-stage",
