@@ -16,8 +16,9 @@ How they are ranked, and why:
 4. **then stock available now before future stock**, then the oldest id (a stable order).
 
 The conditions themselves (what a request asks) live in marketplace.queries.matching. The
-candidates are read as narrow rows (at most MAX_CANDIDATES of each source) and ranked here;
-only the page shown is described further.
+candidates are read as narrow rows (at most MAX_CANDIDATES of each source; future stock
+already summed per building in SQL) and ranked here; only the page shown is described further
+(titles, sellers, the components of each building).
 """
 
 from dataclasses import asdict
@@ -27,6 +28,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from flask import current_app
+from sqlalchemy import func
 from sqlalchemy import select
 
 from app.auth.models import Organisation
@@ -150,72 +152,69 @@ def _listing_matches(wanted: WantedRequest, today: date) -> list[Match]:
 
 
 def _future_matches(wanted: WantedRequest) -> list[Match]:
+    """Future stock, one match per building: the candidates summed per building in SQL (so a
+    building of 400 fitting doors is one row, not 400), the CO2 from their materials."""
     conditions = future_stock_conditions(wanted)
     rows = db.session.execute(
         select(
-            Component.id,
-            Component.quantity,
-            Component.mass_kg,
-            Building.id.label("building_id"),
+            Building.id,
             Building.latitude,
             Building.longitude,
             Building.planned_date,
+            func.sum(Component.quantity).label("quantity"),
+            func.sum(Component.mass_kg).label("mass"),
         )
         .join(Building, Building.id == Component.building_id)
         .where(*conditions)
-        .order_by(Component.id)
+        .group_by(Building.id, Building.latitude, Building.longitude, Building.planned_date)
         .limit(MAX_CANDIDATES)
     ).all()
-    if not rows:
-        return []
-    # The CO2 each candidate avoids: its materials' masses and carbon, as a listing's estimate.
-    gross: dict[int, float] = {}
-    for component_id, mass, carbon, reprocessing in db.session.execute(
-        select(
-            ComponentMaterial.component_id,
-            ComponentMaterial.mass_kg,
-            Material.carbon_a1a3,
-            Material.reprocessing_kgco2e_per_kg,
-        )
-        .join(Material, Material.id == ComponentMaterial.material_id)
-        .join(Component, Component.id == ComponentMaterial.component_id)
-        .join(Building, Building.id == Component.building_id)
-        .where(*conditions, ComponentMaterial.mass_kg.is_not(None))
-    ):
-        gross[component_id] = gross.get(component_id, 0.0) + co2_avoided_kg(
-            mass, carbon, reprocessing or 0.0
-        )
-    buildings: dict[int, dict] = {}
+    kept = {}
     for row in rows:
         distance = _distance(wanted, row.latitude, row.longitude)
         if wanted.radius_km is not None and distance is not None and distance > wanted.radius_km:
             continue
-        group = buildings.setdefault(
-            row.building_id,
-            {"ids": [], "quantity": 0.0, "mass": 0.0, "co2": 0.0, "row": row},
+        kept[row.id] = (row, distance)
+    if not kept:
+        return []
+    # The CO2 each building's candidates avoid: their materials' masses and carbon, as a
+    # listing's estimate is made (marketplace.services.listings.summarise).
+    gross: dict[int, float] = {}
+    for building_id, mass, carbon, reprocessing in db.session.execute(
+        select(
+            Component.building_id,
+            func.sum(ComponentMaterial.mass_kg),
+            Material.carbon_a1a3,
+            Material.reprocessing_kgco2e_per_kg,
         )
-        group["ids"].append(row.id)
-        group["quantity"] += row.quantity
-        if row.mass_kg and row.id in gross:
-            group["mass"] += row.mass_kg
-            group["co2"] += gross[row.id]
+        .join(Component, Component.id == ComponentMaterial.component_id)
+        .join(Material, Material.id == ComponentMaterial.material_id)
+        .join(Building, Building.id == Component.building_id)
+        .where(*conditions, ComponentMaterial.mass_kg.is_not(None), Building.id.in_(list(kept)))
+        .group_by(
+            Component.building_id,
+            Material.id,
+            Material.carbon_a1a3,
+            Material.reprocessing_kgco2e_per_kg,
+        )
+    ):
+        gross[building_id] = gross.get(building_id, 0.0) + co2_avoided_kg(
+            mass, carbon, reprocessing or 0.0
+        )
     factor = current_app.config["TRANSPORT_KGCO2E_PER_TKM"]
     matches = []
-    for building_id, group in buildings.items():
-        row = group["row"]
-        distance = _distance(wanted, row.latitude, row.longitude)
-        covers, coverage = _covers(wanted, group["quantity"])
+    for building_id, (row, distance) in kept.items():
+        covers, coverage = _covers(wanted, row.quantity)
         co2 = moved = None
-        if group["mass"]:
-            share = covers / group["quantity"]
-            moved = transport_kg(group["mass"] * share, distance or 0.0, factor)
-            co2 = group["co2"] * share - moved
+        if row.mass and building_id in gross:
+            share = covers / row.quantity
+            moved = transport_kg(row.mass * share, distance or 0.0, factor)
+            co2 = gross[building_id] * share - moved
         matches.append(
             Match(
                 kind="future_stock",
                 building_id=building_id,
-                component_ids=group["ids"],
-                available=group["quantity"],
+                available=row.quantity,
                 unit=wanted.unit,
                 covers=covers,
                 coverage=coverage,
@@ -228,8 +227,9 @@ def _future_matches(wanted: WantedRequest) -> list[Match]:
     return matches
 
 
-def describe(matches: list[Match]) -> list[Match]:
-    """Fill in the titles, sellers and cities of the matches shown (one query per source)."""
+def describe(matches: list[Match], wanted: WantedRequest | None = None) -> list[Match]:
+    """Fill in the titles, sellers and cities of the matches shown (one query per source),
+    and, given the request, the components of each future-stock match."""
     listing_ids = [m.listing_id for m in matches if m.listing_id]
     building_ids = {m.building_id for m in matches}
     listings = {}
@@ -259,6 +259,21 @@ def describe(matches: list[Match]) -> list[Match]:
         elif m.building_id in buildings:
             row = buildings[m.building_id]
             m.title, m.city, m.organisation_name = row[1], row.city, row[3]
+    future = [m for m in matches if m.kind == "future_stock"]
+    if wanted is not None and future:
+        ids: dict[int, list[int]] = {}
+        for component_id, building_id in db.session.execute(
+            select(Component.id, Component.building_id)
+            .join(Building, Building.id == Component.building_id)
+            .where(
+                *future_stock_conditions(wanted),
+                Building.id.in_([m.building_id for m in future]),
+            )
+            .order_by(Component.id)
+        ):
+            ids.setdefault(building_id, []).append(component_id)
+        for m in future:
+            m.component_ids = ids.get(m.building_id, [])
     return matches
 
 
@@ -276,5 +291,5 @@ def matches_page(wanted: WantedRequest, page: int, per_page: int) -> dict:
     """One page of the ranked matches in the envelope of every list, described."""
     matches = find_matches(wanted)
     start = (page - 1) * per_page
-    shown = describe(matches[start : start + per_page])
+    shown = describe(matches[start : start + per_page], wanted)
     return {"items": shown, "total": len(matches), "page": page, "per_page": per_page}

@@ -152,7 +152,7 @@ def wanted_detail(wanted_id: int):
     if manage and wanted.status == "open":
         found = find_matches(wanted)
         total = len(found)
-        matches = describe(found[:MATCHES_SHOWN])
+        matches = describe(found[:MATCHES_SHOWN], wanted)
     return render_template(
         "marketplace/wanted_detail.html",
         wanted=wanted,

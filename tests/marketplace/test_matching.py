@@ -136,7 +136,8 @@ def test_ranking_best_first(
     doors_listing(*build, BRUMMEN, 20, owner=colleague)
     doomed_building(make_user, make_building, make_component, material_id, APELDOORN, 30, 200)
 
-    matches = describe(find_matches(db.session.get(WantedRequest, wanted.id)))
+    request = db.session.get(WantedRequest, wanted.id)
+    matches = describe(find_matches(request), request)
     order = [(m.kind, m.listing_id or m.building_id) for m in matches]
     # Whole lots first, by CO2 net of transport: 20 doors (500 kg, 120 kg CO2 avoided at
     # 0.24 kgCO2e/kg) from Brummen (6.6 km) > Deventer (12.4 km) > 20 of Apeldoorn's 30
@@ -153,6 +154,7 @@ def test_ranking_best_first(
     assert first.co2_avoided_kg == pytest.approx(net(500.0, 120.0, BRUMMEN))
     assert first.transport_kg == pytest.approx(0.5 * haversine_km(*ZUTPHEN, *BRUMMEN) * FACTOR)
     assert future.available == 30 and future.covers == 20
+    assert len(future.component_ids) == 1
     assert future.co2_avoided_kg == pytest.approx(net(500.0, 120.0, APELDOORN))
     assert future.available_from == apeldoorn.planned_date
     assert future.title == apeldoorn.name
