@@ -51,14 +51,38 @@ CHUNK = 20_000
 
 # Kinds of installed components: category, unit, family, measures (mm) and a mass per unit.
 KINDS = (
-    ("door", "pcs", "timber", lambda r: {"width_mm": r.choice((730, 780, 830, 880, 930)),
-                                         "height_mm": r.choice((2010, 2110, 2310)),
-                                         "depth_mm": 40.0}, 25.0, 5),
-    ("window", "pcs", "glass", lambda r: {"width_mm": r.randrange(600, 2400, 10),
-                                          "height_mm": r.randrange(600, 2000, 10)}, 40.0, 3),
+    (
+        "door",
+        "pcs",
+        "timber",
+        lambda r: {
+            "width_mm": r.choice((730, 780, 830, 880, 930)),
+            "height_mm": r.choice((2010, 2110, 2310)),
+            "depth_mm": 40.0,
+        },
+        25.0,
+        5,
+    ),
+    (
+        "window",
+        "pcs",
+        "glass",
+        lambda r: {"width_mm": r.randrange(600, 2400, 10), "height_mm": r.randrange(600, 2000, 10)},
+        40.0,
+        3,
+    ),
     ("external_wall", "t", "masonry", lambda r: {}, 1000.0, 5),
-    ("beam", "pcs", "steel", lambda r: {"length_mm": r.choice((3000, 4500, 6000, 7200)),
-                                        "height_mm": r.choice((200, 240, 300))}, 250.0, 2),
+    (
+        "beam",
+        "pcs",
+        "steel",
+        lambda r: {
+            "length_mm": r.choice((3000, 4500, 6000, 7200)),
+            "height_mm": r.choice((200, 240, 300)),
+        },
+        250.0,
+        2,
+    ),
     ("floor", "m2", "timber", lambda r: {"depth_mm": r.choice((18.0, 22.0, 28.0))}, 15.0, 2),
     ("roof", "m2", "ceramics", lambda r: {}, 50.0, 2),
     ("other", "m3", "concrete", lambda r: {}, 2400.0, 2),
@@ -192,8 +216,13 @@ def add_future_stock(app, buildings: int, per_building: int, seed: int = 2027) -
                         "status": "installed",
                         "created_at": now,
                         "updated_at": now,
-                        **{"width_mm": None, "height_mm": None, "depth_mm": None,
-                           "length_mm": None, **measures(rng)},
+                        **{
+                            "width_mm": None,
+                            "height_mm": None,
+                            "depth_mm": None,
+                            "length_mm": None,
+                            **measures(rng),
+                        },
                     }
                 )
                 shares.append(
@@ -229,8 +258,12 @@ def add_future_stock(app, buildings: int, per_building: int, seed: int = 2027) -
             db.session.commit()
         analyse_s = time.perf_counter() - start
         db.session.remove()
-    return {"components": inserted, "buildings": buildings, "insert_s": insert_s,
-            "analyse_s": analyse_s}
+    return {
+        "components": inserted,
+        "buildings": buildings,
+        "insert_s": insert_s,
+        "analyse_s": analyse_s,
+    }
 
 
 def post_requests(app, email: str, count: int, seed: int = 11) -> list[int]:
@@ -244,18 +277,61 @@ def post_requests(app, email: str, count: int, seed: int = 11) -> list[int]:
     rng = random.Random(seed)
     today = date.today()
     kinds = (
-        {"title": "Interior doors", "material_family": "timber", "unit": "pcs", "quantity": 20,
-         "width_mm": 830, "height_mm": 2110, "tolerance_mm": 10, "radius_km": 50},
-        {"title": "Yellow facade bricks", "material_family": "masonry", "unit": "t",
-         "quantity": 275, "radius_km": 30},
-        {"title": "Steel beams of 6 m", "material_family": "steel", "unit": "pcs",
-         "quantity": 12, "length_mm": 6000, "tolerance_mm": 50, "radius_km": 80},
-        {"title": "Windows", "cpv_prefix": "4422", "unit": "pcs", "quantity": 30,
-         "width_mm": 1200, "height_mm": 1400, "tolerance_mm": 20, "radius_km": 60},
-        {"title": "Timber floor boards", "material_family": "timber", "unit": "m2",
-         "quantity": 400, "depth_mm": 22, "tolerance_mm": 2, "radius_km": 40},
-        {"title": "Any doors nearby", "cpv_prefix": "44221", "unit": "pcs", "quantity": 8,
-         "width_mm": 830, "height_mm": 2110, "tolerance_mm": 30, "radius_km": 25},
+        {
+            "title": "Interior doors",
+            "material_family": "timber",
+            "unit": "pcs",
+            "quantity": 20,
+            "width_mm": 830,
+            "height_mm": 2110,
+            "tolerance_mm": 10,
+            "radius_km": 50,
+        },
+        {
+            "title": "Yellow facade bricks",
+            "material_family": "masonry",
+            "unit": "t",
+            "quantity": 275,
+            "radius_km": 30,
+        },
+        {
+            "title": "Steel beams of 6 m",
+            "material_family": "steel",
+            "unit": "pcs",
+            "quantity": 12,
+            "length_mm": 6000,
+            "tolerance_mm": 50,
+            "radius_km": 80,
+        },
+        {
+            "title": "Windows",
+            "cpv_prefix": "4422",
+            "unit": "pcs",
+            "quantity": 30,
+            "width_mm": 1200,
+            "height_mm": 1400,
+            "tolerance_mm": 20,
+            "radius_km": 60,
+        },
+        {
+            "title": "Timber floor boards",
+            "material_family": "timber",
+            "unit": "m2",
+            "quantity": 400,
+            "depth_mm": 22,
+            "tolerance_mm": 2,
+            "radius_km": 40,
+        },
+        {
+            "title": "Any doors nearby",
+            "cpv_prefix": "44221",
+            "unit": "pcs",
+            "quantity": 8,
+            "width_mm": 830,
+            "height_mm": 2110,
+            "tolerance_mm": 30,
+            "radius_km": 25,
+        },
     )
     ids = []
     with app.app_context():
@@ -398,10 +474,20 @@ def _failure(db_name: str, exc: BaseException) -> dict:
 def sizes_for(quick: bool) -> dict:
     """The data set and the number of calls: full, or a smoke run when `quick`."""
     if quick:
-        return {"listings": 5_000, "buildings": 500, "per_building": 100, "requests": 12,
-                "iterations": 36}
-    return {"listings": 100_000, "buildings": 10_000, "per_building": 100, "requests": 30,
-            "iterations": 200}
+        return {
+            "listings": 5_000,
+            "buildings": 500,
+            "per_building": 100,
+            "requests": 12,
+            "iterations": 36,
+        }
+    return {
+        "listings": 100_000,
+        "buildings": 10_000,
+        "per_building": 100,
+        "requests": 30,
+        "iterations": 200,
+    }
 
 
 def run(quick: bool, databases: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:

@@ -140,5 +140,3 @@ def create_offer(data, wanted_id):
     db.session.commit()
     alerts.email_notifications(notes)
     return listing
-
-

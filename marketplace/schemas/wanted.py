@@ -77,12 +77,11 @@ class WantedCreateSchema(InputSchema):
         located = "latitude" in data or "longitude" in data
         if located and (data.get("latitude") is None) != (data.get("longitude") is None):
             errors["latitude"] = [_("Give latitude and longitude together.")]
-        if data.get("radius_km") is not None and (
-            data.get("latitude") is None or data.get("longitude") is None
-        ):
-            # On an edit the stored location may serve; the service checks that (409).
-            if not partial or "latitude" in data or "longitude" in data:
-                errors["radius_km"] = [_("A radius needs a location: give latitude and longitude.")]
+        unlocated = data.get("latitude") is None or data.get("longitude") is None
+        # On an edit the stored location may serve: the service checks that (409).
+        location_sent = not partial or "latitude" in data or "longitude" in data
+        if data.get("radius_km") is not None and unlocated and location_sent:
+            errors["radius_km"] = [_("A radius needs a location: give latitude and longitude.")]
         if errors:
             raise ValidationError(errors)
 

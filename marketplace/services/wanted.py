@@ -213,8 +213,9 @@ def notify_wanted_for_listing(listing: Listing, today: date | None = None) -> li
         notes += alerts.notify(
             buyers_of(wanted),
             "wanted_match",
-            messages.wanted_match(wanted, listing.title, listing.quantity_available, listing.unit,
-                                  listing.city),
+            messages.wanted_match(
+                wanted, listing.title, listing.quantity_available, listing.unit, listing.city
+            ),
             wanted_request_id=wanted.id,
             listing_id=listing.id,
         )
@@ -249,8 +250,9 @@ def notify_wanted_for_building(building: Building, today: date | None = None) ->
             notes += alerts.notify(
                 buyers_of(wanted),
                 "wanted_match",
-                messages.wanted_match(wanted, building.name, quantity, unit, building.city,
-                                      future=True),
+                messages.wanted_match(
+                    wanted, building.name, quantity, unit, building.city, future=True
+                ),
                 wanted_request_id=wanted.id,
                 building_id=building.id,
             )
@@ -316,9 +318,7 @@ def requests_for_building(building: Building, limit: int = 50) -> list[tuple[Wan
 def offerable_components(wanted: WantedRequest, building: Building) -> list[Component]:
     """The building's components its owner could offer for the request."""
     return db.session.scalars(
-        select(Component)
-        .where(*building_stock_conditions(wanted, building))
-        .order_by(Component.id)
+        select(Component).where(*building_stock_conditions(wanted, building)).order_by(Component.id)
     ).all()
 
 
@@ -338,8 +338,7 @@ def make_offer(user, wanted: WantedRequest, building: Building, data: dict) -> t
             {
                 "component_ids": [
                     _(
-                        "These components do not fit the request or are already on offer: "
-                        "%(ids)s.",
+                        "These components do not fit the request or are already on offer: %(ids)s.",
                         ids=", ".join(str(i) for i in unfit),
                     )
                 ]

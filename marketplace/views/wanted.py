@@ -73,8 +73,11 @@ def _choices() -> dict:
 @bp.route("/exchange/wanted")
 def wanted_list():
     """Wanted requests, newest first: open ones for anyone; one's own closed ones too."""
-    raw = {k: v for k, v in request.args.items() if k in ("q", "cpv", "material_family",
-                                                          "status", "mine") and v.strip()}
+    raw = {
+        k: v
+        for k, v in request.args.items()
+        if k in ("q", "cpv", "material_family", "status", "mine") and v.strip()
+    }
     try:
         args = WantedQueryArgs().load(raw)
         errors = {}
@@ -203,9 +206,7 @@ def wanted_offer(building_id: int, wanted_id: int):
         flash(_("None of this building's components fit this request any more."), "error")
         return redirect(back + "#wanted", 303)
     try:
-        listing, notes = services.make_offer(
-            current_user, wanted, building, {"component_ids": ids}
-        )
+        listing, notes = services.make_offer(current_user, wanted, building, {"component_ids": ids})
         db.session.commit()
     except (ServiceError, ValidationError) as exc:
         db.session.rollback()

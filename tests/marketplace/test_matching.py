@@ -74,8 +74,7 @@ def doors_lot(make_user, make_building, make_lot, at, count, owner=None, **door)
     return owner, (building, measured(parts, **door))
 
 
-def doors_listing(make_user, make_building, make_lot, make_listing, at, count, owner=None,
-                  **door):
+def doors_listing(make_user, make_building, make_lot, make_listing, at, count, owner=None, **door):
     owner, lot = doors_lot(make_user, make_building, make_lot, at, count, owner, **door)
     listing = make_listing(owner, lot=lot, publish=False)
     measured([listing], **door)
@@ -119,7 +118,14 @@ def net(mass_kg, co2_kg, at):
 
 
 def test_ranking_best_first(
-    db, wanted, buyer, make_user, make_building, make_lot, make_listing, make_component,
+    db,
+    wanted,
+    buyer,
+    make_user,
+    make_building,
+    make_lot,
+    make_listing,
+    make_component,
     material_id,
 ):
     build = (make_user, make_building, make_lot, make_listing)
@@ -163,8 +169,9 @@ def test_ranking_best_first(
     assert first.title == "Reclaimed oak doors" and first.organisation_name
 
 
-def test_matches_api_is_the_buyers(client, token_for, wanted, buyer, make_user, make_building,
-                                   make_lot, make_listing):
+def test_matches_api_is_the_buyers(
+    client, token_for, wanted, buyer, make_user, make_building, make_lot, make_listing
+):
     listing = doors_listing(make_user, make_building, make_lot, make_listing, BRUMMEN, 20)
     response = client.get(f"/api/v1/wanted/{wanted.id}/matches", headers=token_for(buyer))
     assert response.status_code == 200, response.json
@@ -173,8 +180,10 @@ def test_matches_api_is_the_buyers(client, token_for, wanted, buyer, make_user, 
     assert (item["kind"], item["listing_id"], item["covers"]) == ("listing", listing.id, 20)
     assert item["distance_km"] == pytest.approx(6.6, abs=0.1)
     assert item["co2_avoided_kg"] == pytest.approx(net(500.0, 120.0, BRUMMEN))
-    assert client.get(f"/api/v1/wanted/{wanted.id}/matches?x=1", headers=token_for(buyer)
-                      ).status_code == 422
+    assert (
+        client.get(f"/api/v1/wanted/{wanted.id}/matches?x=1", headers=token_for(buyer)).status_code
+        == 422
+    )
 
 
 def notes_of(db, user, kind):
@@ -222,7 +231,9 @@ def test_planned_demolition_tells_the_buyer_and_the_owner(
     planned = (date.today() + timedelta(days=40)).isoformat()
     url = f"/api/v1/buildings/{building.id}"
     response = client.patch(
-        url, headers=token_for(owner), json={"status": "demolition_planned", "planned_date": planned}
+        url,
+        headers=token_for(owner),
+        json={"status": "demolition_planned", "planned_date": planned},
     )
     assert response.status_code == 200, response.json
     told = notes_of(db, buyer, "wanted_match")
@@ -237,7 +248,15 @@ def test_planned_demolition_tells_the_buyer_and_the_owner(
 
 
 def test_owner_sees_demand_and_offers(
-    client, db, login, token_for, wanted, buyer, make_user, make_building, make_component,
+    client,
+    db,
+    login,
+    token_for,
+    wanted,
+    buyer,
+    make_user,
+    make_building,
+    make_component,
     material_id,
 ):
     owner, building = doomed_building(

@@ -198,7 +198,11 @@ def test_page_post_edit_withdraw(client, db, login, buyer):
     response = client.submit("/exchange/wanted/new", form)
     assert response.status_code == 303, response.get_data(as_text=True)
     wanted = db.session.scalar(db.select(WantedRequest))
-    assert (wanted.quantity, wanted.unit, wanted.organisation_id) == (275, "t", buyer.organisation_id)
+    assert (wanted.quantity, wanted.unit, wanted.organisation_id) == (
+        275,
+        "t",
+        buyer.organisation_id,
+    )
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "0 matches" in detail
     url = f"/exchange/wanted/{wanted.id}"
@@ -214,8 +218,14 @@ def test_page_bad_input_shows_field_messages(client, login, buyer):
     login(buyer)
     response = client.submit(
         "/exchange/wanted/new",
-        {"title": "Doors", "quantity": "-3", "unit": "pcs", "width_mm": "-830",
-         "radius_km": "20", "needed_by": "2001-01-01"},
+        {
+            "title": "Doors",
+            "quantity": "-3",
+            "unit": "pcs",
+            "width_mm": "-830",
+            "radius_km": "20",
+            "needed_by": "2001-01-01",
+        },
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
