@@ -28,6 +28,8 @@ from datetime import date
 from types import SimpleNamespace
 
 from flask import current_app
+from sqlalchemy import ColumnElement
+from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -151,10 +153,27 @@ def _listing_matches(wanted: WantedRequest, today: date) -> list[Match]:
     return matches
 
 
+def _gross_co2() -> ColumnElement[float]:
+    """Per component (correlated): the CO2 its materials avoid per their masses, Σ mass ×
+    (carbon A1-A3 − reprocessing), as a listing's estimate is made (summarise)."""
+    return (
+        select(
+            func.sum(
+                ComponentMaterial.mass_kg
+                * (Material.carbon_a1a3 - func.coalesce(Material.reprocessing_kgco2e_per_kg, 0.0))
+            )
+        )
+        .join(Material, Material.id == ComponentMaterial.material_id)
+        .where(ComponentMaterial.component_id == Component.id)
+        .correlate(Component)
+        .scalar_subquery()
+    )
+
+
 def _future_matches(wanted: WantedRequest) -> list[Match]:
-    """Future stock, one match per building: the candidates summed per building in SQL (so a
-    building of 400 fitting doors is one row, not 400), the CO2 from their materials."""
-    conditions = future_stock_conditions(wanted)
+    """Future stock, one match per building: the candidates summed per building in one
+    statement (a building of 400 fitting doors is one row, not 400), with their CO2."""
+    gross = _gross_co2()
     rows = db.session.execute(
         select(
             Building.id,
@@ -162,58 +181,32 @@ def _future_matches(wanted: WantedRequest) -> list[Match]:
             Building.longitude,
             Building.planned_date,
             func.sum(Component.quantity).label("quantity"),
-            func.sum(Component.mass_kg).label("mass"),
+            func.sum(case((gross.is_not(None), Component.mass_kg))).label("mass"),
+            func.sum(gross).label("gross"),
         )
         .join(Building, Building.id == Component.building_id)
-        .where(*conditions)
+        .where(*future_stock_conditions(wanted))
         .group_by(Building.id, Building.latitude, Building.longitude, Building.planned_date)
         .limit(MAX_CANDIDATES)
     ).all()
-    kept = {}
+    factor = current_app.config["TRANSPORT_KGCO2E_PER_TKM"]
+    matches = []
     for row in rows:
         distance = _distance(wanted, row.latitude, row.longitude)
         if wanted.radius_km is not None and distance is not None and distance > wanted.radius_km:
             continue
-        kept[row.id] = (row, distance)
-    if not kept:
-        return []
-    # The CO2 each building's candidates avoid: their materials' masses and carbon, as a
-    # listing's estimate is made (marketplace.services.listings.summarise).
-    gross: dict[int, float] = {}
-    for building_id, mass, carbon, reprocessing in db.session.execute(
-        select(
-            Component.building_id,
-            func.sum(ComponentMaterial.mass_kg),
-            Material.carbon_a1a3,
-            Material.reprocessing_kgco2e_per_kg,
-        )
-        .join(Component, Component.id == ComponentMaterial.component_id)
-        .join(Material, Material.id == ComponentMaterial.material_id)
-        .join(Building, Building.id == Component.building_id)
-        .where(*conditions, ComponentMaterial.mass_kg.is_not(None), Building.id.in_(list(kept)))
-        .group_by(
-            Component.building_id,
-            Material.id,
-            Material.carbon_a1a3,
-            Material.reprocessing_kgco2e_per_kg,
-        )
-    ):
-        gross[building_id] = gross.get(building_id, 0.0) + co2_avoided_kg(
-            mass, carbon, reprocessing or 0.0
-        )
-    factor = current_app.config["TRANSPORT_KGCO2E_PER_TKM"]
-    matches = []
-    for building_id, (row, distance) in kept.items():
         covers, coverage = _covers(wanted, row.quantity)
         co2 = moved = None
-        if row.mass and building_id in gross:
+        if row.mass and row.gross is not None:
             share = covers / row.quantity
-            moved = transport_kg(row.mass * share, distance or 0.0, factor)
-            co2 = gross[building_id] * share - moved
+            mass = row.mass * share
+            moved = transport_kg(mass, distance or 0.0, factor)
+            # The mass-weighted carbon and reprocessing of the materials, net per kg.
+            co2 = co2_avoided_kg(mass, row.gross / row.mass, 0.0, distance or 0.0, factor)
         matches.append(
             Match(
                 kind="future_stock",
-                building_id=building_id,
+                building_id=row.id,
                 available=row.quantity,
                 unit=wanted.unit,
                 covers=covers,
