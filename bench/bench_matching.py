@@ -123,8 +123,9 @@ def _materials_by_family(session) -> dict[str, list[dict]]:
 
 
 def add_future_stock(app, buildings: int, per_building: int, seed: int = 2027) -> dict:
-    """Bulk-insert buildings due for demolition with their installed components, and give the
-    listings counted in pieces one element's measures. Returns the counts and timings."""
+    """Bulk-insert (Core, not the ORM: no per-row session work) buildings due for demolition
+    with their installed components, and give the listings counted in pieces one element's
+    measures. Returns the counts and timings."""
     from sqlalchemy import func
     from sqlalchemy import insert
     from sqlalchemy import select
@@ -180,7 +181,7 @@ def add_future_stock(app, buildings: int, per_building: int, seed: int = 2027) -
                 }
             )
         for chunk in range(0, len(rows_b), CHUNK):
-            db.session.execute(insert(Building), rows_b[chunk : chunk + CHUNK])
+            db.session.execute(insert(Building.__table__), rows_b[chunk : chunk + CHUNK])
         components, shares = [], []
         cid = first_component
         inserted = 0
@@ -188,8 +189,8 @@ def add_future_stock(app, buildings: int, per_building: int, seed: int = 2027) -
         def flush():
             nonlocal components, shares, inserted
             if components:
-                db.session.execute(insert(Component), components)
-                db.session.execute(insert(ComponentMaterial), shares)
+                db.session.execute(insert(Component.__table__), components)
+                db.session.execute(insert(ComponentMaterial.__table__), shares)
                 inserted += len(components)
                 components, shares = [], []
 
