@@ -305,3 +305,24 @@ def building_components(db, building):
     return db.session.scalars(
         select(Component.id).where(Component.building_id == building.id).order_by(Component.id)
     ).all()
+
+
+def test_owner_offers_from_the_building_page(
+    client, db, login, wanted, buyer, make_user, make_building, make_component, material_id
+):
+    owner, building = doomed_building(
+        make_user, make_building, make_component, material_id, APELDOORN, 24
+    )
+    login(owner)
+    page = f"/buildings/{building.id}"
+    response = client.submit(f"{page}/wanted/{wanted.id}/offer", {}, page=page)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    listing = db.session.scalar(select(Listing).where(Listing.wanted_request_id == wanted.id))
+    assert response.headers["Location"].endswith(f"/exchange/listings/{listing.id}")
+    assert listing.status == "draft" and listing.quantity == 24
+    assert len(notes_of(db, buyer, "wanted_offer")) == 1
+    # Offered: the building page no longer lists the request, and the buyer sees the offer.
+    assert 'id="wanted"' not in client.get(page).get_data(as_text=True)
+    login(buyer)
+    detail = client.get(f"/exchange/wanted/{wanted.id}").get_data(as_text=True)
+    assert listing.title in detail
