@@ -11,6 +11,7 @@ How they are ranked, and why:
    TRANSPORT_KGCO2E_PER_TKM (passports.metrics.transport_kg; for a listing the exchange's one
    rule, marketplace.services.reservation_co2). This is what the exchange is for, and it
    weighs distance by mass: heavy bricks from far away rank below light doors from as far.
+   For future stock the CO2 avoided is the components' stored embodied carbon (A1-A3).
    A match without a known mass or carbon figure ranks after those with one.
 3. **Then the nearest** (great-circle distance, passports.metrics.haversine_km; unknown last),
 4. **then stock available now before future stock**, then the oldest id (a stable order).
@@ -28,7 +29,6 @@ from datetime import date
 from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import ColumnElement
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
@@ -45,8 +45,6 @@ from passports.metrics import haversine_km
 from passports.metrics import transport_kg
 from passports.models import Building
 from passports.models import Component
-from passports.models import ComponentMaterial
-from passports.models import Material
 
 MAX_CANDIDATES = 20_000
 
@@ -153,27 +151,13 @@ def _listing_matches(wanted: WantedRequest, today: date) -> list[Match]:
     return matches
 
 
-def _gross_co2() -> ColumnElement[float]:
-    """Per component (correlated): the CO2 its materials avoid per their masses, Σ mass ×
-    (carbon A1-A3 − reprocessing), as a listing's estimate is made (summarise)."""
-    return (
-        select(
-            func.sum(
-                ComponentMaterial.mass_kg
-                * (Material.carbon_a1a3 - func.coalesce(Material.reprocessing_kgco2e_per_kg, 0.0))
-            )
-        )
-        .join(Material, Material.id == ComponentMaterial.material_id)
-        .where(ComponentMaterial.component_id == Component.id)
-        .correlate(Component)
-        .scalar_subquery()
-    )
-
-
 def _future_matches(wanted: WantedRequest) -> list[Match]:
     """Future stock, one match per building: the candidates summed per building in one
-    statement (a building of 400 fitting doors is one row, not 400), with their CO2."""
-    gross = _gross_co2()
+    statement (a building of 400 fitting doors is one row, not 400), with their embodied
+    carbon as each component stores it (passports.metrics, at write time): what making them
+    new would emit, the CO2 their reuse avoids. (A listing's estimate also deducts the
+    materials' reprocessing, mostly nil or about 1 %; reading every material of every
+    candidate for it would cost the ranking its speed.)"""
     rows = db.session.execute(
         select(
             Building.id,
@@ -181,8 +165,10 @@ def _future_matches(wanted: WantedRequest) -> list[Match]:
             Building.longitude,
             Building.planned_date,
             func.sum(Component.quantity).label("quantity"),
-            func.sum(case((gross.is_not(None), Component.mass_kg))).label("mass"),
-            func.sum(gross).label("gross"),
+            func.sum(case((Component.carbon_a1a3_kg.is_not(None), Component.mass_kg))).label(
+                "mass"
+            ),
+            func.sum(Component.carbon_a1a3_kg).label("gross"),
         )
         .join(Building, Building.id == Component.building_id)
         .where(*future_stock_conditions(wanted))
@@ -201,7 +187,7 @@ def _future_matches(wanted: WantedRequest) -> list[Match]:
             share = covers / row.quantity
             mass = row.mass * share
             moved = transport_kg(mass, distance or 0.0, factor)
-            # The mass-weighted carbon and reprocessing of the materials, net per kg.
+            # The embodied carbon per kg of the candidates, as passports.metrics weighs it.
             co2 = co2_avoided_kg(mass, row.gross / row.mass, 0.0, distance or 0.0, factor)
         matches.append(
             Match(

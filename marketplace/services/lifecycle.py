@@ -19,7 +19,6 @@ from marketplace.models import Notification
 from marketplace.models import Reservation
 from marketplace.services.rules import OPEN_LISTING
 from marketplace.services.rules import unresolved_hazards
-from marketplace.services.wanted import notify_wanted_for_listing
 
 
 def publish_listing(listing: Listing, actor) -> Listing:
@@ -73,6 +72,10 @@ def publish_and_notify(listing: Listing, actor) -> list[Notification]:
     once it has committed: no mail announces a publish that was rolled back, and a slow mail
     server never holds the transaction.
     """
+    # Imported here: the wanted requests' matching reads the listing rules of this package,
+    # which would otherwise import each other while loading.
+    from marketplace.services.wanted import notify_wanted_for_listing
+
     publish_listing(listing, actor)
     return notify_saved_searches(listing) + notify_wanted_for_listing(listing)
 
