@@ -118,7 +118,9 @@ def _materials_by_family(session) -> dict[str, list[dict]]:
 
     found: dict[str, list[dict]] = {}
     for m in session.scalars(select(Material).order_by(Material.id)):
-        found.setdefault(m.family, []).append({"id": m.id, "cpv": m.cpv_code})
+        found.setdefault(m.family, []).append(
+            {"id": m.id, "cpv": m.cpv_code, "carbon": m.carbon_a1a3}
+        )
     return found
 
 
@@ -213,6 +215,8 @@ def add_future_stock(app, buildings: int, per_building: int, seed: int = 2027) -
                         "unit": unit,
                         "mass_kg": mass,
                         "mass_source": "given",
+                        # What passports.metrics stores at write time (the ORM's hook).
+                        "carbon_a1a3_kg": mass * material["carbon"],
                         "condition": rng.choices((1, 2, 3, 4, 5), (1, 3, 6, 6, 2))[0],
                         "status": "installed",
                         "created_at": now,
