@@ -139,6 +139,22 @@ class Listing(TimestampMixin, db.Model):
             "id",
         ),
         Index("ix_listings_status_cpv", "status", "cpv_code"),
+        # A wanted request's matching (migration 0014): published lots of a unit in a box,
+        # with the measures, family, CPV code and condition read from the index alone.
+        Index(
+            "ix_listings_matching",
+            "status",
+            "unit",
+            "pickup_latitude",
+            "pickup_longitude",
+            "width_mm",
+            "height_mm",
+            "length_mm",
+            "depth_mm",
+            "material_family",
+            "cpv_code",
+            "condition",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
