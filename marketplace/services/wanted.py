@@ -276,11 +276,8 @@ def email_after_request(notes: list[Notification]) -> None:
 
         @after_this_request
         def _send(response):
-            # Until the email names what each kind is about, it links to a listing: notes
-            # about a building alone stay in the inbox.
-            notes = [n for n in g.wanted_outbox if n.listing_id is not None]
-            if response.status_code < 400 and notes:
-                alerts.email_notifications(notes)
+            if response.status_code < 400:
+                alerts.email_notifications(g.wanted_outbox)
                 db.session.commit()
             return response
 
