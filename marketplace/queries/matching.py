@@ -20,6 +20,7 @@ from marketplace.models import WantedRequest
 from marketplace.queries.filters import cpv_prefix
 from marketplace.queries.filters import distance_km
 from marketplace.services.rules import FUTURE_BUILDINGS
+from marketplace.services.rules import HARVESTED
 from marketplace.services.rules import OPEN_LISTING
 from marketplace.services.rules import listable_statuses
 from passports.metrics import bounding_box
@@ -155,9 +156,13 @@ def building_stock_conditions(wanted: WantedRequest, building: Building) -> list
     """Conditions on Component: one of `building`'s that its owner could offer for the request
     now (harvested, in storage, or installed in a building due for demolition), not yet on
     offer. The building page's "buyers want components like these" asks here."""
-    return [
+    conditions = [
         Component.building_id == building.id,
         Component.status.in_(listable_statuses(building)),
         *component_conditions(wanted),
         not_on_offer(),
     ]
+    if wanted.needed_by and building.planned_date and building.planned_date > wanted.needed_by:
+        # Still installed on the date it is needed: only what is already out can serve.
+        conditions.append(Component.status.in_(HARVESTED))
+    return conditions

@@ -38,6 +38,7 @@ from marketplace.queries.matching import building_stock_conditions
 from marketplace.queries.matching import future_stock_conditions
 from marketplace.queries.matching import listing_conditions
 from marketplace.services.listings import create_listing
+from passports.metrics import haversine_km
 from passports.models import Building
 from passports.models import Component
 from passports.permissions import can_write_building
@@ -183,6 +184,15 @@ def _already_told(kind: str, wanted_id: int, **about) -> bool:
     return bool(db.session.scalar(select(exists().where(*conditions))))
 
 
+def _within_reach(wanted: WantedRequest, latitude: float | None, longitude: float | None) -> bool:
+    """False only when the request has a radius and the place is known to lie outside it:
+    no query is spent on a request that cannot match."""
+    if wanted.radius_km is None or wanted.latitude is None or latitude is None:
+        return True
+    distance = haversine_km(wanted.latitude, wanted.longitude, latitude, longitude)
+    return distance <= wanted.radius_km
+
+
 def _open_requests(unit: str, organisation_id: int, today: date) -> list[WantedRequest]:
     return db.session.scalars(
         select(WantedRequest)
@@ -203,6 +213,8 @@ def notify_wanted_for_listing(listing: Listing, today: date | None = None) -> li
     today = today or date.today()
     notes: list[Notification] = []
     for wanted in _open_requests(listing.unit, listing.organisation_id, today):
+        if not _within_reach(wanted, listing.pickup_latitude, listing.pickup_longitude):
+            continue
         matched = db.session.scalar(
             select(func.count(Listing.id)).where(
                 Listing.id == listing.id, *listing_conditions(wanted, today)
@@ -240,6 +252,8 @@ def notify_wanted_for_building(building: Building, today: date | None = None) ->
     ).all()
     for unit in units:
         for wanted in _open_requests(unit, building.organisation_id, today):
+            if not _within_reach(wanted, building.latitude, building.longitude):
+                continue
             quantity = db.session.scalar(
                 select(func.sum(Component.quantity))
                 .join(Building, Building.id == Component.building_id)
@@ -305,6 +319,8 @@ def requests_for_building(building: Building, limit: int = 50) -> list[tuple[Wan
     ).all()
     for unit in units:
         for wanted in _open_requests(unit, building.organisation_id, today):
+            if not _within_reach(wanted, building.latitude, building.longitude):
+                continue
             quantity = db.session.scalar(
                 select(func.sum(Component.quantity)).where(
                     *building_stock_conditions(wanted, building)
