@@ -246,3 +246,17 @@ def test_page_another_organisation_cannot_manage(client, login, posted, make_use
 def test_contractor_may_not_post_page(client, login, make_user):
     login(make_user("contractor"))
     assert client.get("/exchange/wanted/new").status_code == 403
+
+
+def test_colleagues_and_admins_manage_contractors_do_not(
+    client, token_for, posted, buyer, make_user
+):
+    wanted = posted()
+    url = f"/api/v1/wanted/{wanted['id']}"
+    colleague = token_for(make_user("owner", org=buyer.organisation))
+    assert client.patch(url, headers=colleague, json={"quantity": 18}).status_code == 200
+    contractor = token_for(make_user("contractor", org=buyer.organisation))
+    assert client.patch(url, headers=contractor, json={"quantity": 17}).status_code == 403
+    admin = token_for(make_user("admin"))
+    assert client.get(url + "/matches", headers=admin).status_code == 200
+    assert client.post(url + "/withdraw", headers=admin).json["status"] == "withdrawn"
