@@ -433,8 +433,9 @@ def measure(db_name: str, url: str, sizes: dict) -> dict:
         engine = db.engine
     with record_statements(engine) as recorded:
         start = time.perf_counter()
-        body = call(request_ids[0]).get_json()
+        profiled = call(request_ids[0])
         request_ms = (time.perf_counter() - start) * 1000
+        body = profiled.get_json()
     plans = explain(engine, recorded, reads=("SELECT", "WITH"), width=600)
     with app.app_context():
         db.engine.dispose()
@@ -460,6 +461,7 @@ def measure(db_name: str, url: str, sizes: dict) -> dict:
                 "max": max(totals),
                 "empty": sum(1 for t in totals if not t),
             },
+            "response_bytes": len(profiled.get_data()),
             "insert_s": round(setup["insert_s"] + stock["insert_s"], 2),
             "analyse_s": round(setup["analyse_s"] + stock["analyse_s"], 2),
             "profile": {
@@ -467,6 +469,7 @@ def measure(db_name: str, url: str, sizes: dict) -> dict:
                 "total": body["total"],
                 "statements": len(recorded),
                 "sql_ms": round(sum(s["ms"] for s in recorded), 2),
+                "non_sql_ms": round(request_ms - sum(s["ms"] for s in recorded), 2),
                 "request_ms": round(request_ms, 2),
                 "plans": plans,
             },
