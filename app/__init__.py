@@ -157,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace import api as marketplace_api
     from marketplace import api_alerts as marketplace_api_alerts
     from marketplace import api_bundles as marketplace_api_bundles
+    from marketplace import api_wanted as marketplace_api_wanted
     from marketplace import views as marketplace_views
     from passports import api as passports_api
     from passports import api_imports as passports_api_imports
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(dashboard_api.blp, url_prefix="/api/v1")
     api.register_blueprint(marketplace_api_alerts.blp, url_prefix="/api/v1")
     api.register_blueprint(marketplace_api_bundles.blp, url_prefix="/api/v1")
+    api.register_blueprint(marketplace_api_wanted.blp, url_prefix="/api/v1")
     api.register_blueprint(audit_api.blp, url_prefix="/api/v1")
 
 

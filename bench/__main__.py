@@ -5,7 +5,8 @@ prints progress on stderr, a table and details on stdout, and writes bench/resul
 `generate` leaves a database of a million components that `overview-scale` and `scan` reuse;
 `labels`, `languages` (Japanese against English page renders) and `images` (a worker's
 peak memory for an oversized image on `/scan`) do not depend
-on the database kind and run once. `mixed` (a minute of
+on the database kind and run once; `matching` (a wanted request against 100,000 listings and
+1,000,000 components due for demolition) builds its own data on each database. `mixed` (a minute of
 scans, searches and event writes against gunicorn as in production) and `faults` (PostgreSQL
 restarted under load, a full upload disk) run on PostgreSQL only, on one database of their own.
 Everything lives in one temporary directory and one cluster, both removed at the end, also
@@ -33,6 +34,7 @@ from bench import bench_bundles
 from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
+from bench import bench_matching
 from bench import faults
 from bench import generate
 from bench import mixed
@@ -54,6 +56,7 @@ BENCHMARKS = (
     "labels",
     "languages",
     "images",
+    "matching",
     "mixed",
     "faults",
     "bundles",
@@ -207,6 +210,17 @@ def run_bundles(dbs: list[str], settings: Settings, workdir: Path, server) -> li
         return [_failure("bundles", ",".join(dbs), exc)]
 
 
+def run_matching(settings: Settings, databases: list[str]) -> list[Result]:
+    """One wanted request against 100,000 listings and 1,000,000 components of buildings due
+    for demolition (bench.bench_matching), on each database."""
+    try:
+        load = os.getloadavg()[0]
+        rows = [Result(**row) for row in bench_matching.run(settings.quick, tuple(databases))]
+        return _with_load(rows, load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("matching", ",".join(databases), exc)]
+
+
 def run_production(
     selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
 ) -> list[Result]:
@@ -255,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
             results += run_images(settings)
         if "bundles" in args.only:
             results += run_bundles(args.db, settings, workdir, server)
+        if "matching" in args.only:
+            results += run_matching(settings, args.db)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)

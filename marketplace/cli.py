@@ -1,4 +1,5 @@
-"""CLI for the exchange: `flask exchange expire` and `flask exchange demo`."""
+"""CLI for the exchange: `flask exchange expire`, `flask exchange wanted-expire` and
+`flask exchange demo`."""
 
 import click
 from flask.cli import AppGroup
@@ -6,6 +7,7 @@ from flask.cli import AppGroup
 from app.extensions import db
 from marketplace import demo as demo_exchange
 from marketplace import services
+from marketplace.services import wanted as wanted_services
 
 exchange = AppGroup("exchange", help="The exchange: listings and reservations.")
 
@@ -32,3 +34,11 @@ def demo() -> None:
     )
     for line in result["summary"]:
         click.echo(f"  {line}")
+
+
+@exchange.command("wanted-expire")
+def wanted_expire() -> None:
+    """Close open wanted requests whose date needed by has passed."""
+    count = wanted_services.expire_wanted()
+    db.session.commit()
+    click.echo(f"Expired {count} wanted request{'' if count == 1 else 's'}.")

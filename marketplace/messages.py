@@ -125,6 +125,85 @@ def _account_requested(params: dict) -> str:
     )
 
 
+def wanted_match(wanted, title: str, quantity, unit_code: str, city: str, future=False) -> dict:
+    """The parameters of "a listing (or a building due for demolition) matches your wanted
+    request"."""
+    return {
+        "request": wanted.title,
+        "title": title,
+        "quantity": quantity,
+        "unit": unit_code,
+        "city": city or "",
+        "future": bool(future),
+    }
+
+
+def wanted_demand(wanted, title: str) -> dict:
+    """The parameters of "a buyer wants components like those of your listing or building"."""
+    return {
+        "request": wanted.title,
+        "organisation": wanted.organisation.name,
+        "title": title,
+        "quantity": wanted.quantity,
+        "unit": wanted.unit,
+    }
+
+
+def wanted_offer(wanted, listing) -> dict:
+    """The parameters of "a seller offers a lot for your wanted request"."""
+    return {
+        "request": wanted.title,
+        "organisation": listing.organisation.name,
+        "title": listing.title,
+        "quantity": listing.quantity,
+        "unit": listing.unit,
+    }
+
+
+def _amount(params: dict) -> str:
+    return quantity(params.get("quantity"), params.get("unit"))
+
+
+def _wanted_match(params: dict) -> str:
+    if params.get("future"):
+        return _(
+            "For your request “%(request)s”: %(quantity)s in %(title)s (%(city)s), "
+            "a building due for demolition.",
+            request=params.get("request", ""),
+            quantity=_amount(params),
+            title=params.get("title", ""),
+            city=params.get("city", ""),
+        )
+    return _(
+        "New on the exchange for your request “%(request)s”: %(title)s (%(quantity)s, %(city)s).",
+        request=params.get("request", ""),
+        title=params.get("title", ""),
+        quantity=_amount(params),
+        city=params.get("city", ""),
+    )
+
+
+def _wanted_demand(params: dict) -> str:
+    return _(
+        "%(organisation)s wants %(quantity)s: “%(request)s”. Components of %(title)s could "
+        "serve it.",
+        organisation=params.get("organisation", ""),
+        quantity=_amount(params),
+        request=params.get("request", ""),
+        title=params.get("title", ""),
+    )
+
+
+def _wanted_offer(params: dict) -> str:
+    return _(
+        "%(organisation)s offers %(title)s (%(quantity)s) for your request “%(request)s”.",
+        organisation=params.get("organisation", ""),
+        title=params.get("title", ""),
+        quantity=_amount(params),
+        request=params.get("request", ""),
+    )
+
+
 _TEXTS = {
     "saved_search_match": _saved_search_match,
     "reservation_requested": _reservation_requested,
@@ -133,6 +212,9 @@ _TEXTS = {
     "reservation_cancelled": _reservation_cancelled,
     "reservation_collected": _reservation_collected,
     "account_requested": _account_requested,
+    "wanted_match": _wanted_match,
+    "wanted_demand": _wanted_demand,
+    "wanted_offer": _wanted_offer,
 }
 
 
@@ -148,12 +230,11 @@ def notification_text(note) -> str:
 
 
 def _bundle_part_replaced(params: dict) -> str:
-    quantity = f"{number(params.get('quantity'))} {unit(params.get('unit'))}".strip()
     return _(
         "%(buyer)s asks for %(quantity)s of “%(title)s” to replace a part of a lot gathered "
         "from several sellers.",
         buyer=params.get("buyer", ""),
-        quantity=quantity,
+        quantity=_amount(params),
         title=params.get("title", ""),
     )
 

@@ -88,6 +88,9 @@ words(
         "saved_search_match": _l("New match for a saved search"),
         "open": _l("Open"),
         "fulfilled": _l("Fulfilled"),
+        "wanted_match": _l("A match for your wanted request"),
+        "wanted_demand": _l("A buyer wants components like yours"),
+        "wanted_offer": _l("An offer for your wanted request"),
     }
 )
 
@@ -141,6 +144,22 @@ class Listing(TimestampMixin, db.Model):
             "id",
         ),
         Index("ix_listings_status_cpv", "status", "cpv_code"),
+        # A wanted request's matching (migration 0014): published lots of a unit in a box,
+        # with the measures, family, CPV code and condition read from the index alone.
+        Index(
+            "ix_listings_matching",
+            "status",
+            "unit",
+            "pickup_latitude",
+            "pickup_longitude",
+            "width_mm",
+            "height_mm",
+            "length_mm",
+            "depth_mm",
+            "material_family",
+            "cpv_code",
+            "condition",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

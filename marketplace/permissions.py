@@ -1,4 +1,4 @@
-"""Who may act on listings and reservations.
+"""Who may act on listings, reservations and wanted requests.
 
 A reservation has two sides, and this module is the one place that says who is on which:
 - the seller: whoever may write the building the listing was made from (its owner
@@ -24,6 +24,7 @@ from app.extensions import db
 from marketplace.models import Listing
 from marketplace.models import ListingComponent
 from marketplace.models import Reservation
+from marketplace.models import WantedRequest
 from marketplace.queries import visible_listing
 from passports.models import Building
 from passports.models import Component
@@ -197,3 +198,49 @@ def buyer_recipients(reservation: Reservation) -> list[int]:
         )
     ).all()
     return [reservation.buyer_id, *officers]
+
+
+# ------------------------------------------------------------------ wanted requests
+def can_post_wanted(user) -> bool:
+    """Buyers, owners and admins post wanted requests (what a project needs)."""
+    return getattr(user, "is_authenticated", False) and user.role in BUYER_ROLES
+
+
+def require_wanted_poster(user) -> None:
+    """403 unless the user may post a wanted request."""
+    if not can_post_wanted(user):
+        raise Forbidden(_("Wanted requests are posted by buyers and building owners."))
+
+
+def owns_wanted(user, wanted: WantedRequest) -> bool:
+    """The posting organisation's buyers and owners, and admins, manage a request (edit,
+    withdraw, fulfil, see its matches and the offers made to it)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == "admin":
+        return True
+    return user.role in BUYER_ROLES and user.organisation_id == wanted.organisation_id
+
+
+def visible_wanted(user) -> ColumnElement[bool]:
+    """SQL condition on WantedRequest: anyone, even a visitor, reads open requests; closed ones
+    only their own organisation (and admins)."""
+    if not getattr(user, "is_authenticated", False):
+        return WantedRequest.status == "open"
+    if user.role == "admin":
+        return true()
+    return or_(
+        WantedRequest.status == "open", WantedRequest.organisation_id == user.organisation_id
+    )
+
+
+def wanted_for(user, wanted_id: int, *, manage: bool = False) -> WantedRequest:
+    """A request the user may read (404 otherwise), and manage when asked (403)."""
+    wanted = db.session.scalar(
+        select(WantedRequest).where(WantedRequest.id == wanted_id, visible_wanted(user))
+    )
+    if wanted is None:
+        abort(404)
+    if manage and not owns_wanted(user, wanted):
+        raise Forbidden(_("Only the organisation that posted this request may do this."))
+    return wanted

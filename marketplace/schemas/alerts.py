@@ -64,7 +64,7 @@ class NotificationSchema(ModelSchema):
     )
 
     url = fields.Function(
-        lambda obj: (found[0] if (found := _link(obj)) else None),
+        lambda obj: found[0] if (found := _link(obj)) else None,
         metadata={
             "description": "The page the message is about (a reservation, bundle, listing, "
             "wanted request or building), where this instance has it."

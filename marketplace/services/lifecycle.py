@@ -66,14 +66,19 @@ def publish_listing(listing: Listing, actor) -> Listing:
 
 
 def publish_and_notify(listing: Listing, actor) -> list[Notification]:
-    """Publish a draft and notify the saved searches it matches (in their owners' inboxes).
+    """Publish a draft and notify the saved searches it matches (in their owners' inboxes),
+    and the buyers of the open wanted requests it matches (their sellers hear of the demand).
 
     Returns the notifications for the caller to email with `alerts.email_notifications`
     once it has committed: no mail announces a publish that was rolled back, and a slow mail
     server never holds the transaction.
     """
+    # Imported here: the wanted requests' matching reads the listing rules of this package,
+    # which would otherwise import each other while loading.
+    from marketplace.services.wanted import notify_wanted_for_listing
+
     publish_listing(listing, actor)
-    return notify_saved_searches(listing)
+    return notify_saved_searches(listing) + notify_wanted_for_listing(listing)
 
 
 def withdraw_listing(listing: Listing, actor=None) -> Listing:

@@ -1,4 +1,5 @@
-"""HTML pages of the exchange: search, listings, reservations, saved searches and the inbox."""
+"""HTML pages of the exchange: search, listings, reservations, saved searches, the inbox and
+wanted requests."""
 
 from flask import Blueprint
 
@@ -12,3 +13,4 @@ from marketplace.views import listing_form  # noqa: E402, F401
 from marketplace.views import listings  # noqa: E402, F401
 from marketplace.views import reservations  # noqa: E402, F401
 from marketplace.views import search  # noqa: E402, F401
+from marketplace.views import wanted  # noqa: E402, F401

@@ -8,6 +8,7 @@ from sqlalchemy import Date
 from sqlalchemy import DateTime
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
@@ -51,6 +52,8 @@ class Building(TimestampMixin, db.Model):
         CheckConstraint(
             "longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="lon"
         ),
+        # Buildings due for demolition near a wanted request (migration 0014).
+        Index("ix_buildings_status_lat_lon", "status", "latitude", "longitude"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -130,6 +130,20 @@ class Component(TimestampMixin, db.Model):
             name="metrics_quality",
         ),
         Index("ix_components_building_status", "building_id", "status"),
+        # The exchange's matching of future stock (migration 0014): a building's installed
+        # components of a unit, their measures and condition read from the index alone.
+        Index(
+            "ix_components_matching",
+            "building_id",
+            "status",
+            "unit",
+            "archived_at",
+            "width_mm",
+            "height_mm",
+            "length_mm",
+            "depth_mm",
+            "condition",
+        ),
         # A re-import finds its rows again by their external id, unique within a building.
         UniqueConstraint("building_id", "external_id", name="uq_components_building_external_id"),
         # A printed GS1 Digital Link (/01/<gtin>/21/<serial>) names one component on the

@@ -16,6 +16,7 @@ from app.models import stamp_once
 from app.models import utcnow
 from passports.models import Building
 from passports.models import BuildingAccess
+from passports.signals import building_status_changed
 
 
 def register_building(user, data: dict) -> Building:
@@ -31,6 +32,7 @@ def register_building(user, data: dict) -> Building:
     _apply_building(building, data)
     db.session.add(building)
     db.session.flush()
+    building_status_changed.send(building, before=None)
     return building
 
 
@@ -39,8 +41,11 @@ def update_building(building: Building, data: dict) -> Building:
     data = dict(data)
     if "organisation_id" in data:
         raise ValidationError({"organisation_id": [_("Ownership cannot be changed here.")]})
+    before = building.status
     _apply_building(building, data)
     db.session.flush()
+    if building.status != before:
+        building_status_changed.send(building, before=before)
     return building
 
 

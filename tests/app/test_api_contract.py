@@ -26,8 +26,9 @@ def test_every_list_takes_page_and_per_page_and_answers_the_envelope(client):
     lists = _list_operations(spec)
     # buildings, components, grants, materials, events, snapshots, imports, mappings, tokens,
     # listings (search) and a building's listings, reservations (mine and a listing's), saved
-    # searches, the inbox, cities, the audit log and bundles
-    assert len(lists) == 18, lists
+    # searches, the inbox, cities and the audit log; bundles; wanted requests, their matches
+    # and offers
+    assert len(lists) == 21, lists
     for path in lists:
         parameters = {p["name"]: p for p in spec["paths"][path]["get"]["parameters"]}
         assert parameters["page"]["schema"]["minimum"] == 1, path
@@ -354,6 +355,12 @@ SHOWN = {
     ),
     "TokenSchema": ("active created_at expires_at id name prefix revoked_at"),
     "UserSchema": ("email id name organisation organisation_id role"),
+    "WantedRequestSchema": (
+        "closed_at condition_min cpv_prefix created_at depth_mm description height_mm id "
+        "latitude length_mm location longitude material_family max_price_eur needed_by "
+        "organisation_id organisation_name quantity radius_km status title tolerance_mm unit "
+        "width_mm"
+    ),
 }
 # The reduced passport of an offered component shows the same fields (its hazards without notes).
 SHOWN["OfferedComponentSchema"] = SHOWN["ComponentSchema"]

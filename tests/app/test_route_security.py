@@ -44,6 +44,10 @@ PUBLIC = {
     "exchange_api.search_listings": "searching the exchange, open to visitors like its page",
     "exchange_api.get_listing": "a listing on the exchange, open to visitors (a draft is a 404)",
     "exchange.request_account": "a visitor asks for an account (CSRF-protected, rate-limited)",
+    "exchange.wanted_list": "wanted requests: browsed and searched by anyone (open ones)",
+    "exchange.wanted_detail": "a wanted request: read by anyone while open",
+    "exchange_wanted_api.list_wanted": "wanted requests: browsed and searched by anyone",
+    "exchange_wanted_api.get_wanted": "a wanted request: read by anyone while open",
 }
 # Endpoints that answer 404 to whoever may not read them, logged in or not: an <img> source
 # has no use for a redirect to the login page, and a 404 says nothing about what exists.

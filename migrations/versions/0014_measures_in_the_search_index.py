@@ -6,14 +6,14 @@ searches without words plus `width_mm=830&height_mm=2110&tolerance_mm=10` took p
 and p95 245-555 ms when the index lacked the measures (each candidate row read from the
 table), and p50 53 ms, p95 87-94 ms with them; searches without measures did not get slower.
 
-Revision ID: 0014_dims
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-07 14:20:00.000000
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014_dims'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
