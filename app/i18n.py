@@ -93,7 +93,15 @@ def _default() -> str:
 
 
 def words(mapping: dict) -> None:
-    """Register the words for stored values (codes, statuses, kinds): {value: lazy_gettext(...)}."""
+    """Register the words for stored values (codes, statuses, kinds): {value: lazy_gettext(...)}.
+
+    The registry is one namespace: a value already registered with other words is refused,
+    so that one package's "open" never silently renames another's (a vocabulary whose values
+    clash registers them under a prefix, e.g. "wanted:open")."""
+    for key, text in mapping.items():
+        known = _WORDS.get(key)
+        if known is not None and getattr(known, "_args", known) != getattr(text, "_args", text):
+            raise ValueError(f"{key!r} already has words of its own: {known._args[0]!r}")
     _WORDS.update(mapping)
 
 
