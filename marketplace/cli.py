@@ -30,7 +30,8 @@ def demo() -> None:
         return
     click.echo(
         f"Exchange demo: {len(result['listings'])} listings, "
-        f"{len(result['reservations'])} reservation."
+        f"{len(result['reservations'])} reservations, "
+        f"{len(result['wanted_requests'])} wanted requests, {len(result['bundles'])} bundle."
     )
     for line in result["summary"]:
         click.echo(f"  {line}")

@@ -306,10 +306,8 @@ def load_exchange_demo() -> dict:
         f"requested {reservation.quantity:g} {bricks.unit} of bricks by "
         f"{buyer.email} for {school.name}"
     )
-    summary += [
-        f"wanted    {w.title} ({w.quantity:g} {w.unit})"
-        for w in db.session.scalars(select(WantedRequest).order_by(WantedRequest.id))
-    ]
+    requests = db.session.scalars(select(WantedRequest).order_by(WantedRequest.id)).all()
+    summary += [f"wanted    {w.title} ({w.quantity:g} {w.unit})" for w in requests]
     summary.append(
         f"bundle    {bundle.quantity:g} {bundle.unit} of doors from "
         f"{len(bundle.parts)} sellers for {wanted.title}"
@@ -318,7 +316,7 @@ def load_exchange_demo() -> dict:
         "created": True,
         "listings": [li.id for li in listings],
         "reservations": [reservation.id, *(part.id for part in bundle.parts)],
-        "wanted_requests": [wanted.id],
+        "wanted_requests": [w.id for w in requests],
         "bundles": [bundle.id],
         "summary": summary,
     }
