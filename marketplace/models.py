@@ -41,6 +41,27 @@ RESERVATION_STATUSES = ("requested", "accepted", "rejected", "cancelled", "colle
 RESERVATION_STEPS = ("accept", "reject", "cancel", "collect")
 # A buyer's wanted request: open until fulfilled, withdrawn by the buyer or past its date.
 WANTED_STATUSES = ("open", "fulfilled", "withdrawn", "expired")
+# What a buyer says of a request (the rest is the app's: status, dates, organisation).
+WANTED_FIELDS = (
+    "title",
+    "description",
+    "cpv_prefix",
+    "material_family",
+    "quantity",
+    "unit",
+    "width_mm",
+    "height_mm",
+    "depth_mm",
+    "length_mm",
+    "tolerance_mm",
+    "condition_min",
+    "location",
+    "latitude",
+    "longitude",
+    "radius_km",
+    "needed_by",
+    "max_price_eur",
+)
 # Each kind of inbox message is a code with parameters (Notification.params), written out in
 # the reader's language when read (marketplace.messages).
 NOTIFICATION_KINDS = (

@@ -64,6 +64,32 @@ def distance_km(lat: float, lon: float) -> ColumnElement[float]:
     return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
 
 
+def within(column, value: float | None, tolerance: float) -> list[ColumnElement[bool]]:
+    """A measure within ± tolerance of the asked value (nothing when none is asked)."""
+    if value is None:
+        return []
+    return [column.between(value - tolerance, value + tolerance)]
+
+
+def within_radius(lat: float, lon: float, radius: float) -> list[ColumnElement[bool]]:
+    """Listings picked up within `radius` km of a point: the box is what an index can find;
+    the haversine then trims its corners."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
+    return [
+        Listing.pickup_latitude.between(min_lat, max_lat),
+        Listing.pickup_longitude.between(min_lon, max_lon),
+        distance_km(lat, lon) <= radius,
+    ]
+
+
+def price_within(max_price: float) -> ColumnElement[bool]:
+    """Listings free of charge or at a fixed price per unit of at most `max_price`."""
+    return or_(
+        Listing.price_basis == "free",
+        and_(Listing.price_basis == "fixed", Listing.price_eur <= max_price),
+    )
+
+
 def search_conditions(args: dict, today: date) -> dict[str, list[ColumnElement[bool]]]:
     """Filter conditions grouped by the facet they belong to ('' for the others)."""
     groups: dict[str, list] = {
@@ -94,31 +120,16 @@ def search_conditions(args: dict, today: date) -> dict[str, list[ColumnElement[b
     if args.get("free"):
         common.append(Listing.price_basis == "free")
     if args.get("max_price") is not None:
-        common.append(
-            or_(
-                Listing.price_basis == "free",
-                and_(Listing.price_basis == "fixed", Listing.price_eur <= args["max_price"]),
-            )
-        )
+        common.append(price_within(args["max_price"]))
     common += measure_conditions(args)
     if args.get("radius_km") is not None:
-        lat, lon, radius = args["lat"], args["lon"], args["radius_km"]
-        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
-        # The box is what an index can find; the haversine then trims its corners.
-        common += [
-            Listing.pickup_latitude.between(min_lat, max_lat),
-            Listing.pickup_longitude.between(min_lon, max_lon),
-            distance_km(lat, lon) <= radius,
-        ]
+        common += within_radius(args["lat"], args["lon"], args["radius_km"])
     return groups
 
 
 def measure_conditions(args: dict) -> list[ColumnElement[bool]]:
     """A lot's measures within ± tolerance_mm (10 when left out) of those asked; a lot that
     does not record an asked measure does not match."""
-    # Imported here: the matching module builds on this one (cpv_prefix, distance_km).
-    from marketplace.queries.matching import within
-
     tolerance = args.get("tolerance_mm")
     if tolerance is None:
         tolerance = DEFAULT_TOLERANCE_MM

@@ -9,7 +9,6 @@ a lot of unknown size cannot be promised to a buyer who specified one.
 from datetime import date
 
 from sqlalchemy import ColumnElement
-from sqlalchemy import and_
 from sqlalchemy import exists
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -18,7 +17,9 @@ from marketplace.models import Listing
 from marketplace.models import ListingComponent
 from marketplace.models import WantedRequest
 from marketplace.queries.filters import cpv_prefix
-from marketplace.queries.filters import distance_km
+from marketplace.queries.filters import price_within
+from marketplace.queries.filters import within
+from marketplace.queries.filters import within_radius
 from marketplace.services.rules import FUTURE_BUILDINGS
 from marketplace.services.rules import HARVESTED
 from marketplace.services.rules import OPEN_LISTING
@@ -32,13 +33,6 @@ from passports.models import Material
 
 # Components that are still in their building: what a planned demolition will yield.
 FUTURE_COMPONENT_STATUSES = ("installed", "to_harvest")
-
-
-def within(column, value: float | None, tolerance: float) -> list[ColumnElement[bool]]:
-    """A measure within ± tolerance of the asked value (nothing when none is asked)."""
-    if value is None:
-        return []
-    return [column.between(value - tolerance, value + tolerance)]
 
 
 def measures_match(model, wanted: WantedRequest) -> list[ColumnElement[bool]]:
@@ -73,21 +67,10 @@ def listing_conditions(wanted: WantedRequest, today: date | None = None) -> list
     if wanted.condition_min:
         conditions.append(Listing.condition >= wanted.condition_min)
     if wanted.max_price_eur is not None:
-        conditions.append(
-            or_(
-                Listing.price_basis == "free",
-                and_(Listing.price_basis == "fixed", Listing.price_eur <= wanted.max_price_eur),
-            )
-        )
+        conditions.append(price_within(wanted.max_price_eur))
     conditions += measures_match(Listing, wanted)
     if wanted.radius_km is not None and wanted.latitude is not None:
-        lat, lon, radius = wanted.latitude, wanted.longitude, wanted.radius_km
-        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
-        conditions += [
-            Listing.pickup_latitude.between(min_lat, max_lat),
-            Listing.pickup_longitude.between(min_lon, max_lon),
-            distance_km(lat, lon) <= radius,
-        ]
+        conditions += within_radius(wanted.latitude, wanted.longitude, wanted.radius_km)
     return conditions
 
 

@@ -17,6 +17,7 @@ from app.schema_fields import Id
 from app.schema_fields import InputSchema
 from app.schema_fields import ModelSchema
 from app.schema_fields import StrictFloat
+from marketplace.models import WANTED_FIELDS
 from marketplace.models import WANTED_STATUSES
 from marketplace.models import WantedRequest
 from passports.models.vocab import MATERIAL_FAMILIES
@@ -30,7 +31,6 @@ MEASURE = validate.Range(
     min=0, min_inclusive=False, max=100_000, error=_l("A measure above 0 mm, at most 100 m.")
 )
 TOLERANCE = validate.Range(min=0, max=1000, error=_l("A tolerance from 0 to 1000 mm."))
-MEASURES = ("width_mm", "height_mm", "depth_mm", "length_mm")
 
 
 class WantedCreateSchema(InputSchema):
@@ -97,21 +97,7 @@ class WantedRequestSchema(ModelSchema):
         model = WantedRequest
         fields = (
             "id",
-            "title",
-            "description",
-            "cpv_prefix",
-            "material_family",
-            "quantity",
-            "unit",
-            *MEASURES,
-            "tolerance_mm",
-            "condition_min",
-            "location",
-            "latitude",
-            "longitude",
-            "radius_km",
-            "needed_by",
-            "max_price_eur",
+            *WANTED_FIELDS,
             "status",
             "closed_at",
             "created_at",

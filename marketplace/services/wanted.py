@@ -29,6 +29,7 @@ from app.i18n import word
 from app.models import utcnow
 from marketplace import alerts
 from marketplace import messages
+from marketplace.models import WANTED_FIELDS
 from marketplace.models import Listing
 from marketplace.models import Notification
 from marketplace.models import WantedRequest
@@ -43,30 +44,9 @@ from passports.models import Building
 from passports.models import Component
 from passports.permissions import can_write_building
 
-_FIELDS = (
-    "title",
-    "description",
-    "cpv_prefix",
-    "material_family",
-    "quantity",
-    "unit",
-    "width_mm",
-    "height_mm",
-    "depth_mm",
-    "length_mm",
-    "tolerance_mm",
-    "condition_min",
-    "location",
-    "latitude",
-    "longitude",
-    "radius_km",
-    "needed_by",
-    "max_price_eur",
-)
-
 
 def _apply(wanted: WantedRequest, data: dict) -> None:
-    for key in _FIELDS:
+    for key in WANTED_FIELDS:
         if key in data:
             value = data[key]
             if key in ("cpv_prefix", "material_family") and value == "":
@@ -206,6 +186,22 @@ def _open_requests(unit: str, organisation_id: int, today: date) -> list[WantedR
     ).all()
 
 
+def _tell_both_sides(
+    wanted: WantedRequest, seller_organisation_id: int, match: dict, stock: str, **about
+) -> list[Notification]:
+    """A match, told to both sides: the request's buyers (`wanted_match`, with `match` as its
+    parameters) and the stock's owners (`wanted_demand`, naming `stock`)."""
+    return alerts.notify(
+        buyers_of(wanted), "wanted_match", match, wanted_request_id=wanted.id, **about
+    ) + alerts.notify(
+        owners_of(seller_organisation_id),
+        "wanted_demand",
+        messages.wanted_demand(wanted, stock),
+        wanted_request_id=wanted.id,
+        **about,
+    )
+
+
 def notify_wanted_for_listing(listing: Listing, today: date | None = None) -> list[Notification]:
     """A listing was just published: tell the buyers of the open requests it matches
     (`wanted_match`), and its seller's owners of that demand (`wanted_demand`); once per
@@ -222,20 +218,13 @@ def notify_wanted_for_listing(listing: Listing, today: date | None = None) -> li
         )
         if not matched or _already_told("wanted_match", wanted.id, listing_id=listing.id):
             continue
-        notes += alerts.notify(
-            buyers_of(wanted),
-            "wanted_match",
+        notes += _tell_both_sides(
+            wanted,
+            listing.organisation_id,
             messages.wanted_match(
                 wanted, listing.title, listing.quantity_available, listing.unit, listing.city
             ),
-            wanted_request_id=wanted.id,
-            listing_id=listing.id,
-        )
-        notes += alerts.notify(
-            owners_of(listing.organisation_id),
-            "wanted_demand",
-            messages.wanted_demand(wanted, listing.title),
-            wanted_request_id=wanted.id,
+            listing.title,
             listing_id=listing.id,
         )
     return notes
@@ -261,20 +250,13 @@ def notify_wanted_for_building(building: Building, today: date | None = None) ->
             )
             if not quantity or _already_told("wanted_match", wanted.id, building_id=building.id):
                 continue
-            notes += alerts.notify(
-                buyers_of(wanted),
-                "wanted_match",
+            notes += _tell_both_sides(
+                wanted,
+                building.organisation_id,
                 messages.wanted_match(
                     wanted, building.name, quantity, unit, building.city, future=True
                 ),
-                wanted_request_id=wanted.id,
-                building_id=building.id,
-            )
-            notes += alerts.notify(
-                owners_of(building.organisation_id),
-                "wanted_demand",
-                messages.wanted_demand(wanted, building.name),
-                wanted_request_id=wanted.id,
+                building.name,
                 building_id=building.id,
             )
     return notes
