@@ -256,6 +256,7 @@ def _demand(buyer: User, regionh: User, school: Building, doors: Listing) -> tup
         {
             "description": "40 solid hardwood doors of the 1962 wards, to be taken out before "
             "the demolition. Offered for the Katrinedals Skole request.",
+            "cpv_code": "44221200-7",
             "price_basis": "fixed",
             "price_eur": 60.0,
         },
