@@ -26,8 +26,17 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from passports import services
+from tests.conftest import BACKEND
 from tests.conftest import PASSWORD
 
+# The page sweeps (axe over every page, the keyboard journeys, no English left in another
+# language) check what people read and how they reach it, the same on either database; they
+# run with the SQLite suite, and the PostgreSQL run (which repeats every test that touches the
+# database, the offline scan's exactly-once sync and the journeys among them) skips them.
+PAGES_ONLY = pytest.mark.skipif(
+    BACKEND == "postgresql",
+    reason="a sweep of what pages show: run once, with the SQLite suite",
+)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -19,8 +19,11 @@ from sqlalchemy import select
 
 from passports.demo import DEMO_PASSWORD
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401  (the browser fixture uses them)
+from tests.browser.conftest import PAGES_ONLY
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import TIMEOUT_MS
+
+pytestmark = PAGES_ONLY
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

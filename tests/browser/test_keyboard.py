@@ -11,8 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from passports.demo import DEMO_PASSWORD
+from tests.browser.conftest import PAGES_ONLY
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_axe import world  # noqa: F401  (the demo world fixture)
+
+pytestmark = PAGES_ONLY
 
 # The tests take the imported `world` fixture as an argument.
 # ruff: noqa: F811

@@ -17,12 +17,15 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from tests.browser.conftest import PAGES_ONLY
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_axe import DEMO_PASSWORD
 from tests.browser.test_axe import DESKTOP
 from tests.browser.test_axe import PEOPLE
 from tests.browser.test_axe import pages_of
 from tests.browser.test_axe import world  # noqa: F401  (fixture)
+
+pytestmark = PAGES_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 # Names written alike in every language (the product's, which is also the demo admin's
