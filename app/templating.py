@@ -212,9 +212,12 @@ def date_text(value: date | datetime | None) -> str:
 def input_number(value) -> str:
     """A stored number as the value of a form field, in the page's language and without
     grouping, so that sending the form back unchanged reads the same number (1.5 → "1,5" in
-    Dutch); text (what the user typed, shown again with an error) is kept as it is."""
+    Dutch); text (what the user typed, shown again with an error) is kept as it is, and a
+    date is given as a date field reads it (ISO 8601)."""
     if value is None or isinstance(value, str | bool):
         return "" if value is None else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, int):
         return str(value)
     exact = Decimal(repr(float(value)))

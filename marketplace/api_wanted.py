@@ -36,6 +36,7 @@ csrf.exempt(blp)
 
 
 @blp.route("/wanted", methods=["GET"])
+@blp.doc(security=[{}, {"bearerAuth": []}])
 @paginated(blp, WantedRequestSchema, WantedQueryArgs)
 def list_wanted(args):
     """Wanted requests, newest first: open ones for anyone, even without an account (`q`
@@ -58,6 +59,7 @@ def create_wanted(data):
 
 
 @blp.route("/wanted/<int:wanted_id>", methods=["GET"])
+@blp.doc(security=[{}, {"bearerAuth": []}])
 @blp.response(200, WantedRequestSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such open request.")
 def get_wanted(wanted_id):

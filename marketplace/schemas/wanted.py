@@ -69,19 +69,39 @@ class WantedCreateSchema(InputSchema):
     needed_by = fields.Date(allow_none=True, metadata={"description": "Today or later."})
     max_price_eur = StrictFloat(allow_none=True, validate=validate.Range(min=0, max=1e9))
 
+    # What _check verifies across fields, stated in the document: latitude and longitude come
+    # together, and a radius needs them.
+    json_schema_rules = {
+        "anyOf": [
+            {
+                "required": ["latitude", "longitude"],
+                "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"}},
+            },
+            {
+                "properties": {
+                    "latitude": {"not": {"type": "number"}},
+                    "longitude": {"not": {"type": "number"}},
+                    "radius_km": {"not": {"type": "number"}},
+                }
+            },
+        ],
+        "description": "latitude and longitude come together; radius_km needs them. "
+        "needed_by is today or later.",
+    }
+
     @validates_schema(skip_on_field_errors=False)
     def _check(self, data, partial=None, **kwargs):
         errors: dict[str, list[str]] = {}
         if data.get("needed_by") is not None and data["needed_by"] < date.today():
             errors["needed_by"] = [_("The date needed by cannot be in the past.")]
-        located = "latitude" in data or "longitude" in data
-        if located and (data.get("latitude") is None) != (data.get("longitude") is None):
-            errors["latitude"] = [_("Give latitude and longitude together.")]
-        unlocated = data.get("latitude") is None or data.get("longitude") is None
-        # On an edit the stored location may serve: the service checks that (409).
-        location_sent = not partial or "latitude" in data or "longitude" in data
-        if data.get("radius_km") is not None and unlocated and location_sent:
-            errors["radius_km"] = [_("A radius needs a location: give latitude and longitude.")]
+        # On an edit the stored location counts too: the service checks it there (409), as
+        # the listing rules do for an edit's other fields.
+        if not partial:
+            if (data.get("latitude") is None) != (data.get("longitude") is None):
+                errors["latitude"] = [_("Give latitude and longitude together.")]
+            unlocated = data.get("latitude") is None or data.get("longitude") is None
+            if data.get("radius_km") is not None and unlocated:
+                errors["radius_km"] = [_("A radius needs a location: give latitude and longitude.")]
         if errors:
             raise ValidationError(errors)
 

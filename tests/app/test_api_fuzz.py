@@ -204,6 +204,10 @@ def keep_rules(case):
         if "building_id" in body and SEEDED.get("building_id"):
             body["building_id"] = SEEDED["building_id"][0]  # a building the caller can read
         return case
+    if case.operation.path.startswith("/api/v1/wanted") and body.get("needed_by"):
+        # "not in the past", stated in the field's description: a client asks for a date ahead.
+        body["needed_by"] = (date.today() + timedelta(days=90)).isoformat()
+        return case
     if case.operation.path == "/api/v1/bundles" and isinstance(body.get("parts"), list):
         # A bundle names each listing once (stated in the parts' description).
         body["parts"] = list({p.get("listing_id"): p for p in body["parts"]}.values())

@@ -208,6 +208,7 @@ def test_a_stored_number_goes_back_into_a_field_as_the_reader_types_it(speaking,
         assert read_number(input_number(1234.5), "nl" if "," in shown else "en") == 1234.5
         assert input_number(12) == "12"
         assert input_number(None) == ""
+        assert input_number(date(2027, 9, 30)) == "2027-09-30"
         assert input_number("1,5 typed") == "1,5 typed"
 
 

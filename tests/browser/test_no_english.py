@@ -7,7 +7,8 @@ of the app's English messages, where the catalogue's translation differs, is Eng
 page's own furniture (labels, buttons, table headers, menus, headings, help and alerts) must hold
 no English sentence at all, in either language: two or more English function words in one of
 them is an untranslated text, whatever its source. Data (names, addresses, notes people typed)
-and codes (`<code>`) are left out: they are not the app's to translate.
+and codes (`<code>`) are left out, as are elements marked `data-user-text`: they are not the
+app's to translate.
 """
 
 import json
@@ -68,7 +69,7 @@ VISIBLE_TEXTS = """sel => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode, el = node.parentElement;
-    if (!el || el.closest('script, style, code, [translate=no]')) continue;
+    if (!el || el.closest('script, style, code, [translate=no], [data-user-text]')) continue;
     const text = node.textContent.replace(/\\s+/g, ' ').trim();
     if (!text) continue;
     const box = el.getBoundingClientRect();

@@ -194,6 +194,7 @@ def test_page_post_edit_withdraw(client, db, login, buyer):
         "latitude": "52.14",
         "longitude": "6.20",
         "radius_km": "50",
+        "needed_by": (date.today() + timedelta(days=200)).isoformat(),
     }
     response = client.submit("/exchange/wanted/new", form)
     assert response.status_code == 303, response.get_data(as_text=True)
@@ -206,6 +207,8 @@ def test_page_post_edit_withdraw(client, db, login, buyer):
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "0 matches" in detail
     url = f"/exchange/wanted/{wanted.id}"
+    # The edit form gives the date back as a date field reads it.
+    assert f'value="{form["needed_by"]}"' in client.get(url + "/edit").get_data(as_text=True)
     edited = client.submit(url + "/edit", {**form, "quantity": "300"})
     assert edited.status_code == 303
     withdrawn = client.submit(url + "/withdraw", {}, page=url)
