@@ -15,7 +15,8 @@ On top of `flask demo load` (passports/demo.py):
   posts a wanted request; the hospital's owner sees it on the building page (its 40 ward doors
   come out with the demolition), offers them and publishes the lot; no seller has 50, so the
   buyer reserves a bundle across two sellers: Brummen's 24 oak doors and 26 of the ward doors.
-  A second request, for facing brick, is served by the hospital's bricks alone.
+  A second request, for facing brick, is served by the hospital's bricks alone; a third, for
+  hollow-core slabs, is served by the hospital's floors, not on offer yet: the owner sees it.
 """
 
 from datetime import date
@@ -239,6 +240,23 @@ def _demand(buyer: User, regionh: User, school: Building, doors: Listing) -> tup
             "condition_min": 3,
             "needed_by": date(2027, 10, 31),
             **place,
+        },
+    )
+    # Not on offer yet: the hospital's owner sees this demand on the building page.
+    post_wanted(
+        buyer,
+        {
+            "title": "Hollow-core floor slabs for the school's bicycle pavilion",
+            "description": "Precast hollow-core slabs, 1200 wide and 220 deep, spans up to "
+            "7.2 m. Lifting loops or anchors welcome.",
+            "material_family": "concrete",
+            "quantity": 40.0,
+            "unit": "pcs",
+            "width_mm": 1200.0,
+            "depth_mm": 220.0,
+            "tolerance_mm": 10.0,
+            "needed_by": date(2027, 12, 31),
+            **{**place, "radius_km": 50.0},
         },
     )
     ward_doors = _components(hospital, "Hardwood ward door%")

@@ -24,7 +24,7 @@ def _request(db, title_start: str) -> WantedRequest:
 
 
 def test_the_demo_says_what_it_loaded(demo_world):
-    assert "2 wanted requests, 1 bundle." in demo_world
+    assert "3 wanted requests, 1 bundle." in demo_world
     assert "bundle    50 pcs of doors from 2 sellers" in demo_world
 
 
