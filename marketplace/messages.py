@@ -57,10 +57,14 @@ def reservation_step(reservation) -> dict:
     }
 
 
+def _amount(params: dict) -> str:
+    return quantity(params.get("quantity"), params.get("unit"))
+
+
 def _step_values(params: dict) -> dict:
     return {
         "title": params.get("title", ""),
-        "quantity": quantity(params.get("quantity"), params.get("unit")),
+        "quantity": _amount(params),
         "seller": params.get("seller", ""),
         "buyer": params.get("buyer", ""),
     }
@@ -158,10 +162,6 @@ def wanted_offer(wanted, listing) -> dict:
         "quantity": listing.quantity,
         "unit": listing.unit,
     }
-
-
-def _amount(params: dict) -> str:
-    return quantity(params.get("quantity"), params.get("unit"))
 
 
 def _wanted_match(params: dict) -> str:
