@@ -32,6 +32,10 @@ class Config:
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # GS1 company prefix used to build GIAI asset identifiers (GS1 Digital Link /8004/<giai>).
     GS1_COMPANY_PREFIX = _env("GS1_COMPANY_PREFIX", "0871234")
+    # What a printed label's QR code encodes: "tag" (<PUBLIC_BASE_URL>/t/<TAG>, the default) or
+    # "gs1" (the GS1 Digital Link URI, passports.gs1.digital_link_uri). Both resolve for the life
+    # of the building, whichever is printed.
+    LABEL_LINK = _env("LABEL_LINK", "tag")
 
     # The language of a visitor whose browser asks for none that the app ships, and the time
     # zone of times shown to a user who has not chosen one (app/i18n.py).

@@ -1,9 +1,15 @@
 """GS1 identifiers: GTIN check digits (GS1 General Specifications, section 7.9) and the one
 stored form of a GTIN."""
 
+from urllib.parse import quote
+
+from flask import current_app
 from flask_babel import gettext as _
 
+from app.urls import public_path_url
 from passports.tags import format_tag
+
+LABEL_LINKS = ("tag", "gs1")
 
 
 def gtin_check_digit(body: str) -> int:
@@ -47,3 +53,32 @@ def gtin_serial_taken_message(gtin: str, serial: str, tag: str | None = None) ->
         serial=serial,
         tag=format_tag(tag),
     )
+
+
+def giai(tag: str) -> str:
+    """The component's GIAI (AI 8004): our GS1 company prefix followed by its tag."""
+    return current_app.config["GS1_COMPANY_PREFIX"] + tag.upper()
+
+
+def digital_link_path(tag: str, gtin: str | None = None, serial: str | None = None) -> str:
+    """The path of the component's GS1 Digital Link URI.
+
+    A trade item with a GTIN and a serial number is named by both (``/01/<GTIN-14>/21/<serial>``,
+    the serial percent-encoded as GS1 Digital Link 1.2 section 5.6 asks); every other component,
+    reclaimed ones above all, by its GIAI (``/8004/<prefix><TAG>``).
+    """
+    if gtin and serial:
+        return f"/01/{normalize_gtin(gtin)}/21/{quote(serial, safe='')}"
+    return f"/8004/{quote(giai(tag), safe='')}"
+
+
+def digital_link_uri(tag: str, gtin: str | None = None, serial: str | None = None) -> str:
+    """The component's GS1 Digital Link URI on PUBLIC_BASE_URL (the resolver is this app)."""
+    return public_path_url(digital_link_path(tag, gtin, serial))
+
+
+def label_url(tag: str, gtin: str | None = None, serial: str | None = None) -> str:
+    """What a printed label encodes, as LABEL_LINK chooses: the tag URL or the GS1 URI."""
+    if current_app.config.get("LABEL_LINK") == "gs1":
+        return digital_link_uri(tag, gtin, serial)
+    return public_path_url(f"/t/{tag.upper()}")
