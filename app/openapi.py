@@ -90,7 +90,36 @@ def _with_rules(converter) -> None:
 
 
 class Api(flask_smorest.Api):
-    """The REST API extension (see the module docstring for what differs)."""
+    """The REST API extension (see the module docstring for what differs).
+
+    A blueprint's views are documented when the OpenAPI document is first read, not when the
+    blueprint is registered: apispec resolving every schema costs more than the rest of the
+    app's start together, and most workers never serve the document. The document is the same.
+    """
+
+    @property
+    def spec(self):
+        """The OpenAPI document, with every blueprint registered so far documented in it."""
+        state = self.__dict__
+        pending, state["_undocumented"] = state.get("_undocumented") or [], []
+        for blp, name, parameters in pending:
+            blp.register_views_in_doc(
+                self, self._app, state["_spec"], name=name, parameters=parameters
+            )
+            state["_spec"].tag({"name": name, "description": blp.description})
+        return state.get("_spec")
+
+    @spec.setter
+    def spec(self, value) -> None:
+        self.__dict__["_spec"] = value
+        self.__dict__["_undocumented"] = []
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """Register a blueprint in the app; its views join the document when it is read."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self.__dict__["_undocumented"].append((blp, name, parameters))
 
     def _init_spec(self, **kwargs):
         super()._init_spec(**kwargs)
