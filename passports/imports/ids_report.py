@@ -123,5 +123,5 @@ def report_bcf(summary: dict, source: dict) -> bytes:
         )
     with tempfile.TemporaryDirectory(prefix="ids-bcf-") as folder:
         path = Path(folder) / "report.bcf"
-        bcf.save_project(path)
+        bcf.save(path)
         return path.read_bytes()

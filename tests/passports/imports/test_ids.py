@@ -170,9 +170,7 @@ def test_applicability_is_what_the_importer_reads():
 def test_sample_figures(name):
     summary, elements = _checked(name)
     assert summary["status"] in ("passed", "failed") and summary["message"] is None
-    figures = {
-        s["identifier"]: (s["applicable"], s["passed"]) for s in summary["specifications"]
-    }
+    figures = {s["identifier"]: (s["applicable"], s["passed"]) for s in summary["specifications"]}
     assert figures == FIGURES[name]
     for spec in summary["specifications"]:
         assert spec["applicable"] <= elements
