@@ -59,7 +59,7 @@ def test_preview_shows_each_requirement_and_the_failing_guids(staged, components
     assert "Building elements have a material or a material layer set" in row
     assert re.search(r"MP-05</span>.*?<td class=\"num\">40</td>.*?Passed", html, re.S)
     assert "Not applicable" in html  # MP-06: nothing classified
-    assert '<details class="ids-failures" id="ids-MP-02">' in html
+    assert '<details class="change ids-failures" id="ids-MP-02">' in html
     assert "MP-02 Building elements have a material or a material layer set: 35 elements fail" in (
         html
     )
