@@ -323,7 +323,11 @@ def summarise(ids, model, seconds: float) -> dict:
                 "passed": applicable - failed,
                 "failed": failed,
                 "requirements": requirements,
-                "failures": list(failures.values()),
+                # ifctester's order follows Python sets: sorted, the list reads the same twice.
+                "failures": sorted(
+                    failures.values(),
+                    key=lambda f: (f["ifc_class"], f["name"], f["guid"] or ""),
+                ),
                 "failures_truncated": failed > len(failures),
             }
         )
