@@ -100,6 +100,7 @@ class Pipeline(BatchPlanning, BatchWriting):
         report = self.report
         if self.model is not None:
             self._check_ids()
+            self.model = None  # the rows and the check are done: let the model go
         report.unmatched = [u.as_dict() for u in self.matcher.unmatched_report()]
         if report.unmatched:
             report.warn(
