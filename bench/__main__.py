@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench import bench_bundles
+from bench import bench_ids
 from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
@@ -60,6 +61,7 @@ BENCHMARKS = (
     "mixed",
     "faults",
     "bundles",
+    "ids",
 )
 PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan")
@@ -221,6 +223,15 @@ def run_matching(settings: Settings, databases: list[str]) -> list[Result]:
         return [_failure("matching", ",".join(databases), exc)]
 
 
+def run_ids(settings: Settings) -> list[Result]:
+    """The IDS check of Office_A (bench.bench_ids), database-free: run once."""
+    try:
+        load = os.getloadavg()[0]
+        return _with_load([Result(**row) for row in bench_ids.run(settings.quick)], load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("ids", "-", exc)]
+
+
 def run_production(
     selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
 ) -> list[Result]:
@@ -271,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
             results += run_bundles(args.db, settings, workdir, server)
         if "matching" in args.only:
             results += run_matching(settings, args.db)
+        if "ids" in args.only:
+            results += run_ids(settings)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)

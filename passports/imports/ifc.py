@@ -108,10 +108,11 @@ def _short(exc: Exception) -> str:
 
 
 def read_ifc(
-    stored: StoredFile, report: ImportReport, progress: Progress | None = None
+    stored: StoredFile, report: ImportReport, progress: Progress | None = None, opened=None
 ) -> Iterator[SourceRow]:
-    """Yield a row for every building element of the model."""
-    model, schema = open_model(stored.path)
+    """Yield a row for every building element of the model (`opened`: the model and its
+    schema from `open_model`, when the caller has opened it already)."""
+    model, schema = opened or open_model(stored.path)
     context = ModelContext(model, schema)
     elements = model.by_type(context.base)
     report.not_imported.update(

@@ -45,6 +45,12 @@ THICKNESS_IS_WIDTH = ("IfcWall", "IfcSlab", "IfcCovering", "IfcPlate", "IfcRoof"
 TO_SI = {"VOLUMEUNIT": 1.0, "AREAUNIT": 1.0, "LENGTHUNIT": 1.0, "MASSUNIT": 0.001}
 
 
+def base_class(schema: str) -> str:
+    """The class whose elements are imported: IfcBuiltElement in IFC4X3, else
+    IfcBuildingElement."""
+    return "IfcBuiltElement" if schema == "IFC4X3" else "IfcBuildingElement"
+
+
 class ModelContext:
     """What is looked up once per model: unit scales and storey names."""
 
@@ -53,7 +59,7 @@ class ModelContext:
 
         self.unit = unit
         self.schema = schema
-        self.base = "IfcBuiltElement" if schema == "IFC4X3" else "IfcBuildingElement"
+        self.base = base_class(schema)
         self.scales = {kind: unit.calculate_unit_scale(model, kind) * TO_SI[kind] for kind in TO_SI}
         self.storeys: dict[int, str] = {}
 

@@ -32,6 +32,7 @@ PHASES = {
     "queued": _l("Waiting to start"),
     "opening the model": _l("Opening the IFC model"),
     "reading": _l("Reading and checking rows"),
+    "checking": _l("Checking the model against the material passport's IDS"),
     "saving": _l("Saving the import"),
 }
 

@@ -106,6 +106,8 @@ class ImportReport:
     proxies: list[dict] = field(default_factory=list)
     not_imported: Counter = field(default_factory=Counter)
     ifc: dict = field(default_factory=dict)
+    # IFC: the check against the material passport's IDS (passports.imports.ids).
+    ids: dict | None = None
     import_id: int | None = None
     # Rows without a key that look like components already in the building (lookalikes.py),
     # and what was chosen for them: "update", "add", or None (not yet chosen).
@@ -204,6 +206,7 @@ class ImportReport:
                 "proxies": self.proxies,
                 "not_imported": dict(sorted(self.not_imported.items())),
             }
+            body["ids"] = self.ids
         else:
             body["columns"] = {"matched": self.columns, "ignored": self.ignored_columns}
             body["duplicates"] = {

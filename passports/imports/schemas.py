@@ -102,6 +102,71 @@ class MaterialTotalSchema(Schema):
     mass_kg = fields.Float()
 
 
+class IdsReasonSchema(Schema):
+    """Why an element fails a requirement."""
+
+    code = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "attribute, material, quantity_set, quantity, quantity_value, "
+            "storey, classification, classification_code, classification_system (null: see text)"
+        },
+    )
+    field = fields.String(metadata={"description": "The attribute or quantities asked for."})
+    text = fields.String(metadata={"description": "ifctester's reason, in English."})
+
+
+class IdsFailureSchema(Schema):
+    """An element that fails a specification of the IDS."""
+
+    guid = fields.String(allow_none=True)
+    ifc_class = fields.String()
+    name = fields.String()
+    reasons = fields.List(fields.Nested(IdsReasonSchema))
+    at = fields.List(
+        fields.Float(), allow_none=True, metadata={"description": "Its origin, x y z in metres."}
+    )
+
+
+class IdsRequirementSchema(Schema):
+    """A requirement (facet) of a specification, and how many elements fail it."""
+
+    facet = fields.String(metadata={"description": "attribute, material, property, partof …"})
+    description = fields.String(metadata={"description": "ifctester's wording, in English."})
+    failed = fields.Integer()
+
+
+class IdsSpecificationSchema(Schema):
+    """One specification of the IDS and its figures on the model."""
+
+    identifier = fields.String(metadata={"description": "Stable code, e.g. MP-03."})
+    name = fields.String(metadata={"description": "As the IDS file words it (English)."})
+    description = fields.String()
+    instructions = fields.String()
+    usage = fields.String(metadata={"description": "required or optional"})
+    status = fields.String(metadata={"description": "passed, failed or not_applicable"})
+    applicable = fields.Integer(metadata={"description": "Elements it applies to."})
+    passed = fields.Integer()
+    failed = fields.Integer()
+    requirements = fields.List(fields.Nested(IdsRequirementSchema))
+    failures = fields.List(fields.Nested(IdsFailureSchema))
+    failures_truncated = fields.Boolean()
+
+
+class IdsCheckSchema(Schema):
+    """IFC: the model checked against the material passport's IDS (a warning, never an
+    error: a model that fails it can still be imported)."""
+
+    ids = fields.Dict(metadata={"description": "The IDS file: file, title, version."})
+    schema = fields.String(metadata={"description": "The model's IFC schema."})
+    status = fields.String(metadata={"description": "passed, failed, or error (not checked)"})
+    ok = fields.Boolean()
+    failed_specifications = fields.Integer()
+    seconds = fields.Float()
+    message = fields.String(allow_none=True)
+    specifications = fields.List(fields.Nested(IdsSpecificationSchema))
+
+
 class ImportReportSchema(Schema):
     """What an import did (or, in a dry run, would do)."""
 
@@ -130,6 +195,7 @@ class ImportReportSchema(Schema):
             "without quantities, proxies, elements not imported."
         }
     )
+    ids = fields.Nested(IdsCheckSchema, allow_none=True)
 
 
 class ImportFailedSchema(ErrorSchema):

@@ -74,6 +74,10 @@ SAME_IN_EVERY_LANGUAGE = {
     "XXXX-XXXX-XXXX",
     "GlobalId",
     "SHA-256",
+    # The IDS check of an IFC import: the standards' names.
+    "IDS",
+    "HTML",
+    "BCF",
 }
 
 

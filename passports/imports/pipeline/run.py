@@ -64,6 +64,7 @@ class Pipeline(BatchPlanning, BatchWriting):
         self.gtin_serials: dict[tuple[str, str], str] = {}
         self.inserted, self.analyze_at = 0, 2 * BATCH
         self.created_ids: list[int] = []
+        self.model = None  # an IFC model, once opened: (model, schema)
         # Keys the building already uses; when it has none, no row can match an existing
         # component except through the file itself, which `seen` catches: no lookups then.
         self.keyed = {
@@ -81,10 +82,13 @@ class Pipeline(BatchPlanning, BatchWriting):
             self.progress("reading", done, total)
 
         if self.kind == "ifc":
+            from passports.imports.ifc import open_model
             from passports.imports.ifc import read_ifc
 
             self.progress("opening the model", 0, 0)
-            return read_ifc(self.stored, self.report, reading)
+            # Kept for the IDS check once the rows are read: the model is opened once.
+            self.model = open_model(self.stored.path)
+            return read_ifc(self.stored, self.report, reading, opened=self.model)
         from passports.imports.tabular import read_tabular
 
         return read_tabular(self.stored, self.report, reading)
@@ -94,6 +98,9 @@ class Pipeline(BatchPlanning, BatchWriting):
         for batch in _batched(self._rows(), BATCH):
             self._batch(batch)
         report = self.report
+        if self.model is not None:
+            self._check_ids()
+            self.model = None  # the rows and the check are done: let the model go
         report.unmatched = [u.as_dict() for u in self.matcher.unmatched_report()]
         if report.unmatched:
             report.warn(
@@ -144,6 +151,28 @@ class Pipeline(BatchPlanning, BatchWriting):
             db.session.flush()
             self._audit(run)
         return report
+
+    def _check_ids(self) -> None:
+        """Check the model against the passport's IDS: what fails is a warning."""
+        from passports.imports.ids import check_model
+        from passports.imports.ifc_quantities import base_class
+
+        model, schema = self.model
+        report = self.report
+        report.ids = check_model(model, base_class(schema), lambda: self.progress("checking", 0, 0))
+        failing = report.ids["failed_specifications"]
+        if report.ids["status"] == "error":
+            report.warn(report.ids["message"])
+        elif failing:
+            report.warn(
+                ngettext(
+                    "%(num)d requirement of the material passport's IDS is not met; the IDS "
+                    "check lists the failing elements. The model can still be imported.",
+                    "%(num)d requirements of the material passport's IDS are not met; the IDS "
+                    "check lists the failing elements. The model can still be imported.",
+                    failing,
+                )
+            )
 
     def _audit(self, run: ImportRun) -> None:
         """One audit entry for the components the bulk insert wrote below the ORM (updates
