@@ -32,7 +32,8 @@ owner, building, auth, post_import = (
     imports.auth,
     imports.post_import,
 )
-SAMPLE_NAMES = sorted(p.name for p in SAMPLES.glob("*.ifc")) if SAMPLES.is_dir() else []
+# Without the samples, one case that skips saying where they are looked for.
+SAMPLE_NAMES = sorted(p.name for p in SAMPLES.glob("*.ifc")) or ["(the IFC samples)"]
 _ORIGINALS: dict[str, dict] = {}
 
 
@@ -78,6 +79,7 @@ def download(client, auth, building):
         response = client.get(
             f"/api/v1/buildings/{building_id or building.id}/ifc", headers=headers or auth
         )
+        response.get_data()  # read the stream whole, which closes the file behind it
         response.close()
         return response
 
