@@ -65,24 +65,30 @@ class _Writer:
             name: ifc4 if _declares(schema, ifc4) else ifc2x3 for name, ifc4, ifc2x3 in PROPERTIES
         }
         self.owner_history = _owner_history(model)
+        self.values: dict[tuple, object] = {}
 
     def value(self, name: str, raw):
-        """The typed value of a property (None stays None: a property without a value)."""
+        """The typed value of a property (None stays None: a property without a value). Typed
+        values are written inline, so one is made per distinct value and reused."""
         if raw is None:
             return None
-        return self.model.create_entity(self.types[name], raw)
+        key = (self.types[name], raw)
+        found = self.values.get(key)
+        if found is None:
+            found = self.values[key] = self.model.create_entity(self.types[name], raw)
+        return found
 
     def properties(self, values: dict) -> list:
         """New IfcPropertySingleValue entities for the values."""
         create = self.model.create_entity
-        return [
-            create(
-                "IfcPropertySingleValue",
-                Name=name,
-                NominalValue=self.value(name, values[name]),
-            )
-            for name, _ifc4, _ifc2x3 in PROPERTIES
-        ]
+        made = []
+        for name, _ifc4, _ifc2x3 in PROPERTIES:
+            value = self.value(name, values[name])
+            if value is None:
+                made.append(create("IfcPropertySingleValue", Name=name))
+            else:
+                made.append(create("IfcPropertySingleValue", Name=name, NominalValue=value))
+        return made
 
     def add(self, element, values: dict) -> None:
         """A new set on the element, with its relation."""
