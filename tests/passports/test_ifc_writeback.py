@@ -368,3 +368,26 @@ def test_upload_of_the_written_model_through_the_pages(
     assert confirmed.status_code == 302
     assert wait_until_done(client, stage + "/status")["status"] == "done"
     assert download().status_code == 200
+
+
+def test_the_import_list_links_each_kept_model(
+    client, post_import, auth, db, building, monkeypatch, tmp_path
+):
+    assert post_import(build_model(monkeypatch, "IFC2X3"), "house.ifc").status_code == 201
+    csv = "external_id,name,category,storey,quantity,unit,materials\nA1,Wall,other,0,1,m3,\n"
+    assert post_import(csv.encode(), "components.csv").status_code == 201
+    items = client.get(f"/api/v1/buildings/{building.id}/imports", headers=auth).get_json()
+    by_kind = {item["kind"]: item for item in items["items"]}
+    assert by_kind["csv"]["model_url"] is None
+    assert "model_file" not in by_kind["ifc"]
+    url = by_kind["ifc"]["model_url"]
+    assert url == f"/api/v1/buildings/{building.id}/imports/{by_kind['ifc']['id']}/model.ifc"
+    one = client.get(
+        f"/api/v1/buildings/{building.id}/imports/{by_kind['ifc']['id']}", headers=auth
+    )
+    assert one.get_json()["model_url"] == url
+    response = client.get(url, headers=auth)
+    assert response.status_code == 200
+    model = open_model(response.data, tmp_path)
+    assert model.schema == "IFC2X3"
+    assert len([p for p in model.by_type("IfcPropertySet") if p.Name == PSET_NAME]) == 7
