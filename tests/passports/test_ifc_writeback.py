@@ -305,6 +305,7 @@ def test_the_building_page_lists_and_downloads_models(
     html = client.get(f"/buildings/{building.id}").get_data(as_text=True)
     url = f"/buildings/{building.id}/ifc/{run.id}/passport.ifc"
     assert f'href="{url}"' in html and "house.ifc" in html
+    assert '<td data-label="Elements" class="num">7</td>' in html
     response = client.get(url)
     assert response.status_code == 200
     model = open_model(response.data, tmp_path)
