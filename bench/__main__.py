@@ -36,6 +36,7 @@ from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
 from bench import bench_matching
+from bench import bench_writeback
 from bench import faults
 from bench import generate
 from bench import mixed
@@ -62,6 +63,7 @@ BENCHMARKS = (
     "faults",
     "bundles",
     "ids",
+    "writeback",
 )
 PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan")
@@ -212,6 +214,15 @@ def run_bundles(dbs: list[str], settings: Settings, workdir: Path, server) -> li
         return [_failure("bundles", ",".join(dbs), exc)]
 
 
+def run_writeback(settings: Settings) -> list[Result]:
+    """The IFC write-back of the Tekla sample (bench.bench_writeback), on SQLite only."""
+    try:
+        load = os.getloadavg()[0]
+        return _with_load([Result(**row) for row in bench_writeback.run(settings.quick)], load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("writeback", "sqlite", exc)]
+
+
 def run_matching(settings: Settings, databases: list[str]) -> list[Result]:
     """One wanted request against 100,000 listings and 1,000,000 components of buildings due
     for demolition (bench.bench_matching), on each database."""
@@ -280,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
             results += run_images(settings)
         if "bundles" in args.only:
             results += run_bundles(args.db, settings, workdir, server)
+        if "writeback" in args.only:
+            results += run_writeback(settings)
         if "matching" in args.only:
             results += run_matching(settings, args.db)
         if "ids" in args.only:

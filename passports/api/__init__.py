@@ -28,6 +28,8 @@ from passports.api.documents import passport_json_schema  # noqa: F401
 from passports.api.events import clear_hazard  # noqa: F401
 from passports.api.events import create_event  # noqa: F401
 from passports.api.events import list_events  # noqa: F401
+from passports.api.ifc_models import building_ifc_model  # noqa: F401
+from passports.api.ifc_models import import_ifc_model  # noqa: F401
 from passports.api.materials import create_material  # noqa: F401
 from passports.api.materials import get_material  # noqa: F401
 from passports.api.materials import list_materials  # noqa: F401

@@ -59,6 +59,9 @@ class ImportRun(CreatedMixin, db.Model):
     updated_count: Mapped[int] = mapped_column(Integer, default=0)
     unchanged_count: Mapped[int] = mapped_column(Integer, default=0)
     report: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The kept IFC model, relative to the upload folder (passports.ifc_export.store); None for
+    # spreadsheets and for IFC imports made before models were kept (migration 0016).
+    model_file: Mapped[str | None] = mapped_column(String(100))
 
     building: Mapped[Building] = relationship()
     user: Mapped[User | None] = relationship()

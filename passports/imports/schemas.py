@@ -1,5 +1,6 @@
 """Schemas of the import API: the upload form, the report, past imports and material mappings."""
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_smorest.error_handler import ErrorSchema
 from flask_smorest.fields import Upload
@@ -204,20 +205,38 @@ class ImportFailedSchema(ErrorSchema):
     report = fields.Nested(ImportReportSchema, metadata={"description": "The whole report."})
 
 
+def _model_url(run: ImportRun) -> str | None:
+    if run.model_file is None:
+        return None
+    return url_for("passports_api.import_ifc_model", building_id=run.building_id, import_id=run.id)
+
+
 class ImportRunSchema(ModelSchema):
     """A committed import."""
 
     class Meta(ModelSchema.Meta):
         model = ImportRun
+        # Where the model is kept on the server is the server's business: model_url gives it.
+        exclude = ("model_file",)
 
     report = fields.Nested(ImportReportSchema)
+    model_url = fields.Function(
+        _model_url,
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "description": "The kept IFC model of an IFC import, written back with the "
+            "passports (CPset_MaterialPassport); null for spreadsheets and for IFC imports "
+            "made before models were kept.",
+        },
+    )
 
 
 class ImportRunListSchema(ImportRunSchema):
     """A committed import, without its report."""
 
     class Meta(ImportRunSchema.Meta):
-        exclude = ("report",)
+        exclude = ("report", "model_file")
 
 
 class TemplateArgs(InputSchema):

@@ -304,12 +304,12 @@ SHOWN = {
     ),
     "GrantSchema": ("created_at expires_on id organisation organisation_id revoked"),
     "ImportRunListSchema": (
-        "building_id created_at created_count filename id kind sha256 unchanged_count "
-        "updated_count user_id"
+        "building_id created_at created_count filename id kind model_url sha256 "
+        "unchanged_count updated_count user_id"
     ),
     "ImportRunSchema": (
-        "building_id created_at created_count filename id kind report sha256 unchanged_count "
-        "updated_count user_id"
+        "building_id created_at created_count filename id kind model_url report sha256 "
+        "unchanged_count updated_count user_id"
     ),
     "ListingSchema": (
         "available_from available_until category city co2_avoided_kg condition cpv_code "

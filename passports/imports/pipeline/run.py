@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.audit import services as audit
 from app.audit.values import id_ranges
 from app.extensions import db
+from passports.ifc_export.store import keep_model
 from passports.imports.files import StoredFile
 from passports.imports.matching import MaterialMatcher
 from passports.imports.models import ImportRun
@@ -143,6 +144,8 @@ class Pipeline(BatchPlanning, BatchWriting):
                 updated_count=report.updated,
                 unchanged_count=report.unchanged,
                 report={},
+                # The model is kept so the building page can give it back with its passports.
+                model_file=keep_model(self.stored) if self.kind == "ifc" else None,
             )
             db.session.add(run)
             db.session.flush()
