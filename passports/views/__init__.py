@@ -100,8 +100,8 @@ from passports.views import buildings  # noqa: E402, F401
 from passports.views import components  # noqa: E402, F401
 from passports.views import documents  # noqa: E402, F401
 from passports.views import hazards  # noqa: E402, F401
-from passports.views import import_ids  # noqa: E402, F401
 from passports.views import ifc_models  # noqa: E402, F401
+from passports.views import import_ids  # noqa: E402, F401
 from passports.views import imports  # noqa: E402, F401
 from passports.views import labels  # noqa: E402, F401
 from passports.views import materials  # noqa: E402, F401
