@@ -358,7 +358,8 @@ def test_an_ifc_import_and_its_ids_report_have_no_wcag_violation(
     browser, live_server, world, language, width
 ):
     """An owner imports an IFC model: the preview with its IDS check, the IDS report, the
-    committed import's report and its IDS report, each audited."""
+    committed import's report and its IDS report, then the building page with the kept model,
+    each audited."""
     from tests.passports.imports.conftest import sample
 
     model = sample("IfcOpenHouse_IFC4.ifc").read_bytes()
@@ -393,6 +394,11 @@ def test_an_ifc_import_and_its_ids_report_have_no_wcag_violation(
             assert "MP-02" in page.content(), what
             if violations := _audit(page):
                 found[f"{what} ({url})"] = violations
+        # The building page lists the kept model, with its download (the IFC write-back).
+        page.goto(f"/buildings/{world.building}#ifc")
+        assert page.locator("#ifc a[href$='passport.ifc']").count() >= 1
+        if violations := _audit(page):
+            found["building page with an IFC model"] = violations
     finally:
         context.close()
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
