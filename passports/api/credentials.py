@@ -15,6 +15,7 @@ from passports.permissions import passport_for
 from passports.untp.credential import building_credential
 from passports.untp.credential import component_credential
 from passports.untp.credential import component_events_credential
+from passports.untp.events import load_component
 from passports.untp.responses import credential_response
 from passports.untp.signing import MEDIA_TYPE
 
@@ -42,8 +43,18 @@ _EVENTS = _doc("A UNTP DigitalTraceabilityEvent verifiable credential of the cha
 _BUILDING = _doc("A UNTP DigitalProductPassport verifiable credential of the building")
 
 
-def _component(component_id: int, signed: bool):
+def _readable(component_id: int):
+    """The component and whether the caller reads it in full (passport_for), loaded with what
+    its credential reads: held while passport_for looks it up, which then finds it in the
+    session's identity map instead of loading it bare."""
+    held = load_component(component_id)
     component, full = passport_for(current_user, component_id)
+    del held
+    return component, full
+
+
+def _component(component_id: int, signed: bool):
+    component, full = _readable(component_id)
     return credential_response(
         component_credential(component, "full" if full else "offered"), signed=signed
     )
@@ -66,7 +77,7 @@ def component_dpp_signed(component_id):
 
 
 def _events(component_id: int, signed: bool):
-    component, full = passport_for(current_user, component_id)
+    component, full = _readable(component_id)
     return credential_response(
         component_events_credential(component, "full" if full else "offered"), signed=signed
     )

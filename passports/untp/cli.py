@@ -50,9 +50,11 @@ def run_verify(path: str, did_path: str | None, schema_path: str | None) -> None
     except VerificationFailed as exc:
         click.echo(f"FAILED [{exc.check}]: {exc}", err=True)
         sys.exit(1)
-    click.echo("OK: signature, key, type, issuer and validity checked" + (
-        ", and the schema" if schema is not None else ""
-    ) + ".")
+    click.echo(
+        "OK: signature, key, type, issuer and validity checked"
+        + (", and the schema" if schema is not None else "")
+        + "."
+    )
     for name, value in result.summary().items():
         if value:
             click.echo(f"  {name + ':':<11} {value}")

@@ -49,7 +49,12 @@ from passports.untp.vocabulary import ratio
 from passports.untp.vocabulary import timestamp
 
 VIEWS = ("full", "offered", "public")
-HAZARD_NAMES = {"asbestos": "Asbestos", "pcb": "PCB", "lead": "Lead", "other": "Other hazardous substance"}
+HAZARD_NAMES = {
+    "asbestos": "Asbestos",
+    "pcb": "PCB",
+    "lead": "Lead",
+    "other": "Other hazardous substance",
+}
 EN_15978 = {
     "type": ["Standard"],
     "id": "https://standards.cencenelec.eu/dyn/www/f?p=CEN:110:0::::FSP_PROJECT:31325",
@@ -270,7 +275,9 @@ def component_credential(component, view: str = "full", public: dict | None = No
                 "category": component.category,
                 "storey": component.storey if view == "full" else None,
                 "quantity": measure(component.quantity, UNECE_UNITS[component.unit]),
-                "mass": measure(component.mass_kg, KILOGRAM) if component.mass_kg is not None else None,
+                "mass": measure(component.mass_kg, KILOGRAM)
+                if component.mass_kg is not None
+                else None,
                 "massSource": component.mass_source,
                 "condition": component.condition,
                 "installYear": component.install_year,

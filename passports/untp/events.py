@@ -24,9 +24,16 @@ names of people (organisations stay), no free-text locations.
 
 import hashlib
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
+
 from app.extensions import db
 from app.urls import public_path_url
 from passports import queries
+from passports.models import Building
+from passports.models import ComponentEvent
+from passports.offered import ReducedEvent
 from passports.qr import tag_url
 from passports.untp.signing import canonical_json
 from passports.untp.vocabulary import CBV
@@ -83,11 +90,12 @@ def _party(organisation, fallback: str) -> str:
     return organisation.name if organisation is not None else (fallback or "unknown")
 
 
-def dte_event(component, event) -> dict:
-    """One event of the history as a UNTP event."""
+def dte_event(component, event, *, url: str | None = None, item: dict | None = None) -> dict:
+    """One event of the history as a UNTP event (`url` and `item`, the events credential's
+    URL and the component as an EPC item, when the caller has them already)."""
     kind = event.kind
     common = {
-        "id": f"{events_url(component)}#event-{event.id}",
+        "id": f"{url or events_url(component)}#event-{event.id}",
         "processType": PROCESS_TYPES.get(kind, kind),
         "eventTime": timestamp(event.occurred_at),
         "action": "delete" if kind == "disposed" else "observe",
@@ -96,7 +104,7 @@ def dte_event(component, event) -> dict:
     }
     if kind == "transported":
         common["disposition"] = CBV + "Disp-in_transit"
-    item = _item(component)
+    item = item or _item(component)
     if kind == "dismantled":
         body = {
             "type": ["TransformationEvent", "Event"],
@@ -117,28 +125,48 @@ def dte_event(component, event) -> dict:
     return compact({**common, **body})
 
 
+def load_component(component_id: int):
+    """A component with what its credential reads (building, materials and their library
+    rows, hazards) in three queries; None when there is none."""
+    from passports.models import Component
+    from passports.models import ComponentMaterial
+
+    return db.session.scalar(
+        select(Component)
+        .where(Component.id == component_id)
+        .options(
+            joinedload(Component.building),
+            selectinload(Component.materials).joinedload(ComponentMaterial.material),
+            selectinload(Component.hazards),
+        )
+    )
+
+
 def events_credential(component, events) -> dict:
     """The DTE credential of a component's history (`events` newest first, as the history
     query gives them; the credential lists them oldest first)."""
     ordered = list(reversed(list(events)))
     newest = max((e.recorded_at for e in ordered), default=component.created_at)
+    url, item = events_url(component), _item(component)
     return {
         "@context": [VC_CONTEXT, DTE_CONTEXT],
         "type": ["DigitalTraceabilityEvent", "VerifiableCredential"],
-        "id": events_url(component),
+        "id": url,
         "issuer": issuer(),
         "validFrom": timestamp(newest),
-        "credentialSubject": [dte_event(component, e) for e in ordered],
+        "credentialSubject": [dte_event(component, e, url=url, item=item) for e in ordered],
     }
 
 
 def component_events(component, *, reduced: bool = False) -> list:
-    """The component's history, newest first; the reduced view's events for an offered one."""
-    if reduced:
-        from passports.offered import reduced_events
-
-        return reduced_events(component)
-    return list(db.session.scalars(queries.events_query(component)))
+    """The component's history, newest first (with the organisations the events name, in the
+    same query); the reduced view's events for an offered one."""
+    stmt = queries.events_query(component).options(
+        joinedload(ComponentEvent.organisation),
+        joinedload(ComponentEvent.building).joinedload(Building.organisation),
+    )
+    events = list(db.session.scalars(stmt).unique())
+    return [ReducedEvent(e) for e in events] if reduced else events
 
 
 def digest(credential: dict) -> str:

@@ -92,7 +92,9 @@ def extract_token(text: str) -> str:
             )
         text = data_url[len(prefix) :]
     if text.count(".") != 2 or any(not part for part in text.split(".")[::2]):
-        raise VerificationFailed("format", "The file is not a compact JWS (three dot-separated parts).")
+        raise VerificationFailed(
+            "format", "The file is not a compact JWS (three dot-separated parts)."
+        )
     return text
 
 
@@ -119,8 +121,13 @@ def _datetime(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def verify(text: str, keys: dict[str, Ed25519PublicKey], *, schema: dict | None = None,
-           now: datetime | None = None) -> Verified:
+def verify(
+    text: str,
+    keys: dict[str, Ed25519PublicKey],
+    *,
+    schema: dict | None = None,
+    now: datetime | None = None,
+) -> Verified:
     """Check a credential against trusted keys (full key id -> public key); raise
     VerificationFailed naming the first check that fails."""
     token = extract_token(text)
@@ -129,7 +136,9 @@ def verify(text: str, keys: dict[str, Ed25519PublicKey], *, schema: dict | None 
     except jwt.DecodeError as exc:
         raise VerificationFailed("format", f"The JWS header cannot be read: {exc}.") from exc
     if header.get("alg") != ALG:
-        raise VerificationFailed("type", f"Unexpected algorithm {header.get('alg')!r}: expected {ALG}.")
+        raise VerificationFailed(
+            "type", f"Unexpected algorithm {header.get('alg')!r}: expected {ALG}."
+        )
     if header.get("typ") != TYP:
         raise VerificationFailed(
             "type", f"Unexpected typ {header.get('typ')!r}: a credential is typ {TYP!r}."

@@ -44,8 +44,9 @@ def _get(client, url, headers=None):
     return response
 
 
-def test_every_credential_of_the_demo_world_validates(client, runner, db, dpp, dte, make_user,
-                                                       token_for):
+def test_every_credential_of_the_demo_world_validates(
+    client, runner, db, dpp, dte, make_user, token_for
+):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert runner.invoke(args=["exchange", "demo"]).exit_code == 0
     headers = token_for(make_user("admin"))
@@ -118,7 +119,9 @@ def test_figures_are_the_apps_own(client, db, dpp, owner_site, make_component, m
     assert errors(dpp, whole) == []
     scorecard = whole["credentialSubject"]["circularityScorecard"]
     assert scorecard["materialCircularityIndicator"] == pytest.approx(figures["mci"], abs=1e-6)
-    links = [link["linkURL"] for link in whole["credentialSubject"]["product"]["furtherInformation"]]
+    links = [
+        link["linkURL"] for link in whole["credentialSubject"]["product"]["furtherInformation"]
+    ]
     assert f"https://mpx.test/api/v1/components/{component.id}/dpp.json" in links
 
 
@@ -140,8 +143,9 @@ def test_gtin_and_serial_name_the_product_and_stay_out_of_the_public_credential(
     assert "08712345000011" not in json.dumps(public)
 
 
-def test_hazards_and_their_clearances(client, db, dpp, owner_site, make_component, make_user,
-                                      token_for):
+def test_hazards_and_their_clearances(
+    client, db, dpp, owner_site, make_component, make_user, token_for
+):
     owner, building, headers = owner_site
     component = make_component(
         building,
@@ -228,8 +232,9 @@ def test_events_of_every_kind_are_untp_traceability_events(
     assert link["hashDigest"] == hashlib.sha256(response.get_data()).hexdigest()
 
 
-def test_who_gets_which_credential(client, db, runner, make_user, token_for, make_building,
-                                   make_component):
+def test_who_gets_which_credential(
+    client, db, runner, make_user, token_for, make_building, make_component
+):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert runner.invoke(args=["exchange", "demo"]).exit_code == 0
     offered = next(c for c in db.session.scalars(select(Component)) if is_offered(c))
@@ -253,16 +258,25 @@ def test_who_gets_which_credential(client, db, runner, make_user, token_for, mak
     assert "storey" not in reduced["credentialSubject"]["product"]["characteristics"]
     assert "storey" in full["credentialSubject"]["product"]["characteristics"]
     assert "circularityScorecard" in reduced["credentialSubject"]
-    assert client.get(
-        f"/api/v1/buildings/{offered.building_id}/dpp.json", headers=stranger
-    ).status_code == 404
+    assert (
+        client.get(
+            f"/api/v1/buildings/{offered.building_id}/dpp.json", headers=stranger
+        ).status_code
+        == 404
+    )
 
     public = _get(client, f"/t/{private.tag.lower()}/dpp.json").json
     assert public["id"] == f"https://mpx.test/t/{private.tag}/dpp.json"
     subject = public["credentialSubject"]
     assert set(subject) <= {"type", "id", "product", "materialsProvenance", "conformityClaim"}
     assert set(subject["product"]["characteristics"]) <= {
-        "type", "tag", "tagUri", "giai", "status", "city", "materialFamily",
+        "type",
+        "tag",
+        "tagUri",
+        "giai",
+        "status",
+        "city",
+        "materialFamily",
     }
     missing = client.get("/t/NOSUCHTAG000/dpp.json")
     assert missing.status_code == 404 and missing.json["code"] == 404

@@ -55,9 +55,10 @@ def test_a_signed_credential_is_vc_jose_cose_with_the_instance_key(app, client, 
     payload = jwt.PyJWS().decode(token, key.public_key, algorithms=["EdDSA"])
     credential = json.loads(payload)
     assert credential["issuer"]["id"] == "did:web:mpx.test"
-    assert credential == client.get(
-        f"/api/v1/components/{component.id}/dpp.json", headers=headers
-    ).json
+    assert (
+        credential
+        == client.get(f"/api/v1/components/{component.id}/dpp.json", headers=headers).json
+    )
     # Accept on the .json path answers the signed form too, and the public tag has one.
     asked = client.get(
         f"/api/v1/components/{component.id}/dpp.json",
@@ -118,8 +119,17 @@ def test_another_instances_key_fails(app, runner, tmp_path, signed):
     _component, _headers, token = signed
     credential = _payload(token)
     other = SigningKey(Ed25519PrivateKey.generate(), "did:web:other.example")
-    result = _verify(runner, tmp_path, sign({**credential, "issuer": {
-        "type": ["CredentialIssuer"], "id": other.did, "name": "Other"}}, other))
+    result = _verify(
+        runner,
+        tmp_path,
+        sign(
+            {
+                **credential,
+                "issuer": {"type": ["CredentialIssuer"], "id": other.did, "name": "Other"},
+            },
+            other,
+        ),
+    )
     assert result.exit_code == 1
     assert "FAILED [key]" in result.output and "other.example" in result.output
     # Our DID in the header but another key: the signature does not verify with ours.
@@ -143,13 +153,18 @@ def test_an_issuer_that_is_not_the_keys_owner_fails(runner, tmp_path, signed):
 def test_an_unknown_type_fails(app, runner, tmp_path, signed):
     _component, _headers, token = signed
     credential = _payload(token)
-    result = _verify(runner, tmp_path, sign({**credential, "type": ["VerifiableCredential",
-                                                                       "InvoiceCredential"]}))
+    result = _verify(
+        runner,
+        tmp_path,
+        sign({**credential, "type": ["VerifiableCredential", "InvoiceCredential"]}),
+    )
     assert result.exit_code == 1
     assert "FAILED [type]" in result.output and "InvoiceCredential" in result.output
     key = signing_key()
     plain_jwt = jwt.PyJWS().encode(
-        json.dumps(credential).encode(), key.private_key, algorithm="EdDSA",
+        json.dumps(credential).encode(),
+        key.private_key,
+        algorithm="EdDSA",
         headers={"kid": key.kid, "typ": "JWT"},
     )
     result = _verify(runner, tmp_path, plain_jwt)
