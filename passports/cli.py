@@ -74,8 +74,8 @@ def keygen(path: str) -> None:
     "--did",
     "did_path",
     type=click.Path(exists=True, dir_okay=False),
-    help="Trust the keys of this DID document (an instance's /.well-known/did.json) "
-    "instead of this instance's own key.",
+    help="Also trust the keys of this DID document (an instance's /.well-known/did.json), "
+    "besides this instance's own key.",
 )
 @click.option(
     "--schema",

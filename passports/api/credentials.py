@@ -37,7 +37,7 @@ def _doc(what: str) -> dict:
 _COMPONENT = _doc(
     "A UNTP DigitalProductPassport verifiable credential. A reader of the building gets the "
     "full passport; a component offered on the exchange gives other logged-in users the "
-    "reduced one (hazards without their notes, no storey)"
+    "reduced one (hazards without their notes and clearance notes)"
 )
 _EVENTS = _doc("A UNTP DigitalTraceabilityEvent verifiable credential of the chain of custody")
 _BUILDING = _doc("A UNTP DigitalProductPassport verifiable credential of the building")

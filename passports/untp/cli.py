@@ -33,17 +33,16 @@ def _read_json(path: str, what: str) -> dict:
 
 
 def run_verify(path: str, did_path: str | None, schema_path: str | None) -> None:
-    """Check a credential against this instance's key (or the keys of a DID document)."""
+    """Check a credential against this instance's key and the keys of a DID document."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         click.echo(f"FAILED [format]: {path} cannot be read: {exc}", err=True)
         sys.exit(1)
+    key = signing_key()
+    keys = {key.kid: key.public_key}
     if did_path:
-        keys = keys_from_did_document(_read_json(did_path, "DID document"))
-    else:
-        key = signing_key()
-        keys = {key.kid: key.public_key}
+        keys.update(keys_from_did_document(_read_json(did_path, "DID document")))
     schema = _read_json(schema_path, "schema") if schema_path else None
     try:
         result = verify(text, keys, schema=schema)

@@ -7,8 +7,9 @@ Three views of a component, as its passport has them:
   the circularity and emissions scorecards, hazards with their clearances (dates and notes),
   and the chain of custody as a linked, hashed DTE credential;
 - `offered`: for a logged-in reader of a component offered on the exchange
-  (`passports.offered`): the same, but hazards without their notes and clearance notes and no
-  storey (the reduced passport shows neither);
+  (`passports.offered`): what the reduced passport shows, so the same but for the hazards'
+  notes and clearance notes (the chain of custody never carries notes, photos or people's
+  names in any view);
 - `public`: what anyone who scans the tag may know (`/t/<TAG>` for anonymous callers,
   `queries.tag_facts` and `queries.public_hazards`): name, tag and GIAI identifiers, status,
   city, main material family, and each hazard with whether it is cleared. No figures, no
@@ -273,7 +274,7 @@ def component_credential(component, view: str = "full", public: dict | None = No
                 "ifcGuid": component.ifc_guid,
                 "ifcClass": component.ifc_class,
                 "category": component.category,
-                "storey": component.storey if view == "full" else None,
+                "storey": component.storey,
                 "quantity": measure(component.quantity, UNECE_UNITS[component.unit]),
                 "mass": measure(component.mass_kg, KILOGRAM)
                 if component.mass_kg is not None

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app import create_app
 from passports.untp.signing import SigningKey
+from passports.untp.signing import did_document
 from passports.untp.signing import enveloped
 from passports.untp.signing import sign
 from passports.untp.signing import signing_key
@@ -213,12 +214,15 @@ def test_verify_with_a_published_did_document(client, runner, tmp_path, signed):
     did = tmp_path / "did.json"
     did.write_bytes(client.get("/.well-known/did.json").get_data())
     assert _verify(runner, tmp_path, token, "--did", str(did)).exit_code == 0
+    # Another instance's credential verifies with the document it publishes, and only so.
     other = SigningKey(Ed25519PrivateKey.generate(), "did:web:other.example")
-    from passports.untp.signing import did_document
-
+    issuer = {"type": ["CredentialIssuer"], "id": other.did, "name": "Other"}
+    theirs = sign({**_payload(token), "issuer": issuer}, other)
+    assert "FAILED [key]" in _verify(runner, tmp_path, theirs).output
     did.write_text(json.dumps(did_document(other)))
-    result = _verify(runner, tmp_path, token, "--did", str(did))
-    assert result.exit_code == 1 and "FAILED [key]" in result.output
+    result = _verify(runner, tmp_path, theirs, "--did", str(did))
+    assert result.exit_code == 0, result.output
+    assert "did:web:other.example" in result.output
 
 
 def test_keygen_writes_a_private_key_once(runner, tmp_path):
