@@ -96,6 +96,9 @@ def test_figures_are_the_apps_own(client, db, dpp, owner_site, make_component, m
     )
     credential = _get(client, f"/api/v1/components/{component.id}/dpp.json", headers).json
     assert errors(dpp, credential) == []
+    # The schema's formats are checked: a relative id or a date without a zone is refused.
+    assert errors(dpp, {**credential, "id": "dpp.json"})
+    assert errors(dpp, {**credential, "validFrom": "2026-01-01T00:00:00"})
     subject = credential["credentialSubject"]
     circularity = subject["circularityScorecard"]
     assert circularity["materialCircularityIndicator"] == pytest.approx(component.mci, abs=1e-6)
