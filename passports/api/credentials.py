@@ -12,7 +12,7 @@ from passports.metrics.queries import building_figures
 from passports.models import Component
 from passports.permissions import building_for
 from passports.permissions import passport_for
-from passports.untp.credential import building_credential
+from passports.untp.building import building_credential
 from passports.untp.credential import component_credential
 from passports.untp.credential import component_events_credential
 from passports.untp.events import load_component
