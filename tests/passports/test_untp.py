@@ -284,3 +284,18 @@ def test_who_gets_which_credential(
     }
     missing = client.get("/t/NOSUCHTAG000/dpp.json")
     assert missing.status_code == 404 and missing.json["code"] == 404
+
+
+def test_a_building_without_components_validates_and_knows_no_figures(
+    client, dpp, owner_site, make_building
+):
+    owner, _building, headers = owner_site
+    empty = make_building(owner, name="Empty lot")
+    credential = _get(client, f"/api/v1/buildings/{empty.id}/dpp.json", headers).json
+    assert errors(dpp, credential) == []
+    subject = credential["credentialSubject"]
+    assert subject["product"]["name"] == "Empty lot"
+    assert "emissionsScorecard" not in subject
+    assert "materialCircularityIndicator" not in subject["circularityScorecard"]
+    signed = client.get(f"/api/v1/buildings/{empty.id}/dpp.jwt", headers=headers)
+    assert signed.mimetype == "application/vc+jwt"
