@@ -127,6 +127,10 @@ class Config:
     # Logs: "text" lines for a terminal, "json" (one object per line) for log collectors.
     LOG_FORMAT = _env("LOG_FORMAT", "text")
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    # The Ed25519 private key (a PEM file) this instance signs its UNTP credentials with;
+    # make one with `flask passports keygen PATH`. Required in production; elsewhere, unset,
+    # the app keeps a generated key in instance/credential_signing_key.pem (passports.untp).
+    CREDENTIAL_SIGNING_KEY = _env("CREDENTIAL_SIGNING_KEY")
 
 
 class DevelopmentConfig(Config):
@@ -159,6 +163,12 @@ class ProductionConfig(Config):
             raise RuntimeError("ProductionConfig needs SECRET_KEY (at least 32 characters).")
         if not _env("DATABASE_URL"):
             raise RuntimeError("ProductionConfig needs DATABASE_URL.")
+        key = _env("CREDENTIAL_SIGNING_KEY")
+        if not key or not os.path.isfile(key):
+            raise RuntimeError(
+                "ProductionConfig needs CREDENTIAL_SIGNING_KEY, the path of an Ed25519 private "
+                "key (PEM): make one with `flask passports keygen PATH`."
+            )
 
 
 CONFIGS = {

@@ -43,6 +43,15 @@ def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
         from app.security import instance_secret_key
 
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    if not app.config.get("CREDENTIAL_SIGNING_KEY"):
+        if config_class is ProductionConfig:
+            # Checked by validate(); read now, as the class read it at import.
+            app.config["CREDENTIAL_SIGNING_KEY"] = os.environ["CREDENTIAL_SIGNING_KEY"]
+        elif not app.testing:
+            from passports.untp.signing import instance_signing_key
+
+            key_path = instance_signing_key(Path(app.instance_path))
+            app.config["CREDENTIAL_SIGNING_KEY"] = str(key_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'passports.sqlite'}"

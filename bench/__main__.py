@@ -32,6 +32,7 @@ from pathlib import Path
 
 from bench import bench_bundles
 from bench import bench_ids
+from bench import bench_credentials
 from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
@@ -64,6 +65,7 @@ BENCHMARKS = (
     "bundles",
     "ids",
     "writeback",
+    "credentials",
 )
 PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan")
@@ -243,6 +245,16 @@ def run_ids(settings: Settings) -> list[Result]:
         return [_failure("ids", "-", exc)]
 
 
+def run_credentials(settings: Settings, databases: list[str]) -> list[Result]:
+    """A component's signed UNTP credential (bench.bench_credentials), on each database."""
+    try:
+        load = os.getloadavg()[0]
+        rows = [Result(**row) for row in bench_credentials.run(settings.quick, tuple(databases))]
+        return _with_load(rows, load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("credentials", ",".join(databases), exc)]
+
+
 def run_production(
     selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
 ) -> list[Result]:
@@ -297,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
             results += run_matching(settings, args.db)
         if "ids" in args.only:
             results += run_ids(settings)
+        if "credentials" in args.only:
+            results += run_credentials(settings, args.db)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)

@@ -1,4 +1,5 @@
-"""CLI for passports: `flask passports load-materials`, `flask demo load|generate`."""
+"""CLI for passports: `flask passports load-materials|import|keygen|verify`, `flask demo
+load|generate`."""
 
 import click
 from flask.cli import AppGroup
@@ -56,3 +57,35 @@ def generate(buildings: int, components: int, seed: int) -> None:
     db.session.commit()
     first, last = result["buildings"]
     click.echo(f"Inserted buildings {first}-{last} and {components} components.")
+
+
+@passports.command("keygen")
+@click.argument("path", metavar="PATH", type=click.Path(dir_okay=False))
+def keygen(path: str) -> None:
+    """Make an Ed25519 key for signing credentials (CREDENTIAL_SIGNING_KEY)."""
+    from passports.untp.cli import keygen as write
+
+    write(path)
+
+
+@passports.command("verify")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--did",
+    "did_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Also trust the keys of this DID document (an instance's /.well-known/did.json), "
+    "besides this instance's own key.",
+)
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Also validate the credential against this JSON Schema (draft 2020-12).",
+)
+def verify(path: str, did_path: str | None, schema_path: str | None) -> None:
+    """Check a signed credential (compact JWS or enveloped JSON) offline; exit 1 naming the
+    check that failed."""
+    from passports.untp.cli import run_verify
+
+    run_verify(path, did_path, schema_path)

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,13 @@ def subprocess_env(database_url: str, **extra: str) -> dict:
         **extra,
     }
     env.pop("TEST_DATABASE_URL", None)
+    if env["APP_ENV"] == "production" and not env.get("CREDENTIAL_SIGNING_KEY"):
+        # Production refuses to start without a credential signing key: a throwaway one.
+        from passports.untp.signing import write_key
+
+        path = Path(tempfile.mkdtemp(prefix="mpx-bench-key-")) / "credential_signing_key.pem"
+        write_key(path)
+        env["CREDENTIAL_SIGNING_KEY"] = str(path)
     return env
 
 

@@ -34,3 +34,9 @@ from passports.api.materials import create_material  # noqa: F401
 from passports.api.materials import get_material  # noqa: F401
 from passports.api.materials import list_materials  # noqa: F401
 from passports.api.materials import update_material  # noqa: F401
+from passports.api.credentials import building_dpp  # noqa: F401
+from passports.api.credentials import building_dpp_signed  # noqa: F401
+from passports.api.credentials import component_dpp  # noqa: F401
+from passports.api.credentials import component_dpp_signed  # noqa: F401
+from passports.api.credentials import component_events  # noqa: F401
+from passports.api.credentials import component_events_signed  # noqa: F401

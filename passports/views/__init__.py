@@ -107,3 +107,4 @@ from passports.views import labels  # noqa: E402, F401
 from passports.views import materials  # noqa: E402, F401
 from passports.views import scan  # noqa: E402, F401
 from passports.views import scanner  # noqa: E402, F401
+from passports.views import credentials  # noqa: E402, F401

@@ -48,6 +48,9 @@ PUBLIC = {
     "exchange.wanted_detail": "a wanted request: read by anyone while open",
     "exchange_wanted_api.list_wanted": "wanted requests: browsed and searched by anyone",
     "exchange_wanted_api.get_wanted": "a wanted request: read by anyone while open",
+    "passports.tag_credential": "the public UNTP credential of a tag: what its page shows anyone",
+    "passports.tag_credential_signed": "the same public credential, signed by the instance",
+    "passports.did_json": "the instance's did:web document: the key anyone verifies with",
 }
 # Endpoints that answer 404 to whoever may not read them, logged in or not: an <img> source
 # has no use for a redirect to the login page, and a 404 says nothing about what exists.

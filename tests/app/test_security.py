@@ -8,6 +8,7 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db as _db
 from app.security import CSP
+from passports.untp.signing import write_key
 from tests.conftest import PASSWORD
 
 
@@ -53,6 +54,9 @@ def production_app(app, monkeypatch, tmp_path):
     secret = "s" * 48
     monkeypatch.setenv("SECRET_KEY", secret)
     monkeypatch.setenv("DATABASE_URL", uri)
+    signing_key = tmp_path / "credential_signing_key.pem"
+    write_key(signing_key)
+    monkeypatch.setenv("CREDENTIAL_SIGNING_KEY", str(signing_key))
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     production = create_app(

@@ -37,6 +37,14 @@ def _wait_ready(base: str, process: subprocess.Popen, seconds: float = 60) -> re
     raise AssertionError("gunicorn never became ready")
 
 
+def _signing_key(folder):
+    from passports.untp.signing import write_key
+
+    path = folder / "credential_signing_key.pem"
+    write_key(path)
+    return path
+
+
 def test_make_serve_refuses_to_start_without_a_database():
     env = {**os.environ, "DATABASE_URL": "", "SECRET_KEY": "x" * 40}
     result = subprocess.run(
@@ -57,6 +65,7 @@ def test_make_serve_runs_production_with_several_workers(app, make_user, tmp_pat
             **os.environ,
             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
             "SECRET_KEY": "production-secret-" + "k" * 32,
+            "CREDENTIAL_SIGNING_KEY": str(_signing_key(tmp_path)),
             "RATELIMIT_STORAGE_URI": redis_url,
             "UPLOAD_DIR": str(tmp_path / "uploads"),
             "PORT": str(port),
