@@ -31,8 +31,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bench import bench_bundles
-from bench import bench_ids
 from bench import bench_credentials
+from bench import bench_ids
 from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
