@@ -18,6 +18,12 @@ from passports.api.components import create_component  # noqa: F401
 from passports.api.components import get_component  # noqa: F401
 from passports.api.components import list_components  # noqa: F401
 from passports.api.components import update_component  # noqa: F401
+from passports.api.credentials import building_dpp  # noqa: F401
+from passports.api.credentials import building_dpp_signed  # noqa: F401
+from passports.api.credentials import component_dpp  # noqa: F401
+from passports.api.credentials import component_dpp_signed  # noqa: F401
+from passports.api.credentials import component_events  # noqa: F401
+from passports.api.credentials import component_events_signed  # noqa: F401
 from passports.api.documents import building_passport  # noqa: F401
 from passports.api.documents import compare_snapshots  # noqa: F401
 from passports.api.documents import create_snapshot  # noqa: F401
@@ -34,9 +40,3 @@ from passports.api.materials import create_material  # noqa: F401
 from passports.api.materials import get_material  # noqa: F401
 from passports.api.materials import list_materials  # noqa: F401
 from passports.api.materials import update_material  # noqa: F401
-from passports.api.credentials import building_dpp  # noqa: F401
-from passports.api.credentials import building_dpp_signed  # noqa: F401
-from passports.api.credentials import component_dpp  # noqa: F401
-from passports.api.credentials import component_dpp_signed  # noqa: F401
-from passports.api.credentials import component_events  # noqa: F401
-from passports.api.credentials import component_events_signed  # noqa: F401

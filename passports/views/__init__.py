@@ -98,6 +98,7 @@ def _building_not_found(exc: BuildingNotFound):
 # The page modules register their routes on bp.
 from passports.views import buildings  # noqa: E402, F401
 from passports.views import components  # noqa: E402, F401
+from passports.views import credentials  # noqa: E402, F401
 from passports.views import documents  # noqa: E402, F401
 from passports.views import hazards  # noqa: E402, F401
 from passports.views import ifc_models  # noqa: E402, F401
@@ -107,4 +108,3 @@ from passports.views import labels  # noqa: E402, F401
 from passports.views import materials  # noqa: E402, F401
 from passports.views import scan  # noqa: E402, F401
 from passports.views import scanner  # noqa: E402, F401
-from passports.views import credentials  # noqa: E402, F401
