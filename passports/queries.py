@@ -215,6 +215,8 @@ def _tag_facts_statement() -> Select:
             Component.name,
             Component.status,
             Component.building_id,
+            Component.gtin,
+            Component.serial_number,
             Building.city,
             family.label("material_family"),
         )
@@ -224,7 +226,8 @@ def _tag_facts_statement() -> Select:
 
 
 def tag_facts(tag: str):
-    """What anyone may know of a tag, in one query: name, status, city and main family."""
+    """What anyone may know of a tag, in one query: name, status, city, main family, and
+    the GTIN and serial number its GS1 Digital Link URI carries."""
     return db.session.execute(_tag_facts_statement(), {"tag": tag}).one_or_none()
 
 

@@ -1,0 +1,292 @@
+"""The GS1 resolver's knowledge: which links a component has, and which one a request asks for.
+
+GS1-Conformant Resolver Standard (1.1, and 1.2 where it only clarifies) on top of RFC 9264
+linksets. A component is found by its GS1 Digital Link URI (`passports.gs1`): a GTIN and a
+serial number (`/01/<GTIN-14>/21/<serial>`) or a GIAI (`/8004/<prefix><TAG>`). Every link
+the resolver gives is public, so the answer is the same for every caller and nothing private
+leaks: the passport page (gs1:pip, also the one gs1:defaultLink), the public passport JSON and
+the UNTP credential (gs1:sustainabilityInfo; the credential also as gs1:dpp), the public
+hazards and clearances (gs1:certificationInfo), the public master data (gs1:masterData), the
+label's QR image (gs1:relatedImage), and what other packages add through `on_resolver_links`
+(the exchange adds its public listing, as schema:offers).
+
+Link types are written as full URIs in the GS1 Web Vocabulary namespace the 1.1 standard uses
+(`https://gs1.org/voc/`); a request may name them as CURIEs (`gs1:pip`) or as URIs in any of
+GS1's namespaces. Several links of one type are told apart by their media type: a request
+gets the first one, in the order given here, that its Accept header likes best.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import bindparam
+from sqlalchemy import select
+
+from app.extensions import db
+from app.i18n import LANGUAGES
+from app.urls import public_base_url
+from app.urls import public_path_url
+from passports.gs1 import digital_link_uri
+from passports.gs1 import is_valid_gtin
+from passports.gs1 import normalize_gtin
+from passports.models import Component
+from passports.tags import normalize_tag
+
+GS1 = "https://gs1.org/voc/"
+# GS1 has published its vocabulary under these; a request may use any of them.
+GS1_NAMESPACES = (
+    GS1,
+    "https://www.gs1.org/voc/",
+    "https://ref.gs1.org/voc/",
+    "http://gs1.org/voc/",
+)
+SCHEMA_ORG = "https://schema.org/"
+PREFIXES = {"gs1:": GS1, "schema:": SCHEMA_ORG}
+
+PIP = GS1 + "pip"
+DEFAULT_LINK = GS1 + "defaultLink"
+SUSTAINABILITY_INFO = GS1 + "sustainabilityInfo"
+DPP = GS1 + "dpp"
+CERTIFICATION_INFO = GS1 + "certificationInfo"
+MASTER_DATA = GS1 + "masterData"
+RELATED_IMAGE = GS1 + "relatedImage"
+OFFERS = SCHEMA_ORG + "offers"
+
+LINKSET = "application/linkset+json"
+# RFC 9264 media type of the answer, and the JSON-LD context GS1 publishes for linksets.
+LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
+# linkType values that ask for the linkset itself ("all" is the 1.0 name, still understood).
+LINKSET_LINK_TYPES = ("linkset", "all")
+VC_MEDIA_TYPE = "application/vc"
+VC_JWT_MEDIA_TYPE = "application/vc+jwt"
+SUPPORTED_PRIMARY_KEYS = ("01", "8004")
+# GS1 character set 82: what AI 21 (serial) and AI 8004 (GIAI) may contain.
+_CSET82 = frozenset(
+    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+)
+_PROVIDERS = "passports.resolver_links"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link of a component: its type (a URI), target, title and, where known, media type
+    and languages."""
+
+    rel: str
+    href: str
+    title: str
+    type: str | None = None
+    hreflang: tuple[str, ...] = field(default=())
+
+    def target(self) -> dict:
+        """The RFC 9264 target object: href, title, type and hreflang where given."""
+        out = {"href": self.href, "title": self.title}
+        if self.type:
+            out["type"] = self.type
+        if self.hreflang:
+            out["hreflang"] = list(self.hreflang)
+        return out
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The component a Digital Link URI names, as the resolver knows it: the public facts."""
+
+    id: int
+    tag: str
+    name: str
+    gtin: str | None
+    serial_number: str | None
+    anchor: str
+
+
+class InvalidDigitalLink(ValueError):
+    """The request path is not a valid GS1 Digital Link URI (the standard says: 400)."""
+
+
+def on_resolver_links(app, provider) -> None:
+    """Register `provider(subject) -> list[Link]`: more public links of a component, from a
+    package that offers it (the exchange: its listing). Called only when those links are
+    needed (the linkset, or a link type no built-in link has); one query at most, please."""
+    app.extensions.setdefault(_PROVIDERS, []).append(provider)
+
+
+def page_languages() -> tuple[str, ...]:
+    """The languages the app's pages are served in, as BCP 47 tags GS1's linkset schema
+    accepts (two letters: "zh" for the simplified Chinese catalogue)."""
+    return tuple(code.split("_")[0] for code in LANGUAGES)
+
+
+# ------------------------------------------------------------------ finding the component
+_COLUMNS = (
+    Component.id,
+    Component.tag,
+    Component.name,
+    Component.gtin,
+    Component.serial_number,
+)
+_BY_TAG = select(*_COLUMNS).where(Component.tag == bindparam("tag"))
+_BY_GTIN_SERIAL = select(*_COLUMNS).where(
+    Component.gtin == bindparam("gtin"), Component.serial_number == bindparam("serial")
+)
+
+
+def _cset82(value: str, max_length: int) -> bool:
+    return 0 < len(value) <= max_length and all(ch in _CSET82 for ch in value)
+
+
+def by_gtin_serial(gtin: str, serial: str) -> Subject | None:
+    """The component a `/01/<gtin>/21/<serial>` URI names; InvalidDigitalLink when the GTIN
+    or serial cannot be one, None when no component has them."""
+    if not is_valid_gtin(gtin):
+        raise InvalidDigitalLink(
+            _("%(gtin)s is not a valid GTIN (8, 12, 13 or 14 digits with check digit).", gtin=gtin)
+        )
+    if not _cset82(serial, 20):
+        raise InvalidDigitalLink(
+            _("A serial number (AI 21) has 1 to 20 characters of GS1's character set 82.")
+        )
+    gtin14 = normalize_gtin(gtin)
+    row = db.session.execute(_BY_GTIN_SERIAL, {"gtin": gtin14, "serial": serial}).one_or_none()
+    if row is None:
+        return None
+    return Subject(*row, anchor=digital_link_uri(row.tag, gtin14, serial))
+
+
+def by_giai(giai: str) -> Subject | None:
+    """The component a `/8004/<giai>` URI names: our GS1 company prefix and its tag;
+    InvalidDigitalLink when it cannot be a GIAI, None when it is not one of ours."""
+    if not _cset82(giai, 30) or not giai[0].isdigit():
+        raise InvalidDigitalLink(
+            _(
+                "A GIAI (AI 8004) starts with a GS1 company prefix and has at most 30 "
+                "characters of GS1's character set 82."
+            )
+        )
+    prefix = current_app.config["GS1_COMPANY_PREFIX"]
+    tag = normalize_tag(giai[len(prefix) :]) if giai.startswith(prefix) else None
+    if tag is None:
+        return None
+    row = db.session.execute(_BY_TAG, {"tag": tag}).one_or_none()
+    if row is None:
+        return None
+    return Subject(*row, anchor=digital_link_uri(row.tag))
+
+
+# ------------------------------------------------------------------ the links
+def own_links(subject: Subject) -> list[Link]:
+    """The links every component has, in order of preference within each link type."""
+    tag = subject.tag
+    languages = page_languages()
+    page = public_path_url(f"/t/{tag}")
+    credential = public_path_url(f"/t/{tag}/dpp.json")
+    signed = public_path_url(f"/t/{tag}/dpp.jwt")
+    credential_title = _("Digital product passport (UNTP credential)")
+    signed_title = _("Digital product passport (UNTP credential, signed)")
+    return [
+        Link(PIP, page, _("Material passport"), "text/html", languages),
+        Link(SUSTAINABILITY_INFO, page, _("Material passport (JSON)"), "application/json"),
+        Link(SUSTAINABILITY_INFO, credential, credential_title, VC_MEDIA_TYPE),
+        Link(SUSTAINABILITY_INFO, signed, signed_title, VC_JWT_MEDIA_TYPE),
+        Link(DPP, credential, credential_title, VC_MEDIA_TYPE),
+        Link(DPP, signed, signed_title, VC_JWT_MEDIA_TYPE),
+        Link(
+            CERTIFICATION_INFO,
+            public_path_url(f"/t/{tag}/hazards.json"),
+            _("Hazardous substances and their clearances"),
+            "application/json",
+        ),
+        Link(
+            MASTER_DATA,
+            public_path_url(f"/t/{tag}/master-data.json"),
+            _("Master data"),
+            "application/json",
+        ),
+        Link(RELATED_IMAGE, public_path_url(f"/t/{tag}/qr.png"), _("QR code"), "image/png"),
+        Link(RELATED_IMAGE, public_path_url(f"/t/{tag}/qr.svg"), _("QR code"), "image/svg+xml"),
+    ]
+
+
+def default_link(subject: Subject) -> Link:
+    """The one default link (the passport page), with a title and nothing else, as the
+    standard wants it."""
+    return Link(DEFAULT_LINK, public_path_url(f"/t/{subject.tag}"), _("Material passport"))
+
+
+def offered_links(subject: Subject) -> list[Link]:
+    """The links other packages add (see `on_resolver_links`)."""
+    links: list[Link] = []
+    for provider in current_app.extensions.get(_PROVIDERS, ()):
+        links.extend(provider(subject))
+    return links
+
+
+def all_links(subject: Subject) -> list[Link]:
+    """Every link of the component: its own, the offered ones, and the default link."""
+    return [*own_links(subject), *offered_links(subject), default_link(subject)]
+
+
+def linkset(subject: Subject, links: list[Link]) -> dict:
+    """The RFC 9264 JSON linkset: one context object, the anchor and its link types."""
+    context: dict = {"anchor": subject.anchor, "description": subject.name}
+    for link in links:
+        context.setdefault(link.rel, []).append(link.target())
+    return {"linkset": [context]}
+
+
+# ------------------------------------------------------------------ what a request asks for
+def expand_link_type(value: str) -> str:
+    """A requested linkType as a full URI in the namespace the links use: `gs1:pip` and
+    `https://ref.gs1.org/voc/pip` are both `https://gs1.org/voc/pip`."""
+    value = value.strip()
+    for prefix, namespace in PREFIXES.items():
+        if value.startswith(prefix):
+            return namespace + value[len(prefix) :]
+    for namespace in GS1_NAMESPACES:
+        if value.startswith(namespace):
+            return GS1 + value[len(namespace) :]
+    if value.startswith("http://schema.org/"):
+        return SCHEMA_ORG + value.removeprefix("http://schema.org/")
+    return value
+
+
+def compact(rel: str) -> str:
+    """A link type as people write it: `gs1:pip`, `schema:offers`."""
+    for prefix, namespace in PREFIXES.items():
+        if rel.startswith(namespace):
+            return prefix + rel[len(namespace) :]
+    return rel
+
+
+def choose(links: list[Link], accept) -> Link:
+    """Of several links of one type, the one the Accept header likes best (the first of
+    equals; the first when it likes none of them)."""
+    best, best_quality = links[0], -1.0
+    for link in links:
+        quality = accept.quality(link.type) if link.type else 0.0
+        if quality > best_quality:
+            best, best_quality = link, quality
+    return best
+
+
+def link_types(links: list[Link]) -> list[str]:
+    """The link types among the links, as CURIEs, in order, once each."""
+    return list(dict.fromkeys(compact(link.rel) for link in links))
+
+
+def description() -> dict:
+    """The resolver description file (/.well-known/gs1resolver), as section 3 of the standard
+    and GS1's JSON schema for it define it."""
+    return {
+        "name": "Material Passport Exchange",
+        "resolverRoot": public_base_url(),
+        "supportedPrimaryKeys": list(SUPPORTED_PRIMARY_KEYS),
+        "supportedLinkType": [
+            {"namespace": GS1, "prefix": "gs1:"},
+            {"namespace": SCHEMA_ORG, "prefix": "schema:"},
+        ],
+        "linkTypeDefaultCanBeLinkset": False,
+        "jsonLdContextLocation": LINKSET_CONTEXT,
+    }
