@@ -18,8 +18,11 @@ gets the first one, in the order given here, that its Accept header likes best.
 
 from dataclasses import dataclass
 from dataclasses import field
+from functools import cache
 
 from flask import current_app
+from flask_babel import get_locale
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from sqlalchemy import bindparam
 from sqlalchemy import select
@@ -27,7 +30,6 @@ from sqlalchemy import select
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.urls import public_base_url
-from app.urls import public_path_url
 from passports.gs1 import digital_link_uri
 from passports.gs1 import is_valid_gtin
 from passports.gs1 import normalize_gtin
@@ -113,6 +115,7 @@ def on_resolver_links(app, provider) -> None:
     app.extensions.setdefault(_PROVIDERS, []).append(provider)
 
 
+@cache
 def page_languages() -> tuple[str, ...]:
     """The languages the app's pages are served in, as BCP 47 tags GS1's linkset schema
     accepts (two letters: "zh" for the simplified Chinese catalogue)."""
@@ -133,6 +136,12 @@ _BY_GTIN_SERIAL = select(*_COLUMNS).where(
 )
 
 
+def _one(statement, params: dict):
+    """One row or None, through the session's connection: a Core statement skips the ORM's
+    per-call work (the resolver is read at every scan)."""
+    return db.session.connection().execute(statement, params).one_or_none()
+
+
 def _cset82(value: str, max_length: int) -> bool:
     return 0 < len(value) <= max_length and all(ch in _CSET82 for ch in value)
 
@@ -149,7 +158,7 @@ def by_gtin_serial(gtin: str, serial: str) -> Subject | None:
             _("A serial number (AI 21) has 1 to 20 characters of GS1's character set 82.")
         )
     gtin14 = normalize_gtin(gtin)
-    row = db.session.execute(_BY_GTIN_SERIAL, {"gtin": gtin14, "serial": serial}).one_or_none()
+    row = _one(_BY_GTIN_SERIAL, {"gtin": gtin14, "serial": serial})
     if row is None:
         return None
     return Subject(*row, anchor=digital_link_uri(row.tag, gtin14, serial))
@@ -169,50 +178,58 @@ def by_giai(giai: str) -> Subject | None:
     tag = normalize_tag(giai[len(prefix) :]) if giai.startswith(prefix) else None
     if tag is None:
         return None
-    row = db.session.execute(_BY_TAG, {"tag": tag}).one_or_none()
+    row = _one(_BY_TAG, {"tag": tag})
     if row is None:
         return None
     return Subject(*row, anchor=digital_link_uri(row.tag))
 
 
 # ------------------------------------------------------------------ the links
+# Titles by locale: the same few texts at every request, looked up once per language.
+_TITLES: dict[str, dict[str, str]] = {}
+
+
+def titles() -> dict[str, str]:
+    """The link titles in the request's language."""
+    locale = str(get_locale() or "en")
+    found = _TITLES.get(locale)
+    if found is None:
+        t = get_translations()
+        found = _TITLES[locale] = {
+            "page": t.gettext("Material passport"),
+            "json": t.gettext("Material passport (JSON)"),
+            "credential": t.gettext("Digital product passport (UNTP credential)"),
+            "signed": t.gettext("Digital product passport (UNTP credential, signed)"),
+            "hazards": t.gettext("Hazardous substances and their clearances"),
+            "master": t.gettext("Master data"),
+            "qr": t.gettext("QR code"),
+        }
+    return found
+
+
 def own_links(subject: Subject) -> list[Link]:
     """The links every component has, in order of preference within each link type."""
-    tag = subject.tag
-    languages = page_languages()
-    page = public_path_url(f"/t/{tag}")
-    credential = public_path_url(f"/t/{tag}/dpp.json")
-    signed = public_path_url(f"/t/{tag}/dpp.jwt")
-    credential_title = _("Digital product passport (UNTP credential)")
-    signed_title = _("Digital product passport (UNTP credential, signed)")
+    text = titles()
+    t = f"{public_base_url()}/t/{subject.tag}"
+    credential, signed = f"{t}/dpp.json", f"{t}/dpp.jwt"
     return [
-        Link(PIP, page, _("Material passport"), "text/html", languages),
-        Link(SUSTAINABILITY_INFO, page, _("Material passport (JSON)"), "application/json"),
-        Link(SUSTAINABILITY_INFO, credential, credential_title, VC_MEDIA_TYPE),
-        Link(SUSTAINABILITY_INFO, signed, signed_title, VC_JWT_MEDIA_TYPE),
-        Link(DPP, credential, credential_title, VC_MEDIA_TYPE),
-        Link(DPP, signed, signed_title, VC_JWT_MEDIA_TYPE),
-        Link(
-            CERTIFICATION_INFO,
-            public_path_url(f"/t/{tag}/hazards.json"),
-            _("Hazardous substances and their clearances"),
-            "application/json",
-        ),
-        Link(
-            MASTER_DATA,
-            public_path_url(f"/t/{tag}/master-data.json"),
-            _("Master data"),
-            "application/json",
-        ),
-        Link(RELATED_IMAGE, public_path_url(f"/t/{tag}/qr.png"), _("QR code"), "image/png"),
-        Link(RELATED_IMAGE, public_path_url(f"/t/{tag}/qr.svg"), _("QR code"), "image/svg+xml"),
+        Link(PIP, t, text["page"], "text/html", page_languages()),
+        Link(SUSTAINABILITY_INFO, t, text["json"], "application/json"),
+        Link(SUSTAINABILITY_INFO, credential, text["credential"], VC_MEDIA_TYPE),
+        Link(SUSTAINABILITY_INFO, signed, text["signed"], VC_JWT_MEDIA_TYPE),
+        Link(DPP, credential, text["credential"], VC_MEDIA_TYPE),
+        Link(DPP, signed, text["signed"], VC_JWT_MEDIA_TYPE),
+        Link(CERTIFICATION_INFO, f"{t}/hazards.json", text["hazards"], "application/json"),
+        Link(MASTER_DATA, f"{t}/master-data.json", text["master"], "application/json"),
+        Link(RELATED_IMAGE, f"{t}/qr.png", text["qr"], "image/png"),
+        Link(RELATED_IMAGE, f"{t}/qr.svg", text["qr"], "image/svg+xml"),
     ]
 
 
 def default_link(subject: Subject) -> Link:
     """The one default link (the passport page), with a title and nothing else, as the
     standard wants it."""
-    return Link(DEFAULT_LINK, public_path_url(f"/t/{subject.tag}"), _("Material passport"))
+    return Link(DEFAULT_LINK, f"{public_base_url()}/t/{subject.tag}", titles()["page"])
 
 
 def offered_links(subject: Subject) -> list[Link]:

@@ -1,7 +1,10 @@
 """Listing lookups: a listing's provenance (its building and the passports of its components),
 the listings a user may see, and the components still in a listing."""
 
+from functools import cache
+
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
 from sqlalchemy import select
 
 from app.extensions import db
@@ -60,22 +63,28 @@ def components_of(listing: Listing) -> list[Component]:
     return [item.component for item in listing.items]
 
 
+@cache
+def _offering_lots():
+    """The statement of resolver_links, built once (it runs at every linkset)."""
+    from marketplace.permissions import OFFERED_STATUSES  # it imports this module
+
+    return (
+        select(Listing.id, Listing.title)
+        .join(ListingComponent, ListingComponent.listing_id == Listing.id)
+        .where(
+            ListingComponent.component_id == bindparam("component_id"),
+            Listing.status.in_(OFFERED_STATUSES),
+        )
+        .order_by(Listing.id)
+    )
+
+
 def resolver_links(subject) -> list:
     """The public listing pages of the lots offering a component, as links of the GS1
     resolver (registered with passports.resolver.on_resolver_links): schema:offers, one
     query. A draft, withdrawn or expired lot gives none: the exchange offers the components
     of published and sold-out lots (marketplace.permissions.OFFERED_STATUSES)."""
-    from marketplace.permissions import OFFERED_STATUSES  # it imports this module
-
-    rows = db.session.execute(
-        select(Listing.id, Listing.title)
-        .join(ListingComponent, ListingComponent.listing_id == Listing.id)
-        .where(
-            ListingComponent.component_id == subject.id,
-            Listing.status.in_(OFFERED_STATUSES),
-        )
-        .order_by(Listing.id)
-    )
+    rows = db.session.connection().execute(_offering_lots(), {"component_id": subject.id})
     return [
         Link(
             OFFERS,

@@ -9,6 +9,7 @@ are public and read one row (two with the linkset, for the exchange's listing); 
 links lives in passports.resolver.
 """
 
+import json
 from urllib.parse import urlencode
 
 from flask import Response
@@ -91,7 +92,7 @@ def _linkset_response(subject: resolver.Subject) -> Response:
         not request.args.get("linkType") and accept["application/json"] > accept[resolver.LINKSET]
     )
     response = current_app.response_class(
-        current_app.json.dumps(body),
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
         mimetype="application/json" if plain_json else resolver.LINKSET,
     )
     response.headers.add(
