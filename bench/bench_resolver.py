@@ -50,17 +50,23 @@ def _paths(prefix: str) -> dict[str, tuple[str, str, str]]:
     }
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User plus system CPU seconds of the processes, from /proc/<pid>/stat."""
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User plus system CPU seconds of each process, from /proc/<pid>/stat."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    out = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+        out[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings, by the processes present in both (a worker
+    gunicorn replaced in between is left out rather than counted negative)."""
+    return sum(cpu - before[pid] for pid, cpu in after.items() if pid in before)
 
 
 def _bare_gunicorn(url: str, workers: int, workdir: Path, probe: str, label: str):
@@ -124,7 +130,7 @@ def over_http(url: str, tags: list[str], prefix: str, settings: Settings, workdi
                     settings.scan_round_s,
                     connections,
                 )
-                figures["cpu_s"] = _cpu_seconds(pids) - before
+                figures["cpu_s"] = _spent(before, _cpu_seconds(pids))
                 rounds.append({"round": n, "route": route, **figures})
     out: dict = {"workers": workers, "connections": connections, "rounds": rounds}
     for route in ROUTES:
