@@ -130,16 +130,55 @@ _COLUMNS = (
     Component.gtin,
     Component.serial_number,
 )
-_BY_TAG = select(*_COLUMNS).where(Component.tag == bindparam("tag"))
+_BY_TAG = select(*_COLUMNS).where(Component.tag == bindparam("tag", required=False))
 _BY_GTIN_SERIAL = select(*_COLUMNS).where(
-    Component.gtin == bindparam("gtin"), Component.serial_number == bindparam("serial")
+    Component.gtin == bindparam("gtin", required=False),
+    Component.serial_number == bindparam("serial", required=False),
 )
 
 
+# SELECT statements compiled for a dialect: (SQL, positional parameter names, default values).
+_COMPILED: dict = {}
+
+
+def read(statement, params: dict) -> list[tuple]:
+    """The rows of a SELECT, run on a pooled DBAPI connection of the app's engine and compiled
+    once per statement and dialect.
+
+    The resolver answers at every scan of a label, and for its one-row lookups the ORM
+    session, its transaction and SQLAlchemy's per-execution work cost several times the
+    query. For reads of public facts only: nothing is written, and no transaction of the
+    request is joined. `statement` must be built once (a module constant or cached)."""
+    engine = db.engine
+    key = (statement, engine.dialect.name)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        done = statement.compile(
+            dialect=engine.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        compiled = _COMPILED[key] = (
+            str(done),
+            done.positiontup,
+            done.construct_params(_check=False),
+        )
+    sql, positions, defaults = compiled
+    values = {**defaults, **params}
+    arguments = tuple(values[name] for name in positions) if positions else values
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, arguments)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    finally:
+        connection.close()  # back to the pool, which rolls back what the driver began
+
+
 def _one(statement, params: dict):
-    """One row or None, through the session's connection: a Core statement skips the ORM's
-    per-call work (the resolver is read at every scan)."""
-    return db.session.connection().execute(statement, params).one_or_none()
+    rows = read(statement, params)
+    return rows[0] if rows else None
 
 
 def _cset82(value: str, max_length: int) -> bool:
@@ -161,7 +200,7 @@ def by_gtin_serial(gtin: str, serial: str) -> Subject | None:
     row = _one(_BY_GTIN_SERIAL, {"gtin": gtin14, "serial": serial})
     if row is None:
         return None
-    return Subject(*row, anchor=digital_link_uri(row.tag, gtin14, serial))
+    return Subject(*row, anchor=digital_link_uri(row[1], gtin14, serial))
 
 
 def by_giai(giai: str) -> Subject | None:
@@ -181,7 +220,7 @@ def by_giai(giai: str) -> Subject | None:
     row = _one(_BY_TAG, {"tag": tag})
     if row is None:
         return None
-    return Subject(*row, anchor=digital_link_uri(row.tag))
+    return Subject(*row, anchor=digital_link_uri(row[1]))
 
 
 # ------------------------------------------------------------------ the links

@@ -15,6 +15,7 @@ from passports.models import Component
 from passports.resolver import OFFERS
 from passports.resolver import Link
 from passports.resolver import page_languages
+from passports.resolver import read
 
 
 def provenance(listing: Listing) -> dict:
@@ -72,7 +73,7 @@ def _offering_lots():
         select(Listing.id, Listing.title)
         .join(ListingComponent, ListingComponent.listing_id == Listing.id)
         .where(
-            ListingComponent.component_id == bindparam("component_id"),
+            ListingComponent.component_id == bindparam("component_id", required=False),
             Listing.status.in_(OFFERED_STATUSES),
         )
         .order_by(Listing.id)
@@ -84,7 +85,7 @@ def resolver_links(subject) -> list:
     resolver (registered with passports.resolver.on_resolver_links): schema:offers, one
     query. A draft, withdrawn or expired lot gives none: the exchange offers the components
     of published and sold-out lots (marketplace.permissions.OFFERED_STATUSES)."""
-    rows = db.session.connection().execute(_offering_lots(), {"component_id": subject.id})
+    rows = read(_offering_lots(), {"component_id": subject.id})
     return [
         Link(
             OFFERS,
