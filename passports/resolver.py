@@ -21,6 +21,7 @@ from dataclasses import field
 from functools import cache
 
 from flask import current_app
+from flask import g
 from flask_babel import get_locale
 from flask_babel import get_translations
 from flask_babel import gettext as _
@@ -139,6 +140,7 @@ _BY_GTIN_SERIAL = select(*_COLUMNS).where(
 
 # SELECT statements compiled for a dialect: (SQL, positional parameter names, default values).
 _COMPILED: dict = {}
+_CONNECTION = "_resolver_connection"
 
 
 def read(statement, params: dict) -> list[tuple]:
@@ -148,7 +150,8 @@ def read(statement, params: dict) -> list[tuple]:
     The resolver answers at every scan of a label, and for its one-row lookups the ORM
     session, its transaction and SQLAlchemy's per-execution work cost several times the
     query. For reads of public facts only: nothing is written, and no transaction of the
-    request is joined. `statement` must be built once (a module constant or cached)."""
+    request is joined. `statement` must be built once (a module constant or cached). The
+    connection is the request's (see `release_connection`)."""
     engine = db.engine
     key = (statement, engine.dialect.name)
     compiled = _COMPILED.get(key)
@@ -164,16 +167,30 @@ def read(statement, params: dict) -> list[tuple]:
     sql, positions, defaults = compiled
     values = {**defaults, **params}
     arguments = tuple(values[name] for name in positions) if positions else values
-    connection = engine.raw_connection()
+    cursor = _request_connection().cursor()
     try:
-        cursor = connection.cursor()
-        try:
-            cursor.execute(sql, arguments)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+        cursor.execute(sql, arguments)
+        return cursor.fetchall()
     finally:
-        connection.close()  # back to the pool, which rolls back what the driver began
+        cursor.close()
+
+
+def _request_connection():
+    """The request's pooled DBAPI connection for `read`, checked out once per request: on
+    PostgreSQL each checkout pings the server."""
+    connection = g.get(_CONNECTION)
+    if connection is None:
+        connection = db.engine.raw_connection()
+        setattr(g, _CONNECTION, connection)
+    return connection
+
+
+def release_connection(_exc: BaseException | None = None) -> None:
+    """Give the request's `read` connection back to the pool (which rolls back what the
+    driver began); a teardown of the routes that read."""
+    connection = g.pop(_CONNECTION, None)
+    if connection is not None:
+        connection.close()
 
 
 def _one(statement, params: dict):

@@ -156,6 +156,10 @@ def _find(lookup, *args):
         abort(400, str(exc))
 
 
+# The resolver's reads share one driver connection per request; it goes back to the pool here.
+bp.teardown_request(resolver.release_connection)
+
+
 @bp.route("/01/<gtin>/21/<path:serial>", methods=_METHODS)
 def gs1_serial(gtin: str, serial: str):
     """GS1 Digital Link by GTIN and serial number: the passport page, another link or the
