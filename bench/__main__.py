@@ -2,7 +2,8 @@
 
 Runs the selected benchmarks on SQLite and PostgreSQL (a throwaway cluster from tests.pg),
 prints progress on stderr, a table and details on stdout, and writes bench/results/latest.json.
-`generate` leaves a database of a million components that `overview-scale` and `scan` reuse;
+`generate` leaves a database of a million components that `overview-scale`, `scan` and
+`resolver` (the GS1 linkset and tag JSON against a bare app, bench.bench_resolver) reuse;
 `labels`, `languages` (Japanese against English page renders) and `images` (a worker's
 peak memory for an oversized image on `/scan`) do not depend
 on the database kind and run once; `matching` (a wanted request against 100,000 listings and
@@ -37,6 +38,7 @@ from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
 from bench import bench_matching
+from bench import bench_resolver
 from bench import bench_writeback
 from bench import faults
 from bench import generate
@@ -66,9 +68,10 @@ BENCHMARKS = (
     "ids",
     "writeback",
     "credentials",
+    "resolver",
 )
 PRODUCTION = ("mixed", "faults")
-ON_GENERATED = ("generate", "overview-scale", "scan")
+ON_GENERATED = ("generate", "overview-scale", "scan", "resolver")
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -170,6 +173,12 @@ def run_database(
                 results += _with_load(scan.bench(dataset, settings, workdir), load)
             except Exception as exc:  # reported as an ERROR row
                 results.append(_failure("scan", db, exc))
+        if "resolver" in selected:
+            try:
+                load = os.getloadavg()[0]
+                results += _with_load(bench_resolver.bench(dataset, settings, workdir), load)
+            except Exception as exc:  # reported as an ERROR row
+                results.append(_failure("resolver", db, exc))
         if db == "sqlite":
             for leftover in workdir.glob("generate.sqlite*"):
                 leftover.unlink()

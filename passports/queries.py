@@ -215,6 +215,8 @@ def _tag_facts_statement() -> Select:
             Component.name,
             Component.status,
             Component.building_id,
+            Component.gtin,
+            Component.serial_number,
             Building.city,
             family.label("material_family"),
         )
@@ -224,18 +226,26 @@ def _tag_facts_statement() -> Select:
 
 
 def tag_facts(tag: str):
-    """What anyone may know of a tag, in one query: name, status, city and main family."""
-    return db.session.execute(_tag_facts_statement(), {"tag": tag}).one_or_none()
+    """What anyone may know of a tag, in one query: name, status, city, main family, and
+    the GTIN and serial number its GS1 Digital Link URI carries."""
+    # Through the connection: a Core statement skips the ORM's per-call work, and the tag
+    # URL is read at every scan.
+    return db.session.connection().execute(_tag_facts_statement(), {"tag": tag}).one_or_none()
+
+
+@cache
+def _public_hazards_statement() -> Select:
+    return (
+        select(ComponentHazard.kind, ComponentHazard.cleared_at)
+        .where(ComponentHazard.component_id == bindparam("id"))
+        .order_by(ComponentHazard.id)
+    )
 
 
 def public_hazards(component_id: int) -> list[dict]:
     """What anyone who scans a tag must know of its hazards: each kind and whether it is
     cleared. The notes stay private: they may name rooms, people or survey findings."""
-    rows = db.session.execute(
-        select(ComponentHazard.kind, ComponentHazard.cleared_at)
-        .where(ComponentHazard.component_id == component_id)
-        .order_by(ComponentHazard.id)
-    )
+    rows = db.session.connection().execute(_public_hazards_statement(), {"id": component_id})
     return [{"kind": kind, "cleared": cleared is not None} for kind, cleared in rows]
 
 

@@ -17,6 +17,7 @@ from app.schema_fields import ModelSchema
 from app.schema_fields import StrictFloat
 from app.schema_fields import UtcDateTime
 from app.schema_fields import Whole
+from passports.gs1 import digital_link_uri
 from passports.gs1 import is_valid_gtin
 from passports.lifecycle import allowed_next
 from passports.models import CATEGORIES
@@ -95,6 +96,7 @@ class ComponentSchema(ModelSchema):
         model = Component
         fields = (
             *("id", "building_id", "tag", "tag_display", "tag_url", "origin_tag_url"),
+            "gs1_digital_link",
             *PASSPORT_FIELDS,
             *("materials", "condition_label", "hazards", "allowed_next", "metrics"),
             *("archived", "created_at", "updated_at"),
@@ -102,6 +104,13 @@ class ComponentSchema(ModelSchema):
 
     tag_display = fields.Function(lambda c: format_tag(c.tag))
     tag_url = fields.Function(_tag_url)
+    gs1_digital_link = fields.Function(
+        lambda c: digital_link_uri(c.tag, c.gtin, c.serial_number),
+        metadata={
+            "description": "The component's GS1 Digital Link URI: /01/<GTIN>/21/<serial> when "
+            "both are known, else /8004/<GIAI>; it resolves like tag_url."
+        },
+    )
     materials = fields.List(fields.Nested(MaterialShareOutSchema))
     condition_label = fields.Function(lambda c: CONDITION_GRADES.get(c.condition))
     hazards = fields.List(fields.Nested(HazardSchema))

@@ -106,5 +106,6 @@ from passports.views import import_ids  # noqa: E402, F401
 from passports.views import imports  # noqa: E402, F401
 from passports.views import labels  # noqa: E402, F401
 from passports.views import materials  # noqa: E402, F401
+from passports.views import resolver  # noqa: E402, F401
 from passports.views import scan  # noqa: E402, F401
 from passports.views import scanner  # noqa: E402, F401

@@ -1,11 +1,13 @@
 """QR images of tags and printable label sheets of a building's components.
 
 - ``/t/<tag>/qr.png`` and ``/t/<tag>/qr.svg`` are public, like the printed label they copy: the
-  image holds nothing but the tag's URL. The tag is read in any case, with or without hyphens;
+  image holds nothing but what the label encodes (LABEL_LINK: the tag's URL, or its GS1 Digital
+  Link URI; passports.gs1.label_url). The tag is read in any case, with or without hyphens;
   unknown and malformed tags answer 404. ``size`` is the wanted width in pixels (default 320),
   a whole number from 64 to 2048; anything else answers 400 rather than being clamped, so a
   typo in an embedding page shows up instead of printing at a surprising size. A tag's URL
-  never changes, so the images are cached for a year and revalidated by ETag.
+  never changes, so the images are cached for a year and revalidated by ETag (the ETag
+  covers the encoded URL, so changing LABEL_LINK changes it).
 - ``/buildings/<id>/labels`` is the form, and ``/buildings/<id>/labels.pdf`` the PDF, for
   anyone who may read the building. A selection that cannot be printed (nothing matches, an id
   that is not the building's, a typo) answers the form again, its choices kept, with what to
@@ -30,6 +32,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from passports import queries
+from passports.gs1 import label_url
 from passports.labels import LAYOUTS
 from passports.labels import LabelData
 from passports.labels import render_labels
@@ -41,7 +44,6 @@ from passports.qr import RENDER_VERSION
 from passports.qr import box_size_for
 from passports.qr import qr_png
 from passports.qr import qr_svg
-from passports.qr import tag_url
 from passports.tags import normalize_tag
 from passports.views import bp
 
@@ -57,12 +59,18 @@ def _whole(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def _known_tag(text: str) -> str:
-    """The canonical tag of an existing component (archived ones too), or 404."""
+def _label_url_of(text: str) -> str:
+    """What the label of an existing component (archived ones too) encodes, as LABEL_LINK
+    says (passports.gs1.label_url); 404 for an unknown tag."""
     tag = normalize_tag(text)
-    if tag is None or db.session.scalar(select(Component.id).where(Component.tag == tag)) is None:
+    row = None
+    if tag is not None:
+        row = db.session.execute(
+            select(Component.gtin, Component.serial_number).where(Component.tag == tag)
+        ).one_or_none()
+    if row is None:
         abort(404)
-    return tag
+    return label_url(tag, row.gtin, row.serial_number)
 
 
 def _qr_size() -> int:
@@ -83,7 +91,7 @@ def _qr_size() -> int:
 
 
 def _qr_response(text: str, kind: str) -> Response:
-    url = tag_url(_known_tag(text))
+    url = _label_url_of(text)
     size = _qr_size()
     etag = hashlib.sha256(f"{RENDER_VERSION}|{url}|{size}|{kind}".encode()).hexdigest()[:32]
     mimetype = "image/png" if kind == "png" else "image/svg+xml"
@@ -279,10 +287,12 @@ def _label_pdf(building) -> Response:
             status=422,
         )
 
-    rows = stmt.with_only_columns(Component.tag, Component.name, Component.storey)
+    rows = stmt.with_only_columns(
+        Component.tag, Component.gtin, Component.serial_number, Component.name, Component.storey
+    )
     with db.session.execute(rows.execution_options(yield_per=500)) as result:
         pdf = render_labels(
-            (LabelData(t, tag_url(t), n, s, building.name) for t, n, s in result),
+            (LabelData(t, label_url(t, g, sn), n, s, building.name) for t, g, sn, n, s in result),
             sel["layout"],
             start=sel["start"],
             outline=sel["outline"],

@@ -1,5 +1,6 @@
-"""The tag URL printed on every label: `/t/<tag>` for people and programs, GS1 Digital Link
-forms that resolve to it, event recording from the scan page, and event photos.
+"""The tag URL printed on every label: `/t/<tag>` for people and programs (the GS1 Digital
+Link URIs that resolve to it are passports.views.resolver's), event recording from the scan
+page, and event photos.
 
 The scripts of these pages (event-form.js, scanner.js) hold no words of their own: the page
 hands them their texts, translated here, as JSON (`script_texts`), and they fill in the
@@ -31,6 +32,7 @@ from app.forms import flatten_errors
 from app.i18n import word
 from app.urls import external_url
 from passports import queries
+from passports.gs1 import digital_link_uri
 from passports.lifecycle import allowed_events
 from passports.lifecycle import events_for
 from passports.models import DISMANTLING_GUIDE
@@ -188,6 +190,7 @@ def _public(facts) -> dict:
         "tag": facts.tag,
         "tag_display": format_tag(facts.tag),
         "tag_url": tag_url(facts.tag),
+        "gs1_digital_link": digital_link_uri(facts.tag, facts.gtin, facts.serial_number),
         "name": facts.name,
         "material_family": facts.material_family,
         "city": facts.city,
@@ -196,7 +199,9 @@ def _public(facts) -> dict:
     }
 
 
-def _not_found(raw: str):
+def tag_not_found(raw: str):
+    """404 for a tag (or GS1 identifier) no component has: JSON for programs, a page with
+    the lookup box for people."""
     if wants_json():
         return jsonify(
             {
@@ -215,7 +220,7 @@ def scan(raw: str):
     tag = normalize_tag(raw)
     facts = queries.tag_facts(tag) if tag else None
     if facts is None:
-        return _not_found(raw)
+        return tag_not_found(raw)
     component = None
     if current_user.is_authenticated:
         component = _component_by_tag(tag)
@@ -327,7 +332,7 @@ def scan_record(raw: str):
     """Record an event from the scan page (the form works without JavaScript)."""
     component = _component_by_tag(raw)
     if component is None:
-        return _not_found(raw)
+        return tag_not_found(raw)
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=url_for("passports.scan", raw=component.tag)))
     if not can_read_building(current_user, component.building):
@@ -351,31 +356,8 @@ def tag_lookup():
     raw = request.args.get("tag", "")
     tag = normalize_tag(raw)
     if tag is None or _component_by_tag(tag) is None:
-        return _not_found(raw)
+        return tag_not_found(raw)
     return redirect(url_for("passports.scan", raw=tag))
-
-
-@bp.route("/01/<gtin>/21/<path:serial>")
-def gs1_serial(gtin: str, serial: str):
-    """GS1 Digital Link: a GTIN and serial number resolve to the component's tag URL."""
-    if not gtin.isdigit() or len(gtin) > 14:
-        return _not_found(f"{gtin}/{serial}")
-    tag = queries.tag_for_gtin_serial(gtin, serial)
-    if tag is None:
-        return _not_found(f"{gtin}/{serial}")
-    return redirect(url_for("passports.scan", raw=tag), 302)
-
-
-@bp.route("/8004/<giai>")
-def gs1_giai(giai: str):
-    """GS1 Digital Link: a GIAI made of our company prefix and the tag."""
-    prefix = current_app.config["GS1_COMPANY_PREFIX"]
-    if not giai.startswith(prefix):
-        return _not_found(giai)
-    component = _component_by_tag(giai[len(prefix) :])
-    if component is None:
-        return _not_found(giai)
-    return redirect(url_for("passports.scan", raw=component.tag), 302)
 
 
 @bp.route("/photos/<int:photo_id>")

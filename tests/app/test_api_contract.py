@@ -290,7 +290,8 @@ SHOWN = {
     "ComponentSchema": (
         "accessibility allowed_next archived building_id category condition condition_label "
         "connection_type created_at data_complete depth_mm description edge_enclosure "
-        "eol_recycle_fraction eol_reuse_fraction external_id gtin hazards height_mm id "
+        "eol_recycle_fraction eol_reuse_fraction external_id gs1_digital_link gtin hazards "
+        "height_mm id "
         "ifc_class ifc_guid import_source install_year intersections length_mm manufacturer "
         "mass_derivation mass_kg mass_source materials metrics name origin_tag_url quantity "
         "recycled_content reuse_cycles reused_content serial_number service_life_years status "

@@ -40,6 +40,9 @@ ROLES = sorted([*PEOPLE, "visitor"])
 NOT_PAGES = {
     "passports.gs1_serial": "redirects to the component's page",
     "passports.gs1_giai": "redirects to the component's page",
+    "passports.gs1_resolver_description": "JSON for GS1 clients",
+    "passports.tag_hazards": "JSON",
+    "passports.tag_master_data": "JSON",
     "passports.tag_lookup": "redirects to the tag's page",
     "passports.tag_qr_png": "an image",
     "passports.tag_qr_svg": "an image",

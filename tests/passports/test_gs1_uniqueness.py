@@ -74,7 +74,7 @@ def test_a_second_registration_through_the_api_is_409_without_naming_another_org
     assert door.tag not in str(response.json) and format_tag(door.tag) not in str(response.json)
     assert _count(db) == before
     link = client.get(f"/01/{gtin}/21/{SERIAL}")
-    assert link.status_code == 302 and link.headers["Location"] == f"/t/{door.tag}"
+    assert link.status_code == 307 and link.headers["Location"].endswith(f"/t/{door.tag}")
 
 
 def test_within_the_organisation_the_conflict_names_the_tag(
@@ -184,4 +184,4 @@ def test_a_passport_import_with_a_registered_pair_is_409(client, db, first, make
     assert "already registered" in messages and format_tag(door.tag) not in messages
     assert _count(db) == before
     link = client.get(f"/01/{GTIN8.zfill(14)}/21/{SERIAL}")
-    assert link.headers["Location"] == f"/t/{door.tag}"
+    assert link.headers["Location"].endswith(f"/t/{door.tag}")

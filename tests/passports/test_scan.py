@@ -154,13 +154,13 @@ def test_typed_tag_lookup(client, site):
 def test_gs1_digital_link_forms_resolve(client, site, app):
     component = site[3]
     gtin = client.get("/01/06291041500213/21/D-17")
-    assert gtin.status_code == 302 and gtin.headers["Location"].endswith(f"/t/{component.tag}")
+    assert gtin.status_code == 307 and gtin.headers["Location"].endswith(f"/t/{component.tag}")
     prefix = app.config["GS1_COMPANY_PREFIX"]
     giai = client.get(f"/8004/{prefix}{component.tag}")
-    assert giai.status_code == 302 and giai.headers["Location"].endswith(f"/t/{component.tag}")
+    assert giai.status_code == 307 and giai.headers["Location"].endswith(f"/t/{component.tag}")
     assert client.get("/01/06291041500213/21/NOPE").status_code == 404
     assert client.get(f"/8004/999{component.tag}").status_code == 404
-    assert client.get("/01/abc/21/x").status_code == 404
+    assert client.get("/01/abc/21/x").status_code == 400  # not a GS1 Digital Link URI
 
 
 def test_recording_from_the_scan_page(client, db, site, login):
