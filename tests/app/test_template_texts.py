@@ -39,6 +39,7 @@ SAME_IN_EVERY_LANGUAGE = {
     "MCI",
     "URL",
     "GS1",
+    "UNTP",
     "ID",
     "OpenAPI",
     "Swagger",

@@ -8,6 +8,7 @@ with a title only, link types as full URIs, 400 for a URI that is not a GS1 Digi
 (with the link types) for a link type the component does not have.
 """
 
+import json
 import re
 from io import BytesIO
 from urllib.parse import quote
@@ -142,10 +143,27 @@ def test_the_links_point_at_documents_that_exist(client, app, site):
         t["href"] for rel, ts in body["linkset"][0].items() if isinstance(ts, list) for t in ts
     }
     for href in hrefs:
-        if "/dpp." in href:  # the UNTP credential: its own module serves it
-            continue
         path = href.removeprefix(BASE)
         assert client.get(path, headers=JSON).status_code == 200, path
+
+
+def test_the_credential_links_answer_the_media_type_they_name(client, app, site):
+    """The linkset's UNTP credential links: the JSON one answers `application/vc` to a client
+    that asks for it, the signed one `application/vc+jwt`, and the credential validates."""
+    from tests.passports.untp_support import dpp_validator
+    from tests.passports.untp_support import errors
+
+    _owner, _building, door, _beam = site
+    body = client.get(giai_path(app, door), headers=LINKSET).json
+    links = body["linkset"][0]["https://gs1.org/voc/sustainabilityInfo"]
+    credentials = [link for link in links if "/dpp." in link["href"]]
+    assert {link["type"] for link in credentials} == {"application/vc", "application/vc+jwt"}
+    for link in credentials:
+        answer = client.get(link["href"].removeprefix(BASE), headers={"Accept": link["type"]})
+        assert answer.status_code == 200 and answer.mimetype == link["type"], link
+    plain = next(link for link in credentials if link["type"] == "application/vc")
+    credential = client.get(plain["href"].removeprefix(BASE), headers={"Accept": "application/vc"})
+    assert errors(dpp_validator(), json.loads(credential.data)) == []
 
 
 def test_an_unknown_link_type_is_a_404_listing_the_link_types(client, app, site):
