@@ -291,6 +291,8 @@ def release_session(_exc: BaseException | None = None) -> None:
     of the request), that rollback fails: the connection is then invalidated, and the
     answer still goes out instead of turning into a 500 raised from the teardown.
     """
+    if not db.session.registry.has():
+        return  # the request never opened a session (a read through the driver, a static file)
     try:
         db.session.close()
     except DBAPIError as exc:

@@ -1,6 +1,5 @@
 """Bare extension objects, bound to an application by the factory."""
 
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -10,6 +9,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from app.openapi import Api
+from app.rate_limits import Limiter
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

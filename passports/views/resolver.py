@@ -21,6 +21,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from app.errors import error_payload
+from app.extensions import limiter
 from app.errors import wants_json
 from passports import queries
 from passports import resolver
@@ -160,7 +161,10 @@ def _find(lookup, *args):
 bp.teardown_request(resolver.release_connection)
 
 
+# The resolver has no rate limit of its own (its answers are public and cheap), so the limiter
+# is told at once rather than after resolving the limits of every request.
 @bp.route("/01/<gtin>/21/<path:serial>", methods=_METHODS)
+@limiter.exempt
 def gs1_serial(gtin: str, serial: str):
     """GS1 Digital Link by GTIN and serial number: the passport page, another link or the
     linkset of the component."""
@@ -172,6 +176,7 @@ def gs1_serial(gtin: str, serial: str):
 
 @bp.route("/8004/<giai>", methods=_METHODS)
 @bp.route("/8004/<giai>/", methods=_METHODS)
+@limiter.exempt
 def gs1_giai(giai: str):
     """GS1 Digital Link by GIAI (our company prefix and the tag): the passport page, another
     link or the linkset of the component."""
