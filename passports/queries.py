@@ -9,6 +9,8 @@ from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from passports.gs1 import normalize_gtin
@@ -255,5 +257,19 @@ def tag_for_gtin_serial(gtin: str, serial: str) -> str | None:
     return db.session.scalar(
         select(Component.tag).where(
             Component.gtin == normalize_gtin(gtin), Component.serial_number == serial
+        )
+    )
+
+
+def passport_component(condition) -> Component | None:
+    """The component matching `condition` with what its passport reads (its building, its
+    materials and their library rows, its hazards), in three queries; None when there is none."""
+    return db.session.scalar(
+        select(Component)
+        .where(condition)
+        .options(
+            joinedload(Component.building),
+            selectinload(Component.materials).joinedload(ComponentMaterial.material),
+            selectinload(Component.hazards),
         )
     )

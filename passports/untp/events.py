@@ -24,9 +24,7 @@ names of people (organisations stay), no free-text locations.
 
 import hashlib
 
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.urls import public_path_url
@@ -129,17 +127,9 @@ def load_component(component_id: int):
     """A component with what its credential reads (building, materials and their library
     rows, hazards) in three queries; None when there is none."""
     from passports.models import Component
-    from passports.models import ComponentMaterial
+    from passports.queries import passport_component
 
-    return db.session.scalar(
-        select(Component)
-        .where(Component.id == component_id)
-        .options(
-            joinedload(Component.building),
-            selectinload(Component.materials).joinedload(ComponentMaterial.material),
-            selectinload(Component.hazards),
-        )
-    )
+    return passport_component(Component.id == component_id)
 
 
 def events_credential(component, events) -> dict:

@@ -21,17 +21,17 @@ from flask import request
 from flask_babel import gettext as _
 
 from app.errors import error_payload
-from app.extensions import limiter
 from app.errors import wants_json
+from app.extensions import limiter
 from passports import queries
 from passports import resolver
 from passports.gs1 import digital_link_uri
 from passports.gs1 import giai as giai_of
-from passports.qr import tag_url
 from passports.tags import format_tag
 from passports.tags import normalize_tag
 from passports.views import bp
 from passports.views.scan import hazard_name
+from passports.views.scan import identifiers
 from passports.views.scan import tag_not_found
 
 CORS_HEADERS = {
@@ -204,15 +204,6 @@ def _not_found_json(raw: str):
     return _with_cors(jsonify(body)), 404
 
 
-def _identifiers(facts) -> dict:
-    return {
-        "tag": facts.tag,
-        "tag_display": format_tag(facts.tag),
-        "tag_url": tag_url(facts.tag),
-        "gs1_digital_link": digital_link_uri(facts.tag, facts.gtin, facts.serial_number),
-    }
-
-
 @bp.route("/t/<raw>/hazards.json")
 def tag_hazards(raw: str):
     """The hazardous substances of a component and whether each is cleared: public, as on
@@ -222,7 +213,7 @@ def tag_hazards(raw: str):
         return _not_found_json(raw)
     hazards = [{**h, "name": hazard_name(h["kind"])} for h in queries.public_hazards(facts.id)]
     body = {
-        **_identifiers(facts),
+        **identifiers(facts),
         "hazards": hazards,
         "uncleared": sum(1 for h in hazards if not h["cleared"]),
     }
@@ -237,7 +228,7 @@ def tag_master_data(raw: str):
     if facts is None:
         return _not_found_json(raw)
     body = {
-        **_identifiers(facts),
+        **identifiers(facts),
         "giai": giai_of(facts.tag),
         "gtin": facts.gtin,
         "serial_number": facts.serial_number,

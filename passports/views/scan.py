@@ -21,8 +21,6 @@ from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from app.errors import ServiceError
@@ -39,7 +37,6 @@ from passports.models import DISMANTLING_GUIDE
 from passports.models import DISPOSAL_ROUTES
 from passports.models import Component
 from passports.models import ComponentEvent
-from passports.models import ComponentMaterial
 from passports.models import EventPhoto
 from passports.offered import OfferedComponentSchema
 from passports.offered import reduced_events
@@ -174,23 +171,23 @@ def _component_by_tag(raw: str) -> Component | None:
     tag = normalize_tag(raw)
     if tag is None:
         return None
-    return db.session.scalar(
-        select(Component)
-        .where(Component.tag == tag)
-        .options(
-            joinedload(Component.building),
-            selectinload(Component.materials).joinedload(ComponentMaterial.material),
-            selectinload(Component.hazards),
-        )
-    )
+    return queries.passport_component(Component.tag == tag)
 
 
-def _public(facts) -> dict:
+def identifiers(facts) -> dict:
+    """How a component is named in public JSON: its tag, printed and as a URL, and its GS1
+    Digital Link URI."""
     return {
         "tag": facts.tag,
         "tag_display": format_tag(facts.tag),
         "tag_url": tag_url(facts.tag),
         "gs1_digital_link": digital_link_uri(facts.tag, facts.gtin, facts.serial_number),
+    }
+
+
+def _public(facts) -> dict:
+    return {
+        **identifiers(facts),
         "name": facts.name,
         "material_family": facts.material_family,
         "city": facts.city,
