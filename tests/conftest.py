@@ -107,6 +107,12 @@ def database_template(tmp_path_factory):
         return
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     _migrate(f"sqlite:///{path}")
+    # Each test copies the file: the library loaded once here is in every copy.
+    library = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with library.app_context():
+        passport_services.load_material_library()
+        _db.session.commit()
+        _db.engine.dispose()
     yield path
 
 
@@ -131,7 +137,8 @@ class BrowserClient(FlaskClient):
 
 @pytest.fixture
 def app(database_template, tmp_path):
-    """A fresh application with an empty schema and the material library loaded."""
+    """A fresh application with an empty schema and the material library loaded (on SQLite,
+    it comes with the copy of the template)."""
     if BACKEND == "postgresql":
         uri = database_template
     else:
@@ -143,8 +150,9 @@ def app(database_template, tmp_path):
     )
     application.test_client_class = BrowserClient
     with application.app_context():
-        passport_services.load_material_library()
-        _db.session.commit()
+        if BACKEND == "postgresql":  # one database for the session, emptied after each test
+            passport_services.load_material_library()
+            _db.session.commit()
         yield application
         _db.session.rollback()
         _db.session.remove()
