@@ -1,0 +1,164 @@
+"""Material intensities: kg of each material family per m² of gross floor area, by use, structure,
+construction period and world region (mine/data/material_intensity.csv, derived from the Material
+Intensity Research Database, Heeren and Fishman, Scientific Data 6:23, 2019,
+doi:10.1038/s41597-019-0021-x; method in mine/data/README.md).
+
+`intensity_for(use, structure, year, region)` gives, per family, the median, the interquartile
+range (q1-q3), the number of database rows it rests on, the group it comes from (its "level") and
+those rows' ids. The lookup takes the most specific cell the table holds for the building; the
+table itself says when a cell's figure for a family comes from a broader group (fewer than three
+rows measured it there).
+
+Arguments may be the app's own words: `use` a passports USE_TYPES value ("office" reads as the
+table's "commercial"), `region` an ISO 3166-1 alpha-2 country code ("NL" reads as "europe") or a
+region key, `year` a construction year. Unknown or missing arguments widen the cell ("any").
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from mine.data.build_material_intensity import ANY
+from mine.data.build_material_intensity import REGIONS
+from mine.data.build_material_intensity import STRUCTURES
+from mine.data.build_material_intensity import USES
+from mine.data.build_material_intensity import fallback_chain
+from mine.data.build_material_intensity import period_for_year
+from passports.models.vocab import MATERIAL_FAMILIES
+
+TABLE_CSV = Path(__file__).resolve().parent / "data" / "material_intensity.csv"
+
+#: The app's building uses (passports.models.vocab.USE_TYPES) as the table's uses. "mixed" has no
+#: group of its own in the data: it reads as any use.
+USE_FOR_APP_USE = {
+    "residential": "residential",
+    "office": "commercial",
+    "retail": "commercial",
+    "industrial": "industrial",
+    "storage": "industrial",
+    "civic": "public",
+    "education": "public",
+    "healthcare": "public",
+    "sports": "public",
+    "culture": "public",
+    "other": "non_residential",
+    "mixed": ANY,
+}
+
+#: Countries (ISO 3166-1 alpha-2) by the table's region, grouped as the database's SSP regions
+#: (R32) are grouped by the build script: the countries in the database, and the rest of the EU
+#: and EFTA.
+_COUNTRIES = {
+    "europe": "AT BE BG CH CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT "
+    "RO SE SI SK",
+    "north_america": "CA US",
+    "east_asia": "CN HK JP KR MO TW",
+    "south_southeast_asia": "BD FJ ID IN LK MY NP PH SG TH VN",
+    "latin_america": "AR BR CL CO GD MX PE",
+    "oceania": "AU NZ",
+    "middle_east_africa": "CM IR JO LB NG SA TR ZA",
+}
+REGION_FOR_COUNTRY = {code: region for region, codes in _COUNTRIES.items() for code in codes.split()}
+
+
+@dataclass(frozen=True)
+class Intensity:
+    """kg of one family per m² of gross floor area: median and interquartile range (q1, q3) over
+    `n` database rows (ids `sources`), taken from the group `level` ("use+structure+period+region"
+    is the cell itself, "all" the whole database)."""
+
+    median: float
+    q1: float
+    q3: float
+    n: int
+    level: str
+    sources: tuple[int, ...]
+
+
+def parse_sources(text: str) -> tuple[int, ...]:
+    """Row ids from their ranges: "0-2;5" -> (0, 1, 2, 5)."""
+    ids: list[int] = []
+    for part in filter(None, text.split(";")):
+        first, _, last = part.partition("-")
+        ids.extend(range(int(first), int(last or first) + 1))
+    return tuple(ids)
+
+
+@lru_cache(maxsize=4)
+def load_table(path: Path = TABLE_CSV) -> dict[tuple[str, str, str, str], dict[str, Intensity]]:
+    """The table, read once: {(use, structure, period, region): {family: Intensity}}."""
+    table: dict[tuple[str, str, str, str], dict[str, Intensity]] = {}
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["use"], row["structure"], row["period"], row["region"])
+            table.setdefault(key, {})[row["family"]] = Intensity(
+                median=float(row["median_kg_m2"]),
+                q1=float(row["q1_kg_m2"]),
+                q3=float(row["q3_kg_m2"]),
+                n=int(row["n"]),
+                level=row["level"],
+                sources=parse_sources(row["sources"]),
+            )
+    return table
+
+
+def period_for(year: int | None) -> str:
+    """The construction period of a year ("any" when unknown)."""
+    return period_for_year(year) or ANY
+
+
+def use_key(use: str | None) -> str:
+    if not use:
+        return ANY
+    use = use.strip().lower()
+    if use in USES:
+        return use
+    return USE_FOR_APP_USE.get(use, ANY)
+
+
+def structure_key(structure: str | None) -> str:
+    structure = (structure or "").strip().lower()
+    return structure if structure in STRUCTURES else ANY
+
+
+def region_key(region: str | None) -> str:
+    """A region key, or the region of an ISO 3166-1 alpha-2 country code; else "any"."""
+    if not region:
+        return ANY
+    value = region.strip()
+    if value.lower() in REGIONS:
+        return value.lower()
+    return REGION_FOR_COUNTRY.get(value.upper(), ANY)
+
+
+def cell_chain(use: str, structure: str, period: str, region: str) -> list[tuple[str, str, str, str]]:
+    """The cells to try, most specific first: the cell, without region, without structure, without
+    period, then all (the order the build script falls back in)."""
+    return fallback_chain((use, structure, period, region))
+
+
+def intensity_for(
+    use: str | None,
+    structure: str | None,
+    year: int | None,
+    region: str | None = None,
+    *,
+    table: dict | None = None,
+) -> dict[str, Intensity]:
+    """kg/m² by material family for a building, from the most specific cell the table holds.
+
+    The table holds every cell with at least one database row; within a cell, a family measured
+    in fewer than three rows already carries a broader group's figure (its `level`). A cell with
+    no row at all is not in the table: the lookup then tries the next cell of `cell_chain`.
+    Families come out in MATERIAL_FAMILIES order; a family no database row measures is absent.
+    """
+    table = load_table() if table is None else table
+    key = (use_key(use), structure_key(structure), period_for(year), region_key(region))
+    for cell in cell_chain(*key):
+        figures = table.get(cell)
+        if figures:
+            return {family: figures[family] for family in MATERIAL_FAMILIES if family in figures}
+    return {}
