@@ -70,7 +70,11 @@ def floor_area(
     cover the footprint; basements and attics not counted), else None (unknown).
 
     Raises ValueError on a negative area or storey count."""
-    for name, value in (("gross_floor_area", gross_floor_area), ("footprint_m2", footprint_m2), ("storeys", storeys)):
+    for name, value in (
+        ("gross_floor_area", gross_floor_area),
+        ("footprint_m2", footprint_m2),
+        ("storeys", storeys),
+    ):
         if value is not None and value < 0:
             raise ValueError(f"{name} must not be negative")
     if gross_floor_area:

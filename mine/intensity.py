@@ -61,7 +61,9 @@ _COUNTRIES = {
     "oceania": "AU NZ",
     "middle_east_africa": "CM IR JO LB NG SA TR ZA",
 }
-REGION_FOR_COUNTRY = {code: region for region, codes in _COUNTRIES.items() for code in codes.split()}
+REGION_FOR_COUNTRY = {
+    code: region for region, codes in _COUNTRIES.items() for code in codes.split()
+}
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,9 @@ def region_key(region: str | None) -> str:
     return REGION_FOR_COUNTRY.get(value.upper(), ANY)
 
 
-def cell_chain(use: str, structure: str, period: str, region: str) -> list[tuple[str, str, str, str]]:
+def cell_chain(
+    use: str, structure: str, period: str, region: str
+) -> list[tuple[str, str, str, str]]:
     """The cells to try, most specific first: the cell, without region, without structure, without
     period, then all (the order the build script falls back in)."""
     return fallback_chain((use, structure, period, region))

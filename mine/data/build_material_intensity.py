@@ -235,7 +235,11 @@ def use_for(function: str, function_type: str) -> str | None:
 def families_of(record: dict) -> dict[str, float]:
     """kg/m² by family: the sum of the measured (non-NA) columns mapped to it. A family none of
     whose columns was measured is absent (not zero)."""
-    values = {column: number(record.get(column, "")) for cols in FAMILY_COLUMNS.values() for column in cols}
+    values = {
+        column: number(record.get(column, ""))
+        for cols in FAMILY_COLUMNS.values()
+        for column in cols
+    }
     aggregates = number(record.get(AGGREGATES, ""))
     found: dict[str, float] = {}
     for family, columns in FAMILY_COLUMNS.items():
@@ -311,7 +315,8 @@ def id_ranges(ids) -> str:
 
 def level_name(key: tuple[str, str, str, str]) -> str:
     """The group a figure comes from, named by the dimensions it keeps: "use+period", "all"."""
-    names = [name for name, value in zip(("use", "structure", "period", "region"), key) if value != ANY]
+    dimensions = ("use", "structure", "period", "region")
+    names = [name for name, value in zip(dimensions, key, strict=True) if value != ANY]
     return "+".join(names) if names else "all"
 
 
@@ -343,7 +348,9 @@ def group_keys(row: Row):
 
 def build_table(rows: list[Row]) -> list[dict]:
     """One line per cell with data and family: its figure, or the fallback's (see README.md)."""
-    measured: dict[tuple, dict[str, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
+    measured: dict[tuple, dict[str, list[tuple[float, int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for row in rows:
         for key in group_keys(row):
             for family, value in row.families.items():
@@ -387,28 +394,30 @@ def write_table(table: list[dict], path: Path = OUTPUT_CSV) -> None:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(HEADER)
         for line in table:
-            writer.writerow(
-                [
-                    _fmt(line[h]) if h.endswith("_kg_m2") else line[h]
-                    for h in HEADER
-                ]
-            )
+            writer.writerow([_fmt(line[h]) if h.endswith("_kg_m2") else line[h] for h in HEADER])
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) not in (1, 2):
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
-        print("usage: python -m mine.data.build_material_intensity DB.csv [OUT.csv]", file=sys.stderr)
+        print(
+            "usage: python -m mine.data.build_material_intensity DB.csv [OUT.csv]", file=sys.stderr
+        )
         return 2
     rows, skipped = read_rows(Path(argv[0]))
     table = build_table(rows)
     out = Path(argv[1]) if len(argv) == 2 else OUTPUT_CSV
     write_table(table, out)
     cells = {(t["use"], t["structure"], t["period"], t["region"]) for t in table}
-    own = sum(1 for t in table if t["level"] == level_name((t["use"], t["structure"], t["period"], t["region"])))
+    own = sum(
+        1
+        for t in table
+        if t["level"] == level_name((t["use"], t["structure"], t["period"], t["region"]))
+    )
     print(f"{len(rows)} rows used; left out: {skipped or 'none'}")
-    print(f"{len(cells)} cells, {len(table)} figures ({len(table) - own} from a broader group) -> {out}")
+    fallen = len(table) - own
+    print(f"{len(cells)} cells, {len(table)} figures ({fallen} from a broader group) -> {out}")
     return 0
 
 

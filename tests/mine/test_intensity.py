@@ -33,7 +33,8 @@ def _shared_data_dir() -> Path:
 
 SAMPLE = _shared_data_dir() / "material_intensity_db.csv"
 needs_sample = pytest.mark.skipif(
-    not SAMPLE.exists(), reason=f"the Material Intensity Research Database sample is not at {SAMPLE}"
+    not SAMPLE.exists(),
+    reason=f"the Material Intensity Research Database sample is not at {SAMPLE}",
 )
 
 
@@ -73,7 +74,9 @@ def test_dimensions_are_the_declared_ones(lines):
 def test_every_cell_has_every_family_and_cites_its_rows(lines):
     cells: dict[tuple, set] = {}
     for x in lines:
-        cells.setdefault((x["use"], x["structure"], x["period"], x["region"]), set()).add(x["family"])
+        cells.setdefault((x["use"], x["structure"], x["period"], x["region"]), set()).add(
+            x["family"]
+        )
         q1, median, q3 = float(x["q1_kg_m2"]), float(x["median_kg_m2"]), float(x["q3_kg_m2"])
         assert 0 <= q1 <= median <= q3
         ids = intensity.parse_sources(x["sources"])
@@ -100,7 +103,11 @@ def test_a_cell_that_falls_back_carries_the_broader_groups_figure(lines):
     assert cell["sources"] == "0-11"
     # Its steel has 6 rows of its own (ids 237-242).
     steel = _line(lines, "residential", "masonry", "before_1919", "europe", "steel")
-    assert (steel["level"], steel["n"], steel["sources"]) == ("use+structure+period+region", "6", "237-242")
+    assert (steel["level"], steel["n"], steel["sources"]) == (
+        "use+structure+period+region",
+        "6",
+        "237-242",
+    )
 
 
 def test_hand_checked_cell_china_non_residential_concrete_frame():
@@ -109,7 +116,9 @@ def test_hand_checked_cell_china_non_residential_concrete_frame():
     with no concrete figure = 1856). Sorted [220, 555, 1856, 1856]: median (555 + 1856)/2 =
     1205.5; q1 at h = 0.75: 220 + 0.75·335 = 471.25; q3 at h = 2.25: 1856."""
     figure = intensity_for("other", "concrete", 2000, "CN")["concrete"]
-    assert figure == Intensity(1205.5, 471.25, 1856.0, 4, "use+structure+period+region", (79, 81, 98, 330))
+    assert figure == Intensity(
+        1205.5, 471.25, 1856.0, 4, "use+structure+period+region", (79, 81, 98, 330)
+    )
 
 
 def test_hand_checked_cell_north_american_timber_houses():
@@ -121,7 +130,11 @@ def test_hand_checked_cell_north_american_timber_houses():
     assert figure.median == pytest.approx(94.0207312, rel=1e-5)
     assert figure.q1 == pytest.approx(73.8237595, rel=1e-5)
     assert figure.q3 == pytest.approx(111.9483316, rel=1e-5)
-    assert (figure.n, figure.level, figure.sources) == (4, "use+structure+period+region", (281, 282, 856, 857))
+    assert (figure.n, figure.level, figure.sources) == (
+        4,
+        "use+structure+period+region",
+        (281, 282, 856, 857),
+    )
 
 
 # --- the build script's rules, on rows made up here ----------------------------------------
@@ -183,9 +196,17 @@ def test_fallback_per_family_to_the_first_group_with_three_rows():
         # Another use, no period.
         _row(6, {"steel": 100.0, "glass": 100.0}, use="public", period=None),
     ]
-    table = {(t["use"], t["structure"], t["period"], t["region"], t["family"]): t for t in build.build_table(rows)}
+    table = {
+        (t["use"], t["structure"], t["period"], t["region"], t["family"]): t
+        for t in build.build_table(rows)
+    }
     steel = table[("residential", "masonry", "1919_1945", "europe", "steel")]
-    assert (steel["median_kg_m2"], steel["q1_kg_m2"], steel["q3_kg_m2"], steel["n"]) == (20.0, 15.0, 25.0, 3)
+    assert (steel["median_kg_m2"], steel["q1_kg_m2"], steel["q3_kg_m2"], steel["n"]) == (
+        20.0,
+        15.0,
+        25.0,
+        3,
+    )
     assert (steel["level"], steel["sources"]) == ("use+structure+period+region", "1-3")
     glass = table[("residential", "masonry", "1919_1945", "europe", "glass")]
     assert (glass["median_kg_m2"], glass["n"], glass["level"], glass["sources"]) == (
@@ -238,7 +259,10 @@ def test_missing_arguments_widen_the_cell():
     table = intensity.load_table()
     assert intensity_for(None, None, None) == table[("any", "any", "any", "any")]
     assert intensity_for("residential", None, None) == table[("residential", "any", "any", "any")]
-    assert intensity_for("residential", None, 1900, "AT") == table[("residential", "any", "before_1919", "europe")]
+    assert (
+        intensity_for("residential", None, 1900, "AT")
+        == table[("residential", "any", "before_1919", "europe")]
+    )
 
 
 def test_a_cell_without_rows_follows_the_chain_to_the_first_cell_held():
