@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cache
 from functools import lru_cache
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
+from app.i18n import word
+from app.i18n import words
 from mine.data.build_material_intensity import ANY
 from mine.data.build_material_intensity import REGIONS
 from mine.data.build_material_intensity import STRUCTURES
@@ -66,6 +71,54 @@ REGION_FOR_COUNTRY = {
 }
 
 
+# The words people read for the table's values (`|label`). Structures are the family words
+# (concrete, masonry, timber, steel) and "residential" and "industrial" the passports' use words.
+# A level names the group a figure comes from; its words are registered as "level:<level>" (the
+# registry is one namespace, and "structure" is a component category): see level_word.
+words(
+    {
+        # Uses the passports do not name.
+        "commercial": _l("Commercial"),
+        "public": _l("Public"),
+        "non_residential": _l("Non-residential"),
+        # Construction periods.
+        "before_1919": _l("Before 1919"),
+        "1919_1945": _l("1919–1945"),
+        "1946_1970": _l("1946–1970"),
+        "1971_1990": _l("1971–1990"),
+        "1991_2010": _l("1991–2010"),
+        "after_2010": _l("After 2010"),
+        # World regions.
+        "europe": _l("Europe"),
+        "north_america": _l("North America"),
+        "east_asia": _l("East Asia"),
+        "south_southeast_asia": _l("South and Southeast Asia"),
+        "latin_america": _l("Latin America"),
+        "oceania": _l("Oceania"),
+        "middle_east_africa": _l("Middle East and Africa"),
+        # Levels: the group of database rows a figure comes from.
+        "level:use+structure+period+region": _l(
+            "Same use, structure, construction period and region"
+        ),
+        "level:use+structure+period": _l("Same use, structure and construction period"),
+        "level:use+structure+region": _l("Same use, structure and region"),
+        "level:use+period+region": _l("Same use, construction period and region"),
+        "level:structure+period+region": _l("Same structure, construction period and region"),
+        "level:use+structure": _l("Same use and structure"),
+        "level:use+period": _l("Same use and construction period"),
+        "level:use+region": _l("Same use and region"),
+        "level:structure+period": _l("Same structure and construction period"),
+        "level:structure+region": _l("Same structure and region"),
+        "level:period+region": _l("Same construction period and region"),
+        "level:use": _l("Same use"),
+        "level:structure": _l("Same structure"),
+        "level:period": _l("Same construction period"),
+        "level:region": _l("Same region"),
+        "level:all": _l("All buildings in the database"),
+    }
+)
+
+
 @dataclass(frozen=True)
 class Intensity:
     """kg of one family per m² of gross floor area: median and interquartile range (q1, q3) over
@@ -80,8 +133,16 @@ class Intensity:
     sources: tuple[int, ...]
 
 
+def level_word(level: str) -> str:
+    """The group a figure comes from, in the page's language ("use+period" -> "Same use and
+    construction period")."""
+    return word(f"level:{level}")
+
+
+@cache
 def parse_sources(text: str) -> tuple[int, ...]:
-    """Row ids from their ranges: "0-2;5" -> (0, 1, 2, 5)."""
+    """Row ids from their ranges: "0-2;5" -> (0, 1, 2, 5). Cached: cells that fall back to the
+    same group share its ids."""
     ids: list[int] = []
     for part in filter(None, text.split(";")):
         first, _, last = part.partition("-")

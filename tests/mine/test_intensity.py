@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app.i18n import known_words
 from mine import intensity
 from mine.data import build_material_intensity as build
 from mine.intensity import Intensity
@@ -300,3 +301,16 @@ def test_net_and_usable_floor_areas_are_left_out():
     assert skipped == {"floor area net": 19, "floor area usable": 8}
     assert len(rows) == 883
     assert len({r.id for r in rows}) == 883
+
+
+# --- words people read -----------------------------------------------------------------------
+
+
+def test_every_value_of_the_table_has_words(lines):
+    known = known_words()
+    values = {*build.USES, *build.STRUCTURES, *build.REGIONS, *(key for key, _, _ in build.PERIODS)}
+    assert values - set(known) == set()
+    levels = {x["level"] for x in lines}
+    assert {f"level:{level}" for level in levels} - set(known) == set()
+    # Every group a lookup can name: each subset of the four dimensions, and "all".
+    assert len(levels) == 16
