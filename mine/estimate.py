@@ -85,14 +85,17 @@ def floor_area(
 
 
 def estimate_building(
-    floor_area_m2: float,
+    floor_area_m2: float | None,
     use: str | None,
     structure: str | None,
     year: int | None,
     region: str | None = None,
 ) -> dict[str, tuple[float, float, float]]:
     """Mass by family in kg: {family: (mass, low, high)} with mass = median × A, low = q1 × A,
-    high = q3 × A (see the module docstring); arguments as mine.intensity.intensity_for."""
+    high = q3 × A (see the module docstring); arguments as mine.intensity.intensity_for. No floor
+    area (None): no estimate ({})."""
+    if floor_area_m2 is None:
+        return {}
     if floor_area_m2 < 0:
         raise ValueError("floor_area_m2 must not be negative")
     return {

@@ -74,6 +74,8 @@ def test_estimate_of_no_area_is_zero_and_a_negative_area_is_refused():
     )
     with pytest.raises(ValueError):
         estimate_building(-10.0, "residential", None, None)
+    assert estimate_building(None, "residential", None, None) == {}
+    assert estimate_building(floor_area(footprint_m2=80.0), "residential", None, None) == {}
 
 
 # --- embodied carbon -------------------------------------------------------------------------
