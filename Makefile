@@ -11,7 +11,7 @@ export FLASK_APP := app
 
 # The app's catalogues (app/translations/<language>/LC_MESSAGES), compiled for Babel to read.
 CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
-SOURCES    := app passports marketplace dashboard
+SOURCES    := app passports marketplace dashboard mine
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from app.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("app", "passports", "marketplace", "dashboard")
+SOURCES = ("app", "passports", "marketplace", "dashboard", "mine")
 
 
 def _lang(response) -> str:

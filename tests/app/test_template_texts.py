@@ -13,7 +13,7 @@ from jinja2 import Environment
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(
     path
-    for package in ("app", "passports", "marketplace", "dashboard")
+    for package in ("app", "passports", "marketplace", "dashboard", "mine")
     for path in (ROOT / package).rglob("templates/**/*.html")
 )
 # What Jinja computes stands in the HTML as this private-use character: it is no word.

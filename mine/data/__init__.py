@@ -1,0 +1,1 @@
+"""Material intensity data and the script that derives it (see README.md)."""
