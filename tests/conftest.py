@@ -28,6 +28,8 @@ from passports import services as passport_services
 
 BACKEND = os.environ.get("MPX_TEST_DB", "sqlite")
 PASSWORD = "correct horse battery"
+# On SQLite: the migrated template with the material library loaded (beside the empty one).
+LIBRARY_TEMPLATE = "template-with-library.sqlite"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -107,8 +109,12 @@ def database_template(tmp_path_factory):
         return
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     _migrate(f"sqlite:///{path}")
-    # Each test copies the file: the library loaded once here is in every copy.
-    library = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    # The `app` fixture copies a second template that holds the material library, loaded once
+    # here; this one stays empty for tests that need a migrated, empty database.
+    shutil.copy(path, path.with_name(LIBRARY_TEMPLATE))
+    library = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path.with_name(LIBRARY_TEMPLATE)}"
+    )
     with library.app_context():
         passport_services.load_material_library()
         _db.session.commit()
@@ -143,7 +149,7 @@ def app(database_template, tmp_path):
         uri = database_template
     else:
         target = tmp_path / "test.sqlite"
-        shutil.copy(database_template, target)
+        shutil.copy(database_template.with_name(LIBRARY_TEMPLATE), target)
         uri = f"sqlite:///{target}"
     application = create_app(
         "testing", SQLALCHEMY_DATABASE_URI=uri, UPLOAD_DIR=str(tmp_path / "uploads")
