@@ -16,7 +16,6 @@ statement recorder (how many SQL statements, how long).
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -32,10 +31,12 @@ from bench.overview import profile as statement_profile
 from bench.scan import sample_tags
 from bench.scan import settle
 from bench.scan_http import CONNECTIONS_PER_WORKER
+from bench.scan_http import cpu_seconds
 from bench.scan_http import gunicorn as app_gunicorn
+from bench.scan_http import spent
 
 TARGET_RATIO = 0.5
-WRK_SCRIPT = Path(__file__).with_name("wrk_accept.lua")
+WRK_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
 LINKSET = "application/linkset+json"
 JSON = "application/json"
 # route -> (server, path of a tag, Accept)
@@ -48,25 +49,6 @@ def _paths(prefix: str) -> dict[str, tuple[str, str, str]]:
         "tag": ("app", "/t/{}", JSON),
         "bare": ("bare", BARE_PATH, JSON),
     }
-
-
-def _cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User plus system CPU seconds of each process, from /proc/<pid>/stat."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        out[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    return out
-
-
-def _spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds spent between two readings, by the processes present in both (a worker
-    gunicorn replaced in between is left out rather than counted negative)."""
-    return sum(cpu - before[pid] for pid, cpu in after.items() if pid in before)
 
 
 def _bare_gunicorn(url: str, workers: int, workdir: Path, probe: str, label: str):
@@ -122,7 +104,7 @@ def over_http(url: str, tags: list[str], prefix: str, settings: Settings, workdi
             for route in ROUTES if n % 2 == 0 else ROUTES[::-1]:
                 server, _pattern, accept = routes[route]
                 pids = servers.children(server_of[server].pid)
-                before = _cpu_seconds(pids)
+                before = cpu_seconds(pids)
                 figures = _wrk(
                     server_of[server].base_url,
                     files[route],
@@ -130,7 +112,7 @@ def over_http(url: str, tags: list[str], prefix: str, settings: Settings, workdi
                     settings.scan_round_s,
                     connections,
                 )
-                figures["cpu_s"] = _spent(before, _cpu_seconds(pids))
+                figures["cpu_s"] = spent(before, cpu_seconds(pids))
                 rounds.append({"round": n, "route": route, **figures})
     out: dict = {"workers": workers, "connections": connections, "rounds": rounds}
     for route in ROUTES:

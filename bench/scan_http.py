@@ -43,7 +43,7 @@ def gunicorn(url: str, workers: int, workdir: Path, probe_path: str, label: str)
     return servers.gunicorn(args, env, port, log_path, probe_path, ready_headers=JSON_HEADERS)
 
 
-def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
     """User plus system CPU seconds of each process, from /proc/<pid>/stat."""
     out = {}
     for pid in pids:
@@ -55,8 +55,10 @@ def _cpu_seconds(pids: list[int]) -> dict[int, float]:
     return out
 
 
-def _spent(before: dict[int, float], after: dict[int, float]) -> float:
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings, by the processes present in both (a worker
+    gunicorn replaced in between is left out rather than counted negative)."""
+    return sum(cpu - before[pid] for pid, cpu in after.items() if pid in before)
 
 
 def postmaster_pid(url: str) -> int | None:
@@ -96,10 +98,10 @@ def over_http(url: str, tags: list[str], settings: Settings, workdir: Path, labe
             for route in ROUTES if n % 2 == 0 else ROUTES[::-1]:
                 app_pids = servers.children(server.pid)
                 db_pids = servers.children(database) if database else []
-                app_before, db_before = _cpu_seconds(app_pids), _cpu_seconds(db_pids)
+                app_before, db_before = cpu_seconds(app_pids), cpu_seconds(db_pids)
                 figures = run_wrk(server.base_url, files[route], settings.scan_round_s, connections)
-                figures["app_cpu_s"] = _spent(app_before, _cpu_seconds(app_pids))
-                figures["db_cpu_s"] = _spent(db_before, _cpu_seconds(db_pids)) if database else None
+                figures["app_cpu_s"] = spent(app_before, cpu_seconds(app_pids))
+                figures["db_cpu_s"] = spent(db_before, cpu_seconds(db_pids)) if database else None
                 rounds.append({"round": n, "route": route, **figures})
         log_tail = servers.tail(server.log_path)
     out: dict = {

@@ -1,12 +1,11 @@
--- wrk script of the scan benchmark: GET the paths listed in a file (one per line), in turn,
--- from a random starting line, asking for JSON; prints one line of JSON figures at the end.
--- Usage: wrk -t1 -c4 -d5s -s bench/wrk_paths.lua http://127.0.0.1:8000 -- paths.txt
+-- wrk script of the scan and resolver benchmarks: GET the paths listed in a file (one per line),
+-- in turn, from a random starting line, with the Accept header given as the second argument
+-- (JSON when none); prints one line of JSON figures at the end.
+-- Usage: wrk -t1 -c4 -d5s -s bench/wrk_paths.lua http://127.0.0.1:8000 -- paths.txt [accept]
 
 -- The BENCH_JSON line is written by wrk_report.lua, next to this file.
 local write_figures = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "")
   .. "wrk_report.lua")
-
-wrk.headers["Accept"] = "application/json"
 
 local paths, count, position = {}, 0, 0
 
@@ -15,6 +14,7 @@ function init(args)
     count = count + 1
     paths[count] = line
   end
+  wrk.headers["Accept"] = args[2] or "application/json"
   math.randomseed(os.time())
   position = math.random(count) - 1
 end

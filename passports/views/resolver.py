@@ -161,8 +161,7 @@ def _find(lookup, *args):
 bp.teardown_request(resolver.release_connection)
 
 
-# The resolver has no rate limit of its own (its answers are public and cheap), so the limiter
-# is told at once rather than after resolving the limits of every request.
+# The resolver stays out of any default limit set later: its answers are public and cheap.
 @bp.route("/01/<gtin>/21/<path:serial>", methods=_METHODS)
 @limiter.exempt
 def gs1_serial(gtin: str, serial: str):
