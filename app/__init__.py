@@ -139,9 +139,11 @@ def register_packages(app: Flask) -> None:
     """Let each feature package plug into the shared parts of the app (`app.hooks`): its
     template filters, what it rebuilds after a restore."""
     import marketplace
+    import mine
     import passports
 
     passports.init_app(app)
+    mine.init_app(app)
     marketplace.init_app(app)
 
 

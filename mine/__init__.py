@@ -1,8 +1,14 @@
 """The urban mine: a city's whole material stock, estimated from its building register with
 published material intensities (kg per m² of gross floor area) where no passport has surveyed it.
 
-`mine.intensity` reads the intensity table (mine/data/material_intensity.csv, derived from the
-Material Intensity Research Database by mine/data/build_material_intensity.py); `mine.estimate`
-turns a building's floor area into mass and embodied carbon by material family. This package may
-import from `passports` and `app`, never from `marketplace` or `dashboard`.
+`mine.models` holds the register; `mine.intensity` reads the intensity table
+(mine/data/material_intensity.csv, derived from the Material Intensity Research Database by
+mine/data/build_material_intensity.py); `mine.estimate` turns a building's floor area into mass
+and embodied carbon by material family. This package may import from `passports` and `app`,
+never from `marketplace` or `dashboard`.
 """
+
+
+def init_app(app) -> None:
+    """Load the register's models, so the database and migrations know them."""
+    from mine import models  # noqa: F401

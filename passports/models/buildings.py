@@ -70,6 +70,9 @@ class Building(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(24), default="in_use")
     planned_date: Mapped[date | None] = mapped_column(Date)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The building's identifier in its city's building register, when known: the register
+    #: entry with the same id (mine.models.RegisterBuilding) is this building's estimate.
+    register_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     organisation: Mapped[Organisation] = relationship()
     grants: Mapped[list["BuildingAccess"]] = relationship(
