@@ -104,6 +104,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import limiter
     from app.extensions import login_manager
     from app.extensions import migrate
+    from app.sessions import CookieSessionInterface
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
@@ -112,6 +113,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, render_as_batch=True, compare_type=True, include_name=include_in_autogenerate
     )
+    app.session_interface = CookieSessionInterface()
     login_manager.init_app(app)
     login_session.register(login_manager)
     csrf.init_app(app)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from flask import g
 from flask import has_request_context
 from flask import request
+from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -91,6 +92,67 @@ def configure_engine(engine: Engine, random_page_cost: float | None = None) -> N
     def _sqlite_begin(connection):
         if write_intent():
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_PUBLIC_READS = "mpx.public_reads"
+
+
+def public_read_engine(app) -> Engine:
+    """The engine for short reads of public facts outside any request transaction (the GS1
+    resolver, a scanned tag), made on first use in each process.
+
+    On PostgreSQL, a second small pool on the same database in autocommit, without the ping
+    on checkout: a lookup is then one round trip, where the app's pool adds a ping, a BEGIN
+    and a ROLLBACK to it. A connection the server dropped is caught when used instead, and
+    the read retried once on a new one (`read_rows`). SQLite: the app's engine (a read there
+    opens no transaction and pings nothing)."""
+    from app.extensions import db
+
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return engine
+    made = app.extensions.get(_PUBLIC_READS)
+    if made is None or made[0] is not engine:
+        options = {
+            key: value
+            for key, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items()
+            if key != "pool_pre_ping"
+        }
+        options.update(
+            isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=2, max_overflow=8
+        )
+        public = create_engine(engine.url, **options)
+        configure_engine(public, app.config.get("PG_RANDOM_PAGE_COST"))
+        made = app.extensions[_PUBLIC_READS] = (engine, public)
+    return made[1]
+
+
+def dispose_public_reads(app) -> None:
+    """Close the public-read pool's connections (tests and forks)."""
+    made = app.extensions.pop(_PUBLIC_READS, None)
+    if made is not None:
+        made[1].dispose()
+
+
+def read_rows(engine: Engine, connection_holder: dict, sql: str, arguments) -> list[tuple]:
+    """Run one SELECT on the holder's DBAPI connection (checked out on first use), retrying
+    once on a new connection when the server had dropped the old one."""
+    for attempt in (1, 2):
+        connection = connection_holder.get("connection")
+        if connection is None:
+            connection = connection_holder["connection"] = engine.raw_connection()
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, arguments)
+            return cursor.fetchall()
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if attempt == 2 or not engine.dialect.is_disconnect(exc, connection, cursor):
+                raise
+            connection.invalidate(exc)
+            connection_holder.pop("connection", None)
+        finally:
+            cursor.close()
+    raise AssertionError("unreachable")
 
 
 # Objects the migrations write by hand and the models do not describe: the FTS5 table of the

@@ -1,7 +1,6 @@
 """Bare extension objects, bound to an application by the factory."""
 
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -10,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from app.openapi import Api
 from app.rate_limits import Limiter
+from app.sessions import LoginManager
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

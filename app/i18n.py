@@ -21,6 +21,7 @@ from flask_babel import to_user_timezone
 from flask_login import current_user
 
 from app.messages import localize
+from app.sessions import may_be_logged_in
 
 # Catalogue name: the language's own name, as the switcher shows it.
 LANGUAGES = {
@@ -83,7 +84,10 @@ def select_timezone() -> str | None:
 def _user_known() -> bool:
     """False while the database is unreachable (app.errors' outage page): asking who is
     logged in would query it again."""
-    return not g.get("database_unavailable") and bool(current_user)
+    if g.get("database_unavailable"):
+        return False
+    # Without credentials nobody is logged in: no need to ask Flask-Login.
+    return ("_login_user" in g or may_be_logged_in()) and bool(current_user)
 
 
 def _default() -> str:

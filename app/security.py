@@ -70,10 +70,13 @@ def register(app: Flask) -> None:
     """Add the security headers to every response of the app."""
     hsts = app.config.get("SESSION_COOKIE_SECURE", False)
 
+    headers = [*HEADERS.items(), *([("Strict-Transport-Security", HSTS)] if hsts else [])]
+    names = [(name.lower(), name, value) for name, value in headers]
+
     @app.after_request
     def security_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if hsts:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        # One look at the headers a view set, then the others added together: this runs on
+        # every response, the scanned labels' included.
+        present = {key.lower() for key, _value in response.headers}
+        response.headers.extend([(name, value) for key, name, value in names if key not in present])
         return response

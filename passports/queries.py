@@ -22,6 +22,8 @@ from passports.models import ComponentHazard
 from passports.models import ComponentMaterial
 from passports.models import Material
 from passports.permissions import readable_buildings
+from passports.public_reads import read
+from passports.public_reads import read_one
 
 HAZARD_LIST_LIMIT = 100
 
@@ -230,9 +232,8 @@ def _tag_facts_statement() -> Select:
 def tag_facts(tag: str):
     """What anyone may know of a tag, in one query: name, status, city, main family, and
     the GTIN and serial number its GS1 Digital Link URI carries."""
-    # Through the connection: a Core statement skips the ORM's per-call work, and the tag
-    # URL is read at every scan.
-    return db.session.connection().execute(_tag_facts_statement(), {"tag": tag}).one_or_none()
+    # A public read (passports.public_reads): the tag URL is read at every scan.
+    return read_one(_tag_facts_statement(), {"tag": tag})
 
 
 @cache
@@ -247,7 +248,7 @@ def _public_hazards_statement() -> Select:
 def public_hazards(component_id: int) -> list[dict]:
     """What anyone who scans a tag must know of its hazards: each kind and whether it is
     cleared. The notes stay private: they may name rooms, people or survey findings."""
-    rows = db.session.connection().execute(_public_hazards_statement(), {"id": component_id})
+    rows = read(_public_hazards_statement(), {"id": component_id})
     return [{"kind": kind, "cleared": cleared is not None} for kind, cleared in rows]
 
 

@@ -21,20 +21,19 @@ from dataclasses import field
 from functools import cache
 
 from flask import current_app
-from flask import g
 from flask_babel import get_locale
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from sqlalchemy import bindparam
 from sqlalchemy import select
 
-from app.extensions import db
 from app.i18n import LANGUAGES
 from app.urls import public_base_url
 from passports.gs1 import digital_link_uri
 from passports.gs1 import is_valid_gtin
 from passports.gs1 import normalize_gtin
 from passports.models import Component
+from passports.public_reads import read
 from passports.tags import normalize_tag
 
 GS1 = "https://gs1.org/voc/"
@@ -136,61 +135,6 @@ _BY_GTIN_SERIAL = select(*_COLUMNS).where(
     Component.gtin == bindparam("gtin", required=False),
     Component.serial_number == bindparam("serial", required=False),
 )
-
-
-# SELECT statements compiled for a dialect: (SQL, positional parameter names, default values).
-_COMPILED: dict = {}
-_CONNECTION = "_resolver_connection"
-
-
-def read(statement, params: dict) -> list[tuple]:
-    """The rows of a SELECT, run on a pooled DBAPI connection of the app's engine and compiled
-    once per statement and dialect.
-
-    The resolver answers at every scan of a label, and for its one-row lookups the ORM
-    session, its transaction and SQLAlchemy's per-execution work cost several times the
-    query. For reads of public facts only: nothing is written, and no transaction of the
-    request is joined. `statement` must be built once (a module constant or cached). The
-    connection is the request's (see `release_connection`)."""
-    engine = db.engine
-    key = (statement, engine.dialect.name)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        done = statement.compile(
-            dialect=engine.dialect, compile_kwargs={"render_postcompile": True}
-        )
-        compiled = _COMPILED[key] = (
-            str(done),
-            done.positiontup,
-            done.construct_params(_check=False),
-        )
-    sql, positions, defaults = compiled
-    values = {**defaults, **params}
-    arguments = tuple(values[name] for name in positions) if positions else values
-    cursor = _request_connection().cursor()
-    try:
-        cursor.execute(sql, arguments)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-def _request_connection():
-    """The request's pooled DBAPI connection for `read`, checked out once per request: on
-    PostgreSQL each checkout pings the server."""
-    connection = g.get(_CONNECTION)
-    if connection is None:
-        connection = db.engine.raw_connection()
-        setattr(g, _CONNECTION, connection)
-    return connection
-
-
-def release_connection(_exc: BaseException | None = None) -> None:
-    """Give the request's `read` connection back to the pool (which rolls back what the
-    driver began); a teardown of the routes that read."""
-    connection = g.pop(_CONNECTION, None)
-    if connection is not None:
-        connection.close()
 
 
 def _one(statement, params: dict):

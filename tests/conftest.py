@@ -23,6 +23,7 @@ import app as app_package
 from app import create_app
 from app.auth import passwords
 from app.auth import services as accounts
+from app.database import dispose_public_reads
 from app.extensions import db as _db
 from passports import services as passport_services
 
@@ -162,6 +163,7 @@ def app(database_template, tmp_path):
         yield application
         _db.session.rollback()
         _db.session.remove()
+        dispose_public_reads(application)
         if BACKEND == "postgresql":
             tables = ", ".join(t.name for t in _db.metadata.sorted_tables)
             with _db.engine.begin() as conn:

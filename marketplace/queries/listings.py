@@ -12,10 +12,10 @@ from app.urls import external_url
 from marketplace.models import Listing
 from marketplace.models import ListingComponent
 from passports.models import Component
+from passports.public_reads import read
 from passports.resolver import OFFERS
 from passports.resolver import Link
 from passports.resolver import page_languages
-from passports.resolver import read
 
 
 def provenance(listing: Listing) -> dict:

@@ -158,7 +158,6 @@ def _find(lookup, *args):
 
 
 # The resolver's reads share one driver connection per request; it goes back to the pool here.
-bp.teardown_request(resolver.release_connection)
 
 
 # The resolver stays out of any default limit set later: its answers are public and cheap.
