@@ -8,7 +8,9 @@ and a client asks for its language on each request."""
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from functools import cache
 
+from babel import Locale
 from flask import Flask
 from flask import g
 from flask import request
@@ -72,6 +74,17 @@ def select_locale() -> str:
         or supported(_default())
         or "en"
     )
+
+
+@cache
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def _selected_locale() -> Locale:
+    """select_locale's answer as a Babel Locale, parsed once per language: Flask-Babel would
+    parse the code again on every request."""
+    return _parsed(select_locale())
 
 
 def select_timezone() -> str | None:
@@ -138,7 +151,7 @@ def html_lang() -> str:
 def init_app(app: Flask) -> None:
     """Bind Babel: its catalogues, the selectors, and what templates need."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LOCALE", "en"))
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.init_app(app, locale_selector=_selected_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(html_lang=html_lang, LANGUAGES=LANGUAGES)
     # Field errors in the reader's language, whichever view put them on the page.
     app.jinja_env.filters.update(localized=localize)

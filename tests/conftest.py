@@ -38,6 +38,28 @@ def pytest_report_header(config):
     return f"database backend: {BACKEND}"
 
 
+def _uses_database(item) -> bool:
+    """Whether a test reaches a database: through the `app` fixture's template, or by
+    choosing a backend itself (a module that reads MPX_TEST_DB or BACKEND)."""
+    if "database_template" in getattr(item, "fixturenames", ()):
+        return True
+    module = getattr(item, "module", None)
+    return module is not None and (
+        getattr(module, "BACKEND", None) is not None or "MPX_TEST_DB" in (module.__doc__ or "")
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass, the tests that reach no database (pure functions, files, the
+    catalogues) are left out: they ran, identical, on the SQLite pass."""
+    if BACKEND != "postgresql":
+        return
+    kept = [item for item in items if _uses_database(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if not _uses_database(i)])
+        items[:] = kept
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     """Real argon2id, with the cost lowered so hundreds of test users hash quickly."""
