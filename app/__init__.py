@@ -27,7 +27,20 @@ def create_app(
     register_errorhandlers(app)
     register_commands(app)
     register_context(app)
+    warn_without_job_queue(app)
     return app
+
+
+def warn_without_job_queue(app: Flask) -> None:
+    """Production without JOB_QUEUE_URL runs long jobs in the web workers: say so loudly."""
+    if app.config.get("ENV_NAME") == "production" and not app.config.get("JOB_QUEUE_URL"):
+        import logging
+
+        logging.getLogger("app.jobs").warning(
+            "JOB_QUEUE_URL is not set: imports, label sheets and reports run inside the web "
+            "workers and die with them; set it to a redis:// URL and run `flask jobs worker` "
+            "(docs/deployment.md)"
+        )
 
 
 def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
@@ -38,6 +51,7 @@ def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
         ProductionConfig.validate()
     app.config.from_object(config_class)
     app.config.update(overrides)
+    app.config.setdefault("ENV_NAME", name)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         from app.security import instance_secret_key
@@ -211,6 +225,10 @@ def register_commands(app: Flask) -> None:
 
     for group in (orgs, users, passports, demo, exchange, dashboard, backup):
         app.cli.add_command(group)
+
+    from app.worker import jobs_cli
+
+    app.cli.add_command(jobs_cli)
 
 
 def register_context(app: Flask) -> None:

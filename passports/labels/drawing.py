@@ -142,12 +142,14 @@ def render_labels(
     start: int = 0,
     outline: bool = False,
     title: str = "QR labels",
+    progress=None,
 ) -> bytes:
     """A PDF of the labels on the layout, skipping `start` used positions on the first sheet.
 
     `labels` may be a stream of database rows: it is read once, into a list of small tuples,
     to choose the sheet's fonts before drawing. `outline` draws each label's edge, for a test
-    print on plain paper held against a sheet.
+    print on plain paper held against a sheet. `progress(done, total)` is called now and
+    then while drawing (a label sheet job reports it).
     """
     spec = LAYOUTS[layout] if isinstance(layout, str) else layout
     if not 0 <= start < spec.per_page:
@@ -175,6 +177,8 @@ def render_labels(
         _draw_label(canvas, spec, fonts, label, x_mm, y_mm)
         slot += 1
         count += 1
+        if progress is not None and count % 250 == 0:
+            progress(count, len(labels))
     if not count:
         raise ValueError("no labels to print")
     canvas.showPage()

@@ -1,0 +1,68 @@
+"""A large label sheet drawn by a job (app.jobs) instead of in the request.
+
+The job reads the selection again from the database (the arguments are the building, the user
+and the selection, never rows), draws the PDF and keeps it in the job folder beside the job's
+state (`<UPLOAD_DIR>/jobs/<job id>.pdf`), where passports.views.labels serves it to the user who
+asked. Drawing again from the database is harmless, so the job is retried if its process dies.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app import jobs
+from app.audit.actors import set_actor
+from app.auth.models import User
+from app.extensions import db
+from app.storage import atomic_write
+from passports.models import Building
+
+# What a sheet job is doing, as its page says it.
+SHEET_PHASES = {
+    "queued": _l("Waiting to start"),
+    "reading": _l("Reading the components"),
+    "drawing": _l("Drawing the labels"),
+    "saving": _l("Saving the PDF"),
+}
+
+
+@jobs.job_policy(retries=2, timeout=900)
+def render_sheet(building_id: int, user_id: int, selection: dict) -> dict:
+    """Draw the sheet of the selected components; the file's name and the label count."""
+    from passports.gs1 import label_url
+    from passports.labels import LabelData
+    from passports.labels import render_labels
+    from passports.permissions import can_read_building
+    from passports.views.labels import label_rows
+    from passports.views.labels import selected_components
+    from passports.views.labels import sheet_filename
+
+    user = db.session.get(User, user_id)
+    building = db.session.get(Building, building_id)
+    if user is None or building is None or not can_read_building(user, building):
+        # Access was withdrawn (or the building removed) since the job was asked for.
+        raise PermissionError(f"user {user_id} may no longer read building {building_id}")
+    set_actor(user, "job:labels")
+    jobs.progress("reading")
+    with db.session.execute(label_rows(selected_components(building.id, selection))) as result:
+        labels = [
+            LabelData(t, label_url(t, g, sn), n, s, building.name) for t, g, sn, n, s in result
+        ]
+    total = len(labels)
+    jobs.progress("drawing", 0, total)
+    pdf = render_labels(
+        labels,
+        selection["layout"],
+        start=selection["start"],
+        outline=selection["outline"],
+        title=_("QR labels · %(building)s", building=building.name),
+        progress=lambda done, of: jobs.progress("drawing", done, of),
+    )
+    jobs.progress("saving", total, total)
+    with atomic_write(jobs.jobs_root() / f"{jobs.current_job_id()}.pdf", "the file") as out:
+        out.write(pdf)
+    return {
+        "building_id": building.id,
+        "labels": total,
+        "bytes": len(pdf),
+        "filename": sheet_filename(building, selection["layout"]),
+    }
