@@ -27,13 +27,18 @@ def create_app(
     register_errorhandlers(app)
     register_commands(app)
     register_context(app)
-    warn_without_job_queue(app)
+    register_jobs(app)
     return app
 
 
-def warn_without_job_queue(app: Flask) -> None:
-    """Production without JOB_QUEUE_URL runs long jobs in the web workers: say so loudly."""
-    if app.config.get("ENV_NAME") == "production" and not app.config.get("JOB_QUEUE_URL"):
+def register_jobs(app: Flask) -> None:
+    """With a job queue, load its client now (not in a user's first request); without one,
+    production says loudly that long jobs run inside the web workers."""
+    if app.config.get("JOB_QUEUE_URL"):
+        import rq  # noqa: F401
+
+        return
+    if app.config.get("ENV_NAME") == "production":
         import logging
 
         logging.getLogger("app.jobs").warning(

@@ -4,7 +4,8 @@ Runs the selected benchmarks on SQLite and PostgreSQL (a throwaway cluster from 
 prints progress on stderr, a table and details on stdout, and writes bench/results/latest.json.
 `generate` leaves a database of a million components that `overview-scale`, `scan` and
 `resolver` (the GS1 linkset and tag JSON against a bare app, bench.bench_resolver) reuse;
-`labels`, `languages` (Japanese against English page renders) and `images` (a worker's
+`queue` (a 10,000-label sheet through the job queue: gunicorn, a job worker and Redis) runs
+on each database; `labels`, `languages` (Japanese against English page renders) and `images` (a worker's
 peak memory for an oversized image on `/scan`) do not depend
 on the database kind and run once; `matching` (a wanted request against 100,000 listings and
 1,000,000 components due for demolition) builds its own data on each database. `mixed` (a minute of
@@ -38,6 +39,7 @@ from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
 from bench import bench_matching
+from bench import bench_queue
 from bench import bench_resolver
 from bench import bench_writeback
 from bench import faults
@@ -69,6 +71,7 @@ BENCHMARKS = (
     "writeback",
     "credentials",
     "resolver",
+    "queue",
 )
 PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan", "resolver")
@@ -264,6 +267,16 @@ def run_credentials(settings: Settings, databases: list[str]) -> list[Result]:
         return [_failure("credentials", ",".join(databases), exc)]
 
 
+def run_queue(settings: Settings, databases: list[str]) -> list[Result]:
+    """A 10,000-label sheet through the job queue (bench.bench_queue), on each database."""
+    try:
+        load = os.getloadavg()[0]
+        rows = [Result(**row) for row in bench_queue.run(settings.quick, tuple(databases))]
+        return _with_load(rows, load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("queue", ",".join(databases), exc)]
+
+
 def run_production(
     selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
 ) -> list[Result]:
@@ -320,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
             results += run_ids(settings)
         if "credentials" in args.only:
             results += run_credentials(settings, args.db)
+        if "queue" in args.only:
+            results += run_queue(settings, args.db)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)
