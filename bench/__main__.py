@@ -4,8 +4,7 @@ Runs the selected benchmarks on SQLite and PostgreSQL (a throwaway cluster from 
 prints progress on stderr, a table and details on stdout, and writes bench/results/latest.json.
 `generate` leaves a database of a million components that `overview-scale`, `scan` and
 `resolver` (the GS1 linkset and tag JSON against a bare app, bench.bench_resolver) reuse;
-`queue` (a 10,000-label sheet through the job queue: gunicorn, a job worker and Redis) runs
-on each database; `labels`, `languages` (Japanese against English page renders) and `images` (a worker's
+`labels`, `languages` (Japanese against English page renders) and `images` (a worker's
 peak memory for an oversized image on `/scan`) do not depend
 on the database kind and run once; `matching` (a wanted request against 100,000 listings and
 1,000,000 components due for demolition) builds its own data on each database. `mixed` (a minute of
@@ -14,6 +13,8 @@ restarted under load, a full upload disk) run on PostgreSQL only, on one databas
 Everything lives in one temporary directory and one cluster, both removed at the end, also
 on Ctrl-C or SIGTERM. The exit status is 1 when a benchmark failed to run, never because a
 figure missed its target.
+`queue` (a 10,000-label sheet through the job queue: gunicorn, a job worker and Redis) runs on
+each database.
 """
 
 from __future__ import annotations
