@@ -4,7 +4,15 @@ The job reads the selection again from the database (the arguments are the build
 and the selection, never rows), draws the PDF and keeps it in the job folder beside the job's
 state (`<UPLOAD_DIR>/jobs/<job id>.pdf`), where passports.views.labels serves it to the user who
 asked. Drawing again from the database is harmless, so the job is retried if its process dies.
+
+On a job worker (an RQ work horse, a process of its own) the QR symbols, most of the work, are
+computed by a few forked processes while this one draws the pages; elsewhere (the in-process
+runner of `make run`, which must not fork a web server) everything is drawn in one thread.
 """
+
+import contextlib
+import multiprocessing
+import os
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -49,14 +57,16 @@ def render_sheet(building_id: int, user_id: int, selection: dict) -> dict:
         ]
     total = len(labels)
     jobs.progress("drawing", 0, total)
-    pdf = render_labels(
-        labels,
-        selection["layout"],
-        start=selection["start"],
-        outline=selection["outline"],
-        title=_("QR labels · %(building)s", building=building.name),
-        progress=lambda done, of: jobs.progress("drawing", done, of),
-    )
+    with _symbols([label.url for label in labels]) as symbol_of:
+        pdf = render_labels(
+            labels,
+            selection["layout"],
+            start=selection["start"],
+            outline=selection["outline"],
+            title=_("QR labels · %(building)s", building=building.name),
+            progress=lambda done, of: jobs.progress("drawing", done, of),
+            symbol_of=symbol_of,
+        )
     jobs.progress("saving", total, total)
     with atomic_write(jobs.jobs_root() / f"{jobs.current_job_id()}.pdf", "the file") as out:
         out.write(pdf)
@@ -66,3 +76,26 @@ def render_sheet(building_id: int, user_id: int, selection: dict) -> dict:
         "bytes": len(pdf),
         "filename": sheet_filename(building, selection["layout"]),
     }
+
+
+@contextlib.contextmanager
+def _symbols(urls: list[str]):
+    """`symbol_of(url)` for the labels, in order: computed ahead by other processes on a job
+    worker with more than one core and a large sheet; None (compute while drawing) otherwise."""
+    from passports.labels.symbols import symbol
+
+    cores = min(os.cpu_count() or 1, 4)
+    if cores < 2 or len(urls) < 500 or not os.environ.get("RQ_JOB_ID"):
+        yield None
+        return
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        ahead = zip(urls, pool.imap(symbol, urls, chunksize=64), strict=True)
+        found: dict = {}
+
+        def symbol_of(url: str):
+            while url not in found:
+                key, modules = next(ahead)
+                found[key] = modules
+            return found.pop(url)
+
+        yield symbol_of
