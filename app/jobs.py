@@ -57,8 +57,11 @@ QUEUE_NAME = "mpx"
 # Defaults of a job's policy (job_policy overrides them per function).
 DEFAULT_TIMEOUT_S = 3600
 DEFAULT_RETRY_DELAY_S = 10
-# What RQ keeps about a finished or failed job (our own state file stays in UPLOAD_DIR/jobs).
+# What RQ keeps about a finished or failed job; job files (states, generated PDFs) are kept as
+# long, then swept (at most every SWEEP_EVERY_S, on a submit).
 RESULT_TTL_S = 24 * 3600
+SWEEP_EVERY_S = 600
+_last_sweep = [0.0]
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("job", default=None)
 
 
@@ -100,6 +103,22 @@ def save_state(job_id: str, **changes) -> dict:
     return current
 
 
+def sweep(max_age_s: float = RESULT_TTL_S) -> int:
+    """Remove job files (states, results) untouched for `max_age_s`; at most every
+    SWEEP_EVERY_S per process. The number removed."""
+    now = time.time()
+    if now - _last_sweep[0] < SWEEP_EVERY_S:
+        return 0
+    _last_sweep[0] = now
+    removed = 0
+    for path in jobs_root().iterdir():
+        with contextlib.suppress(OSError):
+            if path.is_file() and now - path.stat().st_mtime > max_age_s:
+                path.unlink()
+                removed += 1
+    return removed
+
+
 def current_job_id() -> str | None:
     """The id of the job running in this context, if any."""
     return _current.get()
@@ -136,6 +155,7 @@ def submit(
         json.dumps([args, kwargs, job_meta])
     except (TypeError, ValueError) as exc:
         raise TypeError(f"the arguments of a job must be JSON ({target}): {exc}") from exc
+    sweep()
     job_id = secrets.token_urlsafe(16)
     locale = str(get_locale() or "en")
     retries = int(getattr(function, "job_retries", 0) or 0)
