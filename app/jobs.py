@@ -152,7 +152,10 @@ def submit(
     the job's state for the pages that show it and check who may see it."""
     function = _function(target)  # an unknown target fails here, in the request
     try:
-        json.dumps([args, kwargs, job_meta])
+        # Both runners pass the arguments as JSON gives them back (tuples become lists, dict
+        # keys strings), so a job behaves the same under `make run` and on the queue.
+        args, kwargs = json.loads(json.dumps([args, kwargs]))
+        json.dumps(job_meta)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"the arguments of a job must be JSON ({target}): {exc}") from exc
     sweep()
@@ -173,7 +176,7 @@ def submit(
     )
     app = current_app._get_current_object()
     if queue_url(app):
-        _enqueue(app, function, job_id, target, list(args), kwargs, locale, retries)
+        _enqueue(app, function, job_id, target, args, kwargs, locale, retries)
     else:
         thread = threading.Thread(
             target=_run_in_thread,
