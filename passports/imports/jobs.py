@@ -96,6 +96,12 @@ def _run_stage(stage_id: str, mode: str, user_id: int, generation: int, options:
     stage = stage_by_id(stage_id)
     if stage is None:
         return None  # discarded or expired meanwhile: nobody is waiting for it
+    current = stage.state()
+    if current.get("committed") or current.get("generation") != generation:
+        # Committed already, or superseded by a newer attempt (one started after this job was
+        # reported stuck in a long queue): running it could import the file twice.
+        log.warning("import %s: attempt %s superseded; not run", stage.id, generation)
+        return None
     job_id = jobs.current_job_id()
     job = jobs.state(job_id) if job_id else None
     if mode == "commit" and job and job.get("committing"):
