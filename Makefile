@@ -38,12 +38,18 @@ run: install
 	$(BIN)/flask exchange demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-## make serve: production (gunicorn, several workers) on PostgreSQL; needs DATABASE_URL and
-## SECRET_KEY, see docs/deployment.md. Migrates first, then serves on $(PORT).
+## make serve: production (gunicorn, several workers, and a job worker) on PostgreSQL; needs
+## DATABASE_URL, SECRET_KEY and JOB_QUEUE_URL, see docs/deployment.md. Migrates first, then
+## serves on $(PORT).
 serve: install
 	@test -n "$$DATABASE_URL" || { echo "make serve needs DATABASE_URL=postgresql://user:pass@host/db" >&2; exit 2; }
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (32+ random characters)" >&2; exit 2; }
+	@test -n "$$JOB_QUEUE_URL" || { echo "make serve needs JOB_QUEUE_URL=redis://host:6379/1 (the job queue, see docs/deployment.md)" >&2; exit 2; }
 	APP_ENV=production $(BIN)/flask db upgrade
+	@# One job worker beside gunicorn, stopped with it (more: docs/deployment.md).
+	APP_ENV=production $(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 143' TERM INT; \
 	APP_ENV=production PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make test: the whole suite on SQLite, then on a throwaway PostgreSQL cluster

@@ -131,6 +131,14 @@ class Config:
     # make one with `flask passports keygen PATH`. Required in production; elsewhere, unset,
     # the app keeps a generated key in instance/credential_signing_key.pem (passports.untp).
     CREDENTIAL_SIGNING_KEY = _env("CREDENTIAL_SIGNING_KEY")
+    # Long work (imports, label sheets, reports; app/jobs.py): a redis:// URL of the RQ queue
+    # that `flask jobs worker` runs; empty runs jobs in a thread of the web process (make run).
+    # Production warns at start-up without it (docs/deployment.md).
+    JOB_QUEUE_URL = _env("JOB_QUEUE_URL")
+    # A job's time limit (seconds), unless its function sets its own; and the wait before a
+    # retry of a job that is safe to retry.
+    JOB_TIMEOUT = int(_env("JOB_TIMEOUT", "3600"))
+    JOB_RETRY_DELAY = int(_env("JOB_RETRY_DELAY", "10"))
 
 
 class DevelopmentConfig(Config):

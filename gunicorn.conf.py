@@ -3,7 +3,10 @@
 Every value can be overridden from the environment: WEB_CONCURRENCY (workers, default two per
 core plus one), PORT / BIND, GUNICORN_TIMEOUT. Workers are stateless: sessions are signed
 cookies, rate-limit and lockout counters live in Redis (RATELIMIT_STORAGE_URI), uploads in
-UPLOAD_DIR, so any number of them, on any number of machines, can serve the same users. The app
+UPLOAD_DIR, so any number of them, on any number of machines, can serve the same users. Long
+work (imports, large label sheets, reports) does not run here but on the job workers
+(`flask jobs worker`, app/worker.py), which `make serve` starts beside gunicorn: recycling a web
+worker (max_requests, below) or killing it never stops a job. The app
 logs one JSON line per request itself, so gunicorn's access log stays off and its own messages
 go out as JSON too.
 """

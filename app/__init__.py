@@ -27,7 +27,25 @@ def create_app(
     register_errorhandlers(app)
     register_commands(app)
     register_context(app)
+    register_jobs(app)
     return app
+
+
+def register_jobs(app: Flask) -> None:
+    """With a job queue, load its client now (not in a user's first request); without one,
+    production says loudly that long jobs run inside the web workers."""
+    if app.config.get("JOB_QUEUE_URL"):
+        import rq  # noqa: F401
+
+        return
+    if app.config.get("ENV_NAME") == "production":
+        import logging
+
+        logging.getLogger("app.jobs").warning(
+            "JOB_QUEUE_URL is not set: imports, label sheets and reports run inside the web "
+            "workers and die with them; set it to a redis:// URL and run `flask jobs worker` "
+            "(docs/deployment.md)"
+        )
 
 
 def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
@@ -38,6 +56,7 @@ def configure_app(app: Flask, config_name: str | None, overrides: dict) -> None:
         ProductionConfig.validate()
     app.config.from_object(config_class)
     app.config.update(overrides)
+    app.config.setdefault("ENV_NAME", name)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         from app.security import instance_secret_key
@@ -213,6 +232,10 @@ def register_commands(app: Flask) -> None:
 
     for group in (orgs, users, passports, demo, exchange, dashboard, backup):
         app.cli.add_command(group)
+
+    from app.worker import jobs_cli
+
+    app.cli.add_command(jobs_cli)
 
 
 def register_context(app: Flask) -> None:

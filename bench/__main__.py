@@ -13,6 +13,8 @@ restarted under load, a full upload disk) run on PostgreSQL only, on one databas
 Everything lives in one temporary directory and one cluster, both removed at the end, also
 on Ctrl-C or SIGTERM. The exit status is 1 when a benchmark failed to run, never because a
 figure missed its target.
+`queue` (a 10,000-label sheet through the job queue: gunicorn, a job worker and Redis) runs on
+each database.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
 from bench import bench_matching
+from bench import bench_queue
 from bench import bench_resolver
 from bench import bench_writeback
 from bench import faults
@@ -69,6 +72,7 @@ BENCHMARKS = (
     "writeback",
     "credentials",
     "resolver",
+    "queue",
 )
 PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan", "resolver")
@@ -264,6 +268,16 @@ def run_credentials(settings: Settings, databases: list[str]) -> list[Result]:
         return [_failure("credentials", ",".join(databases), exc)]
 
 
+def run_queue(settings: Settings, databases: list[str]) -> list[Result]:
+    """A 10,000-label sheet through the job queue (bench.bench_queue), on each database."""
+    try:
+        load = os.getloadavg()[0]
+        rows = [Result(**row) for row in bench_queue.run(settings.quick, tuple(databases))]
+        return _with_load(rows, load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("queue", ",".join(databases), exc)]
+
+
 def run_production(
     selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
 ) -> list[Result]:
@@ -320,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
             results += run_ids(settings)
         if "credentials" in args.only:
             results += run_credentials(settings, args.db)
+        if "queue" in args.only:
+            results += run_queue(settings, args.db)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)

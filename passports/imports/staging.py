@@ -21,6 +21,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
+from app import jobs
 from app.storage import ensure_folder
 from app.storage import insufficient_storage
 from app.storage import storage_refused
@@ -79,6 +80,15 @@ class Stage:
             state = json.loads((self.path / "state.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             state = {"status": "new"}
+        if state.get("status") == "running" and state.get("job_id"):
+            # The job's process may have died under it (app.jobs records that, not the stage).
+            job = jobs.state(state["job_id"]) or {}
+            if job.get("status") == "failed":
+                state.update(
+                    status="failed",
+                    message=job.get("message") or _("The import stopped unexpectedly; try again."),
+                )
+                return state
         if state.get("status") == "running" and time.time() - state.get("at", 0) > STALE_SECONDS:
             state.update(status="failed", message=_("The import stopped unexpectedly; try again."))
         return state
@@ -152,6 +162,18 @@ def find_stage(stage_id: str, user_id: int | None, building_id: int) -> Stage | 
         return None
     if meta.get("expires", 0) < time.time():
         shutil.rmtree(path, ignore_errors=True)
+        return None
+    return Stage(stage_id, path, meta)
+
+
+def stage_by_id(stage_id: str) -> Stage | None:
+    """The stage with this id whoever it belongs to (for its job, which runs on a worker)."""
+    if not stage_id or len(stage_id) > 64 or not set(stage_id) <= _ID_CHARS:
+        return None
+    path = staging_root() / stage_id
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
     return Stage(stage_id, path, meta)
 

@@ -85,7 +85,13 @@ def _draw_qr(canvas: Canvas, modules, x: float, top: float, side: float) -> None
 
 
 def _draw_label(
-    canvas: Canvas, spec: Layout, fonts: Fonts, label: LabelData, x_mm: float, y_mm: float
+    canvas: Canvas,
+    spec: Layout,
+    fonts: Fonts,
+    label: LabelData,
+    x_mm: float,
+    y_mm: float,
+    symbol_of=symbol,
 ) -> None:
     """One label whose top-left corner is (x_mm, y_mm) from the page's top-left corner."""
     left = x_mm * MM
@@ -93,7 +99,7 @@ def _draw_label(
     width, height, inset = spec.label_w * MM, spec.label_h * MM, spec.inset * MM
 
     side = height - 2 * inset  # the QR code, quiet zone included, as tall as the label allows
-    modules = symbol(label.url)
+    modules = symbol_of(label.url)
     _draw_qr(canvas, modules, left + inset, top - inset, side)
 
     # The text column starts where the quiet zone ends and lines up with the dark symbol.
@@ -142,12 +148,17 @@ def render_labels(
     start: int = 0,
     outline: bool = False,
     title: str = "QR labels",
+    progress=None,
+    symbol_of=None,
 ) -> bytes:
     """A PDF of the labels on the layout, skipping `start` used positions on the first sheet.
 
     `labels` may be a stream of database rows: it is read once, into a list of small tuples,
     to choose the sheet's fonts before drawing. `outline` draws each label's edge, for a test
-    print on plain paper held against a sheet.
+    print on plain paper held against a sheet. `progress(done, total)` is called now and
+    then while drawing (a label sheet job reports it). `symbol_of(url)` gives a label's QR
+    modules (default: passports.labels.symbols.symbol; a sheet job computes them on other
+    cores while this draws).
     """
     spec = LAYOUTS[layout] if isinstance(layout, str) else layout
     if not 0 <= start < spec.per_page:
@@ -172,9 +183,11 @@ def render_labels(
             canvas.setStrokeColor(_RULE)
             canvas.setLineWidth(0.3)
             canvas.rect(x_mm * MM, (spec.page_h - y_mm - h_mm) * MM, w_mm * MM, h_mm * MM)
-        _draw_label(canvas, spec, fonts, label, x_mm, y_mm)
+        _draw_label(canvas, spec, fonts, label, x_mm, y_mm, symbol_of or symbol)
         slot += 1
         count += 1
+        if progress is not None and count % 250 == 0:
+            progress(count, len(labels))
     if not count:
         raise ValueError("no labels to print")
     canvas.showPage()

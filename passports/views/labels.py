@@ -12,6 +12,12 @@
   anyone who may read the building. A selection that cannot be printed (nothing matches, an id
   that is not the building's, a typo) answers the form again, its choices kept, with what to
   change (400 or 422).
+- A sheet of more than LABELS_AT_ONCE labels (up to MAX_LABELS) is not drawn in the request:
+  labels.pdf answers a page that posts the selection (CSRF) to ``/buildings/<id>/labels/jobs``,
+  which starts a job (app.jobs, on the worker processes) and sends the user to its page: the
+  progress, then a download link. The PDF is kept in the job folder and served only to the
+  user who asked for it, while they may still read the building. Sheets up to LABELS_AT_ONCE
+  labels (a few seconds at most) still download at once, as people expect of a small sheet.
 """
 
 import hashlib
@@ -20,8 +26,13 @@ import unicodedata
 
 from flask import Response
 from flask import abort
+from flask import current_app
+from flask import jsonify
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import send_file
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -30,12 +41,14 @@ from sqlalchemy import distinct
 from sqlalchemy import func
 from sqlalchemy import select
 
+from app import jobs
 from app.extensions import db
 from passports import queries
 from passports.gs1 import label_url
 from passports.labels import LAYOUTS
 from passports.labels import LabelData
 from passports.labels import render_labels
+from passports.labels.jobs import SHEET_PHASES
 from passports.models import CATEGORIES
 from passports.models import COMPONENT_STATUSES
 from passports.models import Component
@@ -50,7 +63,10 @@ from passports.views import bp
 QR_SIZE_DEFAULT = 320
 QR_SIZE_MIN, QR_SIZE_MAX = 64, 2048
 QR_CACHE_CONTROL = "public, max-age=31536000, immutable"
-MAX_LABELS = 5000
+# Sheets up to this many labels are drawn in the request; larger ones (up to MAX_LABELS) by a job.
+LABELS_AT_ONCE = 1000
+MAX_LABELS = 20000
+SHEET_JOB = "passports.labels.jobs:render_sheet"
 _MAX_ID = 2**31 - 1  # ids beyond a PostgreSQL integer cannot exist; refuse them before SQL
 
 
@@ -147,9 +163,10 @@ def _ids(raw: str) -> list[int]:
     return sorted(set(ids))
 
 
-def _selection() -> dict:
-    """The label request read from the query string; SelectionProblem when it cannot be."""
-    args = request.args
+def _selection(args=None) -> dict:
+    """The label request read from the query string (or a posted form); SelectionProblem when
+    it cannot be."""
+    args = request.args if args is None else args
     layout = args.get("layout", "l7160").strip().lower() or "l7160"
     if layout not in LAYOUTS:
         raise SelectionProblem(
@@ -188,7 +205,7 @@ def _selection() -> dict:
         "storey": args.get("storey") or None,
         "category": category,
         "status": status,
-        "ids": _ids(args.get("ids", "")),
+        "ids": _ids(args.get("ids", "") or ""),
         "start": start,
         "outline": args.get("outline") in ("1", "on", "true"),
     }
@@ -199,7 +216,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "building"
 
 
-def _form(building, problem: SelectionProblem | None = None):
+def _form(building, problem: SelectionProblem | None = None, args=None):
     """The label form, with the user's choices; a problem shows its message above the form
     and beside the field to change."""
     live = (Component.building_id == building.id, Component.archived_at.is_(None))
@@ -214,7 +231,7 @@ def _form(building, problem: SelectionProblem | None = None):
         layouts=LAYOUTS.values(),
         storeys=[s for s in storeys if s],
         count=count,
-        args=request.args,
+        args=request.args if args is None else args,
         problem=problem,
         errors=errors,
     ), (problem.status if problem else 200)
@@ -239,16 +256,17 @@ def label_pdf(building_id: int):
         return _form(building, problem)
 
 
-def _label_pdf(building) -> Response:
-    sel = _selection()
+def selected_components(building_id: int, sel: dict):
+    """The statement of the selected live components of the building, in printing order;
+    SelectionProblem for ids that are not the building's."""
     stmt = queries.components_query(
-        building.id, storey=sel["storey"], category=sel["category"], status=sel["status"]
+        building_id, storey=sel["storey"], category=sel["category"], status=sel["status"]
     )
     if sel["ids"]:
         found = set(
             db.session.scalars(
                 select(Component.id).where(
-                    Component.building_id == building.id,
+                    Component.building_id == building_id,
                     Component.archived_at.is_(None),
                     Component.id.in_(sel["ids"]),
                 )
@@ -267,6 +285,23 @@ def _label_pdf(building) -> Response:
                 422,
             )
         stmt = stmt.where(Component.id.in_(sel["ids"]))
+    return stmt
+
+
+def label_rows(stmt):
+    """The columns a label needs, of the selected components."""
+    return stmt.with_only_columns(
+        Component.tag, Component.gtin, Component.serial_number, Component.name, Component.storey
+    )
+
+
+def sheet_filename(building, layout: str) -> str:
+    """The PDF's file name: the building's name and the label stock."""
+    return f"labels-{_slug(building.name)}-{layout}.pdf"
+
+
+def _counted(building, sel: dict):
+    stmt = selected_components(building.id, sel)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     if not total:
         raise SelectionProblem(
@@ -286,19 +321,10 @@ def _label_pdf(building) -> Response:
             ),
             status=422,
         )
+    return stmt, total
 
-    rows = stmt.with_only_columns(
-        Component.tag, Component.gtin, Component.serial_number, Component.name, Component.storey
-    )
-    with db.session.execute(rows.execution_options(yield_per=500)) as result:
-        pdf = render_labels(
-            (LabelData(t, label_url(t, g, sn), n, s, building.name) for t, g, sn, n, s in result),
-            sel["layout"],
-            start=sel["start"],
-            outline=sel["outline"],
-            title=_("QR labels · %(building)s", building=building.name),
-        )
-    filename = f"labels-{_slug(building.name)}-{sel['layout']}.pdf"
+
+def _pdf_response(pdf, filename: str) -> Response:
     return Response(
         pdf,
         mimetype="application/pdf",
@@ -308,3 +334,127 @@ def _label_pdf(building) -> Response:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+def _label_pdf(building) -> Response:
+    sel = _selection()
+    stmt, total = _counted(building, sel)
+    if total > current_app.config.get("LABELS_AT_ONCE", LABELS_AT_ONCE):
+        # Too long to draw in a request: the page posts the selection to start a job.
+        return render_template(
+            "passports/labels_job_start.html", building=building, total=total, args=request.args
+        )
+    with db.session.execute(label_rows(stmt).execution_options(yield_per=500)) as result:
+        pdf = render_labels(
+            (LabelData(t, label_url(t, g, sn), n, s, building.name) for t, g, sn, n, s in result),
+            sel["layout"],
+            start=sel["start"],
+            outline=sel["outline"],
+            title=_("QR labels · %(building)s", building=building.name),
+        )
+    return _pdf_response(pdf, sheet_filename(building, sel["layout"]))
+
+
+@bp.route("/buildings/<int:building_id>/labels/jobs", methods=["POST"])
+@login_required
+def label_job_start(building_id: int):
+    """Start drawing a large label sheet in the background; its page shows the progress."""
+    building = _readable_building(building_id)
+    try:
+        sel = _selection(request.form)
+        _stmt, total = _counted(building, sel)
+    except SelectionProblem as problem:
+        return _form(building, problem, request.form)
+    job_id = jobs.submit(
+        SHEET_JOB,
+        building.id,
+        current_user.id,
+        sel,
+        owner_id=current_user.id,
+        job_meta={"building_id": building.id, "labels": total, "kind": "labels"},
+    )
+    return redirect(
+        url_for("passports.label_job", building_id=building.id, job_id=job_id), code=303
+    )
+
+
+def _job_or_404(building_id: int, job_id: str):
+    """The sheet job of this building, if the current user started it and may still read the
+    building; any other job is unknown (404)."""
+    building = _readable_building(building_id)
+    try:
+        state = jobs.state(job_id)
+    except ValueError:
+        state = None
+    if (
+        state is None
+        or state.get("target") != SHEET_JOB
+        or state.get("owner_id") != current_user.id
+        or (state.get("meta") or {}).get("building_id") != building.id
+    ):
+        abort(404)
+    return building, state
+
+
+def _job_status(building, job_id: str, state: dict) -> dict:
+    status = state.get("status")
+    done, total = state.get("done", 0), state.get("total", 0)
+    return {
+        # The progress script (import-progress.js) polls while "running".
+        "status": "running" if status in ("queued", "running") else status,
+        "phase": str(SHEET_PHASES.get(state.get("phase"), "")),
+        "done": done,
+        "total": total,
+        "percent": int(100 * done / total) if total else None,
+        "message": state.get("message"),
+        "url": url_for("passports.label_job", building_id=building.id, job_id=job_id),
+        "download": (
+            url_for("passports.label_job_pdf", building_id=building.id, job_id=job_id)
+            if status == "done"
+            else None
+        ),
+    }
+
+
+@bp.route("/buildings/<int:building_id>/labels/jobs/<job_id>")
+@login_required
+def label_job(building_id: int, job_id: str):
+    """A label sheet job: its progress, then the download link (or what went wrong)."""
+    building, state = _job_or_404(building_id, job_id)
+    return render_template(
+        "passports/labels_job.html",
+        building=building,
+        status=_job_status(building, job_id, state),
+        labels=(state.get("meta") or {}).get("labels", 0),
+        json_url=url_for("passports.label_job_status", building_id=building.id, job_id=job_id),
+    )
+
+
+@bp.route("/buildings/<int:building_id>/labels/jobs/<job_id>/status")
+@login_required
+def label_job_status(building_id: int, job_id: str):
+    """The sheet job's progress as JSON, polled by its page."""
+    building, state = _job_or_404(building_id, job_id)
+    response = jsonify(_job_status(building, job_id, state))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/buildings/<int:building_id>/labels/jobs/<job_id>/labels.pdf")
+@login_required
+def label_job_pdf(building_id: int, job_id: str):
+    """The finished sheet, for the user who asked for it while they may read the building."""
+    building, state = _job_or_404(building_id, job_id)
+    result = state.get("result") or {}
+    path = jobs.jobs_root() / f"{job_id}.pdf"
+    if state.get("status") != "done" or not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=result.get("filename") or sheet_filename(building, "l7160"),
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -118,6 +118,7 @@ def demo(app, runner, db):
         "filename": "favicon.svg",
         "raw": tag,
         "tag": tag,
+        "job_id": "no-such-job",
     }
     return values
 

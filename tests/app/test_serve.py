@@ -37,6 +37,21 @@ def _wait_ready(base: str, process: subprocess.Popen, seconds: float = 60) -> re
     raise AssertionError("gunicorn never became ready")
 
 
+def _job_workers(redis_url: str, seconds: float = 30) -> list:
+    """The RQ workers registered on the job queue, once there is one (or [] after `seconds`)."""
+    from redis import Redis
+    from rq import Worker
+
+    connection = Redis.from_url(redis_url)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        workers = Worker.all(connection=connection)
+        if workers:
+            return workers
+        time.sleep(0.2)
+    return []
+
+
 def _signing_key(folder):
     from passports.untp.signing import write_key
 
@@ -67,6 +82,7 @@ def test_make_serve_runs_production_with_several_workers(app, make_user, tmp_pat
             "SECRET_KEY": "production-secret-" + "k" * 32,
             "CREDENTIAL_SIGNING_KEY": str(_signing_key(tmp_path)),
             "RATELIMIT_STORAGE_URI": redis_url,
+            "JOB_QUEUE_URL": redis_url,
             "UPLOAD_DIR": str(tmp_path / "uploads"),
             "PORT": str(port),
             "BIND": f"127.0.0.1:{port}",
@@ -110,6 +126,7 @@ def test_make_serve_runs_production_with_several_workers(app, make_user, tmp_pat
                 text=True,
             ).stdout.split()
             assert len(children) >= 4  # the master and three workers
+            assert _job_workers(redis_url), "make serve started no job worker"
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)

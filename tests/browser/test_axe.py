@@ -69,6 +69,10 @@ NOT_PAGES = {
     "static": "files",
     "api-docs.openapi_swagger_ui": "Swagger UI, a third-party page for developers (named in the "
     "accessibility statement)",
+    "passports.label_job_status": "JSON for the progress bar",
+    "passports.label_job_pdf": "a PDF",
+    "passports.label_job": "a label sheet job's page, which needs a job of the user: the import "
+    "progress page's markup (checked here), tested in tests/passports/test_label_jobs.py",
 }
 
 
