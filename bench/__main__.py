@@ -38,6 +38,7 @@ from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
 from bench import bench_matching
+from bench import bench_register
 from bench import bench_resolver
 from bench import bench_writeback
 from bench import faults
@@ -69,6 +70,7 @@ BENCHMARKS = (
     "writeback",
     "credentials",
     "resolver",
+    "register",
 )
 PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan", "resolver")
@@ -264,6 +266,17 @@ def run_credentials(settings: Settings, databases: list[str]) -> list[Result]:
         return [_failure("credentials", ",".join(databases), exc)]
 
 
+def run_register(settings: Settings, databases: list[str], workdir: Path, server) -> list[Result]:
+    """A register of 100,000 buildings imported through `flask mine import`, fresh and again
+    (bench.bench_register), on each database."""
+    try:
+        load = os.getloadavg()[0]
+        rows = bench_register.run(settings.quick, tuple(databases), workdir, server)
+        return _with_load([Result(**r) for r in rows], load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("register", ",".join(databases), exc)]
+
+
 def run_production(
     selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
 ) -> list[Result]:
@@ -320,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
             results += run_ids(settings)
         if "credentials" in args.only:
             results += run_credentials(settings, args.db)
+        if "register" in args.only:
+            results += run_register(settings, args.db, workdir, server)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)

@@ -70,7 +70,9 @@ def create_register_import(files):
     organisation_id = form["organisation_id"] or current_user.organisation_id
     organisation = register_organisation(current_user, organisation_id, write=True)
     upload = files["file"]
-    stage = create_stage(upload.stream, upload.filename or "register", current_user.id, organisation.id)
+    stage = create_stage(
+        upload.stream, upload.filename or "register", current_user.id, organisation.id
+    )
     job_id = register_jobs.start(stage, current_user.id, "preview" if form["dry_run"] else "commit")
     body = _job_body(job_id, jobs.state(job_id) or {"status": "queued"})
     return body, 202, {"Location": body["status_url"]}
@@ -121,4 +123,3 @@ def list_register_buildings(args):
 def get_register_building(building_id):
     """One register building."""
     return register_building_for(current_user, building_id)
-

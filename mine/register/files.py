@@ -58,8 +58,10 @@ def csv_rows(path: Path) -> Iterator[tuple[int, dict, list[tuple[str, str]]]]:
         columns = [column_name(h) for h in header]
         if "register_id" not in columns:
             raise RegisterFileError(
-                _("The header has no register_id column (or id): found %(found)s.",
-                  found=", ".join(h for h in header if h) or "-")
+                _(
+                    "The header has no register_id column (or id): found %(found)s.",
+                    found=", ".join(h for h in header if h) or "-",
+                )
             )
         width = len(columns)
         for record in reader:
@@ -151,9 +153,14 @@ def geojson_rows(path: Path) -> Iterator[tuple[int, dict, list[tuple[str, str]]]
                 )
             )
             lat = lon = area = None
-        if lat is not None and raw.get("latitude") in (None, "") and raw.get("longitude") in (
-            None,
-            "",
+        if (
+            lat is not None
+            and raw.get("latitude") in (None, "")
+            and raw.get("longitude")
+            in (
+                None,
+                "",
+            )
         ):
             raw["latitude"], raw["longitude"] = lat, lon
         if area is not None and raw.get("footprint_m2") in (None, ""):

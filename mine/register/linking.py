@@ -40,7 +40,7 @@ _TABLE = RegisterBuilding.__table__
 
 
 def normalise_address(address: str | None) -> str:
-    """"Kerkstraat  12-A, " -> "kerkstraat 12a": lower case, NFC, punctuation dropped,
+    """ "Kerkstraat  12-A, " -> "kerkstraat 12a": lower case, NFC, punctuation dropped,
     spaces folded, the house number's letter joined to it."""
     text = unicodedata.normalize("NFC", address or "").lower()
     text = re.sub(r"[.,;:/\\'\"()]", " ", text)
@@ -90,9 +90,11 @@ def _match(organisation_id: int, building) -> int | None:
 
 def _candidates(organisation_id: int):
     """The passport buildings that may match the organisation's register."""
-    cities = select(func.lower(_TABLE.c.city)).where(
-        _TABLE.c.organisation_id == organisation_id, _TABLE.c.city != ""
-    ).distinct()
+    cities = (
+        select(func.lower(_TABLE.c.city))
+        .where(_TABLE.c.organisation_id == organisation_id, _TABLE.c.city != "")
+        .distinct()
+    )
     return db.session.execute(
         select(
             Building.id,

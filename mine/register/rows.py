@@ -29,6 +29,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -114,10 +115,32 @@ STRUCTURE_SYNONYMS = {
 STRUCTURE_FOR_WORD = {s: s for s in STRUCTURES} | {
     w: s for s, words_ in STRUCTURE_SYNONYMS.items() for w in words_.split()
 }
+# Each measure's column, upper bound and messages (not a number, negative, too large).
 _MEASURES = (
-    ("gross_floor_area_m2", MAX_FLOOR_AREA_M2, _l("The gross floor area")),
-    ("footprint_m2", MAX_FOOTPRINT_M2, _l("The footprint")),
-    ("storeys", MAX_STOREYS, _l("The number of storeys")),
+    (
+        "gross_floor_area_m2",
+        MAX_FLOOR_AREA_M2,
+        _l("The gross floor area is not a number."),
+        _l("The gross floor area is negative."),
+        _l(
+            "The gross floor area of %(value)s m² is beyond the largest building (at most "
+            "%(max)s m²)."
+        ),
+    ),
+    (
+        "footprint_m2",
+        MAX_FOOTPRINT_M2,
+        _l("The footprint is not a number."),
+        _l("The footprint is negative."),
+        _l("The footprint of %(value)s m² is beyond the largest building (at most %(max)s m²)."),
+    ),
+    (
+        "storeys",
+        MAX_STOREYS,
+        _l("The number of storeys is not a number."),
+        _l("The number of storeys is negative."),
+        _l("%(value)s storeys is beyond the tallest building (at most %(max)s)."),
+    ),
 )
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
@@ -241,28 +264,23 @@ def check_row(raw: dict, seen: set[str] | None = None) -> tuple[dict, list[tuple
         else:
             values["year_built"] = int(year)
 
-    for name, upper, label in _MEASURES:
+    for name, upper, not_number, negative, too_large in _MEASURES:
         values[name] = None
         try:
             number = _number(raw.get(name))
         except ValueError:
-            errors.append((name, _("%(what)s is not a number.", what=str(label))))
+            errors.append((name, str(not_number)))
             continue
         if number is None:
             continue
         if number < 0:
-            errors.append((name, _("%(what)s is negative.", what=str(label))))
+            errors.append((name, str(negative)))
         elif number > upper:
             errors.append(
                 (
                     name,
-                    _(
-                        "%(what)s of %(value)s is beyond the largest building (at most "
-                        "%(max)s).",
-                        what=str(label),
-                        value=f"{number:g}",
-                        max=f"{upper:,.0f}",
-                    ),
+                    str(too_large)
+                    % {"value": format_decimal(number), "max": format_decimal(upper)},
                 )
             )
         else:
@@ -284,8 +302,8 @@ def check_row(raw: dict, seen: set[str] | None = None) -> tuple[dict, list[tuple
                     _(
                         "The coordinates %(lat)s, %(lon)s are outside the world (latitude "
                         "−90 to 90, longitude −180 to 180).",
-                        lat=f"{lat:g}",
-                        lon=f"{lon:g}",
+                        lat=format_decimal(lat),
+                        lon=format_decimal(lon),
                     ),
                 )
             )
@@ -347,7 +365,9 @@ def estimate_fields(values: dict) -> dict:
 
     The one place the register computes its estimate: the import and `flask mine reestimate`
     both call it."""
-    area = floor_area(values.get("gross_floor_area_m2"), values.get("footprint_m2"), values.get("storeys"))
+    area = floor_area(
+        values.get("gross_floor_area_m2"), values.get("footprint_m2"), values.get("storeys")
+    )
     key = (
         use_key(values.get("use_type")),
         structure_key(values.get("structure")),

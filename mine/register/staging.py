@@ -8,6 +8,7 @@ the user who uploaded it, before it expires. The browser never carries the data.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import shutil
@@ -32,6 +33,10 @@ _ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1048576:g} MB"
+
+
 def max_bytes() -> int:
     return int(current_app.config.get("MAX_REGISTER_BYTES", DEFAULT_MAX_BYTES))
 
@@ -52,10 +57,8 @@ class Stage:
 
     def save(self, **changes) -> None:
         """Merge `changes` into the meta on disk (a job and a request may both write it)."""
-        try:
+        with contextlib.suppress(OSError, ValueError):
             self.meta = json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass
         self.meta.update(changes)
         write_bytes(
             self.path / "meta.json", json.dumps(self.meta, default=str).encode(), "the file"
@@ -79,7 +82,7 @@ def store(stream, target: Path) -> tuple[int, str]:
     try:
         if size > limit:
             raise ImportRejected(
-                _("Register files may be up to %(limit)s.", limit=f"{limit / 1048576:g} MB"),
+                _("Register files may be up to %(limit)s.", limit=_megabytes(limit)),
                 code=413,
             )
         with target.open("rb") as handle:

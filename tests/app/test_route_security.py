@@ -118,6 +118,8 @@ def demo(app, runner, db):
         "filename": "favicon.svg",
         "raw": tag,
         "tag": tag,
+        "job_id": "no-such-job",
+        "organisation_id": 1,
     }
     return values
 

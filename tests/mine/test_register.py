@@ -7,7 +7,6 @@ import csv
 import io
 import time
 
-import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -139,9 +138,12 @@ def test_linking_by_register_id_and_by_address(db, make_org, make_user, make_bui
 
     update_building(far, {"register_id": "R3"})
     db.session.commit()
-    assert db.session.scalar(
-        select(RegisterBuilding.building_id).where(RegisterBuilding.register_id == "R3")
-    ) == far.id
+    assert (
+        db.session.scalar(
+            select(RegisterBuilding.building_id).where(RegisterBuilding.register_id == "R3")
+        )
+        == far.id
+    )
 
 
 def test_pages_preview_commit_and_permissions(
@@ -201,7 +203,10 @@ def test_api_import_job_list_and_422(db, app, make_org, make_user, token_for, cl
     job = wait_for(client, started.get_json()["status_url"], headers)
     assert job["status"] == "done" and job["report"]["counts"]["new"] == 2
     # Someone else's job is not found.
-    assert client.get(started.get_json()["status_url"], headers=token_for(make_user())).status_code == 404
+    assert (
+        client.get(started.get_json()["status_url"], headers=token_for(make_user())).status_code
+        == 404
+    )
     # An admin imports for another organisation: errors come back row-numbered.
     bad = "\n".join([HEADER, line("X1", use="spaceport")]).encode()
     started = post(
@@ -215,9 +220,13 @@ def test_api_import_job_list_and_422(db, app, make_org, make_user, token_for, cl
     assert set(page) == {"items", "total", "page", "per_page"}
     assert [b["register_id"] for b in page["items"]] == ["R2"]
     entry = page["items"][0]
-    assert client.get(f"/api/v1/register/buildings/{entry['id']}", headers=headers).status_code == 200
+    assert (
+        client.get(f"/api/v1/register/buildings/{entry['id']}", headers=headers).status_code == 200
+    )
     stranger = token_for(make_user("owner", org=other))
-    assert client.get(f"/api/v1/register/buildings/{entry['id']}", headers=stranger).status_code == 404
+    assert (
+        client.get(f"/api/v1/register/buildings/{entry['id']}", headers=stranger).status_code == 404
+    )
     assert client.get("/api/v1/register/buildings", headers=stranger).get_json()["total"] == 0
     for query in ("colour=red", "use=spaceport", "has_passport=maybe", "per_page=1000"):
         response = client.get(f"/api/v1/register/buildings?{query}", headers=headers)
@@ -233,7 +242,9 @@ def test_cli_import_reestimate_and_demo(db, runner, make_org, tmp_path):
     assert result.exit_code == 1
     assert "row 3 [use]" in result.output and count(db, org.id) == 0
     good = register_file(tmp_path, line("R1"), line("R2"), name="good.csv")
-    result = runner.invoke(args=["mine", "import", str(good), "--organisation", str(org.id), "--dry-run"])
+    result = runner.invoke(
+        args=["mine", "import", str(good), "--organisation", str(org.id), "--dry-run"]
+    )
     assert result.exit_code == 0 and "Dry run" in result.output and count(db, org.id) == 0
     result = runner.invoke(args=["mine", "import", str(good), "--organisation", str(org.id)])
     assert result.exit_code == 0 and count(db, org.id) == 2
