@@ -1,8 +1,8 @@
 """Which passport building surveys which register entry: the one home of the linking rule.
 
 A passport building (not archived) matches a register entry of organisation O when the
-building belongs to O or stands in one of the cities of O's register (city names compared
-case-insensitively), and either
+building belongs to O or stands in one of the cities of O's register (the same city name),
+and either
 
 1. its `register_id` equals the entry's register id, or
 2. its address equals the entry's, normalised (lower case, accents kept, punctuation and
@@ -24,7 +24,6 @@ import re
 import unicodedata
 
 from sqlalchemy import bindparam
-from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -91,7 +90,7 @@ def _match(organisation_id: int, building) -> int | None:
 def _candidates(organisation_id: int):
     """The passport buildings that may match the organisation's register."""
     cities = (
-        select(func.lower(_TABLE.c.city))
+        select(_TABLE.c.city)
         .where(_TABLE.c.organisation_id == organisation_id, _TABLE.c.city != "")
         .distinct()
     )
@@ -104,7 +103,7 @@ def _candidates(organisation_id: int):
             Building.longitude,
         ).where(
             Building.archived_at.is_(None),
-            or_(Building.organisation_id == organisation_id, func.lower(Building.city).in_(cities)),
+            or_(Building.organisation_id == organisation_id, Building.city.in_(cities)),
         )
     ).all()
 
@@ -148,7 +147,7 @@ def link_building(building: Building) -> int | None:
             .where(
                 or_(
                     _TABLE.c.organisation_id == building.organisation_id,
-                    func.lower(_TABLE.c.city) == (building.city or "").lower(),
+                    _TABLE.c.city == (building.city or "-"),
                 )
             )
             .distinct()
