@@ -23,6 +23,7 @@ class RegisterImportFormSchema(InputSchema):
     )
     organisation_id = fields.Integer(
         load_default=None,
+        allow_none=False,  # a form field is absent or a number, never "null"
         validate=validate.Range(min=1, max=MAX_ID),
         metadata={"description": "Admins: the organisation whose register it is (default: own)."},
     )

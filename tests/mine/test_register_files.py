@@ -23,10 +23,16 @@ from mine.register.rows import column_name
 from mine.register.rows import estimate_fields
 
 
-@pytest.fixture(autouse=True)
-def _context(app):
-    """gettext needs an app context (the app fixture gives one; no database is touched)."""
-    yield
+@pytest.fixture(scope="module", autouse=True)
+def _context(tmp_path_factory):
+    """gettext needs an app context; these tests touch no database, so one bare app (an
+    in-memory SQLite it never opens) serves the whole module on either backend."""
+    from app import create_app
+
+    folder = tmp_path_factory.mktemp("register-files")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://", UPLOAD_DIR=str(folder))
+    with app.app_context():
+        yield
 
 
 def good(**changes) -> dict:
