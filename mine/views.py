@@ -10,6 +10,8 @@ report.
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint
 from flask import abort
 from flask import flash
@@ -38,6 +40,7 @@ from mine.register.staging import create_stage
 from mine.register.staging import find_stage
 from mine.register.staging import max_bytes
 from mine.synthetic import REGISTER_COLUMNS
+from passports.imports.staging import STALE_SECONDS
 
 bp = Blueprint("mine", __name__, template_folder="templates", url_prefix="/register")
 
@@ -86,8 +89,11 @@ def buildings_query(organisation_id: int | None, q: str = ""):
 @bp.route("")
 @login_required
 def register_home():
-    """The register of the user's own organisation."""
-    return redirect(url_for("mine.register_page", organisation_id=current_user.organisation_id))
+    """The register of the user's own organisation (admins: of the one they choose)."""
+    chosen = request.args.get("organisation_id", type=int)
+    if chosen is None or current_user.role != "admin":
+        chosen = current_user.organisation_id
+    return redirect(url_for("mine.register_page", organisation_id=chosen))
 
 
 @bp.route("/<int:organisation_id>")
@@ -103,6 +109,7 @@ def register_page(organisation_id: int):
         page=paginate_page(buildings_query(organisation.id, q)),
         q=q,
         may_import=can_import_register(current_user, organisation.id),
+        organisations=_organisations() if current_user.role == "admin" else [],
     )
 
 
@@ -161,6 +168,10 @@ def _status(stage) -> dict:
     state = jobs.state(stage.meta.get("job_id", "")) or {"status": "queued"}
     done, total = state.get("done", 0) or 0, state.get("total", 0) or 0
     status = state.get("status")
+    if status in ("queued", "running") and time.time() - state.get("updated", time.time()) > (
+        STALE_SECONDS
+    ):
+        status = "failed"  # its worker died: the page says so instead of waiting forever
     return {
         # The progress script polls while "running" (or "new").
         "status": "running" if status in ("queued", "running") else status,

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 
+import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -117,6 +119,23 @@ def test_any_error_writes_nothing_and_numbers_the_rows(db, make_org, tmp_path):
         (9, "planned_demolition"),
     ]
     assert count(db, org.id) == 0
+
+
+def test_geojson_import_takes_centroid_and_footprint(db, make_org, tmp_path):
+    org = make_org()
+    square = [[6.15, 52.09], [6.1502, 52.09], [6.1502, 52.0902], [6.15, 52.0902], [6.15, 52.09]]
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [square]},
+        "properties": {"id": "G1", "use": "office", "floors": 3, "construction_year": 1985},
+    }
+    path = tmp_path / "register.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    assert run_file(org.id, str(path), dry_run=False)["committed"]
+    entry = db.session.scalar(select(RegisterBuilding))
+    assert entry.footprint_m2 == pytest.approx(304.2, abs=0.5)
+    assert entry.floor_area_m2 == pytest.approx(3 * entry.footprint_m2)
+    assert (entry.latitude, entry.longitude) == (pytest.approx(52.0901), pytest.approx(6.1501))
 
 
 def test_linking_by_register_id_and_by_address(db, make_org, make_user, make_building, tmp_path):
