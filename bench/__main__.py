@@ -7,7 +7,9 @@ prints progress on stderr, a table and details on stdout, and writes bench/resul
 `labels`, `languages` (Japanese against English page renders) and `images` (a worker's
 peak memory for an oversized image on `/scan`) do not depend
 on the database kind and run once; `matching` (a wanted request against 100,000 listings and
-1,000,000 components due for demolition) builds its own data on each database. `mixed` (a minute of
+1,000,000 components due for demolition) builds its own data on each database; `register` imports
+a building register of 100,000 buildings through `flask mine import` (fresh, unchanged, updated)
+on each database. `mixed` (a minute of
 scans, searches and event writes against gunicorn as in production) and `faults` (PostgreSQL
 restarted under load, a full upload disk) run on PostgreSQL only, on one database of their own.
 Everything lives in one temporary directory and one cluster, both removed at the end, also
