@@ -36,6 +36,7 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	$(BIN)/flask exchange demo
+	$(BIN)/flask mine demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## make serve: production (gunicorn, several workers, and a job worker) on PostgreSQL; needs

@@ -191,6 +191,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace import api_bundles as marketplace_api_bundles
     from marketplace import api_wanted as marketplace_api_wanted
     from marketplace import views as marketplace_views
+    from mine import api as mine_api
+    from mine import views as mine_views
     from passports import api as passports_api
     from passports import api_imports as passports_api_imports
     from passports import views as passports_views
@@ -202,6 +204,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(marketplace_views.bp)
     app.register_blueprint(dashboard_views.bp)
     app.register_blueprint(audit_views.bp)
+    app.register_blueprint(mine_views.bp)
     api.register_blueprint(auth_api.blp, url_prefix="/api/v1")
     api.register_blueprint(passports_api.blp, url_prefix="/api/v1")
     api.register_blueprint(passports_api_imports.blp, url_prefix="/api/v1")
@@ -211,6 +214,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(marketplace_api_bundles.blp, url_prefix="/api/v1")
     api.register_blueprint(marketplace_api_wanted.blp, url_prefix="/api/v1")
     api.register_blueprint(audit_api.blp, url_prefix="/api/v1")
+    api.register_blueprint(mine_api.blp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -227,10 +231,11 @@ def register_commands(app: Flask) -> None:
     from app.commands import users
     from dashboard.cli import dashboard
     from marketplace.cli import exchange
+    from mine.cli import mine
     from passports.cli import demo
     from passports.cli import passports
 
-    for group in (orgs, users, passports, demo, exchange, dashboard, backup):
+    for group in (orgs, users, passports, demo, exchange, dashboard, backup, mine):
         app.cli.add_command(group)
 
     from app.worker import jobs_cli

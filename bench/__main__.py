@@ -7,7 +7,9 @@ prints progress on stderr, a table and details on stdout, and writes bench/resul
 `labels`, `languages` (Japanese against English page renders) and `images` (a worker's
 peak memory for an oversized image on `/scan`) do not depend
 on the database kind and run once; `matching` (a wanted request against 100,000 listings and
-1,000,000 components due for demolition) builds its own data on each database. `mixed` (a minute of
+1,000,000 components due for demolition) builds its own data on each database; `register` imports
+a building register of 100,000 buildings through `flask mine import` (fresh, unchanged, updated)
+on each database. `mixed` (a minute of
 scans, searches and event writes against gunicorn as in production) and `faults` (PostgreSQL
 restarted under load, a full upload disk) run on PostgreSQL only, on one database of their own.
 Everything lives in one temporary directory and one cluster, both removed at the end, also
@@ -41,6 +43,7 @@ from bench import bench_labels
 from bench import bench_languages
 from bench import bench_matching
 from bench import bench_queue
+from bench import bench_register
 from bench import bench_resolver
 from bench import bench_writeback
 from bench import faults
@@ -73,6 +76,7 @@ BENCHMARKS = (
     "credentials",
     "resolver",
     "queue",
+    "register",
 )
 PRODUCTION = ("mixed", "faults")
 ON_GENERATED = ("generate", "overview-scale", "scan", "resolver")
@@ -278,6 +282,17 @@ def run_queue(settings: Settings, databases: list[str]) -> list[Result]:
         return [_failure("queue", ",".join(databases), exc)]
 
 
+def run_register(settings: Settings, databases: list[str], workdir: Path, server) -> list[Result]:
+    """A register of 100,000 buildings imported through `flask mine import`, fresh and again
+    (bench.bench_register), on each database."""
+    try:
+        load = os.getloadavg()[0]
+        rows = bench_register.run(settings.quick, tuple(databases), workdir, server)
+        return _with_load([Result(**r) for r in rows], load)
+    except Exception as exc:  # reported as an ERROR row
+        return [_failure("register", ",".join(databases), exc)]
+
+
 def run_production(
     selected: list[str], settings: Settings, workdir: Path, server: PostgresServer
 ) -> list[Result]:
@@ -336,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
             results += run_credentials(settings, args.db)
         if "queue" in args.only:
             results += run_queue(settings, args.db)
+        if "register" in args.only:
+            results += run_register(settings, args.db, workdir, server)
         for db in args.db:
             try:
                 results += run_database(db, args.only, settings, workdir, server)

@@ -9,6 +9,18 @@ never from `marketplace` or `dashboard`.
 """
 
 
+def _building_saved(building, **_):
+    """Receiver of passports' building_saved: link the building to its register entry."""
+    from mine.register.linking import link_building
+
+    link_building(building)
+
+
 def init_app(app) -> None:
-    """Load the register's models, so the database and migrations know them."""
+    """Load the register's models, so the database and migrations know them; link passport
+    buildings to their register entries when they are created or edited (the rule lives in
+    mine.register.linking)."""
     from mine import models  # noqa: F401
+    from passports.signals import building_saved
+
+    building_saved.connect(_building_saved, weak=False)

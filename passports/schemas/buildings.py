@@ -33,7 +33,7 @@ class BuildingSchema(ModelSchema):
         fields = (
             *("id", "organisation_id", "organisation"),
             *BUILDING_FIELDS,
-            *("archived", "created_at", "updated_at"),
+            *("register_id", "archived", "created_at", "updated_at"),
         )
 
     organisation = fields.Function(lambda b: b.organisation.name)
@@ -58,6 +58,14 @@ class BuildingCreateSchema(InputSchema):
     use_type = fields.String(validate=validate.OneOf(USE_TYPES))
     status = fields.String(validate=validate.OneOf(BUILDING_STATUSES))
     planned_date = fields.Date(allow_none=True)
+    register_id = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=64),
+        metadata={
+            "description": "The building's id in its city's building register: links the "
+            "passport to the register entry with this id."
+        },
+    )
     organisation_id = Id(metadata={"description": "Admins only: the owning organisation."})
 
     # What _coordinates_together checks, stated in the document (not for an edit, which may

@@ -16,6 +16,7 @@ from app.models import stamp_once
 from app.models import utcnow
 from passports.models import Building
 from passports.models import BuildingAccess
+from passports.signals import building_saved
 from passports.signals import building_status_changed
 
 
@@ -33,6 +34,7 @@ def register_building(user, data: dict) -> Building:
     db.session.add(building)
     db.session.flush()
     building_status_changed.send(building, before=None)
+    building_saved.send(building)
     return building
 
 
@@ -46,6 +48,7 @@ def update_building(building: Building, data: dict) -> Building:
     db.session.flush()
     if building.status != before:
         building_status_changed.send(building, before=before)
+    building_saved.send(building)
     return building
 
 

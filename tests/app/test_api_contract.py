@@ -27,8 +27,8 @@ def test_every_list_takes_page_and_per_page_and_answers_the_envelope(client):
     # buildings, components, grants, materials, events, snapshots, imports, mappings, tokens,
     # listings (search) and a building's listings, reservations (mine and a listing's), saved
     # searches, the inbox, cities and the audit log; bundles; wanted requests, their matches
-    # and offers
-    assert len(lists) == 21, lists
+    # and offers; the building register
+    assert len(lists) == 22, lists
     for path in lists:
         parameters = {p["name"]: p for p in spec["paths"][path]["get"]["parameters"]}
         assert parameters["page"]["schema"]["minimum"] == 1, path
@@ -285,7 +285,8 @@ SHOWN = {
     ),
     "BuildingSchema": (
         "address archived city country created_at gross_floor_area_m2 id latitude longitude "
-        "name organisation organisation_id planned_date status updated_at use_type year_built"
+        "name organisation organisation_id planned_date register_id status updated_at use_type "
+        "year_built"
     ),
     "ComponentSchema": (
         "accessibility allowed_next archived building_id category condition condition_label "
@@ -365,6 +366,13 @@ SHOWN = {
 }
 # The reduced passport of an offered component shows the same fields (its hazards without notes).
 SHOWN["OfferedComponentSchema"] = SHOWN["ComponentSchema"]
+# The building register (mine): every column but created_at.
+SHOWN["RegisterBuildingSchema"] = (
+    "address building_id city country estimated_carbon_kg estimated_mass_kg floor_area_m2 "
+    "footprint_m2 gross_floor_area_m2 id imported_at intensity_key latitude longitude "
+    "organisation_id planned_demolition register_id storeys structure updated_at use_type "
+    "year_built"
+)
 
 
 def _model_schemas(base):

@@ -119,6 +119,7 @@ def demo(app, runner, db):
         "raw": tag,
         "tag": tag,
         "job_id": "no-such-job",
+        "organisation_id": 1,
     }
     return values
 

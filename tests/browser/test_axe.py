@@ -51,6 +51,8 @@ NOT_PAGES = {
     "passports.passport_version_pdf": "a PDF",
     "passports.photo": "an image",
     "passports.import_status": "JSON for the progress bar",
+    "mine.import_status": "JSON for the progress bar",
+    "mine.register_home": "redirects to the organisation's register",
     "passports.import_template": "a spreadsheet",
     "dashboard.city_csv": "a CSV file",
     "dashboard.city_pdf": "a PDF",
@@ -124,6 +126,7 @@ def world(app, db, runner):
         listing=listing.id,
         reservation=reservation.id,
         material=db.session.scalar(select(Material.id).order_by(Material.id)),
+        organisation=town_hall.organisation_id,
     )
     db.session.commit()
     return values
@@ -185,6 +188,8 @@ def pages_of(role: str, w) -> list[tuple[str, str, bool]]:
         ("reservations", "/exchange/reservations", False),
         ("reservation", f"/exchange/reservations/{w.reservation}", False),
         ("saved searches", "/exchange/saved-searches", False),
+        ("building register", f"/register/{w.organisation}", False),
+        ("register import", "/register/imports/new", True),
     ]
     buyer = [
         ("reservations", "/exchange/reservations", False),
@@ -346,6 +351,7 @@ def _visit(page, pages, found: dict) -> int:
 def test_every_page_of_the_app_is_checked(app, world):
     paths = {path.split("?")[0] for role in ROLES for _, path, _ in pages_of(role, world)}
     paths |= {"/login", "/buildings/1/imports/stage", "/buildings/1/imports/runs/1"}
+    paths |= {"/register/imports/stage"}
     paths |= {"/buildings/1/imports/stage/ids.html", "/buildings/1/imports/runs/1/ids.html"}
     adapter = app.url_map.bind("localhost")
     checked = set()
