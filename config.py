@@ -131,6 +131,11 @@ class Config:
     # make one with `flask passports keygen PATH`. Required in production; elsewhere, unset,
     # the app keeps a generated key in instance/credential_signing_key.pem (passports.untp).
     CREDENTIAL_SIGNING_KEY = _env("CREDENTIAL_SIGNING_KEY")
+    # The map draws the app's own country outlines (Natural Earth); a city that runs or trusts
+    # a tile server sets its URL (https://tiles.example/{z}/{x}/{y}.png) and the credit its
+    # terms ask for. The Content-Security-Policy then allows images from that origin only.
+    MAP_TILE_URL = _env("MAP_TILE_URL", "")
+    MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "")
 
 
 class DevelopmentConfig(Config):

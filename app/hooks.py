@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask import current_app
+from markupsafe import Markup
 
 _AFTER_RESTORE = "mpx.after_restore"
 
@@ -25,3 +26,19 @@ def run_after_restore() -> dict:
     """Run the callbacks registered for after a restore; their results by name."""
     callbacks = current_app.extensions.get(_AFTER_RESTORE, {})
     return {name: callback() for name, callback in callbacks.items()}
+
+
+_PAGE_SECTIONS = "mpx.page_sections"
+
+
+def on_page_section(app: Flask, place: str, render: Callable[[], object]) -> None:
+    """Register `render() -> HTML` to be drawn where a template calls `page_sections(place)`
+    (a package shows a part of its own on another package's page, e.g. the map on the
+    exchange's search page, without that package importing it)."""
+    app.extensions.setdefault(_PAGE_SECTIONS, {}).setdefault(place, []).append(render)
+
+
+def page_sections(place: str) -> Markup:
+    """The HTML of the sections registered for a place of a page ("" when none)."""
+    renders = current_app.extensions.get(_PAGE_SECTIONS, {}).get(place, [])
+    return Markup("").join(Markup(render()) for render in renders)
