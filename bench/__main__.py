@@ -37,6 +37,7 @@ from bench import bench_ids
 from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
+from bench import bench_map
 from bench import bench_matching
 from bench import bench_resolver
 from bench import bench_writeback
@@ -69,9 +70,10 @@ BENCHMARKS = (
     "writeback",
     "credentials",
     "resolver",
+    "map",
 )
 PRODUCTION = ("mixed", "faults")
-ON_GENERATED = ("generate", "overview-scale", "scan", "resolver")
+ON_GENERATED = ("generate", "overview-scale", "scan", "resolver", "map")
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -179,6 +181,12 @@ def run_database(
                 results += _with_load(bench_resolver.bench(dataset, settings, workdir), load)
             except Exception as exc:  # reported as an ERROR row
                 results.append(_failure("resolver", db, exc))
+        if "map" in selected:
+            try:
+                load = os.getloadavg()[0]
+                results += _with_load(bench_map.bench(dataset, settings), load)
+            except Exception as exc:  # reported as an ERROR row
+                results.append(_failure("map", db, exc))
         if db == "sqlite":
             for leftover in workdir.glob("generate.sqlite*"):
                 leftover.unlink()

@@ -69,6 +69,7 @@ NOT_PAGES = {
     "static": "files",
     "api-docs.openapi_swagger_ui": "Swagger UI, a third-party page for developers (named in the "
     "accessibility statement)",
+    "map.popup": "an HTML fragment the map shows in a popup (checked on the map page's popups)",
 }
 
 
@@ -135,6 +136,7 @@ def pages_of(role: str, w) -> list[tuple[str, str, bool]]:
         ("wanted requests", "/exchange/wanted", False),
         ("wanted request", f"/exchange/wanted/{w.wanted}", False),
         ("account request", "/exchange/account-request", True),
+        ("map", "/map", False),
         ("accessibility statement", "/accessibility", False),
     ]
     if role == "visitor":
@@ -147,6 +149,7 @@ def pages_of(role: str, w) -> list[tuple[str, str, bool]]:
         ("listing", f"/exchange/listings/{w.listing}", False),
         ("materials", "/materials", False),
         ("dashboard", "/dashboard/", False),
+        ("map", "/map", False),
         ("inbox", "/inbox", False),
         ("wanted requests", "/exchange/wanted", False),
         ("wanted request", f"/exchange/wanted/{w.wanted}", False),

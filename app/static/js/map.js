@@ -35,7 +35,12 @@
     var form = document.getElementById(data.filters);
     var statusLine = document.getElementById(data.status);
 
-    var map = L.map(el, { worldCopyJump: false, minZoom: 2, maxZoom: 19, keyboard: true });
+    var map = L.map(el, { minZoom: 2, maxZoom: 19, keyboard: true, zoomControl: false });
+    L.control.zoom({ zoomInTitle: text("zoomIn"), zoomOutTitle: text("zoomOut") }).addTo(map);
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement() && e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", text("close")); close.title = text("close"); }
+    });
     map.attributionControl.setPrefix(data.credits || "");
     map.setView([parseFloat(data.lat), parseFloat(data.lon)], parseInt(data.zoom, 10));
 
@@ -58,12 +63,15 @@
     map.addLayer(featureLayer);
 
     function popupFor(marker, kind, id) {
+      var loaded = false;
       marker.bindPopup(text("loading"));
-      marker.on("click", function () {
+      /* On opening, whether by pointer or by Enter on the focused marker. */
+      marker.on("popupopen", function () {
+        if (loaded) { return; }
         var url = data.popupUrl.replace("KIND", kind).replace(/0$/, String(id));
         fetch(url, { credentials: "same-origin" })
           .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
-          .then(function (html) { marker.setPopupContent(html); })
+          .then(function (html) { loaded = true; marker.setPopupContent(html); })
           .catch(function () { marker.setPopupContent(text("failed")); });
       });
     }
