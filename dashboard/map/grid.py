@@ -65,19 +65,41 @@ def tiles_spanned(west: float, south: float, east: float, north: float, zoom: in
     return max(width, 1 / 256) * max(height, 1 / 256)
 
 
-def fingerprint(organisation_id: int) -> str:
-    """The register's state as the cells remember it: its latest write, or "" when empty."""
-    latest = db.session.scalar(
-        select(func.max(RegisterBuilding.updated_at)).where(
-            RegisterBuilding.organisation_id == organisation_id
-        )
+def fingerprints(organisation_ids: list[int] | None = None) -> dict[int, str]:
+    """Each organisation's register state (its latest write; "" when it has none), read from
+    the (organisation, updated_at) index: one seek per organisation. All organisations when
+    `organisation_ids` is None."""
+    latest = (
+        select(func.max(RegisterBuilding.updated_at))
+        .where(RegisterBuilding.organisation_id == Organisation.id)
+        .correlate(Organisation)
+        .scalar_subquery()
     )
-    return latest.isoformat() if latest is not None else ""
+    stmt = select(Organisation.id, latest)
+    if organisation_ids is not None:
+        stmt = stmt.where(Organisation.id.in_(organisation_ids))
+    return {
+        org: (value.isoformat() if hasattr(value, "isoformat") else str(value or ""))
+        for org, value in db.session.execute(stmt)
+    }
 
 
-def refresh(organisation_id: int) -> int:
+def family_masses(intensity_key: str) -> dict[str, float]:
+    """kg/m² by family (medians) of an intensity cell, families without any left out."""
+    from dashboard.map.queries import family_intensity
+    from passports.models.vocab import MATERIAL_FAMILIES
+
+    masses = {family: family_intensity(intensity_key, family) for family in MATERIAL_FAMILIES}
+    return {family: value for family, value in masses.items() if value > 0}
+
+
+def refresh(organisation_id: int, fingerprint: str | None = None) -> int:
     """Rebuild an organisation's cells from its register; flushes, the caller commits.
-    Returns how many cells were written."""
+    Returns how many cells were written.
+
+    Buildings are gathered in the cells of GRID_MAX_ZOOM with their floor area per intensity
+    cell, which gives each cell's mass by family; each lower zoom sums four cells of the one
+    above."""
     rows = db.session.execute(
         select(
             RegisterBuilding.latitude,
@@ -85,6 +107,8 @@ def refresh(organisation_id: int) -> int:
             RegisterBuilding.estimated_mass_kg,
             RegisterBuilding.planned_demolition.is_not(None),
             RegisterBuilding.building_id.is_not(None),
+            RegisterBuilding.intensity_key,
+            RegisterBuilding.floor_area_m2,
         ).where(
             RegisterBuilding.organisation_id == organisation_id,
             RegisterBuilding.latitude.is_not(None),
@@ -92,22 +116,57 @@ def refresh(organisation_id: int) -> int:
         )
     )
     size = cell_size(GRID_MAX_ZOOM)
+    finest: dict[tuple, list] = {}
+    for lat, lon, mass, demolition, surveyed, key, area in rows:
+        cell_key = (
+            math.floor((lon + 180.0) / size),
+            math.floor((lat + 90.0) / size),
+            bool(demolition),
+            bool(surveyed),
+        )
+        cell = finest.get(cell_key)
+        if cell is None:
+            cell = finest[cell_key] = [0, 0.0, 0.0, 0.0, {}]
+        cell[0] += 1
+        cell[1] += lat
+        cell[2] += lon
+        cell[3] += mass or 0.0
+        by_key = cell[4].setdefault(key, [0, 0.0])
+        by_key[0] += 1
+        by_key[1] += area or 0.0
     cells: dict[tuple, list] = {}
-    for lat, lon, mass, demolition, surveyed in rows:
-        fx = math.floor((lon + 180.0) / size)
-        fy = math.floor((lat + 90.0) / size)
-        mass = mass or 0.0
+    masses_of: dict[str, dict[str, float]] = {}
+    for (fx, fy, demolition, surveyed), (count, sum_lat, sum_lon, mass, keys) in finest.items():
+        families: dict[str, list] = {}
+        for key, (n, area) in keys.items():
+            per_m2 = masses_of.get(key)
+            if per_m2 is None:
+                per_m2 = masses_of[key] = family_masses(key)
+            for family, kg_per_m2 in per_m2.items():
+                entry = families.setdefault(family, [0, 0.0])
+                entry[0] += n
+                entry[1] += area * kg_per_m2
         for zoom in range(GRID_MAX_ZOOM + 1):
             shift = GRID_MAX_ZOOM - zoom
-            key = (zoom, fx >> shift, fy >> shift, bool(demolition), bool(surveyed))
+            key = (zoom, fx >> shift, fy >> shift, demolition, surveyed)
             cell = cells.get(key)
             if cell is None:
-                cells[key] = [1, lat, lon, mass]
-            else:
-                cell[0] += 1
-                cell[1] += lat
-                cell[2] += lon
-                cell[3] += mass
+                cells[key] = [
+                    count,
+                    sum_lat,
+                    sum_lon,
+                    mass,
+                    {f: list(v) for f, v in families.items()},
+                ]
+                continue
+            cell[0] += count
+            cell[1] += sum_lat
+            cell[2] += sum_lon
+            cell[3] += mass
+            for family, (n, kg) in families.items():
+                entry = cell[4].setdefault(family, [0, 0.0])
+                entry[0] += n
+                entry[1] += kg
     db.session.execute(delete(MapCell).where(MapCell.organisation_id == organisation_id))
     values = [
         {
@@ -121,8 +180,11 @@ def refresh(organisation_id: int) -> int:
             "sum_latitude": sum_lat,
             "sum_longitude": sum_lon,
             "mass_kg": mass,
+            "families": families,
         }
-        for (zoom, cx, cy, demolition, surveyed), (count, sum_lat, sum_lon, mass) in cells.items()
+        for (zoom, cx, cy, demolition, surveyed), (count, sum_lat, sum_lon, mass, families) in (
+            cells.items()
+        )
     ]
     for start in range(0, len(values), 5000):
         db.session.execute(insert(MapCell), values[start : start + 5000])
@@ -130,43 +192,31 @@ def refresh(organisation_id: int) -> int:
     if state is None:
         state = MapGridState(organisation_id=organisation_id)
         db.session.add(state)
-    state.fingerprint = fingerprint(organisation_id)
+    if fingerprint is None:
+        fingerprint = fingerprints([organisation_id]).get(organisation_id, "")
+    state.fingerprint = fingerprint
     state.refreshed_at = utcnow()
     db.session.flush()
     return len(values)
 
 
-def ensure_fresh(organisation_ids: list[int]) -> None:
-    """Refresh the cells of the organisations whose register changed since (and commit)."""
+def fresh_organisations(organisation_ids: list[int] | None = None) -> list[int]:
+    """The organisations (of those given; all when None) that have a register, their cells
+    refreshed first where the register changed since (committed)."""
+    current = fingerprints(organisation_ids)
     stored = dict(
-        db.session.execute(
-            select(MapGridState.organisation_id, MapGridState.fingerprint).where(
-                MapGridState.organisation_id.in_(organisation_ids)
-            )
-        ).all()
+        db.session.execute(select(MapGridState.organisation_id, MapGridState.fingerprint)).all()
     )
     changed = False
-    for organisation_id in organisation_ids:
-        current = fingerprint(organisation_id)
-        if stored.get(organisation_id, "" if current == "" else None) != current:
-            refresh(organisation_id)
+    for organisation_id, state in current.items():
+        if stored.get(organisation_id, "" if state == "" else None) != state:
+            refresh(organisation_id, state)
             changed = True
     if changed:
         db.session.commit()
+    return sorted(org for org, state in current.items() if state)
 
 
-def register_organisations() -> list[int]:
-    """The organisations that have a register, or cells from one (an admin's map shows all)."""
-    has_register = (
-        select(RegisterBuilding.id)
-        .where(RegisterBuilding.organisation_id == Organisation.id)
-        .exists()
-    )
-    has_cells = select(MapGridState.organisation_id).where(
-        MapGridState.organisation_id == Organisation.id
-    )
-    return list(
-        db.session.scalars(
-            select(Organisation.id).where(has_register | has_cells.exists()).order_by(Organisation.id)
-        )
-    )
+def ensure_fresh(organisation_ids: list[int]) -> None:
+    """Refresh the cells of the organisations whose register changed since (and commit)."""
+    fresh_organisations(organisation_ids)

@@ -3,6 +3,7 @@ clusters read at low zoom instead of the register's rows (see dashboard.map.grid
 
 from datetime import datetime
 
+from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import DateTime
 from sqlalchemy import Float
@@ -28,14 +29,12 @@ Index(
 class MapCell(db.Model):
     """The register buildings of one organisation in one cell of one zoom, by planned
     demolition and surveyed (a passport building links to it): how many, the sums of their
-    coordinates (centroid = sum / count) and their estimated mass."""
+    coordinates (centroid = sum / count) and their estimated mass, in all and by family."""
 
     __tablename__ = "map_cells"
     __repr_attrs__ = ("organisation_id", "zoom", "cx", "cy", "building_count")
 
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id"), primary_key=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     zoom: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     cx: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     cy: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -45,6 +44,8 @@ class MapCell(db.Model):
     sum_latitude: Mapped[float] = mapped_column(Float, default=0.0)
     sum_longitude: Mapped[float] = mapped_column(Float, default=0.0)
     mass_kg: Mapped[float] = mapped_column(Float, default=0.0)
+    #: By material family: {family: [buildings whose estimate has it, its estimated mass]}.
+    families: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class MapGridState(db.Model):
@@ -53,8 +54,6 @@ class MapGridState(db.Model):
 
     __tablename__ = "map_grid_states"
 
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id"), primary_key=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
     refreshed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -52,12 +52,13 @@ REGISTER_STATUSES = ("in_use", "demolition_planned")
 
 # ------------------------------------------------------------------ who sees what
 def register_organisations(user) -> list[int]:
-    """The organisations whose register the user sees."""
+    """The organisations whose register the user sees and that have one (their map cells
+    brought up to date)."""
     if not getattr(user, "is_authenticated", False):
         return []
     if user.role == "admin":
-        return grid.register_organisations()
-    return [user.organisation_id]
+        return grid.fresh_organisations(None)
+    return grid.fresh_organisations([user.organisation_id])
 
 
 def register_visible(user):
@@ -175,9 +176,16 @@ def _register_clusters(clusters: _Clusters, user, box, family, status) -> None:
     if not organisations or (status and status not in REGISTER_STATUSES):
         return
     zoom = clusters.zoom
+    cx0, cy0, cx1, cy1 = grid.cell_range(*box, zoom)
+    where = [
+        MapCell.organisation_id.in_(organisations),
+        MapCell.zoom == zoom,
+        MapCell.cx.between(cx0, cx1),
+        MapCell.cy.between(cy0, cy1),
+    ]
+    if status:
+        where.append(MapCell.demolition.is_(status == "demolition_planned"))
     if family is None:
-        grid.ensure_fresh(organisations)
-        cx0, cy0, cx1, cy1 = grid.cell_range(*box, zoom)
         stmt = (
             select(
                 MapCell.cx,
@@ -188,40 +196,30 @@ def _register_clusters(clusters: _Clusters, user, box, family, status) -> None:
                 func.sum(MapCell.mass_kg),
                 func.sum(case((MapCell.surveyed, MapCell.building_count), else_=0)),
             )
-            .where(
-                MapCell.organisation_id.in_(organisations),
-                MapCell.zoom == zoom,
-                MapCell.cx.between(cx0, cx1),
-                MapCell.cy.between(cy0, cy1),
-            )
+            .where(*where)
             .group_by(MapCell.cx, MapCell.cy)
         )
-        if status:
-            stmt = stmt.where(MapCell.demolition.is_(status == "demolition_planned"))
         for cx, cy, count, sum_lat, sum_lon, mass, surveyed in db.session.execute(stmt):
             clusters.add(cx, cy, "register", count, sum_lat, sum_lon, mass, surveyed)
         return
-    # By family: the mass is that family's, from each intensity cell's floor area (live).
-    lat, lon = RegisterBuilding.latitude, RegisterBuilding.longitude
-    cx, cy = _cell_exprs(lat, lon, zoom)
-    stmt = (
-        select(
-            cx,
-            cy,
-            RegisterBuilding.intensity_key,
-            func.count(),
-            func.sum(lat),
-            func.sum(lon),
-            func.sum(RegisterBuilding.floor_area_m2),
-            func.count(RegisterBuilding.building_id),
-        )
-        .where(register_visible(user), _in_box(lat, lon, box), *_register_status(status))
-        .group_by(cx, cy, RegisterBuilding.intensity_key)
-    )
-    for x, y, key, count, sum_lat, sum_lon, area, surveyed in db.session.execute(stmt):
-        per_m2 = family_intensity(key, family)
-        if per_m2 > 0:
-            clusters.add(x, y, "register", count, sum_lat, sum_lon, (area or 0.0) * per_m2, surveyed)
+    # By family: the buildings whose estimate has it, and its mass; the centroid is the
+    # cell's (the family's buildings are not located apart).
+    stmt = select(
+        MapCell.cx,
+        MapCell.cy,
+        MapCell.building_count,
+        MapCell.sum_latitude,
+        MapCell.sum_longitude,
+        MapCell.surveyed,
+        MapCell.families,
+    ).where(*where)
+    for cx, cy, count, sum_lat, sum_lon, surveyed, families in db.session.execute(stmt):
+        n, kg = (families or {}).get(family, (0, 0.0))
+        if n:
+            share = n / count
+            clusters.add(
+                cx, cy, "register", n, sum_lat * share, sum_lon * share, kg, n if surveyed else 0
+            )
 
 
 def _register_status(status) -> list:
@@ -338,9 +336,16 @@ def _features(user, layers, box, family, status) -> list[dict] | None:
     if "register" in layers and (not status or status in REGISTER_STATUSES):
         r = RegisterBuilding
         stmt = select(
-            r.id, r.latitude, r.longitude, r.estimated_mass_kg, r.building_id, r.intensity_key,
+            r.id,
+            r.latitude,
+            r.longitude,
+            r.estimated_mass_kg,
+            r.building_id,
+            r.intensity_key,
             r.floor_area_m2,
-        ).where(register_visible(user), _in_box(r.latitude, r.longitude, box), *_register_status(status))
+        ).where(
+            register_visible(user), _in_box(r.latitude, r.longitude, box), *_register_status(status)
+        )
 
         def register_feature(row):
             mass = row[3]

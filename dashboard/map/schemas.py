@@ -20,7 +20,7 @@ MAX_TILES = 256
 
 
 class BoundingBox(fields.Field):
-    """"west,south,east,north" in WGS 84 degrees, west < east and south < north (a box across
+    """ "west,south,east,north" in WGS 84 degrees, west < east and south < north (a box across
     the antimeridian is asked as two)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -38,9 +38,7 @@ class BoundingBox(fields.Field):
                 str(_l("Longitudes lie from -180 to 180, latitudes from -90 to 90."))
             )
         if west >= east or south >= north:
-            raise ValidationError(
-                str(_l("West must be less than east and south less than north."))
-            )
+            raise ValidationError(str(_l("West must be less than east and south less than north.")))
         return (west, south, east, north)
 
 
@@ -51,9 +49,7 @@ class Layers(fields.Field):
         names = [n.strip() for n in str(value).split(",") if n.strip()]
         unknown = [n for n in names if n not in LAYERS]
         if unknown or not names:
-            raise ValidationError(
-                str(_l("Choose from: %(layers)s.", layers=", ".join(LAYERS)))
-            )
+            raise ValidationError(str(_l("Choose from: %(layers)s.", layers=", ".join(LAYERS))))
         return tuple(dict.fromkeys(names))
 
 
@@ -76,19 +72,20 @@ class ClusterArgs(InputSchema):
 
     @validates_schema
     def _box_fits_zoom(self, data, **kwargs):
-        if "bbox" in data and "zoom" in data:
-            if tiles_spanned(*data["bbox"], data["zoom"]) > MAX_TILES:
-                raise ValidationError(
-                    str(
-                        _l(
-                            "Too large for zoom %(zoom)s: at most %(tiles)s map tiles of that "
-                            "zoom; zoom out or ask for a smaller box.",
-                            zoom=data["zoom"],
-                            tiles=MAX_TILES,
-                        )
-                    ),
-                    "bbox",
-                )
+        if "bbox" not in data or "zoom" not in data:
+            return
+        if tiles_spanned(*data["bbox"], data["zoom"]) > MAX_TILES:
+            raise ValidationError(
+                str(
+                    _l(
+                        "Too large for zoom %(zoom)s: at most %(tiles)s map tiles of that "
+                        "zoom; zoom out or ask for a smaller box.",
+                        zoom=data["zoom"],
+                        tiles=MAX_TILES,
+                    )
+                ),
+                "bbox",
+            )
 
 
 class LayerCountsSchema(Schema):

@@ -18,7 +18,6 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from app.extensions import db
-from dashboard.map import grid
 from dashboard.map import queries
 from dashboard.map.models import MapCell
 from dashboard.models import BuildingMetrics
@@ -50,7 +49,6 @@ def home_view(user) -> dict:
     if getattr(user, "is_authenticated", False):
         organisations = queries.register_organisations(user)
         if organisations:
-            grid.ensure_fresh(organisations)
             count, lat, lon = db.session.execute(
                 select(
                     func.sum(MapCell.building_count),
@@ -78,8 +76,9 @@ def city_view(city: str) -> dict:
     ).one()
     if lat is None:
         lat, lon = db.session.execute(
-            select(func.avg(RegisterBuilding.latitude), func.avg(RegisterBuilding.longitude))
-            .where(RegisterBuilding.city == city, RegisterBuilding.latitude.is_not(None))
+            select(func.avg(RegisterBuilding.latitude), func.avg(RegisterBuilding.longitude)).where(
+                RegisterBuilding.city == city, RegisterBuilding.latitude.is_not(None)
+            )
         ).one()
     return view_near(lat, lon)
 
@@ -116,7 +115,9 @@ def popup(kind: str, item_id: int):
             )
         )
         if item is not None and item.building is not None:
-            extra["passport"] = item.building if can_read_building(current_user, item.building) else None
+            extra["passport"] = (
+                item.building if can_read_building(current_user, item.building) else None
+            )
     elif kind == "buildings":
         item = db.session.scalar(
             select(Building).where(Building.id == item_id, queries.building_visible(current_user))

@@ -1,7 +1,7 @@
 """Map cells
 
 - map_cells: each organisation's register buildings aggregated per map cell and zoom (count,
-  coordinate sums, estimated mass, by planned demolition and surveyed), read by the map's
+  coordinate sums, estimated mass in all and by family, by planned demolition and surveyed), read by the map's
   clusters instead of the register's rows.
 - map_grid_states: which state of the register (its latest write) the cells were made from.
 - ix_register_buildings_org_updated: finds that latest write without reading the register.
@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('sum_latitude', sa.Float(), nullable=False),
     sa.Column('sum_longitude', sa.Float(), nullable=False),
     sa.Column('mass_kg', sa.Float(), nullable=False),
+    sa.Column('families', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_map_cells_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('organisation_id', 'zoom', 'cx', 'cy', 'demolition', 'surveyed', name=op.f('pk_map_cells'))
     )

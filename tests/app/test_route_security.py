@@ -109,6 +109,8 @@ def demo(app, runner, db):
         "saved_search_id": 1,
         "bundle_id": 1,
         "wanted_id": 1,
+        "item_id": 1,
+        "kind": "listings",
         "photo_id": 1,
         "run_id": 1,
         "stage_id": "no-such-stage",

@@ -54,20 +54,37 @@ def world(db, make_user, make_building):
     register(db, owner.organisation, 52.19, 6.31, 7000.0, planned_demolition=date(2030, 1, 1))
     register(db, other.organisation, 52.02, 6.02, 9000.0)
     lot = dict(
-        organisation_id=owner.organisation_id, building_id=building.id, cpv_code="44111000",
-        quantity=5.0, quantity_available=5.0, unit="m3", material_family="masonry",
-        pickup_latitude=52.02, pickup_longitude=6.04,
+        organisation_id=owner.organisation_id,
+        building_id=building.id,
+        cpv_code="44111000",
+        quantity=5.0,
+        quantity_available=5.0,
+        unit="m3",
+        material_family="masonry",
+        pickup_latitude=52.02,
+        pickup_longitude=6.04,
     )
     listing = Listing(title="Reclaimed bricks", status="published", **lot)
     db.session.add(Listing(title="Draft lot", status="draft", **lot))
-    need = dict(organisation_id=other.organisation_id, quantity=2.0, unit="m3",
-                material_family="timber", latitude=52.18, longitude=6.305)
+    need = dict(
+        organisation_id=other.organisation_id,
+        quantity=2.0,
+        unit="m3",
+        material_family="timber",
+        latitude=52.18,
+        longitude=6.305,
+    )
     wanted = WantedRequest(title="Beams wanted", status="open", **need)
     db.session.add(WantedRequest(title="Old request", status="withdrawn", **need))
     db.session.add_all([listing, wanted])
     db.session.commit()
-    return {"owner": owner, "other": other, "building": building, "listing": listing,
-            "wanted": wanted}
+    return {
+        "owner": owner,
+        "other": other,
+        "building": building,
+        "listing": listing,
+        "wanted": wanted,
+    }
 
 
 def clusters(client, headers=None, **args):
@@ -81,8 +98,13 @@ def test_clusters_count_and_centroid_by_cell_and_follow_the_register(db, client,
     owner = token_for(world["owner"])
     first, second = clusters(client, owner)["clusters"]
     assert first["count"] == 4
-    assert first["layers"] == {"register": 2, "surveyed": 1, "buildings": 1, "listings": 1,
-                               "wanted": 0}
+    assert first["layers"] == {
+        "register": 2,
+        "surveyed": 1,
+        "buildings": 1,
+        "listings": 1,
+        "wanted": 0,
+    }
     assert first["latitude"] == pytest.approx(52.02)
     assert first["longitude"] == pytest.approx(6.025)
     assert first["mass_kg"] == pytest.approx(4000.0)
@@ -92,9 +114,17 @@ def test_clusters_count_and_centroid_by_cell_and_follow_the_register(db, client,
     assert second["longitude"] == pytest.approx(6.305)
     assert second["mass_kg"] == pytest.approx(12000.0)
     # The register's cells are stored once per zoom, and follow a change of the register.
-    assert db.session.scalar(select(MapCell.building_count).where(
-        MapCell.zoom == 0, MapCell.organisation_id == world["owner"].organisation_id,
-        MapCell.demolition.is_(False), MapCell.surveyed.is_(False))) == 2
+    assert (
+        db.session.scalar(
+            select(MapCell.building_count).where(
+                MapCell.zoom == 0,
+                MapCell.organisation_id == world["owner"].organisation_id,
+                MapCell.demolition.is_(False),
+                MapCell.surveyed.is_(False),
+            )
+        )
+        == 2
+    )
     row = db.session.scalar(select(RegisterBuilding).where(RegisterBuilding.latitude == 52.01))
     row.estimated_mass_kg = 2000.0
     db.session.commit()
@@ -114,8 +144,12 @@ def test_filters_and_the_switch_to_features(client, world, token_for):
     near = clusters(client, owner, bbox="5.99,52.0,6.05,52.035", zoom=16)
     assert near["mode"] == "features"
     kinds = sorted((f["kind"], f["surveyed"]) for f in near["features"])
-    assert kinds == [("buildings", True), ("listings", False), ("register", False),
-                     ("register", True)]
+    assert kinds == [
+        ("buildings", True),
+        ("listings", False),
+        ("register", False),
+        ("register", True),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -139,9 +173,7 @@ def test_bad_arguments_are_422_with_field_messages(client, args, field):
     assert grid.tiles_spanned(5.9, 51.9, 6.5, 52.3, 10) < 256
 
 
-def test_each_sees_their_own_register_and_the_public_exchange(
-    client, world, token_for, make_user
-):
+def test_each_sees_their_own_register_and_the_public_exchange(client, world, token_for, make_user):
     visitor = clusters(client)["clusters"]
     assert [c["layers"]["register"] + c["layers"]["buildings"] for c in visitor] == [0, 0]
     assert [c["layers"]["listings"] + c["layers"]["wanted"] for c in visitor] == [1, 1]
@@ -162,7 +194,7 @@ def test_pages_show_the_map_with_every_asset_served_here(client, world, login):
     login(world["owner"])
     for path in ("/map", "/exchange", "/dashboard/cities/Brummen"):
         html = client.get(path).get_data(as_text=True)
-        assert 'data-map' in html, path
+        assert "data-map" in html, path
     html = client.get("/map").get_data(as_text=True)
     assets = re.findall(r'(?:src|href|data-basemap-url)="(/static/[^"]+)"', html)
     assert any("leaflet.js" in a for a in assets) and any("basemap" in a for a in assets)
@@ -170,4 +202,4 @@ def test_pages_show_the_map_with_every_asset_served_here(client, world, login):
     for asset in assets:
         with client.get(asset) as response:
             assert response.status_code == 200, asset
-    assert "https://" not in " ".join(re.findall(r'<(?:script|link)[^>]+>', html))
+    assert "https://" not in " ".join(re.findall(r"<(?:script|link)[^>]+>", html))
