@@ -1,5 +1,6 @@
 """REST API of the map: clusters and features in a bounding box."""
 
+from flask import jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -23,4 +24,5 @@ def clusters(args):
     Layers: `register` (the caller's organisation's register; admins: all), `buildings`
     (passports the caller may read), `listings` (published), `wanted` (open requests);
     visitors get the last two. A box may span at most 256 tiles of its zoom (422 otherwise)."""
-    return queries.map_data(current_user, args)
+    # Written straight to JSON (the schema documents it): a map asks at every move.
+    return jsonify(queries.map_data(current_user, args))

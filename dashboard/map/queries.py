@@ -20,8 +20,10 @@ wanted requests are not tied to a building and are left out when a status is ask
 
 from functools import lru_cache
 
+from sqlalchemy import Float
 from sqlalchemy import Integer
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import cast
 from sqlalchemy import false
@@ -177,31 +179,21 @@ def _register_clusters(clusters: _Clusters, user, box, family, status) -> None:
         return
     zoom = clusters.zoom
     cx0, cy0, cx1, cy1 = grid.cell_range(*box, zoom)
-    where = [
-        MapCell.organisation_id.in_(organisations),
-        MapCell.zoom == zoom,
-        MapCell.cx.between(cx0, cx1),
-        MapCell.cy.between(cy0, cy1),
-    ]
-    if status:
-        where.append(MapCell.demolition.is_(status == "demolition_planned"))
+    params = {
+        "organisations": organisations,
+        "zoom": zoom,
+        "cx0": cx0,
+        "cx1": cx1,
+        "cy0": cy0,
+        "cy1": cy1,
+        "demolition": status == "demolition_planned",
+    }
     if family is None:
-        stmt = (
-            select(
-                MapCell.cx,
-                MapCell.cy,
-                func.sum(MapCell.building_count),
-                func.sum(MapCell.sum_latitude),
-                func.sum(MapCell.sum_longitude),
-                func.sum(MapCell.mass_kg),
-                func.sum(case((MapCell.surveyed, MapCell.building_count), else_=0)),
-            )
-            .where(*where)
-            .group_by(MapCell.cx, MapCell.cy)
-        )
-        for cx, cy, count, sum_lat, sum_lon, mass, surveyed in db.session.execute(stmt):
+        stmt = _register_cells(bool(status))
+        for cx, cy, count, sum_lat, sum_lon, mass, surveyed in db.session.execute(stmt, params):
             clusters.add(cx, cy, "register", count, sum_lat, sum_lon, mass, surveyed)
         return
+    where = _register_cell_conditions(bool(status))
     # By family: the buildings whose estimate has it, and its mass; the centroid is the
     # cell's (the family's buildings are not located apart).
     stmt = select(
@@ -213,13 +205,43 @@ def _register_clusters(clusters: _Clusters, user, box, family, status) -> None:
         MapCell.surveyed,
         MapCell.families,
     ).where(*where)
-    for cx, cy, count, sum_lat, sum_lon, surveyed, families in db.session.execute(stmt):
+    for cx, cy, count, sum_lat, sum_lon, surveyed, families in db.session.execute(stmt, params):
         n, kg = (families or {}).get(family, (0, 0.0))
         if n:
             share = n / count
             clusters.add(
                 cx, cy, "register", n, sum_lat * share, sum_lon * share, kg, n if surveyed else 0
             )
+
+
+def _register_cell_conditions(status: bool) -> list:
+    conditions = [
+        MapCell.organisation_id.in_(bindparam("organisations", expanding=True)),
+        MapCell.zoom == bindparam("zoom"),
+        MapCell.cx.between(bindparam("cx0"), bindparam("cx1")),
+        MapCell.cy.between(bindparam("cy0"), bindparam("cy1")),
+    ]
+    if status:
+        conditions.append(MapCell.demolition == bindparam("demolition"))
+    return conditions
+
+
+@lru_cache(maxsize=4)
+def _register_cells(status: bool):
+    """The register's clusters from its stored cells (built once, values bound per request)."""
+    return (
+        select(
+            MapCell.cx,
+            MapCell.cy,
+            func.sum(MapCell.building_count),
+            func.sum(MapCell.sum_latitude),
+            func.sum(MapCell.sum_longitude),
+            func.sum(MapCell.mass_kg),
+            func.sum(case((MapCell.surveyed, MapCell.building_count), else_=0)),
+        )
+        .where(*_register_cell_conditions(status))
+        .group_by(MapCell.cx, MapCell.cy)
+    )
 
 
 def _register_status(status) -> list:
@@ -305,22 +327,66 @@ def _live_clusters(clusters: _Clusters, user, layers, box, family, status) -> No
         ).where(*conditions)
         for row in db.session.execute(stmt.group_by(cx, cy)):
             clusters.add(row[0], row[1], "buildings", *row[2:])
+    params = _box_params(box, zoom, family, status)
     if "listings" in layers:
-        lat, lon = Listing.pickup_latitude, Listing.pickup_longitude
-        cx, cy = _cell_exprs(lat, lon, zoom)
-        stmt = select(cx, cy, func.count(), func.sum(lat), func.sum(lon)).where(
-            *_listing_conditions(box, family, status)
-        )
-        for row in db.session.execute(stmt.group_by(cx, cy)):
+        stmt = _point_layer("listings", db.engine.dialect.name, bool(family), bool(status))
+        for row in db.session.execute(stmt, params):
             clusters.add(row[0], row[1], "listings", *row[2:])
     if "wanted" in layers and not status:
-        lat, lon = WantedRequest.latitude, WantedRequest.longitude
-        cx, cy = _cell_exprs(lat, lon, zoom)
-        stmt = select(cx, cy, func.count(), func.sum(lat), func.sum(lon)).where(
-            *_wanted_conditions(box, family)
-        )
-        for row in db.session.execute(stmt.group_by(cx, cy)):
+        stmt = _point_layer("wanted", db.engine.dialect.name, bool(family), False)
+        for row in db.session.execute(stmt, params):
             clusters.add(row[0], row[1], "wanted", *row[2:])
+
+
+def _box_params(box, zoom: int, family, status) -> dict:
+    """The bound values of the cached statements below."""
+    west, south, east, north = box
+    return {
+        "west": west,
+        "south": south,
+        "east": east,
+        "north": north,
+        "cell_size": grid.cell_size(zoom),
+        "family": family,
+        "status": status,
+    }
+
+
+@lru_cache(maxsize=32)
+def _point_layer(kind: str, dialect: str, family: bool, status: bool):
+    """Clusters of listings or wanted requests: built once per variant, values bound at each
+    request (SQLAlchemy then reuses its compiled form)."""
+    if kind == "listings":
+        lat, lon = Listing.pickup_latitude, Listing.pickup_longitude
+        conditions = [listing_visible()]
+        if family:
+            conditions.append(Listing.material_family == bindparam("family"))
+        if status:
+            conditions.append(
+                Listing.building_id.in_(
+                    select(Building.id).where(Building.status == bindparam("status"))
+                )
+            )
+    else:
+        lat, lon = WantedRequest.latitude, WantedRequest.longitude
+        conditions = [wanted_visible()]
+        if family:
+            conditions.append(WantedRequest.material_family == bindparam("family"))
+    size = bindparam("cell_size", type_=Float)
+    x, y = (lon + 180.0) / size, (lat + 90.0) / size
+    if dialect == "postgresql":
+        cx, cy = cast(func.floor(x), Integer), cast(func.floor(y), Integer)
+    else:
+        cx, cy = cast(x, Integer), cast(y, Integer)
+    box = and_(
+        lat.between(bindparam("south", type_=Float), bindparam("north", type_=Float)),
+        lon.between(bindparam("west", type_=Float), bindparam("east", type_=Float)),
+    )
+    return (
+        select(cx, cy, func.count(), func.sum(lat), func.sum(lon))
+        .where(box, *conditions)
+        .group_by(cx, cy)
+    )
 
 
 def _features(user, layers, box, family, status) -> list[dict] | None:
