@@ -3,8 +3,10 @@
 Dependencies point one way (dashboard -> marketplace -> passports -> app): app/ imports a
 feature package only in the factory. Where a shared part must reach one (a restore that has to
 rebuild the exchange's search index), the package registers a callback here from its
-`init_app`, and app/ runs whatever was registered. Template filters need nothing of their own:
-a package adds them with Flask's `app.add_template_filter`.
+`init_app`, and app/ runs whatever was registered. A package may also draw a section of its
+own on another package's page (`on_page_section`; the page calls `page_sections(place)`), so
+the exchange shows the dashboard's map without importing it. Template filters need nothing of
+their own: a package adds them with Flask's `app.add_template_filter`.
 """
 
 from collections.abc import Callable

@@ -202,14 +202,25 @@ def refresh(organisation_id: int, fingerprint: str | None = None) -> int:
 
 def fresh_organisations(organisation_ids: list[int] | None = None) -> list[int]:
     """The organisations (of those given; all when None) that have a register, their cells
-    refreshed first where the register changed since (committed)."""
-    current = fingerprints(organisation_ids)
-    stored = dict(
-        db.session.execute(select(MapGridState.organisation_id, MapGridState.fingerprint)).all()
+    refreshed first where the register changed since (committed). One statement when nothing
+    changed: each organisation's latest register write next to the one its cells remember."""
+    latest = (
+        select(func.max(RegisterBuilding.updated_at))
+        .where(RegisterBuilding.organisation_id == Organisation.id)
+        .correlate(Organisation)
+        .scalar_subquery()
     )
+    stmt = select(Organisation.id, latest, MapGridState.fingerprint).outerjoin(
+        MapGridState, MapGridState.organisation_id == Organisation.id
+    )
+    if organisation_ids is not None:
+        stmt = stmt.where(Organisation.id.in_(organisation_ids))
+    current = {}
     changed = False
-    for organisation_id, state in current.items():
-        if stored.get(organisation_id, "" if state == "" else None) != state:
+    for organisation_id, value, stored in db.session.execute(stmt):
+        state = value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+        current[organisation_id] = state
+        if (stored or "") != state:
             refresh(organisation_id, state)
             changed = True
     if changed:

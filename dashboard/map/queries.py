@@ -28,8 +28,10 @@ from sqlalchemy import case
 from sqlalchemy import cast
 from sqlalchemy import false
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import select
 from sqlalchemy import true
+from sqlalchemy import union_all
 
 from app.extensions import db
 from dashboard.map import grid
@@ -327,15 +329,13 @@ def _live_clusters(clusters: _Clusters, user, layers, box, family, status) -> No
         ).where(*conditions)
         for row in db.session.execute(stmt.group_by(cx, cy)):
             clusters.add(row[0], row[1], "buildings", *row[2:])
-    params = _box_params(box, zoom, family, status)
-    if "listings" in layers:
-        stmt = _point_layer("listings", db.engine.dialect.name, bool(family), bool(status))
-        for row in db.session.execute(stmt, params):
-            clusters.add(row[0], row[1], "listings", *row[2:])
-    if "wanted" in layers and not status:
-        stmt = _point_layer("wanted", db.engine.dialect.name, bool(family), False)
-        for row in db.session.execute(stmt, params):
-            clusters.add(row[0], row[1], "wanted", *row[2:])
+    kinds = tuple(k for k in ("listings", "wanted") if k in layers)
+    if status:
+        kinds = tuple(k for k in kinds if k != "wanted")
+    if kinds:
+        stmt = _point_layers(kinds, db.engine.dialect.name, bool(family), bool(status))
+        for row in db.session.execute(stmt, _box_params(box, zoom, family, status)):
+            clusters.add(row[1], row[2], row[0], *row[3:])
 
 
 def _box_params(box, zoom: int, family, status) -> dict:
@@ -383,10 +383,17 @@ def _point_layer(kind: str, dialect: str, family: bool, status: bool):
         lon.between(bindparam("west", type_=Float), bindparam("east", type_=Float)),
     )
     return (
-        select(cx, cy, func.count(), func.sum(lat), func.sum(lon))
+        select(literal(kind).label("layer"), cx, cy, func.count(), func.sum(lat), func.sum(lon))
         .where(box, *conditions)
         .group_by(cx, cy)
     )
+
+
+@lru_cache(maxsize=32)
+def _point_layers(kinds: tuple, dialect: str, family: bool, status: bool):
+    """The clusters of listings and wanted requests in one statement."""
+    parts = [_point_layer(kind, dialect, family, status) for kind in kinds]
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def _features(user, layers, box, family, status) -> list[dict] | None:
