@@ -139,6 +139,11 @@ class Config:
     # retry of a job that is safe to retry.
     JOB_TIMEOUT = int(_env("JOB_TIMEOUT", "3600"))
     JOB_RETRY_DELAY = int(_env("JOB_RETRY_DELAY", "10"))
+    # The map draws the app's own country outlines (Natural Earth); a city that runs or trusts
+    # a tile server sets its URL (https://tiles.example/{z}/{x}/{y}.png) and the credit its
+    # terms ask for. The Content-Security-Policy then allows images from that origin only.
+    MAP_TILE_URL = _env("MAP_TILE_URL", "")
+    MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "")
 
 
 class DevelopmentConfig(Config):

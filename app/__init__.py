@@ -162,10 +162,12 @@ def register_packages(app: Flask) -> None:
     import marketplace
     import mine
     import passports
+    from app import hooks
 
     passports.init_app(app)
     mine.init_app(app)
     marketplace.init_app(app)
+    app.add_template_global(hooks.page_sections)
 
 
 def register_security(app: Flask) -> None:
@@ -186,6 +188,8 @@ def register_blueprints(app: Flask) -> None:
     from app.views import bp as core_bp
     from dashboard import api as dashboard_api
     from dashboard import views as dashboard_views
+    from dashboard.map import api as map_api
+    from dashboard.map import views as map_views
     from marketplace import api as marketplace_api
     from marketplace import api_alerts as marketplace_api_alerts
     from marketplace import api_bundles as marketplace_api_bundles
@@ -205,6 +209,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(mine_views.bp)
+    app.register_blueprint(map_views.bp)
     api.register_blueprint(auth_api.blp, url_prefix="/api/v1")
     api.register_blueprint(passports_api.blp, url_prefix="/api/v1")
     api.register_blueprint(passports_api_imports.blp, url_prefix="/api/v1")
@@ -215,6 +220,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(marketplace_api_wanted.blp, url_prefix="/api/v1")
     api.register_blueprint(audit_api.blp, url_prefix="/api/v1")
     api.register_blueprint(mine_api.blp, url_prefix="/api/v1")
+    api.register_blueprint(map_api.blp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:

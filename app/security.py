@@ -3,7 +3,8 @@
 The Content-Security-Policy allows scripts, styles and fonts from this origin only: no inline
 script, event handler or style attribute runs, and no page can be framed (`frame-ancestors`).
 Images may also be `data:`/`blob:` URLs (QR previews, photos chosen on a phone before upload) and
-media `blob:` (the live camera of the scanner). A view that needs a stricter policy (label PDFs,
+media `blob:` (the live camera of the scanner), and from the map's tile server when
+MAP_TILE_URL names one. A view that needs a stricter policy (label PDFs,
 downloads) sets its own header, which is kept. Strict-Transport-Security is sent where sessions
 are HTTPS-only, that is in production.
 
@@ -16,6 +17,7 @@ survive a restart, and no key printed in the code can sign anyone's cookie.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import Response
@@ -66,12 +68,29 @@ def instance_secret_key(instance: Path) -> str:
     return key
 
 
+def tile_origin(url: str) -> str:
+    """The origin (scheme://host[:port]) of a map tile URL template, or "" when none."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def csp_for(app: Flask) -> str:
+    """The policy: CSP, with the map's tile server (MAP_TILE_URL) allowed for images."""
+    origin = tile_origin(app.config.get("MAP_TILE_URL", ""))
+    if not origin:
+        return CSP
+    return CSP.replace("img-src 'self' data: blob:", f"img-src 'self' data: blob: {origin}")
+
+
 def register(app: Flask) -> None:
     """Add the security headers to every response of the app."""
     hsts = app.config.get("SESSION_COOKIE_SECURE", False)
-
-    headers = [*HEADERS.items(), *([("Strict-Transport-Security", HSTS)] if hsts else [])]
-    names = [(name.lower(), name, value) for name, value in headers]
+    headers = {**HEADERS, "Content-Security-Policy": csp_for(app)}
+    if hsts:
+        headers["Strict-Transport-Security"] = HSTS
+    names = [(name.lower(), name, value) for name, value in headers.items()]
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -41,6 +41,7 @@ from bench import bench_ids
 from bench import bench_images
 from bench import bench_labels
 from bench import bench_languages
+from bench import bench_map
 from bench import bench_matching
 from bench import bench_queue
 from bench import bench_register
@@ -77,9 +78,10 @@ BENCHMARKS = (
     "resolver",
     "queue",
     "register",
+    "map",
 )
 PRODUCTION = ("mixed", "faults")
-ON_GENERATED = ("generate", "overview-scale", "scan", "resolver")
+ON_GENERATED = ("generate", "overview-scale", "scan", "resolver", "map")
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -187,6 +189,12 @@ def run_database(
                 results += _with_load(bench_resolver.bench(dataset, settings, workdir), load)
             except Exception as exc:  # reported as an ERROR row
                 results.append(_failure("resolver", db, exc))
+        if "map" in selected:
+            try:
+                load = os.getloadavg()[0]
+                results += _with_load(bench_map.bench(dataset, settings), load)
+            except Exception as exc:  # reported as an ERROR row
+                results.append(_failure("map", db, exc))
         if db == "sqlite":
             for leftover in workdir.glob("generate.sqlite*"):
                 leftover.unlink()

@@ -75,6 +75,7 @@ NOT_PAGES = {
     "passports.label_job_pdf": "a PDF",
     "passports.label_job": "a label sheet job's page, which needs a job of the user: the import "
     "progress page's markup (checked here), tested in tests/passports/test_label_jobs.py",
+    "map.popup": "an HTML fragment the map shows in a popup (checked on the map page's popups)",
 }
 
 
@@ -142,6 +143,7 @@ def pages_of(role: str, w) -> list[tuple[str, str, bool]]:
         ("wanted requests", "/exchange/wanted", False),
         ("wanted request", f"/exchange/wanted/{w.wanted}", False),
         ("account request", "/exchange/account-request", True),
+        ("map", "/map", False),
         ("accessibility statement", "/accessibility", False),
     ]
     if role == "visitor":
@@ -154,6 +156,7 @@ def pages_of(role: str, w) -> list[tuple[str, str, bool]]:
         ("listing", f"/exchange/listings/{w.listing}", False),
         ("materials", "/materials", False),
         ("dashboard", "/dashboard/", False),
+        ("map", "/map", False),
         ("inbox", "/inbox", False),
         ("wanted requests", "/exchange/wanted", False),
         ("wanted request", f"/exchange/wanted/{w.wanted}", False),
