@@ -13,6 +13,8 @@ from app.models import utcnow
 from dashboard.models import BuildingActivity
 from dashboard.models import BuildingMetricPart
 from dashboard.models import BuildingMetrics
+from dashboard.queries.mine import future_supply
+from dashboard.queries.mine import urban_mine
 from dashboard.queries.scopes import Scope
 from marketplace.models import Listing
 from marketplace.models import Reservation
@@ -135,7 +137,7 @@ def dashboard_data(scope: Scope, user, *, months: int = ACTIVITY_MONTHS) -> dict
         if month in per_month:
             per_month[month] += int(n)
             per_kind[kind] = per_kind.get(kind, 0) + int(n)
-    return {
+    data = {
         "scope": {
             "kind": scope.kind,
             "name": scope.name,
@@ -158,6 +160,10 @@ def dashboard_data(scope: Scope, user, *, months: int = ACTIVITY_MONTHS) -> dict
         ),
         "top_buildings": top_buildings(scope, user),
     }
+    # The urban mine as surveyed + estimated from the building register, and its future supply.
+    data["mine"] = urban_mine(scope, user, families, data["buildings"]["with_passports"])
+    data["future_supply"] = future_supply(scope, user)
+    return data
 
 
 def top_buildings(scope: Scope, user, limit: int = TOP_BUILDINGS) -> list[dict]:
