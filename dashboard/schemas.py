@@ -244,3 +244,39 @@ class DashboardSchema(FiguresSchema):
     top_buildings = fields.List(fields.Nested(BuildingRowSchema))
     mine = fields.Nested(MineSchema)
     future_supply = fields.Nested(FutureSupplySchema)
+
+
+class ReuseYearSchema(Schema):
+    """Collected reservations of a year harvested from or received by the city, each once."""
+
+    reservations = fields.Integer()
+    components = fields.Integer()
+    mass_kg = fields.Float()
+    co2_avoided_kg = fields.Float()
+
+
+class AnnexSchema(Schema):
+    """A figure of the report, its source and its method (in the caller's language)."""
+
+    figure = fields.String()
+    name = fields.String()
+    source = fields.String()
+    method = fields.String()
+
+
+class MonitoringSchema(Schema):
+    """A city's yearly monitoring report: the figures a Circular Cities Declaration signatory
+    reports, with each figure's source and method (annex)."""
+
+    scope = fields.Nested(ScopeSchema)
+    year = fields.Integer()
+    generated_at = UtcDateTime()
+    register_imported_at = UtcDateTime(allow_none=True)
+    buildings = fields.Nested(BuildingCountsSchema)
+    mine = fields.Nested(MineSchema)
+    carbon_a1a3_kg = fields.Float(allow_none=True)
+    reuse = fields.Nested(ReuseYearSchema)
+    co2_avoided_to_date_kg = fields.Float()
+    mci = fields.Float(allow_none=True)
+    harvest = fields.Nested(FutureSupplySchema)
+    annex = fields.List(fields.Nested(AnnexSchema))

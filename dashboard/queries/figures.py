@@ -42,7 +42,10 @@ def _months(count: int, today: date | None = None) -> list[str]:
     return out[::-1]
 
 
-def _co2(scope: Scope) -> dict:
+def reuse_sides(scope: Scope, *columns):
+    """(select of `columns` over collected reservations, with their listing and its origin and
+    destination buildings joined; condition "harvested" from the scope; condition "received" by
+    it). A reservation counts for the scope when either holds."""
     origin = Building.__table__.alias("origin")
     destination = Building.__table__.alias("destination")
     harvested = origin.c.id.in_(select(Building.id).where(scope.condition))
@@ -50,14 +53,20 @@ def _co2(scope: Scope) -> dict:
     if scope.organisation_id is not None:
         received = or_(received, Reservation.buyer_organisation_id == scope.organisation_id)
     base = (
-        select(
-            func.count(Reservation.id),
-            func.coalesce(func.sum(Reservation.co2_avoided_kg), 0.0),
-        )
+        select(*columns)
         .join(Listing, Listing.id == Reservation.listing_id)
         .join(origin, origin.c.id == Listing.building_id)
         .outerjoin(destination, destination.c.id == Reservation.destination_building_id)
         .where(Reservation.status == "collected")
+    )
+    return base, harvested, received
+
+
+def _co2(scope: Scope) -> dict:
+    base, harvested, received = reuse_sides(
+        scope,
+        func.count(Reservation.id),
+        func.coalesce(func.sum(Reservation.co2_avoided_kg), 0.0),
     )
     out = {}
     for name, condition in (
