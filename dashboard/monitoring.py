@@ -55,22 +55,24 @@ def reuse_in_year(scope: Scope, year: int) -> dict:
     """Collected reservations of the year harvested from or received by the scope, each once:
     their number, the components they moved, their mass and the CO2 they avoided."""
     start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
-    moved_mass = Listing.mass_kg * Reservation.quantity / Listing.quantity
-    base, harvested, received = reuse_sides(
-        scope,
-        func.count(Reservation.id),
-        func.coalesce(func.sum(moved_mass), 0.0),
-        func.coalesce(func.sum(Reservation.co2_avoided_kg), 0.0),
-    )
-    in_year = (
+    ids, harvested, received = reuse_sides(scope, Reservation.id)
+    ids = ids.where(
         Reservation.collected_at >= start,
         Reservation.collected_at < end,
         or_(harvested, received),
     )
-    count, mass, co2 = db.session.execute(base.where(*in_year)).one()
-    ids, _h, _r = reuse_sides(scope, Reservation.id)
+    moved_mass = Listing.mass_kg * Reservation.quantity / Listing.quantity
+    count, mass, co2 = db.session.execute(
+        select(
+            func.count(Reservation.id),
+            func.coalesce(func.sum(moved_mass), 0.0),
+            func.coalesce(func.sum(Reservation.co2_avoided_kg), 0.0),
+        )
+        .join(Listing, Listing.id == Reservation.listing_id)
+        .where(Reservation.id.in_(ids))
+    ).one()
     components = db.session.scalar(
-        select(func.count()).where(ReservationComponent.reservation_id.in_(ids.where(*in_year)))
+        select(func.count()).where(ReservationComponent.reservation_id.in_(ids))
     )
     return {
         "reservations": int(count),
