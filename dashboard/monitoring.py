@@ -246,7 +246,13 @@ def monitoring_rows(data: dict) -> list[tuple]:
     section = _("Buildings")
     reg = mine["register"]
     rows += [
-        (section, _("With passports"), _("Count"), data["buildings"]["with_passports"], n_buildings),
+        (
+            section,
+            _("With passports"),
+            _("Count"),
+            data["buildings"]["with_passports"],
+            n_buildings,
+        ),
         (section, _("In the register"), _("Count"), reg["register"], n_buildings),
         (section, _("Register, with a passport"), _("Count"), reg["with_passport"], n_buildings),
         (section, _("Register, estimated"), _("Count"), reg["estimated"], n_buildings),
@@ -270,7 +276,13 @@ def monitoring_rows(data: dict) -> list[tuple]:
             (section, item, estimated, r["estimated_kg"], "kg"),
             (section, item, low, r["estimated_low_kg"], "kg"),
             (section, item, high, r["estimated_high_kg"], "kg"),
-            (section, item, _("Embodied carbon A1-A3, estimated"), r["estimated_carbon_kg"], "kgCO2e"),
+            (
+                section,
+                item,
+                _("Embodied carbon A1-A3, estimated"),
+                r["estimated_carbon_kg"],
+                "kgCO2e",
+            ),
             (section, item, _("Share surveyed by mass"), r["surveyed_share"], "0-1"),
         ]
     section = _("Error of the estimate")

@@ -78,7 +78,10 @@ def _kpis(data: dict):
                 ),
             ),
             (mass_text(reuse["mass_kg"]), _("mass reused in %(year)s", year=data["year"])),
-            (carbon_text(reuse["co2_avoided_kg"]), _("CO2e avoided in %(year)s", year=data["year"])),
+            (
+                carbon_text(reuse["co2_avoided_kg"]),
+                _("CO2e avoided in %(year)s", year=data["year"]),
+            ),
             (score_text(data["mci"]), _("average MCI of surveyed buildings (by mass)")),
         ],
         per_row=4,

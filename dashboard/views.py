@@ -23,12 +23,12 @@ from app.views import download
 from dashboard import queries
 from dashboard import texts
 from dashboard.exports import dashboard_csv
-from dashboard.permissions import organisation_for
 from dashboard.monitoring import monitoring_csv
 from dashboard.monitoring import monitoring_data
 from dashboard.monitoring import valid_year
 from dashboard.monitoring_report import render_monitoring_pdf
 from dashboard.monitoring_report import trust_sentence
+from dashboard.permissions import organisation_for
 from dashboard.report import render_dashboard_pdf
 from passports.documents.charts import STATUS_COLOURS
 from passports.documents.charts import bar_chart

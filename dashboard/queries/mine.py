@@ -70,7 +70,9 @@ def register_scope(scope: Scope, user) -> ColumnElement[bool]:
 
 
 def _order(family: str) -> int:
-    return MATERIAL_FAMILIES.index(family) if family in MATERIAL_FAMILIES else len(MATERIAL_FAMILIES)
+    return (
+        MATERIAL_FAMILIES.index(family) if family in MATERIAL_FAMILIES else len(MATERIAL_FAMILIES)
+    )
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -106,9 +108,7 @@ def trust(mape: list[dict]) -> str:
     return "good" if median < MAPE_GOOD else "rough"
 
 
-def urban_mine(
-    scope: Scope, user, surveyed_families: list[dict], with_passports: int
-) -> dict:
+def urban_mine(scope: Scope, user, surveyed_families: list[dict], with_passports: int) -> dict:
     """The scope's urban mine as surveyed + estimated (see the module docstring).
 
     `surveyed_families` and `with_passports` are the dashboard's own passport figures

@@ -30,9 +30,7 @@ REGISTER = (
 
 
 def key_for(use, structure, year, country="NL") -> str:
-    return "|".join(
-        (use_key(use), structure_key(structure), period_for(year), region_key(country))
-    )
+    return "|".join((use_key(use), structure_key(structure), period_for(year), region_key(country)))
 
 
 def estimate(rows) -> dict:

@@ -81,7 +81,10 @@ def test_the_city_page_shows_the_mine_its_trust_and_its_method(client, world, lo
 
 def test_others_do_not_see_the_register_of_a_closed_city(client, world, make_user, token_for):
     stranger = make_user("owner")
-    assert client.get("/api/v1/dashboard/cities/Brummen", headers=token_for(stranger)).status_code == 404
+    assert (
+        client.get("/api/v1/dashboard/cities/Brummen", headers=token_for(stranger)).status_code
+        == 404
+    )
     admin = make_user("admin")
     d = client.get("/api/v1/dashboard/cities/Brummen", headers=token_for(admin)).json
     assert d["mine"]["register"]["register"] == 4

@@ -41,7 +41,9 @@ def test_the_api_gives_the_year_s_figures_with_their_sources(client, world, toke
     assert {"mine_surveyed", "mine_estimated", "reuse", "co2_avoided", "mci", "harvest"} <= figures
     assert all(a["source"] and a["method"] for a in report["annex"])
     # Last year: nothing was reused.
-    last = client.get(f"/api/v1/dashboard/cities/brummen/monitoring/{THIS_YEAR - 1}", headers=headers)
+    last = client.get(
+        f"/api/v1/dashboard/cities/brummen/monitoring/{THIS_YEAR - 1}", headers=headers
+    )
     assert last.json["reuse"]["reservations"] == 0
     for year in (1999, THIS_YEAR + 1):
         bad = f"/api/v1/dashboard/cities/brummen/monitoring/{year}"

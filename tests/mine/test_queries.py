@@ -25,9 +25,7 @@ BUILDINGS = (
 
 
 def key_for(use, structure, year, country="NL") -> str:
-    return "|".join(
-        (use_key(use), structure_key(structure), period_for(year), region_key(country))
-    )
+    return "|".join((use_key(use), structure_key(structure), period_for(year), region_key(country)))
 
 
 def add_register(db, org, rows=BUILDINGS, city="Brummen", **extra):
@@ -112,9 +110,7 @@ def test_planned_demolitions_per_year(db, make_org):
     # Before the first year: due already, counted in it; after the window: left out.
     late = queries.demolitions_by_year(condition, 2031, years=1)
     assert list(late) == [2031]
-    assert late[2031]["concrete"][0] == pytest.approx(
-        homes["concrete"][0] + office["concrete"][0]
-    )
+    assert late[2031]["concrete"][0] == pytest.approx(homes["concrete"][0] + office["concrete"][0])
 
 
 def test_mape_on_a_building_with_both(db, make_org, make_user, make_building):
@@ -130,8 +126,11 @@ def test_mape_on_a_building_with_both(db, make_org, make_user, make_building):
     steel = estimates[building.id]["steel"][0]
     surveys = {building.id: {"concrete": concrete / 2, "steel": steel, "glass": 0.0}}
     table = {r["family"]: r for r in queries.mape_table(estimates, surveys)}
-    assert table["concrete"] == {"family": "concrete", "mape_percent": pytest.approx(100.0),
-                                 "buildings": 1}
+    assert table["concrete"] == {
+        "family": "concrete",
+        "mape_percent": pytest.approx(100.0),
+        "buildings": 1,
+    }
     assert table["steel"]["mape_percent"] == pytest.approx(0.0)
     assert "glass" not in table
     # The linked building is not estimated again.
