@@ -196,7 +196,9 @@ def monitoring_data(scope: Scope, user, year: int) -> dict:
         else future_supply(scope, user, first_year=year)
     )
     imported = db.session.scalar(
-        select(func.max(RegisterBuilding.imported_at)).where(register_scope(scope, user))
+        select(func.max(RegisterBuilding.imported_at)).where(
+            register_scope(scope, user).condition()
+        )
     )
     return {
         "scope": data["scope"],

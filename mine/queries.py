@@ -17,15 +17,20 @@ no floor area is counted as not estimated.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import and_
+from sqlalchemy import event
 from sqlalchemy import extract
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import true
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from mine.estimate import embodied_carbon
@@ -41,40 +46,148 @@ from passports.models.vocab import MATERIAL_FAMILIES
 SUPPLY_YEARS = 10
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which register buildings an aggregate covers: an organisation's register, a city's
+    buildings (its spellings as stored, see city_spellings), or both."""
+
+    organisation_id: int | None = None
+    cities: tuple[str, ...] | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        """SQL condition on RegisterBuilding. Written so that the database scans the table
+        rather than walking an index row by row: a city's aggregates read most of the table,
+        and a scan is many times faster than 100,000 index lookups (SQLite)."""
+        parts = []
+        if self.organisation_id is not None:
+            parts.append(RegisterBuilding.organisation_id + 0 == self.organisation_id)
+        if self.cities is not None:
+            parts.append(RegisterBuilding.city.op("||")("").in_(self.cities))
+        return and_(*parts) if parts else true()
+
+
 def register_condition(
     *,
     organisation_id: int | None = None,
     cities: Iterable[str] | None = None,
-) -> ColumnElement[bool]:
-    """SQL condition on RegisterBuilding: an organisation's register, a city's buildings (its
-    spellings as stored, see city_spellings), or both."""
-    parts = []
-    if organisation_id is not None:
-        parts.append(RegisterBuilding.organisation_id == organisation_id)
-    if cities is not None:
-        parts.append(RegisterBuilding.city.in_(tuple(cities)))
-    return and_(*parts) if parts else true()
+) -> Selection:
+    """The register buildings of an organisation, of a city (its stored spellings), or both."""
+    return Selection(organisation_id, tuple(cities) if cities is not None else None)
 
 
 def city_spellings(name: str, organisation_id: int | None = None) -> tuple[str, ...]:
     """The spellings of a city in the register, matched without regard to case (as the city
-    dashboard matches cities: "københavn" finds "København")."""
+    dashboard matches cities: "københavn" finds "København"). `organisation_id` is accepted
+    for symmetry; the selection filters by organisation itself."""
     wanted = name.strip().casefold()
     stmt = select(RegisterBuilding.city).distinct().where(RegisterBuilding.city != "")
-    if organisation_id is not None:
-        stmt = stmt.where(RegisterBuilding.organisation_id == organisation_id)
     return tuple(c for c in db.session.scalars(stmt) if c.casefold() == wanted)
 
 
+_CACHE: dict[tuple, tuple] = {}
+_CACHE_SIZE = 64
+#: Seconds a cached aggregate is used without looking at the register again.
+CACHE_SECONDS = 60.0
+_LOCK = threading.Lock()
+
+
+def forget() -> None:
+    """Drop the cached aggregates (a register import calls it after writing in bulk; writes
+    through the ORM drop them on commit)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _stamp() -> tuple:
+    """The register's rows and last id (read from indexes: a few milliseconds)."""
+    r = RegisterBuilding
+    return tuple(db.session.execute(select(func.count(), func.max(r.id)).select_from(r)).one())
+
+
+def _cached(key: tuple, compute):
+    """compute(), or its result for `key` if computed less than CACHE_SECONDS ago while the
+    register had the same rows and last id."""
+    key = (str(db.engine.url), *key)
+    now = time.monotonic()
+    stamp = _stamp()
+    with _LOCK:
+        hit = _CACHE.get(key)
+    if hit is not None and hit[0] == stamp and now - hit[1] < CACHE_SECONDS:
+        return hit[2]
+    value = compute()
+    with _LOCK:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = (stamp, now, value)
+    return value
+
+
+def _written(session, _flush_context) -> None:
+    if any(
+        isinstance(o, RegisterBuilding) for o in (*session.new, *session.dirty, *session.deleted)
+    ):
+        session.info["register_written"] = True
+
+
+def _committed(session) -> None:
+    if session.info.pop("register_written", False):
+        forget()
+
+
+event.listen(Session, "after_flush", _written)
+event.listen(Session, "after_commit", _committed)
+
+
 def register_cities(organisation_id: int | None = None) -> list[tuple[str, int]]:
-    """(city as stored, register buildings) of every register (one organisation's, or all)."""
-    stmt = select(RegisterBuilding.city, RegisterBuilding.organisation_id).where(
-        RegisterBuilding.city != ""
-    )
+    """(city as stored, organisation) of every register (one organisation's, or all). Cached
+    while the table keeps its number of rows and its last id."""
+    r = RegisterBuilding
+
+    def compute():
+        stmt = select(r.city, r.organisation_id).where(r.city != "").distinct()
+        return [(city, org) for city, org in db.session.execute(stmt)]
+
+    rows = _cached(("cities",), compute)
     if organisation_id is not None:
-        stmt = stmt.where(RegisterBuilding.organisation_id == organisation_id)
-    stmt = stmt.distinct()
-    return [(city, org) for city, org in db.session.execute(stmt)]
+        rows = [(c, o) for c, o in rows if o == organisation_id]
+    return rows
+
+
+def register_summary(selection: Selection) -> dict[tuple, tuple[int, int, float]]:
+    """{(intensity key, surveyed by a passport, year of planned demolition or None):
+    (buildings, buildings with a floor area, Σ floor area m²)} of the selected register buildings.
+
+    One grouped scan of the register, kept in the process for CACHE_SECONDS at most while the
+    register keeps its rows and last id; writes through the ORM and bulk writers calling
+    forget() drop it at once. A re-import in another process shows within CACHE_SECONDS."""
+    r = RegisterBuilding
+    condition = selection.condition()
+
+    def compute():
+        year = extract("year", r.planned_demolition)
+        linked = r.building_id.is_not(None)
+        rows = db.session.execute(
+            select(
+                r.intensity_key,
+                linked,
+                year,
+                func.count(r.id),
+                func.count(r.floor_area_m2),
+                func.coalesce(func.sum(r.floor_area_m2), 0.0),
+            )
+            .where(condition)
+            .group_by(r.intensity_key, linked, year)
+        ).all()
+        return {
+            (key, bool(is_linked), int(y) if y is not None else None): (
+                int(n),
+                int(with_area),
+                float(area),
+            )
+            for key, is_linked, y, n, with_area, area in rows
+        }
+
+    return _cached(("summary", selection), compute)
 
 
 @lru_cache(maxsize=4096)
@@ -127,32 +240,28 @@ def _family_rows(mass: dict) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["mass_kg"], r["family"]))
 
 
-def estimated_mine(condition: ColumnElement[bool]) -> dict:
-    """The estimated mine of the register buildings matching `condition`: by family (median
-    mass with its interquartile range, and the embodied carbon of each), totals, and counts."""
-    r = RegisterBuilding
-    rows = db.session.execute(
-        select(
-            r.intensity_key,
-            func.count(r.id),
-            func.count(r.floor_area_m2),
-            func.coalesce(func.sum(r.floor_area_m2), 0.0),
-        )
-        .where(condition, r.building_id.is_(None))
-        .group_by(r.intensity_key)
-    ).all()
-    linked = db.session.scalar(
-        select(func.count(r.id)).where(condition, r.building_id.is_not(None))
-    )
+def estimated_mine(selection: Selection) -> dict:
+    """The estimated mine of the selected register buildings: by family (median mass with its
+    interquartile range, and the embodied carbon of each), totals, and counts."""
+    by_key: dict[str, list] = {}
+    linked = 0
+    for (key, is_linked, _year), (n, with_area, area) in register_summary(selection).items():
+        if is_linked:
+            linked += n
+            continue
+        k = by_key.setdefault(key, [0, 0, 0.0])
+        k[0] += n
+        k[1] += with_area
+        k[2] += area
     mass: dict[str, list[float]] = {}
     without_passport = estimated = 0
     floor_area = 0.0
-    for key, count, with_area, area in rows:
+    for key, (count, with_area, area) in by_key.items():
         without_passport += count
         estimated += with_area
-        floor_area += float(area)
+        floor_area += area
         if with_area:
-            _add(mass, estimate_for_key(key, float(area)))
+            _add(mass, estimate_for_key(key, area))
     families = _family_rows(mass)
     total = {
         name: sum(f[name] for f in families)
@@ -167,11 +276,11 @@ def estimated_mine(condition: ColumnElement[bool]) -> dict:
     }
     return {
         "buildings": {
-            "register": int(without_passport + (linked or 0)),
-            "with_passport": int(linked or 0),
-            "without_passport": int(without_passport),
-            "estimated": int(estimated),
-            "not_estimated": int(without_passport - estimated),
+            "register": without_passport + linked,
+            "with_passport": linked,
+            "without_passport": without_passport,
+            "estimated": estimated,
+            "not_estimated": without_passport - estimated,
         },
         "floor_area_m2": floor_area,
         "families": families,
@@ -179,13 +288,16 @@ def estimated_mine(condition: ColumnElement[bool]) -> dict:
     }
 
 
-def linked_estimates(condition: ColumnElement[bool]) -> dict[int, dict]:
-    """{passport building id: its register estimate by family} for the register buildings
-    matching `condition` that a passport surveys (and that have a floor area)."""
+def linked_estimates(selection: Selection) -> dict[int, dict]:
+    """{passport building id: its register estimate by family} for the selected register
+    buildings that a passport surveys (and that have a floor area)."""
     r = RegisterBuilding
     rows = db.session.execute(
         select(r.building_id, r.intensity_key, r.floor_area_m2).where(
-            condition, r.building_id.is_not(None), r.floor_area_m2.is_not(None)
+            # "> 0" rather than "IS NOT NULL": the index on building_id serves a range.
+            selection.condition(),
+            r.building_id > 0,
+            r.floor_area_m2.is_not(None),
         )
     ).all()
     out: dict[int, dict] = {}
@@ -204,28 +316,20 @@ def mape_table(estimates: dict[int, dict], surveys: dict[int, dict]) -> list[dic
 
 
 def demolitions_by_year(
-    condition: ColumnElement[bool], first_year: int, years: int = SUPPLY_YEARS
+    selection: Selection, first_year: int, years: int = SUPPLY_YEARS
 ) -> dict[int, dict[str, tuple[float, float, float]]]:
-    """{year: {family: (mass, low, high)}} of the register buildings without a passport whose
-    demolition is planned in [first_year, first_year + years); earlier dates count in
+    """{year: {family: (mass, low, high)}} of the selected register buildings without a passport
+    whose demolition is planned in [first_year, first_year + years); earlier dates count in
     first_year (due already)."""
-    r = RegisterBuilding
-    year = extract("year", r.planned_demolition)
-    rows = db.session.execute(
-        select(year, r.intensity_key, func.sum(r.floor_area_m2))
-        .where(
-            condition,
-            r.building_id.is_(None),
-            r.planned_demolition.is_not(None),
-            r.floor_area_m2.is_not(None),
-            year < first_year + years,
-        )
-        .group_by(year, r.intensity_key)
-    ).all()
+    areas: dict[tuple[int, str], float] = {}
+    for (key, is_linked, year), (_n, with_area, area) in register_summary(selection).items():
+        if is_linked or year is None or not with_area or year >= first_year + years:
+            continue
+        slot = (max(year, first_year), key)
+        areas[slot] = areas.get(slot, 0.0) + area
     out: dict[int, dict] = {}
-    for y, key, area in rows:
-        y = max(int(y), first_year)
-        _add(out.setdefault(y, {}), estimate_for_key(key, float(area or 0.0)))
+    for (year, key), area in areas.items():
+        _add(out.setdefault(year, {}), estimate_for_key(key, area))
     return {y: {f: tuple(v) for f, v in fam.items()} for y, fam in sorted(out.items())}
 
 

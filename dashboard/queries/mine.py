@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement
 from sqlalchemy import case
 from sqlalchemy import extract
 from sqlalchemy import func
@@ -58,8 +57,8 @@ MAPE_FEW = 5
 MAPE_GOOD = 30.0
 
 
-def register_scope(scope: Scope, user) -> ColumnElement[bool]:
-    """SQL condition on RegisterBuilding: the register buildings a dashboard covers."""
+def register_scope(scope: Scope, user) -> register.Selection:
+    """The register buildings a dashboard covers."""
     if scope.kind == "organisation":
         return register.register_condition(organisation_id=scope.organisation_id)
     organisation_id = user.organisation_id if scope.own_organisation_only else None
