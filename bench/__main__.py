@@ -38,9 +38,9 @@ from bench import bench_credentials
 from bench import bench_ids
 from bench import bench_images
 from bench import bench_labels
-from bench import bench_mine_dashboard
 from bench import bench_languages
 from bench import bench_matching
+from bench import bench_mine_dashboard
 from bench import bench_resolver
 from bench import bench_writeback
 from bench import faults
