@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask import g
+from flask import has_app_context
 from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import event
@@ -80,8 +82,7 @@ def city_spellings(name: str, organisation_id: int | None = None) -> tuple[str, 
     dashboard matches cities: "københavn" finds "København"). `organisation_id` is accepted
     for symmetry; the selection filters by organisation itself."""
     wanted = name.strip().casefold()
-    stmt = select(RegisterBuilding.city).distinct().where(RegisterBuilding.city != "")
-    return tuple(c for c in db.session.scalars(stmt) if c.casefold() == wanted)
+    return tuple(sorted({c for c, _org in register_cities() if c.casefold() == wanted}))
 
 
 _CACHE: dict[tuple, tuple] = {}
@@ -99,14 +100,19 @@ def forget() -> None:
 
 
 def _stamp() -> tuple:
-    """The register's rows and last id (read from indexes: a few milliseconds)."""
-    r = RegisterBuilding
-    return tuple(db.session.execute(select(func.count(), func.max(r.id)).select_from(r)).one())
+    """The register's last id (an index lookup), read once per request: rows added or a
+    register emptied show at once; edits in place are caught by forget() or CACHE_SECONDS."""
+    if has_app_context() and "mine_register_stamp" in g:
+        return g.mine_register_stamp
+    stamp = (db.session.scalar(select(func.max(RegisterBuilding.id))),)
+    if has_app_context():
+        g.mine_register_stamp = stamp
+    return stamp
 
 
 def _cached(key: tuple, compute):
     """compute(), or its result for `key` if computed less than CACHE_SECONDS ago while the
-    register had the same rows and last id."""
+    register had the same last id."""
     key = (str(db.engine.url), *key)
     now = time.monotonic()
     stamp = _stamp()
@@ -139,8 +145,8 @@ event.listen(Session, "after_commit", _committed)
 
 
 def register_cities(organisation_id: int | None = None) -> list[tuple[str, int]]:
-    """(city as stored, organisation) of every register (one organisation's, or all). Cached
-    while the table keeps its number of rows and its last id."""
+    """(city as stored, organisation) of every register (one organisation's, or all); cached
+    as register_summary is."""
     r = RegisterBuilding
 
     def compute():
@@ -158,7 +164,7 @@ def register_summary(selection: Selection) -> dict[tuple, tuple[int, int, float]
     (buildings, buildings with a floor area, Σ floor area m²)} of the selected register buildings.
 
     One grouped scan of the register, kept in the process for CACHE_SECONDS at most while the
-    register keeps its rows and last id; writes through the ORM and bulk writers calling
+    register keeps its last id; writes through the ORM and bulk writers calling
     forget() drop it at once. A re-import in another process shows within CACHE_SECONDS."""
     r = RegisterBuilding
     condition = selection.condition()
