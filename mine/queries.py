@@ -248,7 +248,12 @@ def _family_rows(mass: dict) -> list[dict]:
 
 def estimated_mine(selection: Selection) -> dict:
     """The estimated mine of the selected register buildings: by family (median mass with its
-    interquartile range, and the embodied carbon of each), totals, and counts."""
+    interquartile range, and the embodied carbon of each), totals, and counts (cached as
+    register_summary is; read it, don't change it)."""
+    return _cached(("mine", selection), lambda: _estimated_mine(selection))
+
+
+def _estimated_mine(selection: Selection) -> dict:
     by_key: dict[str, list] = {}
     linked = 0
     for (key, is_linked, _year), (n, with_area, area) in register_summary(selection).items():
@@ -326,7 +331,16 @@ def demolitions_by_year(
 ) -> dict[int, dict[str, tuple[float, float, float]]]:
     """{year: {family: (mass, low, high)}} of the selected register buildings without a passport
     whose demolition is planned in [first_year, first_year + years); earlier dates count in
-    first_year (due already)."""
+    first_year (due already). Cached as register_summary is."""
+    return _cached(
+        ("demolitions", selection, first_year, years),
+        lambda: _demolitions_by_year(selection, first_year, years),
+    )
+
+
+def _demolitions_by_year(
+    selection: Selection, first_year: int, years: int
+) -> dict[int, dict[str, tuple[float, float, float]]]:
     areas: dict[tuple[int, str], float] = {}
     for (key, is_linked, year), (_n, with_area, area) in register_summary(selection).items():
         if is_linked or year is None or not with_area or year >= first_year + years:
