@@ -3,7 +3,9 @@
 Runs the selected benchmarks on SQLite and PostgreSQL (a throwaway cluster from tests.pg),
 prints progress on stderr, a table and details on stdout, and writes bench/results/latest.json.
 `generate` leaves a database of a million components that `overview-scale`, `scan` and
-`resolver` (the GS1 linkset and tag JSON against a bare app, bench.bench_resolver) reuse;
+`resolver` (the GS1 linkset and tag JSON against a bare app, bench.bench_resolver) and
+`mine-dashboard` (the city dashboard over a 100,000-building register, bench.bench_mine_dashboard)
+reuse;
 `labels`, `languages` (Japanese against English page renders) and `images` (a worker's
 peak memory for an oversized image on `/scan`) do not depend
 on the database kind and run once; `matching` (a wanted request against 100,000 listings and
@@ -43,6 +45,7 @@ from bench import bench_labels
 from bench import bench_languages
 from bench import bench_map
 from bench import bench_matching
+from bench import bench_mine_dashboard
 from bench import bench_queue
 from bench import bench_register
 from bench import bench_resolver
@@ -79,9 +82,10 @@ BENCHMARKS = (
     "queue",
     "register",
     "map",
+    "mine-dashboard",
 )
 PRODUCTION = ("mixed", "faults")
-ON_GENERATED = ("generate", "overview-scale", "scan", "resolver", "map")
+ON_GENERATED = ("generate", "overview-scale", "scan", "resolver", "map", "mine-dashboard")
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -195,6 +199,13 @@ def run_database(
                 results += _with_load(bench_map.bench(dataset, settings), load)
             except Exception as exc:  # reported as an ERROR row
                 results.append(_failure("map", db, exc))
+        if "mine-dashboard" in selected:
+            # Last: it adds a 100,000-building register and the passports' aggregates.
+            try:
+                load = os.getloadavg()[0]
+                results += _with_load(bench_mine_dashboard.bench(dataset, settings, workdir), load)
+            except Exception as exc:  # reported as an ERROR row
+                results.append(_failure("mine-dashboard", db, exc))
         if db == "sqlite":
             for leftover in workdir.glob("generate.sqlite*"):
                 leftover.unlink()

@@ -8,9 +8,12 @@ from flask_smorest import abort
 from app.auth.decorators import api_login_required
 from app.pagination import paginated
 from dashboard import queries
+from dashboard.monitoring import monitoring_data
+from dashboard.monitoring import valid_year
 from dashboard.permissions import organisation_for
 from dashboard.schemas import CitySchema
 from dashboard.schemas import DashboardSchema
+from dashboard.schemas import MonitoringSchema
 from dashboard.schemas import OrganisationArgs
 
 blp = Blueprint("dashboard_api", __name__, description="Dashboards of organisations and cities")
@@ -35,6 +38,22 @@ def city_dashboard(city):
     if scope is None:
         abort(404, message=_("No buildings in this city."))
     return queries.dashboard_data(scope, current_user)
+
+
+@blp.route("/dashboard/cities/<city>/monitoring/<int:year>", methods=["GET"])
+@api_login_required
+@blp.response(200, MonitoringSchema)
+def city_monitoring(city, year):
+    """A city's yearly monitoring report (the PDF's and CSV's figures): the urban mine surveyed
+    and estimated, reuse and CO2 avoided through the exchange in the year, average MCI, the
+    demolition harvest by year, and each figure's source and method. Same permissions as the
+    city's dashboard; years from 2000 to the current one."""
+    scope = queries.city_scope(city, current_user)
+    if scope is None:
+        abort(404, message=_("No buildings in this city."))
+    if not valid_year(year):
+        abort(404, message=_("No monitoring report for this year."))
+    return monitoring_data(scope, current_user, year)
 
 
 @blp.route("/dashboard/organisation", methods=["GET"])

@@ -23,6 +23,11 @@ from app.views import download
 from dashboard import queries
 from dashboard import texts
 from dashboard.exports import dashboard_csv
+from dashboard.monitoring import monitoring_csv
+from dashboard.monitoring import monitoring_data
+from dashboard.monitoring import valid_year
+from dashboard.monitoring_report import render_monitoring_pdf
+from dashboard.monitoring_report import trust_sentence
 from dashboard.permissions import organisation_for
 from dashboard.report import render_dashboard_pdf
 from passports.documents.charts import STATUS_COLOURS
@@ -76,6 +81,13 @@ def dashboard_charts(data: dict) -> dict:
             [(texts.month_name(r["month"], short=True), r["events"]) for r in data["activity"]],
             label=texts.chart_name("activity"),
         ),
+        "future_supply": column_chart(
+            [
+                (str(y["year"]), (y["total"]["surveyed_kg"] + y["total"]["estimated_kg"]) / 1000)
+                for y in data["future_supply"]["years"]
+            ],
+            label=_("Mass becoming available per year from planned demolitions, in tonnes"),
+        ),
         "mci": score_scale(
             data["mci"],
             label=_scale_name(_("Average Material Circularity Indicator (by mass)"), data["mci"]),
@@ -88,6 +100,8 @@ def dashboard_charts(data: dict) -> dict:
 
 
 def _page(data: dict, exports: dict):
+    city = data["scope"]["kind"] == "city"
+    this_year = data["generated_at"].year
     return render_template(
         "dashboard/dashboard.html",
         d=data,
@@ -96,6 +110,8 @@ def _page(data: dict, exports: dict):
         as_of=texts.as_of(data["generated_at"]),
         month_name=texts.month_name,
         percent=texts.percent,
+        monitoring_years=(this_year - 1, this_year) if city else (),
+        trust_sentence=trust_sentence,
     )
 
 
@@ -205,3 +221,30 @@ def city_pdf(city: str):
     """A city's dashboard as a PDF report for its progress reporting."""
     scope = _city(city)
     return _pdf(*_report(scope))
+
+
+def _monitoring(city: str, year: int) -> tuple[dict, str]:
+    """A city's monitoring report for a year (404 for a city the user may not open, or a year
+    before 2000 or after this one), and the name its downloads are saved under."""
+    scope = _city(city)
+    if not valid_year(year):
+        abort(404)
+    data = monitoring_data(scope, current_user, year)
+    return data, f"monitoring-{_slug(scope.name)}-{year}"
+
+
+@bp.route("/cities/<city>/monitoring/<int:year>.pdf")
+@login_required
+def city_monitoring_pdf(city: str, year: int):
+    """A city's yearly monitoring report (Circular Cities Declaration figures) as PDF."""
+    data, name = _monitoring(city, year)
+    pdf = render_monitoring_pdf(data, base_url=public_base_url())
+    return download(pdf, "application/pdf", f"{name}.pdf", inline=True)
+
+
+@bp.route("/cities/<city>/monitoring/<int:year>.csv")
+@login_required
+def city_monitoring_csv(city: str, year: int):
+    """A city's yearly monitoring report as CSV."""
+    data, name = _monitoring(city, year)
+    return download(monitoring_csv(data), "text/csv", f"{name}.csv")

@@ -16,7 +16,9 @@ What each figure means:
 - activity: events recorded in the passports of the scope's components, per month.
 
 - scopes: which buildings a dashboard covers, and the cities a user may open;
-- figures: the figures of a dashboard, the largest buildings and a building's reuse impact.
+- figures: the figures of a dashboard, the largest buildings and a building's reuse impact;
+- mine: the urban mine as surveyed + estimated from the building register, and its future
+  supply per year next to the exchange's listings and wanted requests.
 """
 
 from dashboard.queries.figures import ACTIVITY_MONTHS  # noqa: F401

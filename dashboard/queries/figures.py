@@ -13,6 +13,8 @@ from app.models import utcnow
 from dashboard.models import BuildingActivity
 from dashboard.models import BuildingMetricPart
 from dashboard.models import BuildingMetrics
+from dashboard.queries.mine import future_supply
+from dashboard.queries.mine import urban_mine
 from dashboard.queries.scopes import Scope
 from marketplace.models import Listing
 from marketplace.models import Reservation
@@ -40,7 +42,10 @@ def _months(count: int, today: date | None = None) -> list[str]:
     return out[::-1]
 
 
-def _co2(scope: Scope) -> dict:
+def reuse_sides(scope: Scope, *columns):
+    """(select of `columns` over collected reservations, with their listing and its origin and
+    destination buildings joined; condition "harvested" from the scope; condition "received" by
+    it). A reservation counts for the scope when either holds."""
     origin = Building.__table__.alias("origin")
     destination = Building.__table__.alias("destination")
     harvested = origin.c.id.in_(select(Building.id).where(scope.condition))
@@ -48,14 +53,20 @@ def _co2(scope: Scope) -> dict:
     if scope.organisation_id is not None:
         received = or_(received, Reservation.buyer_organisation_id == scope.organisation_id)
     base = (
-        select(
-            func.count(Reservation.id),
-            func.coalesce(func.sum(Reservation.co2_avoided_kg), 0.0),
-        )
+        select(*columns)
         .join(Listing, Listing.id == Reservation.listing_id)
         .join(origin, origin.c.id == Listing.building_id)
         .outerjoin(destination, destination.c.id == Reservation.destination_building_id)
         .where(Reservation.status == "collected")
+    )
+    return base, harvested, received
+
+
+def _co2(scope: Scope) -> dict:
+    base, harvested, received = reuse_sides(
+        scope,
+        func.count(Reservation.id),
+        func.coalesce(func.sum(Reservation.co2_avoided_kg), 0.0),
     )
     out = {}
     for name, condition in (
@@ -135,7 +146,7 @@ def dashboard_data(scope: Scope, user, *, months: int = ACTIVITY_MONTHS) -> dict
         if month in per_month:
             per_month[month] += int(n)
             per_kind[kind] = per_kind.get(kind, 0) + int(n)
-    return {
+    data = {
         "scope": {
             "kind": scope.kind,
             "name": scope.name,
@@ -158,6 +169,10 @@ def dashboard_data(scope: Scope, user, *, months: int = ACTIVITY_MONTHS) -> dict
         ),
         "top_buildings": top_buildings(scope, user),
     }
+    # The urban mine as surveyed + estimated from the building register, and its future supply.
+    data["mine"] = urban_mine(scope, user, families, data["buildings"]["with_passports"])
+    data["future_supply"] = future_supply(scope, user)
+    return data
 
 
 def top_buildings(scope: Scope, user, limit: int = TOP_BUILDINGS) -> list[dict]:

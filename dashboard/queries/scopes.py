@@ -1,5 +1,6 @@
 """Which buildings a dashboard covers: an organisation's, or a city's (by any spelling of its
-name), and the cities a user may open, whole or only their organisation's part of it."""
+name), and the cities a user may open, whole or only their organisation's part of it (a city
+whose register the user's organisation imported opens too, before it has any passport)."""
 
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from dashboard.models import BuildingMetrics
 from dashboard.permissions import city_is_open
 from dashboard.permissions import own_part
 from dashboard.permissions import sees_whole_city
+from mine.queries import register_cities
 from passports.models import Building
 from passports.models import Component
 
@@ -101,6 +103,20 @@ def city_names(user) -> list[dict]:
         row["buildings"] += count
         row["mass_kg"] += float(mass)
         row["spellings"].append(city)
+    # A city whose building register the user's organisation imported (admins: any register)
+    # opens before any of its buildings has a passport: its urban mine is estimated.
+    for city, organisation_id in register_cities():
+        if user.role != "admin" and organisation_id != user.organisation_id:
+            continue
+        key = city.casefold()
+        if key not in merged:
+            merged[key] = {
+                "city": city,
+                "buildings": 0,
+                "mass_kg": 0.0,
+                "spellings": [city],
+                "own_organisation_only": not sees_whole_city(user, key in open_keys),
+            }
     return sorted(merged.values(), key=lambda r: r["city"].casefold())
 
 

@@ -117,6 +117,7 @@ def demo(app, runner, db):
         "step": "accept",
         "city": first("SELECT city FROM buildings ORDER BY id LIMIT 1"),
         "fmt": "csv",
+        "year": 2025,
         "gtin": "08712345000011",
         "serial": "1",
         "giai": "1",

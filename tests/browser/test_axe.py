@@ -58,6 +58,8 @@ NOT_PAGES = {
     "dashboard.city_pdf": "a PDF",
     "dashboard.organisation_csv": "a CSV file",
     "dashboard.organisation_pdf": "a PDF",
+    "dashboard.city_monitoring_pdf": "a PDF (text tested in test_monitoring)",
+    "dashboard.city_monitoring_csv": "a CSV file",
     "exchange.export_search": "a CSV or XLSX file",
     "exchange.listing_export": "a CSV or XLSX file",
     "exchange.bundle_export": "a CSV or XLSX file",
