@@ -28,6 +28,7 @@ from bench.common import log
 from bench.common import stats_ms
 from bench.overview import profile
 from bench.overview import time_requests
+from bench.register_data import register_db_row
 
 TARGET_MS = 50.0
 REGISTER_BUILDINGS = 100_000
@@ -38,41 +39,14 @@ CITY_BOX = (CENTRE[1] - 0.1, CENTRE[0] - 0.06, CENTRE[1] + 0.1, CENTRE[0] + 0.06
 def insert_register(organisation_id: int, count: int) -> float:
     """Insert `count` synthetic register buildings in bulk; seconds taken."""
     from app.extensions import db
-    from mine.estimate import floor_area
     from mine.models import RegisterBuilding
     from mine.synthetic import register_rows
-
-    def number(value):
-        return float(value) if value not in ("", None) else None
 
     start = time.perf_counter()
     now = datetime.now(UTC).replace(tzinfo=None)
     batch = []
     for row in register_rows(count, centre=CENTRE, radius_km=6.0):
-        area = floor_area(
-            number(row["gross_floor_area_m2"]), number(row["footprint_m2"]), number(row["storeys"])
-        )
-        batch.append(
-            {
-                "organisation_id": organisation_id,
-                "register_id": row["register_id"],
-                "address": row["address"],
-                "city": row["city"],
-                "country": row["country"],
-                "latitude": float(row["latitude"]),
-                "longitude": float(row["longitude"]),
-                "use_type": row["use"],
-                "structure": row["structure"],
-                "year_built": int(row["year_built"]) if row["year_built"] else None,
-                "floor_area_m2": area,
-                "planned_demolition": None,
-                "intensity_key": f"{row['use']}|any|any|eu",
-                # About a tonne per m² (the order of the intensity table's totals).
-                "estimated_mass_kg": (area or 0.0) * 1000.0,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        batch.append(register_db_row(row, organisation_id, now))
         if len(batch) == 10_000:
             db.session.execute(insert(RegisterBuilding), batch)
             batch = []

@@ -7,8 +7,7 @@ cities, one organisation), this benchmark
   per-building aggregates; timed, not part of the figures),
 - inserts 100,000 register buildings for Amsterdam (mine.synthetic.register_rows) in bulk, each
   with its floor area, intensity key and estimate computed as the register import computes them
-  (mine.estimate.floor_area, the keys of mine.intensity, mine.queries.estimate_for_key; the
-  register helper's per-row function in mine/register/ replaces this once it is on main), and links
+  (bench.register_data, mine.register.rows.estimate_fields), and links
   200 of them to the city's passport buildings (so the MAPE has buildings to rest on),
 - times, for the organisation's owner (who sees their own part of the city, register included):
   `GET /dashboard/cities/Amsterdam` (HTML, logged in through the form) and
@@ -34,68 +33,13 @@ from bench.common import login
 from bench.common import stats_ms
 from bench.overview import profile
 from bench.overview import time_requests
+from bench.register_data import register_db_row
 
 TARGET_MS = 300.0
 REGISTER_BUILDINGS = 100_000
 LINKED = 200
 CITY = "Amsterdam"
 CHUNK = 10_000
-
-
-def register_row(row: dict, organisation_id: int, now) -> dict:
-    """A register file row as a register_buildings row, with its floor area, intensity key and
-    estimate (what the register import writes)."""
-    from mine.estimate import embodied_carbon
-    from mine.estimate import floor_area
-    from mine.intensity import period_for
-    from mine.intensity import region_key
-    from mine.intensity import structure_key
-    from mine.intensity import use_key
-    from mine.queries import estimate_for_key
-
-    def number(name):
-        return float(row[name]) if row[name] else None
-
-    year = int(row["year_built"]) if row["year_built"] else None
-    area = floor_area(number("gross_floor_area_m2"), number("footprint_m2"), number("storeys"))
-    key = "|".join(
-        (
-            use_key(row["use"]),
-            structure_key(row["structure"]),
-            period_for(year),
-            region_key(row["country"]),
-        )
-    )
-    mass = carbon = None
-    if area is not None:
-        estimate = {f: m for f, (m, _lo, _hi) in estimate_for_key(key, area).items()}
-        mass = sum(estimate.values())
-        carbon = sum(embodied_carbon(estimate).values())
-    demolition = row["planned_demolition"]
-    return {
-        "organisation_id": organisation_id,
-        "register_id": row["register_id"],
-        "address": row["address"],
-        "city": row["city"],
-        "country": row["country"],
-        "latitude": float(row["latitude"]),
-        "longitude": float(row["longitude"]),
-        "use_type": row["use"],
-        "structure": row["structure"],
-        "year_built": year,
-        "gross_floor_area_m2": number("gross_floor_area_m2"),
-        "footprint_m2": number("footprint_m2"),
-        "storeys": number("storeys"),
-        "floor_area_m2": area,
-        "planned_demolition": date.fromisoformat(demolition) if demolition else None,
-        "intensity_key": key,
-        "estimated_mass_kg": mass,
-        "estimated_carbon_kg": carbon,
-        "building_id": None,
-        "imported_at": now,
-        "created_at": now,
-        "updated_at": now,
-    }
 
 
 def prepare(url: str, count: int) -> dict:
@@ -142,7 +86,7 @@ def prepare(url: str, count: int) -> dict:
             count, city=CITY, country="NL", centre=(52.37, 4.90), seed=15, prefix="MINE"
         )
         for row in rows:
-            batch.append(register_row(row, org_id, now))
+            batch.append(register_db_row(row, org_id, now))
             if len(batch) == CHUNK:
                 db.session.execute(insert(table), batch)
                 batch = []
@@ -238,8 +182,7 @@ def bench(dataset, settings: Settings, workdir=None) -> list[Result]:
         "aggregate_refresh_s": prepared.get("refresh_s"),
     }
     notes = [
-        f"setup: register insert {prepared['insert_s']:.1f} s (estimates computed in the bench "
-        "with mine.estimate/mine.intensity until the register import's per-row function lands)",
+        f"setup: register insert {prepared['insert_s']:.1f} s (estimates as the import makes them)",
     ]
     if prepared.get("refresh_s") is not None:
         notes.append(f"setup: passport aggregates refreshed in {prepared['refresh_s']:.1f} s")

@@ -100,11 +100,16 @@ def forget() -> None:
 
 
 def _stamp() -> tuple:
-    """The register's last id (an index lookup), read once per request: rows added or a
-    register emptied show at once; edits in place are caught by forget() or CACHE_SECONDS."""
+    """The register's last id and latest write (two index lookups), read once per request:
+    rows added, updated in place (a re-import, in any process) or the last one removed show
+    at once."""
     if has_app_context() and "mine_register_stamp" in g:
         return g.mine_register_stamp
-    stamp = (db.session.scalar(select(func.max(RegisterBuilding.id))),)
+    stamp = tuple(
+        db.session.execute(
+            select(func.max(RegisterBuilding.id), func.max(RegisterBuilding.updated_at))
+        ).one()
+    )
     if has_app_context():
         g.mine_register_stamp = stamp
     return stamp
@@ -112,7 +117,7 @@ def _stamp() -> tuple:
 
 def _cached(key: tuple, compute):
     """compute(), or its result for `key` if computed less than CACHE_SECONDS ago while the
-    register had the same last id."""
+    register had the same stamp."""
     key = (str(db.engine.url), *key)
     now = time.monotonic()
     stamp = _stamp()
@@ -164,8 +169,8 @@ def register_summary(selection: Selection) -> dict[tuple, tuple[int, int, float]
     (buildings, buildings with a floor area, Σ floor area m²)} of the selected register buildings.
 
     One grouped scan of the register, kept in the process for CACHE_SECONDS at most while the
-    register keeps its last id; writes through the ORM and bulk writers calling
-    forget() drop it at once. A re-import in another process shows within CACHE_SECONDS."""
+    register keeps its stamp (its last id and latest write): any import, in any process,
+    shows at once."""
     r = RegisterBuilding
     condition = selection.condition()
 

@@ -4,10 +4,11 @@
   coordinate sums, estimated mass in all and by family, by planned demolition and surveyed), read by the map's
   clusters instead of the register's rows.
 - map_grid_states: which state of the register (its latest write) the cells were made from.
-- ix_register_buildings_org_updated: finds that latest write without reading the register.
+- ix_register_buildings_org_updated: finds that latest write without reading the register;
+  ix_register_buildings_updated: the latest write of all registers (the urban mine's cache).
 
 Revision ID: 0018
-Revises: 0017 (0018 when the register's migration lands: rechain)
+Revises: 0017
 Create Date: 2026-12-07 20:40:00
 """
 from alembic import op
@@ -46,10 +47,12 @@ def upgrade():
     )
     with op.batch_alter_table('register_buildings', schema=None) as batch_op:
         batch_op.create_index('ix_register_buildings_org_updated', ['organisation_id', 'updated_at'], unique=False)
+        batch_op.create_index('ix_register_buildings_updated', ['updated_at'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('register_buildings', schema=None) as batch_op:
+        batch_op.drop_index('ix_register_buildings_updated')
         batch_op.drop_index('ix_register_buildings_org_updated')
     op.drop_table('map_grid_states')
     op.drop_table('map_cells')
