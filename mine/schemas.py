@@ -44,7 +44,9 @@ class RegisterErrorSchema(Schema):
     message = fields.String()
 
 
-class RegisterCountsSchema(Schema):
+class RegisterImportCountsSchema(Schema):
+    """What a register import did (or would do, in a preview), row by row."""
+
     rows = fields.Integer()
     new = fields.Integer()
     updated = fields.Integer()
@@ -74,7 +76,7 @@ class RegisterReportSchema(Schema):
     organisation_id = fields.Integer()
     filename = fields.String()
     kind = fields.String(metadata={"description": "csv or geojson"})
-    counts = fields.Nested(RegisterCountsSchema)
+    counts = fields.Nested(RegisterImportCountsSchema)
     errors = fields.List(
         fields.Nested(RegisterErrorSchema),
         metadata={"description": "The first errors (at most 200; counts.errors has them all)."},
