@@ -17,6 +17,7 @@ from flask import request
 from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 _READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -136,20 +137,39 @@ def dispose_public_reads(app) -> None:
 
 def read_rows(engine: Engine, connection_holder: dict, sql: str, arguments) -> list[tuple]:
     """Run one SELECT on the holder's DBAPI connection (checked out on first use), retrying
-    once on a new connection when the server had dropped the old one."""
+    once on a new connection when the server had dropped the old one. The driver's errors
+    come out as SQLAlchemy's (an unreachable database is an OperationalError, as anywhere
+    else in the app, so the outage page answers)."""
+    dbapi_error = engine.dialect.loaded_dbapi.Error
     for attempt in (1, 2):
         connection = connection_holder.get("connection")
-        if connection is None:
-            connection = connection_holder["connection"] = engine.raw_connection()
-        cursor = connection.cursor()
+        try:
+            if connection is None:
+                connection = connection_holder["connection"] = engine.raw_connection()
+            cursor = connection.cursor()
+        except DBAPIError:
+            raise
+        except dbapi_error as exc:
+            raise DBAPIError.instance(
+                sql, arguments, exc, dbapi_error, dialect=engine.dialect
+            ) from exc
         try:
             cursor.execute(sql, arguments)
             return cursor.fetchall()
-        except engine.dialect.loaded_dbapi.Error as exc:
-            if attempt == 2 or not engine.dialect.is_disconnect(exc, connection, cursor):
-                raise
-            connection.invalidate(exc)
-            connection_holder.pop("connection", None)
+        except dbapi_error as exc:
+            dropped = engine.dialect.is_disconnect(exc, connection, cursor)
+            if dropped:
+                connection.invalidate(exc)
+                connection_holder.pop("connection", None)
+            if attempt == 2 or not dropped:
+                raise DBAPIError.instance(
+                    sql,
+                    arguments,
+                    exc,
+                    dbapi_error,
+                    connection_invalidated=dropped,
+                    dialect=engine.dialect,
+                ) from exc
         finally:
             cursor.close()
     raise AssertionError("unreachable")
