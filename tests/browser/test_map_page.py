@@ -3,18 +3,12 @@ come in, selecting a cluster zooms in to the places, and a place's popup opens."
 
 import pytest
 
-from tests.browser.conftest import _needs_a_browser  # noqa: F401  (fixtures of the browser tests)
-from tests.browser.conftest import browser  # noqa: F401
-from tests.browser.conftest import context  # noqa: F401
-from tests.browser.conftest import live_server  # noqa: F401
-from tests.browser.conftest import log_in  # noqa: F401
-from tests.browser.conftest import page  # noqa: F401
 from tests.dashboard.test_map import register
 
 pytest.importorskip("playwright.sync_api", reason="browser tests skipped: no playwright package")
 
 
-def test_map_draws_the_basemap_a_cluster_and_opens_a_popup(db, page, log_in, make_user):  # noqa: F811
+def test_map_draws_the_basemap_a_cluster_and_opens_a_popup(db, page, log_in, make_user):
     from playwright.sync_api import expect
 
     owner = make_user("owner")
