@@ -19,6 +19,10 @@ from passports.models.vocab import MATERIAL_FAMILIES
 MAX_TILES = 256
 
 
+_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+_BBOX_PATTERN = f"^{_NUMBER}(,{_NUMBER}){{3}}$"
+
+
 class BoundingBox(fields.Field):
     """ "west,south,east,north" in WGS 84 degrees, west < east and south < north (a box across
     the antimeridian is asked as two)."""
@@ -58,13 +62,21 @@ class ClusterArgs(InputSchema):
 
     bbox = BoundingBox(
         required=True,
-        metadata={"description": "west,south,east,north in WGS 84 degrees", "type": "string"},
+        metadata={
+            "description": (
+                "west,south,east,north in WGS 84 degrees, west < east and south < north, "
+                f"covering at most {MAX_TILES} map tiles of the zoom"
+            ),
+            "type": "string",
+            "pattern": _BBOX_PATTERN,
+        },
     )
     zoom = fields.Integer(required=True, strict=False, validate=validate.Range(0, MAX_ZOOM))
     layers = Layers(
         metadata={
             "description": f"comma-separated, of {', '.join(LAYERS)} (default: all)",
             "type": "string",
+            "pattern": f"^({'|'.join(LAYERS)})(,({'|'.join(LAYERS)}))*$",
         }
     )
     family = fields.String(validate=validate.OneOf(MATERIAL_FAMILIES))
