@@ -10,11 +10,29 @@ from config import CONFIGS
 from config import ProductionConfig
 
 
+class App(Flask):
+    """Flask, with the one question it asks of every hook and view on every request (is this
+    function a coroutine?) answered once per function: a scanned label runs a dozen hooks."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync_callables: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync_callables[func]
+        except KeyError:
+            made = self._sync_callables[func] = super().ensure_sync(func)
+            return made
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+
+
 def create_app(
     config_name: str | None = None, *, instance_path: str | None = None, **overrides
 ) -> Flask:
     """Build the application from named steps (`instance_path` moves the instance folder)."""
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = App(__name__, instance_path=instance_path, instance_relative_config=True)
     configure_app(app, config_name, overrides)
     register_request_limits(app)
     register_logging(app)

@@ -135,6 +135,22 @@ def dispose_public_reads(app) -> None:
         made[1].dispose()
 
 
+def after_fork(app) -> None:
+    """In a web worker gunicorn has just forked from a master that loaded the app
+    (`preload_app`): forget the pools' connections inherited from the master without closing
+    them (they belong to the master), so the worker opens its own on first use."""
+    if "sqlalchemy" not in getattr(app, "extensions", {}):
+        return
+    from app.extensions import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+    made = app.extensions.pop(_PUBLIC_READS, None)
+    if made is not None:
+        made[1].dispose(close=False)
+
+
 def read_rows(engine: Engine, connection_holder: dict, sql: str, arguments) -> list[tuple]:
     """Run one SELECT on the holder's DBAPI connection (checked out on first use), retrying
     once on a new connection when the server had dropped the old one. The driver's errors

@@ -9,6 +9,7 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from functools import cache
+from functools import lru_cache
 
 from babel import Locale
 from flask import Flask
@@ -21,6 +22,8 @@ from flask_babel import format_datetime
 from flask_babel import get_locale
 from flask_babel import to_user_timezone
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from app.messages import localize
 from app.sessions import may_be_logged_in
@@ -56,7 +59,14 @@ def supported(code: str | None) -> str | None:
 
 
 def _from_browser() -> str | None:
-    best = request.accept_languages.best_match(list(_BY_TAG), default=None)
+    return _browser_language(request.headers.get("Accept-Language", ""))
+
+
+@lru_cache(maxsize=512)
+def _browser_language(header: str) -> str | None:
+    """The shipped language an Accept-Language header likes best: browsers send a few
+    distinct headers, so each is parsed once."""
+    best = parse_accept_header(header, LanguageAccept).best_match(list(_BY_TAG), default=None)
     return _BY_TAG.get(best) if best else None
 
 

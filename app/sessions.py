@@ -35,6 +35,15 @@ class CookieSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def save_session(self, app, session, response):
+        # An empty session nobody changed sets and deletes no cookie: Flask would still work
+        # out every cookie setting to find that out.
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
 
 class LoginManager(flask_login.LoginManager):
     """Flask-Login; a request without credentials is anonymous at once."""

@@ -31,9 +31,8 @@ from bench.overview import profile as statement_profile
 from bench.scan import sample_tags
 from bench.scan import settle
 from bench.scan_http import CONNECTIONS_PER_WORKER
-from bench.scan_http import cpu_seconds
 from bench.scan_http import gunicorn as app_gunicorn
-from bench.scan_http import spent
+from bench.scan_http import workers_cpu_seconds
 
 TARGET_RATIO = 0.5
 WRK_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
@@ -103,8 +102,8 @@ def over_http(url: str, tags: list[str], prefix: str, settings: Settings, workdi
         for n in range(settings.scan_rounds):
             for route in ROUTES if n % 2 == 0 else ROUTES[::-1]:
                 server, _pattern, accept = routes[route]
-                pids = servers.children(server_of[server].pid)
-                before = cpu_seconds(pids)
+                master = server_of[server].pid
+                before = workers_cpu_seconds(master)
                 figures = _wrk(
                     server_of[server].base_url,
                     files[route],
@@ -112,7 +111,7 @@ def over_http(url: str, tags: list[str], prefix: str, settings: Settings, workdi
                     settings.scan_round_s,
                     connections,
                 )
-                figures["cpu_s"] = spent(before, cpu_seconds(pids))
+                figures["cpu_s"] = workers_cpu_seconds(master) - before
                 rounds.append({"round": n, "route": route, **figures})
     out: dict = {"workers": workers, "connections": connections, "rounds": rounds}
     for route in ROUTES:

@@ -55,6 +55,15 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return out
 
 
+def workers_cpu_seconds(master: int) -> float:
+    """CPU seconds of a gunicorn master's workers so far: those alive (user plus system) and
+    those it has already reaped (its children's time, /proc/<pid>/stat fields 16 and 17), so
+    a worker recycled during a round (max_requests) is counted, not lost."""
+    fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+    reaped = (int(fields[13]) + int(fields[14])) / _CLOCK_TICKS
+    return reaped + sum(cpu_seconds(servers.children(master)).values())
+
+
 def spent(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU seconds spent between two readings, by the processes present in both (a worker
     gunicorn replaced in between is left out rather than counted negative)."""

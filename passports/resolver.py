@@ -16,9 +16,8 @@ GS1's namespaces. Several links of one type are told apart by their media type: 
 gets the first one, in the order given here, that its Accept header likes best.
 """
 
-from dataclasses import dataclass
-from dataclasses import field
 from functools import cache
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import get_locale
@@ -71,8 +70,7 @@ _CSET82 = frozenset(
 _PROVIDERS = "passports.resolver_links"
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One link of a component: its type (a URI), target, title and, where known, media type
     and languages."""
 
@@ -80,7 +78,7 @@ class Link:
     href: str
     title: str
     type: str | None = None
-    hreflang: tuple[str, ...] = field(default=())
+    hreflang: tuple[str, ...] = ()
 
     def target(self) -> dict:
         """The RFC 9264 target object: href, title, type and hreflang where given."""
@@ -92,8 +90,7 @@ class Link:
         return out
 
 
-@dataclass(frozen=True)
-class Subject:
+class Subject(NamedTuple):
     """The component a Digital Link URI names, as the resolver knows it: the public facts."""
 
     id: int
@@ -207,22 +204,31 @@ def titles() -> dict[str, str]:
     return found
 
 
+# The links every component has, in order of preference within each link type: its type, the
+# path after the passport page's URL, its title (a key of titles()), its media type, and
+# whether it is a page in the page languages.
+_OWN_LINKS = (
+    (PIP, "", "page", "text/html", True),
+    (SUSTAINABILITY_INFO, "", "json", "application/json", False),
+    (SUSTAINABILITY_INFO, "/dpp.json", "credential", VC_MEDIA_TYPE, False),
+    (SUSTAINABILITY_INFO, "/dpp.jwt", "signed", VC_JWT_MEDIA_TYPE, False),
+    (DPP, "/dpp.json", "credential", VC_MEDIA_TYPE, False),
+    (DPP, "/dpp.jwt", "signed", VC_JWT_MEDIA_TYPE, False),
+    (CERTIFICATION_INFO, "/hazards.json", "hazards", "application/json", False),
+    (MASTER_DATA, "/master-data.json", "master", "application/json", False),
+    (RELATED_IMAGE, "/qr.png", "qr", "image/png", False),
+    (RELATED_IMAGE, "/qr.svg", "qr", "image/svg+xml", False),
+)
+
+
 def own_links(subject: Subject) -> list[Link]:
     """The links every component has, in order of preference within each link type."""
     text = titles()
-    t = f"{public_base_url()}/t/{subject.tag}"
-    credential, signed = f"{t}/dpp.json", f"{t}/dpp.jwt"
+    page = f"{public_base_url()}/t/{subject.tag}"
+    languages = page_languages()
     return [
-        Link(PIP, t, text["page"], "text/html", page_languages()),
-        Link(SUSTAINABILITY_INFO, t, text["json"], "application/json"),
-        Link(SUSTAINABILITY_INFO, credential, text["credential"], VC_MEDIA_TYPE),
-        Link(SUSTAINABILITY_INFO, signed, text["signed"], VC_JWT_MEDIA_TYPE),
-        Link(DPP, credential, text["credential"], VC_MEDIA_TYPE),
-        Link(DPP, signed, text["signed"], VC_JWT_MEDIA_TYPE),
-        Link(CERTIFICATION_INFO, f"{t}/hazards.json", text["hazards"], "application/json"),
-        Link(MASTER_DATA, f"{t}/master-data.json", text["master"], "application/json"),
-        Link(RELATED_IMAGE, f"{t}/qr.png", text["qr"], "image/png"),
-        Link(RELATED_IMAGE, f"{t}/qr.svg", text["qr"], "image/svg+xml"),
+        Link(rel, page + path, text[title], media_type, languages if localized else ())
+        for rel, path, title, media_type, localized in _OWN_LINKS
     ]
 
 

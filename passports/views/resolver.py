@@ -10,6 +10,7 @@ links lives in passports.resolver.
 """
 
 import json
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Response
@@ -19,6 +20,8 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from app.errors import error_payload
 from app.errors import wants_json
@@ -52,14 +55,23 @@ def _preflight() -> Response:
     return _with_cors(Response(status=204, headers={"Allow": "GET, HEAD, OPTIONS"}))
 
 
+@lru_cache(maxsize=256)
+def _accept_wants(header: str) -> tuple[bool, bool]:
+    """What an Accept header asks of the resolver: (the linkset, rather than a page: it
+    prefers the linkset or plain JSON, as the standard recommends, to HTML; and, when the
+    linkset is answered, plain JSON rather than the linkset media type). Scanners and
+    browsers send a handful of distinct headers, so each is parsed once."""
+    accept = parse_accept_header(header, MIMEAccept)
+    best = accept.best_match(["text/html", resolver.LINKSET, "application/json"])
+    linkset = best is not None and best != "text/html" and accept[best] > accept["text/html"]
+    return linkset, accept["application/json"] > accept[resolver.LINKSET]
+
+
 def _wants_linkset(link_type: str) -> bool:
-    """The linkset is asked for: by linkType, or by an Accept header preferring it (or
-    plain JSON, as the standard recommends) to HTML."""
+    """The linkset is asked for: by linkType, or by the Accept header (`_accept_wants`)."""
     if link_type:
         return link_type in resolver.LINKSET_LINK_TYPES
-    accept = request.accept_mimetypes
-    best = accept.best_match(["text/html", resolver.LINKSET, "application/json"])
-    return best is not None and best != "text/html" and accept[best] > accept["text/html"]
+    return _accept_wants(request.headers.get("Accept", ""))[0]
 
 
 def _linkset_link(subject: resolver.Subject) -> str:
@@ -88,9 +100,8 @@ def _redirect(subject: resolver.Subject, link: resolver.Link) -> Response:
 
 def _linkset_response(subject: resolver.Subject) -> Response:
     body = resolver.linkset(subject, resolver.all_links(subject))
-    accept = request.accept_mimetypes
     plain_json = (
-        not request.args.get("linkType") and accept["application/json"] > accept[resolver.LINKSET]
+        not request.args.get("linkType") and _accept_wants(request.headers.get("Accept", ""))[1]
     )
     response = current_app.response_class(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")),
