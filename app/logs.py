@@ -35,11 +35,12 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskN
 def _request_fields() -> dict:
     if not has_request_context():
         return {}
+    current = request._get_current_object()
     fields = {
         "request_id": getattr(g, "request_id", None),
-        "method": request.method,
-        "path": request.path,
-        "remote_addr": request.remote_addr,
+        "method": current.method,
+        "path": current.path,
+        "remote_addr": current.remote_addr,
     }
     user_id = _logged_in_user_id()
     if user_id is not None:
@@ -130,6 +131,11 @@ def _extra_fields(record: logging.LogRecord) -> dict:
 
 def configure(app: Flask) -> None:
     """Install the root handler (outside tests) and the per-request log line."""
+    # No line shows the caller's file and function, the thread or the process name: the
+    # logging module need not look them up for every record (its documented optimisation).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logMultiprocessing = False
     if not app.testing:
         handler = logging.StreamHandler(sys.stderr)
         if app.config.get("LOG_FORMAT") == "json":

@@ -227,10 +227,15 @@ def on_offered(app, condition) -> None:
     app.extensions.setdefault(_OFFERED, []).append(condition)
 
 
+def offered_conditions() -> tuple:
+    """The functions the app's packages registered with `on_offered`."""
+    return tuple(current_app.extensions.get(_OFFERED, ()))
+
+
 def offered_components() -> ColumnElement[bool]:
     """SQL condition on Component: some package offers it (its passport is readable, reduced,
     by any logged-in user)."""
-    conditions = [condition() for condition in current_app.extensions.get(_OFFERED, ())]
+    conditions = [condition() for condition in offered_conditions()]
     return or_(*conditions) if conditions else false()
 
 

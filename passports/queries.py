@@ -6,6 +6,7 @@ from sqlalchemy import Select
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import case
+from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -223,6 +224,10 @@ def _tag_facts_statement() -> Select:
             Component.serial_number,
             Building.city,
             family.label("material_family"),
+            # Most components have no hazard: their scan then needs no second query.
+            exists(
+                select(ComponentHazard.id).where(ComponentHazard.component_id == Component.id)
+            ).label("has_hazards"),
         )
         .join(Building, Building.id == Component.building_id)
         .where(Component.tag == bindparam("tag"))
@@ -245,10 +250,13 @@ def _public_hazards_statement() -> Select:
     )
 
 
-def public_hazards(component_id: int) -> list[dict]:
-    """What anyone who scans a tag must know of its hazards: each kind and whether it is
-    cleared. The notes stay private: they may name rooms, people or survey findings."""
-    rows = read(_public_hazards_statement(), {"id": component_id})
+def public_hazards(facts) -> list[dict]:
+    """What anyone who scans a tag must know of its hazards (`facts` from tag_facts): each
+    kind and whether it is cleared. The notes stay private: they may name rooms, people or
+    survey findings."""
+    if not facts.has_hazards:
+        return []
+    rows = read(_public_hazards_statement(), {"id": facts.id})
     return [{"kind": kind, "cleared": cleared is not None} for kind, cleared in rows]
 
 

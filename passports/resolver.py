@@ -32,6 +32,8 @@ from passports.gs1 import digital_link_uri
 from passports.gs1 import is_valid_gtin
 from passports.gs1 import normalize_gtin
 from passports.models import Component
+from passports.permissions import offered_components
+from passports.permissions import offered_conditions
 from passports.public_reads import read
 from passports.tags import normalize_tag
 
@@ -99,6 +101,9 @@ class Subject(NamedTuple):
     gtin: str | None
     serial_number: str | None
     anchor: str
+    # Whether a package offers it (passports.permissions.on_offered): only then are the
+    # links of `on_resolver_links` looked up.
+    offered: bool = False
 
 
 class InvalidDigitalLink(ValueError):
@@ -108,7 +113,9 @@ class InvalidDigitalLink(ValueError):
 def on_resolver_links(app, provider) -> None:
     """Register `provider(subject) -> list[Link]`: more public links of a component, from a
     package that offers it (the exchange: its listing). Called only when those links are
-    needed (the linkset, or a link type no built-in link has); one query at most, please."""
+    needed (the linkset, or a link type no built-in link has) and the component is offered
+    (the condition the package registered with passports.permissions.on_offered, asked in
+    the lookup's own statement); one query at most, please."""
     app.extensions.setdefault(_PROVIDERS, []).append(provider)
 
 
@@ -127,11 +134,26 @@ _COLUMNS = (
     Component.gtin,
     Component.serial_number,
 )
-_BY_TAG = select(*_COLUMNS).where(Component.tag == bindparam("tag", required=False))
-_BY_GTIN_SERIAL = select(*_COLUMNS).where(
-    Component.gtin == bindparam("gtin", required=False),
-    Component.serial_number == bindparam("serial", required=False),
-)
+# The lookups, by the offered conditions the app's packages registered: built once each.
+_LOOKUPS: dict = {}
+
+
+def _lookups():
+    """The two lookup statements (by tag; by GTIN and serial), each also asking whether the
+    component is offered: one round trip, where asking the offering packages would be a
+    second one for every component, offered or not."""
+    conditions = offered_conditions()
+    found = _LOOKUPS.get(conditions)
+    if found is None:
+        columns = (*_COLUMNS, offered_components().label("offered"))
+        found = _LOOKUPS[conditions] = (
+            select(*columns).where(Component.tag == bindparam("tag", required=False)),
+            select(*columns).where(
+                Component.gtin == bindparam("gtin", required=False),
+                Component.serial_number == bindparam("serial", required=False),
+            ),
+        )
+    return found
 
 
 def _one(statement, params: dict):
@@ -155,10 +177,11 @@ def by_gtin_serial(gtin: str, serial: str) -> Subject | None:
             _("A serial number (AI 21) has 1 to 20 characters of GS1's character set 82.")
         )
     gtin14 = normalize_gtin(gtin)
-    row = _one(_BY_GTIN_SERIAL, {"gtin": gtin14, "serial": serial})
+    row = _one(_lookups()[1], {"gtin": gtin14, "serial": serial})
     if row is None:
         return None
-    return Subject(*row, anchor=digital_link_uri(row[1], gtin14, serial))
+    *facts, offered = row
+    return Subject(*facts, anchor=digital_link_uri(row[1], gtin14, serial), offered=bool(offered))
 
 
 def by_giai(giai: str) -> Subject | None:
@@ -175,20 +198,21 @@ def by_giai(giai: str) -> Subject | None:
     tag = normalize_tag(giai[len(prefix) :]) if giai.startswith(prefix) else None
     if tag is None:
         return None
-    row = _one(_BY_TAG, {"tag": tag})
+    row = _one(_lookups()[0], {"tag": tag})
     if row is None:
         return None
-    return Subject(*row, anchor=digital_link_uri(row[1]))
+    *facts, offered = row
+    return Subject(*facts, anchor=digital_link_uri(row[1]), offered=bool(offered))
 
 
 # ------------------------------------------------------------------ the links
 # Titles by locale: the same few texts at every request, looked up once per language.
-_TITLES: dict[str, dict[str, str]] = {}
+_TITLES: dict = {}
 
 
 def titles() -> dict[str, str]:
     """The link titles in the request's language."""
-    locale = str(get_locale() or "en")
+    locale = get_locale()  # a babel Locale (hashable), None outside a request
     found = _TITLES.get(locale)
     if found is None:
         t = get_translations()
@@ -239,8 +263,10 @@ def default_link(subject: Subject) -> Link:
 
 
 def offered_links(subject: Subject) -> list[Link]:
-    """The links other packages add (see `on_resolver_links`)."""
+    """The links other packages add to a component they offer (see `on_resolver_links`)."""
     links: list[Link] = []
+    if not subject.offered:
+        return links
     for provider in current_app.extensions.get(_PROVIDERS, ()):
         links.extend(provider(subject))
     return links

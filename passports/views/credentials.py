@@ -41,7 +41,7 @@ def _public_credential(raw: str, signed: bool):
     public = {
         "city": facts.city,
         "material_family": facts.material_family,
-        "hazards": queries.public_hazards(facts.id),
+        "hazards": queries.public_hazards(facts),
     }
     credential = component_credential(component, "public", public)
     return credential_response(credential, signed=signed, cache=PUBLIC_CACHE)

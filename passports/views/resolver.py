@@ -220,7 +220,7 @@ def tag_hazards(raw: str):
     facts = _public_facts(raw)
     if facts is None:
         return _not_found_json(raw)
-    hazards = [{**h, "name": hazard_name(h["kind"])} for h in queries.public_hazards(facts.id)]
+    hazards = [{**h, "name": hazard_name(h["kind"])} for h in queries.public_hazards(facts)]
     body = {
         **identifiers(facts),
         "hazards": hazards,

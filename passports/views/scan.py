@@ -192,7 +192,7 @@ def _public(facts) -> dict:
         "material_family": facts.material_family,
         "city": facts.city,
         "status": facts.status,
-        "hazards": queries.public_hazards(facts.id),
+        "hazards": queries.public_hazards(facts),
     }
 
 
@@ -241,7 +241,7 @@ def scan(raw: str):
             body["login_url"] = external_url("auth.login", next=request.path)
         return jsonify(body)
     if component is None:
-        hazards = queries.public_hazards(facts.id)
+        hazards = queries.public_hazards(facts)
         return render_template(
             "passports/scan_public.html",
             f=facts,
