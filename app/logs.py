@@ -65,7 +65,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The record, its request context and its extra fields as JSON."""
         entry = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": _timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "pid": record.process,
@@ -75,7 +75,24 @@ class JsonFormatter(logging.Formatter):
         entry.update(_extra_fields(record))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        return _ENCODER.encode(entry)
+
+
+# One encoder for every line (json.dumps would make one per call with these options).
+_ENCODER = json.JSONEncoder(default=str, ensure_ascii=False)
+_SECOND: list = [None, ""]
+
+
+def _timestamp(created: float) -> str:
+    """ISO 8601 UTC time with milliseconds, as datetime.isoformat writes it; the part up to
+    the second is formatted once per second."""
+    second = int(created)
+    micro = round((created - second) * 1_000_000)  # rounded as datetime rounds it
+    if micro >= 1_000_000:
+        second, micro = second + 1, micro - 1_000_000
+    if _SECOND[0] != second:
+        _SECOND[:] = [second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")]
+    return f"{_SECOND[1]}.{micro // 1000:03d}+00:00"
 
 
 _NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -161,7 +178,7 @@ def configure(app: Flask) -> None:
     def finish_request_log(response):
         started = getattr(g, "request_started", None)
         if started is not None:
-            response.headers.setdefault("X-Request-ID", g.request_id)
+            response.headers.add("X-Request-ID", g.request_id)  # set here alone
             access.info(
                 "request",
                 extra={

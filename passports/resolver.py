@@ -16,6 +16,7 @@ GS1's namespaces. Several links of one type are told apart by their media type: 
 gets the first one, in the order given here, that its Accept header likes best.
 """
 
+import json
 from functools import cache
 from typing import NamedTuple
 
@@ -283,6 +284,36 @@ def linkset(subject: Subject, links: list[Link]) -> dict:
     for link in links:
         context.setdefault(link.rel, []).append(link.target())
     return {"linkset": [context]}
+
+
+# The linkset of a component nobody offers, as JSON text with stand-ins for its tag, anchor
+# and name, by language and base URL: written once by `linkset` itself, filled in by
+# `linkset_json` at each request (the GS1 resolver's busiest answer).
+_STAND_INS = ("\ue000TAG\ue000", "\ue000ANCHOR\ue000", "\ue000NAME\ue000")
+_LINKSET_TEXT: dict = {}
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def linkset_json(subject: Subject) -> str:
+    """`linkset(subject, all_links(subject))` as compact JSON text."""
+    if subject.offered:
+        return _json(linkset(subject, all_links(subject)))
+    key = (get_locale(), public_base_url())
+    text = _LINKSET_TEXT.get(key)
+    if text is None:
+        tag, anchor, name = _STAND_INS
+        stand_in = Subject(0, tag, name, None, None, anchor)
+        text = _LINKSET_TEXT[key] = _json(linkset(stand_in, all_links(stand_in)))
+    tag, anchor, name = _STAND_INS
+    # The tag and anchor are URL characters; the name, filled in last, is escaped as JSON.
+    return (
+        text.replace(tag, subject.tag)
+        .replace(anchor, subject.anchor)
+        .replace(name, _json(subject.name)[1:-1])
+    )
 
 
 # ------------------------------------------------------------------ what a request asks for

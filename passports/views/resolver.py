@@ -9,7 +9,6 @@ are public and read one row (two with the linkset, for the exchange's listing); 
 links lives in passports.resolver.
 """
 
-import json
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -47,7 +46,8 @@ _METHODS = ["GET", "HEAD", "OPTIONS"]
 
 
 def _with_cors(response: Response) -> Response:
-    response.headers.update(CORS_HEADERS)
+    # Added, not replaced: nothing else sets them on the resolver's answers.
+    response.headers.extend(CORS_HEADERS)
     return response
 
 
@@ -99,12 +99,11 @@ def _redirect(subject: resolver.Subject, link: resolver.Link) -> Response:
 
 
 def _linkset_response(subject: resolver.Subject) -> Response:
-    body = resolver.linkset(subject, resolver.all_links(subject))
     plain_json = (
         not request.args.get("linkType") and _accept_wants(request.headers.get("Accept", ""))[1]
     )
     response = current_app.response_class(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        resolver.linkset_json(subject),
         mimetype="application/json" if plain_json else resolver.LINKSET,
     )
     response.headers.add(

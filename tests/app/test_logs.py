@@ -117,3 +117,14 @@ def test_formatting_a_line_never_touches_the_database(app, db, make_user):
         event.remove(db.engine, "before_cursor_execute", listener)
     assert entry["user_id"] == user.id and "user_id" not in anonymous
     assert statements == []
+
+
+def test_log_timestamps_are_utc_with_milliseconds_as_isoformat_writes_them():
+    from app.logs import _timestamp
+
+    # 10^9 s after the epoch is 2001-09-09 01:46:40 UTC.
+    assert _timestamp(1_000_000_000.0) == "2001-09-09T01:46:40.000+00:00"
+    assert _timestamp(1_000_000_000.1234) == "2001-09-09T01:46:40.123+00:00"
+    # Rounded to the microsecond first, as datetime does: 0.9999996 s is the next second.
+    assert _timestamp(1_000_000_000.9999996) == "2001-09-09T01:46:41.000+00:00"
+    assert _timestamp(0.0) == "1970-01-01T00:00:00.000+00:00"
