@@ -52,4 +52,3 @@ def _when_checked(hook, *, passthrough: bool):
 
     run.__name__ = run.__qualname__ = f"{getattr(hook, '__name__', 'limiter_hook')}_when_checked"
     return run
-
