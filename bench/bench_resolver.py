@@ -181,9 +181,10 @@ def bench(dataset, settings: Settings, workdir: Path) -> list[Result]:
         "per route, rounds alternating resolver, tag, bare / bare, tag, resolver",
         "CPU ms per request (workers): "
         + ", ".join(f"{r} {http[r]['cpu_ms_per_request']:.2f}" for r in ROUTES),
-        f"linkset request: {statements['request_ms']:.2f} ms in-process; two SELECTs on the "
-        f"driver's connection (passports.resolver.read), which the statement recorder does not "
-        f"see ({statements['statements']} through SQLAlchemy)",
+        f"linkset request: {statements['request_ms']:.2f} ms in-process; one SELECT on the "
+        "public-read connection (passports.public_reads; a second one, for the exchange's "
+        "listings, only when the component is offered: none is in this database), which the "
+        f"statement recorder does not see ({statements['statements']} through SQLAlchemy)",
     ]
     rows = []
     for route, name in (
