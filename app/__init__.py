@@ -1,7 +1,9 @@
 """Application factory for the Material Passport Exchange."""
 
 import os
+from inspect import CO_COROUTINE
 from pathlib import Path
+from types import FunctionType
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
@@ -11,21 +13,14 @@ from config import ProductionConfig
 
 
 class App(Flask):
-    """Flask, with the one question it asks of every hook and view on every request (is this
-    function a coroutine?) answered once per function: a scanned label runs a dozen hooks."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._sync_callables: dict = {}
+    """Flask, answering the question it asks of every hook and view on every request (is
+    this a coroutine function?) from the function's code flags when it is a plain function:
+    a scanned label runs a dozen hooks. Anything else goes the general way."""
 
     def ensure_sync(self, func):
-        try:
-            return self._sync_callables[func]
-        except KeyError:
-            made = self._sync_callables[func] = super().ensure_sync(func)
-            return made
-        except TypeError:  # an unhashable callable
-            return super().ensure_sync(func)
+        if type(func) is FunctionType and not func.__code__.co_flags & CO_COROUTINE:
+            return func
+        return super().ensure_sync(func)
 
 
 def create_app(
