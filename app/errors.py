@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+from functools import lru_cache
 
 from flask import Flask
 from flask import current_app
@@ -18,11 +19,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import InterfaceError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.exceptions import default_exceptions
+from werkzeug.http import parse_accept_header
 
 from app.extensions import db
 from app.forms import flatten_errors
@@ -99,11 +102,16 @@ def wants_json() -> bool:
     """True for API requests and for clients that ask for JSON."""
     if request.path.startswith("/api/"):
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return (
-        best == "application/json"
-        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-    )
+    return _prefers_json(request.headers.get("Accept", ""))
+
+
+@lru_cache(maxsize=256)
+def _prefers_json(header: str) -> bool:
+    """Whether an Accept header likes JSON better than HTML. Clients send a handful of
+    distinct headers (every scan asks), so each is parsed once."""
+    accept = parse_accept_header(header, MIMEAccept)
+    best = accept.best_match(["text/html", "application/json"])
+    return best == "application/json" and accept[best] > accept["text/html"]
 
 
 def error_payload(code: int, name: str, message: str, errors: dict | None = None) -> dict:

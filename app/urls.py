@@ -13,6 +13,8 @@ from flask import current_app
 from flask import has_request_context
 from flask import request
 
+_ADAPTER = "mpx.public_url_adapter"
+
 
 def public_base_url() -> str:
     """PUBLIC_BASE_URL without its trailing slash: the one origin of every absolute URL."""
@@ -30,14 +32,24 @@ def external_url(endpoint: str, **values) -> str:
     anchor = values.pop("_anchor", None)
     method = values.pop("_method", None)
     current_app.inject_url_defaults(endpoint, values)
-    base = urlsplit(public_base_url())
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    url = adapter.build(endpoint, values, method=method, force_external=True)
+    url = _public_adapter().build(endpoint, values, method=method, force_external=True)
     if anchor is not None:
         url += "#" + quote(anchor, safe="%!#$&'()*+,/:;=?@")
     return url
+
+
+def _public_adapter():
+    """The app's URL map bound to PUBLIC_BASE_URL, made once per app and base URL (building
+    a URL only reads it)."""
+    base_url = public_base_url()
+    made = current_app.extensions.get(_ADAPTER)
+    if made is None or made[0] != base_url:
+        base = urlsplit(base_url)
+        adapter = current_app.url_map.bind(
+            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+        )
+        made = current_app.extensions[_ADAPTER] = (base_url, adapter)
+    return made[1]
 
 
 def public_path_url(path: str) -> str:
