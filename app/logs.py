@@ -80,19 +80,26 @@ class JsonFormatter(logging.Formatter):
 
 # One encoder for every line (json.dumps would make one per call with these options).
 _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False)
-_SECOND: list = [None, ""]
+# The last second formatted, and its text: one tuple, read and replaced whole, so a thread
+# never pairs one second with another's text.
+_last_second: tuple = (None, "")
 
 
 def _timestamp(created: float) -> str:
     """ISO 8601 UTC time with milliseconds, as datetime.isoformat writes it; the part up to
     the second is formatted once per second."""
+    global _last_second
     second = int(created)
     micro = round((created - second) * 1_000_000)  # rounded as datetime rounds it
     if micro >= 1_000_000:
         second, micro = second + 1, micro - 1_000_000
-    if _SECOND[0] != second:
-        _SECOND[:] = [second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")]
-    return f"{_SECOND[1]}.{micro // 1000:03d}+00:00"
+    last = _last_second
+    if last[0] != second:
+        last = _last_second = (
+            second,
+            datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+        )
+    return f"{last[1]}.{micro // 1000:03d}+00:00"
 
 
 _NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}

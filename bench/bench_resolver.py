@@ -31,8 +31,8 @@ from bench.overview import profile as statement_profile
 from bench.scan import sample_tags
 from bench.scan import settle
 from bench.scan_http import CONNECTIONS_PER_WORKER
+from bench.scan_http import children_cpu_seconds
 from bench.scan_http import gunicorn as app_gunicorn
-from bench.scan_http import workers_cpu_seconds
 
 TARGET_RATIO = 0.5
 WRK_SCRIPT = Path(__file__).with_name("wrk_paths.lua")
@@ -103,7 +103,7 @@ def over_http(url: str, tags: list[str], prefix: str, settings: Settings, workdi
             for route in ROUTES if n % 2 == 0 else ROUTES[::-1]:
                 server, _pattern, accept = routes[route]
                 master = server_of[server].pid
-                before = workers_cpu_seconds(master)
+                before = children_cpu_seconds(master)
                 figures = _wrk(
                     server_of[server].base_url,
                     files[route],
@@ -111,7 +111,7 @@ def over_http(url: str, tags: list[str], prefix: str, settings: Settings, workdi
                     settings.scan_round_s,
                     connections,
                 )
-                figures["cpu_s"] = workers_cpu_seconds(master) - before
+                figures["cpu_s"] = children_cpu_seconds(master) - before
                 rounds.append({"round": n, "route": route, **figures})
     out: dict = {"workers": workers, "connections": connections, "rounds": rounds}
     for route in ROUTES:

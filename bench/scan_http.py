@@ -55,19 +55,14 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return out
 
 
-def workers_cpu_seconds(master: int) -> float:
-    """CPU seconds of a gunicorn master's workers so far: those alive (user plus system) and
-    those it has already reaped (its children's time, /proc/<pid>/stat fields 16 and 17), so
-    a worker recycled during a round (max_requests) is counted, not lost."""
-    fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+def children_cpu_seconds(parent: int) -> float:
+    """CPU seconds of a process's children so far: those alive (user plus system) and those
+    it has already reaped (its children's time, /proc/<pid>/stat fields 16 and 17). A gunicorn
+    worker recycled during a round (max_requests), or the PostgreSQL backend that served it,
+    is counted, not lost."""
+    fields = Path(f"/proc/{parent}/stat").read_text().rsplit(")", 1)[1].split()
     reaped = (int(fields[13]) + int(fields[14])) / _CLOCK_TICKS
-    return reaped + sum(cpu_seconds(servers.children(master)).values())
-
-
-def spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds spent between two readings, by the processes present in both (a worker
-    gunicorn replaced in between is left out rather than counted negative)."""
-    return sum(cpu - before[pid] for pid, cpu in after.items() if pid in before)
+    return reaped + sum(cpu_seconds(servers.children(parent)).values())
 
 
 def postmaster_pid(url: str) -> int | None:
@@ -105,12 +100,13 @@ def over_http(url: str, tags: list[str], settings: Settings, workdir: Path, labe
             run_wrk(server.base_url, files[route], settings.scan_warmup_s, connections)
         for n in range(settings.scan_rounds):
             for route in ROUTES if n % 2 == 0 else ROUTES[::-1]:
-                app_pids = servers.children(server.pid)
-                db_pids = servers.children(database) if database else []
-                app_before, db_before = cpu_seconds(app_pids), cpu_seconds(db_pids)
+                app_before = children_cpu_seconds(server.pid)
+                db_before = children_cpu_seconds(database) if database else None
                 figures = run_wrk(server.base_url, files[route], settings.scan_round_s, connections)
-                figures["app_cpu_s"] = spent(app_before, cpu_seconds(app_pids))
-                figures["db_cpu_s"] = spent(db_before, cpu_seconds(db_pids)) if database else None
+                figures["app_cpu_s"] = children_cpu_seconds(server.pid) - app_before
+                figures["db_cpu_s"] = (
+                    children_cpu_seconds(database) - db_before if database else None
+                )
                 rounds.append({"round": n, "route": route, **figures})
         log_tail = servers.tail(server.log_path)
     out: dict = {

@@ -5,8 +5,8 @@ A browser is sent on (307) to the passport page; `?linkType=` picks another link
 `Accept: application/linkset+json` (or `application/json`), `?linkType=linkset` and the older
 `?linkType=all` answer the RFC 9264 linkset. Every answer names the linkset in a `Link` header
 and varies on Accept (and Accept-Language: titles are in the reader's language). The routes
-are public and read one row (two for the linkset of a component the exchange offers); the choice of
-links lives in passports.resolver.
+are public and read one row (two for the linkset of a component the exchange offers); the
+choice of links lives in passports.resolver.
 """
 
 from functools import lru_cache
